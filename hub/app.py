@@ -1,0 +1,63 @@
+"""create_app(settings): the ASGI application, its routes and its lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from hub.graphql.schema import build_schema
+from hub.http.body_limit import BodyLimitMiddleware
+from hub.http.graphql_view import HubGraphQL
+from hub.http.health import healthz, readyz
+from hub.settings import Settings
+from hub.store.db import Database
+from hub.store.migrate import migrate
+
+log = logging.getLogger(__name__)
+
+
+async def _home(request: Request) -> RedirectResponse:
+    # The volunteers' web front end will live here; until then, the API explorer.
+    return RedirectResponse("/graphql")
+
+
+def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
+    """The hub as an ASGI app; `settings.database_url` must be set (see hub.embedded)."""
+    dsn = settings.dsn()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = await Database.connect(
+            dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+        )
+        try:
+            if run_migrations:
+                async with db.connection() as conn:
+                    applied = await migrate(conn)
+                if applied:
+                    log.info("applied migrations: %s", ", ".join(applied))
+            app.state.db = db
+            app.state.settings = settings
+            yield
+        finally:
+            await db.close()
+
+    graphql = HubGraphQL(build_schema(settings), graphql_ide="graphiql")
+    routes = [
+        Route("/", _home),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)],
+    )

@@ -1,0 +1,179 @@
+"""The `hub` command: serve, migrate, demo, worker, schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from hub.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from hub.settings import Settings, SettingsError
+
+log = logging.getLogger("hub")
+SDL_PATH = Path(__file__).resolve().parents[1] / "schema" / "hub.graphql"
+
+
+@contextmanager
+def database(settings: Settings) -> Iterator[Settings]:
+    """Settings with a database URL: HUB_DATABASE_URL, or the embedded server for the block."""
+    if settings.database_url is not None:
+        yield settings
+        return
+    embedded = EmbeddedPostgres(settings.data_dir)
+    log.info("starting the embedded PostgreSQL in %s", embedded.data_dir)
+    with embedded:
+        yield replace(settings, database_url=embedded.dsn)
+    log.info("embedded PostgreSQL stopped")
+
+
+async def _migrate_and_maybe_demo(settings: Settings, demo: bool) -> None:
+    from hub.demo.load import load_demo
+    from hub.store.db import Database
+    from hub.store.migrate import migrate
+
+    db = await Database.connect(settings.dsn(), min_size=1, max_size=2)
+    try:
+        async with db.connection() as conn:
+            applied = await migrate(conn)
+        print(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
+        if demo:
+            summary = await load_demo(db, settings.entry_lifetimes())
+            if summary.skipped:
+                print("demo data: the database already holds data; nothing loaded")
+            else:
+                print(f"demo data loaded: {summary}")
+    finally:
+        await db.close()
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived: unwind so that the embedded database is stopped in order."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from hub.app import create_app
+
+    settings = replace(
+        settings,
+        host=args.host or settings.host,
+        port=args.port if args.port is not None else settings.port,
+    )
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; without a
+    # handler of ours that would kill the process before the embedded database is stopped.
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        with database(settings) as ready:
+            asyncio.run(_migrate_and_maybe_demo(ready, args.demo))
+            print(
+                f"Crisis Hub: http://{ready.host}:{ready.port}/  (GraphiQL at /graphql)", flush=True
+            )
+            uvicorn.run(
+                create_app(ready, run_migrations=False),
+                host=ready.host,
+                port=ready.port,
+                log_level="info",
+                access_log=False,
+                timeout_graceful_shutdown=10,
+            )
+    except _Terminated:
+        log.info("stopped by SIGTERM")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    with database(settings) as ready:
+        asyncio.run(_migrate_and_maybe_demo(ready, demo=False))
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    with database(settings) as ready:
+        asyncio.run(_migrate_and_maybe_demo(ready, demo=True))
+    return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from workers.run import main as worker_main
+
+    with database(settings) as ready:
+        return asyncio.run(worker_main(ready.dsn(), once=args.once))
+
+
+def _schema(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.graphql.schema import export_sdl
+
+    sdl = export_sdl()
+    if args.check:
+        if not SDL_PATH.exists() or SDL_PATH.read_text(encoding="utf-8") != sdl:
+            print(f"{SDL_PATH} is out of date: run `hub schema --write`", file=sys.stderr)
+            return 1
+        print(f"{SDL_PATH} is up to date")
+    elif args.write:
+        SDL_PATH.write_text(sdl, encoding="utf-8")
+        print(f"wrote {SDL_PATH}")
+    else:
+        sys.stdout.write(sdl)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="hub", description="Crisis Hub server and tools.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the hub (embedded PostgreSQL by default)")
+    serve.add_argument("--host", help="address to listen on (HUB_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (HUB_PORT, default 8000)")
+    serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    serve.set_defaults(handler=_serve)
+
+    commands.add_parser("migrate", help="apply pending migrations").set_defaults(handler=_migrate)
+    commands.add_parser("demo", help="load demo data into an empty database").set_defaults(
+        handler=_demo
+    )
+
+    worker = commands.add_parser("worker", help="run the background jobs")
+    worker.add_argument("--once", action="store_true", help="run every job once and exit")
+    worker.set_defaults(handler=_worker)
+
+    schema = commands.add_parser("schema", help="print the GraphQL SDL")
+    group = schema.add_mutually_exclusive_group()
+    group.add_argument("--write", action="store_true", help="write schema/hub.graphql")
+    group.add_argument("--check", action="store_true", help="fail if schema/hub.graphql differs")
+    schema.set_defaults(handler=_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `hub` console script."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        code: int = args.handler(settings, args)
+    except (SettingsError, EmbeddedPostgresError) as error:
+        print(f"hub: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

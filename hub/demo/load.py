@@ -1,0 +1,156 @@
+"""Loading the demo data set into an empty database, all of it or nothing, in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from hub.demo.data import ENTRIES, ORGANIZATIONS, DemoEntry, DemoOrganization
+from hub.domain.enums import EntryKind, EventType
+from hub.domain.errors import UserError
+from hub.domain.lifecycle import check_status_change, event_for_update, expires_at
+from hub.domain.listing import OrganizationFilter
+from hub.domain.validation import validate_entry, validate_organization
+from hub.services.entries import entry_payload
+from hub.services.organizations import organization_payload
+from hub.store.categories import current_codes
+from hub.store.db import Database
+from hub.store.entries import insert_entry, update_entry
+from hub.store.organizations import count_organizations, insert_organization
+from hub.store.outbox import record_event
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What a demo load did: how many records of each kind it added, or that it skipped."""
+
+    organizations: int
+    needs: int
+    offers: int
+    logistics_offers: int
+    lodgings: int
+    skipped: bool
+
+
+_SKIPPED = DemoSummary(0, 0, 0, 0, 0, skipped=True)
+
+
+async def load_demo(
+    db: Database,
+    lifetimes: dict[EntryKind, int],
+    *,
+    organizations: Sequence[DemoOrganization] = ORGANIZATIONS,
+    entries: Sequence[DemoEntry] = ENTRIES,
+) -> DemoSummary:
+    """Load the demo organizations and entries unless the database already holds data.
+
+    Any organization at all means the database is in use, and then nothing is loaded
+    (`skipped` is True): demo records must never mix with real ones. Entries are dated
+    `age_hours` before now and expire `lifetimes[kind]` hours after that. Raises ValueError,
+    naming every invalid record and its errors, before writing anything.
+    """
+    async with db.transaction() as conn:
+        if await count_organizations(conn, OrganizationFilter()) > 0:
+            return _SKIPPED
+        problems = _problems(organizations, entries, await current_codes(conn))
+        if problems:
+            raise ValueError("invalid demo data:\n" + "\n".join(problems))
+
+        ids: dict[str, UUID] = {}
+        for demo_org in organizations:
+            organization = await insert_organization(conn, uuid.uuid4(), demo_org.draft, None)
+            await record_event(
+                conn,
+                organization.id,
+                "ORGANIZATION",
+                EventType.CREATED,
+                organization_payload(organization),
+            )
+            ids[demo_org.key] = organization.id
+
+        now = datetime.now(UTC)
+        for demo in entries:
+            draft = demo.draft
+            if demo.organization_key is not None:
+                draft = replace(draft, organization_id=ids[demo.organization_key])
+            created_at = now - timedelta(hours=demo.age_hours)
+            expiry = expires_at(draft.kind, created_at, lifetimes)
+            entry = await insert_entry(
+                conn,
+                uuid.uuid4(),
+                draft,
+                expires_at=expiry,
+                edit_token_hash=None,
+                created_at=created_at,
+            )
+            await record_event(
+                conn, entry.id, entry.kind.value, EventType.CREATED, entry_payload(entry)
+            )
+            if demo.status is not entry.status:
+                # Recorded as the later status change it would have been, through the same
+                # store call and event choice as a submitter's update, so that the entry's
+                # version and its outbox history agree. Passing the stored draft back keeps
+                # the content unchanged, which makes the event STATUS_CHANGED or FULFILLED.
+                event = event_for_update(entry, entry.draft, demo.status)
+                entry = await update_entry(
+                    conn, entry.id, entry.draft, status=demo.status, expires_at=expiry
+                )
+                await record_event(conn, entry.id, entry.kind.value, event, entry_payload(entry))
+
+    kinds = Counter(demo.draft.kind for demo in entries)
+    return DemoSummary(
+        organizations=len(organizations),
+        needs=kinds[EntryKind.NEED],
+        offers=kinds[EntryKind.OFFER],
+        logistics_offers=kinds[EntryKind.LOGISTICS_OFFER],
+        lodgings=kinds[EntryKind.LODGING],
+        skipped=False,
+    )
+
+
+def _problems(
+    organizations: Sequence[DemoOrganization],
+    entries: Sequence[DemoEntry],
+    known_codes: frozenset[str],
+) -> list[str]:
+    """One line per invalid demo record, naming it and its errors."""
+    problems: list[str] = []
+    keys: set[str] = set()
+    for demo_org in organizations:
+        name = f"organization {demo_org.key!r} ({demo_org.draft.name})"
+        if demo_org.key in keys:
+            problems.append(f"{name}: duplicate key")
+        keys.add(demo_org.key)
+        errors = validate_organization(demo_org.draft)
+        if errors:
+            problems.append(f"{name}: {_describe(errors)}")
+
+    for index, demo in enumerate(entries):
+        draft = demo.draft
+        owner = demo.organization_key or draft.provider_name
+        name = f"entry #{index} ({draft.kind.value} by {owner})"
+        errors = validate_entry(
+            draft, known_codes, has_organization=demo.organization_key is not None
+        )
+        status_error = check_status_change(demo.status)
+        if status_error is not None:
+            errors.append(status_error)
+        if errors:
+            problems.append(f"{name}: {_describe(errors)}")
+        if demo.organization_key is not None and demo.organization_key not in keys:
+            problems.append(f"{name}: unknown organization key {demo.organization_key!r}")
+        if draft.organization_id is not None:
+            problems.append(f"{name}: organization_id must be left to the loader")
+        if demo.age_hours < 0:
+            problems.append(f"{name}: age_hours must not be negative")
+    return problems
+
+
+def _describe(errors: Sequence[UserError]) -> str:
+    return "; ".join(
+        f"{e.field} {e.code.value}" + (f" {e.params}" if e.params else "") for e in errors
+    )

@@ -1,0 +1,1 @@
+"""Domain rules in plain Python: no I/O, no imports from the rest of the hub."""

@@ -1,0 +1,83 @@
+"""The closed vocabularies of the hub; their names are part of the public API."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class OrganizationKind(Enum):
+    """What an organization is."""
+
+    HOSPITAL = "HOSPITAL"
+    CLINIC = "CLINIC"
+    HOTEL = "HOTEL"
+    FACTORY = "FACTORY"
+    LOGISTICS = "LOGISTICS"
+    CHARITY = "CHARITY"
+    COMMUNITY = "COMMUNITY"
+    GOVERNMENT = "GOVERNMENT"
+    OTHER = "OTHER"
+
+
+class EntryKind(Enum):
+    """The four kinds of entry anyone can publish."""
+
+    NEED = "NEED"
+    OFFER = "OFFER"
+    LOGISTICS_OFFER = "LOGISTICS_OFFER"
+    LODGING = "LODGING"
+
+
+class Urgency(Enum):
+    """How soon a need must be met; CRITICAL first."""
+
+    CRITICAL = "CRITICAL"
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+
+
+class EntryStatus(Enum):
+    """How far an entry has been met (a need) or given out (an offer)."""
+
+    OPEN = "OPEN"
+    PARTIALLY_FULFILLED = "PARTIALLY_FULFILLED"
+    FULFILLED = "FULFILLED"
+    CLOSED = "CLOSED"
+
+
+class VerificationStatus(Enum):
+    """How far an entry can be trusted."""
+
+    PENDING = "PENDING"
+    VERIFIED = "VERIFIED"
+    REJECTED = "REJECTED"
+    NEEDS_CHANGES = "NEEDS_CHANGES"
+    EXPIRED = "EXPIRED"
+
+
+class ContactVisibility(Enum):
+    """PUBLIC: an official hotline anyone may see. PROTECTED: a person's own number."""
+
+    PUBLIC = "PUBLIC"
+    PROTECTED = "PROTECTED"
+
+
+class VehicleType(Enum):
+    """What a carrier drives."""
+
+    CAR = "CAR"
+    VAN = "VAN"
+    TRUCK = "TRUCK"
+    REFRIGERATED_TRUCK = "REFRIGERATED_TRUCK"
+    MOTORCYCLE = "MOTORCYCLE"
+    OTHER = "OTHER"
+
+
+class EventType(Enum):
+    """What an outbox event says happened to an entry or organization."""
+
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    STATUS_CHANGED = "STATUS_CHANGED"
+    FULFILLED = "FULFILLED"

@@ -1,0 +1,36 @@
+"""User errors: what a submitter got wrong, as stable codes with parameters."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Stable codes of user errors; the message changes with the language, the code never."""
+
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    TOO_MANY = "TOO_MANY"
+    NOT_POSITIVE = "NOT_POSITIVE"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    UNKNOWN_CATEGORY = "UNKNOWN_CATEGORY"
+    INVALID_PHONE = "INVALID_PHONE"
+    INVALID_URL = "INVALID_URL"
+    INVALID_FORMAT = "INVALID_FORMAT"
+    INVALID_DATE_RANGE = "INVALID_DATE_RANGE"
+    INVALID_COMBINATION = "INVALID_COMBINATION"
+    INVALID_ID = "INVALID_ID"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    INVALID_STATE = "INVALID_STATE"
+
+
+@dataclass(frozen=True)
+class UserError:
+    """One problem with one input field (`field` is its camelCase path, e.g. items.0.quantity)."""
+
+    field: str
+    code: ErrorCode
+    params: dict[str, str | int] = dataclasses.field(default_factory=dict)

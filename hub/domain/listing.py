@@ -1,0 +1,123 @@
+"""How lists of entries and organizations are filtered, ordered and paged (keyset cursors)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from uuid import UUID
+
+from hub.domain.enums import (
+    EntryStatus,
+    OrganizationKind,
+    Urgency,
+    VerificationStatus,
+)
+from hub.domain.model import Entry, Organization
+
+
+class EntryOrder(Enum):
+    """Orders of entry lists. URGENCY: most urgent first, then most recently updated."""
+
+    URGENCY = "URGENCY"
+    RECENTLY_UPDATED = "RECENTLY_UPDATED"
+    NEWEST = "NEWEST"
+    OLDEST = "OLDEST"
+
+
+class OrganizationOrder(Enum):
+    """Orders of organization lists."""
+
+    NAME = "NAME"
+    NEWEST = "NEWEST"
+
+
+URGENCY_RANK = {Urgency.CRITICAL: 0, Urgency.HIGH: 1, Urgency.MEDIUM: 2, Urgency.LOW: 3}
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries a list holds; empty collections mean no restriction."""
+
+    province: str | None = None
+    city: str | None = None
+    district: str | None = None
+    destination_province: str | None = None
+    destination_city: str | None = None
+    category_codes: tuple[str, ...] = ()
+    urgencies: tuple[Urgency, ...] = ()
+    statuses: tuple[EntryStatus, ...] = ()
+    verification_statuses: tuple[VerificationStatus, ...] = ()
+    organization_kinds: tuple[OrganizationKind, ...] = ()
+    organization_id: UUID | None = None
+    updated_since: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OrganizationFilter:
+    """Which organizations a list holds."""
+
+    kinds: tuple[OrganizationKind, ...] = ()
+    province: str | None = None
+    city: str | None = None
+    name_contains: str | None = None
+
+
+CursorKey = tuple[str | int, ...]
+
+
+class BadCursor(ValueError):
+    """A cursor that this list did not hand out."""
+
+
+def entry_key(entry: Entry, order: EntryOrder) -> CursorKey:
+    """The values an entry is sorted by in `order`, as JSON-friendly values."""
+    if order is EntryOrder.URGENCY:
+        urgency = getattr(entry.draft.details, "urgency", None)
+        rank = URGENCY_RANK[urgency] if isinstance(urgency, Urgency) else 4
+        return (rank, entry.updated_at.isoformat(), str(entry.id))
+    if order is EntryOrder.RECENTLY_UPDATED:
+        return (entry.updated_at.isoformat(), str(entry.id))
+    return (entry.created_at.isoformat(), str(entry.id))
+
+
+def organization_key(organization: Organization, order: OrganizationOrder) -> CursorKey:
+    """The values an organization is sorted by in `order`."""
+    if order is OrganizationOrder.NAME:
+        return (organization.draft.name, str(organization.id))
+    return (organization.created_at.isoformat(), str(organization.id))
+
+
+def encode_cursor(order: Enum, key: CursorKey) -> str:
+    """An opaque cursor for the item with `key` in a list sorted by `order`."""
+    raw = json.dumps([order.value, *key], ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, order: Enum) -> CursorKey:
+    """The key inside a cursor; BadCursor when it is malformed or from another order."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise BadCursor("malformed cursor") from None
+    if not isinstance(values, list) or not values or values[0] != order.value:
+        raise BadCursor("the cursor belongs to another order")
+    key = tuple(values[1:])
+    if not all(isinstance(v, str | int) for v in key):
+        raise BadCursor("malformed cursor")
+    expected = 3 if order is EntryOrder.URGENCY else 2
+    if len(key) != expected:
+        raise BadCursor("malformed cursor")
+    try:
+        UUID(str(key[-1]))
+        if order is EntryOrder.URGENCY:
+            int(key[0])
+            datetime.fromisoformat(str(key[1]))
+        elif order is not OrganizationOrder.NAME:
+            datetime.fromisoformat(str(key[0]))
+    except (ValueError, TypeError):
+        raise BadCursor("malformed cursor") from None
+    return key

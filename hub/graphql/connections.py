@@ -1,0 +1,76 @@
+"""Relay connections with keyset cursors and a lazily counted totalCount."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from enum import Enum
+from typing import Generic, TypeVar
+
+import strawberry
+
+from hub.domain.listing import BadCursor, CursorKey, decode_cursor, encode_cursor
+from hub.graphql.common import PageInfo
+from hub.graphql.errors import ErrorCode, hub_error
+
+T = TypeVar("T")
+R = TypeVar("R")
+DEFAULT_PAGE_SIZE = 20
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    counter: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many match the filter; counted only when asked for.")
+    async def total_count(self) -> int:
+        return await self.counter()
+
+
+def page_size(first: int | None, maximum: int) -> int:
+    """The page size asked for, refused with PAGE_SIZE_EXCEEDED outside 0..maximum."""
+    size = DEFAULT_PAGE_SIZE if first is None else first
+    if not 0 <= size <= maximum:
+        raise hub_error(ErrorCode.PAGE_SIZE_EXCEEDED, f"first must be between 0 and {maximum}.")
+    return size
+
+
+def after_key(after: str | None, order: Enum) -> CursorKey | None:
+    """The key inside an `after` cursor; INVALID_CURSOR when it is not one of this list's."""
+    if after is None:
+        return None
+    try:
+        return decode_cursor(after, order)
+    except BadCursor as error:
+        raise hub_error(ErrorCode.INVALID_CURSOR, f"Invalid cursor: {error}.") from None
+
+
+def build_connection(
+    records: Sequence[R],
+    size: int,
+    order: Enum,
+    key: Callable[[R], CursorKey],
+    node: Callable[[R], T],
+    counter: Callable[[], Awaitable[int]],
+    has_previous: bool,
+) -> Connection[T]:
+    """A connection from one page fetched with `size + 1` rows (the extra one says more exist)."""
+    page = records[:size]
+    edges = [Edge(cursor=encode_cursor(order, key(r)), node=node(r)) for r in page]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(records) > size,
+            has_previous_page=has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        counter=counter,
+    )

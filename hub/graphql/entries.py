@@ -1,0 +1,218 @@
+"""Entry types: the Entry interface and Need, Offer, LogisticsOffer and Lodging."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from uuid import UUID
+
+import strawberry
+
+import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
+from hub.domain import model
+from hub.domain.enums import EntryKind, EntryStatus, Urgency, VehicleType, VerificationStatus
+from hub.domain.units import UNITS, Unit, to_base
+from hub.graphql.common import Contact, Region, Source
+from hub.graphql.context import Info
+from hub.graphql.ids import to_global_id
+from hub.graphql.node import Node
+from hub.graphql.organizations import Organization
+from hub.graphql.taxonomy import SupplyCategory
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@strawberry.type(description="One line of a need (what is asked) or an offer (what is available).")
+class SupplyItem:
+    category_code: str
+    name: str
+    spec: str | None = strawberry.field(description="Specification or standard, e.g. GB 19083.")
+    quantity: float | None = strawberry.field(
+        description="Null when the submitter said the quantity is unknown (as many as possible)."
+    )
+    quantity_unknown: bool
+    unit: Unit
+    package_size: int | None = strawberry.field(description="Pieces per carton, box or pack.")
+    fulfilled_quantity: float = strawberry.field(
+        description="For a need, how much has arrived; for an offer, how much was given out."
+    )
+    remaining_quantity: float | None
+    base_quantity: float | None = strawberry.field(
+        description="The quantity in baseUnit (pieces, pairs, kilograms...), when convertible."
+    )
+    base_unit: Unit
+    certifications: list[str]
+
+    @strawberry.field
+    async def category(self, info: Info) -> SupplyCategory | None:
+        category = await info.context.loaders.category.load(self.category_code)
+        return SupplyCategory.of(category) if category else None
+
+    @classmethod
+    def of(cls, item: model.Item) -> SupplyItem:
+        """The GraphQL view of an item."""
+        base = to_base(item.quantity, item.unit, item.package_size) if item.quantity else None
+        remaining = (
+            None
+            if item.quantity is None
+            else max(item.quantity - item.fulfilled_quantity, Decimal(0))
+        )
+        return cls(
+            category_code=item.category_code,
+            name=item.name,
+            spec=item.spec,
+            quantity=_float(item.quantity),
+            quantity_unknown=item.quantity is None,
+            unit=item.unit,
+            package_size=item.package_size,
+            fulfilled_quantity=float(item.fulfilled_quantity),
+            remaining_quantity=_float(remaining),
+            base_quantity=_float(base[0]) if base else None,
+            base_unit=UNITS[item.unit].base,
+            certifications=list(item.certifications),
+        )
+
+
+@strawberry.interface(description="What every kind of entry has.")
+class Entry(Node):
+    kind: EntryKind
+    provider_name: str | None = strawberry.field(
+        description="An individual donor or driver, when there is no organization."
+    )
+    region: Region
+    address: str | None
+    notes: str | None
+    source: Source
+    status: EntryStatus
+    close_reason: str | None
+    verification_status: VerificationStatus
+    contacts: list[Contact]
+    created_at: datetime
+    updated_at: datetime
+    verified_at: datetime | None
+    expires_at: datetime | None = strawberry.field(
+        description="When the information becomes stale unless confirmed again."
+    )
+    version: int = strawberry.field(description="Pass it back when updating (optimistic locking).")
+    organization_id: strawberry.Private[UUID | None]
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization | None:
+        if self.organization_id is None:
+            return None
+        found = await info.context.loaders.organization.load(self.organization_id)
+        if found is None:
+            return None
+        return Organization.of(found, info.context.may_see_protected_contacts)
+
+
+def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict[str, object]:
+    draft = entry.draft
+    return {
+        "id": strawberry.ID(to_global_id(type_name, entry.id)),
+        "kind": entry.kind,
+        "provider_name": draft.provider_name,
+        "region": Region.of(draft.region),
+        "address": draft.address,
+        "notes": draft.notes,
+        "source": Source(url=draft.source_url, note=draft.source_note),
+        "status": entry.status,
+        "close_reason": entry.close_reason,
+        "verification_status": entry.verification_status,
+        "contacts": Contact.list_of(draft.contacts, may_see_protected),
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+        "verified_at": entry.verified_at,
+        "expires_at": entry.expires_at,
+        "version": entry.version,
+        "organization_id": draft.organization_id,
+    }
+
+
+@strawberry.type(description="Supplies a hospital or clinic needs.")
+class Need(Entry):
+    urgency: Urgency
+    items: list[SupplyItem]
+
+
+@strawberry.type(description="Supplies a factory or donor has to give.")
+class Offer(Entry):
+    items: list[SupplyItem]
+    can_deliver: bool = strawberry.field(description="False: pickup only.")
+    lead_time_days: int | None
+    is_free: bool
+    price_note: str | None
+
+
+@strawberry.type(description="Transport a carrier or driver offers; region is the origin.")
+class LogisticsOffer(Entry):
+    origin: Region
+    destination: Region | None = strawberry.field(description="Null: any destination.")
+    vehicle_type: VehicleType
+    capacity_kg: float | None
+    capacity_m3: float | None
+    cold_chain: bool
+    is_free: bool
+    available_from: datetime | None
+    available_until: datetime | None
+
+
+@strawberry.type(description="Rooms a hotel offers to medical staff.")
+class Lodging(Entry):
+    rooms_available: int
+    eligibility: str = strawberry.field(description="Who may stay, e.g. medical staff of Wuhan.")
+    is_free: bool
+    price_note: str | None
+    available_from: datetime | None
+    available_until: datetime | None
+
+
+AnyEntry = Need | Offer | LogisticsOffer | Lodging
+TYPE_NAMES = {
+    EntryKind.NEED: "Need",
+    EntryKind.OFFER: "Offer",
+    EntryKind.LOGISTICS_OFFER: "LogisticsOffer",
+    EntryKind.LODGING: "Lodging",
+}
+
+
+def entry_of(entry: model.Entry, may_see_protected: bool) -> AnyEntry:
+    """The GraphQL type of an entry of any kind."""
+    common = _common(entry, TYPE_NAMES[entry.kind], may_see_protected)
+    details = entry.draft.details
+    items = [SupplyItem.of(item) for item in entry.draft.items]
+    if isinstance(details, model.NeedDetails):
+        return Need(**common, urgency=details.urgency, items=items)  # type: ignore[arg-type]
+    if isinstance(details, model.OfferDetails):
+        return Offer(
+            **common,  # type: ignore[arg-type]
+            items=items,
+            can_deliver=details.can_deliver,
+            lead_time_days=details.lead_time_days,
+            is_free=details.is_free,
+            price_note=details.price_note,
+        )
+    if isinstance(details, model.LogisticsDetails):
+        return LogisticsOffer(
+            **common,  # type: ignore[arg-type]
+            origin=Region.of(entry.draft.region),
+            destination=Region.of(details.destination) if details.destination else None,
+            vehicle_type=details.vehicle_type,
+            capacity_kg=_float(details.capacity_kg),
+            capacity_m3=_float(details.capacity_m3),
+            cold_chain=details.cold_chain,
+            is_free=details.is_free,
+            available_from=details.available_from,
+            available_until=details.available_until,
+        )
+    return Lodging(
+        **common,  # type: ignore[arg-type]
+        rooms_available=details.rooms_available,
+        eligibility=details.eligibility,
+        is_free=details.is_free,
+        price_note=details.price_note,
+        available_from=details.available_from,
+        available_until=details.available_until,
+    )

@@ -1,0 +1,92 @@
+"""GraphQL errors with stable `extensions.code`s, and the extension that gives every error one."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from enum import Enum
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
+
+log = logging.getLogger("hub.graphql")
+
+
+class ErrorCode(Enum):
+    """`extensions.code` of GraphQL errors (refusals of a whole request or field)."""
+
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    INVALID_ID = "INVALID_ID"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    PAGE_SIZE_EXCEEDED = "PAGE_SIZE_EXCEEDED"
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+def hub_error(code: ErrorCode, message: str) -> GraphQLError:
+    """A GraphQL error carrying `code` in its extensions."""
+    return GraphQLError(message, extensions={"code": code.value})
+
+
+# Strawberry's limiters report plain errors; these message fragments identify them.
+_LIMIT_MESSAGES = (
+    ("exceeds maximum operation depth", ErrorCode.QUERY_TOO_DEEP),
+    ("aliases found. Allowed", ErrorCode.TOO_MANY_ALIASES),
+    ("Document contains more than", ErrorCode.TOO_MANY_TOKENS),
+)
+
+
+def _classify(error: GraphQLError) -> GraphQLError:
+    extensions = dict(error.extensions or {})
+    if "code" in extensions:
+        return error
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError):
+        # An unexpected exception: the client learns nothing of it but that it happened.
+        log.error("unexpected error in %s", error.path, exc_info=original)
+        return GraphQLError(
+            "Internal server error.",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value},
+        )
+    code = ErrorCode.GRAPHQL_VALIDATION_FAILED
+    if isinstance(original, GraphQLSyntaxError) or isinstance(error, GraphQLSyntaxError):
+        code = ErrorCode.GRAPHQL_PARSE_FAILED
+    for fragment, limit_code in _LIMIT_MESSAGES:
+        if fragment in error.message:
+            code = limit_code
+    if error.path is not None and code is ErrorCode.GRAPHQL_VALIDATION_FAILED:
+        code = ErrorCode.BAD_USER_INPUT
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**extensions, "code": code.value},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every error an `extensions.code` and hide unexpected exceptions from clients."""
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        except GraphQLError as error:
+            # A parse error raised inside ParserCache escapes the operation instead of becoming
+            # its result; it leaves as the error we raise here.
+            raise _classify(error) from None
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            result.errors = [_classify(error) for error in errors]

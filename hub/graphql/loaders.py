@@ -1,0 +1,49 @@
+"""Per-request DataLoaders: relations are fetched in batches, never one query per row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from strawberry.dataloader import DataLoader
+
+from hub.domain.model import Entry, Organization
+from hub.domain.taxonomy import SupplyCategory
+from hub.store import categories, entries, organizations
+from hub.store.db import Database
+
+
+@dataclass(frozen=True)
+class Loaders:
+    """The loaders of one request (or one subscription event)."""
+
+    organization: DataLoader[UUID, Organization | None]
+    entry: DataLoader[UUID, Entry | None]
+    category: DataLoader[str, SupplyCategory | None]
+
+
+def make_loaders(db: Database) -> Loaders:
+    """Fresh loaders bound to `db`."""
+
+    async def load_organizations(ids: Sequence[UUID]) -> list[Organization | None]:
+        async with db.connection() as conn:
+            found = await organizations.get_organizations(conn, ids)
+        return [found.get(i) for i in ids]
+
+    async def load_entries(ids: Sequence[UUID]) -> list[Entry | None]:
+        async with db.connection() as conn:
+            found = await entries.get_entries(conn, ids)
+        return [found.get(i) for i in ids]
+
+    async def load_categories(codes: Sequence[str]) -> list[SupplyCategory | None]:
+        # The taxonomy is small: one statement serves any number of codes.
+        async with db.connection() as conn:
+            everything = {c.code: c for c in await categories.list_categories(conn)}
+        return [everything.get(code) for code in codes]
+
+    return Loaders(
+        organization=DataLoader(load_fn=load_organizations),
+        entry=DataLoader(load_fn=load_entries),
+        category=DataLoader(load_fn=load_categories),
+    )

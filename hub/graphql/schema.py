@@ -1,0 +1,53 @@
+"""Assembles the GraphQL schema with its limits and caches."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import ASTValidationRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
+from hub.graphql.errors import ErrorCodes
+from hub.graphql.mutations import Mutation
+from hub.graphql.organizations import Organization
+from hub.graphql.queries import Query
+from hub.settings import Settings
+
+CACHE_SIZE = 512
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The hub's schema; limits come from `settings`."""
+    settings = settings or Settings()
+    # The rule classes are made once: the validation cache is keyed by them, so rules made
+    # afresh for every request (as QueryDepthLimiter() does) would never hit it.
+    rules: list[type[ASTValidationRule]] = [
+        depth_rule(settings.max_query_depth, None, None),
+        aliases_rule(settings.max_query_aliases),
+    ]
+    max_tokens = settings.max_query_tokens
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Need, Offer, LogisticsOffer, Lodging, Organization],
+        extensions=[
+            ErrorCodes,
+            lambda: AddValidationRules(rules),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            # Strawberry parses and validates every operation from scratch without these.
+            lambda: ParserCache(maxsize=CACHE_SIZE),
+            lambda: ValidationCache(maxsize=CACHE_SIZE),
+        ],
+    )
+
+
+def export_sdl() -> str:
+    """The schema as SDL, as checked in at schema/hub.graphql."""
+    return build_schema().as_str() + "\n"

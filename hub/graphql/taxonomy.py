@@ -1,0 +1,83 @@
+"""The supply taxonomy and units as GraphQL types."""
+
+from __future__ import annotations
+
+import strawberry
+
+import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
+from hub.domain import taxonomy
+from hub.domain.units import UNITS, Unit, is_package
+from hub.graphql.context import Info
+
+
+@strawberry.type(description="A group of supply categories (face, body, disinfection, ...).")
+class SupplyCategoryGroup:
+    code: str
+    name_zh: str
+    name_en: str
+
+    @strawberry.field(description="The name in the request's language.")
+    def name(self, info: Info) -> str:
+        return self.name_zh if info.context.language == "zh" else self.name_en
+
+    @classmethod
+    def of(cls, group: taxonomy.SupplyCategoryGroup) -> SupplyCategoryGroup:
+        """The GraphQL view of a group."""
+        return cls(code=group.code, name_zh=group.name_zh, name_en=group.name_en)
+
+
+@strawberry.type(description="A category of supplies with a stable code and its standards.")
+class SupplyCategory:
+    code: str = strawberry.field(description="Stable code, e.g. face.medical_respirator.")
+    group_code: str
+    name_zh: str
+    name_en: str
+    standards: list[str] = strawberry.field(description="Applicable standards, e.g. GB 19083-2010.")
+    default_unit: Unit
+    taxonomy_version: int
+    deprecated: bool
+
+    @strawberry.field(description="The name in the request's language.")
+    def name(self, info: Info) -> str:
+        return self.name_zh if info.context.language == "zh" else self.name_en
+
+    @classmethod
+    def of(cls, category: taxonomy.SupplyCategory) -> SupplyCategory:
+        """The GraphQL view of a category."""
+        return cls(
+            code=category.code,
+            group_code=category.group_code,
+            name_zh=category.name_zh,
+            name_en=category.name_en,
+            standards=list(category.standards),
+            default_unit=category.default_unit,
+            taxonomy_version=category.taxonomy_version,
+            deprecated=category.deprecated,
+        )
+
+
+@strawberry.type(description="A unit of supply and what it converts to.")
+class UnitInfo:
+    unit: Unit
+    name_zh: str
+    name_en: str
+    base_unit: Unit = strawberry.field(description="What quantities convert to.")
+    is_package: bool = strawberry.field(
+        description="True for cartons, boxes and packs, whose size the submitter states."
+    )
+
+    @strawberry.field(description="The name in the request's language.")
+    def name(self, info: Info) -> str:
+        return self.name_zh if info.context.language == "zh" else self.name_en
+
+    @classmethod
+    def of(cls, unit: Unit) -> UnitInfo:
+        """The GraphQL view of a unit."""
+        info = UNITS[unit]
+        return cls(
+            unit=unit,
+            name_zh=info.name_zh,
+            name_en=info.name_en,
+            base_unit=info.base,
+            is_package=is_package(unit),
+        )

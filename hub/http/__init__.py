@@ -1,0 +1,1 @@
+"""HTTP: routes, pure-ASGI middleware, health checks."""

@@ -1,0 +1,29 @@
+"""The GraphQL endpoint: strawberry's ASGI app with the hub's per-request context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from hub.domain.messages import pick_language
+from hub.graphql.context import Context
+from hub.graphql.loaders import make_loaders
+
+
+class HubGraphQL(GraphQL[Context, None]):
+    """Builds a fresh Context (and fresh DataLoaders) for every request."""
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket | None = None
+    ) -> Context:
+        state: Any = request.app.state
+        language = pick_language(
+            request.headers.get("accept-language"), state.settings.default_language
+        )
+        return Context(
+            db=state.db, settings=state.settings, language=language, loaders=make_loaders(state.db)
+        )

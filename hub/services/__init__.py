@@ -1,0 +1,1 @@
+"""Use cases: domain rules and storage combined, one transaction per change."""

@@ -1,0 +1,172 @@
+"""Submitting, changing and closing entries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from hub.domain.edit_tokens import new_edit_token, token_matches
+from hub.domain.enums import EntryKind, EntryStatus, EventType
+from hub.domain.errors import ErrorCode, UserError
+from hub.domain.lifecycle import check_editable, check_status_change, event_for_update, expires_at
+from hub.domain.model import Entry, EntryDraft, OrganizationDraft
+from hub.domain.validation import validate_entry, validate_organization
+from hub.services.organizations import create_in as create_organization_in
+from hub.services.outcome import Forbidden, Outcome
+from hub.store import categories, organizations
+from hub.store import entries as store
+from hub.store.db import Connection, Database
+from hub.store.outbox import record_event
+
+Lifetimes = dict[EntryKind, int]
+# A patch turns the current entry into its new content and status.
+EntryPatch = Callable[[Entry], tuple[EntryDraft, EntryStatus]]
+
+
+def entry_payload(entry: Entry) -> dict[str, Any]:
+    """The outbox payload of an entry event: no contacts, ever."""
+    return {
+        "version": entry.version,
+        "status": entry.status.value,
+        "verificationStatus": entry.verification_status.value,
+        "province": entry.draft.region.province,
+        "city": entry.draft.region.city,
+        "organizationId": str(entry.draft.organization_id) if entry.draft.organization_id else None,
+    }
+
+
+async def _check_organization(conn: Connection, organization_id: UUID | None) -> list[UserError]:
+    if organization_id is None:
+        return []
+    found = await organizations.get_organizations(conn, [organization_id])
+    return [] if organization_id in found else [UserError("organizationId", ErrorCode.NOT_FOUND)]
+
+
+async def submit_entry(
+    db: Database,
+    draft: EntryDraft,
+    lifetimes: Lifetimes,
+    new_organization: OrganizationDraft | None = None,
+) -> Outcome[Entry]:
+    """Publish an entry (PENDING), registering its new organization in the same transaction."""
+    errors: list[UserError] = []
+    if new_organization is not None:
+        if draft.organization_id is not None:
+            errors.append(
+                UserError(
+                    "organization",
+                    ErrorCode.INVALID_COMBINATION,
+                    {
+                        "reason_zh": "请填写已有机构的编号或新机构的信息，不要同时填写。",
+                        "reason_en": "Give either organizationId or organization, not both.",
+                    },
+                )
+            )
+        errors += validate_organization(new_organization, prefix="organization")
+    token, token_hash = new_edit_token()
+    async with db.transaction() as conn:
+        known = await categories.current_codes(conn)
+        has_organization = draft.organization_id is not None or new_organization is not None
+        errors += validate_entry(draft, known, has_organization=has_organization)
+        errors += await _check_organization(conn, draft.organization_id)
+        if errors:
+            return Outcome.failed(errors)
+        if new_organization is not None:
+            organization = await create_organization_in(conn, new_organization, token_hash)
+            draft = _with_organization(draft, organization.id)
+        now = datetime.now(UTC)
+        entry = await store.insert_entry(
+            conn,
+            uuid.uuid4(),
+            draft,
+            expires_at=expires_at(draft.kind, now, lifetimes),
+            edit_token_hash=token_hash,
+        )
+        await record_event(
+            conn, entry.id, entry.kind.value, EventType.CREATED, entry_payload(entry)
+        )
+    return Outcome(entry, edit_token=token)
+
+
+def _with_organization(draft: EntryDraft, organization_id: UUID) -> EntryDraft:
+    return replace(draft, organization_id=organization_id)
+
+
+async def _locked(
+    conn: Connection, entry_id: UUID, kind: EntryKind, edit_token: str | None
+) -> Entry | UserError:
+    locked = await store.lock_entry(conn, entry_id)
+    if locked is None or locked[0].kind is not kind:
+        return UserError("id", ErrorCode.NOT_FOUND)
+    entry, token_hash = locked
+    if not token_matches(edit_token, token_hash):
+        raise Forbidden
+    return entry
+
+
+async def update_entry(
+    db: Database,
+    entry_id: UUID,
+    kind: EntryKind,
+    version: int,
+    edit_token: str | None,
+    patch: EntryPatch,
+    lifetimes: Lifetimes,
+) -> Outcome[Entry]:
+    """Apply `patch` to an entry read at `version`; a stale version is a CONFLICT."""
+    async with db.transaction() as conn:
+        found = await _locked(conn, entry_id, kind, edit_token)
+        if isinstance(found, UserError):
+            return Outcome.failed([found])
+        refusal = check_editable(found, version)
+        if refusal is not None:
+            return Outcome.failed([refusal])
+        draft, status = patch(found)
+        errors = [] if status is found.status else [e for e in [check_status_change(status)] if e]
+        errors += validate_entry(
+            draft,
+            await categories.current_codes(conn),
+            has_organization=draft.organization_id is not None,
+        )
+        errors += await _check_organization(conn, draft.organization_id)
+        if errors:
+            return Outcome.failed(errors)
+        event = event_for_update(found, draft, status)
+        entry = await store.update_entry(
+            conn,
+            entry_id,
+            draft,
+            status=status,
+            expires_at=expires_at(kind, datetime.now(UTC), lifetimes),
+        )
+        await record_event(conn, entry.id, entry.kind.value, event, entry_payload(entry))
+    return Outcome(entry)
+
+
+async def close_entry(
+    db: Database,
+    entry_id: UUID,
+    kind: EntryKind,
+    version: int,
+    edit_token: str | None,
+    reason: str | None,
+) -> Outcome[Entry]:
+    """Close an entry for good (met elsewhere, no longer needed, posted by mistake)."""
+    async with db.transaction() as conn:
+        found = await _locked(conn, entry_id, kind, edit_token)
+        if isinstance(found, UserError):
+            return Outcome.failed([found])
+        refusal = check_editable(found, version)
+        if refusal is not None:
+            return Outcome.failed([refusal])
+        if reason is not None and len(reason) > 2000:
+            return Outcome.failed([UserError("reason", ErrorCode.TOO_LONG, {"max": 2000})])
+        entry = await store.close_entry(conn, entry_id, reason.strip() if reason else None)
+        await record_event(
+            conn, entry.id, entry.kind.value, EventType.STATUS_CHANGED, entry_payload(entry)
+        )
+    return Outcome(entry)

@@ -1,0 +1,84 @@
+"""Registering and changing organizations."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from hub.domain.edit_tokens import new_edit_token, token_matches
+from hub.domain.enums import EventType
+from hub.domain.errors import ErrorCode, UserError
+from hub.domain.model import Organization, OrganizationDraft
+from hub.domain.validation import validate_organization
+from hub.services.outcome import Forbidden, Outcome
+from hub.store import organizations as store
+from hub.store.db import Connection, Database
+from hub.store.outbox import record_event
+
+
+def organization_payload(organization: Organization) -> dict[str, Any]:
+    """The outbox payload of an organization event: no contacts, ever."""
+    return {
+        "version": organization.version,
+        "kind": organization.draft.kind.value,
+        "province": organization.draft.region.province,
+        "city": organization.draft.region.city,
+    }
+
+
+async def create_in(
+    conn: Connection, draft: OrganizationDraft, token_hash: bytes | None
+) -> Organization:
+    """Insert an organization and its CREATED event inside the caller's transaction."""
+    organization = await store.insert_organization(conn, uuid.uuid4(), draft, token_hash)
+    await record_event(
+        conn, organization.id, "ORGANIZATION", EventType.CREATED, organization_payload(organization)
+    )
+    return organization
+
+
+async def register_organization(db: Database, draft: OrganizationDraft) -> Outcome[Organization]:
+    """Register an organization; anyone may, and it starts PENDING."""
+    errors = validate_organization(draft)
+    if errors:
+        return Outcome.failed(errors)
+    token, token_hash = new_edit_token()
+    async with db.transaction() as conn:
+        organization = await create_in(conn, draft, token_hash)
+    return Outcome(organization, edit_token=token)
+
+
+async def update_organization(
+    db: Database,
+    organization_id: UUID,
+    version: int,
+    edit_token: str | None,
+    patch: Callable[[OrganizationDraft], OrganizationDraft],
+) -> Outcome[Organization]:
+    """Apply `patch` to an organization read at `version`, if the edit token opens it."""
+    async with db.transaction() as conn:
+        locked = await store.lock_organization(conn, organization_id)
+        if locked is None:
+            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+        current, token_hash = locked
+        if not token_matches(edit_token, token_hash):
+            raise Forbidden
+        if current.version != version:
+            return Outcome.failed(
+                [UserError("version", ErrorCode.CONFLICT, {"current": current.version})]
+            )
+        draft = patch(current.draft)
+        errors = validate_organization(draft)
+        if errors:
+            return Outcome.failed(errors)
+        organization = await store.update_organization(conn, organization_id, draft)
+        await record_event(
+            conn,
+            organization.id,
+            "ORGANIZATION",
+            EventType.UPDATED,
+            organization_payload(organization),
+        )
+    return Outcome(organization)

@@ -1,0 +1,102 @@
+"""Every HUB_* environment variable the hub reads, typed, in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from hub.domain.enums import EntryKind
+
+
+class SettingsError(ValueError):
+    """A HUB_* variable holds a value the hub cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _str(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name)
+    return raw if raw else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The hub's configuration; build it with `Settings.from_env()`."""
+
+    # PostgreSQL URL; None means the embedded PostgreSQL under data_dir.
+    database_url: str | None = None
+    data_dir: Path = Path(".hub-data")
+    redis_url: str | None = None
+    meili_url: str | None = None
+    meili_key: str | None = None
+    secret_key: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # "zh" or "en": the language of user errors when Accept-Language names neither.
+    default_language: str = "zh"
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    max_body_bytes: int = 1_048_576
+    max_query_depth: int = 12
+    max_query_tokens: int = 2_000
+    max_query_aliases: int = 30
+    max_page_size: int = 100
+    # How long a need stays current before it must be confirmed again.
+    need_lifetime_hours: int = 72
+    offer_lifetime_hours: int = 168
+
+    def dsn(self) -> str:
+        """The database URL; SettingsError when none is set (the embedded one not started)."""
+        if self.database_url is None:
+            raise SettingsError("no database URL: set HUB_DATABASE_URL or use the embedded one")
+        return self.database_url
+
+    def entry_lifetimes(self) -> dict[EntryKind, int]:
+        """Hours each kind of entry stays current before it needs confirming again."""
+        return {
+            EntryKind.NEED: self.need_lifetime_hours,
+            EntryKind.OFFER: self.offer_lifetime_hours,
+            EntryKind.LOGISTICS_OFFER: self.offer_lifetime_hours,
+            EntryKind.LODGING: self.offer_lifetime_hours,
+        }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from the environment (or the mapping given)."""
+        env = os.environ if env is None else env
+        language = env.get("HUB_DEFAULT_LANGUAGE", "zh").strip().lower() or "zh"
+        if language not in ("zh", "en"):
+            raise SettingsError(f"HUB_DEFAULT_LANGUAGE must be zh or en, got {language!r}")
+        return cls(
+            database_url=_str(env, "HUB_DATABASE_URL"),
+            data_dir=Path(env.get("HUB_DATA_DIR") or ".hub-data"),
+            redis_url=_str(env, "HUB_REDIS_URL"),
+            meili_url=_str(env, "HUB_MEILI_URL"),
+            meili_key=_str(env, "HUB_MEILI_KEY"),
+            secret_key=_str(env, "HUB_SECRET_KEY"),
+            host=env.get("HUB_HOST") or "127.0.0.1",
+            port=_int(env, "HUB_PORT", 8000, minimum=0),
+            default_language=language,
+            db_pool_min=_int(env, "HUB_DB_POOL_MIN", 1, minimum=0),
+            db_pool_max=_int(env, "HUB_DB_POOL_MAX", 10, minimum=1),
+            max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", 1_048_576, minimum=1024),
+            max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", 12, minimum=2),
+            max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", 2_000, minimum=50),
+            max_query_aliases=_int(env, "HUB_MAX_QUERY_ALIASES", 30, minimum=0),
+            max_page_size=_int(env, "HUB_MAX_PAGE_SIZE", 100, minimum=1),
+            need_lifetime_hours=_int(env, "HUB_NEED_LIFETIME_HOURS", 72, minimum=1),
+            offer_lifetime_hours=_int(env, "HUB_OFFER_LIFETIME_HOURS", 168, minimum=1),
+        )

@@ -1,0 +1,1 @@
+"""Storage: every SQL statement of the hub lives below this package."""

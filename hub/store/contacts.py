@@ -1,0 +1,73 @@
+"""Contacts of organizations and entries."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from uuid import UUID
+
+from hub.domain.enums import ContactVisibility
+from hub.domain.model import Contact
+from hub.store.db import Connection
+
+
+async def load_contacts(
+    conn: Connection, *, entry_ids: Sequence[UUID] = (), organization_ids: Sequence[UUID] = ()
+) -> dict[UUID, list[Contact]]:
+    """Contacts per owner id, in their given order, for many owners in one statement."""
+    rows = await conn.fetch(
+        """
+        SELECT coalesce(entry_id, organization_id) AS owner, name, phone, other_channel, visibility
+        FROM contact
+        WHERE entry_id = ANY($1::uuid[]) OR organization_id = ANY($2::uuid[])
+        ORDER BY owner, position
+        """,
+        list(entry_ids),
+        list(organization_ids),
+    )
+    contacts: dict[UUID, list[Contact]] = defaultdict(list)
+    for r in rows:
+        contacts[r["owner"]].append(
+            Contact(r["name"], r["phone"], r["other_channel"], ContactVisibility(r["visibility"]))
+        )
+    return contacts
+
+
+async def replace_contacts(
+    conn: Connection,
+    contacts: Sequence[Contact],
+    *,
+    entry_id: UUID | None = None,
+    organization_id: UUID | None = None,
+) -> None:
+    """Make `contacts` the owner's whole list of contacts."""
+    await conn.execute(
+        "DELETE FROM contact WHERE entry_id = $1 OR organization_id = $2", entry_id, organization_id
+    )
+    await conn.executemany(
+        """
+        INSERT INTO contact (id, entry_id, organization_id, position, name, phone, other_channel,
+                             visibility)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """,
+        [
+            (
+                uuid.uuid4(),
+                entry_id,
+                organization_id,
+                position,
+                _clean(c.name),
+                _clean(c.phone),
+                _clean(c.other_channel),
+                c.visibility.value,
+            )
+            for position, c in enumerate(contacts)
+        ],
+    )
+
+
+def _clean(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.strip() or None

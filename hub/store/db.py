@@ -1,0 +1,72 @@
+"""The connection pool and transactions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import asyncpg
+
+if TYPE_CHECKING:
+    from asyncpg.pool import PoolConnectionProxy
+
+    # A pooled connection is a proxy; migrations also run on plain connections.
+    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+    Pool: TypeAlias = asyncpg.Pool[asyncpg.Record]
+else:
+    Connection = asyncpg.Connection
+    Pool = asyncpg.Pool
+QueryObserver = Callable[[str], None]
+
+
+class Database:
+    """A pool of connections to the hub's PostgreSQL database."""
+
+    def __init__(self, pool: Pool) -> None:
+        self._pool = pool
+        self._observers: list[QueryObserver] = []
+
+    @classmethod
+    async def connect(cls, dsn: str, *, min_size: int = 1, max_size: int = 10) -> Database:
+        """Open a pool to `dsn`."""
+        observers: list[QueryObserver] = []
+
+        def log_query(record: Any) -> None:
+            for observer in observers:
+                observer(record.query)
+
+        async def init(conn: Connection) -> None:
+            await conn.set_type_codec(
+                "jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+            )
+            conn.add_query_logger(log_query)
+
+        pool = await asyncpg.create_pool(
+            dsn, min_size=min_size, max_size=max_size, init=init, command_timeout=30
+        )
+        database = cls(pool)
+        database._observers = observers
+        return database
+
+    def observe_queries(self, observer: QueryObserver) -> Callable[[], None]:
+        """Call `observer` with the text of every statement run; returns the undo function."""
+        self._observers.append(observer)
+        return lambda: self._observers.remove(observer)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Connection]:
+        """A pooled connection, outside any explicit transaction (for reads)."""
+        async with self._pool.acquire() as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """A pooled connection inside a transaction that commits when the block succeeds."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield conn
+
+    async def close(self) -> None:
+        """Close every connection of the pool."""
+        await self._pool.close()

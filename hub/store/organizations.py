@@ -1,0 +1,182 @@
+"""Organizations: SQL for registering, changing and listing them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+
+from hub.domain.enums import OrganizationKind, VerificationStatus
+from hub.domain.listing import CursorKey, OrganizationFilter, OrganizationOrder
+from hub.domain.model import Contact, Organization, OrganizationDraft, Region
+from hub.store.contacts import load_contacts, replace_contacts
+from hub.store.db import Connection
+from hub.store.sql import Where
+
+_COLUMNS = """
+    o.id, o.name, o.kind, o.province, o.city, o.district, o.admin_code, o.address, o.latitude,
+    o.longitude, o.website, o.verification_status, o.created_at, o.updated_at, o.version
+"""
+
+
+def _organization(row: asyncpg.Record, contacts: dict[UUID, list[Contact]]) -> Organization:
+    draft = OrganizationDraft(
+        name=row["name"],
+        kind=OrganizationKind(row["kind"]),
+        region=Region(row["province"], row["city"], row["district"], row["admin_code"]),
+        address=row["address"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        website=row["website"],
+        contacts=tuple(contacts.get(row["id"], ())),
+    )
+    return Organization(
+        id=row["id"],
+        draft=draft,
+        verification_status=VerificationStatus(row["verification_status"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+    )
+
+
+async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Organization]:
+    contacts = await load_contacts(conn, organization_ids=[r["id"] for r in rows])
+    return [_organization(r, contacts) for r in rows]
+
+
+async def insert_organization(
+    conn: Connection, organization_id: UUID, draft: OrganizationDraft, edit_token_hash: bytes | None
+) -> Organization:
+    """Register a new organization with its contacts."""
+    region = draft.region
+    await conn.execute(
+        """
+        INSERT INTO organization (id, name, kind, province, city, district, admin_code, address,
+                                  latitude, longitude, website, edit_token_hash)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        """,
+        organization_id,
+        draft.name.strip(),
+        draft.kind.value,
+        region.province.strip(),
+        region.city,
+        region.district,
+        region.admin_code,
+        draft.address,
+        draft.latitude,
+        draft.longitude,
+        draft.website,
+        edit_token_hash,
+    )
+    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
+    found = await get_organizations(conn, [organization_id])
+    return found[organization_id]
+
+
+async def update_organization(
+    conn: Connection, organization_id: UUID, draft: OrganizationDraft
+) -> Organization:
+    """Replace an organization's fields and contacts, bumping its version."""
+    region = draft.region
+    await conn.execute(
+        """
+        UPDATE organization SET name = $2, kind = $3, province = $4, city = $5, district = $6,
+               admin_code = $7, address = $8, latitude = $9, longitude = $10, website = $11,
+               updated_at = now(), version = version + 1
+        WHERE id = $1
+        """,
+        organization_id,
+        draft.name.strip(),
+        draft.kind.value,
+        region.province.strip(),
+        region.city,
+        region.district,
+        region.admin_code,
+        draft.address,
+        draft.latitude,
+        draft.longitude,
+        draft.website,
+    )
+    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
+    found = await get_organizations(conn, [organization_id])
+    return found[organization_id]
+
+
+async def get_organizations(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, Organization]:
+    """Organizations by id, in one statement (plus one for their contacts)."""
+    rows = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[])", list(ids)
+    )
+    return {o.id: o for o in await _hydrate(conn, rows)}
+
+
+async def lock_organization(
+    conn: Connection, organization_id: UUID
+) -> tuple[Organization, bytes | None] | None:
+    """The organization and its edit-token digest, locked for the rest of the transaction."""
+    row = await conn.fetchrow(
+        f"SELECT {_COLUMNS}, o.edit_token_hash FROM organization o WHERE o.id = $1 FOR UPDATE",
+        organization_id,
+    )
+    if row is None:
+        return None
+    (organization,) = await _hydrate(conn, [row])
+    return organization, row["edit_token_hash"]
+
+
+def _where(flt: OrganizationFilter) -> Where:
+    where = Where()
+    if flt.kinds:
+        where.add("o.kind = ANY({})", [k.value for k in flt.kinds])
+    if flt.province:
+        where.add("o.province = {}", flt.province)
+    if flt.city:
+        where.add("o.city = {}", flt.city)
+    if flt.name_contains:
+        pattern = (
+            "%"
+            + flt.name_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            + "%"
+        )
+        where.add("o.name ILIKE {}", pattern)
+    return where
+
+
+async def list_organizations(
+    conn: Connection,
+    flt: OrganizationFilter,
+    order: OrganizationOrder,
+    after: CursorKey | None,
+    limit: int,
+) -> list[Organization]:
+    """One page of organizations after the cursor key `after`."""
+    where = _where(flt)
+    if order is OrganizationOrder.NAME:
+        if after is not None:
+            where.add("(o.name, o.id) > ({}, {}::uuid)", str(after[0]), UUID(str(after[1])))
+        order_by = "o.name, o.id"
+    else:
+        if after is not None:
+            where.add(
+                "(o.created_at, o.id) < ({}::timestamptz, {}::uuid)",
+                datetime.fromisoformat(str(after[0])),
+                UUID(str(after[1])),
+            )
+        order_by = "o.created_at DESC, o.id DESC"
+    sql = (
+        f"SELECT {_COLUMNS} FROM organization o {where.sql()} "
+        f"ORDER BY {order_by} LIMIT {int(limit)}"
+    )
+    return await _hydrate(conn, await conn.fetch(sql, *where.params))
+
+
+async def count_organizations(conn: Connection, flt: OrganizationFilter) -> int:
+    """How many organizations match the filter."""
+    where = _where(flt)
+    count: int = await conn.fetchval(
+        f"SELECT count(*) FROM organization o {where.sql()}", *where.params
+    )
+    return count

@@ -1,0 +1,88 @@
+"""The `hub` command end to end: `hub serve --demo` on the embedded database, then SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hub.cli import main
+
+
+def test_schema_check_passes_on_the_checked_in_sdl(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--check"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="hub-cli-"))
+    folder.chmod(0o755)
+    yield folder / "data"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _post(port: int, query: str) -> dict[str, object]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query}).encode(),
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+        body: dict[str, object] = json.loads(response.read())
+    return body
+
+
+def test_serve_demo_then_sigterm_stops_everything(data_dir: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "HUB_DATA_DIR": str(data_dir)}
+    env.pop("HUB_DATABASE_URL", None)
+    with subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "serve", "--demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    ) as hub:
+        try:
+            assert hub.stdout is not None
+            lines = []
+            # Wait for uvicorn to say it listens: the event, not a sleep.
+            for line in hub.stdout:
+                lines.append(line)
+                if "Uvicorn running on" in line:
+                    break
+            else:
+                pytest.fail("hub serve exited early:\n" + "".join(lines))
+            assert any("demo data loaded" in line for line in lines), lines
+            body = _post(port, "{ needs { totalCount } organizations { totalCount } }")
+            data = body["data"]
+            assert isinstance(data, dict)
+            assert data["needs"]["totalCount"] >= 40
+            assert data["organizations"]["totalCount"] >= 30
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=10) as r:
+                assert json.loads(r.read()) == {"status": "ready"}
+            postmaster = int((data_dir / "postgres" / "postmaster.pid").read_text().split()[0])
+            hub.send_signal(signal.SIGTERM)
+            assert hub.wait(timeout=60) == 0
+        finally:
+            if hub.poll() is None:
+                hub.kill()
+    with pytest.raises(ProcessLookupError):
+        os.kill(postmaster, 0)

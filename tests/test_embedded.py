@@ -1,0 +1,125 @@
+"""The embedded PostgreSQL: UTF-8 for Chinese, one owner per folder, no orphan after a crash."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from hub.embedded import EmbeddedPostgres, EmbeddedPostgresError
+
+
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    # Not pytest's tmp_path: as root the server runs as another user, who must be able to
+    # traverse to the folder, and pytest's base folder is private to its user.
+    folder = Path(tempfile.mkdtemp(prefix="hub-embedded-"))
+    folder.chmod(0o755)
+    yield folder / "data"
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _postmaster_pid(server_dir: Path) -> int:
+    return int((server_dir / "postgres" / "postmaster.pid").read_text().splitlines()[0])
+
+
+def _wait_until_gone(pid: int, timeout: float = 30.0) -> bool:
+    # Waits on the event (the process exiting), polling its existence; no fixed sleep.
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _pid_alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+async def test_cluster_is_utf8_and_pg_trgm_sees_chinese(data_dir: Path) -> None:
+    with EmbeddedPostgres(data_dir, durable=False) as server:
+        conn = await asyncpg.connect(server.dsn)
+        try:
+            assert await conn.fetchval("SHOW server_encoding") == "UTF8"
+            assert (
+                await conn.fetchval(
+                    "SELECT datctype FROM pg_database WHERE datname = current_database()"
+                )
+                == "C.UTF-8"
+            )
+            await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+            trigrams = await conn.fetchval("SELECT show_trgm('协和医院 N95口罩')")
+            # Under the plain C locale only the trigrams of "n95" would be kept.
+            assert len(trigrams) > 5
+        finally:
+            await conn.close()
+
+
+async def test_restart_keeps_data(data_dir: Path) -> None:
+    with EmbeddedPostgres(data_dir, durable=False) as server:
+        conn = await asyncpg.connect(server.dsn)
+        await conn.execute("CREATE TABLE kept (note text); INSERT INTO kept VALUES ('口罩')")
+        await conn.close()
+    with EmbeddedPostgres(data_dir, durable=False) as server:
+        conn = await asyncpg.connect(server.dsn)
+        assert await conn.fetchval("SELECT note FROM kept") == "口罩"
+        await conn.close()
+
+
+def test_a_data_folder_has_one_owner(data_dir: Path) -> None:
+    with (
+        EmbeddedPostgres(data_dir, durable=False),
+        pytest.raises(EmbeddedPostgresError, match="another hub process"),
+    ):
+        EmbeddedPostgres(data_dir, durable=False).start()
+
+
+def test_stop_leaves_no_server(data_dir: Path) -> None:
+    server = EmbeddedPostgres(data_dir, durable=False)
+    server.start()
+    pid = _postmaster_pid(data_dir)
+    server.stop()
+    assert not _pid_alive(pid)
+
+
+def test_a_crashed_hub_leaves_no_orphan(data_dir: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from hub.embedded import EmbeddedPostgres\n"
+        f"server = EmbeddedPostgres(Path({str(data_dir)!r}), durable=False)\n"
+        "server.start()\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as hub:
+        try:
+            assert hub.stdout is not None
+            assert hub.stdout.readline().strip() == "ready"
+            pid = _postmaster_pid(data_dir)
+            assert _pid_alive(pid)
+            hub.send_signal(signal.SIGKILL)
+            hub.wait()
+            assert _wait_until_gone(pid), "the server outlived the hub that started it"
+        finally:
+            if hub.poll() is None:
+                hub.kill()
+    # The folder is free again for the next hub.
+    with EmbeddedPostgres(data_dir, durable=False):
+        pass

@@ -1,0 +1,1 @@
+"""Background jobs: search indexing, expiry, link checks, webhooks (filled by later work)."""

@@ -1,0 +1,65 @@
+"""What `hub worker` starts: every registered background job, until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from hub.store.db import Database
+
+log = logging.getLogger(__name__)
+
+# A job runs one round of its work and returns; the runner repeats it every `interval` seconds.
+Job = Callable[[Database], Awaitable[None]]
+JOBS: dict[str, tuple[Job, float]] = {}
+
+
+async def run_round(db: Database) -> list[str]:
+    """Run every job once; returns the names of the jobs that failed (they are logged)."""
+    failed = []
+    for name, (job, _interval) in JOBS.items():
+        try:
+            await job(db)
+        except Exception:
+            log.exception("job %s failed", name)
+            failed.append(name)
+    return failed
+
+
+async def run_forever(db: Database, stop: asyncio.Event) -> None:
+    """Run each job at its interval until `stop` is set."""
+    if not JOBS:
+        log.info("no background jobs are registered yet; waiting for a stop signal")
+
+    async def loop(name: str, job: Job, interval: float) -> None:
+        while not stop.is_set():
+            try:
+                await job(db)
+            except Exception:
+                log.exception("job %s failed", name)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=interval)
+
+    async with asyncio.TaskGroup() as group:
+        for name, (job, interval) in JOBS.items():
+            group.create_task(loop(name, job, interval))
+        group.create_task(stop.wait())
+
+
+async def main(dsn: str, *, once: bool = False) -> int:
+    """The worker process: connect, run jobs, stop cleanly on a signal."""
+    db = await Database.connect(dsn, min_size=1, max_size=4)
+    try:
+        if once:
+            return 1 if await run_round(db) else 0
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await run_forever(db, stop)
+        return 0
+    finally:
+        await db.close()
