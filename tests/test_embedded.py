@@ -123,3 +123,19 @@ def test_a_crashed_hub_leaves_no_orphan(data_dir: Path) -> None:
     # The folder is free again for the next hub.
     with EmbeddedPostgres(data_dir, durable=False):
         pass
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as another user")
+async def test_a_data_folder_private_to_root_still_works() -> None:
+    private = Path(tempfile.mkdtemp(prefix="hub-private-"))  # mode 0700: root's alone
+    try:
+        server = EmbeddedPostgres(private / "data", durable=False)
+        with server:
+            assert not server.pgdata.is_relative_to(private)
+            conn = await asyncpg.connect(server.dsn)
+            assert await conn.fetchval("SELECT 1") == 1
+            await conn.close()
+        assert oct(private.stat().st_mode & 0o777) == "0o700"  # nothing was loosened
+        shutil.rmtree(server.pgdata.parent, ignore_errors=True)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
