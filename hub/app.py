@@ -16,6 +16,7 @@ from hub.graphql.schema import build_schema
 from hub.http.body_limit import BodyLimitMiddleware
 from hub.http.graphql_view import HubGraphQL
 from hub.http.health import healthz, readyz
+from hub.services.taxonomy import TaxonomyCache
 from hub.settings import Settings
 from hub.store.db import Database
 from hub.store.migrate import migrate
@@ -45,6 +46,7 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
                     log.info("applied migrations: %s", ", ".join(applied))
             app.state.db = db
             app.state.settings = settings
+            app.state.taxonomy = TaxonomyCache(db)
             yield
         finally:
             await db.close()

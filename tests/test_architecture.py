@@ -11,10 +11,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # package -> prefixes it must never import
 FORBIDDEN = {
-    "hub.domain": ("hub.", "workers", "asyncpg", "strawberry", "starlette", "redis",
-                   "meilisearch_python_sdk", "httpx"),
-    "hub.store": ("hub.graphql", "hub.http", "hub.services", "hub.app", "strawberry",
-                  "starlette"),
+    "hub.domain": (
+        "hub.",
+        "workers",
+        "asyncpg",
+        "strawberry",
+        "starlette",
+        "redis",
+        "meilisearch_python_sdk",
+        "httpx",
+    ),
+    "hub.store": ("hub.graphql", "hub.http", "hub.services", "hub.app", "strawberry", "starlette"),
     "hub.services": ("hub.graphql", "hub.http", "hub.app", "strawberry", "starlette"),
     "hub.graphql": ("hub.http", "hub.app", "starlette"),
     "workers": ("hub.graphql", "hub.http", "hub.app"),

@@ -135,7 +135,7 @@ async def test_a_data_folder_private_to_root_still_works() -> None:
             conn = await asyncpg.connect(server.dsn)
             assert await conn.fetchval("SELECT 1") == 1
             await conn.close()
-        assert oct(private.stat().st_mode & 0o777) == "0o700"  # nothing was loosened
+        assert oct(os.stat(private).st_mode & 0o777) == "0o700"  # nothing was loosened
         shutil.rmtree(server.pgdata.parent, ignore_errors=True)
     finally:
         shutil.rmtree(private, ignore_errors=True)

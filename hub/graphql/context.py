@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import strawberry
 
 from hub.domain.enums import EntryKind
+from hub.domain.taxonomy import SupplyCategory
 from hub.graphql.loaders import Loaders
 from hub.settings import Settings
 from hub.store.db import Database
@@ -20,6 +21,8 @@ class Context:
     settings: Settings
     language: str
     loaders: Loaders
+    # The supply taxonomy by code (cached per process; see hub.services.taxonomy).
+    categories: dict[str, SupplyCategory]
 
     @property
     def lifetimes(self) -> dict[EntryKind, int]:

@@ -46,8 +46,9 @@ class SupplyItem:
     certifications: list[str]
 
     @strawberry.field
-    async def category(self, info: Info) -> SupplyCategory | None:
-        category = await info.context.loaders.category.load(self.category_code)
+    def category(self, info: Info) -> SupplyCategory | None:
+        # Synchronous on purpose: an async field costs an event-loop task per item.
+        category = info.context.categories.get(self.category_code)
         return SupplyCategory.of(category) if category else None
 
     @classmethod

@@ -9,8 +9,7 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from hub.domain.model import Entry, Organization
-from hub.domain.taxonomy import SupplyCategory
-from hub.store import categories, entries, organizations
+from hub.store import entries, organizations
 from hub.store.db import Database
 
 
@@ -20,7 +19,6 @@ class Loaders:
 
     organization: DataLoader[UUID, Organization | None]
     entry: DataLoader[UUID, Entry | None]
-    category: DataLoader[str, SupplyCategory | None]
 
 
 def make_loaders(db: Database) -> Loaders:
@@ -36,14 +34,7 @@ def make_loaders(db: Database) -> Loaders:
             found = await entries.get_entries(conn, ids)
         return [found.get(i) for i in ids]
 
-    async def load_categories(codes: Sequence[str]) -> list[SupplyCategory | None]:
-        # The taxonomy is small: one statement serves any number of codes.
-        async with db.connection() as conn:
-            everything = {c.code: c for c in await categories.list_categories(conn)}
-        return [everything.get(code) for code in codes]
-
     return Loaders(
         organization=DataLoader(load_fn=load_organizations),
         entry=DataLoader(load_fn=load_entries),
-        category=DataLoader(load_fn=load_categories),
     )

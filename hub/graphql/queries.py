@@ -180,11 +180,10 @@ class Query:
     async def supply_categories(
         self, info: Info, group_code: str | None = None, include_deprecated: bool = False
     ) -> list[SupplyCategory]:
-        async with info.context.db.connection() as conn:
-            found = await categories.list_categories(conn)
+        # The cache keeps the display order the store reads them in.
         return [
             SupplyCategory.of(c)
-            for c in found
+            for c in info.context.categories.values()
             if (group_code is None or c.group_code == group_code)
             and (include_deprecated or not c.deprecated)
         ]

@@ -25,5 +25,9 @@ class HubGraphQL(GraphQL[Context, None]):
             request.headers.get("accept-language"), state.settings.default_language
         )
         return Context(
-            db=state.db, settings=state.settings, language=language, loaders=make_loaders(state.db)
+            db=state.db,
+            settings=state.settings,
+            language=language,
+            loaders=make_loaders(state.db),
+            categories=await state.taxonomy.categories(),
         )
