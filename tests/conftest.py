@@ -7,6 +7,7 @@ gets its own copy (CREATE DATABASE ... TEMPLATE), so tests may commit freely.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -134,8 +135,10 @@ class GraphQLClient:
         self, query: str, variables: dict[str, Any] | None = None, **headers: str
     ) -> dict[str, Any]:
         """The whole response body; asserts HTTP 200."""
+        # json.dumps escapes non-ASCII, as many clients do; it can also carry lone surrogates.
+        body = json.dumps({"query": query, "variables": variables or {}})
         response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            "/graphql", content=body, headers={"content-type": "application/json", **headers}
         )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()

@@ -18,6 +18,7 @@ from hub.graphql.errors import ErrorCodes
 from hub.graphql.mutations import Mutation
 from hub.graphql.organizations import Organization
 from hub.graphql.queries import Query
+from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
 CACHE_SIZE = 512
@@ -39,6 +40,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         types=[Need, Offer, LogisticsOffer, Lodging, Organization],
         extensions=[
             ErrorCodes,
+            RejectUnstorableText,
             lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             # Strawberry parses and validates every operation from scratch without these.

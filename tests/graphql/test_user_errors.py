@@ -166,3 +166,37 @@ async def test_malformed_variables_are_refused_without_writing(
         for e in body["errors"]
     )
     assert await table_counts(db) == before
+
+
+@pytest.mark.parametrize("bad", ["护目镜\x00", "\ud800口罩"])
+async def test_unstorable_text_is_refused_not_an_internal_error(
+    gql: GraphQLClient, db: Database, bad: str
+) -> None:
+    before = await table_counts(db)
+    body = await gql.post(SUBMIT_NEED, {"input": need_input(notes=bad)})
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert await table_counts(db) == before
+    listed = await gql.post(
+        "query($p: String) { needs(filter: {province: $p}) { totalCount } }", {"p": bad}
+    )
+    assert listed["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    inline = await gql.post('{ needs(filter: {province: "\\u0000"}) { totalCount } }')
+    assert inline["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ needs(filter: {updatedSince: "2020-01-25T00:00:00"}) { totalCount } }',
+        '{ needs(filter: {updatedSince: "yesterday"}) { totalCount } }',
+        '{ organizations(filter: {nameContains: "\\\\%_"}) { totalCount } }',
+        "{ needs(first: 2147483648) { totalCount } }",
+    ],
+)
+async def test_odd_but_harmless_input_never_gives_an_internal_error(
+    gql: GraphQLClient, query: str
+) -> None:
+    body = await gql.post(query)
+    codes = [e["extensions"]["code"] for e in body.get("errors", [])]
+    assert "INTERNAL_SERVER_ERROR" not in codes
