@@ -5,12 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from hub.graphql.schema import build_schema
 from hub.http.body_limit import BodyLimitMiddleware
@@ -22,6 +25,7 @@ from hub.store.db import Database
 from hub.store.migrate import migrate
 
 log = logging.getLogger(__name__)
+STATIC_DIR = Path(__file__).resolve().parent / "http" / "static"
 
 
 async def _home(request: Request) -> RedirectResponse:
@@ -52,8 +56,10 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
             await db.close()
 
     graphql = HubGraphQL(build_schema(settings), graphql_ide="graphiql")
+    static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     routes = [
         Route("/", _home),
+        Mount("/static", app=static, name="static"),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -13,9 +13,20 @@ from hub.domain.messages import pick_language
 from hub.graphql.context import Context
 from hub.graphql.loaders import make_loaders
 
+STATIC_PREFIX = "/static/graphiql/"
+
 
 class HubGraphQL(GraphQL[Context, None]):
     """Builds a fresh Context (and fresh DataLoaders) for every request."""
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL loading its scripts from the hub itself (scripts/vendor-graphiql).
+
+        A hub on a disaster-zone network may have no internet access; the page keeps its
+        integrity hashes, so the browser still checks each file is the published one.
+        """
+        return super().graphql_ide_html.replace("https://unpkg.com/", STATIC_PREFIX)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
