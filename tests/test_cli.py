@@ -86,3 +86,26 @@ def test_serve_demo_then_sigterm_stops_everything(data_dir: Path) -> None:
                 hub.kill()
     with pytest.raises(ProcessLookupError):
         os.kill(postmaster, 0)
+
+
+def test_migrate_demo_and_worker_on_an_external_database(
+    empty_dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HUB_DATABASE_URL", empty_dsn)
+    assert main(["migrate"]) == 0
+    assert "0001_core" in capsys.readouterr().out
+    assert main(["migrate"]) == 0
+    assert "none (up to date)" in capsys.readouterr().out
+    assert main(["demo"]) == 0
+    assert "demo data loaded" in capsys.readouterr().out
+    assert main(["demo"]) == 0
+    assert "nothing loaded" in capsys.readouterr().out
+    assert main(["worker", "--once"]) == 0
+
+
+def test_bad_settings_are_reported_not_raised(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HUB_PORT", "eighty")
+    assert main(["migrate"]) == 2
+    assert "HUB_PORT must be a whole number" in capsys.readouterr().err

@@ -264,3 +264,8 @@ async def test_taxonomy_and_units_in_both_languages(gql: GraphQLClient) -> None:
     assert {g["code"] for g in en["supplyCategoryGroups"]} >= {"face", "body", "devices"}
     carton = next(u for u in zh["units"] if u["unit"] == "CARTON")
     assert carton == {"unit": "CARTON", "name": "箱", "baseUnit": "PIECE", "isPackage": True}
+
+
+async def test_filter_lists_are_capped(gql: GraphQLClient) -> None:
+    body = await gql.post(NEEDS, {"filter": {"categoryCodes": ["x"] * 51}})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

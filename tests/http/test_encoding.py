@@ -8,7 +8,7 @@ import httpx
 async def test_chinese_is_sent_as_utf8_not_escapes(app_client: httpx.AsyncClient) -> None:
     response = await app_client.post(
         "/graphql",
-        json={"query": "{ supplyCategories(groupCode: \"face\") { nameZh } }"},
+        json={"query": '{ supplyCategories(groupCode: "face") { nameZh } }'},
     )
     assert response.status_code == 200
     assert "医用外科口罩".encode() in response.content
