@@ -9,8 +9,10 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -77,38 +79,50 @@ async def template_dsn(pg_server_dsn: str) -> str:
     return dsn
 
 
+@asynccontextmanager
+async def scratch_database(
+    server_dsn: str, prefix: str, template: str | None
+) -> AsyncIterator[str]:
+    """A new database (a copy of `template`, or empty) for the block, dropped afterwards."""
+    name = f"{prefix}_{os.getpid()}_{next(_counter)}"
+    clause = f" TEMPLATE {template}" if template else ""
+    admin = await asyncpg.connect(server_dsn)
+    try:
+        await admin.execute(f"CREATE DATABASE {name}{clause}")
+    finally:
+        await admin.close()
+    try:
+        yield with_database(server_dsn, name)
+    finally:
+        admin = await asyncpg.connect(server_dsn)
+        try:
+            await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        finally:
+            await admin.close()
+
+
 @pytest.fixture
 async def fresh_dsn(pg_server_dsn: str, template_dsn: str) -> AsyncIterator[str]:
     """A new migrated database for one test, dropped afterwards."""
-    name = f"hub_test_{os.getpid()}_{next(_counter)}"
-    admin = await asyncpg.connect(pg_server_dsn)
-    try:
-        await admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    finally:
-        await admin.close()
-    yield with_database(pg_server_dsn, name)
-    admin = await asyncpg.connect(pg_server_dsn)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+    async with scratch_database(pg_server_dsn, "hub_test", TEMPLATE) as dsn:
+        yield dsn
 
 
 @pytest.fixture
 async def empty_dsn(pg_server_dsn: str) -> AsyncIterator[str]:
     """A new database with no migrations applied."""
-    name = f"hub_empty_{os.getpid()}_{next(_counter)}"
-    admin = await asyncpg.connect(pg_server_dsn)
-    try:
-        await admin.execute(f"CREATE DATABASE {name}")
-    finally:
-        await admin.close()
-    yield with_database(pg_server_dsn, name)
-    admin = await asyncpg.connect(pg_server_dsn)
-    try:
-        await admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    finally:
-        await admin.close()
+    async with scratch_database(pg_server_dsn, "hub_empty", None) as dsn:
+        yield dsn
+
+
+@pytest.fixture
+def shared_tmp_dir() -> Iterator[Path]:
+    """A temporary folder others may traverse: as root, the embedded server runs as another
+    user, and pytest's own tmp_path is private to its user."""
+    folder = Path(tempfile.mkdtemp(prefix="hub-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

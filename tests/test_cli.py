@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,11 +22,8 @@ def test_schema_check_passes_on_the_checked_in_sdl(capsys: pytest.CaptureFixture
 
 
 @pytest.fixture
-def data_dir() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="hub-cli-"))
-    folder.chmod(0o755)
-    yield folder / "data"
-    shutil.rmtree(folder, ignore_errors=True)
+def data_dir(shared_tmp_dir: Path) -> Path:
+    return shared_tmp_dir / "data"
 
 
 def _free_port() -> int:

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -19,13 +18,8 @@ from hub.embedded import EmbeddedPostgres, EmbeddedPostgresError
 
 
 @pytest.fixture
-def data_dir() -> Iterator[Path]:
-    # Not pytest's tmp_path: as root the server runs as another user, who must be able to
-    # traverse to the folder, and pytest's base folder is private to its user.
-    folder = Path(tempfile.mkdtemp(prefix="hub-embedded-"))
-    folder.chmod(0o755)
-    yield folder / "data"
-    shutil.rmtree(folder, ignore_errors=True)
+def data_dir(shared_tmp_dir: Path) -> Path:
+    return shared_tmp_dir / "data"
 
 
 def _pid_alive(pid: int) -> bool:

@@ -96,16 +96,17 @@ def _with_organization(draft: EntryDraft, organization_id: UUID) -> EntryDraft:
     return replace(draft, organization_id=organization_id)
 
 
-async def _locked(
-    conn: Connection, entry_id: UUID, kind: EntryKind, edit_token: str | None
+async def _editable(
+    conn: Connection, entry_id: UUID, kind: EntryKind, edit_token: str | None, version: int
 ) -> Entry | UserError:
+    """The entry, locked, if the caller may change it at `version`; else why not."""
     locked = await store.lock_entry(conn, entry_id)
     if locked is None or locked[0].kind is not kind:
         return UserError("id", ErrorCode.NOT_FOUND)
     entry, token_hash = locked
     if not token_matches(edit_token, token_hash):
         raise Forbidden
-    return entry
+    return check_editable(entry, version) or entry
 
 
 async def update_entry(
@@ -119,12 +120,9 @@ async def update_entry(
 ) -> Outcome[Entry]:
     """Apply `patch` to an entry read at `version`; a stale version is a CONFLICT."""
     async with db.transaction() as conn:
-        found = await _locked(conn, entry_id, kind, edit_token)
+        found = await _editable(conn, entry_id, kind, edit_token, version)
         if isinstance(found, UserError):
             return Outcome.failed([found])
-        refusal = check_editable(found, version)
-        if refusal is not None:
-            return Outcome.failed([refusal])
         draft, status = patch(found)
         errors = [] if status is found.status else [e for e in [check_status_change(status)] if e]
         errors += validate_entry(
@@ -157,12 +155,9 @@ async def close_entry(
 ) -> Outcome[Entry]:
     """Close an entry for good (met elsewhere, no longer needed, posted by mistake)."""
     async with db.transaction() as conn:
-        found = await _locked(conn, entry_id, kind, edit_token)
+        found = await _editable(conn, entry_id, kind, edit_token, version)
         if isinstance(found, UserError):
             return Outcome.failed([found])
-        refusal = check_editable(found, version)
-        if refusal is not None:
-            return Outcome.failed([refusal])
         if reason is not None and len(reason) > 2000:
             return Outcome.failed([UserError("reason", ErrorCode.TOO_LONG, {"max": 2000})])
         entry = await store.close_entry(conn, entry_id, reason.strip() if reason else None)

@@ -244,6 +244,14 @@ async def _replace_items(conn: Connection, entry_id: UUID, items: Sequence[Item]
     )
 
 
+async def _write_parts(conn: Connection, entry_id: UUID, draft: EntryDraft) -> Entry:
+    """Write what lives beside the entry row (details, items, contacts); return the entry."""
+    await _write_details(conn, entry_id, draft.details)
+    await _replace_items(conn, entry_id, draft.items)
+    await replace_contacts(conn, draft.contacts, entry_id=entry_id)
+    return (await get_entries(conn, [entry_id]))[entry_id]
+
+
 def _urgency(draft: EntryDraft) -> str | None:
     details = draft.details
     return details.urgency.value if isinstance(details, NeedDetails) else None
@@ -285,10 +293,7 @@ async def insert_entry(
         edit_token_hash,
         created_at,
     )
-    await _write_details(conn, entry_id, draft.details)
-    await _replace_items(conn, entry_id, draft.items)
-    await replace_contacts(conn, draft.contacts, entry_id=entry_id)
-    return (await get_entries(conn, [entry_id]))[entry_id]
+    return await _write_parts(conn, entry_id, draft)
 
 
 async def update_entry(
@@ -324,10 +329,7 @@ async def update_entry(
         status.value,
         expires_at,
     )
-    await _write_details(conn, entry_id, draft.details)
-    await _replace_items(conn, entry_id, draft.items)
-    await replace_contacts(conn, draft.contacts, entry_id=entry_id)
-    return (await get_entries(conn, [entry_id]))[entry_id]
+    return await _write_parts(conn, entry_id, draft)
 
 
 async def close_entry(conn: Connection, entry_id: UUID, reason: str | None) -> Entry:
