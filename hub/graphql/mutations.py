@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TypeVar
 from uuid import UUID
 
@@ -130,7 +131,7 @@ class _Result:
         self.user_errors = UserError.list_of(outcome.errors, ctx.language)
 
 
-def _failed(info: Info, field: str, code: UserErrorCode) -> Outcome[EntryRecord]:
+def _failed(field: str, code: UserErrorCode) -> Outcome[EntryRecord]:
     return Outcome.failed([DomainUserError(field, code)])
 
 
@@ -139,9 +140,7 @@ async def _submit(info: Info, data: SubmitEntryBase, draft: EntryDraft) -> _Resu
     if data.organization_id is not None:
         organization_id = expect_global_id(data.organization_id, "Organization")
         if organization_id is None:
-            return _Result(info, _failed(info, "organizationId", UserErrorCode.INVALID_ID))
-        from dataclasses import replace
-
+            return _Result(info, _failed("organizationId", UserErrorCode.INVALID_ID))
         draft = replace(draft, organization_id=organization_id)
     new_organization = data.organization.to_domain() if data.organization else None
     outcome = await entry_service.submit_entry(ctx.db, draft, ctx.lifetimes, new_organization)
@@ -156,7 +155,7 @@ async def _update(info: Info, kind: EntryKind, data: UpdateEntryBase) -> _Result
     ctx = info.context
     entry_id = _entry_id(data.id, kind)
     if entry_id is None:
-        return _Result(info, _failed(info, "id", UserErrorCode.INVALID_ID))
+        return _Result(info, _failed("id", UserErrorCode.INVALID_ID))
     try:
         outcome = await entry_service.update_entry(
             ctx.db, entry_id, kind, data.version, data.edit_token, data.patch, ctx.lifetimes
@@ -169,7 +168,7 @@ async def _update(info: Info, kind: EntryKind, data: UpdateEntryBase) -> _Result
 async def _close(info: Info, kind: EntryKind, data: CloseEntryInput) -> _Result:
     entry_id = _entry_id(data.id, kind)
     if entry_id is None:
-        return _Result(info, _failed(info, "id", UserErrorCode.INVALID_ID))
+        return _Result(info, _failed("id", UserErrorCode.INVALID_ID))
     try:
         outcome = await entry_service.close_entry(
             info.context.db, entry_id, kind, data.version, data.edit_token, data.reason
