@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import logging
 import signal
 import sys
@@ -113,6 +114,40 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(worker_main(ready.dsn(), once=args.once))
 
 
+async def _create_user(settings: Settings, args: argparse.Namespace, password: str) -> int:
+    from hub.domain.accounts import Role
+    from hub.domain.messages import message
+    from hub.services.accounts import create_user
+    from hub.store.db import Database
+
+    db = await Database.connect(settings.dsn(), min_size=1, max_size=1)
+    try:
+        outcome = await create_user(
+            db, args.email, args.handle, password, Role(args.role), approved=True
+        )
+    finally:
+        await db.close()
+    if outcome.value is None:
+        for error in outcome.errors:
+            print(f"hub: {error.field}: {message(error, 'en')}", file=sys.stderr)
+        return 1
+    print(f"created {outcome.value.role.value} {outcome.value.handle} <{outcome.value.email}>")
+    return 0
+
+
+def _user(settings: Settings, args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            print("hub: the passwords differ", file=sys.stderr)
+            return 1
+    with database(settings) as ready:
+        asyncio.run(_migrate_and_maybe_demo(ready, demo=False))
+        return asyncio.run(_create_user(ready, args, password))
+
+
 def _schema(settings: Settings, args: argparse.Namespace) -> int:
     from hub.graphql.schema import export_sdl
 
@@ -149,6 +184,21 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="run the background jobs")
     worker.add_argument("--once", action="store_true", help="run every job once and exit")
     worker.set_defaults(handler=_worker)
+
+    user = commands.add_parser("user", help="manage accounts")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    create = user_commands.add_parser("create", help="create an approved account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--handle", required=True, help="public name")
+    create.add_argument(
+        "--role", default="VOLUNTEER", choices=["VOLUNTEER", "REVIEWER", "COORDINATOR", "ADMIN"]
+    )
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of a prompt",
+    )
+    create.set_defaults(handler=_user)
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     group = schema.add_mutually_exclusive_group()

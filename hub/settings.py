@@ -27,6 +27,17 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
 def _str(env: Mapping[str, str], name: str) -> str | None:
     raw = env.get(name)
     return raw if raw else None
@@ -57,6 +68,9 @@ class Settings:
     # How long a need stays current before it must be confirmed again.
     need_lifetime_hours: int = 72
     offer_lifetime_hours: int = 168
+    session_days: int = 30
+    # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
+    cookie_secure: bool = False
 
     def dsn(self) -> str:
         """The database URL; SettingsError when none is set (the embedded one not started)."""
@@ -99,4 +113,6 @@ class Settings:
             max_page_size=_int(env, "HUB_MAX_PAGE_SIZE", 100, minimum=1),
             need_lifetime_hours=_int(env, "HUB_NEED_LIFETIME_HOURS", 72, minimum=1),
             offer_lifetime_hours=_int(env, "HUB_OFFER_LIFETIME_HOURS", 168, minimum=1),
+            session_days=_int(env, "HUB_SESSION_DAYS", 30, minimum=1),
+            cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
         )

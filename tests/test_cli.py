@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -103,3 +104,26 @@ def test_bad_settings_are_reported_not_raised(
     monkeypatch.setenv("HUB_PORT", "eighty")
     assert main(["migrate"]) == 2
     assert "HUB_PORT must be a whole number" in capsys.readouterr().err
+
+
+def test_user_create_makes_an_approved_account(
+    fresh_dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HUB_DATABASE_URL", fresh_dsn)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    args = [
+        "user",
+        "create",
+        "--email",
+        "admin@example.org",
+        "--handle",
+        "admin",
+        "--role",
+        "ADMIN",
+        "--password-stdin",
+    ]
+    assert main(args) == 0
+    assert "created ADMIN admin <admin@example.org>" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(args) == 1
+    assert "email: An account with this e-mail address exists." in capsys.readouterr().err

@@ -25,6 +25,11 @@ class ErrorCode(Enum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     INVALID_STATE = "INVALID_STATE"
+    EMAIL_TAKEN = "EMAIL_TAKEN"
+    HANDLE_TAKEN = "HANDLE_TAKEN"
+    WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - an error code, not a password
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    NOT_ALLOWED = "NOT_ALLOWED"
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,14 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
         "Someone else changed this record (now version {current}); reload and try again.",
     ),
     ErrorCode.INVALID_STATE: ("{reason_zh}", "{reason_en}"),
+    ErrorCode.EMAIL_TAKEN: ("该邮箱已注册。", "An account with this e-mail address exists."),
+    ErrorCode.HANDLE_TAKEN: ("该昵称已被使用。", "This handle is taken."),
+    ErrorCode.WEAK_PASSWORD: (
+        "密码至少 {min} 个字符。",
+        "The password needs at least {min} characters.",
+    ),
+    ErrorCode.INVALID_CREDENTIALS: ("邮箱或密码不正确。", "Wrong e-mail address or password."),
+    ErrorCode.NOT_ALLOWED: ("{reason_zh}", "{reason_en}"),
 }
 
 

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 import strawberry
 
+from hub.domain.accounts import ANONYMOUS, Viewer
 from hub.domain.enums import EntryKind
 from hub.domain.taxonomy import SupplyCategory
 from hub.graphql.loaders import Loaders
 from hub.settings import Settings
 from hub.store.db import Database
+
+
+class SessionCookies(Protocol):
+    """The HTTP layer's handle on the session cookie of the response being built."""
+
+    def set_session(self, token: str, expires: datetime) -> None:
+        """Hand the browser its session."""
+
+    def clear_session(self) -> None:
+        """Make the browser forget its session."""
 
 
 @dataclass
@@ -23,6 +36,12 @@ class Context:
     loaders: Loaders
     # The supply taxonomy by code (cached per process; see hub.services.taxonomy).
     categories: dict[str, SupplyCategory]
+    viewer: Viewer = ANONYMOUS
+    # A bearer token was sent but is unknown or revoked: refused rather than read as anonymous.
+    bad_credentials: bool = False
+    # How sign-in and sign-out set or clear the session cookie (None over WebSockets).
+    cookies: SessionCookies | None = None
+    session_token: str | None = None
 
     @property
     def lifetimes(self) -> dict[EntryKind, int]:
@@ -31,7 +50,7 @@ class Context:
 
     @property
     def may_see_protected_contacts(self) -> bool:
-        """Whether this reader may see protected contact details (nobody, before accounts)."""
+        """Whether this reader sees protected details in lists: nobody; reveals are explicit."""
         return False
 
 

@@ -34,11 +34,12 @@ from hub.graphql.inputs import (
     UpdateOrganizationInput,
 )
 from hub.graphql.organizations import Organization
+from hub.graphql.permissions import guarded_mutation
 from hub.services import entries as entry_service
 from hub.services import organizations as organization_service
 from hub.services.outcome import Forbidden, Outcome
 
-_FORBIDDEN = "A valid editToken is required to change this record."
+_FORBIDDEN = "Only its editToken, its signed-in author or a coordinator may change this."
 
 
 @strawberry.type
@@ -143,7 +144,9 @@ async def _submit(info: Info, data: SubmitEntryBase, draft: EntryDraft) -> _Resu
             return _Result(info, _failed("organizationId", UserErrorCode.INVALID_ID))
         draft = replace(draft, organization_id=organization_id)
     new_organization = data.organization.to_domain() if data.organization else None
-    outcome = await entry_service.submit_entry(ctx.db, draft, ctx.lifetimes, new_organization)
+    outcome = await entry_service.submit_entry(
+        ctx.db, draft, ctx.lifetimes, new_organization, ctx.viewer
+    )
     return _Result(info, outcome)
 
 
@@ -158,7 +161,14 @@ async def _update(info: Info, kind: EntryKind, data: UpdateEntryBase) -> _Result
         return _Result(info, _failed("id", UserErrorCode.INVALID_ID))
     try:
         outcome = await entry_service.update_entry(
-            ctx.db, entry_id, kind, data.version, data.edit_token, data.patch, ctx.lifetimes
+            ctx.db,
+            entry_id,
+            kind,
+            data.version,
+            data.edit_token,
+            data.patch,
+            ctx.lifetimes,
+            ctx.viewer,
         )
     except Forbidden:
         raise hub_error(ErrorCode.FORBIDDEN, _FORBIDDEN) from None
@@ -171,7 +181,13 @@ async def _close(info: Info, kind: EntryKind, data: CloseEntryInput) -> _Result:
         return _Result(info, _failed("id", UserErrorCode.INVALID_ID))
     try:
         outcome = await entry_service.close_entry(
-            info.context.db, entry_id, kind, data.version, data.edit_token, data.reason
+            info.context.db,
+            entry_id,
+            kind,
+            data.version,
+            data.edit_token,
+            data.reason,
+            info.context.viewer,
         )
     except Forbidden:
         raise hub_error(ErrorCode.FORBIDDEN, _FORBIDDEN) from None
@@ -179,13 +195,15 @@ async def _close(info: Info, kind: EntryKind, data: CloseEntryInput) -> _Result:
 
 
 @strawberry.type
-class Mutation:
-    @strawberry.mutation(description="Register an organization; it starts PENDING.")
+class EntryMutation:
+    @guarded_mutation("Register an organization; it starts PENDING.")
     async def register_organization(
         self, info: Info, input: OrganizationInput
     ) -> RegisterOrganizationPayload:
         ctx = info.context
-        outcome = await organization_service.register_organization(ctx.db, input.to_domain())
+        outcome = await organization_service.register_organization(
+            ctx.db, input.to_domain(), ctx.viewer
+        )
         return RegisterOrganizationPayload(
             organization=Organization.of(outcome.value, ctx.may_see_protected_contacts)
             if outcome.value
@@ -194,7 +212,7 @@ class Mutation:
             user_errors=UserError.list_of(outcome.errors, ctx.language),
         )
 
-    @strawberry.mutation(description="Change an organization (needs its editToken).")
+    @guarded_mutation("Change an organization (needs its editToken).")
     async def update_organization(
         self, info: Info, input: UpdateOrganizationInput
     ) -> UpdateOrganizationPayload:
@@ -207,7 +225,7 @@ class Mutation:
             )
         try:
             outcome = await organization_service.update_organization(
-                ctx.db, organization_id, input.version, input.edit_token, input.apply
+                ctx.db, organization_id, input.version, input.edit_token, input.apply, ctx.viewer
             )
         except Forbidden:
             raise hub_error(ErrorCode.FORBIDDEN, _FORBIDDEN) from None
@@ -218,7 +236,9 @@ class Mutation:
             user_errors=UserError.list_of(outcome.errors, ctx.language),
         )
 
-    @strawberry.mutation(description="Publish a need; it starts PENDING until reviewed.")
+    @guarded_mutation(
+        "Publish a need; it starts PENDING until reviewed.",
+    )
     async def submit_need(self, info: Info, input: SubmitNeedInput) -> SubmitNeedPayload:
         r = await _submit(info, input, input.to_domain())
         return SubmitNeedPayload(
@@ -227,17 +247,19 @@ class Mutation:
             user_errors=r.user_errors,
         )
 
-    @strawberry.mutation(description="Change a need; a stale version is a CONFLICT.")
+    @guarded_mutation("Change a need; a stale version is a CONFLICT.")
     async def update_need(self, info: Info, input: UpdateNeedInput) -> NeedPayload:
         r = await _update(info, EntryKind.NEED, input)
         return NeedPayload(need=_as(Need, r.entry), user_errors=r.user_errors)
 
-    @strawberry.mutation(description="Close a need for good.")
+    @guarded_mutation("Close a need for good.")
     async def close_need(self, info: Info, input: CloseEntryInput) -> NeedPayload:
         r = await _close(info, EntryKind.NEED, input)
         return NeedPayload(need=_as(Need, r.entry), user_errors=r.user_errors)
 
-    @strawberry.mutation(description="Publish an offer of supplies; it starts PENDING.")
+    @guarded_mutation(
+        "Publish an offer of supplies; it starts PENDING.",
+    )
     async def submit_offer(self, info: Info, input: SubmitOfferInput) -> SubmitOfferPayload:
         r = await _submit(info, input, input.to_domain())
         return SubmitOfferPayload(
@@ -246,17 +268,19 @@ class Mutation:
             user_errors=r.user_errors,
         )
 
-    @strawberry.mutation(description="Change an offer.")
+    @guarded_mutation("Change an offer.")
     async def update_offer(self, info: Info, input: UpdateOfferInput) -> OfferPayload:
         r = await _update(info, EntryKind.OFFER, input)
         return OfferPayload(offer=_as(Offer, r.entry), user_errors=r.user_errors)
 
-    @strawberry.mutation(description="Close an offer for good.")
+    @guarded_mutation("Close an offer for good.")
     async def close_offer(self, info: Info, input: CloseEntryInput) -> OfferPayload:
         r = await _close(info, EntryKind.OFFER, input)
         return OfferPayload(offer=_as(Offer, r.entry), user_errors=r.user_errors)
 
-    @strawberry.mutation(description="Publish an offer of transport; it starts PENDING.")
+    @guarded_mutation(
+        "Publish an offer of transport; it starts PENDING.",
+    )
     async def submit_logistics_offer(
         self, info: Info, input: SubmitLogisticsOfferInput
     ) -> SubmitLogisticsOfferPayload:
@@ -267,7 +291,7 @@ class Mutation:
             user_errors=r.user_errors,
         )
 
-    @strawberry.mutation(description="Change a logistics offer.")
+    @guarded_mutation("Change a logistics offer.")
     async def update_logistics_offer(
         self, info: Info, input: UpdateLogisticsOfferInput
     ) -> LogisticsOfferPayload:
@@ -277,7 +301,7 @@ class Mutation:
             user_errors=r.user_errors,
         )
 
-    @strawberry.mutation(description="Close a logistics offer for good.")
+    @guarded_mutation("Close a logistics offer for good.")
     async def close_logistics_offer(
         self, info: Info, input: CloseEntryInput
     ) -> LogisticsOfferPayload:
@@ -287,7 +311,7 @@ class Mutation:
             user_errors=r.user_errors,
         )
 
-    @strawberry.mutation(description="Publish an offer of rooms; it starts PENDING.")
+    @guarded_mutation("Publish an offer of rooms; it starts PENDING.")
     async def submit_lodging(self, info: Info, input: SubmitLodgingInput) -> SubmitLodgingPayload:
         r = await _submit(info, input, input.to_domain())
         return SubmitLodgingPayload(
@@ -296,12 +320,12 @@ class Mutation:
             user_errors=r.user_errors,
         )
 
-    @strawberry.mutation(description="Change a lodging offer.")
+    @guarded_mutation("Change a lodging offer.")
     async def update_lodging(self, info: Info, input: UpdateLodgingInput) -> LodgingPayload:
         r = await _update(info, EntryKind.LODGING, input)
         return LodgingPayload(lodging=_as(Lodging, r.entry), user_errors=r.user_errors)
 
-    @strawberry.mutation(description="Close a lodging offer for good.")
+    @guarded_mutation("Close a lodging offer for good.")
     async def close_lodging(self, info: Info, input: CloseEntryInput) -> LodgingPayload:
         r = await _close(info, EntryKind.LODGING, input)
         return LodgingPayload(lodging=_as(Lodging, r.entry), user_errors=r.user_errors)

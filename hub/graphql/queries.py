@@ -77,6 +77,8 @@ async def _node(info: Info, global_id: str) -> Node | None:
         if organization is None:
             return None
         return Organization.of(organization, ctx.may_see_protected_contacts)
+    if type_name not in TYPE_NAMES.values():
+        return None  # users and tokens have global ids but are not public nodes
     entry = await ctx.loaders.entry.load(local_id)
     if entry is None or TYPE_NAMES[entry.kind] != type_name:
         return None
@@ -84,7 +86,7 @@ async def _node(info: Info, global_id: str) -> Node | None:
 
 
 @strawberry.type
-class Query:
+class EntryQuery:
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _node(info, id)

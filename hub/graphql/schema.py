@@ -12,16 +12,21 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+from strawberry.tools import merge_types
 
+from hub.graphql.accounts import AccountMutation, AccountQuery
 from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
 from hub.graphql.errors import ErrorCodes
-from hub.graphql.mutations import Mutation
+from hub.graphql.mutations import EntryMutation
 from hub.graphql.organizations import Organization
-from hub.graphql.queries import Query
+from hub.graphql.permissions import RejectBadCredentials
+from hub.graphql.queries import EntryQuery
 from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
 CACHE_SIZE = 512
+Query = merge_types("Query", (EntryQuery, AccountQuery))
+Mutation = merge_types("Mutation", (EntryMutation, AccountMutation))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -40,6 +45,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         types=[Need, Offer, LogisticsOffer, Lodging, Organization],
         extensions=[
             ErrorCodes,
+            RejectBadCredentials,
             RejectUnstorableText,
             lambda: AddValidationRules(rules),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),

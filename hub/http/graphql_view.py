@@ -10,11 +10,20 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from hub.domain.accounts import ANONYMOUS
 from hub.domain.messages import pick_language
 from hub.graphql.context import Context
 from hub.graphql.loaders import make_loaders
+from hub.http.cookies import SESSION_COOKIE, ResponseCookies
+from hub.services.accounts import identify
 
 STATIC_PREFIX = "/static/graphiql/"
+
+
+def bearer_token(request: Request | WebSocket) -> str | None:
+    """The token of an `Authorization: Bearer ...` header, if any."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 class HubGraphQL(GraphQL[Context, None]):
@@ -40,10 +49,19 @@ class HubGraphQL(GraphQL[Context, None]):
         language = pick_language(
             request.headers.get("accept-language"), state.settings.default_language
         )
+        bearer = bearer_token(request)
+        session_token = request.cookies.get(SESSION_COOKIE) if bearer is None else None
+        viewer = await identify(state.db, session_token, bearer)
         return Context(
             db=state.db,
             settings=state.settings,
             language=language,
             loaders=make_loaders(state.db),
             categories=await state.taxonomy.categories(),
+            viewer=viewer or ANONYMOUS,
+            bad_credentials=bearer is not None and viewer is None,
+            cookies=ResponseCookies(response, secure=state.settings.cookie_secure)
+            if isinstance(response, Response)
+            else None,
+            session_token=session_token if viewer else None,
         )

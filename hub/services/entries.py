@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EntryKind, EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
@@ -51,6 +52,7 @@ async def submit_entry(
     draft: EntryDraft,
     lifetimes: Lifetimes,
     new_organization: OrganizationDraft | None = None,
+    actor: Viewer = ANONYMOUS,
 ) -> Outcome[Entry]:
     """Publish an entry (PENDING), registering its new organization in the same transaction."""
     errors: list[UserError] = []
@@ -76,7 +78,9 @@ async def submit_entry(
         if errors:
             return Outcome.failed(errors)
         if new_organization is not None:
-            organization = await create_organization_in(conn, new_organization, token_hash)
+            organization = await create_organization_in(
+                conn, new_organization, token_hash, actor.user_id
+            )
             draft = _with_organization(draft, organization.id)
         now = datetime.now(UTC)
         entry = await store.insert_entry(
@@ -85,6 +89,7 @@ async def submit_entry(
             draft,
             expires_at=expires_at(draft.kind, now, lifetimes),
             edit_token_hash=token_hash,
+            submitted_by=actor.user_id,
         )
         await record_event(
             conn, entry.id, entry.kind.value, EventType.CREATED, entry_payload(entry)
@@ -97,14 +102,19 @@ def _with_organization(draft: EntryDraft, organization_id: UUID) -> EntryDraft:
 
 
 async def _editable(
-    conn: Connection, entry_id: UUID, kind: EntryKind, edit_token: str | None, version: int
+    conn: Connection,
+    entry_id: UUID,
+    kind: EntryKind,
+    edit_token: str | None,
+    version: int,
+    actor: Viewer,
 ) -> Entry | UserError:
     """The entry, locked, if the caller may change it at `version`; else why not."""
     locked = await store.lock_entry(conn, entry_id)
     if locked is None or locked[0].kind is not kind:
         return UserError("id", ErrorCode.NOT_FOUND)
-    entry, token_hash = locked
-    if not token_matches(edit_token, token_hash):
+    entry, ownership = locked
+    if not may_edit(actor, ownership.owner, token_matches(edit_token, ownership.token_hash)):
         raise Forbidden
     return check_editable(entry, version) or entry
 
@@ -117,10 +127,11 @@ async def update_entry(
     edit_token: str | None,
     patch: EntryPatch,
     lifetimes: Lifetimes,
+    actor: Viewer = ANONYMOUS,
 ) -> Outcome[Entry]:
     """Apply `patch` to an entry read at `version`; a stale version is a CONFLICT."""
     async with db.transaction() as conn:
-        found = await _editable(conn, entry_id, kind, edit_token, version)
+        found = await _editable(conn, entry_id, kind, edit_token, version, actor)
         if isinstance(found, UserError):
             return Outcome.failed([found])
         draft, status = patch(found)
@@ -152,10 +163,11 @@ async def close_entry(
     version: int,
     edit_token: str | None,
     reason: str | None,
+    actor: Viewer = ANONYMOUS,
 ) -> Outcome[Entry]:
     """Close an entry for good (met elsewhere, no longer needed, posted by mistake)."""
     async with db.transaction() as conn:
-        found = await _editable(conn, entry_id, kind, edit_token, version)
+        found = await _editable(conn, entry_id, kind, edit_token, version, actor)
         if isinstance(found, UserError):
             return Outcome.failed([found])
         if reason is not None and len(reason) > 2000:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EventType
 from hub.domain.errors import ErrorCode, UserError
@@ -29,24 +30,31 @@ def organization_payload(organization: Organization) -> dict[str, Any]:
 
 
 async def create_in(
-    conn: Connection, draft: OrganizationDraft, token_hash: bytes | None
+    conn: Connection,
+    draft: OrganizationDraft,
+    token_hash: bytes | None,
+    registered_by: UUID | None = None,
 ) -> Organization:
     """Insert an organization and its CREATED event inside the caller's transaction."""
-    organization = await store.insert_organization(conn, uuid.uuid4(), draft, token_hash)
+    organization = await store.insert_organization(
+        conn, uuid.uuid4(), draft, token_hash, registered_by
+    )
     await record_event(
         conn, organization.id, "ORGANIZATION", EventType.CREATED, organization_payload(organization)
     )
     return organization
 
 
-async def register_organization(db: Database, draft: OrganizationDraft) -> Outcome[Organization]:
+async def register_organization(
+    db: Database, draft: OrganizationDraft, actor: Viewer = ANONYMOUS
+) -> Outcome[Organization]:
     """Register an organization; anyone may, and it starts PENDING."""
     errors = validate_organization(draft)
     if errors:
         return Outcome.failed(errors)
     token, token_hash = new_edit_token()
     async with db.transaction() as conn:
-        organization = await create_in(conn, draft, token_hash)
+        organization = await create_in(conn, draft, token_hash, actor.user_id)
     return Outcome(organization, edit_token=token)
 
 
@@ -56,14 +64,15 @@ async def update_organization(
     version: int,
     edit_token: str | None,
     patch: Callable[[OrganizationDraft], OrganizationDraft],
+    actor: Viewer = ANONYMOUS,
 ) -> Outcome[Organization]:
     """Apply `patch` to an organization read at `version`, if the edit token opens it."""
     async with db.transaction() as conn:
         locked = await store.lock_organization(conn, organization_id)
         if locked is None:
             return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
-        current, token_hash = locked
-        if not token_matches(edit_token, token_hash):
+        current, ownership = locked
+        if not may_edit(actor, ownership.owner, token_matches(edit_token, ownership.token_hash)):
             raise Forbidden
         if current.version != version:
             return Outcome.failed(

@@ -32,6 +32,7 @@ from hub.domain.model import (
 from hub.domain.units import Unit
 from hub.store.contacts import load_contacts, replace_contacts
 from hub.store.db import Connection
+from hub.store.ownership import Ownership
 from hub.store.sql import Where
 
 _COLUMNS = """
@@ -265,6 +266,7 @@ async def insert_entry(
     expires_at: datetime,
     edit_token_hash: bytes | None,
     created_at: datetime | None = None,
+    submitted_by: UUID | None = None,
 ) -> Entry:
     """Publish a new entry with its items, contacts and kind-specific details."""
     region = draft.region
@@ -272,9 +274,9 @@ async def insert_entry(
         """
         INSERT INTO entry (id, kind, organization_id, provider_name, province, city, district,
                            admin_code, address, notes, source_url, source_note, urgency,
-                           expires_at, edit_token_hash, created_at, updated_at)
+                           expires_at, edit_token_hash, created_at, updated_at, submitted_by)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                coalesce($16, now()), coalesce($16, now()))
+                coalesce($16, now()), coalesce($16, now()), $17)
         """,
         entry_id,
         draft.kind.value,
@@ -292,6 +294,7 @@ async def insert_entry(
         expires_at,
         edit_token_hash,
         created_at,
+        submitted_by,
     )
     return await _write_parts(conn, entry_id, draft)
 
@@ -352,15 +355,15 @@ async def get_entries(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, Entry
     return {e.id: e for e in await _hydrate(conn, rows)}
 
 
-async def lock_entry(conn: Connection, entry_id: UUID) -> tuple[Entry, bytes | None] | None:
-    """The entry and its edit-token digest, locked for the rest of the transaction."""
-    token_hash = await conn.fetchval(
-        "SELECT edit_token_hash FROM entry WHERE id = $1 FOR UPDATE", entry_id
+async def lock_entry(conn: Connection, entry_id: UUID) -> tuple[Entry, Ownership] | None:
+    """The entry and who may change it, locked for the rest of the transaction."""
+    row = await conn.fetchrow(
+        "SELECT edit_token_hash, submitted_by FROM entry WHERE id = $1 FOR UPDATE", entry_id
     )
     entries = await get_entries(conn, [entry_id])
-    if entry_id not in entries:
+    if row is None or entry_id not in entries:
         return None
-    return entries[entry_id], token_hash
+    return entries[entry_id], Ownership(row["edit_token_hash"], row["submitted_by"])
 
 
 def _where(kind: EntryKind, flt: EntryFilter) -> Where:

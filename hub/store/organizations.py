@@ -13,6 +13,7 @@ from hub.domain.listing import CursorKey, OrganizationFilter, OrganizationOrder
 from hub.domain.model import Contact, Organization, OrganizationDraft, Region
 from hub.store.contacts import load_contacts, replace_contacts
 from hub.store.db import Connection
+from hub.store.ownership import Ownership
 from hub.store.sql import Where
 
 _COLUMNS = """
@@ -48,15 +49,19 @@ async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Org
 
 
 async def insert_organization(
-    conn: Connection, organization_id: UUID, draft: OrganizationDraft, edit_token_hash: bytes | None
+    conn: Connection,
+    organization_id: UUID,
+    draft: OrganizationDraft,
+    edit_token_hash: bytes | None,
+    registered_by: UUID | None = None,
 ) -> Organization:
     """Register a new organization with its contacts."""
     region = draft.region
     await conn.execute(
         """
         INSERT INTO organization (id, name, kind, province, city, district, admin_code, address,
-                                  latitude, longitude, website, edit_token_hash)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                  latitude, longitude, website, edit_token_hash, registered_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         """,
         organization_id,
         draft.name.strip(),
@@ -70,6 +75,7 @@ async def insert_organization(
         draft.longitude,
         draft.website,
         edit_token_hash,
+        registered_by,
     )
     await replace_contacts(conn, draft.contacts, organization_id=organization_id)
     found = await get_organizations(conn, [organization_id])
@@ -115,16 +121,17 @@ async def get_organizations(conn: Connection, ids: Sequence[UUID]) -> dict[UUID,
 
 async def lock_organization(
     conn: Connection, organization_id: UUID
-) -> tuple[Organization, bytes | None] | None:
-    """The organization and its edit-token digest, locked for the rest of the transaction."""
+) -> tuple[Organization, Ownership] | None:
+    """The organization and who may change it, locked for the rest of the transaction."""
     row = await conn.fetchrow(
-        f"SELECT {_COLUMNS}, o.edit_token_hash FROM organization o WHERE o.id = $1 FOR UPDATE",
+        f"""SELECT {_COLUMNS}, o.edit_token_hash, o.registered_by
+            FROM organization o WHERE o.id = $1 FOR UPDATE""",
         organization_id,
     )
     if row is None:
         return None
     (organization,) = await _hydrate(conn, [row])
-    return organization, row["edit_token_hash"]
+    return organization, Ownership(row["edit_token_hash"], row["registered_by"])
 
 
 def _where(flt: OrganizationFilter) -> Where:

@@ -79,8 +79,18 @@ NEED_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "NOT_FOUND",
     ),
 ]
-# Codes proven elsewhere: CONFLICT and INVALID_STATE in test_mutations, and the date range below.
-COVERED_ELSEWHERE = {"CONFLICT", "INVALID_STATE", "INVALID_DATE_RANGE"}
+# Codes proven elsewhere: CONFLICT and INVALID_STATE in test_mutations, the account codes in
+# test_accounts, and the date range below.
+COVERED_ELSEWHERE = {
+    "CONFLICT",
+    "INVALID_STATE",
+    "INVALID_DATE_RANGE",
+    "EMAIL_TAKEN",
+    "HANDLE_TAKEN",
+    "WEAK_PASSWORD",
+    "INVALID_CREDENTIALS",
+    "NOT_ALLOWED",
+}
 
 
 def test_every_user_error_code_has_a_test() -> None:

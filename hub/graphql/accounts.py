@@ -1,0 +1,243 @@
+"""Accounts over GraphQL: sign up, in and out, `me`, API tokens, roles."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import strawberry
+
+from hub.domain.accounts import Role, TokenScope
+from hub.domain.errors import ErrorCode as UserErrorCode
+from hub.graphql.common import UserError
+from hub.graphql.context import Info
+from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.permissions import guarded_mutation
+from hub.services import accounts as service
+from hub.services.outcome import Forbidden
+from hub.store.accounts import ApiTokenRecord, UserRecord
+
+strawberry.enum(Role, name="Role")
+strawberry.enum(TokenScope, name="TokenScope")
+
+
+@strawberry.type(description="A signed-in user, as they see themselves or as coordinators do.")
+class User:
+    id: strawberry.ID
+    handle: str = strawberry.field(description="Shown publicly, e.g. as an entry's reviewer.")
+    email: str
+    role: Role
+    approved: bool = strawberry.field(
+        description="Vouched for by a coordinator (needed to reveal protected contacts)."
+    )
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: UserRecord) -> User:
+        """The GraphQL view of a user."""
+        return cls(
+            id=strawberry.ID(to_global_id("User", user.id)),
+            handle=user.handle,
+            email=user.email,
+            role=user.role,
+            approved=user.approved,
+            created_at=user.created_at,
+        )
+
+
+@strawberry.type(description="An API token's public facts; the secret is shown only once.")
+class ApiToken:
+    id: strawberry.ID
+    name: str
+    scope: TokenScope
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiTokenRecord) -> ApiToken:
+        """The GraphQL view of a token."""
+        return cls(
+            id=strawberry.ID(to_global_id("ApiToken", token.id)),
+            name=token.name,
+            scope=token.scope,
+            created_at=token.created_at,
+            revoked_at=token.revoked_at,
+        )
+
+
+@strawberry.input
+class SignUpInput:
+    email: str
+    handle: str = strawberry.field(description="Public name, 2-30 letters, digits, _ - or .")
+    password: str = strawberry.field(description="At least 10 characters.")
+
+
+@strawberry.input
+class SignInInput:
+    email: str
+    password: str
+
+
+@strawberry.input
+class CreateApiTokenInput:
+    name: str = strawberry.field(description="What the token is for, e.g. 'hospital dashboard'.")
+    scope: TokenScope = TokenScope.READ
+
+
+@strawberry.type
+class AuthPayload:
+    user: User | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class SignOutPayload:
+    signed_out: bool
+
+
+@strawberry.type
+class CreateApiTokenPayload:
+    token: str | None = strawberry.field(
+        description="Send it as `Authorization: Bearer <token>`. Shown only once."
+    )
+    api_token: ApiToken | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class RevokeApiTokenPayload:
+    revoked: bool
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class UserPayload:
+    user: User | None
+    user_errors: list[UserError]
+
+
+async def _start_session(info: Info, user: UserRecord) -> None:
+    ctx = info.context
+    session = await service.open_session(ctx.db, user, timedelta(days=ctx.settings.session_days))
+    if ctx.cookies is not None:
+        ctx.cookies.set_session(session.token, session.expires_at)
+
+
+@strawberry.type
+class AccountQuery:
+    @strawberry.field(description="The signed-in user, or null.")
+    async def me(self, info: Info) -> User | None:
+        viewer = info.context.viewer
+        if viewer.user_id is None:
+            return None
+        found = await service.user(info.context.db, viewer.user_id)
+        return User.of(found) if found else None
+
+
+@strawberry.type
+class AccountMutation:
+    @guarded_mutation("Create an account (VOLUNTEER) and sign in.")
+    async def sign_up(self, info: Info, input: SignUpInput) -> AuthPayload:
+        ctx = info.context
+        outcome = await service.create_user(
+            ctx.db, input.email, input.handle, input.password, Role.VOLUNTEER
+        )
+        if outcome.value is None:
+            return AuthPayload(
+                user=None, user_errors=UserError.list_of(outcome.errors, ctx.language)
+            )
+        await _start_session(info, outcome.value)
+        return AuthPayload(user=User.of(outcome.value), user_errors=[])
+
+    @guarded_mutation(
+        "Sign in; the session lives in an HTTP-only cookie.",
+    )
+    async def sign_in(self, info: Info, input: SignInInput) -> AuthPayload:
+        ctx = info.context
+        user = await service.sign_in(ctx.db, input.email, input.password)
+        if user is None:
+            return AuthPayload(
+                user=None,
+                user_errors=UserError.single(
+                    "email", UserErrorCode.INVALID_CREDENTIALS, ctx.language
+                ),
+            )
+        await _start_session(info, user)
+        return AuthPayload(user=User.of(user), user_errors=[])
+
+    @guarded_mutation("End this session.")
+    async def sign_out(self, info: Info) -> SignOutPayload:
+        ctx = info.context
+        if ctx.session_token:
+            await service.sign_out(ctx.db, ctx.session_token)
+        if ctx.cookies is not None:
+            ctx.cookies.clear_session()
+        return SignOutPayload(signed_out=True)
+
+    @guarded_mutation(
+        "A bearer token for scripts and apps (READ or WRITE).",
+    )
+    async def create_api_token(
+        self, info: Info, input: CreateApiTokenInput
+    ) -> CreateApiTokenPayload:
+        ctx = info.context
+        try:
+            outcome = await service.create_api_token(ctx.db, ctx.viewer, input.name, input.scope)
+        except Forbidden:
+            raise hub_error(ErrorCode.UNAUTHENTICATED, "Sign in to do this.") from None
+        if outcome.value is None:
+            return CreateApiTokenPayload(
+                token=None,
+                api_token=None,
+                user_errors=UserError.list_of(outcome.errors, ctx.language),
+            )
+        token, record = outcome.value
+        return CreateApiTokenPayload(token=token, api_token=ApiToken.of(record), user_errors=[])
+
+    @guarded_mutation("Revoke one of your API tokens.")
+    async def revoke_api_token(self, info: Info, id: strawberry.ID) -> RevokeApiTokenPayload:
+        ctx = info.context
+        token_id = expect_global_id(id, "ApiToken")
+        if token_id is None:
+            return RevokeApiTokenPayload(
+                revoked=False,
+                user_errors=UserError.single("id", UserErrorCode.INVALID_ID, ctx.language),
+            )
+        outcome = await service.revoke_api_token(ctx.db, ctx.viewer, token_id)
+        return RevokeApiTokenPayload(
+            revoked=bool(outcome.value), user_errors=UserError.list_of(outcome.errors, ctx.language)
+        )
+
+    @guarded_mutation(
+        "Give a user a role (coordinators: up to REVIEWER).",
+    )
+    async def set_user_role(self, info: Info, user_id: strawberry.ID, role: Role) -> UserPayload:
+        ctx = info.context
+        local = expect_global_id(user_id, "User")
+        if local is None:
+            return UserPayload(
+                user=None,
+                user_errors=UserError.single("userId", UserErrorCode.INVALID_ID, ctx.language),
+            )
+        outcome = await service.set_role(ctx.db, ctx.viewer, local, role)
+        return UserPayload(
+            user=User.of(outcome.value) if outcome.value else None,
+            user_errors=UserError.list_of(outcome.errors, ctx.language),
+        )
+
+    @guarded_mutation(
+        "Vouch for a user (needed to reveal protected contacts).",
+    )
+    async def approve_user(self, info: Info, user_id: strawberry.ID) -> UserPayload:
+        ctx = info.context
+        local = expect_global_id(user_id, "User")
+        if local is None:
+            return UserPayload(
+                user=None,
+                user_errors=UserError.single("userId", UserErrorCode.INVALID_ID, ctx.language),
+            )
+        outcome = await service.approve_user(ctx.db, local)
+        return UserPayload(
+            user=User.of(outcome.value) if outcome.value else None,
+            user_errors=UserError.list_of(outcome.errors, ctx.language),
+        )

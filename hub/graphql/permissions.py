@@ -1,0 +1,92 @@
+"""Who may call which mutation: the one place where roles are checked.
+
+Every mutation carries `permission_classes=[Authorized]`, which looks its rule up here by field
+name; a mutation without a rule is refused (fail closed). Record-level rules (only the holder of
+an edit token, the submitter or a coordinator may change an entry) live in hub.domain.accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.permission import BasePermission
+
+from hub.domain.accounts import Role
+from hub.graphql.context import Info
+from hub.graphql.errors import ErrorCode, hub_error
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may call a mutation: anyone, any signed-in user, or a role and those above it."""
+
+    role: Role | None = None
+    signed_in: bool = False
+
+
+ANYONE = Rule()
+SIGNED_IN = Rule(signed_in=True)
+
+MUTATION_RULES: dict[str, Rule] = {
+    # Anyone may publish and, with the edit token, change what they published (issue 2).
+    "registerOrganization": ANYONE,
+    "updateOrganization": ANYONE,
+    "submitNeed": ANYONE,
+    "updateNeed": ANYONE,
+    "closeNeed": ANYONE,
+    "submitOffer": ANYONE,
+    "updateOffer": ANYONE,
+    "closeOffer": ANYONE,
+    "submitLogisticsOffer": ANYONE,
+    "updateLogisticsOffer": ANYONE,
+    "closeLogisticsOffer": ANYONE,
+    "submitLodging": ANYONE,
+    "updateLodging": ANYONE,
+    "closeLodging": ANYONE,
+    "signUp": ANYONE,
+    "signIn": ANYONE,
+    "signOut": ANYONE,
+    "createApiToken": SIGNED_IN,
+    "revokeApiToken": SIGNED_IN,
+    "setUserRole": Rule(role=Role.COORDINATOR),
+    "approveUser": Rule(role=Role.COORDINATOR),
+}
+
+
+class Authorized(BasePermission):
+    """Applies MUTATION_RULES, refusing with UNAUTHENTICATED or FORBIDDEN."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        """True, or raises the refusal with its extensions.code."""
+        viewer = info.context.viewer
+        rule = MUTATION_RULES.get(info.field_name)
+        if rule is None:
+            raise hub_error(ErrorCode.FORBIDDEN, f"{info.field_name} has no access rule.")
+        if not viewer.may_write:
+            raise hub_error(ErrorCode.FORBIDDEN, "This API token may only read.")
+        if (rule.signed_in or rule.role) and not viewer.signed_in:
+            raise hub_error(ErrorCode.UNAUTHENTICATED, "Sign in to do this.")
+        if rule.role is not None and not viewer.has(rule.role):
+            raise hub_error(
+                ErrorCode.FORBIDDEN, f"This needs the {rule.role.value} role or a higher one."
+            )
+        return True
+
+
+def guarded_mutation(description: str) -> Any:
+    """A mutation whose access MUTATION_RULES decides (use it for every mutation)."""
+    return strawberry.mutation(permission_classes=[Authorized], description=description)
+
+
+class RejectBadCredentials(SchemaExtension):
+    """A request with an unknown or revoked bearer token is refused, not served as anonymous."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if getattr(context, "bad_credentials", False):
+            raise hub_error(ErrorCode.UNAUTHENTICATED, "The API token is unknown or revoked.")
+        yield

@@ -1,0 +1,43 @@
+"""The session cookie: HTTP-only, SameSite=Lax, Secure where the hub is served over HTTPS."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from starlette.responses import Response
+
+SESSION_COOKIE = "hub_session"
+
+
+def set_session_cookie(response: Response, token: str, expires: datetime, *, secure: bool) -> None:
+    """Hand the browser its session."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        expires=expires,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response, *, secure: bool) -> None:
+    """Make the browser forget its session."""
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=secure, path="/")
+
+
+class ResponseCookies:
+    """SessionCookies for one HTTP response (see hub.graphql.context)."""
+
+    def __init__(self, response: Response, *, secure: bool) -> None:
+        self._response = response
+        self._secure = secure
+
+    def set_session(self, token: str, expires: datetime) -> None:
+        """Hand the browser its session."""
+        set_session_cookie(self._response, token, expires, secure=self._secure)
+
+    def clear_session(self) -> None:
+        """Make the browser forget its session."""
+        clear_session_cookie(self._response, secure=self._secure)

@@ -1,0 +1,178 @@
+"""Signing up and in, sessions, API tokens, roles."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from hub.domain.accounts import Role, TokenScope, Viewer, may_grant, validate_sign_up
+from hub.domain.edit_tokens import digest
+from hub.domain.errors import ErrorCode, UserError
+from hub.services.outcome import Forbidden, Outcome
+from hub.services.passwords import hash_password, needs_rehash, verify_password
+from hub.store import accounts as store
+from hub.store.accounts import ApiTokenRecord, UserRecord
+from hub.store.db import Database
+
+
+@dataclass(frozen=True)
+class Session:
+    """A new browser session: the secret for the cookie and when it ends."""
+
+    token: str
+    expires_at: datetime
+    user: UserRecord
+
+
+async def create_user(
+    db: Database, email: str, handle: str, password: str, role: Role, *, approved: bool = False
+) -> Outcome[UserRecord]:
+    """Create an account (sign-up, or `hub user create`)."""
+    errors = validate_sign_up(email, handle, password)
+    if errors:
+        return Outcome.failed(errors)
+    # argon2 is deliberately slow: keep it off the event loop.
+    password_hash = await asyncio.to_thread(hash_password, password)
+    async with db.transaction() as conn:
+        email_taken, handle_taken = await store.email_or_handle_taken(
+            conn, email.strip(), handle.strip()
+        )
+        if email_taken:
+            errors.append(UserError("email", ErrorCode.EMAIL_TAKEN))
+        if handle_taken:
+            errors.append(UserError("handle", ErrorCode.HANDLE_TAKEN))
+        if errors:
+            return Outcome.failed(errors)
+        user = await store.insert_user(
+            conn,
+            uuid.uuid4(),
+            email.strip(),
+            handle.strip(),
+            password_hash,
+            role,
+            approved=approved,
+        )
+    return Outcome(user)
+
+
+async def open_session(db: Database, user: UserRecord, lifetime: timedelta) -> Session:
+    """A new browser session for `user`."""
+    token = secrets.token_urlsafe(32)
+    expires_at = datetime.now(UTC) + lifetime
+    async with db.transaction() as conn:
+        await store.insert_session(conn, digest(token), user.id, expires_at)
+    return Session(token, expires_at, user)
+
+
+async def sign_in(db: Database, email: str, password: str) -> UserRecord | None:
+    """The user whose credentials these are, or None (same cost whether or not they exist)."""
+    async with db.connection() as conn:
+        user = await store.user_by_email(conn, email.strip())
+    ok = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+    if user is None or not ok:
+        return None
+    if needs_rehash(user.password_hash):
+        new_hash = await asyncio.to_thread(hash_password, password)
+        async with db.transaction() as conn:
+            await store.set_password_hash(conn, user.id, new_hash)
+    return user
+
+
+async def sign_out(db: Database, session_token: str) -> None:
+    """End a browser session."""
+    async with db.transaction() as conn:
+        await store.delete_session(conn, digest(session_token))
+
+
+async def identify(db: Database, session_token: str | None, bearer: str | None) -> Viewer | None:
+    """The viewer behind a session cookie or a bearer token; None when neither is valid."""
+    if not session_token and not bearer:
+        return None
+    async with db.connection() as conn:
+        return await store.viewer_for(
+            conn,
+            digest(session_token) if session_token else None,
+            digest(bearer) if bearer else None,
+        )
+
+
+async def user(db: Database, user_id: UUID) -> UserRecord | None:
+    """A user by id."""
+    async with db.connection() as conn:
+        return await store.user_by_id(conn, user_id)
+
+
+async def create_api_token(
+    db: Database, viewer: Viewer, name: str, scope: TokenScope
+) -> Outcome[tuple[str, ApiTokenRecord]]:
+    """A new token for the viewer; the secret is returned once and stored only as a digest."""
+    if viewer.user_id is None:
+        raise Forbidden
+    if not name.strip():
+        return Outcome.failed([UserError("name", ErrorCode.REQUIRED)])
+    if len(name) > 100:
+        return Outcome.failed([UserError("name", ErrorCode.TOO_LONG, {"max": 100})])
+    token = "hub_" + secrets.token_urlsafe(32)
+    async with db.transaction() as conn:
+        record = await store.insert_api_token(
+            conn, uuid.uuid4(), viewer.user_id, name.strip(), digest(token), scope
+        )
+    return Outcome((token, record))
+
+
+async def revoke_api_token(db: Database, viewer: Viewer, token_id: UUID) -> Outcome[bool]:
+    """Revoke one of the viewer's own tokens."""
+    if viewer.user_id is None:
+        raise Forbidden
+    async with db.transaction() as conn:
+        done = await store.revoke_api_token(conn, token_id, viewer.user_id)
+    return Outcome(True) if done else Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+
+
+async def set_role(db: Database, actor: Viewer, user_id: UUID, role: Role) -> Outcome[UserRecord]:
+    """Give a user a role, if the actor may grant it."""
+    if not may_grant(actor, role):
+        return Outcome.failed(
+            [
+                UserError(
+                    "role",
+                    ErrorCode.NOT_ALLOWED,
+                    {
+                        "reason_zh": "只有管理员可以任命协调员或管理员。",
+                        "reason_en": "Only admins may make coordinators or admins.",
+                    },
+                )
+            ]
+        )
+    async with db.transaction() as conn:
+        target = await store.user_by_id(conn, user_id)
+        if target is None:
+            return Outcome.failed([UserError("userId", ErrorCode.NOT_FOUND)])
+        if not may_grant(actor, target.role):
+            return Outcome.failed(
+                [
+                    UserError(
+                        "userId",
+                        ErrorCode.NOT_ALLOWED,
+                        {
+                            "reason_zh": "不能更改同级或更高级别用户的角色。",
+                            "reason_en": "You may not change the role of this user.",
+                        },
+                    )
+                ]
+            )
+        updated = await store.set_role(conn, user_id, role)
+    return Outcome(updated)
+
+
+async def approve_user(db: Database, user_id: UUID) -> Outcome[UserRecord]:
+    """Approve a user (a coordinator vouches for them)."""
+    async with db.transaction() as conn:
+        updated = await store.approve(conn, user_id)
+    if updated is None:
+        return Outcome.failed([UserError("userId", ErrorCode.NOT_FOUND)])
+    return Outcome(updated)

@@ -1,0 +1,163 @@
+"""Every mutation under every role: allowed, or refused with UNAUTHENTICATED / FORBIDDEN."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hub.domain.accounts import Role, TokenScope
+from hub.graphql.permissions import MUTATION_RULES
+from hub.graphql.schema import build_schema
+from hub.store.db import Database
+from tests.conftest import GraphQLClient
+from tests.graphql.test_accounts import token_for
+from tests.helpers import HOSPITAL, LODGING, LOGISTICS, OFFER, need_input
+
+MISSING = "TmVlZDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA"
+CLOSE = {"input": {"id": MISSING, "version": 1}}
+UPDATE = {"input": {"id": MISSING, "version": 1}}
+USER = "VXNlcjowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA"
+
+# mutation -> (document, variables): shaped right, so that only access can refuse them.
+CALLS: dict[str, tuple[str, dict[str, Any]]] = {
+    "registerOrganization": (
+        "mutation($input: OrganizationInput!) { registerOrganization("
+        "input: $input) { userErrors { code } } }",
+        {"input": HOSPITAL},
+    ),
+    "updateOrganization": (
+        "mutation($input: UpdateOrganizationInput!) { updateOrganization("
+        "input: $input) { userErrors { code } } }",
+        UPDATE,
+    ),
+    "submitNeed": (
+        "mutation($input: SubmitNeedInput!) { submitNeed(input: $input) { userErrors { code } } }",
+        {"input": need_input()},
+    ),
+    "updateNeed": (
+        "mutation($input: UpdateNeedInput!) { updateNeed(input: $input) { userErrors { code } } }",
+        UPDATE,
+    ),
+    "closeNeed": (
+        "mutation($input: CloseEntryInput!) { closeNeed(input: $input) { userErrors { code } } }",
+        CLOSE,
+    ),
+    "submitOffer": (
+        "mutation($input: SubmitOfferInput!) { submitOffer(input: $input) "
+        "{ userErrors { code } } }",
+        {"input": OFFER},
+    ),
+    "updateOffer": (
+        "mutation($input: UpdateOfferInput!) { updateOffer(input: $input) "
+        "{ userErrors { code } } }",
+        UPDATE,
+    ),
+    "closeOffer": (
+        "mutation($input: CloseEntryInput!) { closeOffer(input: $input) { userErrors { code } } }",
+        CLOSE,
+    ),
+    "submitLogisticsOffer": (
+        "mutation($input: SubmitLogisticsOfferInput!) { "
+        "submitLogisticsOffer(input: $input) { userErrors { code } } }",
+        {"input": LOGISTICS},
+    ),
+    "updateLogisticsOffer": (
+        "mutation($input: UpdateLogisticsOfferInput!) { "
+        "updateLogisticsOffer(input: $input) { userErrors { code } } }",
+        UPDATE,
+    ),
+    "closeLogisticsOffer": (
+        "mutation($input: CloseEntryInput!) { closeLogisticsOffer("
+        "input: $input) { userErrors { code } } }",
+        CLOSE,
+    ),
+    "submitLodging": (
+        "mutation($input: SubmitLodgingInput!) { submitLodging(input: $input) "
+        "{ userErrors { code } } }",
+        {"input": LODGING},
+    ),
+    "updateLodging": (
+        "mutation($input: UpdateLodgingInput!) { updateLodging(input: $input) "
+        "{ userErrors { code } } }",
+        UPDATE,
+    ),
+    "closeLodging": (
+        "mutation($input: CloseEntryInput!) { closeLodging(input: $input) "
+        "{ userErrors { code } } }",
+        CLOSE,
+    ),
+    "signUp": (
+        'mutation { signUp(input: {email: "x@example.org", handle: "x_matrix", '
+        'password: "short"}) { userErrors { code } } }',
+        {},
+    ),
+    "signIn": (
+        'mutation { signIn(input: {email: "x@example.org", password: "nope"}) '
+        "{ userErrors { code } } }",
+        {},
+    ),
+    "signOut": ("mutation { signOut { signedOut } }", {}),
+    "createApiToken": (
+        'mutation { createApiToken(input: {name: ""}) { userErrors { code } } }',
+        {},
+    ),
+    "revokeApiToken": ('mutation { revokeApiToken(id: "nonsense") { userErrors { code } } }', {}),
+    "setUserRole": (
+        "mutation($u: ID!) { setUserRole(userId: $u, role: VOLUNTEER) { userErrors { code } } }",
+        {"u": USER},
+    ),
+    "approveUser": (
+        "mutation($u: ID!) { approveUser(userId: $u) { userErrors { code } } }",
+        {"u": USER},
+    ),
+}
+ROLES: list[Role | None] = [None, *Role]
+
+
+def test_every_mutation_has_a_rule_and_a_matrix_row() -> None:
+    mutation_type = build_schema()._schema.mutation_type
+    assert mutation_type is not None
+    names = set(mutation_type.fields)
+    assert names == set(MUTATION_RULES)
+    assert names == set(CALLS)
+
+
+def expected(mutation: str, role: Role | None) -> str | None:
+    rule = MUTATION_RULES[mutation]
+    if rule.role is None and not rule.signed_in:
+        return None
+    if role is None:
+        return "UNAUTHENTICATED"
+    if rule.role is not None and not role.includes(rule.role):
+        return "FORBIDDEN"
+    return None
+
+
+async def test_role_matrix(gql: GraphQLClient, db: Database) -> None:
+    tokens: dict[Role | None, dict[str, str]] = {None: {}}
+    for role in Role:
+        token, _ = await token_for(db, role, f"matrix_{role.value.lower()}")
+        tokens[role] = {"Authorization": f"Bearer {token}"}
+    table = []
+    for mutation, (document, variables) in sorted(CALLS.items()):
+        row = [mutation]
+        for role in ROLES:
+            body = await gql.post(document, variables, **tokens[role])
+            codes = {e["extensions"]["code"] for e in body.get("errors", [])}
+            access = codes & {"UNAUTHENTICATED", "FORBIDDEN"}
+            got = access.pop() if access else None
+            assert got == expected(mutation, role), (mutation, role, body)
+            assert codes <= {"UNAUTHENTICATED", "FORBIDDEN"}, (mutation, role, body)
+            row.append(got or "allowed")
+        table.append(row)
+    # The matrix, for the record (pytest -s shows it).
+    print("\n" + "\n".join(" | ".join(f"{c:<22}" for c in row) for row in table))
+
+
+@pytest.mark.parametrize("mutation", sorted(CALLS))
+async def test_read_tokens_may_not_write(gql: GraphQLClient, db: Database, mutation: str) -> None:
+    token, _ = await token_for(db, Role.ADMIN, "reader", TokenScope.READ)
+    document, variables = CALLS[mutation]
+    body = await gql.post(document, variables, Authorization=f"Bearer {token}")
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
