@@ -69,6 +69,9 @@ class Settings:
     need_lifetime_hours: int = 72
     offer_lifetime_hours: int = 168
     session_days: int = 30
+    # Independent reviewers who must verify an entry before it is VERIFIED.
+    reviews_required: int = 1
+    review_lease_minutes: int = 15
     # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
     cookie_secure: bool = False
 
@@ -114,5 +117,7 @@ class Settings:
             need_lifetime_hours=_int(env, "HUB_NEED_LIFETIME_HOURS", 72, minimum=1),
             offer_lifetime_hours=_int(env, "HUB_OFFER_LIFETIME_HOURS", 168, minimum=1),
             session_days=_int(env, "HUB_SESSION_DAYS", 30, minimum=1),
+            reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
+            review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
         )

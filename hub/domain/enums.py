@@ -50,6 +50,7 @@ class VerificationStatus(Enum):
     """How far an entry can be trusted."""
 
     PENDING = "PENDING"
+    IN_REVIEW = "IN_REVIEW"
     VERIFIED = "VERIFIED"
     REJECTED = "REJECTED"
     NEEDS_CHANGES = "NEEDS_CHANGES"
@@ -81,3 +82,6 @@ class EventType(Enum):
     UPDATED = "UPDATED"
     STATUS_CHANGED = "STATUS_CHANGED"
     FULFILLED = "FULFILLED"
+    VERIFIED = "VERIFIED"
+    REJECTED = "REJECTED"
+    EXPIRED = "EXPIRED"

@@ -30,6 +30,8 @@ class ErrorCode(Enum):
     WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - an error code, not a password
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     NOT_ALLOWED = "NOT_ALLOWED"
+    ALREADY_CLAIMED = "ALREADY_CLAIMED"
+    NOT_CLAIMED = "NOT_CLAIMED"
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,14 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ),
     ErrorCode.INVALID_CREDENTIALS: ("邮箱或密码不正确。", "Wrong e-mail address or password."),
     ErrorCode.NOT_ALLOWED: ("{reason_zh}", "{reason_en}"),
+    ErrorCode.ALREADY_CLAIMED: (
+        "另一位审核员正在核实此条目。",
+        "Another reviewer is checking this entry.",
+    ),
+    ErrorCode.NOT_CLAIMED: (
+        "请先认领此条目（或您的认领已过期）。",
+        "Claim the entry first (or your claim has run out).",
+    ),
 }
 
 

@@ -169,8 +169,27 @@ class Entry:
     verified_at: datetime | None = None
     expires_at: datetime | None = None
     close_reason: str | None = None
+    review: ReviewState | None = None
 
     @property
     def kind(self) -> EntryKind:
         """The kind of entry."""
         return self.draft.kind
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """Where an entry stands in the review queue."""
+
+    round: int
+    queued_at: datetime
+    claimed_by: UUID | None = None
+    lease_until: datetime | None = None
+    rejection_reason: str | None = None
+    submitted_by: UUID | None = None
+
+    def claimed_at(self, now: datetime) -> bool:
+        """Whether a reviewer's lease is running at `now`."""
+        return (
+            self.claimed_by is not None and self.lease_until is not None and self.lease_until > now
+        )

@@ -18,6 +18,7 @@ from hub.graphql.ids import to_global_id
 from hub.graphql.node import Node
 from hub.graphql.organizations import Organization
 from hub.graphql.taxonomy import SupplyCategory
+from hub.graphql.verification import PublicReview, Verification
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -98,6 +99,19 @@ class Entry(Node):
     )
     version: int = strawberry.field(description="Pass it back when updating (optimistic locking).")
     organization_id: strawberry.Private[UUID | None]
+    entry_id: strawberry.Private[UUID]
+    lease_until: strawberry.Private[datetime | None]
+
+    @strawberry.field(description="How far the entry can be trusted: who checked it, how, when.")
+    async def verification(self, info: Info) -> Verification:
+        reviews = await info.context.loaders.reviews.load(self.entry_id)
+        in_review = self.verification_status is VerificationStatus.IN_REVIEW
+        return Verification(
+            status=self.verification_status,
+            verified_at=self.verified_at,
+            in_review_until=self.lease_until if in_review else None,
+            reviews=[PublicReview.of(r) for r in reviews],
+        )
 
     @strawberry.field
     async def organization(self, info: Info) -> Organization | None:
@@ -129,6 +143,8 @@ def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict
         "expires_at": entry.expires_at,
         "version": entry.version,
         "organization_id": draft.organization_id,
+        "entry_id": entry.id,
+        "lease_until": entry.review.lease_until if entry.review else None,
     }
 
 

@@ -9,8 +9,9 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from hub.domain.model import Entry, Organization
-from hub.store import entries, organizations
+from hub.store import entries, organizations, reviews
 from hub.store.db import Database
+from hub.store.reviews import Review
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class Loaders:
 
     organization: DataLoader[UUID, Organization | None]
     entry: DataLoader[UUID, Entry | None]
+    reviews: DataLoader[UUID, list[Review]]
 
 
 def make_loaders(db: Database) -> Loaders:
@@ -34,7 +36,13 @@ def make_loaders(db: Database) -> Loaders:
             found = await entries.get_entries(conn, ids)
         return [found.get(i) for i in ids]
 
+    async def load_reviews(ids: Sequence[UUID]) -> list[list[Review]]:
+        async with db.connection() as conn:
+            found = await reviews.reviews_of(conn, ids)
+        return [found.get(i, []) for i in ids]
+
     return Loaders(
         organization=DataLoader(load_fn=load_organizations),
         entry=DataLoader(load_fn=load_entries),
+        reviews=DataLoader(load_fn=load_reviews),
     )

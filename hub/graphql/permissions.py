@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+from graphql import OperationType
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 
@@ -54,6 +55,13 @@ MUTATION_RULES: dict[str, Rule] = {
     "revokeApiToken": SIGNED_IN,
     "setUserRole": Rule(role=Role.COORDINATOR),
     "approveUser": Rule(role=Role.COORDINATOR),
+    "claimReview": Rule(role=Role.REVIEWER),
+    "releaseReview": Rule(role=Role.REVIEWER),
+    "reviewEntry": Rule(role=Role.REVIEWER),
+}
+# Queries are open to anyone unless listed here.
+QUERY_RULES: dict[str, Rule] = {
+    "reviewQueue": Rule(role=Role.REVIEWER),
 }
 
 
@@ -63,10 +71,11 @@ class Authorized(BasePermission):
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         """True, or raises the refusal with its extensions.code."""
         viewer = info.context.viewer
-        rule = MUTATION_RULES.get(info.field_name)
+        mutation = info.operation.operation is OperationType.MUTATION
+        rule = (MUTATION_RULES if mutation else QUERY_RULES).get(info.field_name)
         if rule is None:
             raise hub_error(ErrorCode.FORBIDDEN, f"{info.field_name} has no access rule.")
-        if not viewer.may_write:
+        if mutation and not viewer.may_write:
             raise hub_error(ErrorCode.FORBIDDEN, "This API token may only read.")
         if (rule.signed_in or rule.role) and not viewer.signed_in:
             raise hub_error(ErrorCode.UNAUTHENTICATED, "Sign in to do this.")
@@ -80,6 +89,11 @@ class Authorized(BasePermission):
 def guarded_mutation(description: str) -> Any:
     """A mutation whose access MUTATION_RULES decides (use it for every mutation)."""
     return strawberry.mutation(permission_classes=[Authorized], description=description)
+
+
+def guarded_field(description: str) -> Any:
+    """A query field whose access QUERY_RULES decides."""
+    return strawberry.field(permission_classes=[Authorized], description=description)
 
 
 class RejectBadCredentials(SchemaExtension):

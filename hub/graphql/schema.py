@@ -21,12 +21,13 @@ from hub.graphql.mutations import EntryMutation
 from hub.graphql.organizations import Organization
 from hub.graphql.permissions import RejectBadCredentials
 from hub.graphql.queries import EntryQuery
+from hub.graphql.reviews import ReviewMutation, ReviewQuery
 from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
 CACHE_SIZE = 512
-Query = merge_types("Query", (EntryQuery, AccountQuery))
-Mutation = merge_types("Mutation", (EntryMutation, AccountMutation))
+Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery))
+Mutation = merge_types("Mutation", (EntryMutation, AccountMutation, ReviewMutation))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -13,12 +13,19 @@ from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EntryKind, EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
-from hub.domain.lifecycle import check_editable, check_status_change, event_for_update, expires_at
+from hub.domain.lifecycle import (
+    check_editable,
+    check_status_change,
+    event_for_update,
+    expires_at,
+    substance_changed,
+)
 from hub.domain.model import Entry, EntryDraft, OrganizationDraft
 from hub.domain.validation import validate_entry, validate_organization
+from hub.domain.verification import Action, transition
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.outcome import Forbidden, Outcome
-from hub.store import categories, organizations
+from hub.store import categories, organizations, reviews
 from hub.store import entries as store
 from hub.store.db import Connection, Database
 from hub.store.outbox import record_event
@@ -145,6 +152,10 @@ async def update_entry(
         if errors:
             return Outcome.failed(errors)
         event = event_for_update(found, draft, status)
+        if substance_changed(found.draft, draft):
+            # What reviewers vouched for changed: back to the queue, in a new review round.
+            state = transition(found.verification_status, Action.SUBSTANCE_CHANGED)
+            await reviews.set_verification(conn, entry_id, state, new_round=True)
         entry = await store.update_entry(
             conn,
             entry_id,

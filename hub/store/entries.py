@@ -28,6 +28,7 @@ from hub.domain.model import (
     NeedDetails,
     OfferDetails,
     Region,
+    ReviewState,
 )
 from hub.domain.units import Unit
 from hub.store.contacts import load_contacts, replace_contacts
@@ -39,7 +40,8 @@ _COLUMNS = """
     e.id, e.kind, e.organization_id, e.provider_name, e.province, e.city, e.district,
     e.admin_code, e.address, e.notes, e.source_url, e.source_note, e.urgency, e.status,
     e.verification_status, e.close_reason, e.created_at, e.updated_at, e.verified_at,
-    e.expires_at, e.version,
+    e.expires_at, e.version, e.review_round, e.queued_at, e.claimed_by, e.lease_until,
+    e.rejection_reason, e.submitted_by,
     o.can_deliver, o.lead_time_days, o.is_free AS offer_is_free, o.price_note AS offer_price_note,
     l.destination_province, l.destination_city, l.destination_district, l.destination_admin_code,
     l.vehicle_type, l.capacity_kg, l.capacity_m3, l.cold_chain, l.is_free AS logistics_is_free,
@@ -123,6 +125,16 @@ async def _load_items(conn: Connection, entry_ids: Sequence[UUID]) -> dict[UUID,
     return items
 
 
+async def select_entries(conn: Connection, where: Where, tail: str) -> list[asyncpg.Record]:
+    """Entry rows matching `where`, with `tail` (ORDER BY ... LIMIT ...) appended."""
+    return list(await conn.fetch(f"SELECT {_COLUMNS} {_FROM} {where.sql()} {tail}", *where.params))
+
+
+async def hydrate_rows(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Entry]:
+    """Entries from rows of select_entries, with their items and contacts."""
+    return await _hydrate(conn, rows)
+
+
 async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Entry]:
     ids = [r["id"] for r in rows]
     items = await _load_items(conn, ids)
@@ -153,6 +165,14 @@ async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Ent
                 verified_at=r["verified_at"],
                 expires_at=r["expires_at"],
                 close_reason=r["close_reason"],
+                review=ReviewState(
+                    round=r["review_round"],
+                    queued_at=r["queued_at"],
+                    claimed_by=r["claimed_by"],
+                    lease_until=r["lease_until"],
+                    rejection_reason=r["rejection_reason"],
+                    submitted_by=r["submitted_by"],
+                ),
             )
         )
     return entries

@@ -111,6 +111,19 @@ CALLS: dict[str, tuple[str, dict[str, Any]]] = {
         "mutation($u: ID!) { approveUser(userId: $u) { userErrors { code } } }",
         {"u": USER},
     ),
+    "claimReview": (
+        "mutation($e: ID!) { claimReview(entryId: $e) { userErrors { code } } }",
+        {"e": MISSING},
+    ),
+    "releaseReview": (
+        "mutation($e: ID!) { releaseReview(entryId: $e) { userErrors { code } } }",
+        {"e": MISSING},
+    ),
+    "reviewEntry": (
+        "mutation($e: ID!) { reviewEntry(input: {entryId: $e, decision: VERIFY, "
+        "method: PHONE_CALL}) { userErrors { code } } }",
+        {"e": MISSING},
+    ),
 }
 ROLES: list[Role | None] = [None, *Role]
 

@@ -79,12 +79,14 @@ NEED_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "NOT_FOUND",
     ),
 ]
-# Codes proven elsewhere: CONFLICT and INVALID_STATE in test_mutations, the account codes in
-# test_accounts, and the date range below.
+# Codes proven elsewhere: CONFLICT and INVALID_STATE in test_mutations, claims in test_reviews,
+# the account codes in test_accounts, and the date range below.
 COVERED_ELSEWHERE = {
     "CONFLICT",
     "INVALID_STATE",
     "INVALID_DATE_RANGE",
+    "ALREADY_CLAIMED",
+    "NOT_CLAIMED",
     "EMAIL_TAKEN",
     "HANDLE_TAKEN",
     "WEAK_PASSWORD",

@@ -1,0 +1,161 @@
+"""The reviewer workflow over GraphQL: the queue, claims and decisions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+import strawberry
+
+from hub.domain.enums import EntryKind
+from hub.domain.errors import ErrorCode as UserErrorCode
+from hub.domain.listing import URGENCY_RANK, CursorKey, EntryOrder, encode_cursor
+from hub.domain.model import Entry as EntryRecord
+from hub.domain.verification import RejectionReason, ReviewDecision, ReviewMethod
+from hub.graphql.common import PageInfo, UserError
+from hub.graphql.connections import Connection, Edge, after_key, page_size
+from hub.graphql.context import Info
+from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
+from hub.graphql.ids import parse_global_id
+from hub.graphql.permissions import guarded_field, guarded_mutation
+from hub.services import reviews as service
+from hub.services.outcome import Outcome
+from hub.store import reviews as store
+
+ENTRY_TYPES = frozenset(TYPE_NAMES.values())
+
+
+@strawberry.input(description="Which entries a reviewer wants to see.")
+class ReviewQueueFilter:
+    kinds: list[EntryKind] | None = None
+    province: str | None = None
+    city: str | None = None
+    category_codes: list[str] | None = None
+
+    def to_store(self) -> store.QueueFilter:
+        """The store's filter."""
+        return store.QueueFilter(
+            kinds=tuple(self.kinds or ()),
+            province=self.province or None,
+            city=self.city or None,
+            category_codes=tuple(self.category_codes or ())[:50],
+        )
+
+
+@strawberry.input(description="A reviewer's decision on an entry they have claimed.")
+class ReviewEntryInput:
+    entry_id: strawberry.ID
+    decision: ReviewDecision
+    method: ReviewMethod
+    note: str | None = strawberry.field(default=None, description="What the call established.")
+    evidence_url: str | None = None
+    rejection_reason: RejectionReason | None = strawberry.field(
+        default=None, description="Required when rejecting."
+    )
+
+
+@strawberry.type
+class ReviewPayload:
+    entry: Entry | None
+    user_errors: list[UserError]
+
+
+def _queue_key(entry: EntryRecord) -> CursorKey:
+    review = entry.review
+    rank = getattr(entry.draft.details, "urgency", None)
+    queued = review.queued_at.isoformat() if review else entry.created_at.isoformat()
+    return (URGENCY_RANK.get(rank, 4) if rank else 4, queued, str(entry.id))
+
+
+def _entry_id(global_id: str) -> UUID | None:
+    parsed = parse_global_id(global_id)
+    return parsed[1] if parsed and parsed[0] in ENTRY_TYPES else None
+
+
+def _payload(info: Info, outcome: Outcome[EntryRecord]) -> ReviewPayload:
+    ctx = info.context
+    entry = entry_of(outcome.value, ctx.may_see_protected_contacts) if outcome.value else None
+    return ReviewPayload(entry=entry, user_errors=UserError.list_of(outcome.errors, ctx.language))
+
+
+def _bad_id(info: Info) -> ReviewPayload:
+    return ReviewPayload(
+        entry=None,
+        user_errors=UserError.single("entryId", UserErrorCode.INVALID_ID, info.context.language),
+    )
+
+
+@strawberry.type
+class ReviewQuery:
+    @guarded_field("Entries awaiting review: most urgent, then longest waiting, first.")
+    async def review_queue(
+        self,
+        info: Info,
+        filter: ReviewQueueFilter | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[Entry]:
+        ctx = info.context
+        size = page_size(first, ctx.settings.max_page_size)
+        # The queue's cursor has the shape of the URGENCY order's (rank, time, id).
+        key = after_key(after, EntryOrder.URGENCY)
+        flt = (filter or ReviewQueueFilter()).to_store()
+        async with ctx.db.connection() as conn:
+            records = await store.queue(conn, flt, key, size + 1)
+
+        async def count() -> int:
+            async with ctx.db.connection() as conn:
+                return await store.queue_count(conn, flt)
+
+        page = records[:size]
+        edges: list[Edge[Entry]] = [
+            Edge(
+                cursor=encode_cursor(EntryOrder.URGENCY, _queue_key(r)),
+                node=entry_of(r, ctx.may_see_protected_contacts),
+            )
+            for r in page
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(records) > size,
+                has_previous_page=key is not None,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            counter=count,
+        )
+
+
+@strawberry.type
+class ReviewMutation:
+    @guarded_mutation("Take an entry for a lease so that no two reviewers check it at once.")
+    async def claim_review(self, info: Info, entry_id: strawberry.ID) -> ReviewPayload:
+        local = _entry_id(entry_id)
+        if local is None:
+            return _bad_id(info)
+        ctx = info.context
+        lease = timedelta(minutes=ctx.settings.review_lease_minutes)
+        return _payload(info, await service.claim_review(ctx.db, ctx.viewer, local, lease))
+
+    @guarded_mutation("Give a claimed entry back to the queue.")
+    async def release_review(self, info: Info, entry_id: strawberry.ID) -> ReviewPayload:
+        local = _entry_id(entry_id)
+        if local is None:
+            return _bad_id(info)
+        ctx = info.context
+        return _payload(info, await service.release_review(ctx.db, ctx.viewer, local))
+
+    @guarded_mutation("Verify, ask for changes or reject an entry you have claimed.")
+    async def review_entry(self, info: Info, input: ReviewEntryInput) -> ReviewPayload:
+        local = _entry_id(input.entry_id)
+        if local is None:
+            return _bad_id(info)
+        ctx = info.context
+        decision = service.Decision(
+            input.decision, input.method, input.note, input.evidence_url, input.rejection_reason
+        )
+        outcome = await service.review_entry(
+            ctx.db, ctx.viewer, local, decision, ctx.settings.reviews_required, ctx.lifetimes
+        )
+        return _payload(info, outcome)

@@ -1,0 +1,72 @@
+"""How far an entry can be trusted: its verification state and the reviews behind it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import strawberry
+
+from hub.domain.accounts import Role
+from hub.domain.enums import VerificationStatus
+from hub.domain.verification import RejectionReason, ReviewDecision, ReviewMethod
+from hub.graphql.context import Info
+from hub.store.reviews import Review
+
+strawberry.enum(ReviewDecision, name="ReviewDecision")
+strawberry.enum(ReviewMethod, name="ReviewMethod")
+strawberry.enum(RejectionReason, name="RejectionReason")
+
+
+@strawberry.type(description="One reviewer's decision; notes and evidence are for reviewers.")
+class PublicReview:
+    reviewer: str = strawberry.field(description="The reviewer's public handle.")
+    decision: ReviewDecision
+    method: ReviewMethod
+    rejection_reason: RejectionReason | None
+    reviewed_at: datetime
+    round: int
+    private_note: strawberry.Private[str | None]
+    private_evidence: strawberry.Private[str | None]
+
+    @strawberry.field(description="The reviewer's note (reviewers and above only).")
+    def note(self, info: Info) -> str | None:
+        return self.private_note if info.context.viewer.has(Role.REVIEWER) else None
+
+    @strawberry.field(description="Where the evidence is (reviewers and above only).")
+    def evidence_url(self, info: Info) -> str | None:
+        return self.private_evidence if info.context.viewer.has(Role.REVIEWER) else None
+
+    @classmethod
+    def of(cls, review: Review) -> PublicReview:
+        """The GraphQL view of a review."""
+        return cls(
+            reviewer=review.reviewer_handle,
+            decision=review.decision,
+            method=review.method,
+            rejection_reason=review.rejection_reason,
+            reviewed_at=review.created_at,
+            round=review.round,
+            private_note=review.note,
+            private_evidence=review.evidence_url,
+        )
+
+
+@strawberry.type(description="Who checked an entry, how and when.")
+class Verification:
+    status: VerificationStatus
+    verified_at: datetime | None
+    in_review_until: datetime | None = strawberry.field(
+        description="When the current reviewer's claim runs out, while IN_REVIEW."
+    )
+    reviews: list[PublicReview] = strawberry.field(description="Every review, oldest first.")
+
+    @strawberry.field(description="Hours since the last verification, for 'verified 5 h ago'.")
+    def age_hours(self) -> float | None:
+        if self.verified_at is None:
+            return None
+        return round((datetime.now(UTC) - self.verified_at).total_seconds() / 3600, 1)
+
+    @strawberry.field(description="How the latest verification was done.")
+    def method(self) -> ReviewMethod | None:
+        verified = [r for r in self.reviews if r.decision is ReviewDecision.VERIFY]
+        return verified[-1].method if verified else None

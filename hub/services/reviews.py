@@ -1,0 +1,234 @@
+"""The reviewer workflow: claim an entry for a lease, decide, release."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from hub.domain.accounts import Role, Viewer
+from hub.domain.enums import EntryStatus, EventType, VerificationStatus
+from hub.domain.errors import ErrorCode, UserError
+from hub.domain.lifecycle import expires_at
+from hub.domain.model import Entry, ReviewState
+from hub.domain.validation import MAX_NOTES, MAX_URL, is_valid_url
+from hub.domain.verification import (
+    Action,
+    InvalidTransition,
+    RejectionReason,
+    ReviewDecision,
+    ReviewMethod,
+    decision_action,
+    transition,
+)
+from hub.services.entries import Lifetimes, entry_payload
+from hub.services.outcome import Forbidden, Outcome
+from hub.store import entries as entry_store
+from hub.store import reviews as store
+from hub.store.db import Connection, Database
+from hub.store.outbox import record_event
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a reviewer decided and how they checked."""
+
+    decision: ReviewDecision
+    method: ReviewMethod
+    note: str | None = None
+    evidence_url: str | None = None
+    rejection_reason: RejectionReason | None = None
+
+
+def _not_allowed(zh: str, en: str) -> list[UserError]:
+    return [UserError("entryId", ErrorCode.NOT_ALLOWED, {"reason_zh": zh, "reason_en": en})]
+
+
+def _state(entry: Entry, now: datetime) -> VerificationStatus:
+    """The entry's state, with a lapsed claim read as the PENDING it has become."""
+    review = entry.review
+    if entry.verification_status is VerificationStatus.IN_REVIEW and not (
+        review and review.claimed_at(now)
+    ):
+        return VerificationStatus.PENDING
+    return entry.verification_status
+
+
+def _reviewer_id(viewer: Viewer) -> UUID:
+    if viewer.user_id is None:  # the access rules let only signed-in reviewers this far
+        raise Forbidden
+    return viewer.user_id
+
+
+async def _locked(conn: Connection, entry_id: UUID) -> tuple[Entry, ReviewState] | list[UserError]:
+    found = await entry_store.lock_entry(conn, entry_id)
+    if found is None:
+        return [UserError("entryId", ErrorCode.NOT_FOUND)]
+    entry = found[0]
+    if entry.status is EntryStatus.CLOSED:
+        return [
+            UserError(
+                "entryId",
+                ErrorCode.INVALID_STATE,
+                {"reason_zh": "该条目已关闭。", "reason_en": "This entry is closed."},
+            )
+        ]
+    if entry.review is None:
+        raise RuntimeError("the store returned an entry without its review state")
+    return entry, entry.review
+
+
+async def _event(conn: Connection, entry_id: UUID, event: EventType) -> Entry:
+    entry = (await entry_store.get_entries(conn, [entry_id]))[entry_id]
+    await record_event(conn, entry.id, entry.kind.value, event, entry_payload(entry))
+    return entry
+
+
+async def claim_review(
+    db: Database, reviewer: Viewer, entry_id: UUID, lease: timedelta
+) -> Outcome[Entry]:
+    """Take an entry for `lease`, so that no two reviewers phone the same hospital."""
+    reviewer_id = _reviewer_id(reviewer)
+    now = datetime.now(UTC)
+    async with db.transaction() as conn:
+        found = await _locked(conn, entry_id)
+        if isinstance(found, list):
+            return Outcome.failed(found)
+        entry, review = found
+        if review.claimed_at(now):
+            if review.claimed_by != reviewer_id:
+                return Outcome.failed([UserError("entryId", ErrorCode.ALREADY_CLAIMED)])
+            await store.claim(conn, entry_id, reviewer_id, now + lease)  # renew the lease
+            return Outcome(await _event(conn, entry_id, EventType.STATUS_CHANGED))
+        if review.submitted_by == reviewer_id:
+            return Outcome.failed(
+                _not_allowed(
+                    "不能审核自己提交的条目。", "You cannot review an entry you submitted."
+                )
+            )
+        if reviewer_id in await store.reviewers_in_round(conn, entry_id, review.round):
+            return Outcome.failed(
+                _not_allowed(
+                    "您已审核过此条目，需要另一位审核员。",
+                    "You reviewed this entry already; another reviewer is needed.",
+                )
+            )
+        try:
+            transition(_state(entry, now), Action.CLAIM)
+        except InvalidTransition as error:
+            return Outcome.failed(
+                [
+                    UserError(
+                        "entryId",
+                        ErrorCode.INVALID_STATE,
+                        {
+                            "reason_zh": f"当前状态（{error.state.value}）不能认领。",
+                            "reason_en": f"An entry that is {error.state.value} cannot be claimed.",
+                        },
+                    )
+                ]
+            )
+        await store.claim(conn, entry_id, reviewer_id, now + lease)
+        return Outcome(await _event(conn, entry_id, EventType.STATUS_CHANGED))
+
+
+async def release_review(db: Database, reviewer: Viewer, entry_id: UUID) -> Outcome[Entry]:
+    """Give a claimed entry back to the queue (its claimant, or a coordinator, may)."""
+    now = datetime.now(UTC)
+    async with db.transaction() as conn:
+        found = await _locked(conn, entry_id)
+        if isinstance(found, list):
+            return Outcome.failed(found)
+        entry, review = found
+        mine = review.claimed_by == reviewer.user_id
+        if not review.claimed_at(now) or not (mine or reviewer.has(Role.COORDINATOR)):
+            return Outcome.failed([UserError("entryId", ErrorCode.NOT_CLAIMED)])
+        state = transition(entry.verification_status, Action.RELEASE)
+        await store.set_verification(conn, entry_id, state)
+        return Outcome(await _event(conn, entry_id, EventType.STATUS_CHANGED))
+
+
+def _check_decision(decision: Decision) -> list[UserError]:
+    errors = []
+    rejecting = decision.decision is ReviewDecision.REJECT
+    if rejecting and decision.rejection_reason is None:
+        errors.append(UserError("rejectionReason", ErrorCode.REQUIRED))
+    if not rejecting and decision.rejection_reason is not None:
+        errors.append(
+            UserError(
+                "rejectionReason",
+                ErrorCode.INVALID_COMBINATION,
+                {
+                    "reason_zh": "只有驳回时才填写驳回原因。",
+                    "reason_en": "Give a rejection reason only when rejecting.",
+                },
+            )
+        )
+    if decision.note is not None and len(decision.note) > MAX_NOTES:
+        errors.append(UserError("note", ErrorCode.TOO_LONG, {"max": MAX_NOTES}))
+    url = decision.evidence_url
+    if url is not None and url.strip():
+        if len(url) > MAX_URL:
+            errors.append(UserError("evidenceUrl", ErrorCode.TOO_LONG, {"max": MAX_URL}))
+        elif not is_valid_url(url.strip()):
+            errors.append(UserError("evidenceUrl", ErrorCode.INVALID_URL))
+    return errors
+
+
+async def review_entry(
+    db: Database,
+    reviewer: Viewer,
+    entry_id: UUID,
+    decision: Decision,
+    reviews_required: int,
+    lifetimes: Lifetimes,
+) -> Outcome[Entry]:
+    """Record a reviewer's decision on an entry they hold a claim on."""
+    reviewer_id = _reviewer_id(reviewer)
+    errors = _check_decision(decision)
+    if errors:
+        return Outcome.failed(errors)
+    now = datetime.now(UTC)
+    async with db.transaction() as conn:
+        found = await _locked(conn, entry_id)
+        if isinstance(found, list):
+            return Outcome.failed(found)
+        entry, review = found
+        if not (review.claimed_at(now) and review.claimed_by == reviewer_id):
+            return Outcome.failed([UserError("entryId", ErrorCode.NOT_CLAIMED)])
+        await store.insert_review(
+            conn,
+            entry_id,
+            review.round,
+            reviewer_id,
+            decision.decision,
+            decision.method,
+            decision.rejection_reason,
+            (decision.note or "").strip() or None,
+            (decision.evidence_url or "").strip() or None,
+        )
+        decided = await store.reviewers_in_round(conn, entry_id, review.round)
+        verifications = sum(1 for d in decided.values() if d == ReviewDecision.VERIFY.value)
+        action = decision_action(decision.decision, verifications, reviews_required)
+        state = transition(entry.verification_status, action)
+        await store.set_verification(
+            conn,
+            entry_id,
+            state,
+            verified=action is Action.VERIFY,
+            expires_at=expires_at(entry.kind, now, lifetimes) if action is Action.VERIFY else None,
+            rejection_reason=decision.rejection_reason,
+        )
+        event = {Action.VERIFY: EventType.VERIFIED, Action.REJECT: EventType.REJECTED}.get(
+            action, EventType.STATUS_CHANGED
+        )
+        return Outcome(await _event(conn, entry_id, event))
+
+
+async def expire_overdue(db: Database) -> int:
+    """Move verified entries past their lifetime back into the queue (a worker job)."""
+    async with db.transaction() as conn:
+        expired = await store.expire_overdue(conn)
+        for entry_id, _kind in expired:
+            await _event(conn, entry_id, EventType.EXPIRED)
+    return len(expired)

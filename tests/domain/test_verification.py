@@ -1,0 +1,60 @@
+"""The verification state machine: every allowed and every forbidden transition."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from hub.domain.enums import VerificationStatus as S
+from hub.domain.verification import (
+    TRANSITIONS,
+    Action,
+    InvalidTransition,
+    ReviewDecision,
+    decision_action,
+    transition,
+)
+
+ALLOWED = {
+    (S.PENDING, Action.CLAIM): S.IN_REVIEW,
+    (S.EXPIRED, Action.CLAIM): S.IN_REVIEW,
+    (S.IN_REVIEW, Action.RELEASE): S.PENDING,
+    (S.IN_REVIEW, Action.VERIFY): S.VERIFIED,
+    (S.IN_REVIEW, Action.VERIFY_PARTLY): S.PENDING,
+    (S.IN_REVIEW, Action.REQUEST_CHANGES): S.NEEDS_CHANGES,
+    (S.IN_REVIEW, Action.REJECT): S.REJECTED,
+    (S.PENDING, Action.SUBSTANCE_CHANGED): S.PENDING,
+    (S.IN_REVIEW, Action.SUBSTANCE_CHANGED): S.PENDING,
+    (S.VERIFIED, Action.SUBSTANCE_CHANGED): S.PENDING,
+    (S.NEEDS_CHANGES, Action.SUBSTANCE_CHANGED): S.PENDING,
+    (S.REJECTED, Action.SUBSTANCE_CHANGED): S.PENDING,
+    (S.EXPIRED, Action.SUBSTANCE_CHANGED): S.PENDING,
+    (S.VERIFIED, Action.EXPIRE): S.EXPIRED,
+}
+ALL = list(itertools.product(S, Action))
+
+
+def test_the_table_is_exactly_the_allowed_set() -> None:
+    assert TRANSITIONS == ALLOWED
+
+
+@pytest.mark.parametrize(("state", "action"), list(ALLOWED), ids=lambda v: v.value)
+def test_allowed(state: S, action: Action) -> None:
+    assert transition(state, action) is ALLOWED[(state, action)]
+
+
+@pytest.mark.parametrize(
+    ("state", "action"), [p for p in ALL if p not in ALLOWED], ids=lambda v: v.value
+)
+def test_forbidden(state: S, action: Action) -> None:
+    with pytest.raises(InvalidTransition):
+        transition(state, action)
+
+
+def test_verification_needs_enough_independent_reviewers() -> None:
+    assert decision_action(ReviewDecision.VERIFY, 1, 1) is Action.VERIFY
+    assert decision_action(ReviewDecision.VERIFY, 1, 2) is Action.VERIFY_PARTLY
+    assert decision_action(ReviewDecision.VERIFY, 2, 2) is Action.VERIFY
+    assert decision_action(ReviewDecision.REJECT, 0, 2) is Action.REJECT
+    assert decision_action(ReviewDecision.REQUEST_CHANGES, 5, 1) is Action.REQUEST_CHANGES
