@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -33,7 +35,13 @@ async def _home(request: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
 
-def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
+# Background work run inside the server process for the lifespan (the embedded default).
+Background = Callable[[Database, asyncio.Event], Coroutine[Any, Any, None]]
+
+
+def create_app(
+    settings: Settings, *, run_migrations: bool = True, background: Background | None = None
+) -> Starlette:
     """The hub as an ASGI app; `settings.database_url` must be set (see hub.embedded)."""
     dsn = settings.dsn()
 
@@ -51,7 +59,16 @@ def create_app(settings: Settings, *, run_migrations: bool = True) -> Starlette:
             app.state.db = db
             app.state.settings = settings
             app.state.taxonomy = TaxonomyCache(db)
-            yield
+            if background is None:
+                yield
+                return
+            stop = asyncio.Event()
+            task = asyncio.create_task(background(db, stop), name="background-jobs")
+            try:
+                yield
+            finally:
+                stop.set()
+                await task
         finally:
             await db.close()
 

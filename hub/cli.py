@@ -53,6 +53,13 @@ async def _migrate_and_maybe_demo(settings: Settings, demo: bool) -> None:
         await db.close()
 
 
+def in_process_jobs(settings: Settings) -> bool:
+    """Whether `hub serve` runs the background jobs itself (by default: on the embedded DB)."""
+    if settings.in_process_jobs is None:
+        return settings.database_url is None
+    return settings.in_process_jobs
+
+
 class _Terminated(Exception):
     """SIGTERM arrived: unwind so that the embedded database is stopped in order."""
 
@@ -80,8 +87,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             print(
                 f"Crisis Hub: http://{ready.host}:{ready.port}/  (GraphiQL at /graphql)", flush=True
             )
+            background = None
+            if in_process_jobs(settings):
+                from workers.run import run_forever
+
+                background = run_forever
             uvicorn.run(
-                create_app(ready, run_migrations=False),
+                create_app(ready, run_migrations=False, background=background),
                 host=ready.host,
                 port=ready.port,
                 log_level="info",

@@ -38,6 +38,12 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false, got {raw!r}")
 
 
+def _optional_bool(env: Mapping[str, str], name: str) -> bool | None:
+    if not env.get(name, "").strip() or env[name].strip().lower() == "auto":
+        return None
+    return _bool(env, name, False)
+
+
 def _str(env: Mapping[str, str], name: str) -> str | None:
     raw = env.get(name)
     return raw if raw else None
@@ -69,6 +75,8 @@ class Settings:
     need_lifetime_hours: int = 72
     offer_lifetime_hours: int = 168
     session_days: int = 30
+    # Run background jobs inside `hub serve`; None: only on the embedded database.
+    in_process_jobs: bool | None = None
     # Independent reviewers who must verify an entry before it is VERIFIED.
     reviews_required: int = 1
     review_lease_minutes: int = 15
@@ -117,6 +125,7 @@ class Settings:
             need_lifetime_hours=_int(env, "HUB_NEED_LIFETIME_HOURS", 72, minimum=1),
             offer_lifetime_hours=_int(env, "HUB_OFFER_LIFETIME_HOURS", 168, minimum=1),
             session_days=_int(env, "HUB_SESSION_DAYS", 30, minimum=1),
+            in_process_jobs=_optional_bool(env, "HUB_IN_PROCESS_JOBS"),
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),

@@ -9,12 +9,16 @@ import signal
 from collections.abc import Awaitable, Callable
 
 from hub.store.db import Database
+from workers.expiry import INTERVAL_SECONDS as EXPIRY_INTERVAL
+from workers.expiry import expire_verifications
 
 log = logging.getLogger(__name__)
 
 # A job runs one round of its work and returns; the runner repeats it every `interval` seconds.
 Job = Callable[[Database], Awaitable[None]]
-JOBS: dict[str, tuple[Job, float]] = {}
+JOBS: dict[str, tuple[Job, float]] = {
+    "expire-verifications": (expire_verifications, EXPIRY_INTERVAL),
+}
 
 
 async def run_round(db: Database) -> list[str]:
@@ -29,8 +33,10 @@ async def run_round(db: Database) -> list[str]:
     return failed
 
 
-async def run_forever(db: Database, stop: asyncio.Event) -> None:
-    """Run each job at its interval until `stop` is set."""
+async def run_forever(
+    db: Database, stop: asyncio.Event, on_round: Callable[[str], None] | None = None
+) -> None:
+    """Run each job at its interval until `stop` is set; `on_round` hears of each round."""
     if not JOBS:
         log.info("no background jobs are registered yet; waiting for a stop signal")
 
@@ -40,6 +46,8 @@ async def run_forever(db: Database, stop: asyncio.Event) -> None:
                 await job(db)
             except Exception:
                 log.exception("job %s failed", name)
+            if on_round is not None:
+                on_round(name)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
