@@ -45,8 +45,11 @@ import httpx
 from hub.embedded import EmbeddedPostgres
 from hub.store.migrate import migrate
 
+# Every verification state: the seed mixes them, and public lists default to VERIFIED only.
 QUERY = (
-    "query Bench { needs(first: 20) { totalCount edges { cursor node { id urgency status "
+    "query Bench { needs(first: 20, filter: {verificationStatuses: [PENDING, IN_REVIEW, "
+    "VERIFIED, NEEDS_CHANGES, REJECTED, EXPIRED]}) { totalCount edges { cursor node { id "
+    "urgency status "
     "region { province city } organization { id name kind region { city } } "
     "items { categoryCode name quantity unit category { code name } } } } } }"
 )

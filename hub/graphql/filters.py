@@ -13,6 +13,7 @@ from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id
 
 MAX_FILTER_VALUES = 50
+PUBLIC_DEFAULT = (VerificationStatus.VERIFIED,)
 
 
 def _capped(values: list[str] | None, name: str) -> tuple[str, ...]:
@@ -34,7 +35,10 @@ class EntryFilterInput:
     district: str | None = None
     category_codes: list[str] | None = None
     statuses: list[EntryStatus] | None = None
-    verification_statuses: list[VerificationStatus] | None = None
+    verification_statuses: list[VerificationStatus] | None = strawberry.field(
+        default=None,
+        description="Defaults to [VERIFIED]: public lists show verified entries unless asked.",
+    )
     organization_kinds: list[OrganizationKind] | None = None
     organization_id: strawberry.ID | None = None
     updated_since: datetime | None = None
@@ -52,7 +56,9 @@ class EntryFilterInput:
             district=self.district or None,
             category_codes=_capped(self.category_codes, "categoryCodes"),
             statuses=tuple(self.statuses or ()),
-            verification_statuses=tuple(self.verification_statuses or ()),
+            verification_statuses=PUBLIC_DEFAULT
+            if self.verification_statuses is None
+            else tuple(self.verification_statuses),
             organization_kinds=tuple(self.organization_kinds or ()),
             organization_id=organization_id,
             updated_since=self.updated_since,

@@ -107,7 +107,7 @@ class EntryQuery:
         first: int | None = 20,
         after: str | None = None,
     ) -> Connection[Need]:
-        flt = filter.to_domain() if filter else EntryFilter()
+        flt = (filter or NeedFilter()).to_domain()
         return await _entries(info, EntryKind.NEED, flt, order_by, first, after)  # type: ignore[return-value]
 
     @strawberry.field(description="Offers of supplies from factories and donors.")
@@ -119,7 +119,7 @@ class EntryQuery:
         first: int | None = 20,
         after: str | None = None,
     ) -> Connection[Offer]:
-        flt = filter.to_domain() if filter else EntryFilter()
+        flt = (filter or EntryFilterInput()).to_domain()
         return await _entries(info, EntryKind.OFFER, flt, order_by.to_domain(), first, after)  # type: ignore[return-value]
 
     @strawberry.field(description="Transport offered by carriers and drivers.")
@@ -131,7 +131,7 @@ class EntryQuery:
         first: int | None = 20,
         after: str | None = None,
     ) -> Connection[LogisticsOffer]:
-        flt = filter.to_domain() if filter else EntryFilter()
+        flt = (filter or EntryFilterInput()).to_domain()
         return await _entries(  # type: ignore[return-value]
             info, EntryKind.LOGISTICS_OFFER, flt, order_by.to_domain(), first, after
         )
@@ -145,7 +145,7 @@ class EntryQuery:
         first: int | None = 20,
         after: str | None = None,
     ) -> Connection[Lodging]:
-        flt = filter.to_domain() if filter else EntryFilter()
+        flt = (filter or EntryFilterInput()).to_domain()
         return await _entries(info, EntryKind.LODGING, flt, order_by.to_domain(), first, after)  # type: ignore[return-value]
 
     @strawberry.field(description="Registered organizations.")

@@ -118,12 +118,16 @@ async def set_verification(
     expires_at: datetime | None = None,
     rejection_reason: RejectionReason | None = None,
     new_round: bool = False,
+    verified_at: datetime | None = None,
 ) -> None:
-    """Record a verification state; a new round puts the entry back at the end of the queue."""
+    """Record a verification state; a new round puts the entry back at the end of the queue.
+
+    `verified_at` defaults to now (imports of older, already verified data pass their time).
+    """
     await conn.execute(
         """
         UPDATE entry SET verification_status = $2, claimed_by = NULL, lease_until = NULL,
-               verified_at = CASE WHEN $3 THEN now() ELSE verified_at END,
+               verified_at = CASE WHEN $3 THEN coalesce($7, now()) ELSE verified_at END,
                expires_at = coalesce($4, expires_at),
                rejection_reason = $5,
                review_round = review_round + CASE WHEN $6 THEN 1 ELSE 0 END,
@@ -136,6 +140,7 @@ async def set_verification(
         expires_at,
         rejection_reason.value if rejection_reason else None,
         new_round,
+        verified_at,
     )
 
 

@@ -12,6 +12,7 @@ from hub.domain.units import Unit
 from hub.services.entries import submit_entry
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
+from tests.helpers import verify_all
 
 LIFETIMES = dict.fromkeys(EntryKind, 72)
 # asyncpg's own housekeeping, not the hub's queries: the reset of a connection released to the
@@ -58,6 +59,7 @@ async def seed(db: Database, count: int) -> None:
         )
         outcome = await submit_entry(db, draft, LIFETIMES, organization)
         assert outcome.errors == []
+    await verify_all(db)
 
 
 async def test_listing_fifty_needs_uses_a_bounded_number_of_statements(

@@ -9,7 +9,7 @@ import pytest
 
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
-from tests.helpers import NEED_FIELDS, SUBMIT_NEED, need_input
+from tests.helpers import NEED_FIELDS, SUBMIT_NEED, need_input, verify_all
 
 SECRET_PHONE = "13912345678"
 SECRET_NAME = "李秘密"
@@ -29,6 +29,7 @@ async def test_protected_contacts_never_leave(
     hotline = {"name": "医务科", "phone": "027-85726114", "visibility": "PUBLIC"}
     submitted = await gql.post(SUBMIT_NEED, {"input": need_input(contacts=[contact, hotline])})
     need = submitted["data"]["submitNeed"]["need"]
+    await verify_all(db)
     listed = await gql.post(f"{{ needs {{ edges {{ node {{ {NEED_FIELDS} }} }} }} }}")
     fetched = await gql.post(
         f'{{ node(id: "{need["id"]}") {{ ... on Need {{ {NEED_FIELDS} }} }} }}'

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.helpers import (
     HOSPITAL,
@@ -19,6 +20,7 @@ from tests.helpers import (
     SUBMIT_NEED,
     SUBMIT_OFFER,
     need_input,
+    verify_all,
 )
 
 NEEDS = """
@@ -41,7 +43,7 @@ SPREAD = [
 ]
 
 
-async def seed_needs(gql: GraphQLClient) -> list[dict[str, Any]]:
+async def seed_needs(gql: GraphQLClient, db: Database) -> list[dict[str, Any]]:
     needs = []
     for urgency, province, city, category, kind, notes in SPREAD:
         org = copy.deepcopy(HOSPITAL)
@@ -56,6 +58,7 @@ async def seed_needs(gql: GraphQLClient) -> list[dict[str, Any]]:
         payload = (await gql.data(SUBMIT_NEED, {"input": value}))["submitNeed"]
         assert payload["userErrors"] == []
         needs.append(payload["need"])
+    await verify_all(db)
     return needs
 
 
@@ -63,8 +66,10 @@ def notes_of(data: dict[str, Any]) -> list[str]:
     return [edge["node"]["notes"] for edge in data["needs"]["edges"]]
 
 
-async def test_needs_default_order_is_urgency_then_recency(gql: GraphQLClient) -> None:
-    await seed_needs(gql)
+async def test_needs_default_order_is_urgency_then_recency(
+    gql: GraphQLClient, db: Database
+) -> None:
+    await seed_needs(gql, db)
     data = await gql.data(NEEDS)
     # n4 and n2 are both CRITICAL; n4 is the more recent.
     assert notes_of(data) == ["n4", "n2", "n3", "n5", "n1"]
@@ -77,9 +82,9 @@ async def test_needs_default_order_is_urgency_then_recency(gql: GraphQLClient) -
 
 @pytest.mark.parametrize("order", ["URGENCY", "RECENTLY_UPDATED", "NEWEST", "OLDEST"])
 async def test_paging_through_every_order_visits_each_need_once(
-    gql: GraphQLClient, order: str
+    gql: GraphQLClient, db: Database, order: str
 ) -> None:
-    await seed_needs(gql)
+    await seed_needs(gql, db)
     whole = notes_of(await gql.data(NEEDS, {"orderBy": order}))
     seen: list[str] = []
     after = None
@@ -97,8 +102,8 @@ async def test_paging_through_every_order_visits_each_need_once(
     assert pages == 3
 
 
-async def test_page_edges(gql: GraphQLClient) -> None:
-    await seed_needs(gql)
+async def test_page_edges(gql: GraphQLClient, db: Database) -> None:
+    await seed_needs(gql, db)
     empty = (await gql.data(NEEDS, {"first": 0}))["needs"]
     assert empty["edges"] == []
     assert empty["pageInfo"] == {
@@ -126,15 +131,15 @@ async def test_page_edges(gql: GraphQLClient) -> None:
     ],
 )
 async def test_bad_paging_arguments(
-    gql: GraphQLClient, variables: dict[str, Any], code: str
+    gql: GraphQLClient, db: Database, variables: dict[str, Any], code: str
 ) -> None:
     body = await gql.post(NEEDS, variables)
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == code
 
 
-async def test_cursor_of_another_order_is_refused(gql: GraphQLClient) -> None:
-    await seed_needs(gql)
+async def test_cursor_of_another_order_is_refused(gql: GraphQLClient, db: Database) -> None:
+    await seed_needs(gql, db)
     page = (await gql.data(NEEDS, {"first": 1, "orderBy": "NEWEST"}))["needs"]
     body = await gql.post(NEEDS, {"after": page["pageInfo"]["endCursor"], "orderBy": "URGENCY"})
     assert body["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
@@ -149,23 +154,25 @@ async def test_cursor_of_another_order_is_refused(gql: GraphQLClient) -> None:
         ({"urgencies": ["CRITICAL"]}, ["n4", "n2"]),
         ({"organizationKinds": ["CLINIC"]}, ["n4", "n3"]),
         (
-            {"statuses": ["OPEN"], "verificationStatuses": ["PENDING"]},
+            {"statuses": ["OPEN"], "verificationStatuses": ["VERIFIED"]},
             ["n4", "n2", "n3", "n5", "n1"],
         ),
-        ({"verificationStatuses": ["VERIFIED"]}, []),
+        ({"verificationStatuses": ["PENDING", "EXPIRED"]}, []),
         ({"statuses": ["FULFILLED"]}, []),
         ({"province": "湖北省", "urgencies": ["CRITICAL", "HIGH"]}, ["n4", "n2", "n3"]),
     ],
 )
-async def test_need_filters(gql: GraphQLClient, flt: dict[str, Any], expected: list[str]) -> None:
-    await seed_needs(gql)
+async def test_need_filters(
+    gql: GraphQLClient, db: Database, flt: dict[str, Any], expected: list[str]
+) -> None:
+    await seed_needs(gql, db)
     data = await gql.data(NEEDS, {"filter": flt})
     assert notes_of(data) == expected
     assert data["needs"]["totalCount"] == len(expected)
 
 
-async def test_filter_by_organization_and_updated_since(gql: GraphQLClient) -> None:
-    needs = await seed_needs(gql)
+async def test_filter_by_organization_and_updated_since(gql: GraphQLClient, db: Database) -> None:
+    needs = await seed_needs(gql, db)
     by_org = await gql.data(NEEDS, {"filter": {"organizationId": needs[2]["organization"]["id"]}})
     assert notes_of(by_org) == ["n3"]
     since = await gql.data(NEEDS, {"filter": {"updatedSince": needs[3]["updatedAt"]}})
@@ -174,10 +181,11 @@ async def test_filter_by_organization_and_updated_since(gql: GraphQLClient) -> N
     assert bad["errors"][0]["extensions"]["code"] == "INVALID_ID"
 
 
-async def test_offers_logistics_and_lodgings_lists(gql: GraphQLClient) -> None:
+async def test_offers_logistics_and_lodgings_lists(gql: GraphQLClient, db: Database) -> None:
     await gql.data(SUBMIT_OFFER, {"input": OFFER})
     await gql.data(SUBMIT_LOGISTICS, {"input": LOGISTICS})
     await gql.data(SUBMIT_LODGING, {"input": LODGING})
+    await verify_all(db)
     query = """
     query($dest: String) {
       offers(filter: {province: "广东省"}) { totalCount edges { node { providerName } } }
@@ -196,8 +204,8 @@ async def test_offers_logistics_and_lodgings_lists(gql: GraphQLClient) -> None:
     assert nowhere["logisticsOffers"]["totalCount"] == 0
 
 
-async def test_node_and_nodes(gql: GraphQLClient) -> None:
-    needs = await seed_needs(gql)
+async def test_node_and_nodes(gql: GraphQLClient, db: Database) -> None:
+    needs = await seed_needs(gql, db)
     offer = (await gql.data(SUBMIT_OFFER, {"input": OFFER}))["submitOffer"]["offer"]
     query = """
     query($id: ID!, $ids: [ID!]!) {
@@ -220,7 +228,7 @@ async def test_node_and_nodes(gql: GraphQLClient) -> None:
     assert too_many["errors"][0]["extensions"]["code"] == "PAGE_SIZE_EXCEEDED"
 
 
-async def test_organizations_list_and_filters(gql: GraphQLClient) -> None:
+async def test_organizations_list_and_filters(gql: GraphQLClient, db: Database) -> None:
     for name, kind in (
         ("协和医院", "HOSPITAL"),
         ("汉口大酒店", "HOTEL"),
@@ -250,7 +258,7 @@ async def test_organizations_list_and_filters(gql: GraphQLClient) -> None:
     assert literal["totalCount"] == 0
 
 
-async def test_taxonomy_and_units_in_both_languages(gql: GraphQLClient) -> None:
+async def test_taxonomy_and_units_in_both_languages(gql: GraphQLClient, db: Database) -> None:
     query = """{ supplyCategories(groupCode: "face") { code name nameZh standards defaultUnit }
                  supplyCategoryGroups { code name }
                  units { unit name baseUnit isPackage } }"""
@@ -266,6 +274,15 @@ async def test_taxonomy_and_units_in_both_languages(gql: GraphQLClient) -> None:
     assert carton == {"unit": "CARTON", "name": "箱", "baseUnit": "PIECE", "isPackage": True}
 
 
-async def test_filter_lists_are_capped(gql: GraphQLClient) -> None:
+async def test_filter_lists_are_capped(gql: GraphQLClient, db: Database) -> None:
     body = await gql.post(NEEDS, {"filter": {"categoryCodes": ["x"] * 51}})
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_public_lists_show_verified_entries_unless_asked(
+    gql: GraphQLClient, db: Database
+) -> None:
+    await gql.data(SUBMIT_NEED, {"input": need_input()})
+    assert (await gql.data(NEEDS))["needs"]["totalCount"] == 0
+    pending = await gql.data(NEEDS, {"filter": {"verificationStatuses": ["PENDING"]}})
+    assert pending["needs"]["totalCount"] == 1
