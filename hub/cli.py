@@ -160,6 +160,27 @@ def _user(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(_create_user(ready, args, password))
 
 
+async def _verify_audit(settings: Settings) -> int:
+    from hub.services.audit import verify_chain
+    from hub.store.db import Database
+
+    db = await Database.connect(settings.dsn(), min_size=1, max_size=1)
+    try:
+        report = await verify_chain(db)
+    finally:
+        await db.close()
+    if report.intact:
+        print(f"audit trail intact: {report.records} records")
+        return 0
+    print(f"audit trail BROKEN at record {report.first_broken}: {report.problem}", file=sys.stderr)
+    return 1
+
+
+def _audit(settings: Settings, args: argparse.Namespace) -> int:
+    with database(settings) as ready:
+        return asyncio.run(_verify_audit(ready))
+
+
 def _schema(settings: Settings, args: argparse.Namespace) -> int:
     from hub.graphql.schema import export_sdl
 
@@ -211,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from standard input instead of a prompt",
     )
     create.set_defaults(handler=_user)
+
+    audit = commands.add_parser("audit", help="the audit trail")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser(
+        "verify", help="recompute the hash chain and report the first broken link"
+    ).set_defaults(handler=_audit)
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     group = schema.add_mutually_exclusive_group()

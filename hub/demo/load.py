@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from hub.demo.data import ENTRIES, ORGANIZATIONS, DemoEntry, DemoOrganization
-from hub.domain.accounts import Role
+from hub.domain.accounts import Role, Viewer
 from hub.domain.enums import EntryKind, EventType, VerificationStatus
 from hub.domain.errors import UserError
 from hub.domain.lifecycle import check_status_change, event_for_update, expires_at
@@ -19,15 +19,14 @@ from hub.domain.listing import OrganizationFilter
 from hub.domain.model import Entry
 from hub.domain.validation import validate_entry, validate_organization
 from hub.domain.verification import ReviewDecision, ReviewMethod
-from hub.services.entries import entry_payload
-from hub.services.organizations import organization_payload
+from hub.services.entries import record_change
+from hub.services.organizations import create_in as create_organization_in
 from hub.services.passwords import hash_password
 from hub.store.accounts import insert_user
 from hub.store.categories import current_codes
 from hub.store.db import Connection, Database
-from hub.store.entries import insert_entry, update_entry
-from hub.store.organizations import count_organizations, insert_organization
-from hub.store.outbox import record_event
+from hub.store.entries import get_entries, insert_entry, update_entry
+from hub.store.organizations import count_organizations
 from hub.store.reviews import insert_review, set_verification
 
 
@@ -43,6 +42,8 @@ class DemoSummary:
     skipped: bool
 
 
+# What the trail shows as the author of demo records.
+IMPORTER = Viewer(handle="demo-import")
 _SKIPPED = DemoSummary(0, 0, 0, 0, 0, skipped=True)
 
 
@@ -69,14 +70,7 @@ async def load_demo(
 
         ids: dict[str, UUID] = {}
         for demo_org in organizations:
-            organization = await insert_organization(conn, uuid.uuid4(), demo_org.draft, None)
-            await record_event(
-                conn,
-                organization.id,
-                "ORGANIZATION",
-                EventType.CREATED,
-                organization_payload(organization),
-            )
+            organization = await create_organization_in(conn, demo_org.draft, None, IMPORTER)
             ids[demo_org.key] = organization.id
 
         reviewer = await _demo_reviewer(conn)
@@ -95,9 +89,7 @@ async def load_demo(
                 edit_token_hash=None,
                 created_at=created_at,
             )
-            await record_event(
-                conn, entry.id, entry.kind.value, EventType.CREATED, entry_payload(entry)
-            )
+            await record_change(conn, entry, EventType.CREATED, IMPORTER, "entry.imported")
             if demo.status is not entry.status:
                 # Recorded as the later status change it would have been, through the same
                 # store call and event choice as a submitter's update, so that the entry's
@@ -107,7 +99,7 @@ async def load_demo(
                 entry = await update_entry(
                     conn, entry.id, entry.draft, status=demo.status, expires_at=expiry
                 )
-                await record_event(conn, entry.id, entry.kind.value, event, entry_payload(entry))
+                await record_change(conn, entry, event, IMPORTER, "entry.updated")
             if index % 4 != 3:
                 # Three in four demo entries were phoned and verified soon after posting; the
                 # oldest of those have outlived their verification and will expire.
@@ -132,7 +124,7 @@ async def load_demo(
     )
 
 
-async def _demo_reviewer(conn: Connection) -> UUID:
+async def _demo_reviewer(conn: Connection) -> Viewer:
     """The reviewer account the demo verifications are credited to (its password is random)."""
     password_hash = hash_password(secrets.token_urlsafe(32))
     user = await insert_user(
@@ -144,23 +136,25 @@ async def _demo_reviewer(conn: Connection) -> UUID:
         Role.REVIEWER,
         approved=True,
     )
-    return user.id
+    return Viewer(user.id, user.handle, user.role, user.approved)
 
 
 async def _verify(
     conn: Connection,
     entry: Entry,
-    reviewer: UUID,
+    reviewer: Viewer,
     verified_at: datetime,
     expiry: datetime,
     index: int,
 ) -> None:
     method = ReviewMethod.PHONE_CALL if index % 3 else ReviewMethod.OFFICIAL_NOTICE
+    if reviewer.user_id is None:
+        raise RuntimeError("the demo reviewer has no account")
     await insert_review(
         conn,
         entry.id,
         1,
-        reviewer,
+        reviewer.user_id,
         ReviewDecision.VERIFY,
         method,
         None,
@@ -175,7 +169,15 @@ async def _verify(
         expires_at=expiry,
         verified_at=verified_at,
     )
-    await record_event(conn, entry.id, entry.kind.value, EventType.VERIFIED, entry_payload(entry))
+    verified = (await get_entries(conn, [entry.id]))[entry.id]
+    await record_change(
+        conn,
+        verified,
+        EventType.VERIFIED,
+        reviewer,
+        "review.decided",
+        extra={"decision": "VERIFY", "method": method.value},
+    )
 
 
 def _problems(

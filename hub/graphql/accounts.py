@@ -236,7 +236,7 @@ class AccountMutation:
                 user=None,
                 user_errors=UserError.single("userId", UserErrorCode.INVALID_ID, ctx.language),
             )
-        outcome = await service.approve_user(ctx.db, local)
+        outcome = await service.approve_user(ctx.db, ctx.viewer, local)
         return UserPayload(
             user=User.of(outcome.value) if outcome.value else None,
             user_errors=UserError.list_of(outcome.errors, ctx.language),

@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 from hub.graphql.accounts import AccountMutation, AccountQuery
 from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
 from hub.graphql.errors import ErrorCodes
+from hub.graphql.history import HistoryQuery
 from hub.graphql.mutations import EntryMutation
 from hub.graphql.organizations import Organization
 from hub.graphql.permissions import RejectBadCredentials
@@ -26,7 +27,7 @@ from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
 CACHE_SIZE = 512
-Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery))
+Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery))
 Mutation = merge_types("Mutation", (EntryMutation, AccountMutation, ReviewMutation))
 
 

@@ -12,6 +12,7 @@ from uuid import UUID
 from hub.domain.accounts import Role, TokenScope, Viewer, may_grant, validate_sign_up
 from hub.domain.edit_tokens import digest
 from hub.domain.errors import ErrorCode, UserError
+from hub.services.audit import audit
 from hub.services.outcome import Forbidden, Outcome
 from hub.services.passwords import hash_password, needs_rehash, verify_password
 from hub.store import accounts as store
@@ -56,7 +57,19 @@ async def create_user(
             role,
             approved=approved,
         )
+        await audit(
+            conn,
+            _viewer(user),
+            "user.created",
+            "USER",
+            user.id,
+            after={"handle": user.handle, "role": user.role.value, "approved": user.approved},
+        )
     return Outcome(user)
+
+
+def _viewer(user: UserRecord) -> Viewer:
+    return Viewer(user.id, user.handle, user.role, user.approved)
 
 
 async def open_session(db: Database, user: UserRecord, lifetime: timedelta) -> Session:
@@ -121,6 +134,14 @@ async def create_api_token(
         record = await store.insert_api_token(
             conn, uuid.uuid4(), viewer.user_id, name.strip(), digest(token), scope
         )
+        await audit(
+            conn,
+            viewer,
+            "api_token.created",
+            "API_TOKEN",
+            record.id,
+            after={"name": record.name, "scope": scope.value},
+        )
     return Outcome((token, record))
 
 
@@ -130,6 +151,8 @@ async def revoke_api_token(db: Database, viewer: Viewer, token_id: UUID) -> Outc
         raise Forbidden
     async with db.transaction() as conn:
         done = await store.revoke_api_token(conn, token_id, viewer.user_id)
+        if done:
+            await audit(conn, viewer, "api_token.revoked", "API_TOKEN", token_id)
     return Outcome(True) if done else Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
 
 
@@ -166,13 +189,23 @@ async def set_role(db: Database, actor: Viewer, user_id: UUID, role: Role) -> Ou
                 ]
             )
         updated = await store.set_role(conn, user_id, role)
+        await audit(
+            conn,
+            actor,
+            "user.role_changed",
+            "USER",
+            user_id,
+            before={"role": target.role.value},
+            after={"role": role.value},
+        )
     return Outcome(updated)
 
 
-async def approve_user(db: Database, user_id: UUID) -> Outcome[UserRecord]:
+async def approve_user(db: Database, actor: Viewer, user_id: UUID) -> Outcome[UserRecord]:
     """Approve a user (a coordinator vouches for them)."""
     async with db.transaction() as conn:
         updated = await store.approve(conn, user_id)
-    if updated is None:
-        return Outcome.failed([UserError("userId", ErrorCode.NOT_FOUND)])
+        if updated is None:
+            return Outcome.failed([UserError("userId", ErrorCode.NOT_FOUND)])
+        await audit(conn, actor, "user.approved", "USER", user_id, after={"approved": True})
     return Outcome(updated)

@@ -10,6 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
+from hub.domain.audit import snapshot
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EntryKind, EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
@@ -23,6 +24,7 @@ from hub.domain.lifecycle import (
 from hub.domain.model import Entry, EntryDraft, OrganizationDraft
 from hub.domain.validation import validate_entry, validate_organization
 from hub.domain.verification import Action, transition
+from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.outcome import Forbidden, Outcome
 from hub.store import categories, organizations, reviews
@@ -33,6 +35,43 @@ from hub.store.outbox import record_event
 Lifetimes = dict[EntryKind, int]
 # A patch turns the current entry into its new content and status.
 EntryPatch = Callable[[Entry], tuple[EntryDraft, EntryStatus]]
+
+
+def audit_state(entry: Entry) -> dict[str, Any]:
+    """What the audit trail compares before and after a change (protected values redacted)."""
+    return {
+        **snapshot(entry.draft),
+        "status": entry.status.value,
+        "verificationStatus": entry.verification_status.value,
+    }
+
+
+async def record_change(
+    conn: Connection,
+    entry: Entry,
+    event: EventType,
+    actor: Viewer | None,
+    action: str,
+    *,
+    before: Entry | None = None,
+    extra: dict[str, Any] | None = None,
+    reason: str | None = None,
+    via_token: bool = False,
+) -> None:
+    """The outbox event and the audit record of a change, in the change's transaction."""
+    await record_event(conn, entry.id, entry.kind.value, event, entry_payload(entry))
+    await audit(
+        conn,
+        actor,
+        action,
+        entry.kind.value,
+        entry.id,
+        before=audit_state(before) if before else None,
+        after=audit_state(entry),
+        extra=extra,
+        reason=reason,
+        via_token=via_token,
+    )
 
 
 def entry_payload(entry: Entry) -> dict[str, Any]:
@@ -85,9 +124,7 @@ async def submit_entry(
         if errors:
             return Outcome.failed(errors)
         if new_organization is not None:
-            organization = await create_organization_in(
-                conn, new_organization, token_hash, actor.user_id
-            )
+            organization = await create_organization_in(conn, new_organization, token_hash, actor)
             draft = _with_organization(draft, organization.id)
         now = datetime.now(UTC)
         entry = await store.insert_entry(
@@ -98,9 +135,7 @@ async def submit_entry(
             edit_token_hash=token_hash,
             submitted_by=actor.user_id,
         )
-        await record_event(
-            conn, entry.id, entry.kind.value, EventType.CREATED, entry_payload(entry)
-        )
+        await record_change(conn, entry, EventType.CREATED, actor, "entry.submitted")
     return Outcome(entry, edit_token=token)
 
 
@@ -163,7 +198,15 @@ async def update_entry(
             status=status,
             expires_at=expires_at(kind, datetime.now(UTC), lifetimes),
         )
-        await record_event(conn, entry.id, entry.kind.value, event, entry_payload(entry))
+        await record_change(
+            conn,
+            entry,
+            event,
+            actor,
+            "entry.updated",
+            before=found,
+            via_token=not actor.signed_in,
+        )
     return Outcome(entry)
 
 
@@ -184,7 +227,14 @@ async def close_entry(
         if reason is not None and len(reason) > 2000:
             return Outcome.failed([UserError("reason", ErrorCode.TOO_LONG, {"max": 2000})])
         entry = await store.close_entry(conn, entry_id, reason.strip() if reason else None)
-        await record_event(
-            conn, entry.id, entry.kind.value, EventType.STATUS_CHANGED, entry_payload(entry)
+        await record_change(
+            conn,
+            entry,
+            EventType.STATUS_CHANGED,
+            actor,
+            "entry.closed",
+            before=found,
+            reason=entry.close_reason,
+            via_token=not actor.signed_in,
         )
     return Outcome(entry)

@@ -8,11 +8,13 @@ from typing import Any
 from uuid import UUID
 
 from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
+from hub.domain.audit import snapshot
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EventType
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import Organization, OrganizationDraft
 from hub.domain.validation import validate_organization
+from hub.services.audit import audit
 from hub.services.outcome import Forbidden, Outcome
 from hub.store import organizations as store
 from hub.store.db import Connection, Database
@@ -29,19 +31,40 @@ def organization_payload(organization: Organization) -> dict[str, Any]:
     }
 
 
+async def _record(
+    conn: Connection,
+    organization: Organization,
+    event: EventType,
+    actor: Viewer,
+    before: Organization | None = None,
+) -> None:
+    await record_event(
+        conn, organization.id, "ORGANIZATION", event, organization_payload(organization)
+    )
+    action = "organization.registered" if before is None else "organization.updated"
+    await audit(
+        conn,
+        actor,
+        action,
+        "ORGANIZATION",
+        organization.id,
+        before=snapshot(before.draft) if before else None,
+        after=snapshot(organization.draft),
+        via_token=before is not None and not actor.signed_in,
+    )
+
+
 async def create_in(
     conn: Connection,
     draft: OrganizationDraft,
     token_hash: bytes | None,
-    registered_by: UUID | None = None,
+    actor: Viewer = ANONYMOUS,
 ) -> Organization:
-    """Insert an organization and its CREATED event inside the caller's transaction."""
+    """Insert an organization, its CREATED event and audit record in the caller's transaction."""
     organization = await store.insert_organization(
-        conn, uuid.uuid4(), draft, token_hash, registered_by
+        conn, uuid.uuid4(), draft, token_hash, actor.user_id
     )
-    await record_event(
-        conn, organization.id, "ORGANIZATION", EventType.CREATED, organization_payload(organization)
-    )
+    await _record(conn, organization, EventType.CREATED, actor)
     return organization
 
 
@@ -54,7 +77,7 @@ async def register_organization(
         return Outcome.failed(errors)
     token, token_hash = new_edit_token()
     async with db.transaction() as conn:
-        organization = await create_in(conn, draft, token_hash, actor.user_id)
+        organization = await create_in(conn, draft, token_hash, actor)
     return Outcome(organization, edit_token=token)
 
 
@@ -83,11 +106,5 @@ async def update_organization(
         if errors:
             return Outcome.failed(errors)
         organization = await store.update_organization(conn, organization_id, draft)
-        await record_event(
-            conn,
-            organization.id,
-            "ORGANIZATION",
-            EventType.UPDATED,
-            organization_payload(organization),
-        )
+        await _record(conn, organization, EventType.UPDATED, actor, before=current)
     return Outcome(organization)

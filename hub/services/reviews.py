@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from hub.domain.accounts import Role, Viewer
@@ -21,12 +22,11 @@ from hub.domain.verification import (
     decision_action,
     transition,
 )
-from hub.services.entries import Lifetimes, entry_payload
+from hub.services.entries import Lifetimes, record_change
 from hub.services.outcome import Forbidden, Outcome
 from hub.store import entries as entry_store
 from hub.store import reviews as store
 from hub.store.db import Connection, Database
-from hub.store.outbox import record_event
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,17 @@ async def _locked(conn: Connection, entry_id: UUID) -> tuple[Entry, ReviewState]
     return entry, entry.review
 
 
-async def _event(conn: Connection, entry_id: UUID, event: EventType) -> Entry:
+async def _event(
+    conn: Connection,
+    entry_id: UUID,
+    event: EventType,
+    actor: Viewer | None,
+    action: str,
+    extra: dict[str, Any] | None = None,
+) -> Entry:
+    """The entry as it now is, its outbox event and its audit record."""
     entry = (await entry_store.get_entries(conn, [entry_id]))[entry_id]
-    await record_event(conn, entry.id, entry.kind.value, event, entry_payload(entry))
+    await record_change(conn, entry, event, actor, action, extra=extra)
     return entry
 
 
@@ -99,7 +107,9 @@ async def claim_review(
             if review.claimed_by != reviewer_id:
                 return Outcome.failed([UserError("entryId", ErrorCode.ALREADY_CLAIMED)])
             await store.claim(conn, entry_id, reviewer_id, now + lease)  # renew the lease
-            return Outcome(await _event(conn, entry_id, EventType.STATUS_CHANGED))
+            return Outcome(
+                await _event(conn, entry_id, EventType.STATUS_CHANGED, reviewer, "review.renewed")
+            )
         if review.submitted_by == reviewer_id:
             return Outcome.failed(
                 _not_allowed(
@@ -129,7 +139,9 @@ async def claim_review(
                 ]
             )
         await store.claim(conn, entry_id, reviewer_id, now + lease)
-        return Outcome(await _event(conn, entry_id, EventType.STATUS_CHANGED))
+        return Outcome(
+            await _event(conn, entry_id, EventType.STATUS_CHANGED, reviewer, "review.claimed")
+        )
 
 
 async def release_review(db: Database, reviewer: Viewer, entry_id: UUID) -> Outcome[Entry]:
@@ -145,7 +157,9 @@ async def release_review(db: Database, reviewer: Viewer, entry_id: UUID) -> Outc
             return Outcome.failed([UserError("entryId", ErrorCode.NOT_CLAIMED)])
         state = transition(entry.verification_status, Action.RELEASE)
         await store.set_verification(conn, entry_id, state)
-        return Outcome(await _event(conn, entry_id, EventType.STATUS_CHANGED))
+        return Outcome(
+            await _event(conn, entry_id, EventType.STATUS_CHANGED, reviewer, "review.released")
+        )
 
 
 def _check_decision(decision: Decision) -> list[UserError]:
@@ -222,7 +236,14 @@ async def review_entry(
         event = {Action.VERIFY: EventType.VERIFIED, Action.REJECT: EventType.REJECTED}.get(
             action, EventType.STATUS_CHANGED
         )
-        return Outcome(await _event(conn, entry_id, event))
+        details = {
+            "decision": decision.decision.value,
+            "method": decision.method.value,
+            "rejectionReason": decision.rejection_reason.value
+            if decision.rejection_reason
+            else None,
+        }
+        return Outcome(await _event(conn, entry_id, event, reviewer, "review.decided", details))
 
 
 async def expire_overdue(db: Database) -> int:
@@ -230,5 +251,5 @@ async def expire_overdue(db: Database) -> int:
     async with db.transaction() as conn:
         expired = await store.expire_overdue(conn)
         for entry_id, _kind in expired:
-            await _event(conn, entry_id, EventType.EXPIRED)
+            await _event(conn, entry_id, EventType.EXPIRED, None, "verification.expired")
     return len(expired)

@@ -1,0 +1,56 @@
+"""The public part of an entry's audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from hub.graphql.context import Info
+from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.ids import parse_global_id
+from hub.graphql.reviews import ENTRY_TYPES
+from hub.store import audit
+
+
+@strawberry.type(description="One step in an entry's life: who did what, when.")
+class HistoryEvent:
+    at: datetime
+    action: str = strawberry.field(
+        description="entry.submitted, entry.updated, review.claimed, review.decided, ..."
+    )
+    actor: str = strawberry.field(
+        description="A public handle, or anonymous, edit-token, demo-import or system."
+    )
+    changed_fields: list[str]
+    decision: str | None
+    method: str | None
+    reason: str | None
+
+
+@strawberry.type
+class HistoryQuery:
+    @strawberry.field(description="The public audit trail of an entry, oldest first.")
+    async def entry_history(self, info: Info, entry_id: strawberry.ID) -> list[HistoryEvent]:
+        parsed = parse_global_id(entry_id)
+        if parsed is None or parsed[0] not in ENTRY_TYPES:
+            raise hub_error(ErrorCode.INVALID_ID, "entryId is not an entry's id.")
+        async with info.context.db.connection() as conn:
+            records = await audit.history(conn, parsed[1])
+        events = []
+        for stored in records:
+            changes = stored.record.changes
+            events.append(
+                HistoryEvent(
+                    at=stored.at,
+                    action=stored.record.action,
+                    actor=stored.record.actor_label,
+                    changed_fields=sorted(
+                        k for k, v in changes.items() if isinstance(v, dict) and "before" in v
+                    ),
+                    decision=changes.get("decision"),
+                    method=changes.get("method"),
+                    reason=stored.record.reason,
+                )
+            )
+        return events
