@@ -80,6 +80,7 @@ class Settings:
     # Independent reviewers who must verify an entry before it is VERIFIED.
     reviews_required: int = 1
     review_lease_minutes: int = 15
+    reveals_per_hour: int = 30
     # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
     cookie_secure: bool = False
 
@@ -128,5 +129,6 @@ class Settings:
             in_process_jobs=_optional_bool(env, "HUB_IN_PROCESS_JOBS"),
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
+            reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),
             cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
         )

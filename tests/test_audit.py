@@ -23,8 +23,17 @@ HISTORY = """query($e: ID!) { entryHistory(entryId: $e) {
 async def test_an_entry_history_tells_who_did_what(gql: GraphQLClient, db: Database) -> None:
     reviewer, _ = await token_for(db, Role.REVIEWER, "ivan")
     need = await submit(gql)
-    await gql.data(UPDATE_NEED, {"input": {"id": need["id"], "version": 1,
-                                           "editToken": need["editToken"], "urgency": "HIGH"}})
+    await gql.data(
+        UPDATE_NEED,
+        {
+            "input": {
+                "id": need["id"],
+                "version": 1,
+                "editToken": need["editToken"],
+                "urgency": "HIGH",
+            }
+        },
+    )
     await gql.data(CLAIM, {"e": need["id"]}, **auth(reviewer))
     await verify(gql, reviewer, need["id"])
     history = (await gql.data(HISTORY, {"e": need["id"]}))["entryHistory"]
@@ -41,9 +50,17 @@ async def test_an_entry_history_tells_who_did_what(gql: GraphQLClient, db: Datab
 
 async def test_protected_values_never_reach_the_trail(gql: GraphQLClient, db: Database) -> None:
     need = await submit(gql)
-    await gql.data(UPDATE_NEED, {"input": {
-        "id": need["id"], "version": 1, "editToken": need["editToken"],
-        "contacts": [{"name": "赵护士", "phone": "13911112222", "visibility": "PROTECTED"}]}})
+    await gql.data(
+        UPDATE_NEED,
+        {
+            "input": {
+                "id": need["id"],
+                "version": 1,
+                "editToken": need["editToken"],
+                "contacts": [{"name": "赵护士", "phone": "13911112222", "visibility": "PROTECTED"}],
+            }
+        },
+    )
     async with db.connection() as conn:
         trail = await conn.fetchval("SELECT string_agg(changes::text, ' ') FROM audit_log")
     for secret in ("13911112222", "赵护士", "13800001234", "王小明"):
@@ -78,8 +95,7 @@ async def _tamper(db: Database, sql: str) -> None:
         ("UPDATE audit_log SET changes = '{}' WHERE seq = 4", 4),
     ],
 )
-async def test_tampering_is_detected(gql: GraphQLClient, db: Database, sql: str,
-                                     seq: int) -> None:
+async def test_tampering_is_detected(gql: GraphQLClient, db: Database, sql: str, seq: int) -> None:
     for _ in range(3):
         await submit(gql)  # an organization and a need each: six records
     assert (await verify_chain(db)).intact
@@ -100,8 +116,9 @@ async def test_concurrent_appends_keep_one_chain(db: Database) -> None:
     assert report.records == 20
 
 
-def test_hub_audit_verify(fresh_dsn: str, monkeypatch: pytest.MonkeyPatch,
-                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_hub_audit_verify(
+    fresh_dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("HUB_DATABASE_URL", fresh_dsn)
     assert main(["audit", "verify"]) == 0
     assert "audit trail intact: 0 records" in capsys.readouterr().out

@@ -37,6 +37,8 @@ class Contact:
     phone: str | None
     other_channel: str | None = None
     visibility: ContactVisibility = ContactVisibility.PROTECTED
+    # Set once stored; not part of what the contact says, so it takes no part in comparisons.
+    id: UUID | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

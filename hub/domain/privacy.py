@@ -26,10 +26,26 @@ def mask_name(name: str | None) -> str | None:
     return name[0] + "*" * (len(name) - 1)
 
 
+def mask_phone(phone: str | None) -> str | None:
+    """Keep the first three and last four digits of a long number: 138****5678.
+
+    Shorter numbers (extensions, service numbers) keep nothing: four digits of a
+    seven-digit number would be most of it.
+    """
+    if not phone:
+        return phone
+    digits = [c for c in phone if c.isdigit()]
+    if len(digits) < 10:
+        return "*" * len(digits) if digits else None
+    return "".join(digits[:3]) + "****" + "".join(digits[-4:])
+
+
 def visible_contact(contact: Contact, *, may_see_protected: bool) -> VisibleContact:
     """The contact as a reader sees it: protected details only for those allowed."""
     if contact.visibility is ContactVisibility.PUBLIC or may_see_protected:
         return VisibleContact(
             contact.name, contact.phone, contact.other_channel, contact.visibility, False
         )
-    return VisibleContact(mask_name(contact.name), None, None, contact.visibility, True)
+    return VisibleContact(
+        mask_name(contact.name), mask_phone(contact.phone), None, contact.visibility, True
+    )

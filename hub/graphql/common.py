@@ -11,6 +11,7 @@ from hub.domain.errors import ErrorCode
 from hub.domain.errors import UserError as DomainUserError
 from hub.domain.messages import message
 from hub.domain.privacy import visible_contact
+from hub.graphql.ids import to_global_id
 
 
 @strawberry.type(description="Where something is.")
@@ -38,6 +39,7 @@ class Region:
     "`redacted` is then true, phone and otherChannel are null and the name is masked."
 )
 class Contact:
+    id: strawberry.ID | None = strawberry.field(description="Pass it to revealContact.")
     name: str | None
     phone: str | None
     other_channel: str | None = strawberry.field(description="WeChat id, e-mail or similar.")
@@ -47,16 +49,17 @@ class Contact:
     @classmethod
     def list_of(cls, contacts: tuple[model.Contact, ...], may_see_protected: bool) -> list[Contact]:
         """Contacts as this reader may see them."""
-        shown = [visible_contact(c, may_see_protected=may_see_protected) for c in contacts]
+        shown = [(c.id, visible_contact(c, may_see_protected=may_see_protected)) for c in contacts]
         return [
             cls(
+                id=strawberry.ID(to_global_id("Contact", contact_id)) if contact_id else None,
                 name=c.name,
                 phone=c.phone,
                 other_channel=c.other_channel,
                 visibility=c.visibility,
                 redacted=c.redacted,
             )
-            for c in shown
+            for contact_id, c in shown
         ]
 
 

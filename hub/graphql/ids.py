@@ -8,7 +8,16 @@ from uuid import UUID
 
 from hub.graphql.errors import ErrorCode, hub_error
 
-NODE_TYPES = ("Need", "Offer", "LogisticsOffer", "Lodging", "Organization", "User", "ApiToken")
+NODE_TYPES = (
+    "Need",
+    "Offer",
+    "LogisticsOffer",
+    "Lodging",
+    "Organization",
+    "User",
+    "ApiToken",
+    "Contact",
+)
 
 
 def to_global_id(type_name: str, local_id: UUID) -> str:

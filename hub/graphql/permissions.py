@@ -27,6 +27,8 @@ class Rule:
 
     role: Role | None = None
     signed_in: bool = False
+    # Vouched for by a coordinator (coordinators and admins count as vouched for).
+    approved: bool = False
 
 
 ANYONE = Rule()
@@ -58,6 +60,7 @@ MUTATION_RULES: dict[str, Rule] = {
     "claimReview": Rule(role=Role.REVIEWER),
     "releaseReview": Rule(role=Role.REVIEWER),
     "reviewEntry": Rule(role=Role.REVIEWER),
+    "revealContact": Rule(role=Role.VOLUNTEER, approved=True),
 }
 # Queries are open to anyone unless listed here.
 QUERY_RULES: dict[str, Rule] = {
@@ -83,6 +86,8 @@ class Authorized(BasePermission):
             raise hub_error(
                 ErrorCode.FORBIDDEN, f"This needs the {rule.role.value} role or a higher one."
             )
+        if rule.approved and not (viewer.approved or viewer.has(Role.COORDINATOR)):
+            raise hub_error(ErrorCode.FORBIDDEN, "This needs approval by a coordinator.")
         return True
 
 

@@ -21,6 +21,7 @@ from hub.graphql.history import HistoryQuery
 from hub.graphql.mutations import EntryMutation
 from hub.graphql.organizations import Organization
 from hub.graphql.permissions import RejectBadCredentials
+from hub.graphql.privacy import PrivacyMutation
 from hub.graphql.queries import EntryQuery
 from hub.graphql.reviews import ReviewMutation, ReviewQuery
 from hub.graphql.text_guard import RejectUnstorableText
@@ -28,7 +29,9 @@ from hub.settings import Settings
 
 CACHE_SIZE = 512
 Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery))
-Mutation = merge_types("Mutation", (EntryMutation, AccountMutation, ReviewMutation))
+Mutation = merge_types(
+    "Mutation", (EntryMutation, AccountMutation, ReviewMutation, PrivacyMutation)
+)
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:

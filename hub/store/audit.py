@@ -89,3 +89,14 @@ async def history(conn: Connection, subject_id: UUID) -> list[StoredRecord]:
         "SELECT * FROM audit_log WHERE subject_id = $1 ORDER BY seq", subject_id
     )
     return [_stored(r) for r in rows]
+
+
+async def count_recent(conn: Connection, actor_id: UUID, action: str, since: datetime) -> int:
+    """How many records of `action` an actor has made since `since` (for rate limits)."""
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM audit_log WHERE actor_id = $1 AND action = $2 AND at >= $3",
+        actor_id,
+        action,
+        since,
+    )
+    return count

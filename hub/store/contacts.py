@@ -18,7 +18,8 @@ async def load_contacts(
     """Contacts per owner id, in their given order, for many owners in one statement."""
     rows = await conn.fetch(
         """
-        SELECT coalesce(entry_id, organization_id) AS owner, name, phone, other_channel, visibility
+        SELECT coalesce(entry_id, organization_id) AS owner, id, name, phone, other_channel,
+               visibility
         FROM contact
         WHERE entry_id = ANY($1::uuid[]) OR organization_id = ANY($2::uuid[])
         ORDER BY owner, position
@@ -29,7 +30,13 @@ async def load_contacts(
     contacts: dict[UUID, list[Contact]] = defaultdict(list)
     for r in rows:
         contacts[r["owner"]].append(
-            Contact(r["name"], r["phone"], r["other_channel"], ContactVisibility(r["visibility"]))
+            Contact(
+                r["name"],
+                r["phone"],
+                r["other_channel"],
+                ContactVisibility(r["visibility"]),
+                r["id"],
+            )
         )
     return contacts
 
@@ -71,3 +78,22 @@ def _clean(value: str | None) -> str | None:
     if value is None:
         return None
     return value.strip() or None
+
+
+async def contact_by_id(conn: Connection, contact_id: UUID) -> tuple[Contact, UUID] | None:
+    """A contact and the id of the entry or organization it belongs to."""
+    row = await conn.fetchrow(
+        """SELECT id, coalesce(entry_id, organization_id) AS owner, name, phone, other_channel,
+                  visibility FROM contact WHERE id = $1""",
+        contact_id,
+    )
+    if row is None:
+        return None
+    contact = Contact(
+        row["name"],
+        row["phone"],
+        row["other_channel"],
+        ContactVisibility(row["visibility"]),
+        row["id"],
+    )
+    return contact, row["owner"]

@@ -15,7 +15,7 @@ from hub.domain.lifecycle import check_editable, check_status_change, event_for_
 from hub.domain.listing import BadCursor, EntryOrder, decode_cursor, encode_cursor
 from hub.domain.messages import message, pick_language
 from hub.domain.model import Contact, Entry, EntryDraft, Item, NeedDetails, Region
-from hub.domain.privacy import visible_contact
+from hub.domain.privacy import mask_phone, visible_contact
 from hub.domain.units import Unit, to_base
 
 
@@ -66,10 +66,12 @@ def test_protected_contacts_are_redacted() -> None:
     shown = visible_contact(contact, may_see_protected=False)
     assert (shown.name, shown.phone, shown.other_channel, shown.redacted) == (
         "王**",
-        None,
+        "138****1234",
         None,
         True,
     )
+    assert mask_phone("027-8572 6114") == "027****6114"
+    assert mask_phone("12345") == "*****"  # too short to show any part of it
     hotline = Contact("医务科", "027-85726114", None, ContactVisibility.PUBLIC)
     assert visible_contact(hotline, may_see_protected=False).phone == "027-85726114"
 

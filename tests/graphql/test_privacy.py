@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from hub.settings import Settings
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.helpers import NEED_FIELDS, SUBMIT_NEED, need_input, verify_all
@@ -42,7 +43,7 @@ async def test_protected_contacts_never_leave(
         assert "027-85726114" in text  # the public hotline is shown
     assert need["contacts"][0] == {
         "name": "李**",
-        "phone": None,
+        "phone": "139****5678",
         "otherChannel": None,
         "visibility": "PROTECTED",
         "redacted": True,
@@ -55,3 +56,76 @@ async def test_protected_contacts_never_leave(
         SECRET_PHONE not in r["p"] and SECRET_NAME not in r["p"] for r in payloads
     )
     assert SECRET_PHONE not in caplog.text
+
+
+REVEAL = """mutation($c: ID!) { revealContact(contactId: $c) {
+    contact { name phone otherChannel redacted } userErrors { field code } } }"""
+CONTACT_IDS = "query($id: ID!) { node(id: $id) { ... on Need { contacts { id redacted } } } }"
+
+
+async def test_approved_users_may_reveal_on_the_record(
+    gql: GraphQLClient, db: Database, settings: Settings
+) -> None:
+    from hub.domain.accounts import Role
+    from hub.services.accounts import approve_user
+    from tests.graphql.test_accounts import token_for
+
+    volunteer, user_id = await token_for(db, Role.VOLUNTEER, "volunteer_zhang")
+    contact = {"name": SECRET_NAME, "phone": SECRET_PHONE, "otherChannel": SECRET_WECHAT}
+    need = (await gql.data(SUBMIT_NEED, {"input": need_input(contacts=[contact])}))["submitNeed"][
+        "need"
+    ]
+    contact_id = (await gql.data(CONTACT_IDS, {"id": need["id"]}))["node"]["contacts"][0]["id"]
+
+    refused = await gql.post(REVEAL, {"c": contact_id}, Authorization=f"Bearer {volunteer}")
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # not yet approved
+    from hub.domain.accounts import Viewer
+    from hub.graphql.ids import expect_global_id
+
+    local = expect_global_id(user_id, "User")
+    assert local is not None
+    await approve_user(db, Viewer(handle="coordinator", role=Role.COORDINATOR), local)
+    shown = (await gql.data(REVEAL, {"c": contact_id}, Authorization=f"Bearer {volunteer}"))[
+        "revealContact"
+    ]["contact"]
+    assert shown == {
+        "name": SECRET_NAME,
+        "phone": SECRET_PHONE,
+        "otherChannel": SECRET_WECHAT,
+        "redacted": False,
+    }
+    async with db.connection() as conn:
+        reveals = await conn.fetch(
+            "SELECT actor_label, changes FROM audit_log WHERE action = 'contact.revealed'"
+        )
+    assert [(r["actor_label"], r["changes"]["contactId"]) for r in reveals] == [
+        ("volunteer_zhang", str(expect_global_id(contact_id, "Contact")))
+    ]
+
+
+async def test_reveals_are_rate_limited(settings: Settings, db: Database) -> None:
+    from dataclasses import replace
+
+    import httpx
+
+    from hub.app import create_app
+    from hub.domain.accounts import Role
+    from tests.graphql.test_accounts import token_for
+
+    app = create_app(replace(settings, reveals_per_hour=2))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as http:
+            gql = GraphQLClient(http)
+            coordinator, _ = await token_for(db, Role.COORDINATOR, "coord_reveal")
+            need = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]["need"]
+            contact_id = (await gql.data(CONTACT_IDS, {"id": need["id"]}))["node"]["contacts"][0][
+                "id"
+            ]
+            bearer = {"Authorization": f"Bearer {coordinator}"}
+            for _ in range(2):
+                assert (await gql.data(REVEAL, {"c": contact_id}, **bearer))["revealContact"][
+                    "contact"
+                ]["phone"] == "13800001234"
+            limited = await gql.post(REVEAL, {"c": contact_id}, **bearer)
+            assert limited["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
