@@ -58,11 +58,13 @@ async def test_public_crawl_never_shows_protected_values(
     bodies += await _crawl_list(gql, "organizations", ORGANIZATION_FIELDS)
     assert len(ids) > 80
     for entry_id in ids:
-        bodies.append(await gql.post(
-            f'{{ node(id: "{entry_id}") {{ ... on Entry {{ contacts {{ phone otherChannel }} '
-            f'organization {{ contacts {{ phone }} }} }} }} '
-            f'entryHistory(entryId: "{entry_id}") {{ action actor changedFields reason }} }}'
-        ))
+        bodies.append(
+            await gql.post(
+                f'{{ node(id: "{entry_id}") {{ ... on Entry {{ contacts {{ phone otherChannel }} '
+                f"organization {{ contacts {{ phone }} }} }} }} "
+                f'entryHistory(entryId: "{entry_id}") {{ action actor changedFields reason }} }}'
+            )
+        )
     text = json.dumps(bodies, ensure_ascii=False)
     leaked = sorted(s for s in secrets if s in text)
     assert leaked == []

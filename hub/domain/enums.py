@@ -85,3 +85,4 @@ class EventType(Enum):
     VERIFIED = "VERIFIED"
     REJECTED = "REJECTED"
     EXPIRED = "EXPIRED"
+    FLAGGED = "FLAGGED"

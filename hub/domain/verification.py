@@ -31,6 +31,8 @@ class Action(Enum):
     REJECT = "REJECT"
     SUBSTANCE_CHANGED = "SUBSTANCE_CHANGED"
     EXPIRE = "EXPIRE"
+    # Enough people reported a verified entry as wrong: it needs checking again.
+    FLAG = "FLAG"
 
 
 class ReviewDecision(Enum):
@@ -77,6 +79,7 @@ TRANSITIONS: dict[tuple[VerificationStatus, Action], VerificationStatus] = {
     (REJECTED, Action.SUBSTANCE_CHANGED): PENDING,
     (EXPIRED, Action.SUBSTANCE_CHANGED): PENDING,
     (VERIFIED, Action.EXPIRE): EXPIRED,
+    (VERIFIED, Action.FLAG): PENDING,
 }
 DECISION_ACTIONS = {
     ReviewDecision.REQUEST_CHANGES: Action.REQUEST_CHANGES,
@@ -113,3 +116,26 @@ def decision_action(decision: ReviewDecision, verifications: int, required: int)
 
 # States the review queue shows (IN_REVIEW only once its lease has run out).
 QUEUED = frozenset({PENDING, EXPIRED})
+
+
+class FlagReason(Enum):
+    """Why someone reports an entry."""
+
+    ALREADY_FULFILLED = "ALREADY_FULFILLED"
+    WRONG_CONTACT = "WRONG_CONTACT"
+    FAKE = "FAKE"
+    OUTDATED = "OUTDATED"
+    DUPLICATE = "DUPLICATE"
+    OTHER = "OTHER"
+
+
+# Anonymous reports are cheap to make: it takes this many since the last verification to send a
+# verified entry back to the queue, where one report from a signed-in user is enough.
+ANONYMOUS_FLAGS_TO_REQUEUE = 3
+
+
+def flag_requeues(state: VerificationStatus, signed_in: bool, anonymous_flags: int) -> bool:
+    """Whether a new flag sends the entry back to the review queue."""
+    if (state, Action.FLAG) not in TRANSITIONS:
+        return False  # not verified: the flag simply waits for the reviewer
+    return signed_in or anonymous_flags >= ANONYMOUS_FLAGS_TO_REQUEUE

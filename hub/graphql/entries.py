@@ -18,7 +18,7 @@ from hub.graphql.ids import to_global_id
 from hub.graphql.node import Node
 from hub.graphql.organizations import Organization
 from hub.graphql.taxonomy import SupplyCategory
-from hub.graphql.verification import PublicReview, Verification
+from hub.graphql.verification import EntryFlag, PublicReview, Verification
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -105,12 +105,14 @@ class Entry(Node):
     @strawberry.field(description="How far the entry can be trusted: who checked it, how, when.")
     async def verification(self, info: Info) -> Verification:
         reviews = await info.context.loaders.reviews.load(self.entry_id)
+        flags = await info.context.loaders.flags.load(self.entry_id)
         in_review = self.verification_status is VerificationStatus.IN_REVIEW
         return Verification(
             status=self.verification_status,
             verified_at=self.verified_at,
             in_review_until=self.lease_until if in_review else None,
             reviews=[PublicReview.of(r) for r in reviews],
+            flags=[EntryFlag.of(f) for f in flags],
         )
 
     @strawberry.field

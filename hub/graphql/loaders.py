@@ -9,8 +9,9 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from hub.domain.model import Entry, Organization
-from hub.store import entries, organizations, reviews
+from hub.store import entries, flags, organizations, reviews
 from hub.store.db import Database
+from hub.store.flags import Flag
 from hub.store.reviews import Review
 
 
@@ -21,6 +22,7 @@ class Loaders:
     organization: DataLoader[UUID, Organization | None]
     entry: DataLoader[UUID, Entry | None]
     reviews: DataLoader[UUID, list[Review]]
+    flags: DataLoader[UUID, list[Flag]]
 
 
 def make_loaders(db: Database) -> Loaders:
@@ -41,8 +43,14 @@ def make_loaders(db: Database) -> Loaders:
             found = await reviews.reviews_of(conn, ids)
         return [found.get(i, []) for i in ids]
 
+    async def load_flags(ids: Sequence[UUID]) -> list[list[Flag]]:
+        async with db.connection() as conn:
+            found = await flags.flags_of(conn, ids)
+        return [found.get(i, []) for i in ids]
+
     return Loaders(
         organization=DataLoader(load_fn=load_organizations),
         entry=DataLoader(load_fn=load_entries),
         reviews=DataLoader(load_fn=load_reviews),
+        flags=DataLoader(load_fn=load_flags),
     )

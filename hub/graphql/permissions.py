@@ -61,6 +61,7 @@ MUTATION_RULES: dict[str, Rule] = {
     "releaseReview": Rule(role=Role.REVIEWER),
     "reviewEntry": Rule(role=Role.REVIEWER),
     "revealContact": Rule(role=Role.VOLUNTEER, approved=True),
+    "flagEntry": ANYONE,
 }
 # Queries are open to anyone unless listed here.
 QUERY_RULES: dict[str, Rule] = {

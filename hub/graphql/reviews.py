@@ -11,7 +11,7 @@ from hub.domain.enums import EntryKind
 from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.domain.listing import URGENCY_RANK, CursorKey, EntryOrder, encode_cursor
 from hub.domain.model import Entry as EntryRecord
-from hub.domain.verification import RejectionReason, ReviewDecision, ReviewMethod
+from hub.domain.verification import FlagReason, RejectionReason, ReviewDecision, ReviewMethod
 from hub.graphql.common import PageInfo, UserError
 from hub.graphql.connections import Connection, Edge, after_key, page_size
 from hub.graphql.context import Info
@@ -52,6 +52,21 @@ class ReviewEntryInput:
     rejection_reason: RejectionReason | None = strawberry.field(
         default=None, description="Required when rejecting."
     )
+
+
+@strawberry.input(description="A report that an entry is wrong.")
+class FlagEntryInput:
+    entry_id: strawberry.ID
+    reason: FlagReason
+    note: str | None = strawberry.field(
+        default=None, description="What is wrong (reviewers see it)."
+    )
+
+
+@strawberry.type
+class FlagEntryPayload:
+    entry: Entry | None
+    user_errors: list[UserError]
 
 
 @strawberry.type
@@ -145,6 +160,20 @@ class ReviewMutation:
             return _bad_id(info)
         ctx = info.context
         return _payload(info, await service.release_review(ctx.db, ctx.viewer, local))
+
+    @guarded_mutation("Report an entry as wrong; reviewers see the report and may recheck it.")
+    async def flag_entry(self, info: Info, input: FlagEntryInput) -> FlagEntryPayload:
+        local = _entry_id(input.entry_id)
+        ctx = info.context
+        if local is None:
+            return FlagEntryPayload(
+                entry=None,
+                user_errors=UserError.single("entryId", UserErrorCode.INVALID_ID, ctx.language),
+            )
+        result = _payload(
+            info, await service.flag_entry(ctx.db, ctx.viewer, local, input.reason, input.note)
+        )
+        return FlagEntryPayload(entry=result.entry, user_errors=result.user_errors)
 
     @guarded_mutation("Verify, ask for changes or reject an entry you have claimed.")
     async def review_entry(self, info: Info, input: ReviewEntryInput) -> ReviewPayload:

@@ -8,13 +8,31 @@ import strawberry
 
 from hub.domain.accounts import Role
 from hub.domain.enums import VerificationStatus
-from hub.domain.verification import RejectionReason, ReviewDecision, ReviewMethod
+from hub.domain.verification import FlagReason, RejectionReason, ReviewDecision, ReviewMethod
 from hub.graphql.context import Info
+from hub.store.flags import Flag
 from hub.store.reviews import Review
 
 strawberry.enum(ReviewDecision, name="ReviewDecision")
 strawberry.enum(ReviewMethod, name="ReviewMethod")
 strawberry.enum(RejectionReason, name="RejectionReason")
+strawberry.enum(FlagReason, name="FlagReason")
+
+
+@strawberry.type(description="A report that the entry is wrong; the note is for reviewers.")
+class EntryFlag:
+    reason: FlagReason
+    flagged_at: datetime
+    private_note: strawberry.Private[str | None]
+
+    @strawberry.field(description="What the reporter said (reviewers and above only).")
+    def note(self, info: Info) -> str | None:
+        return self.private_note if info.context.viewer.has(Role.REVIEWER) else None
+
+    @classmethod
+    def of(cls, flag: Flag) -> EntryFlag:
+        """The GraphQL view of a flag."""
+        return cls(reason=flag.reason, flagged_at=flag.created_at, private_note=flag.note)
 
 
 @strawberry.type(description="One reviewer's decision; notes and evidence are for reviewers.")
@@ -59,6 +77,7 @@ class Verification:
         description="When the current reviewer's claim runs out, while IN_REVIEW."
     )
     reviews: list[PublicReview] = strawberry.field(description="Every review, oldest first.")
+    flags: list[EntryFlag] = strawberry.field(description="Reports that it is wrong, newest first.")
 
     @strawberry.field(description="Hours since the last verification, for 'verified 5 h ago'.")
     def age_hours(self) -> float | None:

@@ -15,16 +15,19 @@ from hub.domain.model import Entry, ReviewState
 from hub.domain.validation import MAX_NOTES, MAX_URL, is_valid_url
 from hub.domain.verification import (
     Action,
+    FlagReason,
     InvalidTransition,
     RejectionReason,
     ReviewDecision,
     ReviewMethod,
     decision_action,
+    flag_requeues,
     transition,
 )
 from hub.services.entries import Lifetimes, record_change
 from hub.services.outcome import Forbidden, Outcome
 from hub.store import entries as entry_store
+from hub.store import flags
 from hub.store import reviews as store
 from hub.store.db import Connection, Database
 
@@ -253,3 +256,31 @@ async def expire_overdue(db: Database) -> int:
         for entry_id, _kind in expired:
             await _event(conn, entry_id, EventType.EXPIRED, None, "verification.expired")
     return len(expired)
+
+
+async def flag_entry(
+    db: Database, actor: Viewer, entry_id: UUID, reason: FlagReason, note: str | None
+) -> Outcome[Entry]:
+    """Anyone may report an entry; credible reports send a verified entry back to the queue."""
+    if note is not None and len(note) > MAX_NOTES:
+        return Outcome.failed([UserError("note", ErrorCode.TOO_LONG, {"max": MAX_NOTES})])
+    async with db.transaction() as conn:
+        found = await _locked(conn, entry_id)
+        if isinstance(found, list):
+            return Outcome.failed(found)
+        entry, _review = found
+        await flags.insert_flag(conn, entry_id, reason, (note or "").strip() or None, actor.user_id)
+        anonymous = await flags.anonymous_flags_since(conn, entry_id, entry.verified_at)
+        if flag_requeues(entry.verification_status, actor.signed_in, anonymous):
+            state = transition(entry.verification_status, Action.FLAG)
+            await store.set_verification(conn, entry_id, state, new_round=True)
+        return Outcome(
+            await _event(
+                conn,
+                entry_id,
+                EventType.FLAGGED,
+                actor,
+                "entry.flagged",
+                {"flagReason": reason.value},
+            )
+        )

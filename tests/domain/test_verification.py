@@ -31,6 +31,7 @@ ALLOWED = {
     (S.REJECTED, Action.SUBSTANCE_CHANGED): S.PENDING,
     (S.EXPIRED, Action.SUBSTANCE_CHANGED): S.PENDING,
     (S.VERIFIED, Action.EXPIRE): S.EXPIRED,
+    (S.VERIFIED, Action.FLAG): S.PENDING,
 }
 ALL = list(itertools.product(S, Action))
 
@@ -58,3 +59,12 @@ def test_verification_needs_enough_independent_reviewers() -> None:
     assert decision_action(ReviewDecision.VERIFY, 2, 2) is Action.VERIFY
     assert decision_action(ReviewDecision.REJECT, 0, 2) is Action.REJECT
     assert decision_action(ReviewDecision.REQUEST_CHANGES, 5, 1) is Action.REQUEST_CHANGES
+
+
+def test_flags_requeue_verified_entries_only_when_credible() -> None:
+    from hub.domain.verification import flag_requeues
+
+    assert flag_requeues(S.VERIFIED, signed_in=True, anonymous_flags=0)
+    assert not flag_requeues(S.VERIFIED, signed_in=False, anonymous_flags=2)
+    assert flag_requeues(S.VERIFIED, signed_in=False, anonymous_flags=3)
+    assert not flag_requeues(S.PENDING, signed_in=True, anonymous_flags=9)

@@ -129,6 +129,10 @@ CALLS["revealContact"] = (
     "mutation($c: ID!) { revealContact(contactId: $c) { userErrors { code } } }",
     {"c": "Q29udGFjdDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA"},
 )
+CALLS["flagEntry"] = (
+    "mutation($e: ID!) { flagEntry(input: {entryId: $e, reason: FAKE}) { userErrors { code } } }",
+    {"e": MISSING},
+)
 ROLES: list[Role | None] = [None, *Role]
 
 

@@ -1,0 +1,73 @@
+"""Reports that an entry is wrong."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from hub.domain.verification import FlagReason
+from hub.store.db import Connection
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One report."""
+
+    id: UUID
+    entry_id: UUID
+    reason: FlagReason
+    note: str | None
+    flagged_by: UUID | None
+    created_at: datetime
+
+
+async def insert_flag(
+    conn: Connection, entry_id: UUID, reason: FlagReason, note: str | None, by: UUID | None
+) -> None:
+    """Record a report."""
+    await conn.execute(
+        """INSERT INTO entry_flag (id, entry_id, reason, note, flagged_by)
+           VALUES ($1, $2, $3, $4, $5)""",
+        uuid.uuid4(),
+        entry_id,
+        reason.value,
+        note,
+        by,
+    )
+
+
+async def anonymous_flags_since(conn: Connection, entry_id: UUID, since: datetime | None) -> int:
+    """Anonymous reports on the entry since `since` (its last verification)."""
+    count: int = await conn.fetchval(
+        """SELECT count(*) FROM entry_flag WHERE entry_id = $1 AND flagged_by IS NULL
+           AND ($2::timestamptz IS NULL OR created_at >= $2)""",
+        entry_id,
+        since,
+    )
+    return count
+
+
+async def flags_of(conn: Connection, entry_ids: Sequence[UUID]) -> dict[UUID, list[Flag]]:
+    """Reports on these entries, newest first."""
+    rows = await conn.fetch(
+        """SELECT id, entry_id, reason, note, flagged_by, created_at FROM entry_flag
+           WHERE entry_id = ANY($1::uuid[]) ORDER BY entry_id, created_at DESC""",
+        list(entry_ids),
+    )
+    found: dict[UUID, list[Flag]] = defaultdict(list)
+    for r in rows:
+        found[r["entry_id"]].append(
+            Flag(
+                r["id"],
+                r["entry_id"],
+                FlagReason(r["reason"]),
+                r["note"],
+                r["flagged_by"],
+                r["created_at"],
+            )
+        )
+    return found
