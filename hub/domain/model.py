@@ -172,6 +172,8 @@ class Entry:
     expires_at: datetime | None = None
     close_reason: str | None = None
     review: ReviewState | None = None
+    # Posted by a member of its (verified) organization.
+    self_reported: bool = False
 
     @property
     def kind(self) -> EntryKind:

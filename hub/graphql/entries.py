@@ -98,6 +98,9 @@ class Entry(Node):
         description="When the information becomes stale unless confirmed again."
     )
     version: int = strawberry.field(description="Pass it back when updating (optimistic locking).")
+    self_reported: bool = strawberry.field(
+        description="Posted by a member of its own, verified organization."
+    )
     organization_id: strawberry.Private[UUID | None]
     entry_id: strawberry.Private[UUID]
     lease_until: strawberry.Private[datetime | None]
@@ -146,6 +149,7 @@ def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict
         "version": entry.version,
         "organization_id": draft.organization_id,
         "entry_id": entry.id,
+        "self_reported": entry.self_reported,
         "lease_until": entry.review.lease_until if entry.review else None,
     }
 

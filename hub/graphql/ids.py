@@ -17,6 +17,7 @@ NODE_TYPES = (
     "User",
     "ApiToken",
     "Contact",
+    "OrganizationClaim",
 )
 
 

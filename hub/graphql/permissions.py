@@ -62,10 +62,13 @@ MUTATION_RULES: dict[str, Rule] = {
     "reviewEntry": Rule(role=Role.REVIEWER),
     "revealContact": Rule(role=Role.VOLUNTEER, approved=True),
     "flagEntry": ANYONE,
+    "claimOrganization": SIGNED_IN,
+    "decideOrganizationClaim": Rule(role=Role.COORDINATOR),
 }
 # Queries are open to anyone unless listed here.
 QUERY_RULES: dict[str, Rule] = {
     "reviewQueue": Rule(role=Role.REVIEWER),
+    "organizationClaims": Rule(role=Role.COORDINATOR),
 }
 
 

@@ -18,6 +18,7 @@ from hub.graphql.accounts import AccountMutation, AccountQuery
 from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
 from hub.graphql.errors import ErrorCodes
 from hub.graphql.history import HistoryQuery
+from hub.graphql.members import MemberMutation, MemberQuery
 from hub.graphql.mutations import EntryMutation
 from hub.graphql.organizations import Organization
 from hub.graphql.permissions import RejectBadCredentials
@@ -28,9 +29,10 @@ from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
 CACHE_SIZE = 512
-Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery))
+Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery, MemberQuery))
 Mutation = merge_types(
-    "Mutation", (EntryMutation, AccountMutation, ReviewMutation, PrivacyMutation)
+    "Mutation",
+    (EntryMutation, AccountMutation, ReviewMutation, PrivacyMutation, MemberMutation),
 )
 
 

@@ -27,7 +27,7 @@ from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.outcome import Forbidden, Outcome
-from hub.store import categories, organizations, reviews
+from hub.store import categories, members, organizations, reviews
 from hub.store import entries as store
 from hub.store.db import Connection, Database
 from hub.store.outbox import record_event
@@ -135,6 +135,9 @@ async def submit_entry(
             edit_token_hash=token_hash,
             submitted_by=actor.user_id,
         )
+        if await members.is_member(conn, actor.user_id, draft.organization_id):
+            await members.mark_self_reported(conn, entry.id)
+            entry = replace(entry, self_reported=True)
         await record_change(conn, entry, EventType.CREATED, actor, "entry.submitted")
     return Outcome(entry, edit_token=token)
 
@@ -156,7 +159,10 @@ async def _editable(
     if locked is None or locked[0].kind is not kind:
         return UserError("id", ErrorCode.NOT_FOUND)
     entry, ownership = locked
-    if not may_edit(actor, ownership.owner, token_matches(edit_token, ownership.token_hash)):
+    member = await members.is_member(conn, actor.user_id, entry.draft.organization_id)
+    if not may_edit(
+        actor, ownership.owner, token_matches(edit_token, ownership.token_hash), member
+    ):
         raise Forbidden
     return check_editable(entry, version) or entry
 

@@ -16,6 +16,7 @@ from hub.domain.model import Organization, OrganizationDraft
 from hub.domain.validation import validate_organization
 from hub.services.audit import audit
 from hub.services.outcome import Forbidden, Outcome
+from hub.store import members
 from hub.store import organizations as store
 from hub.store.db import Connection, Database
 from hub.store.outbox import record_event
@@ -95,7 +96,10 @@ async def update_organization(
         if locked is None:
             return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
         current, ownership = locked
-        if not may_edit(actor, ownership.owner, token_matches(edit_token, ownership.token_hash)):
+        member = await members.is_member(conn, actor.user_id, organization_id)
+        if not may_edit(
+            actor, ownership.owner, token_matches(edit_token, ownership.token_hash), member
+        ):
             raise Forbidden
         if current.version != version:
             return Outcome.failed(

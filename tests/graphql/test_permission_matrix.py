@@ -133,6 +133,16 @@ CALLS["flagEntry"] = (
     "mutation($e: ID!) { flagEntry(input: {entryId: $e, reason: FAKE}) { userErrors { code } } }",
     {"e": MISSING},
 )
+CALLS["claimOrganization"] = (
+    'mutation($o: ID!) { claimOrganization(input: {organizationId: $o, evidence: ""}) '
+    "{ userErrors { code } } }",
+    {"o": "T3JnYW5pemF0aW9uOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA"},
+)
+CALLS["decideOrganizationClaim"] = (
+    'mutation { decideOrganizationClaim(input: {claimId: "x", approve: true}) '
+    "{ userErrors { code } } }",
+    {},
+)
 ROLES: list[Role | None] = [None, *Role]
 
 
@@ -185,3 +195,35 @@ async def test_read_tokens_may_not_write(gql: GraphQLClient, db: Database, mutat
     document, variables = CALLS[mutation]
     body = await gql.post(document, variables, Authorization=f"Bearer {token}")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+QUERIES = {
+    "reviewQueue": "{ reviewQueue { totalCount } }",
+    "organizationClaims": "{ organizationClaims { status } }",
+}
+
+
+def test_every_guarded_query_has_a_matrix_row() -> None:
+    from hub.graphql.permissions import QUERY_RULES
+
+    assert set(QUERY_RULES) == set(QUERIES)
+
+
+async def test_query_matrix(gql: GraphQLClient, db: Database) -> None:
+    from hub.graphql.permissions import QUERY_RULES
+
+    tokens: dict[Role | None, dict[str, str]] = {None: {}}
+    for role in Role:
+        token, _ = await token_for(db, role, f"qmatrix_{role.value.lower()}")
+        tokens[role] = {"Authorization": f"Bearer {token}"}
+    for name, document in QUERIES.items():
+        rule = QUERY_RULES[name]
+        for role in ROLES:
+            body = await gql.post(document, **tokens[role])
+            got = body["errors"][0]["extensions"]["code"] if "errors" in body else None
+            want = None
+            if role is None:
+                want = "UNAUTHENTICATED"
+            elif rule.role is not None and not role.includes(rule.role):
+                want = "FORBIDDEN"
+            assert got == want, (name, role, body)

@@ -1,0 +1,118 @@
+"""Organization staff over GraphQL: claims and decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from hub.domain.errors import ErrorCode as UserErrorCode
+from hub.graphql.common import UserError
+from hub.graphql.context import Info
+from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.permissions import guarded_field, guarded_mutation
+from hub.services import members as service
+from hub.store import members as store
+from hub.store.members import Claim
+
+
+@strawberry.enum(description="Where a claim to speak for an organization stands.")
+class ClaimStatus(Enum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REFUSED = "REFUSED"
+
+
+@strawberry.type(description="A user's claim to be staff of an organization.")
+class OrganizationClaim:
+    id: strawberry.ID
+    organization_id: strawberry.ID
+    claimant: str = strawberry.field(description="The claimant's public handle.")
+    evidence: str
+    evidence_url: str | None
+    status: ClaimStatus
+    created_at: datetime
+    decided_at: datetime | None
+    decision_note: str | None
+
+    @classmethod
+    def of(cls, claim: Claim) -> OrganizationClaim:
+        """The GraphQL view of a claim."""
+        return cls(
+            id=strawberry.ID(to_global_id("OrganizationClaim", claim.id)),
+            organization_id=strawberry.ID(to_global_id("Organization", claim.organization_id)),
+            claimant=claim.user_handle,
+            evidence=claim.evidence,
+            evidence_url=claim.evidence_url,
+            status=ClaimStatus(claim.status),
+            created_at=claim.created_at,
+            decided_at=claim.decided_at,
+            decision_note=claim.decision_note,
+        )
+
+
+@strawberry.input
+class ClaimOrganizationInput:
+    organization_id: strawberry.ID
+    evidence: str = strawberry.field(description="e.g. 'I am the head nurse; call the switchboard'")
+    evidence_url: str | None = None
+
+
+@strawberry.input
+class DecideOrganizationClaimInput:
+    claim_id: strawberry.ID
+    approve: bool
+    note: str | None = None
+
+
+@strawberry.type
+class ClaimPayload:
+    claim: OrganizationClaim | None
+    user_errors: list[UserError]
+
+
+def _payload(info: Info, claim: Claim | None, errors: list[UserError]) -> ClaimPayload:
+    return ClaimPayload(claim=OrganizationClaim.of(claim) if claim else None, user_errors=errors)
+
+
+@strawberry.type
+class MemberQuery:
+    @guarded_field("Claims to speak for organizations, oldest first (coordinators).")
+    async def organization_claims(
+        self, info: Info, status: ClaimStatus | None = ClaimStatus.PENDING
+    ) -> list[OrganizationClaim]:
+        async with info.context.db.connection() as conn:
+            found = await store.claims(conn, status.value if status else None)
+        return [OrganizationClaim.of(c) for c in found]
+
+
+@strawberry.type
+class MemberMutation:
+    @guarded_mutation("Ask to be recognised as staff of an organization (with evidence).")
+    async def claim_organization(self, info: Info, input: ClaimOrganizationInput) -> ClaimPayload:
+        ctx = info.context
+        local = expect_global_id(input.organization_id, "Organization")
+        if local is None:
+            return _payload(
+                info,
+                None,
+                UserError.single("organizationId", UserErrorCode.INVALID_ID, ctx.language),
+            )
+        outcome = await service.claim_organization(
+            ctx.db, ctx.viewer, local, input.evidence, input.evidence_url
+        )
+        return _payload(info, outcome.value, UserError.list_of(outcome.errors, ctx.language))
+
+    @guarded_mutation("Approve or refuse a claim; approval makes the claimant staff.")
+    async def decide_organization_claim(
+        self, info: Info, input: DecideOrganizationClaimInput
+    ) -> ClaimPayload:
+        ctx = info.context
+        local = expect_global_id(input.claim_id, "OrganizationClaim")
+        if local is None:
+            return _payload(
+                info, None, UserError.single("claimId", UserErrorCode.INVALID_ID, ctx.language)
+            )
+        outcome = await service.decide_claim(ctx.db, ctx.viewer, local, input.approve, input.note)
+        return _payload(info, outcome.value, UserError.list_of(outcome.errors, ctx.language))
