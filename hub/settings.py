@@ -81,6 +81,7 @@ class Settings:
     reviews_required: int = 1
     review_lease_minutes: int = 15
     reveals_per_hour: int = 30
+    reconfirmation_days: int = 30
     # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
     cookie_secure: bool = False
 
@@ -130,5 +131,6 @@ class Settings:
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),
+            reconfirmation_days=_int(env, "HUB_RECONFIRMATION_DAYS", 30, minimum=1),
             cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
         )

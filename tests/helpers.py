@@ -36,7 +36,9 @@ mutation($input: OrganizationInput!) {{
 }}"""
 SUBMIT_NEED = f"""
 mutation($input: SubmitNeedInput!) {{
-  submitNeed(input: $input) {{ need {{ {NEED_FIELDS} }} editToken {USER_ERRORS} }}
+  submitNeed(input: $input) {{
+    need {{ {NEED_FIELDS} }} editToken reconfirmationToken {USER_ERRORS}
+  }}
 }}"""
 UPDATE_NEED = f"""
 mutation($input: UpdateNeedInput!) {{

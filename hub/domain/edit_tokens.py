@@ -1,4 +1,8 @@
-"""Edit tokens: the secret an anonymous submitter keeps to change their own entry later."""
+"""Secrets for people without accounts: edit tokens and reconfirmation links.
+
+Each is 192 random bits (more than the 128 a guessable link must not fall below), handed out
+once and stored only as a SHA-256 digest.
+"""
 
 from __future__ import annotations
 

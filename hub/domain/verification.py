@@ -33,6 +33,8 @@ class Action(Enum):
     EXPIRE = "EXPIRE"
     # Enough people reported a verified entry as wrong: it needs checking again.
     FLAG = "FLAG"
+    # The poster of a verified entry says it is still current.
+    RECONFIRM = "RECONFIRM"
 
 
 class ReviewDecision(Enum):
@@ -80,6 +82,8 @@ TRANSITIONS: dict[tuple[VerificationStatus, Action], VerificationStatus] = {
     (EXPIRED, Action.SUBSTANCE_CHANGED): PENDING,
     (VERIFIED, Action.EXPIRE): EXPIRED,
     (VERIFIED, Action.FLAG): PENDING,
+    (VERIFIED, Action.RECONFIRM): VERIFIED,
+    (EXPIRED, Action.RECONFIRM): VERIFIED,
 }
 DECISION_ACTIONS = {
     ReviewDecision.REQUEST_CHANGES: Action.REQUEST_CHANGES,
@@ -139,3 +143,11 @@ def flag_requeues(state: VerificationStatus, signed_in: bool, anonymous_flags: i
     if (state, Action.FLAG) not in TRANSITIONS:
         return False  # not verified: the flag simply waits for the reviewer
     return signed_in or anonymous_flags >= ANONYMOUS_FLAGS_TO_REQUEUE
+
+
+class Reconfirmation(Enum):
+    """What the poster of an entry says through its reconfirmation link."""
+
+    STILL_CURRENT = "STILL_CURRENT"
+    FULFILLED = "FULFILLED"
+    WITHDRAWN = "WITHDRAWN"

@@ -63,6 +63,9 @@ class SubmitNeedPayload:
     edit_token: str | None = strawberry.field(
         description="Keep it: it is needed to change or close the need. Shown only once."
     )
+    reconfirmation_token: str | None = strawberry.field(
+        description="The poster's private link secret for reconfirmEntry. Shown only once."
+    )
     user_errors: list[UserError]
 
 
@@ -76,6 +79,9 @@ class NeedPayload:
 class SubmitOfferPayload:
     offer: Offer | None
     edit_token: str | None
+    reconfirmation_token: str | None = strawberry.field(
+        description="The poster's private link secret for reconfirmEntry. Shown only once."
+    )
     user_errors: list[UserError]
 
 
@@ -89,6 +95,9 @@ class OfferPayload:
 class SubmitLogisticsOfferPayload:
     logistics_offer: LogisticsOffer | None
     edit_token: str | None
+    reconfirmation_token: str | None = strawberry.field(
+        description="The poster's private link secret for reconfirmEntry. Shown only once."
+    )
     user_errors: list[UserError]
 
 
@@ -102,6 +111,9 @@ class LogisticsOfferPayload:
 class SubmitLodgingPayload:
     lodging: Lodging | None
     edit_token: str | None
+    reconfirmation_token: str | None = strawberry.field(
+        description="The poster's private link secret for reconfirmEntry. Shown only once."
+    )
     user_errors: list[UserError]
 
 
@@ -129,6 +141,7 @@ class _Result:
             entry_of(outcome.value, ctx.may_see_protected_contacts) if outcome.value else None
         )
         self.edit_token = outcome.edit_token
+        self.reconfirmation_token = outcome.reconfirmation_token
         self.user_errors = UserError.list_of(outcome.errors, ctx.language)
 
 
@@ -145,7 +158,12 @@ async def _submit(info: Info, data: SubmitEntryBase, draft: EntryDraft) -> _Resu
         draft = replace(draft, organization_id=organization_id)
     new_organization = data.organization.to_domain() if data.organization else None
     outcome = await entry_service.submit_entry(
-        ctx.db, draft, ctx.lifetimes, new_organization, ctx.viewer
+        ctx.db,
+        draft,
+        ctx.lifetimes,
+        new_organization,
+        ctx.viewer,
+        ctx.settings.reconfirmation_days,
     )
     return _Result(info, outcome)
 
@@ -244,6 +262,7 @@ class EntryMutation:
         return SubmitNeedPayload(
             need=_as(Need, r.entry),
             edit_token=r.edit_token,
+            reconfirmation_token=r.reconfirmation_token,
             user_errors=r.user_errors,
         )
 
@@ -265,6 +284,7 @@ class EntryMutation:
         return SubmitOfferPayload(
             offer=_as(Offer, r.entry),
             edit_token=r.edit_token,
+            reconfirmation_token=r.reconfirmation_token,
             user_errors=r.user_errors,
         )
 
@@ -288,6 +308,7 @@ class EntryMutation:
         return SubmitLogisticsOfferPayload(
             logistics_offer=_as(LogisticsOffer, r.entry),
             edit_token=r.edit_token,
+            reconfirmation_token=r.reconfirmation_token,
             user_errors=r.user_errors,
         )
 
@@ -317,6 +338,7 @@ class EntryMutation:
         return SubmitLodgingPayload(
             lodging=_as(Lodging, r.entry),
             edit_token=r.edit_token,
+            reconfirmation_token=r.reconfirmation_token,
             user_errors=r.user_errors,
         )
 

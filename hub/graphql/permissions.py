@@ -62,6 +62,7 @@ MUTATION_RULES: dict[str, Rule] = {
     "reviewEntry": Rule(role=Role.REVIEWER),
     "revealContact": Rule(role=Role.VOLUNTEER, approved=True),
     "flagEntry": ANYONE,
+    "reconfirmEntry": ANYONE,
     "claimOrganization": SIGNED_IN,
     "decideOrganizationClaim": Rule(role=Role.COORDINATOR),
 }

@@ -11,18 +11,26 @@ from hub.domain.enums import EntryKind
 from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.domain.listing import URGENCY_RANK, CursorKey, EntryOrder, encode_cursor
 from hub.domain.model import Entry as EntryRecord
-from hub.domain.verification import FlagReason, RejectionReason, ReviewDecision, ReviewMethod
+from hub.domain.verification import (
+    FlagReason,
+    Reconfirmation,
+    RejectionReason,
+    ReviewDecision,
+    ReviewMethod,
+)
 from hub.graphql.common import PageInfo, UserError
 from hub.graphql.connections import Connection, Edge, after_key, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.ids import parse_global_id
 from hub.graphql.permissions import guarded_field, guarded_mutation
+from hub.services import reconfirmation
 from hub.services import reviews as service
 from hub.services.outcome import Outcome
 from hub.store import reviews as store
 
 ENTRY_TYPES = frozenset(TYPE_NAMES.values())
+strawberry.enum(Reconfirmation, name="Reconfirmation")
 
 
 @strawberry.input(description="Which entries a reviewer wants to see.")
@@ -188,3 +196,27 @@ class ReviewMutation:
             ctx.db, ctx.viewer, local, decision, ctx.settings.reviews_required, ctx.lifetimes
         )
         return _payload(info, outcome)
+
+
+@strawberry.input(description="The poster's answer through their private reconfirmation link.")
+class ReconfirmEntryInput:
+    token: str = strawberry.field(description="The reconfirmationToken given at submission.")
+    answer: Reconfirmation
+
+
+@strawberry.type
+class ReconfirmEntryPayload:
+    entry: Entry | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ReconfirmMutation:
+    @guarded_mutation("Say an entry is still current, fulfilled, or withdrawn (no account).")
+    async def reconfirm_entry(
+        self, info: Info, input: ReconfirmEntryInput
+    ) -> ReconfirmEntryPayload:
+        ctx = info.context
+        outcome = await reconfirmation.reconfirm(ctx.db, input.token, input.answer, ctx.lifetimes)
+        result = _payload(info, outcome)
+        return ReconfirmEntryPayload(entry=result.entry, user_errors=result.user_errors)

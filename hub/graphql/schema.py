@@ -24,7 +24,7 @@ from hub.graphql.organizations import Organization
 from hub.graphql.permissions import RejectBadCredentials
 from hub.graphql.privacy import PrivacyMutation
 from hub.graphql.queries import EntryQuery
-from hub.graphql.reviews import ReviewMutation, ReviewQuery
+from hub.graphql.reviews import ReconfirmMutation, ReviewMutation, ReviewQuery
 from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
@@ -32,7 +32,14 @@ CACHE_SIZE = 512
 Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery, MemberQuery))
 Mutation = merge_types(
     "Mutation",
-    (EntryMutation, AccountMutation, ReviewMutation, PrivacyMutation, MemberMutation),
+    (
+        EntryMutation,
+        AccountMutation,
+        ReviewMutation,
+        ReconfirmMutation,
+        PrivacyMutation,
+        MemberMutation,
+    ),
 )
 
 

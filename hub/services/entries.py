@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -27,7 +27,7 @@ from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.outcome import Forbidden, Outcome
-from hub.store import categories, members, organizations, reviews
+from hub.store import categories, members, organizations, reconfirmation, reviews
 from hub.store import entries as store
 from hub.store.db import Connection, Database
 from hub.store.outbox import record_event
@@ -99,8 +99,12 @@ async def submit_entry(
     lifetimes: Lifetimes,
     new_organization: OrganizationDraft | None = None,
     actor: Viewer = ANONYMOUS,
+    reconfirmation_days: int = 30,
 ) -> Outcome[Entry]:
-    """Publish an entry (PENDING), registering its new organization in the same transaction."""
+    """Publish an entry (PENDING), registering its new organization in the same transaction.
+
+    The poster gets an edit token and a reconfirmation link secret (see reconfirmation).
+    """
     errors: list[UserError] = []
     if new_organization is not None:
         if draft.organization_id is not None:
@@ -139,7 +143,11 @@ async def submit_entry(
             await members.mark_self_reported(conn, entry.id)
             entry = replace(entry, self_reported=True)
         await record_change(conn, entry, EventType.CREATED, actor, "entry.submitted")
-    return Outcome(entry, edit_token=token)
+        link, link_hash = new_edit_token()
+        await reconfirmation.insert_token(
+            conn, link_hash, entry.id, now + timedelta(days=reconfirmation_days)
+        )
+    return Outcome(entry, edit_token=token, reconfirmation_token=link)
 
 
 def _with_organization(draft: EntryDraft, organization_id: UUID) -> EntryDraft:

@@ -22,6 +22,8 @@ class Outcome(Generic[T]):
     errors: list[UserError] = field(default_factory=list)
     # Handed out once, when an anonymous submitter creates a record.
     edit_token: str | None = None
+    # The poster's reconfirmation link secret, handed out once with a new entry.
+    reconfirmation_token: str | None = None
 
     @classmethod
     def failed(cls, errors: list[UserError]) -> Outcome[T]:

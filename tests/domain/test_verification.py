@@ -32,6 +32,8 @@ ALLOWED = {
     (S.EXPIRED, Action.SUBSTANCE_CHANGED): S.PENDING,
     (S.VERIFIED, Action.EXPIRE): S.EXPIRED,
     (S.VERIFIED, Action.FLAG): S.PENDING,
+    (S.VERIFIED, Action.RECONFIRM): S.VERIFIED,
+    (S.EXPIRED, Action.RECONFIRM): S.VERIFIED,
 }
 ALL = list(itertools.product(S, Action))
 

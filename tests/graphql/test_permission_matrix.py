@@ -143,6 +143,11 @@ CALLS["decideOrganizationClaim"] = (
     "{ userErrors { code } } }",
     {},
 )
+CALLS["reconfirmEntry"] = (
+    'mutation { reconfirmEntry(input: {token: "nope", answer: STILL_CURRENT}) '
+    "{ userErrors { code } } }",
+    {},
+)
 ROLES: list[Role | None] = [None, *Role]
 
 

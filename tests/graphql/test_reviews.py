@@ -312,3 +312,43 @@ async def test_flags_requeue_verified_entries_when_credible(
         **auth(reviewer),
     )
     assert seen["node"]["verification"]["flags"][0]["note"] == "已收到物资"
+
+
+RECONFIRM = """mutation($input: ReconfirmEntryInput!) { reconfirmEntry(input: $input) {
+    entry { status verificationStatus expiresAt closeReason } userErrors { field code } } }"""
+
+
+async def test_the_poster_reconfirms_without_an_account(gql: GraphQLClient, db: Database) -> None:
+    reviewer, _ = await token_for(db, Role.REVIEWER, "leo")
+    payload = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]
+    need, link = payload["need"], payload["reconfirmationToken"]
+    assert len(link) >= 32  # 24 random bytes: at least 128 bits
+    await gql.data(CLAIM, {"e": need["id"]}, **auth(reviewer))
+    await verify(gql, reviewer, need["id"])
+    async with db.connection() as conn:
+        await conn.execute("UPDATE entry SET expires_at = now() - interval '1 hour'")
+    await expire_overdue(db)
+
+    current = await gql.data(RECONFIRM, {"input": {"token": link, "answer": "STILL_CURRENT"}})
+    entry = current["reconfirmEntry"]["entry"]
+    assert entry["verificationStatus"] == "VERIFIED"
+    history = await gql.data(
+        "query($e: ID!) { entryHistory(entryId: $e) { action actor } }", {"e": need["id"]}
+    )
+    assert history["entryHistory"][-1] == {"action": "entry.reconfirmed", "actor": "poster-link"}
+    fulfilled = await gql.data(RECONFIRM, {"input": {"token": link, "answer": "FULFILLED"}})
+    assert fulfilled["reconfirmEntry"]["entry"]["status"] == "FULFILLED"
+    withdrawn = await gql.data(RECONFIRM, {"input": {"token": link, "answer": "WITHDRAWN"}})
+    assert withdrawn["reconfirmEntry"]["entry"]["status"] == "CLOSED"
+    closed = await gql.data(RECONFIRM, {"input": {"token": link, "answer": "STILL_CURRENT"}})
+    assert codes(closed["reconfirmEntry"]) == [("token", "INVALID_STATE")]
+
+    wrong = await gql.data(RECONFIRM, {"input": {"token": "x" * 32, "answer": "FULFILLED"}})
+    assert codes(wrong["reconfirmEntry"]) == [("token", "NOT_FOUND")]
+    other = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]
+    async with db.connection() as conn:
+        await conn.execute("UPDATE reconfirmation_token SET expires_at = now()")
+    stale = await gql.data(
+        RECONFIRM, {"input": {"token": other["reconfirmationToken"], "answer": "FULFILLED"}}
+    )
+    assert codes(stale["reconfirmEntry"]) == [("token", "NOT_FOUND")]
