@@ -174,6 +174,7 @@ class Entry:
     review: ReviewState | None = None
     # Posted by a member of its (verified) organization.
     self_reported: bool = False
+    merged_into: UUID | None = None
 
     @property
     def kind(self) -> EntryKind:

@@ -10,6 +10,7 @@ import strawberry
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
+from hub.domain.accounts import Role
 from hub.domain.enums import EntryKind, EntryStatus, Urgency, VehicleType, VerificationStatus
 from hub.domain.units import UNITS, Unit, to_base
 from hub.graphql.common import Contact, Region, Source
@@ -101,9 +102,27 @@ class Entry(Node):
     self_reported: bool = strawberry.field(
         description="Posted by a member of its own, verified organization."
     )
+    merged_into: strawberry.ID | None = strawberry.field(
+        description="The entry this duplicate was merged into."
+    )
     organization_id: strawberry.Private[UUID | None]
     entry_id: strawberry.Private[UUID]
     lease_until: strawberry.Private[datetime | None]
+
+    @strawberry.field(
+        description="Recent entries this one likely repeats or is repeated by (reviewers only)."
+    )
+    async def possible_duplicates(self, info: Info) -> list[PossibleDuplicate]:
+        ctx = info.context
+        if not ctx.viewer.has(Role.REVIEWER):
+            return []
+        pairs = await ctx.loaders.duplicates.load(self.entry_id)
+        found = await ctx.loaders.entry.load_many([other for other, _ in pairs])
+        return [
+            PossibleDuplicate(entry=entry_of(entry, ctx.may_see_protected_contacts), score=score)
+            for (_, score), entry in zip(pairs, found, strict=True)
+            if entry is not None
+        ]
 
     @strawberry.field(description="How far the entry can be trusted: who checked it, how, when.")
     async def verification(self, info: Info) -> Verification:
@@ -128,6 +147,12 @@ class Entry(Node):
         return Organization.of(found, info.context.may_see_protected_contacts)
 
 
+@strawberry.type(description="An entry that is likely the same as another, and how likely.")
+class PossibleDuplicate:
+    entry: Entry
+    score: float = strawberry.field(description="0 to 1; 0.6 and above is flagged.")
+
+
 def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict[str, object]:
     draft = entry.draft
     return {
@@ -150,6 +175,9 @@ def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict
         "organization_id": draft.organization_id,
         "entry_id": entry.id,
         "self_reported": entry.self_reported,
+        "merged_into": strawberry.ID(to_global_id(TYPE_NAMES[entry.kind], entry.merged_into))
+        if entry.merged_into
+        else None,
         "lease_until": entry.review.lease_until if entry.review else None,
     }
 

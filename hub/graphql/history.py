@@ -10,7 +10,7 @@ from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import parse_global_id
 from hub.graphql.reviews import ENTRY_TYPES
-from hub.store import audit
+from hub.store import audit, duplicates
 
 
 @strawberry.type(description="One step in an entry's life: who did what, when.")
@@ -36,7 +36,12 @@ class HistoryQuery:
         if parsed is None or parsed[0] not in ENTRY_TYPES:
             raise hub_error(ErrorCode.INVALID_ID, "entryId is not an entry's id.")
         async with info.context.db.connection() as conn:
-            records = await audit.history(conn, parsed[1])
+            # A kept entry's history includes the histories of the duplicates merged into it.
+            subjects = [parsed[1], *await duplicates.merged_into(conn, parsed[1])]
+            records = sorted(
+                [r for subject in subjects for r in await audit.history(conn, subject)],
+                key=lambda r: r.seq,
+            )
         events = []
         for stored in records:
             changes = stored.record.changes

@@ -9,7 +9,7 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from hub.domain.model import Entry, Organization
-from hub.store import entries, flags, organizations, reviews
+from hub.store import duplicates, entries, flags, organizations, reviews
 from hub.store.db import Database
 from hub.store.flags import Flag
 from hub.store.reviews import Review
@@ -23,6 +23,7 @@ class Loaders:
     entry: DataLoader[UUID, Entry | None]
     reviews: DataLoader[UUID, list[Review]]
     flags: DataLoader[UUID, list[Flag]]
+    duplicates: DataLoader[UUID, list[tuple[UUID, float]]]
 
 
 def make_loaders(db: Database) -> Loaders:
@@ -48,9 +49,15 @@ def make_loaders(db: Database) -> Loaders:
             found = await flags.flags_of(conn, ids)
         return [found.get(i, []) for i in ids]
 
+    async def load_duplicates(ids: Sequence[UUID]) -> list[list[tuple[UUID, float]]]:
+        async with db.connection() as conn:
+            found = await duplicates.duplicates_of(conn, ids)
+        return [found.get(i, []) for i in ids]
+
     return Loaders(
         organization=DataLoader(load_fn=load_organizations),
         entry=DataLoader(load_fn=load_entries),
         reviews=DataLoader(load_fn=load_reviews),
         flags=DataLoader(load_fn=load_flags),
+        duplicates=DataLoader(load_fn=load_duplicates),
     )

@@ -63,6 +63,7 @@ MUTATION_RULES: dict[str, Rule] = {
     "revealContact": Rule(role=Role.VOLUNTEER, approved=True),
     "flagEntry": ANYONE,
     "reconfirmEntry": ANYONE,
+    "mergeEntries": Rule(role=Role.COORDINATOR),
     "claimOrganization": SIGNED_IN,
     "decideOrganizationClaim": Rule(role=Role.COORDINATOR),
 }

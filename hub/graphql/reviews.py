@@ -24,7 +24,7 @@ from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.ids import parse_global_id
 from hub.graphql.permissions import guarded_field, guarded_mutation
-from hub.services import reconfirmation
+from hub.services import merges, reconfirmation
 from hub.services import reviews as service
 from hub.services.outcome import Outcome
 from hub.store import reviews as store
@@ -220,3 +220,38 @@ class ReconfirmMutation:
         outcome = await reconfirmation.reconfirm(ctx.db, input.token, input.answer, ctx.lifetimes)
         result = _payload(info, outcome)
         return ReconfirmEntryPayload(entry=result.entry, user_errors=result.user_errors)
+
+
+@strawberry.type
+class MergeEntriesPayload:
+    entry: Entry | None = strawberry.field(description="The entry kept.")
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class MergeMutation:
+    @guarded_mutation("Merge duplicates into one entry; they close, every history stays.")
+    async def merge_entries(
+        self, info: Info, keep_id: strawberry.ID, duplicate_ids: list[strawberry.ID]
+    ) -> MergeEntriesPayload:
+        ctx = info.context
+        keep = _entry_id(keep_id)
+        others = [_entry_id(i) for i in duplicate_ids[: merges.MAX_MERGE + 1]]
+        if keep is None:
+            return MergeEntriesPayload(
+                entry=None,
+                user_errors=UserError.single("keepId", UserErrorCode.INVALID_ID, ctx.language),
+            )
+        bad = [n for n, i in enumerate(others) if i is None]
+        if bad:
+            return MergeEntriesPayload(
+                entry=None,
+                user_errors=UserError.single(
+                    f"duplicateIds.{bad[0]}", UserErrorCode.INVALID_ID, ctx.language
+                ),
+            )
+        outcome = await merges.merge_entries(
+            ctx.db, ctx.viewer, keep, [i for i in others if i is not None]
+        )
+        result = _payload(info, outcome)
+        return MergeEntriesPayload(entry=result.entry, user_errors=result.user_errors)

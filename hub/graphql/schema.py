@@ -24,7 +24,7 @@ from hub.graphql.organizations import Organization
 from hub.graphql.permissions import RejectBadCredentials
 from hub.graphql.privacy import PrivacyMutation
 from hub.graphql.queries import EntryQuery
-from hub.graphql.reviews import ReconfirmMutation, ReviewMutation, ReviewQuery
+from hub.graphql.reviews import MergeMutation, ReconfirmMutation, ReviewMutation, ReviewQuery
 from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
@@ -37,6 +37,7 @@ Mutation = merge_types(
         AccountMutation,
         ReviewMutation,
         ReconfirmMutation,
+        MergeMutation,
         PrivacyMutation,
         MemberMutation,
     ),

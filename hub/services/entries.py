@@ -11,6 +11,7 @@ from uuid import UUID
 
 from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
 from hub.domain.audit import snapshot
+from hub.domain.duplicates import Candidate, likely_duplicates
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EntryKind, EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
@@ -27,7 +28,14 @@ from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.outcome import Forbidden, Outcome
-from hub.store import categories, members, organizations, reconfirmation, reviews
+from hub.store import (
+    categories,
+    duplicates,
+    members,
+    organizations,
+    reconfirmation,
+    reviews,
+)
 from hub.store import entries as store
 from hub.store.db import Connection, Database
 from hub.store.outbox import record_event
@@ -143,11 +151,32 @@ async def submit_entry(
             await members.mark_self_reported(conn, entry.id)
             entry = replace(entry, self_reported=True)
         await record_change(conn, entry, EventType.CREATED, actor, "entry.submitted")
+        await _find_duplicates(conn, entry, new_organization)
         link, link_hash = new_edit_token()
         await reconfirmation.insert_token(
             conn, link_hash, entry.id, now + timedelta(days=reconfirmation_days)
         )
     return Outcome(entry, edit_token=token, reconfirmation_token=link)
+
+
+async def _find_duplicates(
+    conn: Connection, entry: Entry, new_organization: OrganizationDraft | None
+) -> None:
+    """Note the recent entries this one likely repeats, for reviewers to merge or keep."""
+    draft = entry.draft
+    poster = (
+        new_organization.name
+        if new_organization
+        else (
+            await duplicates.organization_name(conn, draft.organization_id) or draft.provider_name
+        )
+    )
+    others = await duplicates.recent_in_province(conn, entry.kind, draft.region.province, entry.id)
+    found = likely_duplicates(
+        Candidate(draft, poster),
+        {str(other.id): Candidate(other.draft, name) for other, name in others},
+    )
+    await duplicates.record(conn, entry.id, [(UUID(key), score) for key, score in found])
 
 
 def _with_organization(draft: EntryDraft, organization_id: UUID) -> EntryDraft:

@@ -41,7 +41,7 @@ _COLUMNS = """
     e.admin_code, e.address, e.notes, e.source_url, e.source_note, e.urgency, e.status,
     e.verification_status, e.close_reason, e.created_at, e.updated_at, e.verified_at,
     e.expires_at, e.version, e.review_round, e.queued_at, e.claimed_by, e.lease_until,
-    e.rejection_reason, e.submitted_by, e.self_reported,
+    e.rejection_reason, e.submitted_by, e.self_reported, e.merged_into,
     o.can_deliver, o.lead_time_days, o.is_free AS offer_is_free, o.price_note AS offer_price_note,
     l.destination_province, l.destination_city, l.destination_district, l.destination_admin_code,
     l.vehicle_type, l.capacity_kg, l.capacity_m3, l.cold_chain, l.is_free AS logistics_is_free,
@@ -166,6 +166,7 @@ async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Ent
                 expires_at=r["expires_at"],
                 close_reason=r["close_reason"],
                 self_reported=r["self_reported"],
+                merged_into=r["merged_into"],
                 review=ReviewState(
                     round=r["review_round"],
                     queued_at=r["queued_at"],

@@ -148,6 +148,10 @@ CALLS["reconfirmEntry"] = (
     "{ userErrors { code } } }",
     {},
 )
+CALLS["mergeEntries"] = (
+    "mutation($e: ID!) { mergeEntries(keepId: $e, duplicateIds: [$e]) { userErrors { code } } }",
+    {"e": MISSING},
+)
 ROLES: list[Role | None] = [None, *Role]
 
 

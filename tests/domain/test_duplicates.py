@@ -1,0 +1,55 @@
+"""Likely duplicates, scored in plain Python."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import uuid4
+
+from hub.domain.duplicates import Candidate, likely_duplicates, score, similarity
+from hub.domain.enums import Urgency
+from hub.domain.model import EntryDraft, Item, NeedDetails, Region
+from hub.domain.units import Unit
+
+
+def need(
+    province: str = "湖北省",
+    city: str = "武汉市",
+    address: str = "中南二路12号",
+    codes: tuple[str, ...] = ("face.medical_respirator",),
+    org: object = None,
+) -> EntryDraft:
+    return EntryDraft(
+        region=Region(province, city),
+        details=NeedDetails(Urgency.HIGH),
+        address=address,
+        organization_id=org,  # type: ignore[arg-type]
+        items=tuple(Item(c, "x", Decimal(1), Unit.ITEM) for c in codes),
+    )
+
+
+def test_similarity_ignores_case_space_and_punctuation() -> None:
+    assert similarity("武汉市 第七医院", "武汉市第七医院") == 1.0
+    assert similarity("Wuhan No.7 Hospital", "wuhan no 7 hospital") == 1.0
+    assert similarity("协和医院", "同济医院") < 0.8
+    assert similarity(None, "x") == 0.0
+
+
+def test_the_same_need_posted_twice_is_likely_a_duplicate() -> None:
+    first = Candidate(need(), "武汉市第七医院")
+    again = Candidate(need(address="中南二路 12 号"), "武汉市 第七医院")
+    assert score(again, first) >= 0.6
+    other_city = Candidate(need(province="湖南省"), "武汉市第七医院")
+    assert score(other_city, first) == 0.0
+    other_hospital = Candidate(
+        need(address="解放大道1095号", codes=("devices.ventilator",)), "同济医院"
+    )
+    assert score(other_hospital, first) < 0.6
+
+
+def test_same_organization_counts_most() -> None:
+    org = uuid4()
+    a = Candidate(need(org=org, address="A"), None)
+    b = Candidate(need(org=org, address="B"), None)
+    assert score(a, b) >= 0.6
+    ranked = likely_duplicates(a, {"b": b, "c": Candidate(need(province="北京市"), None)})
+    assert [key for key, _ in ranked] == ["b"]
