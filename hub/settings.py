@@ -82,6 +82,9 @@ class Settings:
     review_lease_minutes: int = 15
     reveals_per_hour: int = 30
     reconfirmation_days: int = 30
+    linkcheck_enabled: bool = True
+    # Let the source checker fetch private and loopback addresses (tests, closed networks).
+    linkcheck_allow_private: bool = False
     # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
     cookie_secure: bool = False
 
@@ -132,5 +135,7 @@ class Settings:
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),
             reconfirmation_days=_int(env, "HUB_RECONFIRMATION_DAYS", 30, minimum=1),
+            linkcheck_enabled=_bool(env, "HUB_LINKCHECK_ENABLED", True),
+            linkcheck_allow_private=_bool(env, "HUB_LINKCHECK_ALLOW_PRIVATE", False),
             cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
         )

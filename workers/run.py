@@ -11,6 +11,8 @@ from collections.abc import Awaitable, Callable
 from hub.store.db import Database
 from workers.expiry import INTERVAL_SECONDS as EXPIRY_INTERVAL
 from workers.expiry import expire_verifications
+from workers.linkcheck import INTERVAL_SECONDS as LINKCHECK_INTERVAL
+from workers.linkcheck import check_sources_job
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +20,7 @@ log = logging.getLogger(__name__)
 Job = Callable[[Database], Awaitable[None]]
 JOBS: dict[str, tuple[Job, float]] = {
     "expire-verifications": (expire_verifications, EXPIRY_INTERVAL),
+    "check-sources": (check_sources_job, LINKCHECK_INTERVAL),
 }
 
 

@@ -330,7 +330,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _wuhan("江岸区"),
         "武汉市江岸区解放大道 1688 号",
         at=(30.6096, 114.3020),
-        website="https://www.whjazx-hospital.cn",
+        website="https://www.whjazx-hospital.example",
         contacts=[
             _hotline("027-8000 0101"),
             _hotline("027-8000 0102", "物资保障处值班电话"),
@@ -360,7 +360,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _wuhan("汉阳区"),
         "武汉市汉阳区汉阳大道 316 号",
         at=(30.5530, 114.2185),
-        website="https://www.hyey-hospital.cn",
+        website="https://www.hyey-hospital.example",
         contacts=[_hotline("027-8000 0401")],
     ),
     _org(
@@ -387,7 +387,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _wuhan("洪山区"),
         "武汉市洪山区珞喻路 1120 号",
         at=(30.5053, 114.4012),
-        website="https://www.ggrmyy.org.cn",
+        website="https://www.ggrmyy.example",
         contacts=[_hotline("027-8000 0701"), _hotline("027-8000 0702", "发热门诊")],
     ),
     _org(
@@ -455,7 +455,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _K.GOVERNMENT,
         _wuhan("江岸区"),
         "武汉市江岸区沿江大道 96 号",
-        website="https://www.jiangan-fangkong.gov-demo.cn",
+        website="https://www.jiangan-fangkong.example",
         contacts=[_hotline("027-8000 1501", "物资保障组热线")],
     ),
     # --- 武汉市: hotels, logistics, volunteers ---
@@ -475,7 +475,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _wuhan("洪山区"),
         "武汉市洪山区鲁磨路 188 号",
         at=(30.5125, 114.3985),
-        website="https://www.ggxuefu-hotel.com",
+        website="https://www.ggxuefu-hotel.example",
         contacts=[_hotline("027-8000 1701", "前台")],
     ),
     _org(
@@ -510,7 +510,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _wuhan("东西湖区"),
         "武汉市东西湖区走马岭物流园 C 区 8 号库",
         at=(30.6405, 114.0990),
-        website="https://www.jiusheng-wl.com",
+        website="https://www.jiusheng-wl.example",
         contacts=[_hotline("400-000-2101", "调度中心"), _person("调度 郑经理", "138 0000 2101")],
     ),
     _org(
@@ -519,7 +519,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _K.CHARITY,
         _wuhan("武昌区"),
         "武汉市武昌区中南路 14 号 3 楼",
-        website="https://www.jcvolunteer.org.cn",
+        website="https://www.jcvolunteer.example",
         contacts=[_person("物资对接 小何", "138 0000 2201", "微信：jcvol-wuzi")],
     ),
     # --- 湖北省: other cities ---
@@ -530,7 +530,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _hubei("黄冈市", "黄州区", "421102"),
         "黄冈市黄州区赤壁大道 45 号",
         at=(30.4477, 114.8793),
-        website="https://www.hzqrmyy.cn",
+        website="https://www.hzqrmyy.example",
         contacts=[_hotline("0713-8000 101")],
     ),
     _org(
@@ -678,7 +678,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _K.FACTORY,
         _hubei("仙桃市", "彭场镇", "429004"),
         "仙桃市彭场镇工业园纬一路 8 号",
-        website="https://www.anhu-nonwoven.com",
+        website="https://www.anhu-nonwoven.example",
         contacts=[_hotline("0728-8000 101", "销售部"), _person("厂长 刘先生", "138 0000 4001")],
     ),
     # --- 其他省市: factories, carriers, charities ---
@@ -689,7 +689,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         Region("广东省", "深圳市", "宝安区", "440306"),
         "深圳市宝安区福永街道凤凰工业区 5 栋",
         at=(22.6730, 113.8230),
-        website="https://www.ankang-meddevice.com",
+        website="https://www.ankang-meddevice.example",
         contacts=[_hotline("400-000-4101", "客服热线")],
     ),
     _org(
@@ -706,7 +706,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _K.LOGISTICS,
         Region("广东省", "深圳市", "南山区", "440305"),
         "深圳市南山区前海路 2233 号",
-        website="https://www.shuncheng-scm.com",
+        website="https://www.shuncheng-scm.example",
         contacts=[_hotline("400-000-4301", "运力热线")],
     ),
     _org(
@@ -715,7 +715,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _K.CHARITY,
         Region("浙江省", "杭州市", "余杭区", "330110"),
         "杭州市余杭区临平街道星桥路 18 号",
-        website="https://www.yhaixin.org",
+        website="https://www.yhaixin.example",
         contacts=[_hotline("0571-8000 0101"), _person("项目官员 叶女士", "138 0000 4401")],
     ),
     _org(
@@ -733,7 +733,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         Region("浙江省", "宁波市", "北仑区", "330206"),
         "宁波市北仑区大碶街道庐山西路 9 号",
         at=(29.8990, 121.8020),
-        website="https://www.anshield-ppe.com",
+        website="https://www.anshield-ppe.example",
         contacts=[
             _hotline("0574-8000 0101", "Export sales / 外贸部"),
             _person("Sales manager Ms. Xu 徐经理", "138 0000 4601"),
@@ -762,7 +762,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _K.CHARITY,
         Region("上海市", "上海市", "浦东新区", "310115"),
         "上海市浦东新区张江路 665 号（国内收货点）",
-        website="https://www.oarn-relief.org",
+        website="https://www.oarn-relief.example",
         contacts=[_person("Coordinator 协调人 Amy", None, "Email: amy@oarn-relief.org")],
     ),
     _org(
@@ -771,7 +771,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _K.CHARITY,
         Region("北京市", "北京市", "朝阳区", "110105"),
         "北京市朝阳区建国路 89 号",
-        website="https://www.tongxin-gongyi.org.cn",
+        website="https://www.tongxin-gongyi.example",
         contacts=[_hotline("010-8000 0101")],
     ),
     _org(
@@ -789,7 +789,7 @@ ORGANIZATIONS: tuple[DemoOrganization, ...] = (
         _K.FACTORY,
         Region("河南省", "新乡市", "长垣市", "410783"),
         "长垣市丁栾镇卫材工业园 16 号",
-        website="https://www.kangda-weicai.com",
+        website="https://www.kangda-weicai.example",
         contacts=[_hotline("0373-8000 0101", "销售热线")],
     ),
 )
@@ -813,7 +813,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
         notes="发热门诊日接诊量超过 1500 人次，防护物资仅能维持两天。" + _NO_VALVE,
         source=(
             "医院官方微博 2020-01-25 公告",
-            "https://www.whjazx-hospital.cn/news/2020-01-25-juanzeng.html",
+            "https://www.whjazx-hospital.example/news/2020-01-25-juanzeng.html",
         ),
     ),
     _need(
@@ -830,7 +830,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
         notes="已收到爱心企业第一批消毒液，仍有缺口。",
         source=(
             "医院官方微博 2020-01-27 更新",
-            "https://www.whjazx-hospital.cn/news/2020-01-27.html",
+            "https://www.whjazx-hospital.example/news/2020-01-27.html",
         ),
         status=_PARTIAL,
     ),
@@ -845,7 +845,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
         ],
         [_person("设备科 陈科长", "138 0000 0202"), _hotline("027-8000 0201")],
         notes="重症病人增多，氧气供应紧张，钢瓶可借用后归还。",
-        source=("医院公众号 2020-01-29 求助", "https://www.jhrmyy.cn/news/20200129"),
+        source=("医院公众号 2020-01-29 求助", "https://www.jhrmyy.example/news/20200129"),
     ),
     _need(
         "wh-jianghan-people",
@@ -885,7 +885,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
         notes="N95 和防护服越多越好，来者不拒；请先电话联系确认收货时间。",
         source=(
             "医院官网 2020-01-24 接受社会捐赠的公告",
-            "https://www.hyey-hospital.cn/notice/2020-01-24",
+            "https://www.hyey-hospital.example/notice/2020-01-24",
         ),
     ),
     _need(
@@ -939,7 +939,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
         ],
         [_person("医务部 何主任", "138 0000 0602")],
         notes="本院已被列为发热病人定点收治医院，物资消耗成倍增加。" + _NO_VALVE,
-        source=("青山区卫健局 2020-02-01 通报", "https://www.qingshan-wj.gov-demo.cn/tb/0201"),
+        source=("青山区卫健局 2020-02-01 通报", "https://www.qingshan-wj.example/tb/0201"),
     ),
     _need(
         "wh-qingshan-gangcheng",
@@ -959,7 +959,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
             _item("face.face_shield", "防护面屏", 2000, Unit.ITEM, "全脸防飞溅"),
         ],
         [_person("发热门诊 付护士长", "138 0000 0703"), _hotline("027-8000 0702", "发热门诊")],
-        source=("医院官网 2020-01-30 紧急求助", "https://www.ggrmyy.org.cn/news/20200130"),
+        source=("医院官网 2020-01-30 紧急求助", "https://www.ggrmyy.example/news/20200130"),
     ),
     _need(
         "wh-hongshan-guanggu",
@@ -1012,7 +1012,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
         ],
         [_person("后勤保障部 吴主任", "138 0000 1001")],
         notes="江夏区唯一一家三级医院，辐射周边乡镇。" + _NO_VALVE,
-        source=("江夏区融媒体中心报道 2020-01-28", "https://www.jxrongmei-demo.cn/news/8812"),
+        source=("江夏区融媒体中心报道 2020-01-28", "https://www.jxrongmei-demo.example/news/8812"),
     ),
     _need(
         "wh-jiangxia-first",
@@ -1085,7 +1085,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
         notes="用于集中隔离点和社区公共区域消杀。",
         source=(
             "江岸区防控指挥部通告 2020 年第 6 号",
-            "https://www.jiangan-fangkong.gov-demo.cn/tonggao/6",
+            "https://www.jiangan-fangkong.example/tonggao/6",
         ),
     ),
     _need(
@@ -1099,7 +1099,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
             "English: overseas donations welcome; FFP2 (EN 149) or NIOSH N95 accepted "
             "if the certificate is attached."
         ),
-        source=("黄州区人民医院官方微博 2020-01-28", "https://www.hzqrmyy.cn/weibo/20200128"),
+        source=("黄州区人民医院官方微博 2020-01-28", "https://www.hzqrmyy.example/weibo/20200128"),
     ),
     _need(
         "hg-huangzhou-people",
@@ -1152,7 +1152,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
             _item("devices.ventilator", "无创呼吸机", 6, Unit.DEVICE),
         ],
         [_person("院办 万老师", "138 0000 2602"), _hotline("0712-8000 101")],
-        source=("孝感日报客户端 2020-01-31", "https://app.xgrb-demo.cn/news/20200131/77"),
+        source=("孝感日报客户端 2020-01-31", "https://app.xgrb-demo.example/news/20200131/77"),
     ),
     _need(
         "xg-xiaochang-people",
@@ -1207,7 +1207,7 @@ _NEEDS: tuple[DemoEntry, ...] = (
             _item("disinfection.iodophor", "碘伏消毒液", 300, Unit.BOTTLE, "500ml"),
         ],
         [_person("院感科 石老师", "138 0000 3202")],
-        source=("十堰广电新闻 2020-01-30", "https://news.sytv-demo.cn/2020/0130/45"),
+        source=("十堰广电新闻 2020-01-30", "https://news.sytv-demo.example/2020/0130/45"),
     ),
     _need(
         "yc-yiling-people",
@@ -1329,7 +1329,7 @@ _OFFERS: tuple[DemoEntry, ...] = (
         lead=3,
         price="出厂价供应，湖北医疗机构优先，不接受中间商。",
         contacts=[_hotline("400-000-4101", "客服热线")],
-        source=("企业官网 2020-01-26 声明", "https://www.ankang-meddevice.com/news/0126"),
+        source=("企业官网 2020-01-26 声明", "https://www.ankang-meddevice.example/news/0126"),
     ),
     _offer(
         "gd-ankang-devices",
@@ -1536,7 +1536,7 @@ _OFFERS: tuple[DemoEntry, ...] = (
         lead=3,
         contacts=[_person("项目官员 叶女士", "138 0000 4401")],
         notes="基金会募集，统一发往湖北医院和社区，请在平台上登记需求后联系。",
-        source=("基金会官网 2020-01-30 项目公告", "https://www.yhaixin.org/project/2020-01"),
+        source=("基金会官网 2020-01-30 项目公告", "https://www.yhaixin.example/project/2020-01"),
     ),
     _offer(
         "zj-yuhang-charity",
@@ -1605,7 +1605,7 @@ _OFFERS: tuple[DemoEntry, ...] = (
         free=True,
         lead=4,
         contacts=[_hotline("010-8000 0101")],
-        source=("基金会官网 2020-02-02", "https://www.tongxin-gongyi.org.cn/news/0202"),
+        source=("基金会官网 2020-02-02", "https://www.tongxin-gongyi.example/news/0202"),
     ),
     _offer(
         "bj-tongxin-foundation",
@@ -1808,7 +1808,7 @@ _LOGISTICS: tuple[DemoEntry, ...] = (
         m3=68,
         contacts=[_hotline("400-000-4301", "运力热线")],
         notes="深圳—武汉干线，免费承运捐赠物资，需提供捐赠证明。",
-        source=("企业公众号 2020-01-27 公告", "https://www.shuncheng-scm.com/news/0127"),
+        source=("企业公众号 2020-01-27 公告", "https://www.shuncheng-scm.example/news/0127"),
     ),
     _logistics(
         "ha-zhongyuan-express",
@@ -1916,7 +1916,7 @@ _LODGINGS: tuple[DemoEntry, ...] = (
         "光谷片区医院的一线医护人员，不便回家以免感染家人者",
         free=True,
         contacts=[_hotline("027-8000 1701", "前台")],
-        source=("酒店官网 2020-01-26 公告", "https://www.ggxuefu-hotel.com/news/0126"),
+        source=("酒店官网 2020-01-26 公告", "https://www.ggxuefu-hotel.example/news/0126"),
     ),
     _lodging(
         "wh-hotel-xuefu",

@@ -35,6 +35,8 @@ class Action(Enum):
     FLAG = "FLAG"
     # The poster of a verified entry says it is still current.
     RECONFIRM = "RECONFIRM"
+    # The notice or post the entry was verified from has disappeared.
+    SOURCE_LOST = "SOURCE_LOST"
 
 
 class ReviewDecision(Enum):
@@ -84,6 +86,7 @@ TRANSITIONS: dict[tuple[VerificationStatus, Action], VerificationStatus] = {
     (VERIFIED, Action.FLAG): PENDING,
     (VERIFIED, Action.RECONFIRM): VERIFIED,
     (EXPIRED, Action.RECONFIRM): VERIFIED,
+    (VERIFIED, Action.SOURCE_LOST): PENDING,
 }
 DECISION_ACTIONS = {
     ReviewDecision.REQUEST_CHANGES: Action.REQUEST_CHANGES,
@@ -151,3 +154,15 @@ class Reconfirmation(Enum):
     STILL_CURRENT = "STILL_CURRENT"
     FULFILLED = "FULFILLED"
     WITHDRAWN = "WITHDRAWN"
+
+
+# Unreachable this many checks in a row (timeouts, server errors) counts as gone; 404 and 410
+# count at once.
+SOURCE_FAILURES_TO_LOSE = 3
+
+
+def source_gone(http_status: int | None, failures_in_a_row: int) -> bool:
+    """Whether a source has disappeared, from the latest check and the failures before it."""
+    if http_status in (404, 410):
+        return True
+    return failures_in_a_row >= SOURCE_FAILURES_TO_LOSE

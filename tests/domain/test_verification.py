@@ -34,6 +34,7 @@ ALLOWED = {
     (S.VERIFIED, Action.FLAG): S.PENDING,
     (S.VERIFIED, Action.RECONFIRM): S.VERIFIED,
     (S.EXPIRED, Action.RECONFIRM): S.VERIFIED,
+    (S.VERIFIED, Action.SOURCE_LOST): S.PENDING,
 }
 ALL = list(itertools.product(S, Action))
 
@@ -70,3 +71,13 @@ def test_flags_requeue_verified_entries_only_when_credible() -> None:
     assert not flag_requeues(S.VERIFIED, signed_in=False, anonymous_flags=2)
     assert flag_requeues(S.VERIFIED, signed_in=False, anonymous_flags=3)
     assert not flag_requeues(S.PENDING, signed_in=True, anonymous_flags=9)
+
+
+def test_sources_are_gone_at_once_when_deleted_or_after_repeated_failures() -> None:
+    from hub.domain.verification import source_gone
+
+    assert source_gone(404, 1)
+    assert source_gone(410, 1)
+    assert not source_gone(200, 0)
+    assert not source_gone(503, 2)
+    assert source_gone(None, 3)

@@ -1,0 +1,126 @@
+"""Job: check entries' source URLs; an entry whose source disappeared goes back to review.
+
+The URLs come from submitters, so the checker refuses to fetch private, loopback and
+link-local addresses (no requests into the hub's own network) unless allowed
+(HUB_LINKCHECK_ALLOW_PRIVATE, for closed networks and the tests' local server).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from urllib.parse import urlsplit
+
+import httpx
+
+from hub.domain.enums import EventType, VerificationStatus
+from hub.domain.verification import Action, source_gone, transition
+from hub.services.entries import record_change
+from hub.settings import Settings
+from hub.store import entries, reviews, source_checks
+from hub.store.db import Database
+
+log = logging.getLogger(__name__)
+INTERVAL_SECONDS = 600.0
+CHECK_EVERY_HOURS = 6.0
+BATCH = 50
+TIMEOUT_SECONDS = 10.0
+
+
+class Refused(Exception):
+    """The URL points somewhere the checker must not go."""
+
+
+async def _public_address(url: str, allow_private: bool) -> None:
+    host = urlsplit(url).hostname
+    if host is None:
+        raise Refused("no host")
+    if allow_private:
+        return
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise Refused(f"{host} resolves to a non-public address")
+
+
+async def fetch_status(
+    client: httpx.AsyncClient, url: str, allow_private: bool = False
+) -> int | None:
+    """The HTTP status of `url` (HEAD, or GET where HEAD is not allowed); None if unreachable."""
+    try:
+        await _public_address(url, allow_private)
+        response = await client.head(url)
+        if response.status_code in (405, 501):
+            response = await client.get(url)
+        return response.status_code
+    except (httpx.HTTPError, OSError, Refused) as error:
+        log.info("source %s unreachable: %s", url, type(error).__name__)
+        return None
+
+
+async def check_sources(
+    db: Database, client: httpx.AsyncClient | None = None, *, allow_private: bool = False
+) -> int:
+    """One round; returns how many entries lost their source."""
+    own = client is None
+    client = client or httpx.AsyncClient(
+        timeout=TIMEOUT_SECONDS,
+        follow_redirects=True,
+        headers={"user-agent": "crisis-hub-linkcheck"},
+    )
+    lost = 0
+    try:
+        # Claim the batch (stamping it checked, so other workers pass it by) and commit before
+        # any request: entries stay unlocked while their sources are fetched.
+        async with db.transaction() as conn:
+            due = await source_checks.claim_due(conn, CHECK_EVERY_HOURS, BATCH)
+            for source in due:
+                await source_checks.record_check(
+                    conn, source.entry_id, source.url, None, source.failures
+                )
+        statuses = await asyncio.gather(*(fetch_status(client, d.url, allow_private) for d in due))
+        async with db.transaction() as conn:
+            for source, status in zip(due, statuses, strict=True):
+                ok = status is not None and status < 400
+                failures = 0 if ok else source.failures + 1
+                await source_checks.record_check(
+                    conn, source.entry_id, source.url, status, failures
+                )
+                if ok or not source_gone(status, failures):
+                    continue
+                locked = await entries.lock_entry(conn, source.entry_id)
+                if locked is None or locked[0].verification_status is not (
+                    VerificationStatus.VERIFIED
+                ):
+                    continue
+                entry = locked[0]
+                state = transition(entry.verification_status, Action.SOURCE_LOST)
+                await reviews.set_verification(conn, entry.id, state, new_round=True)
+                requeued = (await entries.get_entries(conn, [entry.id]))[entry.id]
+                await record_change(
+                    conn,
+                    requeued,
+                    EventType.STATUS_CHANGED,
+                    None,
+                    "source.lost",
+                    before=entry,
+                    extra={"url": source.url, "httpStatus": status},
+                )
+                lost += 1
+    finally:
+        if own:
+            await client.aclose()
+    return lost
+
+
+async def check_sources_job(db: Database) -> None:
+    """The worker's entry point (HUB_LINKCHECK_ENABLED=false turns it off)."""
+    settings = Settings.from_env()
+    if not settings.linkcheck_enabled:
+        return
+    lost = await check_sources(db, allow_private=settings.linkcheck_allow_private)
+    if lost:
+        log.info("%d entries lost their source and went back to review", lost)
