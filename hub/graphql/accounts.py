@@ -14,7 +14,7 @@ from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id, to_global_id
 from hub.graphql.permissions import guarded_mutation
 from hub.services import accounts as service
-from hub.services.outcome import Forbidden
+from hub.services.outcome import Forbidden, Outcome
 from hub.store.accounts import ApiTokenRecord, UserRecord
 
 strawberry.enum(Role, name="Role")
@@ -123,6 +123,20 @@ async def _start_session(info: Info, user: UserRecord) -> None:
         ctx.cookies.set_session(session.token, session.expires_at)
 
 
+def _user_payload(info: Info, outcome: Outcome[UserRecord]) -> UserPayload:
+    return UserPayload(
+        user=User.of(outcome.value) if outcome.value else None,
+        user_errors=UserError.list_of(outcome.errors, info.context.language),
+    )
+
+
+def _bad_user_id(info: Info) -> UserPayload:
+    return UserPayload(
+        user=None,
+        user_errors=UserError.single("userId", UserErrorCode.INVALID_ID, info.context.language),
+    )
+
+
 @strawberry.type
 class AccountQuery:
     @strawberry.field(description="The signed-in user, or null.")
@@ -215,15 +229,8 @@ class AccountMutation:
         ctx = info.context
         local = expect_global_id(user_id, "User")
         if local is None:
-            return UserPayload(
-                user=None,
-                user_errors=UserError.single("userId", UserErrorCode.INVALID_ID, ctx.language),
-            )
-        outcome = await service.set_role(ctx.db, ctx.viewer, local, role)
-        return UserPayload(
-            user=User.of(outcome.value) if outcome.value else None,
-            user_errors=UserError.list_of(outcome.errors, ctx.language),
-        )
+            return _bad_user_id(info)
+        return _user_payload(info, await service.set_role(ctx.db, ctx.viewer, local, role))
 
     @guarded_mutation(
         "Vouch for a user (needed to reveal protected contacts).",
@@ -232,12 +239,5 @@ class AccountMutation:
         ctx = info.context
         local = expect_global_id(user_id, "User")
         if local is None:
-            return UserPayload(
-                user=None,
-                user_errors=UserError.single("userId", UserErrorCode.INVALID_ID, ctx.language),
-            )
-        outcome = await service.approve_user(ctx.db, ctx.viewer, local)
-        return UserPayload(
-            user=User.of(outcome.value) if outcome.value else None,
-            user_errors=UserError.list_of(outcome.errors, ctx.language),
-        )
+            return _bad_user_id(info)
+        return _user_payload(info, await service.approve_user(ctx.db, ctx.viewer, local))
