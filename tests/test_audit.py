@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -122,3 +123,40 @@ def test_hub_audit_verify(
     monkeypatch.setenv("HUB_DATABASE_URL", fresh_dsn)
     assert main(["audit", "verify"]) == 0
     assert "audit trail intact: 0 records" in capsys.readouterr().out
+
+
+async def test_an_app_role_that_is_not_superuser_cannot_touch_audit_rows(
+    gql: GraphQLClient, db: Database, fresh_dsn: str
+) -> None:
+    """What a real deployment's app role (not a superuser) may do with the trail."""
+    await submit(gql)
+    async with db.connection() as conn:
+        await conn.execute("DROP ROLE IF EXISTS hub_app_probe")
+        await conn.execute("CREATE ROLE hub_app_probe LOGIN PASSWORD 'probe-password-1'")
+        await conn.execute("GRANT ALL ON ALL TABLES IN SCHEMA public TO hub_app_probe")
+        await conn.execute("GRANT USAGE ON SCHEMA public TO hub_app_probe")
+        owner = await conn.fetchval(
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'audit_log'"
+        )
+    assert owner == "hub_audit_owner"
+    parts = urlsplit(fresh_dsn)
+    netloc = f"hub_app_probe:probe-password-1@{parts.hostname}:{parts.port}"
+    dsn = urlunsplit(parts._replace(netloc=netloc))
+    app = await asyncpg.connect(dsn)
+    try:
+        assert await app.fetchval("SELECT count(*) FROM audit_log") > 0
+        for statement in (
+            "UPDATE audit_log SET actor_label = 'x'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+        ):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                await app.execute(statement)
+    finally:
+        await app.close()
+        async with db.connection() as conn:
+            await conn.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM hub_app_probe")
+            await conn.execute("REVOKE ALL ON SCHEMA public FROM hub_app_probe")
+            await conn.execute("DROP OWNED BY hub_app_probe")
+            await conn.execute("DROP ROLE hub_app_probe")
