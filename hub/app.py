@@ -52,8 +52,12 @@ def create_app(
         )
         try:
             if run_migrations:
-                async with db.connection() as conn:
-                    applied = await migrate(conn)
+                admin = await Database.connect(settings.migrate_dsn(), min_size=1, max_size=1)
+                try:
+                    async with admin.connection() as conn:
+                        applied = await migrate(conn)
+                finally:
+                    await admin.close()
                 if applied:
                     log.info("applied migrations: %s", ", ".join(applied))
             app.state.db = db

@@ -29,7 +29,7 @@ def database(settings: Settings) -> Iterator[Settings]:
     embedded = EmbeddedPostgres(settings.data_dir)
     log.info("starting the embedded PostgreSQL in %s", embedded.data_dir)
     with embedded:
-        yield replace(settings, database_url=embedded.dsn)
+        yield replace(settings, database_url=embedded.app_dsn, migrate_database_url=embedded.dsn)
     log.info("embedded PostgreSQL stopped")
 
 
@@ -38,11 +38,15 @@ async def _migrate_and_maybe_demo(settings: Settings, demo: bool) -> None:
     from hub.store.db import Database
     from hub.store.migrate import migrate
 
+    admin = await Database.connect(settings.migrate_dsn(), min_size=1, max_size=1)
+    try:
+        async with admin.connection() as conn:
+            applied = await migrate(conn)
+    finally:
+        await admin.close()
+    print(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
     db = await Database.connect(settings.dsn(), min_size=1, max_size=2)
     try:
-        async with db.connection() as conn:
-            applied = await migrate(conn)
-        print(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
         if demo:
             summary = await load_demo(db, settings.entry_lifetimes())
             if summary.skipped:

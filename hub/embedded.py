@@ -40,6 +40,8 @@ from typing import IO
 log = logging.getLogger(__name__)
 
 SYSTEM_USER = "hub-postgres"
+# The hub serves as this role: no superuser, no DDL, and no way to change audit rows.
+APP_ROLE = "hub_app"
 # Where, as root, what the server's user must reach goes when its own place is private.
 SHARED_DIR = Path("/var/lib/crisis-hub")
 DATABASE = "hub"
@@ -47,6 +49,26 @@ ROLE = "hub"
 _PR_SET_PDEATHSIG = 1
 _START_TIMEOUT_S = 60.0
 _STOP_TIMEOUT_S = 30.0
+
+
+# Run at every start, so that clusters made before the app role existed get it too. Tables that
+# migrations create later reach the app role through the default privileges; the audit log's
+# UPDATE/DELETE are taken back by migration 0012 (and here, for older clusters).
+_APP_ROLE_SQL = f"""
+SELECT format('CREATE ROLE {APP_ROLE} LOGIN PASSWORD %L', :'app_password')
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') \\gexec
+ALTER ROLE {APP_ROLE} PASSWORD :'app_password';
+GRANT CONNECT ON DATABASE {DATABASE} TO {APP_ROLE};
+GRANT USAGE ON SCHEMA public TO {APP_ROLE};
+ALTER DEFAULT PRIVILEGES FOR ROLE {ROLE} IN SCHEMA public
+    GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {APP_ROLE};
+ALTER DEFAULT PRIVILEGES FOR ROLE {ROLE} IN SCHEMA public
+    GRANT USAGE, SELECT ON SEQUENCES TO {APP_ROLE};
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE};
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE};
+SELECT 'REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {APP_ROLE}'
+WHERE to_regclass('audit_log') IS NOT NULL \\gexec
+"""
 
 
 class EmbeddedPostgresError(RuntimeError):
@@ -150,11 +172,19 @@ class EmbeddedPostgres:
 
     @property
     def dsn(self) -> str:
-        """The connection URL of the running server."""
+        """The superuser's connection URL (migrations and administration)."""
+        return self._url(ROLE, "postgres.password")
+
+    @property
+    def app_dsn(self) -> str:
+        """The connection URL the hub serves with (the unprivileged APP_ROLE)."""
+        return self._url(APP_ROLE, "postgres.app-password")
+
+    def _url(self, role: str, password_file: str) -> str:
         if self._port is None:
             raise EmbeddedPostgresError("the embedded PostgreSQL is not running")
-        password = (self.data_dir / "postgres.password").read_text().strip()
-        return f"postgresql://{ROLE}:{password}@127.0.0.1:{self._port}/{DATABASE}"
+        password = (self.data_dir / password_file).read_text().strip()
+        return f"postgresql://{role}:{password}@127.0.0.1:{self._port}/{DATABASE}"
 
     def start(self) -> str:
         """Initialise the cluster if needed, start the server and return its URL."""
@@ -390,20 +420,50 @@ class EmbeddedPostgres:
             "-tAc",
         ]
         found = subprocess.run(  # noqa: S603 - DATABASE is a constant
-            [*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],  # noqa: S608
+            [*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
             capture_output=True,
             env=env,
             check=False,
         )
         if found.returncode != 0:
             raise EmbeddedPostgresError(found.stderr.decode(errors="replace"))
-        if found.stdout.strip() == b"1":
-            return
-        created = subprocess.run(  # noqa: S603
-            [*base, f"CREATE DATABASE {DATABASE}"], capture_output=True, env=env, check=False
+        if found.stdout.strip() != b"1":
+            created = subprocess.run(  # noqa: S603
+                [*base, f"CREATE DATABASE {DATABASE}"], capture_output=True, env=env, check=False
+            )
+            if created.returncode != 0:
+                raise EmbeddedPostgresError(created.stderr.decode(errors="replace"))
+        granted = subprocess.run(  # noqa: S603 - fixed SQL, the password is passed as a variable
+            [
+                str(self._bin / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self._port),
+                "-U",
+                ROLE,
+                "-d",
+                DATABASE,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-q",
+                "-v",
+                f"app_password={self._app_password()}",
+            ],
+            input=_APP_ROLE_SQL.encode(),
+            capture_output=True,
+            env=env,
+            check=False,
         )
-        if created.returncode != 0:
-            raise EmbeddedPostgresError(created.stderr.decode(errors="replace"))
+        if granted.returncode != 0:
+            raise EmbeddedPostgresError(granted.stderr.decode(errors="replace"))
+
+    def _app_password(self) -> str:
+        path = self.data_dir / "postgres.app-password"
+        if not path.exists():
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(24) + "\n")
+        return path.read_text().strip()
 
     def _log_tail(self, lines: int = 30) -> str:
         try:

@@ -55,6 +55,9 @@ class Settings:
 
     # PostgreSQL URL; None means the embedded PostgreSQL under data_dir.
     database_url: str | None = None
+    # Who applies migrations, when that should be another role than the app's (the embedded
+    # default: its superuser migrates, an unprivileged role serves). None: database_url.
+    migrate_database_url: str | None = None
     data_dir: Path = Path(".hub-data")
     redis_url: str | None = None
     meili_url: str | None = None
@@ -94,6 +97,10 @@ class Settings:
             raise SettingsError("no database URL: set HUB_DATABASE_URL or use the embedded one")
         return self.database_url
 
+    def migrate_dsn(self) -> str:
+        """The URL migrations run with."""
+        return self.migrate_database_url or self.dsn()
+
     def entry_lifetimes(self) -> dict[EntryKind, int]:
         """Hours each kind of entry stays current before it needs confirming again."""
         return {
@@ -112,6 +119,7 @@ class Settings:
             raise SettingsError(f"HUB_DEFAULT_LANGUAGE must be zh or en, got {language!r}")
         return cls(
             database_url=_str(env, "HUB_DATABASE_URL"),
+            migrate_database_url=_str(env, "HUB_MIGRATE_DATABASE_URL"),
             data_dir=Path(env.get("HUB_DATA_DIR") or ".hub-data"),
             redis_url=_str(env, "HUB_REDIS_URL"),
             meili_url=_str(env, "HUB_MEILI_URL"),

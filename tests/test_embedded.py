@@ -133,3 +133,37 @@ async def test_a_data_folder_private_to_root_still_works() -> None:
         shutil.rmtree(server.pgdata.parent, ignore_errors=True)
     finally:
         shutil.rmtree(private, ignore_errors=True)
+
+
+async def test_the_hub_serves_as_an_unprivileged_role(data_dir: Path) -> None:
+    from hub.store.migrate import migrate
+
+    with EmbeddedPostgres(data_dir, durable=False) as server:
+        admin = await asyncpg.connect(server.dsn)
+        try:
+            await migrate(admin)
+        finally:
+            await admin.close()
+        app = await asyncpg.connect(server.app_dsn)
+        try:
+            assert (
+                await app.fetchval("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                is False
+            )
+            assert await app.fetchval("SELECT count(*) FROM supply_category") >= 30
+            await app.execute("INSERT INTO taxonomy_version VALUES (99, now(), 'app may write')")
+            for statement in (
+                "UPDATE audit_log SET actor_label = 'x'",
+                "DELETE FROM audit_log",
+                "TRUNCATE audit_log",
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+                "CREATE TABLE sneaky (id int)",
+            ):
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await app.execute(statement)
+        finally:
+            await app.close()
+    # A restart keeps the role and its password working.
+    with EmbeddedPostgres(data_dir, durable=False) as server:
+        app = await asyncpg.connect(server.app_dsn)
+        await app.close()
