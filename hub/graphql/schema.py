@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -13,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
 from hub.graphql.accounts import AccountMutation, AccountQuery
 from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
@@ -28,6 +31,7 @@ from hub.graphql.reviews import MergeMutation, ReconfirmMutation, ReviewMutation
 from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
+log = logging.getLogger("hub.graphql")
 CACHE_SIZE = 512
 Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery, MemberQuery))
 Mutation = merge_types(
@@ -44,6 +48,21 @@ Mutation = merge_types(
 )
 
 
+class HubSchema(strawberry.Schema):
+    """Strawberry's schema, logging only what is the server's fault.
+
+    Strawberry logs every error with its stack trace; refusals and bad input are the client's
+    business and are answered with a code. Unexpected exceptions are logged, once, by ErrorCodes.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Keep a short debug line per refused request."""
+        for error in errors:
+            log.debug("refused: %s", error.message)
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The hub's schema; limits come from `settings`."""
     settings = settings or Settings()
@@ -54,7 +73,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         aliases_rule(settings.max_query_aliases),
     ]
     max_tokens = settings.max_query_tokens
-    return strawberry.Schema(
+    return HubSchema(
         query=Query,
         mutation=Mutation,
         types=[Need, Offer, LogisticsOffer, Lodging, Organization],

@@ -78,3 +78,12 @@ async def test_parsed_and_validated_documents_are_cached(gql: GraphQLClient) -> 
     await gql.data(query)
     assert _get_parse_cache(CACHE_SIZE).cache_info().hits == parse_hits + 1  # type: ignore[attr-defined]
     assert _get_validate_cache(CACHE_SIZE).cache_info().hits == validate_hits + 1  # type: ignore[attr-defined]
+
+
+async def test_refusals_are_not_logged_as_server_errors(
+    gql: GraphQLClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO")
+    await gql.post("{ reviewQueue { totalCount } }")
+    await gql.post("{ units { nonsense } }")
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
