@@ -388,6 +388,14 @@ async def lock_entry(conn: Connection, entry_id: UUID) -> tuple[Entry, Ownership
     return entries[entry_id], Ownership(row["edit_token_hash"], row["submitted_by"])
 
 
+def with_categories(where: Where, codes: Sequence[str]) -> None:
+    """Restrict `where` to entries with an item in one of the categories."""
+    where.add(
+        "EXISTS (SELECT 1 FROM entry_item i WHERE i.entry_id = e.id AND i.category_code = ANY({}))",
+        list(codes),
+    )
+
+
 def _where(kind: EntryKind, flt: EntryFilter) -> Where:
     where = Where()
     where.add("e.kind = {}", kind.value)
@@ -402,11 +410,7 @@ def _where(kind: EntryKind, flt: EntryFilter) -> Where:
     if flt.destination_city:
         where.add("l.destination_city = {}", flt.destination_city)
     if flt.category_codes:
-        where.add(
-            "EXISTS (SELECT 1 FROM entry_item i WHERE i.entry_id = e.id "
-            "AND i.category_code = ANY({}))",
-            list(flt.category_codes),
-        )
+        with_categories(where, flt.category_codes)
     if flt.urgencies:
         where.add("e.urgency = ANY({})", [u.value for u in flt.urgencies])
     if flt.statuses:

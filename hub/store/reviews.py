@@ -14,7 +14,7 @@ from hub.domain.listing import CursorKey
 from hub.domain.model import Entry
 from hub.domain.verification import RejectionReason, ReviewDecision, ReviewMethod
 from hub.store.db import Connection
-from hub.store.entries import hydrate_rows, select_entries
+from hub.store.entries import hydrate_rows, select_entries, with_categories
 from hub.store.sql import Where
 
 
@@ -59,11 +59,7 @@ def _queue_where(flt: QueueFilter) -> Where:
     if flt.city:
         where.add("e.city = {}", flt.city)
     if flt.category_codes:
-        where.add(
-            "EXISTS (SELECT 1 FROM entry_item i WHERE i.entry_id = e.id "
-            "AND i.category_code = ANY({}))",
-            list(flt.category_codes),
-        )
+        with_categories(where, flt.category_codes)
     return where
 
 

@@ -352,3 +352,37 @@ async def test_the_poster_reconfirms_without_an_account(gql: GraphQLClient, db: 
         RECONFIRM, {"input": {"token": other["reconfirmationToken"], "answer": "FULFILLED"}}
     )
     assert codes(stale["reconfirmEntry"]) == [("token", "NOT_FOUND")]
+
+
+async def test_queue_filters(gql: GraphQLClient, db: Database) -> None:
+    reviewer, _ = await token_for(db, Role.REVIEWER, "pat")
+    masks = await submit(gql)
+    vent = (
+        await gql.data(
+            SUBMIT_NEED,
+            {
+                "input": need_input(
+                    region={"province": "湖北省", "city": "黄冈市"},
+                    items=[
+                        {
+                            "categoryCode": "devices.ventilator",
+                            "name": "呼吸机",
+                            "quantity": 2,
+                            "unit": "DEVICE",
+                        }
+                    ],
+                )
+            },
+        )
+    )["submitNeed"]["need"]
+
+    async def ids(flt: dict[str, Any]) -> list[str]:
+        queue = (await gql.data(QUEUE, {"filter": flt}, **auth(reviewer)))["reviewQueue"]
+        return [e["node"]["id"] for e in queue["edges"]]
+
+    assert await ids({"categoryCodes": ["devices.ventilator"]}) == [vent["id"]]
+    assert await ids({"city": "武汉市"}) == [masks["id"]]
+    assert await ids({"kinds": ["OFFER"]}) == []
+    assert sorted(await ids({"province": "湖北省", "kinds": ["NEED"]})) == sorted(
+        [masks["id"], vent["id"]]
+    )
