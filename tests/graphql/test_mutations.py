@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.helpers import (
@@ -255,3 +257,44 @@ async def test_update_of_another_kind_is_not_found(gql: GraphQLClient) -> None:
         )
     )["updateNeed"]
     assert [(e["field"], e["code"]) for e in result["userErrors"]] == [("id", "INVALID_ID")]
+
+
+KINDS = {
+    # payload field: (submit document, submit field, input, update field, changed field, value)
+    "offer": (SUBMIT_OFFER, "submitOffer", OFFER, "updateOffer", "leadTimeDays", 5),
+    "logisticsOffer": (
+        SUBMIT_LOGISTICS,
+        "submitLogisticsOffer",
+        LOGISTICS,
+        "updateLogisticsOffer",
+        "coldChain",
+        True,
+    ),
+    "lodging": (SUBMIT_LODGING, "submitLodging", LODGING, "updateLodging", "roomsAvailable", 12),
+}
+
+
+@pytest.mark.parametrize("payload_field", list(KINDS))
+async def test_update_and_close_every_kind(gql: GraphQLClient, payload_field: str) -> None:
+    submit, submit_field, value, update, changed, new = KINDS[payload_field]
+    submitted = (await gql.data(submit, {"input": value}))[submit_field]
+    entry, token = submitted[payload_field], submitted["editToken"]
+    input_type = update[0].upper() + update[1:] + "Input"
+    document = (
+        f"mutation($input: {input_type}!) {{ {update}(input: $input) {{ "
+        f"{payload_field} {{ version {changed} }} userErrors {{ code }} }} }}"
+    )
+    result = (
+        await gql.data(
+            document, {"input": {"id": entry["id"], "version": 1, "editToken": token, changed: new}}
+        )
+    )[update]
+    assert result["userErrors"] == []
+    assert result[payload_field] == {"version": 2, changed: new}
+    close = "close" + update[len("update") :]
+    closed = await gql.data(
+        f"mutation($input: CloseEntryInput!) {{ {close}(input: $input) {{ "
+        f"{payload_field} {{ status }} userErrors {{ code }} }} }}",
+        {"input": {"id": entry["id"], "version": 2, "editToken": token}},
+    )
+    assert closed[close][payload_field]["status"] == "CLOSED"

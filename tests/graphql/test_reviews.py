@@ -386,3 +386,21 @@ async def test_queue_filters(gql: GraphQLClient, db: Database) -> None:
     assert sorted(await ids({"province": "湖北省", "kinds": ["NEED"]})) == sorted(
         [masks["id"], vent["id"]]
     )
+
+
+async def test_queue_pages_most_urgent_then_longest_waiting(
+    gql: GraphQLClient, db: Database
+) -> None:
+    reviewer, _ = await token_for(db, Role.REVIEWER, "quinn")
+    low = (await gql.data(SUBMIT_NEED, {"input": need_input(urgency="LOW")}))["submitNeed"]
+    first_critical = await submit(gql)
+    second_critical = await submit(gql)
+    page = """query($after: String) { reviewQueue(first: 2, after: $after) {
+        pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
+    one = (await gql.data(page, {"after": None}, **auth(reviewer)))["reviewQueue"]
+    two = (await gql.data(page, {"after": one["pageInfo"]["endCursor"]}, **auth(reviewer)))[
+        "reviewQueue"
+    ]
+    order = [e["node"]["id"] for e in one["edges"] + two["edges"]]
+    assert order == [first_critical["id"], second_critical["id"], low["need"]["id"]]
+    assert (one["pageInfo"]["hasNextPage"], two["pageInfo"]["hasNextPage"]) == (True, False)
