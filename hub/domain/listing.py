@@ -72,15 +72,25 @@ class BadCursor(ValueError):
     """A cursor that this list did not hand out."""
 
 
+def urgency_rank(entry: Entry) -> int:
+    """0 for CRITICAL needs to 3 for LOW ones; 4 for entries without urgency (as the SQL does)."""
+    urgency = getattr(entry.draft.details, "urgency", None)
+    return URGENCY_RANK[urgency] if isinstance(urgency, Urgency) else 4
+
+
 def entry_key(entry: Entry, order: EntryOrder) -> CursorKey:
     """The values an entry is sorted by in `order`, as JSON-friendly values."""
     if order is EntryOrder.URGENCY:
-        urgency = getattr(entry.draft.details, "urgency", None)
-        rank = URGENCY_RANK[urgency] if isinstance(urgency, Urgency) else 4
-        return (rank, entry.updated_at.isoformat(), str(entry.id))
+        return (urgency_rank(entry), entry.updated_at.isoformat(), str(entry.id))
     if order is EntryOrder.RECENTLY_UPDATED:
         return (entry.updated_at.isoformat(), str(entry.id))
     return (entry.created_at.isoformat(), str(entry.id))
+
+
+def queue_key(entry: Entry) -> CursorKey:
+    """The review queue's sort values: urgency, then time in the queue (the URGENCY shape)."""
+    queued = entry.review.queued_at if entry.review else entry.created_at
+    return (urgency_rank(entry), queued.isoformat(), str(entry.id))
 
 
 def organization_key(organization: Organization, order: OrganizationOrder) -> CursorKey:

@@ -9,7 +9,7 @@ import strawberry
 
 from hub.domain.enums import EntryKind
 from hub.domain.errors import ErrorCode as UserErrorCode
-from hub.domain.listing import URGENCY_RANK, CursorKey, EntryOrder, encode_cursor
+from hub.domain.listing import EntryOrder, queue_key
 from hub.domain.model import Entry as EntryRecord
 from hub.domain.verification import (
     FlagReason,
@@ -18,8 +18,8 @@ from hub.domain.verification import (
     ReviewDecision,
     ReviewMethod,
 )
-from hub.graphql.common import PageInfo, UserError
-from hub.graphql.connections import Connection, Edge, after_key, page_size
+from hub.graphql.common import UserError
+from hub.graphql.connections import Connection, after_key, build_connection, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.ids import parse_global_id
@@ -83,13 +83,6 @@ class ReviewPayload:
     user_errors: list[UserError]
 
 
-def _queue_key(entry: EntryRecord) -> CursorKey:
-    review = entry.review
-    rank = getattr(entry.draft.details, "urgency", None)
-    queued = review.queued_at.isoformat() if review else entry.created_at.isoformat()
-    return (URGENCY_RANK.get(rank, 4) if rank else 4, queued, str(entry.id))
-
-
 def _entry_id(global_id: str) -> UUID | None:
     parsed = parse_global_id(global_id)
     return parsed[1] if parsed and parsed[0] in ENTRY_TYPES else None
@@ -130,23 +123,14 @@ class ReviewQuery:
             async with ctx.db.connection() as conn:
                 return await store.queue_count(conn, flt)
 
-        page = records[:size]
-        edges: list[Edge[Entry]] = [
-            Edge(
-                cursor=encode_cursor(EntryOrder.URGENCY, _queue_key(r)),
-                node=entry_of(r, ctx.may_see_protected_contacts),
-            )
-            for r in page
-        ]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(records) > size,
-                has_previous_page=key is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            counter=count,
+        return build_connection(
+            records,
+            size,
+            EntryOrder.URGENCY,
+            queue_key,
+            lambda r: entry_of(r, ctx.may_see_protected_contacts),
+            count,
+            has_previous=key is not None,
         )
 
 

@@ -438,13 +438,14 @@ _ORDER_BY = {
 }
 
 
+def rank_key(key: CursorKey) -> tuple[int, datetime, UUID]:
+    """An URGENCY-shaped cursor key (rank, time, id) with its values typed."""
+    return int(key[0]), datetime.fromisoformat(str(key[1])), UUID(str(key[2]))
+
+
 def _after(where: Where, order: EntryOrder, key: CursorKey) -> None:
     if order is EntryOrder.URGENCY:
-        rank, updated, entry_id = (
-            int(key[0]),
-            datetime.fromisoformat(str(key[1])),
-            UUID(str(key[2])),
-        )
+        rank, updated, entry_id = rank_key(key)
         where.add(
             "(e.urgency_rank > {} OR (e.urgency_rank = {} AND (e.updated_at, e.id) < ({}, {})))",
             rank,

@@ -14,7 +14,7 @@ from hub.domain.listing import CursorKey
 from hub.domain.model import Entry
 from hub.domain.verification import RejectionReason, ReviewDecision, ReviewMethod
 from hub.store.db import Connection
-from hub.store.entries import hydrate_rows, select_entries, with_categories
+from hub.store.entries import hydrate_rows, rank_key, select_entries, with_categories
 from hub.store.sql import Where
 
 
@@ -69,11 +69,7 @@ async def queue(
     """Entries awaiting review: most urgent first, then longest waiting."""
     where = _queue_where(flt)
     if after is not None:
-        rank, queued, entry_id = (
-            int(after[0]),
-            datetime.fromisoformat(str(after[1])),
-            UUID(str(after[2])),
-        )
+        rank, queued, entry_id = rank_key(after)
         where.add(
             "(e.urgency_rank > {} OR (e.urgency_rank = {} AND (e.queued_at, e.id) > ({}, {})))",
             rank,
