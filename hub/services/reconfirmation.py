@@ -54,10 +54,10 @@ async def reconfirm(
                 event = EventType.UPDATED
             # Not verified yet: the answer is recorded; reviewers still decide.
         elif answer is Reconfirmation.FULFILLED:
-            await store.set_status(conn, before.id, EntryStatus.FULFILLED.value, None)
+            await store.mark_fulfilled(conn, before.id)
             event = EventType.FULFILLED
         else:
-            await store.set_status(conn, before.id, EntryStatus.CLOSED.value, WITHDRAWN_REASON)
+            await entry_store.close_entry(conn, before.id, WITHDRAWN_REASON)
         entry = (await entry_store.get_entries(conn, [before.id]))[before.id]
         await record_change(
             conn,

@@ -41,12 +41,10 @@ async def extend_life(conn: Connection, entry_id: UUID, expires_at: datetime) ->
     )
 
 
-async def set_status(conn: Connection, entry_id: UUID, status: str, reason: str | None) -> None:
-    """A poster marks the entry fulfilled or withdraws it."""
+async def mark_fulfilled(conn: Connection, entry_id: UUID) -> None:
+    """A poster says the entry has been met."""
     await conn.execute(
-        """UPDATE entry SET status = $2, close_reason = coalesce($3, close_reason),
-               updated_at = now(), version = version + 1 WHERE id = $1""",
+        """UPDATE entry SET status = 'FULFILLED', updated_at = now(), version = version + 1
+           WHERE id = $1""",
         entry_id,
-        status,
-        reason,
     )
