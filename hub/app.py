@@ -14,13 +14,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from hub.graphql.schema import build_schema
 from hub.http.body_limit import BodyLimitMiddleware
 from hub.http.graphql_view import HubGraphQL
 from hub.http.health import healthz, readyz
+from hub.live.hub import LiveHub
 from hub.services.taxonomy import TaxonomyCache
 from hub.settings import Settings
 from hub.store.db import Database
@@ -63,20 +64,26 @@ def create_app(
             app.state.db = db
             app.state.settings = settings
             app.state.taxonomy = TaxonomyCache(db)
-            if background is None:
-                yield
-                return
+            app.state.live = live = LiveHub(db, settings)
+            await live.start()
             stop = asyncio.Event()
-            task = asyncio.create_task(background(db, stop), name="background-jobs")
+            task = (
+                None
+                if background is None
+                else asyncio.create_task(background(db, stop), name="background-jobs")
+            )
             try:
                 yield
             finally:
                 stop.set()
-                await task
+                if task is not None:
+                    await task
+                await live.close_connections("server shutting down")
+                await live.stop()
         finally:
             await db.close()
 
-    graphql = HubGraphQL(build_schema(settings), graphql_ide="graphiql")
+    graphql = HubGraphQL(build_schema(settings), settings)
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     routes = [
         Route("/", _home),
@@ -84,6 +91,7 @@ def create_app(
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
     ]
     return Starlette(
         routes=routes,

@@ -73,9 +73,8 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
     from hub.app import create_app
+    from hub.http.server import server_for
 
     settings = replace(
         settings,
@@ -96,14 +95,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
                 from workers.run import run_forever
 
                 background = run_forever
-            uvicorn.run(
-                create_app(ready, run_migrations=False, background=background),
-                host=ready.host,
-                port=ready.port,
-                log_level="info",
-                access_log=False,
-                timeout_graceful_shutdown=10,
-            )
+            app = create_app(ready, run_migrations=False, background=background)
+            server_for(app, ready).run()
     except _Terminated:
         log.info("stopped by SIGTERM")
     finally:

@@ -90,6 +90,16 @@ class Settings:
     linkcheck_allow_private: bool = False
     # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
     cookie_secure: bool = False
+    # Live events: a subscriber this many events behind is disconnected (and resumes with after).
+    live_queue_size: int = 1000
+    # How far back a reconnecting subscriber may replay with `after`.
+    live_replay_hours: int = 24
+    live_max_subscriptions: int = 20
+    # Keep-alive pings to WebSocket clients, and the relay's fallback poll.
+    live_keepalive_seconds: int = 15
+    live_poll_seconds: float = 2.0
+    # How long shutdown waits for connections and requests to finish.
+    shutdown_grace_seconds: int = 10
 
     def dsn(self) -> str:
         """The database URL; SettingsError when none is set (the embedded one not started)."""
@@ -146,4 +156,10 @@ class Settings:
             linkcheck_enabled=_bool(env, "HUB_LINKCHECK_ENABLED", True),
             linkcheck_allow_private=_bool(env, "HUB_LINKCHECK_ALLOW_PRIVATE", False),
             cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
+            live_queue_size=_int(env, "HUB_LIVE_QUEUE_SIZE", 1000, minimum=1),
+            live_replay_hours=_int(env, "HUB_LIVE_REPLAY_HOURS", 24, minimum=1),
+            live_max_subscriptions=_int(env, "HUB_LIVE_MAX_SUBSCRIPTIONS", 20, minimum=1),
+            live_keepalive_seconds=_int(env, "HUB_LIVE_KEEPALIVE_SECONDS", 15, minimum=1),
+            live_poll_seconds=_int(env, "HUB_LIVE_POLL_MS", 2000, minimum=10) / 1000,
+            shutdown_grace_seconds=_int(env, "HUB_SHUTDOWN_GRACE_SECONDS", 10, minimum=0),
         )

@@ -12,6 +12,7 @@ from hub.domain.accounts import ANONYMOUS, Viewer
 from hub.domain.enums import EntryKind
 from hub.domain.taxonomy import SupplyCategory
 from hub.graphql.loaders import Loaders
+from hub.live.hub import Closable, LiveHub
 from hub.settings import Settings
 from hub.store.db import Database
 
@@ -42,6 +43,11 @@ class Context:
     # How sign-in and sign-out set or clear the session cookie (None over WebSockets).
     cookies: SessionCookies | None = None
     session_token: str | None = None
+    # The process's live events, and the WebSocket this context belongs to (None over HTTP).
+    live: LiveHub | None = None
+    connection: Closable | None = None
+    # What the client sent in connection_init (graphql-ws and graphql-transport-ws).
+    connection_params: dict[str, object] | None = None
 
     @property
     def lifetimes(self) -> dict[EntryKind, int]:

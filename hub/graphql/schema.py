@@ -28,12 +28,15 @@ from hub.graphql.permissions import RejectBadCredentials
 from hub.graphql.privacy import PrivacyMutation
 from hub.graphql.queries import EntryQuery
 from hub.graphql.reviews import MergeMutation, ReconfirmMutation, ReviewMutation, ReviewQuery
+from hub.graphql.subscriptions import LiveQuery, Subscription
 from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
 
 log = logging.getLogger("hub.graphql")
 CACHE_SIZE = 512
-Query = merge_types("Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery, MemberQuery))
+Query = merge_types(
+    "Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery, MemberQuery, LiveQuery)
+)
 Mutation = merge_types(
     "Mutation",
     (
@@ -76,6 +79,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return HubSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Need, Offer, LogisticsOffer, Lodging, Organization],
         extensions=[
             ErrorCodes,

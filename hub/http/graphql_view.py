@@ -1,33 +1,118 @@
-"""The GraphQL endpoint: strawberry's ASGI app with the hub's per-request context."""
+"""The GraphQL endpoint: strawberry's ASGI app with the hub's per-request context.
+
+Over HTTP a context lives for one request; over a WebSocket for the whole connection, where the
+client authenticates in `connection_init` (graphql-transport-ws or the legacy graphql-ws).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Mapping
+from contextlib import suppress
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.schema import BaseSchema
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.types.unset import UNSET, UnsetType
 
 from hub.domain.accounts import ANONYMOUS
 from hub.domain.messages import pick_language
 from hub.graphql.context import Context
+from hub.graphql.errors import ErrorCode
 from hub.graphql.loaders import make_loaders
 from hub.http.cookies import SESSION_COOKIE, ResponseCookies
 from hub.services.accounts import identify
+from hub.settings import Settings
 
 STATIC_PREFIX = "/static/graphiql/"
 
 
 def bearer_token(request: Request | WebSocket) -> str | None:
     """The token of an `Authorization: Bearer ...` header, if any."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return _bearer(request.headers.get("authorization", ""))
+
+
+def _bearer(value: str) -> str | None:
+    scheme, _, token = value.partition(" ")
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+def connection_token(params: Mapping[str, object] | None) -> str | None:
+    """The token a WebSocket client sent in connection_init: `{"authorization": "Bearer ..."}`
+    (as HTTP clients send it) or `{"token": "..."}`. Never read from the URL, which logs keep."""
+    if not params:
+        return None
+    for key in ("authorization", "Authorization"):
+        value = params.get(key)
+        if isinstance(value, str):
+            return _bearer(value) or value.strip() or None
+    token = params.get("token")
+    return token.strip() or None if isinstance(token, str) else None
+
+
+def _encode(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    """Sends JSON as text frames: graphql-ws clients ignore binary ones."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        """Send one protocol message."""
+        try:
+            await self.ws.send_text(_encode(message))
+        except (WebSocketDisconnect, RuntimeError) as exc:
+            # RuntimeError: the hub closed the socket (shutdown, slow consumer) mid-operation.
+            raise WebSocketDisconnected from exc
+
+
+class LegacyProtocol(BaseGraphQLWSHandler[Context, None]):
+    """The legacy graphql-ws protocol, closed (4408) when connection_init never comes.
+
+    graphql-transport-ws has that timeout built in; without it here, a client could hold a
+    connection open for ever without authenticating.
+    """
+
+    async def handle(self) -> None:
+        """Serve the connection, with a deadline for connection_init."""
+        deadline = asyncio.create_task(self._close_unless_initialised())
+        try:
+            await super().handle()
+        finally:
+            deadline.cancel()
+            with suppress(asyncio.CancelledError):
+                await deadline
+
+    async def _close_unless_initialised(self) -> None:
+        view: Any = self.view
+        await asyncio.sleep(view.connection_init_wait_timeout.total_seconds())
+        if not self.connection_acknowledged:
+            await self.websocket.close(code=4408, reason="Connection initialisation timeout")
+
+
 class HubGraphQL(GraphQL[Context, None]):
-    """Builds a fresh Context (and fresh DataLoaders) for every request."""
+    """Builds a fresh Context (and fresh DataLoaders) for every request or connection."""
+
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    graphql_ws_handler_class = LegacyProtocol
+
+    def __init__(self, schema: BaseSchema, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            keep_alive=True,
+            keep_alive_interval=settings.live_keepalive_seconds,
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=settings.live_max_subscriptions,
+        )
 
     @property
     def graphql_ide_html(self) -> str:
@@ -40,7 +125,23 @@ class HubGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         """UTF-8 JSON: Chinese text as itself, not as \\u escapes six times its size."""
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        return _encode(data).encode()
+
+    async def run(
+        self,
+        request: Request | WebSocket,
+        context: Context | UnsetType = UNSET,
+        root_value: None | UnsetType = UNSET,
+    ) -> Response | WebSocket:
+        """Serve a request; WebSockets are tracked so that shutdown can close them (1001)."""
+        if not isinstance(request, WebSocket):
+            return await super().run(request, context, root_value)
+        connections = request.app.state.live.connections
+        connections.add(request)
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            connections.discard(request)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None
@@ -52,6 +153,7 @@ class HubGraphQL(GraphQL[Context, None]):
         bearer = bearer_token(request)
         session_token = request.cookies.get(SESSION_COOKIE) if bearer is None else None
         viewer = await identify(state.db, session_token, bearer)
+        websocket = request if isinstance(request, WebSocket) else None
         return Context(
             db=state.db,
             settings=state.settings,
@@ -64,4 +166,24 @@ class HubGraphQL(GraphQL[Context, None]):
             if isinstance(response, Response)
             else None,
             session_token=session_token if viewer else None,
+            live=state.live if websocket is not None else None,
+            connection=websocket,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate a WebSocket from its connection_init payload (as HTTP does)."""
+        token = connection_token(context.connection_params)
+        viewer = None if token is None else await identify(context.db, None, token)
+        if context.bad_credentials or (token is not None and viewer is None):
+            # As over HTTP: an unknown token is refused, never read as anonymous.
+            raise ConnectionRejectionError(
+                {
+                    "message": "Unknown or revoked API token.",
+                    "extensions": {"code": ErrorCode.UNAUTHENTICATED.value},
+                }
+            )
+        if viewer is None:
+            return UNSET
+        context.viewer = viewer
+        context.session_token = None
+        return UNSET

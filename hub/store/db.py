@@ -21,11 +21,24 @@ else:
 QueryObserver = Callable[[str], None]
 
 
+class Listening:
+    """A LISTENing connection; `lost` tells when the server went away."""
+
+    def __init__(self, conn: asyncpg.Connection[asyncpg.Record]) -> None:
+        self._conn = conn
+
+    @property
+    def lost(self) -> bool:
+        """Whether the connection closed under the listener."""
+        return self._conn.is_closed()
+
+
 class Database:
     """A pool of connections to the hub's PostgreSQL database."""
 
-    def __init__(self, pool: Pool) -> None:
+    def __init__(self, pool: Pool, dsn: str = "") -> None:
         self._pool = pool
+        self._dsn = dsn
         self._observers: list[QueryObserver] = []
 
     @classmethod
@@ -46,7 +59,7 @@ class Database:
         pool = await asyncpg.create_pool(
             dsn, min_size=min_size, max_size=max_size, init=init, command_timeout=30
         )
-        database = cls(pool)
+        database = cls(pool, dsn)
         database._observers = observers
         return database
 
@@ -66,6 +79,19 @@ class Database:
         """A pooled connection inside a transaction that commits when the block succeeds."""
         async with self._pool.acquire() as conn, conn.transaction():
             yield conn
+
+    @asynccontextmanager
+    async def listening(
+        self, channel: str, on_notify: Callable[[str], None]
+    ) -> AsyncIterator[Listening]:
+        """A connection of its own, outside the pool, calling `on_notify(payload)` per NOTIFY."""
+        conn: asyncpg.Connection[asyncpg.Record] = await asyncpg.connect(self._dsn, timeout=10)
+        try:
+            await conn.add_listener(channel, lambda _c, _pid, _ch, payload: on_notify(payload))
+            yield Listening(conn)
+        finally:
+            if not conn.is_closed():
+                await conn.close(timeout=5)
 
     async def close(self) -> None:
         """Close every connection of the pool."""

@@ -1,0 +1,188 @@
+"""The Subscription root: live entry events over WebSockets (hub.live does the work)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+
+import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
+from hub.domain import enums as domain
+from hub.domain.live import EventFilter, ReplayTooOld, TooFarBehind, UnknownPosition
+from hub.graphql.context import Info
+from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
+from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.filters import MAX_FILTER_VALUES
+from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.loaders import Loaders, make_loaders
+from hub.live.fanout import Delivery
+from hub.store import live as live_store
+
+strawberry.enum(domain.EventType, name="EntryEventType")
+
+# The WebSocket close code for a subscriber whose queue overflowed (4000-4999 are the
+# application's; graphql-ws uses 4400-4499). Reconnect and resubscribe with `after`.
+CLOSE_TOO_FAR_BEHIND = 4800
+
+
+@strawberry.input(description="Which entry events to receive; all given must hold.")
+class EntryEventFilter:
+    kinds: list[domain.EntryKind] | None = None
+    types: list[domain.EventType] | None = None
+    provinces: list[str] | None = None
+    cities: list[str] | None = None
+    category_codes: list[str] | None = None
+    urgencies: list[domain.Urgency] | None = strawberry.field(
+        default=None, description="Only needs have an urgency: this leaves out other kinds."
+    )
+    verification_statuses: list[domain.VerificationStatus] | None = strawberry.field(
+        default=None,
+        description="Unlike lists, no default: a coordinator sees new, unverified entries too.",
+    )
+    organization_ids: list[strawberry.ID] | None = None
+    entry_ids: list[strawberry.ID] | None = None
+
+    def to_domain(self) -> EventFilter:
+        """The domain filter; BAD_USER_INPUT or INVALID_ID for what cannot be one."""
+        lists: dict[str, list[object] | None] = {
+            "kinds": self.kinds,  # type: ignore[dict-item]
+            "types": self.types,  # type: ignore[dict-item]
+            "provinces": self.provinces,  # type: ignore[dict-item]
+            "cities": self.cities,  # type: ignore[dict-item]
+            "categoryCodes": self.category_codes,  # type: ignore[dict-item]
+            "urgencies": self.urgencies,  # type: ignore[dict-item]
+            "verificationStatuses": self.verification_statuses,  # type: ignore[dict-item]
+            "organizationIds": self.organization_ids,  # type: ignore[dict-item]
+            "entryIds": self.entry_ids,  # type: ignore[dict-item]
+        }
+        for name, values in lists.items():
+            if values is not None and len(values) > MAX_FILTER_VALUES:
+                raise hub_error(
+                    ErrorCode.BAD_USER_INPUT, f"{name} takes at most {MAX_FILTER_VALUES} values."
+                )
+        return EventFilter(
+            kinds=tuple(self.kinds or ()),
+            event_types=tuple(self.types or ()),
+            provinces=tuple(self.provinces or ()),
+            cities=tuple(self.cities or ()),
+            category_codes=tuple(self.category_codes or ()),
+            urgencies=tuple(self.urgencies or ()),
+            verification_statuses=tuple(self.verification_statuses or ()),
+            organization_ids=_ids(self.organization_ids, ("Organization",), "organizationIds"),
+            entry_ids=_ids(self.entry_ids, tuple(TYPE_NAMES.values()), "entryIds"),
+        )
+
+
+def _ids(values: list[strawberry.ID] | None, types: tuple[str, ...], name: str) -> tuple[UUID, ...]:
+    found = []
+    for value in values or ():
+        local = next((u for t in types if (u := expect_global_id(value, t)) is not None), None)
+        if local is None:
+            raise hub_error(ErrorCode.INVALID_ID, f"{name} holds an id of the wrong kind: {value}")
+        found.append(local)
+    return tuple(found)
+
+
+@strawberry.type(description="Something that happened to an entry, delivered in commit order.")
+class EntryEvent:
+    id: str = strawberry.field(
+        description="The event's position: grows with every committed event. Pass the last one "
+        "you received as `after` when you reconnect."
+    )
+    type: domain.EventType
+    kind: domain.EntryKind
+    entry_id: strawberry.ID
+    occurred_at: datetime
+    replayed: bool = strawberry.field(description="Sent from the replay of missed events.")
+    entry: Entry | None = strawberry.field(
+        description="The entry as a query returns it now (protected contacts masked)."
+    )
+
+
+def _event_of(delivery: Delivery, may_see_protected: bool) -> EntryEvent:
+    event = delivery.event
+    kind = domain.EntryKind(event.entry_kind)
+    return EntryEvent(
+        id=str(event.position),
+        type=event.event_type,
+        kind=kind,
+        entry_id=strawberry.ID(to_global_id(TYPE_NAMES[kind], event.entry_id)),
+        occurred_at=event.occurred_at,
+        replayed=delivery.replayed,
+        entry=entry_of(delivery.entry, may_see_protected) if delivery.entry else None,
+    )
+
+
+def _batch_loaders(info: Info, delivery: Delivery) -> Loaders:
+    """The loaders every subscriber of this process shares for one delivered batch."""
+    loaders: Loaders | None = delivery.shared.get("loaders")
+    if loaders is None:
+        loaders = make_loaders(info.context.db)
+        for entry_id, entry in delivery.shared.get("entries", {}).items():
+            loaders.entry.prime(entry_id, entry)
+        delivery.shared["loaders"] = loaders
+    return loaders
+
+
+def _parse_after(after: str | None) -> int | None:
+    if after is None:
+        return None
+    if not after.isdigit() or len(after) > 18:
+        raise hub_error(ErrorCode.INVALID_CURSOR, "after must be the id of an event you received.")
+    return int(after)
+
+
+async def _stream(info: Info, deliveries: AsyncIterator[Delivery]) -> AsyncGenerator[EntryEvent]:
+    ctx = info.context
+    try:
+        async for delivery in deliveries:
+            # Fresh loaders per event (the connection's context outlives any one event).
+            ctx.loaders = _batch_loaders(info, delivery)
+            yield _event_of(delivery, ctx.may_see_protected_contacts)
+    except TooFarBehind:
+        if ctx.connection is not None:
+            await ctx.connection.close(
+                CLOSE_TOO_FAR_BEHIND, "Too far behind: resubscribe with after=<last event id>"
+            )
+    finally:
+        await deliveries.aclose()  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Entry events as they commit, in commit order. With `after` (the id of the "
+        "last event received), first every event missed since, then live ones, none twice."
+    )
+    async def entry_events(
+        self, info: Info, filter: EntryEventFilter | None = None, after: str | None = None
+    ) -> AsyncGenerator[EntryEvent]:
+        ctx = info.context
+        if ctx.live is None:
+            raise hub_error(ErrorCode.BAD_USER_INPUT, "Subscriptions are served over WebSockets.")
+        wanted = filter.to_domain() if filter else EventFilter()
+        try:
+            deliveries = await ctx.live.events(wanted, _parse_after(after))
+        except ReplayTooOld:
+            raise hub_error(
+                ErrorCode.REPLAY_WINDOW_EXCEEDED,
+                f"The events after this id are older than the {ctx.settings.live_replay_hours}"
+                "-hour replay window: refetch with queries, then subscribe without after.",
+            ) from None
+        except UnknownPosition:
+            raise hub_error(ErrorCode.INVALID_CURSOR, "No event has this id on this hub.") from None
+        return _stream(info, deliveries)
+
+
+@strawberry.type
+class LiveQuery:
+    @strawberry.field(
+        description="The id of the newest committed event. Fetch your data with it, then "
+        "subscribe to entryEvents with after set to it: nothing falls between the two (a change "
+        "you already fetched may arrive once more)."
+    )
+    async def latest_event_id(self, info: Info) -> str:
+        async with info.context.db.connection() as conn:
+            return str(await live_store.last_position(conn))

@@ -1,0 +1,59 @@
+"""Serving the app with uvicorn, and shutting down the way WebSocket clients expect."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+import uvicorn
+from starlette.applications import Starlette
+
+from hub.settings import Settings
+
+log = logging.getLogger(__name__)
+SHUTDOWN_REASON = "server shutting down: reconnect and resume with after"
+
+
+class HubServer(uvicorn.Server):
+    """uvicorn's server, closing WebSockets with 1001 (going away) before anything else.
+
+    uvicorn itself would close them with 1012 after the other connections; clients built on
+    graphql-ws treat 1001 as "reconnect elsewhere", which is what a rolling restart wants.
+    """
+
+    def __init__(self, config: uvicorn.Config, app: Starlette) -> None:
+        super().__init__(config)
+        self._app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Stop accepting, close WebSockets (1001), then shut down as uvicorn does."""
+        for server in self.servers:
+            server.close()
+        live = getattr(self._app.state, "live", None)
+        if live is not None:
+            try:
+                await asyncio.wait_for(
+                    live.close_connections(SHUTDOWN_REASON),
+                    timeout=self.config.timeout_graceful_shutdown,
+                )
+            except TimeoutError:
+                log.warning("some WebSockets did not close in time")
+        await super().shutdown(sockets)
+
+
+def server_for(app: Starlette, settings: Settings, *, port: int | None = None) -> HubServer:
+    """A server for `app` on the settings' host and port (or `port`; 0 picks a free one)."""
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port if port is None else port,
+        log_level="info",
+        access_log=False,
+        ws="websockets-sansio",
+        ws_ping_interval=settings.live_keepalive_seconds,
+        ws_ping_timeout=settings.live_keepalive_seconds,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        lifespan="on",
+    )
+    return HubServer(config, app)

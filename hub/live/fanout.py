@@ -1,0 +1,171 @@
+"""One process's subscribers, and the delivery of committed events to them in position order."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from hub.domain.live import EventFilter, LiveEvent, matches
+from hub.domain.model import Entry
+from hub.store import entries
+from hub.store import live as store
+from hub.store.db import Database
+
+log = logging.getLogger(__name__)
+PAGE = 500
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """News that events up to `last_position` are committed; `events` may carry some of them."""
+
+    last_position: int
+    events: tuple[LiveEvent, ...] = ()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An event for one subscriber, with the entry as it is now.
+
+    `shared` is one dict per delivered batch, the same for every subscriber of the process: the
+    GraphQL layer keeps the batch's DataLoaders there, so that 1,000 subscribers reading the
+    same entry's organization cost one query, not 1,000.
+    """
+
+    event: LiveEvent
+    entry: Entry | None
+    shared: dict[str, Any]
+    replayed: bool = False
+
+
+# What a subscriber's queue holds: deliveries, or None once it has fallen too far behind.
+Slot = Delivery | None
+
+
+@dataclass(eq=False)
+class Subscriber:
+    """A local subscriber: its filter and its bounded queue."""
+
+    wanted: EventFilter
+    # The last position delivered to the process when this subscriber joined.
+    since: int
+    queue: asyncio.Queue[Slot] = field(default_factory=asyncio.Queue)
+    behind: bool = False
+
+    def offer(self, delivery: Delivery) -> None:
+        """Queue `delivery` without waiting; a full queue marks the subscriber as behind."""
+        if self.behind:
+            return
+        try:
+            self.queue.put_nowait(delivery)
+        except asyncio.QueueFull:
+            # Never wait for a slow client: drop what it has not read and tell it to resume.
+            self.behind = True
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.queue.put_nowait(None)
+
+
+class Fanout:
+    """Receives announcements from the relay and the broker; delivers each event once, in order."""
+
+    def __init__(self, db: Database, queue_size: int) -> None:
+        self._db = db
+        self._queue_size = queue_size
+        self._subscribers: set[Subscriber] = set()
+        self._lock = asyncio.Lock()
+        self._joined = asyncio.Condition()
+        self.last_position = 0
+
+    async def start(self) -> None:
+        """Start from the newest committed event: live subscribers see only what follows."""
+        async with self._db.connection() as conn:
+            self.last_position = await store.last_position(conn)
+
+    @property
+    def subscriber_count(self) -> int:
+        """How many subscribers this process serves."""
+        return len(self._subscribers)
+
+    def subscribe(self, wanted: EventFilter) -> Subscriber:
+        """Register a subscriber for every event after the current position."""
+        subscriber = Subscriber(
+            wanted, self.last_position, asyncio.Queue(maxsize=self._queue_size)
+        )
+        self._subscribers.add(subscriber)
+        asyncio.get_running_loop().create_task(self._notify_joined())
+        return subscriber
+
+    async def _notify_joined(self) -> None:
+        async with self._joined:
+            self._joined.notify_all()
+
+    async def until_subscribers(self, count: int) -> None:
+        """Wait until at least `count` subscribers are registered (benchmarks, tests)."""
+        async with self._joined:
+            await self._joined.wait_for(lambda: len(self._subscribers) >= count)
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        """Forget a subscriber (its stream ended)."""
+        self._subscribers.discard(subscriber)
+
+    async def announce(self, news: Announcement) -> None:
+        """Deliver every event up to `news.last_position` not delivered yet, reading gaps."""
+        async with self._lock:
+            if news.last_position <= self.last_position:
+                return
+            carried = [e for e in news.events if e.position > self.last_position]
+            expected = range(self.last_position + 1, news.last_position + 1)
+            if [e.position for e in carried] == list(expected):
+                await self._deliver(carried)
+                return
+            # A gap: a lost publish, a broker outage or a message that carried no events.
+            await self._read_up_to(news.last_position)
+
+    async def catch_up(self) -> None:
+        """Deliver whatever was committed and not announced here (after an outage, say)."""
+        async with self._db.connection() as conn:
+            newest = await store.last_position(conn)
+        await self.announce(Announcement(newest))
+
+    async def _read_up_to(self, upto: int) -> None:
+        while self.last_position < upto:
+            async with self._db.connection() as conn:
+                events = await store.events_between(conn, self.last_position, upto, PAGE)
+            if not events:
+                return
+            await self._deliver(events)
+
+    async def prepare(self, events: Sequence[LiveEvent], wanted: EventFilter) -> list[Delivery]:
+        """The deliveries of `events` that pass `wanted` (for a replay), entries loaded at once."""
+        found, shared = await self._load(events)
+        return [
+            Delivery(event, found.get(event.entry_id), shared, replayed=True)
+            for event in events
+            if matches(wanted, event, found.get(event.entry_id))
+        ]
+
+    async def _load(self, events: Sequence[LiveEvent]) -> tuple[dict[UUID, Entry], dict[str, Any]]:
+        ids = list({e.entry_id for e in events if e.is_entry_event})
+        found: dict[UUID, Entry] = {}
+        if ids:
+            async with self._db.connection() as conn:
+                found = await entries.get_entries(conn, ids)
+        return found, {"entries": found}
+
+    async def _deliver(self, events: Sequence[LiveEvent]) -> None:
+        found, shared = await self._load(events)
+        for event in events:
+            entry = found.get(event.entry_id)
+            if entry is not None:
+                delivery = Delivery(event, entry, shared)
+                for subscriber in list(self._subscribers):
+                    if event.position > subscriber.since and matches(
+                        subscriber.wanted, event, entry
+                    ):
+                        subscriber.offer(delivery)
+            self.last_position = event.position

@@ -1,0 +1,75 @@
+"""LiveHub: one process's relay, broker and fanout, started and stopped with the app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import suppress
+from typing import Protocol
+
+from hub.domain.live import EventFilter
+from hub.live.broker import Broker, PostgresBroker, RedisBroker
+from hub.live.fanout import Delivery, Fanout
+from hub.live.relay import Relay
+from hub.live.stream import check_resume_point, entry_events
+from hub.settings import Settings
+from hub.store.db import Database
+
+log = logging.getLogger(__name__)
+GOING_AWAY = 1001
+
+
+class Closable(Protocol):
+    """An open WebSocket, as far as shutting down is concerned."""
+
+    async def close(self, code: int = 1000, reason: str | None = None) -> None:
+        """Close the connection with `code`."""
+
+
+class LiveHub:
+    """Everything live in one hub process."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self._settings = settings
+        self.fanout = Fanout(db, settings.live_queue_size)
+        self.broker: Broker = (
+            RedisBroker(settings.redis_url) if settings.redis_url else PostgresBroker(db)
+        )
+        self.relay = Relay(db, self.fanout, self.broker, settings.live_poll_seconds)
+        self.connections: set[Closable] = set()
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Start relaying and listening."""
+        await self.fanout.start()
+        self._tasks = [
+            asyncio.create_task(self.relay.run(self._stop), name="live-relay"),
+            asyncio.create_task(self.broker.run(self.fanout, self._stop), name="live-broker"),
+        ]
+        log.info("live events through %s", self.broker.name)
+
+    async def events(self, wanted: EventFilter, after: int | None) -> AsyncIterator[Delivery]:
+        """A subscription's stream (see hub.live.stream.entry_events).
+
+        Raises UnknownPosition or ReplayTooOld at once, before any event is streamed.
+        """
+        if after is not None:
+            await check_resume_point(self._db, after, self._settings.live_replay_hours)
+        return entry_events(self._db, self.fanout, wanted, after)
+
+    async def close_connections(self, reason: str) -> None:
+        """Close every open WebSocket with 1001 (going away), so clients reconnect elsewhere."""
+        for connection in list(self.connections):
+            with suppress(Exception):
+                await connection.close(GOING_AWAY, reason)
+
+    async def stop(self) -> None:
+        """Stop the relay and the broker subscription."""
+        self._stop.set()
+        for task in self._tasks:
+            with suppress(asyncio.CancelledError):
+                await task
+        await self.broker.close()

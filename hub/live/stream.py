@@ -1,0 +1,70 @@
+"""One subscription's stream: the replay of what it missed, then live events, each once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from hub.domain.live import (
+    EventFilter,
+    ReplayTooOld,
+    TooFarBehind,
+    UnknownPosition,
+    replay_too_old,
+)
+from hub.live.fanout import PAGE, Delivery, Fanout, Subscriber
+from hub.store import live as store
+from hub.store.db import Database
+
+
+async def check_resume_point(db: Database, after: int, replay_hours: int) -> None:
+    """Refuse a resume point from elsewhere, or one whose missed events left the replay window."""
+    async with db.connection() as conn:
+        if after > await store.last_position(conn):
+            raise UnknownPosition
+        oldest = await store.first_missed_at(conn, after)
+    if replay_too_old(oldest, datetime.now(UTC), replay_hours):
+        raise ReplayTooOld
+
+
+async def entry_events(
+    db: Database, fanout: Fanout, wanted: EventFilter, after: int | None
+) -> AsyncIterator[Delivery]:
+    """Every event passing `wanted` after position `after` (None: from now on), in order.
+
+    Check `after` with check_resume_point first.
+
+    The subscriber joins the fanout before the replay starts, so what commits during the replay
+    waits in its queue: the replay covers (after, since], the queue everything after `since`.
+    """
+    subscriber = fanout.subscribe(wanted)
+    try:
+        seen = subscriber.since
+        if after is not None:
+            async for delivery in _replay(db, fanout, subscriber, after):
+                yield delivery
+            # A resume point that this process has not announced yet (the client saw it on a
+            # faster process): skip live events up to it.
+            seen = max(after, subscriber.since)
+        while True:
+            slot = await subscriber.queue.get()
+            if slot is None:
+                raise TooFarBehind
+            if slot.event.position > seen:
+                yield slot
+    finally:
+        fanout.unsubscribe(subscriber)
+
+
+async def _replay(
+    db: Database, fanout: Fanout, subscriber: Subscriber, after: int
+) -> AsyncIterator[Delivery]:
+    position = after
+    while position < subscriber.since:
+        async with db.connection() as conn:
+            events = await store.events_between(conn, position, subscriber.since, PAGE)
+        if not events:
+            return
+        for delivery in await fanout.prepare(events, subscriber.wanted):
+            yield delivery
+        position = events[-1].position
