@@ -97,6 +97,8 @@ class Settings:
     live_max_subscriptions: int = 20
     # Keep-alive pings to WebSocket clients, and the relay's fallback poll.
     live_keepalive_seconds: int = 15
+    # How long a WebSocket may stay open without sending connection_init.
+    live_init_timeout_seconds: int = 10
     live_poll_seconds: float = 2.0
     # How long shutdown waits for connections and requests to finish.
     shutdown_grace_seconds: int = 10
@@ -160,6 +162,7 @@ class Settings:
             live_replay_hours=_int(env, "HUB_LIVE_REPLAY_HOURS", 24, minimum=1),
             live_max_subscriptions=_int(env, "HUB_LIVE_MAX_SUBSCRIPTIONS", 20, minimum=1),
             live_keepalive_seconds=_int(env, "HUB_LIVE_KEEPALIVE_SECONDS", 15, minimum=1),
+            live_init_timeout_seconds=_int(env, "HUB_LIVE_INIT_TIMEOUT_SECONDS", 10, minimum=1),
             live_poll_seconds=_int(env, "HUB_LIVE_POLL_MS", 2000, minimum=10) / 1000,
             shutdown_grace_seconds=_int(env, "HUB_SHUTDOWN_GRACE_SECONDS", 10, minimum=0),
         )

@@ -110,7 +110,7 @@ class HubGraphQL(GraphQL[Context, None]):
             graphql_ide="graphiql",
             keep_alive=True,
             keep_alive_interval=settings.live_keepalive_seconds,
-            connection_init_wait_timeout=timedelta(seconds=10),
+            connection_init_wait_timeout=timedelta(seconds=settings.live_init_timeout_seconds),
             max_subscriptions_per_connection=settings.live_max_subscriptions,
         )
 

@@ -1,0 +1,125 @@
+"""WebSocket connections: authentication in connection_init on both protocols, and limits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from hub.domain.accounts import Role
+from hub.settings import Settings
+from hub.store.db import Database
+from tests.conftest import GraphQLClient
+from tests.graphql.test_accounts import token_for
+from tests.helpers import SUBMIT_NEED, need_input
+from tests.live.conftest import LiveServer, serving
+from tests.live.test_protocols import latest_event_id
+from tests.live.wsclient import ENTRY_EVENTS, LEGACY_WS, PROTOCOLS, TRANSPORT_WS, socket
+
+ME = "query { me { handle role } }"
+
+
+# possibleDuplicates is for reviewers only: what a connection sees tells who it is.
+DUPLICATES = """subscription($after: String) { entryEvents(after: $after) {
+    entry { possibleDuplicates { score } } } }"""
+
+
+async def _duplicates_seen(
+    url: str, client: GraphQLClient, protocol: str, init: dict[str, str] | None
+) -> list[object]:
+    after = await latest_event_id(client)
+    async with socket(url, protocol) as ws:
+        assert (await ws.init(init))["type"] == "connection_ack"
+        await ws.start(DUPLICATES, {"after": after})
+        for _ in range(2):  # the same need posted twice: the second repeats the first
+            await client.data(SUBMIT_NEED, {"input": need_input()})
+        await ws.result()
+        second = await ws.result()
+    found: list[object] = second["data"]["entryEvents"]["entry"]["possibleDuplicates"]
+    return found
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("style", ["bearer", "token"])
+async def test_a_token_in_connection_init_authenticates(
+    live_server: LiveServer, client: GraphQLClient, db: Database, protocol: str, style: str
+) -> None:
+    token, _ = await token_for(db, Role.REVIEWER, "reviewer_ws")
+    init = {"authorization": f"Bearer {token}"} if style == "bearer" else {"token": token}
+    assert len(await _duplicates_seen(live_server.ws_url, client, protocol, init)) == 1
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_without_a_token_the_connection_is_anonymous_even_with_one_in_the_url(
+    live_server: LiveServer, client: GraphQLClient, db: Database, protocol: str
+) -> None:
+    token, _ = await token_for(db, Role.ADMIN, "admin_ws")
+    url = f"{live_server.ws_url}?token={token}"
+    assert await _duplicates_seen(url, client, protocol, None) == []
+
+
+async def test_queries_over_the_socket_know_the_user(
+    live_server: LiveServer, db: Database
+) -> None:
+    token, _ = await token_for(db, Role.REVIEWER, "reviewer_q")
+    async with socket(live_server.ws_url, TRANSPORT_WS) as ws:
+        assert (await ws.init({"token": token}))["type"] == "connection_ack"
+        await ws.start(ME)
+        result = await ws.result()
+    assert result["data"]["me"] == {"handle": "reviewer_q", "role": "REVIEWER"}
+
+
+async def test_an_unknown_token_is_refused_on_graphql_transport_ws(live_server: LiveServer) -> None:
+    async with socket(live_server.ws_url, TRANSPORT_WS) as ws:
+        await ws.send({"type": "connection_init", "payload": {"token": "not-a-token"}})
+        assert await ws.close_code() == 4403
+
+
+async def test_an_unknown_token_is_refused_on_the_legacy_protocol(live_server: LiveServer) -> None:
+    async with socket(live_server.ws_url, LEGACY_WS) as ws:
+        answer = await ws.init({"authorization": "Bearer not-a-token"})
+        assert answer["type"] == "connection_error"
+        assert answer["payload"]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert await ws.close_code() is not None
+
+
+async def test_an_unknown_token_in_the_handshake_header_is_refused(
+    live_server: LiveServer,
+) -> None:
+    headers = {"Authorization": "Bearer not-a-token"}
+    async with socket(live_server.ws_url, TRANSPORT_WS, additional_headers=headers) as ws:
+        await ws.send({"type": "connection_init"})
+        assert await ws.close_code() == 4403
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_operations_before_connection_init_are_refused(
+    live_server: LiveServer, protocol: str
+) -> None:
+    # Old strawberry releases let the legacy protocol skip connection_init, and with it auth.
+    async with socket(live_server.ws_url, protocol) as ws:
+        await ws.start(ME)
+        assert await ws.close_code() == 4401
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_a_connection_that_never_initialises_is_closed(
+    settings: Settings, protocol: str
+) -> None:
+    async with serving(replace(settings, live_init_timeout_seconds=1)) as live:
+        async with socket(live.ws_url, protocol) as ws:
+            assert await ws.close_code() == 4408
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+async def test_subscriptions_per_connection_are_limited(settings: Settings, protocol: str) -> None:
+    async with serving(replace(settings, live_max_subscriptions=2)) as live:
+        async with socket(live.ws_url, protocol) as ws:
+            assert (await ws.init())["type"] == "connection_ack"
+            await ws.start(ENTRY_EVENTS)
+            await ws.start(ENTRY_EVENTS)
+            third = await ws.start(ENTRY_EVENTS)
+            refused = await ws.receive()
+    assert refused["type"] == "error"
+    assert refused["id"] == third
+    assert "limit" in str(refused["payload"])
