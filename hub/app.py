@@ -64,15 +64,13 @@ def create_app(
             app.state.db = db
             app.state.settings = settings
             app.state.taxonomy = TaxonomyCache(db)
-            app.state.live = live = LiveHub(db, settings)
-            await live.start()
+            app.state.live = live = await LiveHub.open(settings)
             stop = asyncio.Event()
-            task = (
-                None
-                if background is None
-                else asyncio.create_task(background(db, stop), name="background-jobs")
-            )
+            task = None
             try:
+                await live.start()
+                if background is not None:
+                    task = asyncio.create_task(background(db, stop), name="background-jobs")
                 yield
             finally:
                 stop.set()

@@ -21,9 +21,18 @@ FORBIDDEN = {
         "meilisearch_python_sdk",
         "httpx",
     ),
-    "hub.store": ("hub.graphql", "hub.http", "hub.services", "hub.app", "strawberry", "starlette"),
-    "hub.services": ("hub.graphql", "hub.http", "hub.app", "strawberry", "starlette"),
+    "hub.store": (
+        "hub.graphql",
+        "hub.http",
+        "hub.services",
+        "hub.live",
+        "hub.app",
+        "strawberry",
+        "starlette",
+    ),
+    "hub.services": ("hub.graphql", "hub.http", "hub.live", "hub.app", "strawberry", "starlette"),
     "hub.graphql": ("hub.http", "hub.app", "starlette"),
+    "hub.live": ("hub.graphql", "hub.http", "hub.app", "strawberry", "starlette"),
     "workers": ("hub.graphql", "hub.http", "hub.app"),
 }
 # The domain may import itself.
@@ -58,7 +67,7 @@ def test_layers_import_only_downwards(package: str) -> None:
 
 def test_sql_lives_in_the_store() -> None:
     offences = []
-    for package in ("hub/graphql", "hub/services", "hub/domain", "hub/http", "workers"):
+    for package in ("hub/graphql", "hub/services", "hub/domain", "hub/http", "hub/live", "workers"):
         for path in sorted((ROOT / package).rglob("*.py")):
             for name in _imports(path):
                 if name == "asyncpg" or name.startswith("asyncpg."):

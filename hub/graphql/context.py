@@ -43,7 +43,7 @@ class Context:
     # How sign-in and sign-out set or clear the session cookie (None over WebSockets).
     cookies: SessionCookies | None = None
     session_token: str | None = None
-    # The process's live events, and the WebSocket this context belongs to (None over HTTP).
+    # The process's live events, and the WebSocket of this context (None over HTTP).
     live: LiveHub | None = None
     connection: Closable | None = None
     # What the client sent in connection_init (graphql-ws and graphql-transport-ws).

@@ -160,7 +160,7 @@ class Subscription:
         self, info: Info, filter: EntryEventFilter | None = None, after: str | None = None
     ) -> AsyncGenerator[EntryEvent]:
         ctx = info.context
-        if ctx.live is None:
+        if ctx.live is None or ctx.connection is None:
             raise hub_error(ErrorCode.BAD_USER_INPUT, "Subscriptions are served over WebSockets.")
         wanted = filter.to_domain() if filter else EventFilter()
         try:
@@ -179,10 +179,15 @@ class Subscription:
 @strawberry.type
 class LiveQuery:
     @strawberry.field(
-        description="The id of the newest committed event. Fetch your data with it, then "
-        "subscribe to entryEvents with after set to it: nothing falls between the two (a change "
-        "you already fetched may arrive once more)."
+        description="The id of the newest event; every change committed before this request "
+        "has an id up to it. Fetch your data with it, then subscribe to entryEvents with after "
+        "set to it: nothing falls between the two (a change you already fetched may arrive "
+        "once more)."
     )
     async def latest_event_id(self, info: Info) -> str:
+        live = info.context.live
+        if live is not None:
+            # Number what has committed but is not stamped yet (the caller's own last write).
+            await live.relay.stamp_and_publish()
         async with info.context.db.connection() as conn:
             return str(await live_store.last_position(conn))

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from contextlib import suppress
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -33,6 +33,8 @@ from hub.services.accounts import identify
 from hub.settings import Settings
 
 STATIC_PREFIX = "/static/graphiql/"
+# connection_ack without a payload.
+NO_ACK_PAYLOAD = cast(UnsetType, UNSET)
 
 
 def bearer_token(request: Request | WebSocket) -> str | None:
@@ -101,7 +103,7 @@ class LegacyProtocol(BaseGraphQLWSHandler[Context, None]):
 class HubGraphQL(GraphQL[Context, None]):
     """Builds a fresh Context (and fresh DataLoaders) for every request or connection."""
 
-    websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    websocket_adapter_class = TextFrames
     graphql_ws_handler_class = LegacyProtocol
 
     def __init__(self, schema: BaseSchema, settings: Settings) -> None:
@@ -127,11 +129,8 @@ class HubGraphQL(GraphQL[Context, None]):
         """UTF-8 JSON: Chinese text as itself, not as \\u escapes six times its size."""
         return _encode(data).encode()
 
-    async def run(
-        self,
-        request: Request | WebSocket,
-        context: Context | UnsetType = UNSET,
-        root_value: None | UnsetType = UNSET,
+    async def run(  # type: ignore[override]
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Response | WebSocket:
         """Serve a request; WebSockets are tracked so that shutdown can close them (1001)."""
         if not isinstance(request, WebSocket):
@@ -166,7 +165,7 @@ class HubGraphQL(GraphQL[Context, None]):
             if isinstance(response, Response)
             else None,
             session_token=session_token if viewer else None,
-            live=state.live if websocket is not None else None,
+            live=state.live,
             connection=websocket,
         )
 
@@ -183,7 +182,7 @@ class HubGraphQL(GraphQL[Context, None]):
                 }
             )
         if viewer is None:
-            return UNSET
+            return NO_ACK_PAYLOAD
         context.viewer = viewer
         context.session_token = None
-        return UNSET
+        return NO_ACK_PAYLOAD

@@ -14,8 +14,16 @@ log = logging.getLogger(__name__)
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Always 200 while the process serves requests."""
-    return JSONResponse({"status": "ok"})
+    """Always 200 while the process serves requests; says how its live events are doing.
+
+    A lost broker is reported here but never makes the process unhealthy or unready: HTTP
+    goes on, and subscribers catch up from PostgreSQL once it is back.
+    """
+    live = getattr(request.app.state, "live", None)
+    body: dict[str, object] = {"status": "ok"}
+    if live is not None:
+        body["live"] = live.status()
+    return JSONResponse(body)
 
 
 async def readyz(request: Request) -> JSONResponse:

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-import asyncpg
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -22,7 +21,8 @@ from hub.domain.enums import EventType
 from hub.domain.live import LiveEvent
 from hub.live.fanout import Announcement, Fanout
 from hub.live.waiting import wait_or_stop
-from hub.store.db import Database
+from hub.store import live as store
+from hub.store.db import DATABASE_ERRORS, Database
 
 log = logging.getLogger(__name__)
 REDIS_CHANNEL = "crisis-hub:entry-events"
@@ -34,6 +34,8 @@ class Broker(Protocol):
     """Publishes stamped events to every process and feeds this process's fanout."""
 
     name: str
+    # Whether the broker's subscription is up right now.
+    connected: bool
 
     async def publish(self, events: Sequence[LiveEvent]) -> None:
         """Tell every process about `events` (best effort: fanouts also catch up by polling)."""
@@ -122,7 +124,7 @@ class RedisBroker:
                 backoff = min(backoff * 2, MAX_BACKOFF)
             finally:
                 self.connected = False
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     @staticmethod
     async def _announce(fanout: Fanout, raw: str | bytes) -> None:
@@ -148,13 +150,14 @@ class PostgresBroker:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self.connected = False
 
     async def publish(self, events: Sequence[LiveEvent]) -> None:
         """Notify every process of the new last position."""
         try:
             async with self._db.connection() as conn:
-                await conn.execute("SELECT pg_notify($1, $2)", PG_CHANNEL, str(events[-1].position))
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                await store.notify(conn, PG_CHANNEL, str(events[-1].position))
+        except DATABASE_ERRORS as error:
             log.warning("live: cannot notify (%s); subscribers will catch up", error)
 
     async def run(self, fanout: Fanout, stop: asyncio.Event) -> None:
@@ -165,6 +168,7 @@ class PostgresBroker:
                 async with self._db.listening(
                     PG_CHANNEL, lambda payload: _put_int(news, payload)
                 ) as listening:
+                    self.connected = True
                     await fanout.catch_up()
                     while not stop.is_set():
                         if listening.lost:
@@ -174,9 +178,11 @@ class PostgresBroker:
                         except TimeoutError:
                             continue
                         await fanout.announce(Announcement(last))
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            except DATABASE_ERRORS as error:
                 log.warning("live: lost the notification connection (%s); reconnecting", error)
                 await wait_or_stop(stop, 1.0)
+            finally:
+                self.connected = False
 
     async def close(self) -> None:
         """Nothing to close: the listening connection ends with `run`."""

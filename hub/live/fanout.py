@@ -80,11 +80,15 @@ class Fanout:
         self._lock = asyncio.Lock()
         self._joined = asyncio.Condition()
         self.last_position = 0
+        self.started = False
 
     async def start(self) -> None:
         """Start from the newest committed event: live subscribers see only what follows."""
+        if self.started:
+            return
         async with self._db.connection() as conn:
             self.last_position = await store.last_position(conn)
+        self.started = True
 
     @property
     def subscriber_count(self) -> int:
@@ -93,9 +97,7 @@ class Fanout:
 
     def subscribe(self, wanted: EventFilter) -> Subscriber:
         """Register a subscriber for every event after the current position."""
-        subscriber = Subscriber(
-            wanted, self.last_position, asyncio.Queue(maxsize=self._queue_size)
-        )
+        subscriber = Subscriber(wanted, self.last_position, asyncio.Queue(maxsize=self._queue_size))
         self._subscribers.add(subscriber)
         asyncio.get_running_loop().create_task(self._notify_joined())
         return subscriber
@@ -116,7 +118,7 @@ class Fanout:
     async def announce(self, news: Announcement) -> None:
         """Deliver every event up to `news.last_position` not delivered yet, reading gaps."""
         async with self._lock:
-            if news.last_position <= self.last_position:
+            if not self.started or news.last_position <= self.last_position:
                 return
             carried = [e for e in news.events if e.position > self.last_position]
             expected = range(self.last_position + 1, news.last_position + 1)
@@ -128,6 +130,7 @@ class Fanout:
 
     async def catch_up(self) -> None:
         """Deliver whatever was committed and not announced here (after an outage, say)."""
+        await self.start()
         async with self._db.connection() as conn:
             newest = await store.last_position(conn)
         await self.announce(Announcement(newest))

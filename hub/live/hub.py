@@ -14,10 +14,11 @@ from hub.live.fanout import Delivery, Fanout
 from hub.live.relay import Relay
 from hub.live.stream import check_resume_point, entry_events
 from hub.settings import Settings
-from hub.store.db import Database
+from hub.store.db import DATABASE_ERRORS, Database
 
 log = logging.getLogger(__name__)
 GOING_AWAY = 1001
+LIVE_POOL_SIZE = 4
 
 
 class Closable(Protocol):
@@ -28,7 +29,17 @@ class Closable(Protocol):
 
 
 class LiveHub:
-    """Everything live in one hub process."""
+    """Everything live in one hub process.
+
+    It has a small pool of its own: replays for a crowd of reconnecting clients must not starve
+    the requests, nor a burst of requests delay the relay.
+    """
+
+    @classmethod
+    async def open(cls, settings: Settings) -> LiveHub:
+        """A LiveHub with its own pool on the hub's database (call start() next)."""
+        db = await Database.connect(settings.dsn(), min_size=1, max_size=LIVE_POOL_SIZE)
+        return cls(db, settings)
 
     def __init__(self, db: Database, settings: Settings) -> None:
         self._db = db
@@ -44,7 +55,11 @@ class LiveHub:
 
     async def start(self) -> None:
         """Start relaying and listening."""
-        await self.fanout.start()
+        try:
+            await self.fanout.start()
+        except DATABASE_ERRORS as error:
+            # An unmigrated database: the relay starts the fanout once it can.
+            log.warning("live events wait for the database: %s", error)
         self._tasks = [
             asyncio.create_task(self.relay.run(self._stop), name="live-relay"),
             asyncio.create_task(self.broker.run(self.fanout, self._stop), name="live-broker"),
@@ -60,6 +75,16 @@ class LiveHub:
             await check_resume_point(self._db, after, self._settings.live_replay_hours)
         return entry_events(self._db, self.fanout, wanted, after)
 
+    def status(self) -> dict[str, object]:
+        """What /healthz shows: the broker, whether it is connected, subscribers, position."""
+        return {
+            "broker": self.broker.name,
+            "brokerConnected": self.broker.connected,
+            "subscribers": self.fanout.subscriber_count,
+            "connections": len(self.connections),
+            "lastEventId": str(self.fanout.last_position),
+        }
+
     async def close_connections(self, reason: str) -> None:
         """Close every open WebSocket with 1001 (going away), so clients reconnect elsewhere."""
         for connection in list(self.connections):
@@ -70,6 +95,9 @@ class LiveHub:
         """Stop the relay and the broker subscription."""
         self._stop.set()
         for task in self._tasks:
+            # Both only wait on sockets between passes; nothing half-done is lost by cancelling.
+            task.cancel()
             with suppress(asyncio.CancelledError):
                 await task
         await self.broker.close()
+        await self._db.close()

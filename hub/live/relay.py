@@ -10,17 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import asyncpg
-
 from hub.live.broker import Broker
 from hub.live.fanout import Announcement, Fanout
 from hub.live.waiting import wait_or_stop
 from hub.store import live as store
-from hub.store.db import Database
+from hub.store.db import DATABASE_ERRORS, Database
 
 log = logging.getLogger(__name__)
 OUTBOX_CHANNEL = "hub_outbox"
 BATCH = 1000
+MAX_BACKOFF = 30.0
 
 
 class Relay:
@@ -38,21 +37,26 @@ class Relay:
         wake = asyncio.Event()
         loop = asyncio.get_running_loop()
         next_catch_up = loop.time()
+        backoff = 1.0
         while not stop.is_set():
             try:
+                # Not before the database is migrated (readyz says when it is).
+                await self._fanout.start()
                 async with self._db.listening(OUTBOX_CHANNEL, lambda _payload: wake.set()) as lsn:
                     wake.set()
                     while not stop.is_set() and not lsn.lost:
                         await wait_or_stop(stop, self._poll_seconds, wake)
                         wake.clear()
                         await self.stamp_and_publish()
+                        backoff = 1.0
                         if loop.time() >= next_catch_up:
                             # A publish this process missed (Redis down, say) is read here.
                             next_catch_up = loop.time() + self._poll_seconds
                             await self._fanout.catch_up()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("live relay: %s; retrying", error)
-                await wait_or_stop(stop, 1.0)
+            except DATABASE_ERRORS as error:
+                log.warning("live relay: %s; retrying in %.0f s", error, backoff)
+                await wait_or_stop(stop, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def stamp_and_publish(self) -> int:
         """Stamp everything committed so far; returns how many events were stamped."""

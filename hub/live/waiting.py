@@ -6,7 +6,9 @@ import asyncio
 from contextlib import suppress
 
 
-async def wait_or_stop(stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None) -> None:
+async def wait_or_stop(
+    stop: asyncio.Event, seconds: float, wake: asyncio.Event | None = None
+) -> None:
     """Return after `seconds`, or as soon as `stop` (or `wake`, when given) is set."""
     events = [stop] if wake is None else [stop, wake]
     waiters = [asyncio.ensure_future(event.wait()) for event in events]

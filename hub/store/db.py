@@ -19,6 +19,12 @@ else:
     Connection = asyncpg.Connection
     Pool = asyncpg.Pool
 QueryObserver = Callable[[str], None]
+# What losing the database looks like, for loops that wait and retry (the live relay).
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+)
 
 
 class Listening:

@@ -85,3 +85,8 @@ async def first_missed_at(conn: Connection, after: int) -> datetime | None:
         after,
     )
     return value
+
+
+async def notify(conn: Connection, channel: str, payload: str) -> None:
+    """Send a NOTIFY (delivered to listeners when the current transaction commits)."""
+    await conn.execute("SELECT pg_notify($1, $2)", channel, payload)

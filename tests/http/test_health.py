@@ -9,7 +9,10 @@ from hub.settings import Settings
 
 
 async def test_healthz_and_readyz(app_client: httpx.AsyncClient) -> None:
-    assert (await app_client.get("/healthz")).json() == {"status": "ok"}
+    health = (await app_client.get("/healthz")).json()
+    assert health["status"] == "ok"
+    assert health["live"]["broker"] == "postgres"
+    assert health["live"]["subscribers"] == 0
     ready = await app_client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready"}

@@ -49,11 +49,16 @@ class RedisServer:
         self.process = subprocess.Popen(
             [
                 self.binary,
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", str(self.folder),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -67,9 +72,12 @@ class RedisServer:
         raise RuntimeError(f"redis-server exited with {self.process.wait()}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.terminate()
+                self.process.wait(timeout=30)
+            if self.process.stdout is not None:
+                self.process.stdout.close()
         self.process = None
 
 

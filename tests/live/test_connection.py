@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from dataclasses import replace
 
 import pytest
+from websockets.frames import Opcode
 
 from hub.domain.accounts import Role
 from hub.settings import Settings
@@ -14,7 +17,8 @@ from tests.graphql.test_accounts import token_for
 from tests.helpers import SUBMIT_NEED, need_input
 from tests.live.conftest import LiveServer, serving
 from tests.live.test_protocols import latest_event_id
-from tests.live.wsclient import ENTRY_EVENTS, LEGACY_WS, PROTOCOLS, TRANSPORT_WS, socket
+from tests.live.test_slow_consumer import StalledClient
+from tests.live.wsclient import ENTRY_EVENTS, LEGACY_WS, PROTOCOLS, TRANSPORT_WS, WAIT, socket
 
 ME = "query { me { handle role } }"
 
@@ -58,9 +62,7 @@ async def test_without_a_token_the_connection_is_anonymous_even_with_one_in_the_
     assert await _duplicates_seen(url, client, protocol, None) == []
 
 
-async def test_queries_over_the_socket_know_the_user(
-    live_server: LiveServer, db: Database
-) -> None:
+async def test_queries_over_the_socket_know_the_user(live_server: LiveServer, db: Database) -> None:
     token, _ = await token_for(db, Role.REVIEWER, "reviewer_q")
     async with socket(live_server.ws_url, TRANSPORT_WS) as ws:
         assert (await ws.init({"token": token}))["type"] == "connection_ack"
@@ -106,20 +108,44 @@ async def test_operations_before_connection_init_are_refused(
 async def test_a_connection_that_never_initialises_is_closed(
     settings: Settings, protocol: str
 ) -> None:
-    async with serving(replace(settings, live_init_timeout_seconds=1)) as live:
-        async with socket(live.ws_url, protocol) as ws:
-            assert await ws.close_code() == 4408
+    async with (
+        serving(replace(settings, live_init_timeout_seconds=1)) as live,
+        socket(live.ws_url, protocol) as ws,
+    ):
+        assert await ws.close_code() == 4408
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 async def test_subscriptions_per_connection_are_limited(settings: Settings, protocol: str) -> None:
-    async with serving(replace(settings, live_max_subscriptions=2)) as live:
-        async with socket(live.ws_url, protocol) as ws:
-            assert (await ws.init())["type"] == "connection_ack"
-            await ws.start(ENTRY_EVENTS)
-            await ws.start(ENTRY_EVENTS)
-            third = await ws.start(ENTRY_EVENTS)
-            refused = await ws.receive()
+    async with (
+        serving(replace(settings, live_max_subscriptions=2)) as live,
+        socket(live.ws_url, protocol) as ws,
+    ):
+        assert (await ws.init())["type"] == "connection_ack"
+        await ws.start(ENTRY_EVENTS)
+        await ws.start(ENTRY_EVENTS)
+        third = await ws.start(ENTRY_EVENTS)
+        refused = await ws.receive()
     assert refused["type"] == "error"
     assert refused["id"] == third
     assert "limit" in str(refused["payload"])
+
+
+async def test_the_legacy_protocol_gets_keep_alive_messages(settings: Settings) -> None:
+    async with (
+        serving(replace(settings, live_keepalive_seconds=1)) as live,
+        socket(live.ws_url, LEGACY_WS) as ws,
+    ):
+        await ws.send({"type": "connection_init"})
+        kinds = [json.loads(await asyncio.wait_for(ws.ws.recv(), WAIT))["type"] for _ in range(3)]
+    assert kinds == ["connection_ack", "ka", "ka"]
+
+
+async def test_graphql_transport_ws_connections_are_pinged(settings: Settings) -> None:
+    async with serving(replace(settings, live_keepalive_seconds=1)) as live:
+        client = StalledClient(live.ws_url, live.port)
+        try:
+            await client.subscribe(ENTRY_EVENTS, {})
+            assert await client.next_frame_of(Opcode.PING) is not None
+        finally:
+            client.close()

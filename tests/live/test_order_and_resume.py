@@ -63,16 +63,19 @@ async def test_a_late_commit_with_a_smaller_id_is_neither_skipped_nor_reordered(
     after = await latest_event_id(client)
     db: Database = live_server.app.state.db
     variables = {"after": after, "filter": {"types": ["UPDATED"]}}
-    async with subscribed(live_server.ws_url, variables=variables) as ws:
-        async with db.connection() as slow, db.connection() as fast:
-            slow_tx = slow.transaction()
-            await slow_tx.start()
-            await record_event(slow, _uuid(slow_need), "NEED", EventType.UPDATED, {})
-            async with fast.transaction():
-                await record_event(fast, _uuid(fast_need), "NEED", EventType.UPDATED, {})
-            first = await ws.event()
-            await slow_tx.commit()
-            second = await ws.event()
+    async with (
+        subscribed(live_server.ws_url, variables=variables) as ws,
+        db.connection() as slow,
+        db.connection() as fast,
+    ):
+        slow_tx = slow.transaction()
+        await slow_tx.start()
+        await record_event(slow, _uuid(slow_need), "NEED", EventType.UPDATED, {})
+        async with fast.transaction():
+            await record_event(fast, _uuid(fast_need), "NEED", EventType.UPDATED, {})
+        first = await ws.event()
+        await slow_tx.commit()
+        second = await ws.event()
     assert (first["entryId"], second["entryId"]) == (fast_need, slow_need)
     assert int(second["id"]) == int(first["id"]) + 1
     # A client that saw only the first one and resumes after it still gets the late commit.

@@ -9,12 +9,12 @@ import pytest
 
 from tests.conftest import GraphQLClient
 from tests.helpers import (
+    LOGISTICS,
     OFFER,
     SUBMIT_LOGISTICS,
     SUBMIT_NEED,
     SUBMIT_OFFER,
     UPDATE_NEED,
-    LOGISTICS,
     need_input,
 )
 from tests.live.conftest import LiveServer

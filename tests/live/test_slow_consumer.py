@@ -25,9 +25,8 @@ from tests.live.wsclient import TRANSPORT_WS, WAIT, subscribed
 
 # Each event is made large (20 copies of 5,000-character notes, about 300 kB), so that a client
 # that does not read fills the TCP buffers, and then its queue, after a few dozen events.
-BIG = "subscription($after: String) { entryEvents(after: $after) { id entry { %s } } }" % " ".join(
-    f"n{i}: notes" for i in range(20)
-)
+NOTES = " ".join(f"n{i}: notes" for i in range(20))
+BIG = "subscription($after: String) { entryEvents(after: $after) { id entry { " + NOTES + " } } }"
 EVENTS = 30
 
 
@@ -74,16 +73,25 @@ class StalledClient:
                 elif isinstance(event, Frame) and b"connection_ack" in event.data:
                     acknowledged = True
             await self._flush()
-        message = {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}
+        message = {
+            "id": "1",
+            "type": "subscribe",
+            "payload": {"query": query, "variables": variables},
+        }
         self.protocol.send_text(json.dumps(message).encode())
         await self._flush()
 
-    async def close_code(self) -> int | None:
-        """Read everything the server sent, up to its close frame; returns the close code."""
+    async def next_frame_of(self, opcode: Opcode) -> Frame:
+        """Read up to the next frame of kind `opcode` (pings are answered by the protocol)."""
         while True:
             for event in await self._events():
-                if isinstance(event, Frame) and event.opcode is Opcode.CLOSE:
-                    return self.protocol.close_rcvd.code if self.protocol.close_rcvd else None
+                if isinstance(event, Frame) and event.opcode is opcode:
+                    return event
+
+    async def close_code(self) -> int | None:
+        """Read everything the server sent, up to its close frame; returns the close code."""
+        await self.next_frame_of(Opcode.CLOSE)
+        return self.protocol.close_rcvd.code if self.protocol.close_rcvd else None
 
     def close(self) -> None:
         """Drop the connection."""
@@ -91,24 +99,26 @@ class StalledClient:
 
 
 async def test_a_slow_consumer_is_cut_off_without_delaying_a_fast_one(settings: Settings) -> None:
-    async with serving(replace(settings, live_queue_size=4)) as live:
-        async with httpx.AsyncClient(base_url=live.http_url, timeout=30) as http:
-            client = GraphQLClient(http)
-            after = await latest_event_id(client)
-            slow = StalledClient(live.ws_url, live.port)
-            try:
-                await slow.subscribe(BIG, {"after": after})
-                async with subscribed(live.ws_url, variables={"after": after}) as fast:
-                    posted = []
-                    for _ in range(EVENTS):
-                        answer = await client.data(
-                            SUBMIT_NEED, {"input": need_input(notes="急需" * 2500)}
-                        )
-                        posted.append(answer["submitNeed"]["need"]["id"])
-                    # The fast client gets every event while the slow one reads nothing.
-                    received = [(await fast.event())["entryId"] for _ in range(EVENTS)]
-                    assert received == posted
-                # The slow one reads at last: what was sent, then a close telling it to resume.
-                assert await slow.close_code() == CLOSE_TOO_FAR_BEHIND
-            finally:
-                slow.close()
+    async with (
+        serving(replace(settings, live_queue_size=4)) as live,
+        httpx.AsyncClient(base_url=live.http_url, timeout=30) as http,
+    ):
+        client = GraphQLClient(http)
+        after = await latest_event_id(client)
+        slow = StalledClient(live.ws_url, live.port)
+        try:
+            await slow.subscribe(BIG, {"after": after})
+            async with subscribed(live.ws_url, variables={"after": after}) as fast:
+                posted = []
+                for _ in range(EVENTS):
+                    answer = await client.data(
+                        SUBMIT_NEED, {"input": need_input(notes="急需" * 2500)}
+                    )
+                    posted.append(answer["submitNeed"]["need"]["id"])
+                # The fast client gets every event while the slow one reads nothing.
+                received = [(await fast.event())["entryId"] for _ in range(EVENTS)]
+                assert received == posted
+            # The slow one reads at last: what was sent, then a close telling it to resume.
+            assert await slow.close_code() == CLOSE_TOO_FAR_BEHIND
+        finally:
+            slow.close()

@@ -51,10 +51,10 @@ class GraphQLSocket:
         """Send one protocol message."""
         await self.ws.send(json.dumps(message))
 
-    async def receive(self, timeout: float = WAIT) -> dict[str, Any]:
+    async def receive(self, within: float = WAIT) -> dict[str, Any]:
         """The next message that is not a keep-alive."""
         while True:
-            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            raw = await asyncio.wait_for(self.ws.recv(), within)
             assert isinstance(raw, str), "GraphQL over WebSocket uses text frames"
             message: dict[str, Any] = json.loads(raw)
             if message["type"] in ("ka", "ping", "pong"):
@@ -77,25 +77,25 @@ class GraphQLSocket:
         kind = "complete" if self.protocol == TRANSPORT_WS else "stop"
         await self.send({"id": op_id, "type": kind})
 
-    async def result(self, timeout: float = WAIT) -> dict[str, Any]:
+    async def result(self, within: float = WAIT) -> dict[str, Any]:
         """The payload of the next data message; fails on anything else."""
-        message = await self.receive(timeout)
+        message = await self.receive(within)
         assert message["type"] in ("next", "data"), message
         payload: dict[str, Any] = message["payload"]
         return payload
 
-    async def event(self, timeout: float = WAIT) -> dict[str, Any]:
+    async def event(self, within: float = WAIT) -> dict[str, Any]:
         """The next entry event (asserting it carries no errors)."""
-        payload = await self.result(timeout)
+        payload = await self.result(within)
         assert "errors" not in payload, payload["errors"]
         event: dict[str, Any] = payload["data"]["entryEvents"]
         return event
 
-    async def close_code(self, timeout: float = WAIT) -> int | None:
+    async def close_code(self, within: float = WAIT) -> int | None:
         """Read until the server closes the connection; returns its close code."""
         try:
             while True:
-                await asyncio.wait_for(self.ws.recv(), timeout)
+                await asyncio.wait_for(self.ws.recv(), within)
         except ConnectionClosed as closed:
             return closed.rcvd.code if closed.rcvd else None
 
