@@ -25,15 +25,25 @@ It reports, per subscriber count: writes and the achieved write rate; events exp
 benchmark client; CPU seconds of the hubs, Redis, PostgreSQL and the client; and the time it
 took to connect every subscriber. It never passes or fails on a figure.
 
-Latency: an event's `occurredAt` is its transaction's start time, not its commit time, so it
-is not used. The writer notes `time.monotonic()` when the submitNeed HTTP response arrives (the
-transaction committed before the response was sent), and a subscriber notes the same clock
-when it has read and decoded the event; latency is the difference. Both clocks are in this one
-process. It is therefore the delay from commit to receipt minus the response's trip back to the
-writer: an upper bound of the fan-out's own share, which could even come out slightly negative
-if an event beat the HTTP response. Nothing is clamped; the minimum is reported too. The client
-(one Python process, one event loop) shares the machine's cores with the hubs, Redis and
-PostgreSQL: when it is busy, receipt times include its own queueing.
+Latency, measured two ways, both on this process's monotonic clock:
+
+- From the write's response (as the issue asks). An event's `occurredAt` is its transaction's
+  start time, not its commit time, so it is not used. The writer notes `time.monotonic()` when
+  the submitNeed HTTP response arrives (the transaction committed before the response was
+  sent), and a subscriber notes the same clock when it has read and decoded the event. This is
+  commit-to-receipt minus the response's trip back to the writer, so it can come out negative
+  when an event beats the HTTP response; nothing is clamped, and the minimum is reported too.
+  Under load the response is not quick: the hub that took the write answers it from the same
+  event loop that is busy fanning out the previous events.
+- From the commit itself. A thread of its own LISTENs on the database channel `hub_outbox`,
+  which the hub's trigger notifies once per transaction that adds entry events; PostgreSQL
+  delivers that notification at COMMIT. The writer is the only source of events and writes
+  one need at a time, so the k-th notification is the k-th write's commit. Latency is receipt
+  minus that moment; the report also says how long after the commit the HTTP response arrived.
+  When a write fails, or the count of notifications differs, this figure is left out.
+
+The client (one Python process, one event loop) shares the machine's cores with the hubs,
+Redis and PostgreSQL: when it is busy, receipt times include its own queueing.
 
 Run it from the repository root:
 
@@ -57,6 +67,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from contextlib import suppress
@@ -76,7 +87,15 @@ from hub.store.migrate import migrate
 # Run as a script, only bench/ is on the path: the repository root holds bench and tests.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.read_throughput import HOST, free_port, percentile, stop_hub, wait_ready
+from bench.read_throughput import (
+    HOST,
+    READY_TIMEOUT_S,
+    STOP_TIMEOUT_S,
+    free_port,
+    percentile,
+    stop_hub,
+    wait_ready,
+)
 from tests.helpers import SUBMIT_NEED, need_input
 
 SUBSCRIPTION = (
@@ -94,6 +113,8 @@ REQUEST_TIMEOUT_S = 30.0
 WARMUP_TIMEOUT_S = 120.0
 CLOSE_TIMEOUT_S = 60.0
 POLL_S = 0.05
+# What every transaction that adds entry events notifies, at its commit (migration 0013).
+OUTBOX_CHANNEL = "hub_outbox"
 # File descriptors the client needs besides its sockets (HTTP clients, logs, Python itself).
 FD_MARGIN = 256
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -250,6 +271,16 @@ def descendants(root: int, exclude: set[int]) -> list[int]:
     return found
 
 
+def machine_cpu() -> tuple[int, int]:
+    """(busy, total) clock ticks of every core since boot, from /proc/stat."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    except (OSError, ValueError, IndexError):
+        return 0, 0
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def client_cpu_seconds() -> float:
     """CPU seconds of this benchmark process."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -268,6 +299,61 @@ def raise_fd_limit(subscribers: int) -> tuple[int, int]:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
         soft = target
     return soft, hard
+
+
+class CommitListener:
+    """Notes when each transaction that adds entry events commits, on a thread of its own.
+
+    PostgreSQL delivers a NOTIFY at COMMIT, and the hub's trigger sends one per such
+    transaction. The thread has its own event loop, so that a busy benchmark loop does not
+    delay the notes; time.monotonic() is one clock for every thread of the process.
+    """
+
+    def __init__(self, dsn: str) -> None:
+        self._dsn = dsn
+        self.times: list[float] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="commit-listener", daemon=True)
+
+    def start(self) -> None:
+        """Start listening; returns once the LISTEN is in place."""
+        self._thread.start()
+        if not self._ready.wait(READY_TIMEOUT_S) or self._error is not None:
+            self.stop()
+            raise SystemExit(f"bench: cannot LISTEN for commits: {self._error!r}")
+
+    def stop(self) -> None:
+        """Stop listening (bounded)."""
+        loop, stop = self._loop, self._stop
+        if loop is not None and stop is not None and not loop.is_closed():
+            with suppress(RuntimeError):  # the loop closed in between
+                loop.call_soon_threadsafe(stop.set)
+        if self._thread.is_alive():
+            self._thread.join(STOP_TIMEOUT_S)
+
+    def _run(self) -> None:
+        try:
+            asyncio.run(self._listen())
+        except BaseException as error:  # reported by start(), or irrelevant after stop()
+            self._error = error
+            self._ready.set()
+
+    async def _listen(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop = asyncio.Event()
+        conn = await asyncpg.connect(self._dsn)
+        try:
+            await conn.add_listener(OUTBOX_CHANNEL, self._noted)
+            self._ready.set()
+            await self._stop.wait()
+        finally:
+            await conn.close(timeout=5)
+
+    def _noted(self, *_: object) -> None:
+        self.times.append(time.monotonic())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,6 +525,10 @@ class Writes:
     """What the writer did: need id -> monotonic time its response arrived, and failures."""
 
     committed: dict[str, float] = field(default_factory=dict)
+    # Every attempt in order: (sent, need id or None when it failed, answered).
+    attempts: list[tuple[float, str | None, float]] = field(default_factory=list)
+    # Need id -> when its commit was noted (see match_commits).
+    commit_at: dict[str, float] = field(default_factory=dict)
     # Hub (by position in the list) that took each write.
     per_hub: Counter[int] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
@@ -490,9 +580,11 @@ async def write(clients: list[httpx.AsyncClient], rate: float, duration: float) 
             need_id = await submit_need(clients[hub])
         except (httpx.HTTPError, RuntimeError, ValueError, KeyError, TypeError) as error:
             writes.failures[f"{type(error).__name__}: {error}"[:100]] += 1
+            writes.attempts.append((sent, None, time.monotonic()))
         else:
             arrived = time.monotonic()
             writes.committed[need_id] = arrived
+            writes.attempts.append((sent, need_id, arrived))
             writes.latencies_ms.append((arrived - sent) * 1000)
             writes.per_hub[hub] += 1
         number += 1
@@ -515,6 +607,23 @@ async def latest_event_id(client: httpx.AsyncClient) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def match_commits(writes: Writes, noted: list[float]) -> str | None:
+    """Fill writes.commit_at from the commits noted since the writer started.
+
+    The writer is the only source of events and writes one need at a time, so the k-th commit
+    noted is the k-th write's. Returns why they cannot be matched, or None.
+    """
+    if writes.failures:
+        return "a write failed: commits cannot be matched to writes"
+    if len(noted) != len(writes.attempts):
+        return f"{len(noted)} commits noted for {len(writes.attempts)} writes"
+    for (sent, need_id, _), at in zip(writes.attempts, noted, strict=True):
+        if at < sent or need_id is None:
+            return "a commit was noted before its write was sent"
+        writes.commit_at[need_id] = at
+    return None
+
+
 @dataclass
 class Delivery:
     """Delivery figures over all subscribers, for the writer's needs."""
@@ -526,7 +635,9 @@ class Delivery:
     out_of_order: int = 0
     other_events: int = 0
     complete_subscribers: int = 0
+    # From the write's HTTP response, and from the commit noted by the listener.
     latencies_ms: list[float] = field(default_factory=list)
+    commit_latencies_ms: list[float] = field(default_factory=list)
 
 
 def analyse(subs: list[Subscriber], writes: Writes, warmup_id: str) -> Delivery:
@@ -547,6 +658,9 @@ def analyse(subs: list[Subscriber], writes: Writes, warmup_id: str) -> Delivery:
             seen[entry_id] += 1
             if seen[entry_id] == 1:
                 result.latencies_ms.append((received_at - committed) * 1000)
+                if entry_id in writes.commit_at:
+                    at = writes.commit_at[entry_id]
+                    result.commit_latencies_ms.append((received_at - at) * 1000)
             else:
                 result.duplicates += 1
         result.delivered += len(seen)
@@ -607,6 +721,14 @@ class RunReport:
     p99_ms: float
     max_ms: float
     min_ms: float
+    # From the commit noted by the LISTEN thread; None when commits could not be matched.
+    commit_p50_ms: float | None
+    commit_p99_ms: float | None
+    commit_max_ms: float | None
+    commit_min_ms: float | None
+    commit_to_response_p50_ms: float | None
+    commit_to_response_max_ms: float | None
+    commit_note: str | None
     hubs: list[HubFigures]
     client_rss_mb: float
     client_peak_rss_mb: float
@@ -614,6 +736,8 @@ class RunReport:
     client_cpu_write_s: float
     redis_cpu_write_s: float
     postgres_cpu_write_s: float
+    # Share of all cores busy while writing and draining (anything on the machine counts).
+    machine_busy_write: float
     ended_early: dict[str, int]
     subscription_errors: int
     hub_log_problems: list[str]
@@ -645,6 +769,16 @@ class RunReport:
             f"  latency ms    p50 {self.p50_ms:.1f}  p99 {self.p99_ms:.1f}  "
             f"max {self.max_ms:.1f}  min {self.min_ms:.1f}  (write response to receipt)",
         ]
+        if self.commit_note is None:
+            lines += [
+                f"  latency ms    p50 {self.commit_p50_ms:.1f}  p99 {self.commit_p99_ms:.1f}  "
+                f"max {self.commit_max_ms:.1f}  min {self.commit_min_ms:.1f}  "
+                "(commit NOTIFY to receipt)",
+                f"  response      arrived p50 {self.commit_to_response_p50_ms:.1f} ms, max "
+                f"{self.commit_to_response_max_ms:.1f} ms after the commit",
+            ]
+        else:
+            lines.append(f"  commit times  not available: {self.commit_note}")
         for hub in self.hubs:
             lines += [
                 f"  hub {hub.name}         {hub.subscribers} subscribers, {hub.writes_taken} "
@@ -659,7 +793,8 @@ class RunReport:
             f"{self.client_peak_rss_mb:.1f} MB; CPU {self.client_cpu_connect_s:.1f} s "
             f"connecting, {self.client_cpu_write_s:.1f} s writing and draining",
             f"  others        CPU writing and draining: Redis {self.redis_cpu_write_s:.1f} s, "
-            f"PostgreSQL {self.postgres_cpu_write_s:.1f} s",
+            f"PostgreSQL {self.postgres_cpu_write_s:.1f} s; all cores "
+            f"{self.machine_busy_write:.0%} busy",
         ]
         for reason, count in sorted(self.connect_failures.items(), key=lambda kv: -kv[1])[:5]:
             lines.append(f"  connect fail  {count} x {reason}")
@@ -698,7 +833,11 @@ def _hub_log_problems(hubs: list[HubProcess], limit: int = 10) -> list[str]:
 
 
 async def measure(
-    hubs: list[HubProcess], args: argparse.Namespace, count: int, redis_pid: int
+    hubs: list[HubProcess],
+    args: argparse.Namespace,
+    count: int,
+    redis_pid: int,
+    listener: CommitListener,
 ) -> RunReport:
     """Connect, warm up, write, drain, sample; the event-loop part of one run."""
     progress = Progress()
@@ -741,6 +880,7 @@ async def measure(
         # that exist now; the hubs' pools have grown by this time).
         exclude = {hub.process.pid for hub in hubs} | {redis_pid}
         others = {"redis": [redis_pid], "postgres": descendants(os.getpid(), exclude)}
+        machine_mid = machine_cpu()
         others_mid = {name: sum(map(cpu_seconds, pids)) for name, pids in others.items()}
         _log(f"writing {args.rate:g} needs/s for {args.duration:g} s")
         baseline = progress.received
@@ -759,13 +899,19 @@ async def measure(
         client_end = client_cpu_seconds()
         others_end = {name: sum(map(cpu_seconds, pids)) for name, pids in others.items()}
         client_memory = memory_kb(os.getpid())
+        machine_end = machine_cpu()
     finally:
         _log("closing the sockets")
         await close_subscribers(subs, progress)
         for client in clients:
             await client.aclose()
 
+    commit_note = match_commits(writes, [at for at in listener.times if at >= writes.started])
     delivery = analyse(live, writes, warmup_id)
+    commit = sorted(delivery.commit_latencies_ms) if commit_note is None else []
+    to_response = sorted(
+        (writes.committed[need_id] - at) * 1000 for need_id, at in writes.commit_at.items()
+    )
     if drained and delivery.latencies_ms:
         # The last event's receipt, not the moment the poll noticed it.
         last = max(event[3] for sub in live for event in sub.events)
@@ -819,6 +965,13 @@ async def measure(
         p99_ms=round(percentile(latencies, 99), 1),
         max_ms=round(latencies[-1], 1) if latencies else 0.0,
         min_ms=round(latencies[0], 1) if latencies else 0.0,
+        commit_p50_ms=round(percentile(commit, 50), 1) if commit else None,
+        commit_p99_ms=round(percentile(commit, 99), 1) if commit else None,
+        commit_max_ms=round(commit[-1], 1) if commit else None,
+        commit_min_ms=round(commit[0], 1) if commit else None,
+        commit_to_response_p50_ms=round(percentile(to_response, 50), 1) if to_response else None,
+        commit_to_response_max_ms=round(to_response[-1], 1) if to_response else None,
+        commit_note=commit_note if commit_note or commit else "no events delivered",
         hubs=hub_figures,
         client_rss_mb=_mb(client_memory.get("VmRSS")),
         client_peak_rss_mb=_mb(client_memory.get("VmHWM")),
@@ -826,6 +979,9 @@ async def measure(
         client_cpu_write_s=round(client_end - client_mid, 2),
         redis_cpu_write_s=round(others_end["redis"] - others_mid["redis"], 2),
         postgres_cpu_write_s=round(others_end["postgres"] - others_mid["postgres"], 2),
+        machine_busy_write=round(
+            (machine_end[0] - machine_mid[0]) / max(1, machine_end[1] - machine_mid[1]), 3
+        ),
         ended_early=dict(Counter(sub.ended for sub in live if sub.ended)),
         subscription_errors=sum(len(sub.errors) for sub in live),
         hub_log_problems=_hub_log_problems(hubs),
@@ -850,7 +1006,12 @@ def run_one(
             hubs.append(hub)
             wait_ready(hub.process, hub.http_url, hub.log_path)
         _log("hubs ready: " + ", ".join(f"{hub.name} {hub.http_url}" for hub in hubs))
-        report = asyncio.run(measure(hubs, args, count, redis.pid))
+        listener = CommitListener(dsn)
+        listener.start()
+        try:
+            report = asyncio.run(measure(hubs, args, count, redis.pid, listener))
+        finally:
+            listener.stop()
         for hub in hubs:
             if hub.process.poll() is not None:
                 _log(f"hub {hub.name} exited during the run; its log:\n{_tail(hub.log_path)}")

@@ -116,6 +116,16 @@ class UserPayload:
     user_errors: list[UserError]
 
 
+def _require_cookies(info: Info) -> None:
+    """Refuse to open a session that could not be handed over (over a WebSocket, say)."""
+    if info.context.cookies is None:
+        raise hub_error(
+            ErrorCode.BAD_USER_INPUT,
+            "Sign up and sign in over HTTP: the session is a cookie. Over WebSockets, send a "
+            "token in connection_init.",
+        )
+
+
 async def _start_session(info: Info, user: UserRecord) -> None:
     ctx = info.context
     session = await service.open_session(ctx.db, user, timedelta(days=ctx.settings.session_days))
@@ -153,6 +163,7 @@ class AccountMutation:
     @guarded_mutation("Create an account (VOLUNTEER) and sign in.")
     async def sign_up(self, info: Info, input: SignUpInput) -> AuthPayload:
         ctx = info.context
+        _require_cookies(info)
         outcome = await service.create_user(
             ctx.db, input.email, input.handle, input.password, Role.VOLUNTEER
         )
@@ -168,6 +179,7 @@ class AccountMutation:
     )
     async def sign_in(self, info: Info, input: SignInInput) -> AuthPayload:
         ctx = info.context
+        _require_cookies(info)
         user = await service.sign_in(ctx.db, input.email, input.password)
         if user is None:
             return AuthPayload(

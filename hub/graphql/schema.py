@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import strawberry
 from graphql import ASTValidationRule, GraphQLError
@@ -10,6 +11,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as aliases_rule
@@ -18,9 +20,11 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from hub.graphql.accounts import AccountMutation, AccountQuery
+from hub.graphql.context import Context
 from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
 from hub.graphql.errors import ErrorCodes
 from hub.graphql.history import HistoryQuery
+from hub.graphql.loaders import make_loaders
 from hub.graphql.members import MemberMutation, MemberQuery
 from hub.graphql.mutations import EntryMutation
 from hub.graphql.organizations import Organization
@@ -49,6 +53,22 @@ Mutation = merge_types(
         MemberMutation,
     ),
 )
+
+
+class FreshLoaders(SchemaExtension):
+    """Fresh DataLoaders for every operation on a WebSocket.
+
+    Over HTTP a context (and its loaders' caches) lives for one request; over a WebSocket it
+    lives as long as the connection, and a query sent an hour later must not see the first
+    query's cached rows. Subscriptions also swap loaders per event (hub.graphql.subscriptions).
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        """Replace the loaders before the operation runs."""
+        context = self.execution_context.context
+        if isinstance(context, Context) and context.connection is not None:
+            context.loaders = make_loaders(context.db)
+        yield
 
 
 class HubSchema(strawberry.Schema):
@@ -83,6 +103,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         types=[Need, Offer, LogisticsOffer, Lodging, Organization],
         extensions=[
             ErrorCodes,
+            FreshLoaders,
             RejectBadCredentials,
             RejectUnstorableText,
             lambda: AddValidationRules(rules),

@@ -51,6 +51,8 @@ def server_for(app: Starlette, settings: Settings, *, port: int | None = None) -
         log_level="info",
         access_log=False,
         ws="websockets-sansio",
+        # The same cap as HTTP bodies (uvicorn's default is 16 MiB per message).
+        ws_max_size=settings.max_body_bytes,
         ws_ping_interval=settings.live_keepalive_seconds,
         ws_ping_timeout=settings.live_keepalive_seconds,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,

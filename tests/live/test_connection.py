@@ -7,14 +7,15 @@ import json
 from dataclasses import replace
 
 import pytest
+from websockets.exceptions import InvalidStatus
 from websockets.frames import Opcode
 
 from hub.domain.accounts import Role
 from hub.settings import Settings
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
-from tests.graphql.test_accounts import token_for
-from tests.helpers import SUBMIT_NEED, need_input
+from tests.graphql.test_accounts import PASSWORD, token_for
+from tests.helpers import SUBMIT_NEED, UPDATE_NEED, need_input
 from tests.live.conftest import LiveServer, serving
 from tests.live.test_protocols import latest_event_id
 from tests.live.test_slow_consumer import StalledClient
@@ -149,3 +150,58 @@ async def test_graphql_transport_ws_connections_are_pinged(settings: Settings) -
             assert await client.next_frame_of(Opcode.PING) is not None
         finally:
             client.close()
+
+
+async def test_each_operation_on_a_socket_reads_fresh_data(
+    live_server: LiveServer, client: GraphQLClient
+) -> None:
+    posted = (await client.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]
+    query = "query($id: ID!) { node(id: $id) { ... on Need { urgency } } }"
+    variables = {"id": posted["need"]["id"]}
+    async with socket(live_server.ws_url) as ws:
+        assert (await ws.init())["type"] == "connection_ack"
+        await ws.start(query, variables)
+        before = await ws.result()
+        update = {"id": posted["need"]["id"], "editToken": posted["editToken"], "version": 1}
+        answer = await client.data(UPDATE_NEED, {"input": {**update, "urgency": "LOW"}})
+        assert answer["updateNeed"]["userErrors"] == []
+        await ws.start(query, variables)
+        after = await ws.result()
+    assert before["data"]["node"]["urgency"] == "CRITICAL"
+    assert after["data"]["node"]["urgency"] == "LOW"
+
+
+async def test_signing_in_over_a_socket_is_refused_and_opens_no_session(
+    live_server: LiveServer, db: Database
+) -> None:
+    await token_for(db, Role.VOLUNTEER, "nurse_ws")
+    sign_in = """mutation($password: String!) {
+        signIn(input: {email: "nurse_ws@example.org", password: $password}) {
+            user { handle } userErrors { code } } }"""
+    async with db.connection() as conn:
+        sessions = await conn.fetchval("SELECT count(*) FROM user_session")
+    async with socket(live_server.ws_url) as ws:
+        assert (await ws.init())["type"] == "connection_ack"
+        await ws.start(sign_in, {"password": PASSWORD})
+        result = await ws.result()
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM user_session") == sessions
+
+
+async def test_a_message_larger_than_a_request_body_closes_the_socket(settings: Settings) -> None:
+    async with (
+        serving(replace(settings, max_body_bytes=16 * 1024)) as live,
+        socket(live.ws_url, max_size=None) as ws,
+    ):
+        assert (await ws.init())["type"] == "connection_ack"
+        await ws.start("query { latestEventId }", {"padding": "x" * 20_000})
+        assert await ws.close_code() == 1009
+
+
+async def test_a_page_on_another_origin_cannot_open_a_socket(live_server: LiveServer) -> None:
+    headers = {"Origin": "https://evil.example"}
+    with pytest.raises(InvalidStatus) as refused:
+        async with socket(live_server.ws_url, additional_headers=headers):
+            pass
+    assert refused.value.response.status_code == 403

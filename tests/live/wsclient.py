@@ -78,8 +78,10 @@ class GraphQLSocket:
         await self.send({"id": op_id, "type": kind})
 
     async def result(self, within: float = WAIT) -> dict[str, Any]:
-        """The payload of the next data message; fails on anything else."""
+        """The payload of the next data message (skipping ends of operations); fails on others."""
         message = await self.receive(within)
+        while message["type"] == "complete":
+            message = await self.receive(within)
         assert message["type"] in ("next", "data"), message
         payload: dict[str, Any] = message["payload"]
         return payload
