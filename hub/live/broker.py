@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 REDIS_CHANNEL = "crisis-hub:entry-events"
 PG_CHANNEL = "hub_live"
 MAX_BACKOFF = 5.0
+PUBLISH_TIMEOUT = 1.0
 
 
 class Broker(Protocol):
@@ -94,13 +95,25 @@ class RedisBroker:
             url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=15
         )
         self.connected = False
+        self._publish_failing = False
 
     async def publish(self, events: Sequence[LiveEvent]) -> None:
-        """Publish a batch; when Redis is down, fanouts catch up from PostgreSQL later."""
+        """Publish a batch; when Redis is down, fanouts catch up from PostgreSQL later.
+
+        Bounded in time, so that a Redis that hangs cannot hold up the relay, and logged once
+        per outage rather than once per batch.
+        """
         try:
-            await self._redis.publish(REDIS_CHANNEL, encode(events))
-        except (RedisError, OSError) as error:
-            log.warning("live: cannot publish to Redis (%s); subscribers will catch up", error)
+            async with asyncio.timeout(PUBLISH_TIMEOUT):
+                await self._redis.publish(REDIS_CHANNEL, encode(events))
+        except (RedisError, OSError, TimeoutError) as error:
+            if not self._publish_failing:
+                log.warning("live: cannot publish to Redis (%s); subscribers will catch up", error)
+            self._publish_failing = True
+            return
+        if self._publish_failing:
+            log.info("live: publishing to Redis again")
+        self._publish_failing = False
 
     async def run(self, fanout: Fanout, stop: asyncio.Event) -> None:
         """Listen on the channel; after every (re)connection, catch up on what was missed."""
