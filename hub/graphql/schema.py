@@ -18,11 +18,12 @@ from strawberry.extensions.max_aliases import create_validator as aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from hub.graphql.accounts import AccountMutation, AccountQuery
 from hub.graphql.context import Context
 from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
-from hub.graphql.errors import ErrorCodes
+from hub.graphql.errors import ErrorCode, ErrorCodes, hub_error
 from hub.graphql.history import HistoryQuery
 from hub.graphql.loaders import make_loaders
 from hub.graphql.members import MemberMutation, MemberQuery
@@ -71,6 +72,22 @@ class FreshLoaders(SchemaExtension):
         yield
 
 
+class SubscriptionsOverWebSockets(SchemaExtension):
+    """A subscription sent over HTTP is refused with a code, not executed as a query."""
+
+    def on_execute(self) -> Iterator[None]:
+        """Refuse before execution starts."""
+        context = self.execution_context.context
+        subscription = self.execution_context.operation_type is OperationType.SUBSCRIPTION
+        if subscription and isinstance(context, Context) and context.connection is None:
+            raise hub_error(
+                ErrorCode.BAD_USER_INPUT,
+                "Subscriptions are served over WebSockets on this same URL "
+                "(graphql-transport-ws or graphql-ws).",
+            )
+        yield
+
+
 class HubSchema(strawberry.Schema):
     """Strawberry's schema, logging only what is the server's fault.
 
@@ -104,6 +121,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions=[
             ErrorCodes,
             FreshLoaders,
+            SubscriptionsOverWebSockets,
             RejectBadCredentials,
             RejectUnstorableText,
             lambda: AddValidationRules(rules),

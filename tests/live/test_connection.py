@@ -205,3 +205,13 @@ async def test_a_page_on_another_origin_cannot_open_a_socket(live_server: LiveSe
         async with socket(live_server.ws_url, additional_headers=headers):
             pass
     assert refused.value.response.status_code == 403
+
+
+async def test_a_subscription_sent_over_http_is_refused_with_a_code(gql: GraphQLClient) -> None:
+    body = await gql.post("subscription { entryEvents { id } }")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "WebSockets" in body["errors"][0]["message"]
+    response = await gql.http.get(
+        "/graphql", params={"query": "subscription { entryEvents { id } }"}
+    )
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
