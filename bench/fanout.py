@@ -112,6 +112,14 @@ ACK_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
 WARMUP_TIMEOUT_S = 120.0
 CLOSE_TIMEOUT_S = 60.0
+# How long the hubs get to clean up closed subscriptions before their RSS is sampled again.
+AFTER_CLOSE_S = 3.0
+# A hub's RSS peaks while it starts (about twice its idle size) and then falls: the "before"
+# figure is taken once two samples this far apart differ by less than SETTLED_KB, or after
+# SETTLE_TIMEOUT_S.
+SETTLE_INTERVAL_S = 0.5
+SETTLED_KB = 1024
+SETTLE_TIMEOUT_S = 15.0
 POLL_S = 0.05
 # What every transaction that adds entry events notifies, at its commit (migration 0013).
 OUTBOX_CHANNEL = "hub_outbox"
@@ -269,6 +277,18 @@ def descendants(root: int, exclude: set[int]) -> list[int]:
                 found.append(child)
                 pending.append(child)
     return found
+
+
+def settle_memory(pids: list[int]) -> None:
+    """Wait (bounded) until the RSS of every process in `pids` has stopped changing."""
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    last = [memory_kb(pid).get("VmRSS", 0) for pid in pids]
+    while time.monotonic() < deadline:
+        time.sleep(SETTLE_INTERVAL_S)
+        now = [memory_kb(pid).get("VmRSS", 0) for pid in pids]
+        if all(abs(a - b) < SETTLED_KB for a, b in zip(last, now, strict=True)):
+            return
+        last = now
 
 
 def machine_cpu() -> tuple[int, int]:
@@ -685,9 +705,13 @@ class HubFigures:
     rss_before_mb: float
     rss_end_mb: float
     peak_rss_mb: float
+    rss_after_close_mb: float
     kb_per_subscriber: float
     cpu_connect_s: float
     cpu_write_s: float
+    # Writer events this hub delivered, and its CPU while writing and draining per delivery.
+    deliveries: int
+    cpu_ms_per_delivery: float
 
 
 @dataclass(frozen=True)
@@ -762,9 +786,11 @@ class RunReport:
             f"  complete      {self.complete_subscribers} of {self.subscribers} subscribers got "
             f"every need; "
             + (
-                f"the last arrived {self.drain_seconds:.2f} s after the last write"
-                if self.drained
-                else f"stopped waiting {self.drain_seconds:.2f} s after the last write"
+                f"stopped waiting {self.drain_seconds:.2f} s after the last write's response"
+                if not self.drained
+                else "all had arrived by the last write's response"
+                if self.drain_seconds <= 0
+                else f"the last arrived {self.drain_seconds:.2f} s after the last write's response"
             ),
             f"  latency ms    p50 {self.p50_ms:.1f}  p99 {self.p99_ms:.1f}  "
             f"max {self.max_ms:.1f}  min {self.min_ms:.1f}  (write response to receipt)",
@@ -782,11 +808,14 @@ class RunReport:
         for hub in self.hubs:
             lines += [
                 f"  hub {hub.name}         {hub.subscribers} subscribers, {hub.writes_taken} "
-                f"writes; RSS {hub.rss_end_mb:.1f} MB at the end ({hub.rss_before_mb:.1f} MB "
-                f"before subscribers), peak {hub.peak_rss_mb:.1f} MB",
-                f"                {hub.kb_per_subscriber:.0f} kB RSS per subscriber; CPU "
-                f"{hub.cpu_connect_s:.1f} s connecting, {hub.cpu_write_s:.1f} s writing and "
-                "draining",
+                f"writes taken; RSS {hub.rss_end_mb:.1f} MB at the end "
+                f"({hub.rss_before_mb:.1f} MB before subscribers, "
+                f"{hub.kb_per_subscriber:.0f} kB per subscriber)",
+                f"                peak RSS {hub.peak_rss_mb:.1f} MB; RSS "
+                f"{hub.rss_after_close_mb:.1f} MB {AFTER_CLOSE_S:g} s after the sockets closed",
+                f"                CPU {hub.cpu_connect_s:.1f} s connecting, "
+                f"{hub.cpu_write_s:.1f} s writing and draining = "
+                f"{hub.cpu_ms_per_delivery:.2f} ms per event delivered ({hub.deliveries})",
             ]
         lines += [
             f"  client        RSS {self.client_rss_mb:.1f} MB, peak "
@@ -905,6 +934,8 @@ async def measure(
         await close_subscribers(subs, progress)
         for client in clients:
             await client.aclose()
+    await asyncio.sleep(AFTER_CLOSE_S)
+    after_close = {hub.name: memory_kb(hub.process.pid) for hub in hubs}
 
     commit_note = match_commits(writes, [at for at in listener.times if at >= writes.started])
     delivery = analyse(live, writes, warmup_id)
@@ -922,6 +953,12 @@ async def measure(
     for index, hub in enumerate(hubs):
         on_hub = sum(1 for sub in live if sub.hub == index)
         grown_kb = end[hub.name].get("VmRSS", 0) - before[hub.name].get("VmRSS", 0)
+        delivered = sum(
+            len({event[1] for event in sub.events if event[1] in writes.committed})
+            for sub in live
+            if sub.hub == index
+        )
+        cpu_write = cpu_end[hub.name] - cpu_mid[hub.name]
         hub_figures.append(
             HubFigures(
                 name=hub.name,
@@ -930,9 +967,12 @@ async def measure(
                 rss_before_mb=_mb(before[hub.name].get("VmRSS")),
                 rss_end_mb=_mb(end[hub.name].get("VmRSS")),
                 peak_rss_mb=_mb(end[hub.name].get("VmHWM")),
+                rss_after_close_mb=_mb(after_close[hub.name].get("VmRSS")),
                 kb_per_subscriber=round(grown_kb / on_hub, 1) if on_hub else 0.0,
                 cpu_connect_s=round(cpu_mid[hub.name] - cpu_start[hub.name], 2),
-                cpu_write_s=round(cpu_end[hub.name] - cpu_mid[hub.name], 2),
+                cpu_write_s=round(cpu_write, 2),
+                deliveries=delivered,
+                cpu_ms_per_delivery=round(cpu_write * 1000 / delivered, 3) if delivered else 0.0,
             )
         )
     write_seconds = max(args.duration, writes.finished - writes.started)
@@ -1006,6 +1046,7 @@ def run_one(
             hubs.append(hub)
             wait_ready(hub.process, hub.http_url, hub.log_path)
         _log("hubs ready: " + ", ".join(f"{hub.name} {hub.http_url}" for hub in hubs))
+        settle_memory([hub.process.pid for hub in hubs])
         listener = CommitListener(dsn)
         listener.start()
         try:

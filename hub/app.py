@@ -22,6 +22,8 @@ from hub.http.body_limit import BodyLimitMiddleware
 from hub.http.graphql_view import HubGraphQL
 from hub.http.health import healthz, readyz
 from hub.live.hub import LiveHub
+from hub.search.segment import warm_up
+from hub.search.setup import search_service
 from hub.services.taxonomy import TaxonomyCache
 from hub.settings import Settings
 from hub.store.db import Database
@@ -64,6 +66,9 @@ def create_app(
             app.state.db = db
             app.state.settings = settings
             app.state.taxonomy = TaxonomyCache(db)
+            app.state.search = search_service(db)
+            # jieba's dictionary takes a second or two to load: not on the first search.
+            asyncio.get_running_loop().run_in_executor(None, warm_up)
             app.state.live = live = await LiveHub.open(settings)
             stop = asyncio.Event()
             task = None

@@ -13,6 +13,8 @@ from workers.expiry import INTERVAL_SECONDS as EXPIRY_INTERVAL
 from workers.expiry import expire_verifications
 from workers.linkcheck import INTERVAL_SECONDS as LINKCHECK_INTERVAL
 from workers.linkcheck import check_sources_job
+from workers.search_indexer import INTERVAL_SECONDS as INDEX_INTERVAL
+from workers.search_indexer import index_postgres
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ Job = Callable[[Database], Awaitable[None]]
 JOBS: dict[str, tuple[Job, float]] = {
     "expire-verifications": (expire_verifications, EXPIRY_INTERVAL),
     "check-sources": (check_sources_job, LINKCHECK_INTERVAL),
+    "search-index-postgres": (index_postgres, INDEX_INTERVAL),
 }
 
 

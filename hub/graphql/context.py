@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -13,6 +13,7 @@ from hub.domain.enums import EntryKind
 from hub.domain.taxonomy import SupplyCategory
 from hub.graphql.loaders import Loaders
 from hub.live.hub import Closable, LiveHub
+from hub.search.service import SearchService
 from hub.settings import Settings
 from hub.store.db import Database
 
@@ -48,6 +49,9 @@ class Context:
     connection: Closable | None = None
     # What the client sent in connection_init (graphql-ws and graphql-transport-ws).
     connection_params: dict[str, object] | None = None
+    search: SearchService | None = None
+    # Said to the client in the response's `extensions` (a search that fell back, say).
+    notices: dict[str, object] = field(default_factory=dict)
 
     @property
     def lifetimes(self) -> dict[EntryKind, int]:

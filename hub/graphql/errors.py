@@ -28,6 +28,8 @@ class ErrorCode(Enum):
     RATE_LIMITED = "RATE_LIMITED"
     # A subscription resumed from an event older than the replay window: refetch instead.
     REPLAY_WINDOW_EXCEEDED = "REPLAY_WINDOW_EXCEEDED"
+    # No search index can answer (or the database's locale would make Chinese search blind).
+    SEARCH_UNAVAILABLE = "SEARCH_UNAVAILABLE"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"

@@ -33,6 +33,7 @@ from hub.graphql.permissions import RejectBadCredentials
 from hub.graphql.privacy import PrivacyMutation
 from hub.graphql.queries import EntryQuery
 from hub.graphql.reviews import MergeMutation, ReconfirmMutation, ReviewMutation, ReviewQuery
+from hub.graphql.search import SearchQuery
 from hub.graphql.subscriptions import LiveQuery, Subscription
 from hub.graphql.text_guard import RejectUnstorableText
 from hub.settings import Settings
@@ -40,7 +41,8 @@ from hub.settings import Settings
 log = logging.getLogger("hub.graphql")
 CACHE_SIZE = 512
 Query = merge_types(
-    "Query", (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery, MemberQuery, LiveQuery)
+    "Query",
+    (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery, MemberQuery, LiveQuery, SearchQuery),
 )
 Mutation = merge_types(
     "Mutation",
@@ -88,6 +90,15 @@ class SubscriptionsOverWebSockets(SchemaExtension):
         yield
 
 
+class Notices(SchemaExtension):
+    """What resolvers asked to tell the client, in the response's `extensions`."""
+
+    def get_results(self) -> dict[str, object]:
+        """The context's notices (a search answered by the fallback index, say)."""
+        context = self.execution_context.context
+        return dict(context.notices) if isinstance(context, Context) else {}
+
+
 class HubSchema(strawberry.Schema):
     """Strawberry's schema, logging only what is the server's fault.
 
@@ -122,6 +133,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             ErrorCodes,
             FreshLoaders,
             SubscriptionsOverWebSockets,
+            Notices,
             RejectBadCredentials,
             RejectUnstorableText,
             lambda: AddValidationRules(rules),

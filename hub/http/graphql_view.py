@@ -166,6 +166,7 @@ class HubGraphQL(GraphQL[Context, None]):
             else None,
             session_token=session_token if viewer else None,
             live=state.live,
+            search=state.search,
             connection=websocket,
         )
 

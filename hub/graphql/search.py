@@ -1,0 +1,205 @@
+"""The `search` query: full-text search over entries and organizations (hub/search)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
+from hub.domain import enums as domain
+from hub.domain.listing import BadCursor, decode_cursor, encode_cursor
+from hub.domain.search import MAX_SEARCH_DEPTH, ORGANIZATION, SearchOrder, parse_query
+from hub.domain.search import SearchFilter as SearchFilterRecord
+from hub.graphql.common import PageInfo
+from hub.graphql.connections import page_size
+from hub.graphql.context import Info
+from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer, entry_of
+from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.filters import MAX_FILTER_VALUES
+from hub.graphql.organizations import Organization
+from hub.search.backend import SearchHit
+from hub.search.service import SearchUnavailable
+
+SearchResult = Annotated[
+    Need | Offer | LogisticsOffer | Lodging | Organization,
+    strawberry.union("SearchResult", description="What a search finds."),
+]
+
+
+@strawberry.input(description="Narrows a search; all given must hold.")
+class SearchFilter:
+    provinces: list[str] | None = None
+    cities: list[str] | None = None
+    category_codes: list[str] | None = None
+    urgencies: list[domain.Urgency] | None = None
+    verification_statuses: list[domain.VerificationStatus] | None = strawberry.field(
+        default=None,
+        description="Defaults to entries that are VERIFIED (and organizations whatever their "
+        "status), as lists do.",
+    )
+
+    def to_domain(self, kinds: list[str]) -> SearchFilterRecord:
+        """The domain filter."""
+        for name, values in (
+            ("provinces", self.provinces),
+            ("cities", self.cities),
+            ("categoryCodes", self.category_codes),
+        ):
+            if values is not None and len(values) > MAX_FILTER_VALUES:
+                raise hub_error(
+                    ErrorCode.BAD_USER_INPUT, f"{name} takes at most {MAX_FILTER_VALUES} values."
+                )
+        return SearchFilterRecord(
+            kinds=tuple(kinds),
+            provinces=tuple(self.provinces or ()),
+            cities=tuple(self.cities or ()),
+            category_codes=tuple(self.category_codes or ()),
+            urgencies=tuple(u.value for u in self.urgencies or ()),
+            verification_statuses=tuple(v.value for v in self.verification_statuses or ()),
+            verified_entries_only=self.verification_statuses is None,
+        )
+
+
+@strawberry.type(description="Where a result matched: a snippet and the matched character ranges.")
+class SearchHighlight:
+    field: str = strawberry.field(description="title or body")
+    snippet: str
+    ranges: list[list[int]] = strawberry.field(
+        description="[start, length] pairs, in characters of the snippet."
+    )
+
+
+@strawberry.type
+class SearchEdge:
+    cursor: str
+    node: SearchResult
+    score: float
+    highlights: list[SearchHighlight]
+
+
+@strawberry.type(description="How many results have each value.")
+class FacetCount:
+    value: str
+    count: int
+
+
+@strawberry.type(description="Counts of the whole result (not just this page) by field.")
+class SearchFacets:
+    kinds: list[FacetCount]
+    provinces: list[FacetCount]
+    cities: list[FacetCount]
+    categories: list[FacetCount]
+    urgencies: list[FacetCount]
+    verification_statuses: list[FacetCount]
+
+
+@strawberry.type
+class SearchResults:
+    edges: list[SearchEdge]
+    page_info: PageInfo
+    total_count: int
+    facets: SearchFacets
+    backend: str = strawberry.field(description="Which index answered: postgres or meilisearch.")
+
+
+def _counts(values: dict[str, int]) -> list[FacetCount]:
+    return [FacetCount(value=v, count=n) for v, n in sorted(values.items(), key=lambda i: -i[1])]
+
+
+def _offset(after: str | None) -> int:
+    if after is None:
+        return 0
+    try:
+        key = decode_cursor(after, SearchOrder.RELEVANCE)
+    except BadCursor as error:
+        raise hub_error(ErrorCode.INVALID_CURSOR, f"Invalid cursor: {error}.") from None
+    if len(key) != 1 or not isinstance(key[0], int) or not 0 <= key[0] < MAX_SEARCH_DEPTH:
+        raise hub_error(ErrorCode.INVALID_CURSOR, "Invalid cursor.")
+    return key[0] + 1
+
+
+async def _nodes(info: Info, hits: list[SearchHit]) -> dict[object, SearchResult]:
+    ctx = info.context
+    entry_ids = [h.subject_id for h in hits if h.kind != ORGANIZATION]
+    organization_ids = [h.subject_id for h in hits if h.kind == ORGANIZATION]
+    found: dict[object, SearchResult] = {}
+    for entry in await ctx.loaders.entry.load_many(entry_ids):
+        if entry is not None:
+            found[entry.id] = entry_of(entry, ctx.may_see_protected_contacts)
+    for organization in await ctx.loaders.organization.load_many(organization_ids):
+        if organization is not None:
+            found[organization.id] = Organization.of(organization, ctx.may_see_protected_contacts)
+    return found
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field(
+        description="Entries and organizations matching `query` (Chinese or English; words, "
+        '"exact phrases", prefixes and, in Latin script, typos), best first, with facets.'
+    )
+    async def search(
+        self,
+        info: Info,
+        query: str,
+        kinds: Annotated[
+            list[domain.EntryKind] | None,
+            strawberry.argument(
+                description="Only these kinds of entry; null: every kind and organizations too."
+            ),
+        ] = None,
+        filter: SearchFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> SearchResults:
+        ctx = info.context
+        size = page_size(first, ctx.settings.max_page_size)
+        offset = _offset(after)
+        size = max(0, min(size, MAX_SEARCH_DEPTH - offset))
+        wanted = (filter or SearchFilter()).to_domain([k.value for k in kinds or ()])
+        if ctx.search is None:
+            raise hub_error(ErrorCode.SEARCH_UNAVAILABLE, "Search is not set up on this hub.")
+        try:
+            page = await ctx.search.search(parse_query(query), wanted, size, offset)
+        except SearchUnavailable as error:
+            raise hub_error(ErrorCode.SEARCH_UNAVAILABLE, str(error)) from None
+        if page.fallback_reason:
+            ctx.notices["search"] = {"backend": page.backend, "fallback": page.fallback_reason}
+        nodes = await _nodes(info, page.result.hits)
+        edges = [
+            SearchEdge(
+                cursor=encode_cursor(SearchOrder.RELEVANCE, (offset + i,)),
+                node=nodes[hit.subject_id],
+                score=round(hit.score, 4),
+                highlights=[
+                    SearchHighlight(
+                        field=h.field, snippet=h.snippet, ranges=[list(r) for r in h.ranges]
+                    )
+                    for h in hit.highlights
+                ],
+            )
+            for i, hit in enumerate(page.result.hits)
+            if hit.subject_id in nodes
+        ]
+        facets = page.result.facets
+        return SearchResults(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=offset + len(page.result.hits)
+                < min(page.result.total, MAX_SEARCH_DEPTH),
+                has_previous_page=offset > 0,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            total_count=page.result.total,
+            facets=SearchFacets(
+                kinds=_counts(facets.get("kinds", {})),
+                provinces=_counts(facets.get("provinces", {})),
+                cities=_counts(facets.get("cities", {})),
+                categories=_counts(facets.get("categories", {})),
+                urgencies=_counts(facets.get("urgencies", {})),
+                verification_statuses=_counts(facets.get("verificationStatuses", {})),
+            ),
+            backend=page.backend,
+        )

@@ -1,0 +1,1 @@
+"""Full-text search: the backends (PostgreSQL, Meilisearch) behind one interface."""

@@ -1,0 +1,51 @@
+"""Cutting Chinese (and mixed) text into words, for the PostgreSQL backend's tsvector.
+
+jieba loads its dictionary (about 1.5 s) on first use; `warm_up()` lets a process pay that at
+startup, in a thread, rather than on its first search.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import cache
+from typing import Any
+
+_WORD = re.compile(r"\w+")
+_LATIN = re.compile(r"[a-z0-9][a-z0-9.\-]*[a-z0-9]|[a-z0-9]")
+_lock = threading.Lock()
+
+
+@cache
+def _jieba() -> Any:
+    with _lock:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        return jieba
+
+
+def warm_up() -> None:
+    """Load the dictionary now."""
+    _jieba()
+
+
+def index_words(text: str) -> list[str]:
+    """Every word and sub-word of `text`, lowercased (search mode: 武汉协和医院 gives 武汉, 协和,
+    医院 and 武汉协和医院), for the document side."""
+    return [
+        w for w in (t.lower().strip() for t in _jieba().cut_for_search(text)) if _WORD.search(w)
+    ]
+
+
+def query_words(term: str) -> list[str]:
+    """The words of one query term (precise mode), reduced to word characters, lowercased."""
+    words = (re.sub(r"[^\w]", "", t.lower()) for t in _jieba().cut(term))
+    return [w for w in words if w]
+
+
+def latin_words(text: str) -> str:
+    """The Latin words of `text`, lowercased and space-separated (for typo tolerance)."""
+    return " ".join(_LATIN.findall(text.lower()))
