@@ -6,6 +6,8 @@ anyone should find by searching, and the index must hold nothing protected.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +15,7 @@ from enum import Enum
 from uuid import UUID
 
 from hub.domain.enums import EntryKind, EntryStatus, Urgency, VerificationStatus
-from hub.domain.listing import URGENCY_RANK
+from hub.domain.listing import URGENCY_RANK, BadCursor, encode_cursor
 from hub.domain.model import (
     Entry,
     LodgingDetails,
@@ -32,6 +34,29 @@ class SearchOrder(Enum):
     """The one order of search results (it names the cursors)."""
 
     RELEVANCE = "RELEVANCE"
+
+
+def search_cursor(offset: int) -> str:
+    """The cursor of the hit at `offset` (results are paged by offset, as Meilisearch does)."""
+    return encode_cursor(SearchOrder.RELEVANCE, (offset,))
+
+
+def cursor_offset(cursor: str) -> int:
+    """The offset inside a search cursor; BadCursor when it is not one."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise BadCursor("malformed cursor") from None
+    if (
+        not isinstance(values, list)
+        or len(values) != 2
+        or values[0] != SearchOrder.RELEVANCE.value
+        or not isinstance(values[1], int)
+        or not 0 <= values[1] < MAX_SEARCH_DEPTH
+    ):
+        raise BadCursor("not a search cursor")
+    return values[1]
 
 
 MAX_QUERY_CHARS = 1000

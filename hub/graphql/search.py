@@ -8,8 +8,14 @@ import strawberry
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import enums as domain
-from hub.domain.listing import BadCursor, decode_cursor, encode_cursor
-from hub.domain.search import MAX_SEARCH_DEPTH, ORGANIZATION, SearchOrder, parse_query
+from hub.domain.listing import BadCursor
+from hub.domain.search import (
+    MAX_SEARCH_DEPTH,
+    ORGANIZATION,
+    cursor_offset,
+    parse_query,
+    search_cursor,
+)
 from hub.domain.search import SearchFilter as SearchFilterRecord
 from hub.graphql.common import PageInfo
 from hub.graphql.connections import page_size
@@ -111,12 +117,9 @@ def _offset(after: str | None) -> int:
     if after is None:
         return 0
     try:
-        key = decode_cursor(after, SearchOrder.RELEVANCE)
+        return cursor_offset(after) + 1
     except BadCursor as error:
         raise hub_error(ErrorCode.INVALID_CURSOR, f"Invalid cursor: {error}.") from None
-    if len(key) != 1 or not isinstance(key[0], int) or not 0 <= key[0] < MAX_SEARCH_DEPTH:
-        raise hub_error(ErrorCode.INVALID_CURSOR, "Invalid cursor.")
-    return key[0] + 1
 
 
 async def _nodes(info: Info, hits: list[SearchHit]) -> dict[object, SearchResult]:
@@ -169,7 +172,7 @@ class SearchQuery:
         nodes = await _nodes(info, page.result.hits)
         edges = [
             SearchEdge(
-                cursor=encode_cursor(SearchOrder.RELEVANCE, (offset + i,)),
+                cursor=search_cursor(offset + i),
                 node=nodes[hit.subject_id],
                 score=round(hit.score, 4),
                 highlights=[
