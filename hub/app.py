@@ -66,7 +66,7 @@ def create_app(
             app.state.db = db
             app.state.settings = settings
             app.state.taxonomy = TaxonomyCache(db)
-            app.state.search = search_service(db)
+            app.state.search = search = search_service(db, settings)
             # jieba's dictionary takes a second or two to load: not on the first search.
             asyncio.get_running_loop().run_in_executor(None, warm_up)
             app.state.live = live = await LiveHub.open(settings)
@@ -83,6 +83,7 @@ def create_app(
                     await task
                 await live.close_connections("server shutting down")
                 await live.stop()
+                await search.aclose()
         finally:
             await db.close()
 

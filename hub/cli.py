@@ -1,4 +1,4 @@
-"""The `hub` command: serve, migrate, demo, worker, schema."""
+"""The `hub` command: serve, migrate, demo, worker, user, audit, search, schema."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TextIO
 
 from hub.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from hub.settings import Settings, SettingsError
@@ -178,6 +179,106 @@ def _audit(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(_verify_audit(ready))
 
 
+class ProgressBar:
+    """A one-line textual progress bar on a stream (stderr): `label [#####.....] done/total`."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
+        self._label = label
+        self._stream = stream if stream is not None else sys.stderr
+        self._shown: tuple[int, int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        """Show `done` of `total` (redrawn only when the bar or the percentage changes)."""
+        fraction = min(1.0, done / total) if total else 1.0
+        shown = (int(fraction * self.WIDTH), int(fraction * 100))
+        if shown == self._shown and done < total:
+            return
+        self._shown = shown
+        bar = "#" * shown[0] + "." * (self.WIDTH - shown[0])
+        self._stream.write(f"\r{self._label} [{bar}] {done}/{total} ({shown[1]}%)")
+        self._stream.flush()
+
+    def finish(self) -> None:
+        """End the line."""
+        if self._shown is not None:
+            self._stream.write("\n")
+            self._stream.flush()
+
+
+def _no_meili() -> int:
+    print(
+        "hub: Meilisearch is not configured: set HUB_MEILI_URL (and HUB_MEILI_KEY)",
+        file=sys.stderr,
+    )
+    return 2
+
+
+async def _search_setup(settings: Settings) -> int:
+    from hub.search.backend import BackendUnavailable
+    from hub.search.setup import meili_backend
+    from hub.store.db import Database
+
+    db = await Database.connect(settings.dsn(), min_size=1, max_size=1)
+    backend = meili_backend(db, settings)
+    if backend is None:
+        await db.close()
+        return _no_meili()
+    try:
+        await backend.setup()
+    except BackendUnavailable as error:
+        print(f"hub: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await backend.aclose()
+        await db.close()
+    print(f"meilisearch: index {backend.index} set up from schema/search/entries.json")
+    return 0
+
+
+async def _search_reindex(settings: Settings, which: str) -> int:
+    from hub.search.backend import BackendUnavailable
+    from hub.search.setup import meili_backend, rebuild_postgres
+    from hub.store.db import Database
+
+    db = await Database.connect(settings.dsn(), min_size=1, max_size=2)
+    progress = ProgressBar(f"reindexing {which}")
+    try:
+        if which == "postgres":
+            count = await rebuild_postgres(db, progress)
+        else:
+            backend = meili_backend(db, settings)
+            if backend is None:
+                return _no_meili()
+            try:
+                count = await backend.reindex(progress)
+            finally:
+                await backend.aclose()
+    except BackendUnavailable as error:
+        progress.finish()
+        print(f"hub: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    progress.finish()
+    print(f"{which}: index rebuilt with {count} documents")
+    return 0
+
+
+def _search(settings: Settings, args: argparse.Namespace) -> int:
+    if args.search_command == "setup":
+        if not settings.meili_url:
+            return _no_meili()
+        with database(settings) as ready:
+            return asyncio.run(_search_setup(ready))
+    which = args.backend or ("meilisearch" if settings.meili_url else "postgres")
+    if which == "meilisearch" and not settings.meili_url:
+        return _no_meili()
+    with database(settings) as ready:
+        return asyncio.run(_search_reindex(ready, which))
+
+
 def _schema(settings: Settings, args: argparse.Namespace) -> int:
     from hub.graphql.schema import export_sdl
 
@@ -235,6 +336,21 @@ def build_parser() -> argparse.ArgumentParser:
     audit_commands.add_parser(
         "verify", help="recompute the hash chain and report the first broken link"
     ).set_defaults(handler=_audit)
+
+    search = commands.add_parser("search", help="the search indexes")
+    search_commands = search.add_subparsers(dest="search_command", required=True)
+    search_commands.add_parser(
+        "setup", help="create the Meilisearch index and apply schema/search/entries.json to it"
+    ).set_defaults(handler=_search)
+    reindex = search_commands.add_parser(
+        "reindex", help="rebuild a search index from PostgreSQL, without downtime"
+    )
+    reindex.add_argument(
+        "--backend",
+        choices=["postgres", "meilisearch"],
+        help="which index (default: meilisearch when HUB_MEILI_URL is set, else postgres)",
+    )
+    reindex.set_defaults(handler=_search)
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     group = schema.add_mutually_exclusive_group()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from hub.cli import main
@@ -136,3 +138,53 @@ def test_user_create_makes_an_approved_account(
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
     assert main(args) == 1
     assert "email: An account with this e-mail address exists." in capsys.readouterr().err
+
+
+def test_search_reindex_rebuilds_the_postgres_index(
+    fresh_dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HUB_DATABASE_URL", fresh_dsn)
+    monkeypatch.delenv("HUB_MEILI_URL", raising=False)
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+    assert main(["search", "setup"]) == 2  # Meilisearch is not configured
+    assert "HUB_MEILI_URL" in capsys.readouterr().err
+
+    async def rows() -> tuple[int, int, int]:
+        conn = await asyncpg.connect(fresh_dsn)
+        try:
+            documents = await conn.fetchval("SELECT count(*) FROM search_document")
+            stale = await conn.fetchval(
+                "SELECT count(*) FROM search_document WHERE title = 'stale'"
+            )
+            position = await conn.fetchval(
+                "SELECT coalesce(max(position), 0) FROM search_position WHERE backend = 'postgres'"
+            )
+        finally:
+            await conn.close()
+        return documents, stale, position
+
+    async def add_a_stale_document() -> None:
+        conn = await asyncpg.connect(fresh_dsn)
+        try:
+            await conn.execute(
+                """INSERT INTO search_document (subject_id, kind, category_codes,
+                       urgency_rank, verification_status, title, body, tokens, latin, updated_at)
+                   VALUES (gen_random_uuid(), 'OFFER', '{}', 4, 'VERIFIED', 'stale', '', '', '',
+                       now())"""
+            )
+        finally:
+            await conn.close()
+
+    asyncio.run(add_a_stale_document())
+    assert main(["search", "reindex"]) == 0  # postgres: the default without Meilisearch
+    captured = capsys.readouterr()
+    count = int(captured.out.split("index rebuilt with ")[1].split()[0])
+    assert count >= 40  # the demo's entries and organizations
+    assert "reindexing postgres [" in captured.err
+    assert "(100%)" in captured.err
+    documents, stale, position = asyncio.run(rows())
+    assert (documents, stale) == (count, 0)
+    assert position > 0  # the indexer replays from where the rebuild started
+    assert main(["search", "reindex", "--backend", "postgres"]) == 0
+    assert asyncio.run(rows())[0] == count

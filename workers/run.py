@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from hub.store.db import Database
 from workers.expiry import INTERVAL_SECONDS as EXPIRY_INTERVAL
@@ -14,7 +14,7 @@ from workers.expiry import expire_verifications
 from workers.linkcheck import INTERVAL_SECONDS as LINKCHECK_INTERVAL
 from workers.linkcheck import check_sources_job
 from workers.search_indexer import INTERVAL_SECONDS as INDEX_INTERVAL
-from workers.search_indexer import index_postgres
+from workers.search_indexer import index_meilisearch, index_postgres
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +27,29 @@ JOBS: dict[str, tuple[Job, float]] = {
 }
 
 
+@contextlib.asynccontextmanager
+async def configured_jobs() -> AsyncIterator[dict[str, tuple[Job, float]]]:
+    """JOBS, plus the Meilisearch indexer when HUB_MEILI_URL is set (closed afterwards)."""
+    meilisearch = index_meilisearch()
+    if meilisearch is None:
+        yield dict(JOBS)
+        return
+    try:
+        yield {**JOBS, "search-index-meilisearch": (meilisearch, INDEX_INTERVAL)}
+    finally:
+        await meilisearch.aclose()
+
+
 async def run_round(db: Database) -> list[str]:
     """Run every job once; returns the names of the jobs that failed (they are logged)."""
     failed = []
-    for name, (job, _interval) in JOBS.items():
-        try:
-            await job(db)
-        except Exception:
-            log.exception("job %s failed", name)
-            failed.append(name)
+    async with configured_jobs() as jobs:
+        for name, (job, _interval) in jobs.items():
+            try:
+                await job(db)
+            except Exception:
+                log.exception("job %s failed", name)
+                failed.append(name)
     return failed
 
 
@@ -57,8 +71,8 @@ async def run_forever(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=interval)
 
-    async with asyncio.TaskGroup() as group:
-        for name, (job, interval) in JOBS.items():
+    async with configured_jobs() as jobs, asyncio.TaskGroup() as group:
+        for name, (job, interval) in jobs.items():
             group.create_task(loop(name, job, interval))
         group.create_task(stop.wait())
 

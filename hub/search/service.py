@@ -44,6 +44,12 @@ class SearchService:
         self._check = check
         self._problem: str | None = None
 
+    async def aclose(self) -> None:
+        """Close the preferred backend's connections, if it holds any."""
+        close = getattr(self._preferred, "aclose", None)
+        if close is not None:
+            await close()
+
     async def _postgres_problem(self) -> str | None:
         if self._check is not None:
             self._problem = await self._check()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import inspect
+import os
+import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -12,6 +16,7 @@ import pytest
 
 from hub.graphql.ids import parse_global_id
 from hub.search.backend import SearchBackend
+from hub.search.meili import MeiliSearch
 from hub.search.postgres import PostgresSearch
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
@@ -138,13 +143,49 @@ async def build_corpus(gql: GraphQLClient, db: Database) -> Corpus:
     )
 
 
-BACKENDS = ["postgres"]
+BACKENDS = ["postgres", "meilisearch"]
 
 
-@pytest.fixture(params=BACKENDS)
+def meili_server() -> tuple[str, str | None]:
+    """The test Meilisearch server (scripts/test starts one); skips the test without one."""
+    url = os.environ.get("HUB_TEST_MEILI_URL", "")
+    if not url:
+        pytest.skip("HUB_TEST_MEILI_URL is not set: no Meilisearch server for this run")
+    return url, os.environ.get("HUB_TEST_MEILI_KEY") or None
+
+
+@asynccontextmanager
+async def meili_backend(db: Database) -> AsyncIterator[MeiliSearch]:
+    """A MeiliSearch on a new index of its own, set up from schema/search, deleted afterwards."""
+    url, key = meili_server()
+    backend = MeiliSearch(db, url, key, index=f"test_{uuid.uuid4().hex}")
+    try:
+        await backend.setup()
+        yield backend
+    finally:
+        try:
+            await backend.delete()
+        finally:
+            await backend.aclose()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that names `backend` runs against each backend in turn; one that only needs the
+    corpus (the API tests, which search through the app and so through PostgreSQL) runs once,
+    with the corpus indexed into PostgreSQL."""
+    if "backend" in metafunc.fixturenames:
+        named = "backend" in inspect.signature(metafunc.function).parameters
+        metafunc.parametrize("backend", BACKENDS if named else ["postgres"], indirect=True)
+
+
+@pytest.fixture
 async def backend(request: pytest.FixtureRequest, db: Database) -> AsyncIterator[SearchBackend]:
     """Each backend in turn (the Meilisearch leg needs HUB_TEST_MEILI_URL)."""
-    yield PostgresSearch(db)
+    if getattr(request, "param", "postgres") == "meilisearch":
+        async with meili_backend(db) as meili:
+            yield meili
+    else:
+        yield PostgresSearch(db)
 
 
 @pytest.fixture

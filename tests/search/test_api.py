@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
+from hub.app import create_app
+from hub.settings import Settings
 from hub.store import search as store
 from hub.store.db import Database
 from tests.conftest import GraphQLClient, scratch_database
@@ -118,3 +122,24 @@ async def test_chinese_search_is_refused_where_the_locale_would_make_it_blind(
     finally:
         await admin.execute("DROP DATABASE IF EXISTS hub_c_locale_test WITH (FORCE)")
         await admin.close()
+
+
+async def test_an_unreachable_meilisearch_falls_back_to_postgres_and_says_so(
+    settings: Settings, corpus: Corpus
+) -> None:
+    dead = replace(settings, meili_url="http://127.0.0.1:9", meili_key="k" * 24)
+    application = create_app(dead)
+    async with (
+        application.router.lifespan_context(application),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=application), base_url="http://hub.test"
+        ) as http,
+    ):
+        body = await GraphQLClient(http).post(SEARCH, {"q": "呼吸机"})
+    assert "errors" not in body
+    assert body["data"]["search"]["backend"] == "postgres"
+    assert body["data"]["search"]["totalCount"] == 1
+    assert body["extensions"]["search"] == {
+        "backend": "postgres",
+        "fallback": "meilisearch is unreachable",
+    }

@@ -1,0 +1,457 @@
+"""The Meilisearch search backend, for deployments too large for the PostgreSQL index.
+
+Documents are the same as PostgreSQL's (hub.domain.search.SearchDocument), keyed by subject id;
+the index settings (what is searchable, filterable, sortable, the ranking rules, synonyms) live
+in schema/search/entries.json and are applied by `hub search setup` (`MeiliSearch.setup`).
+
+How far the index has read the outbox is stored in PostgreSQL (search_position), once the
+Meilisearch tasks that hold a batch have succeeded: a crash replays the batch, which is
+idempotent. `reindex` builds a whole new index beside the live one and swaps them, so searches
+never see a half-built index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import httpx2
+from meilisearch_python_sdk import AsyncClient
+from meilisearch_python_sdk.errors import MeilisearchError
+from meilisearch_python_sdk.models.settings import MeilisearchSettings
+
+from hub.domain.enums import EntryKind
+from hub.domain.listing import EntryFilter, EntryOrder, OrganizationFilter, OrganizationOrder
+from hub.domain.search import ORGANIZATION, ParsedQuery, SearchDocument, SearchFilter
+from hub.search.backend import FACETS, BackendUnavailable, SearchHit, SearchPage
+from hub.search.postgres import highlights_of
+from hub.services.search_documents import documents_of
+from hub.store import entries, live, organizations
+from hub.store import search as store
+from hub.store.db import Connection, Database
+
+log = logging.getLogger(__name__)
+# The client's HTTP library (used by nothing else in the hub) logs every request, and waiting
+# for a task polls every 50 ms: at INFO that would drown the hub's own log.
+logging.getLogger("httpx2").setLevel(logging.WARNING)
+
+NAME = "meilisearch"
+DEFAULT_INDEX = "entries"
+SETTINGS_PATH = Path(__file__).resolve().parents[2] / "schema" / "search" / "entries.json"
+# A search must answer quickly or give way to PostgreSQL.
+REQUEST_TIMEOUT_SECONDS = 5
+# How long a batch of documents (or a settings change, a swap) may take to be processed.
+TASK_TIMEOUT_MS = 120_000
+REINDEX_BATCH = 500
+# The facets of a SearchPage and the document fields they count.
+FACET_FIELDS = {
+    "kinds": "kind",
+    "provinces": "province",
+    "cities": "city",
+    "categories": "category_codes",
+    "urgencies": "urgency",
+    "verificationStatuses": "verification_status",
+}
+FILTER_FIELDS = (
+    ("kind", "kinds"),
+    ("province", "provinces"),
+    ("city", "cities"),
+    ("category_codes", "category_codes"),
+    ("urgency", "urgencies"),
+    ("verification_status", "verification_statuses"),
+)
+# Progress of a reindex: (documents done, documents in all).
+Progress = Callable[[int, int], None]
+
+
+def load_settings(path: Path = SETTINGS_PATH) -> dict[str, Any]:
+    """The index settings as written in schema/search (Meilisearch's own JSON)."""
+    settings: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return settings
+
+
+def settings_model(settings: dict[str, Any]) -> MeilisearchSettings:
+    """The client's model of `settings`; ValueError for a setting it would silently drop."""
+    model = MeilisearchSettings.model_validate(settings)
+    kept = model.model_dump(by_alias=True, exclude_none=True)
+    dropped = sorted(set(settings) - set(kept))
+    if dropped:
+        raise ValueError(f"settings the Meilisearch client does not know: {', '.join(dropped)}")
+    return model
+
+
+def query_locales(settings: dict[str, Any]) -> list[str] | None:
+    """The languages the settings index text as, to cut queries the same way (a short Chinese
+    query must not be taken for Japanese)."""
+    locales = [
+        locale for rule in settings.get("localizedAttributes") or [] for locale in rule["locales"]
+    ]
+    return list(dict.fromkeys(locales)) or None
+
+
+def document_body(document: SearchDocument) -> dict[str, Any]:
+    """A search document as Meilisearch stores it (times as epoch seconds, to sort on)."""
+    return {
+        "id": str(document.subject_id),
+        "kind": document.kind,
+        "organization_id": str(document.organization_id) if document.organization_id else None,
+        "province": document.province,
+        "city": document.city,
+        "category_codes": list(document.category_codes),
+        "urgency": document.urgency,
+        "urgency_rank": document.urgency_rank,
+        "verification_status": document.verification_status,
+        "title": document.title,
+        "body": document.body,
+        "updated_at": document.updated_at.timestamp(),
+    }
+
+
+def quote(value: str) -> str:
+    """`value` as a Meilisearch filter string literal: always quoted, `\\` and `"` escaped, so
+    no value can ever be read as filter syntax."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def filter_expression(wanted: SearchFilter) -> str | None:
+    """The Meilisearch filter of a SearchFilter (the semantics of hub.store.search._where)."""
+    parts = []
+    for field, attribute in FILTER_FIELDS:
+        values: tuple[str, ...] = getattr(wanted, attribute)
+        if values:
+            parts.append(f"{field} IN [{', '.join(quote(v) for v in values)}]")
+    if wanted.verified_entries_only:
+        parts.append(f"(kind = {quote(ORGANIZATION)} OR verification_status = {quote('VERIFIED')})")
+    return " AND ".join(parts) or None
+
+
+def _plain(text: str) -> str:
+    # No quote may open or close a phrase, no leading "-" negate a word: query text is text.
+    return text.replace('"', " ").strip().lstrip("-").strip()
+
+
+def _has_word(text: str) -> bool:
+    # A letter or digit: "_", like other punctuation, separates words in Meilisearch.
+    return any(c.isalnum() for c in text)
+
+
+def query_text(query: ParsedQuery) -> str | None:
+    """The `q` of a search: its words, then its phrases in quotes; None when nothing in the
+    query is a word Meilisearch indexes (punctuation only), so that it matches nothing rather
+    than everything as an empty `q` would."""
+    words = [w for w in (_plain(t) for t in query.terms) if _has_word(w)]
+    phrases = [p for p in (_plain(p) for p in query.phrases) if _has_word(p)]
+    if not words and not phrases:
+        return None
+    return " ".join([*words, *(f'"{p}"' for p in phrases)])
+
+
+def _empty_facets() -> dict[str, dict[str, int]]:
+    return {name: {} for name in FACETS}
+
+
+def facets_of(distribution: dict[str, Any] | None) -> dict[str, dict[str, int]]:
+    """Meilisearch's facetDistribution under the names of SearchPage.facets."""
+    found = _empty_facets()
+    for name, field in FACET_FIELDS.items():
+        counts = (distribution or {}).get(field) or {}
+        found[name] = {str(value): int(n) for value, n in counts.items()}
+    return found
+
+
+@contextmanager
+def _reachable(doing: str) -> Iterator[None]:
+    """Turn Meilisearch being down, slow or refusing into BackendUnavailable."""
+    try:
+        yield
+    except (MeilisearchError, httpx2.HTTPError, OSError, TimeoutError) as error:
+        raise BackendUnavailable(f"{NAME} could not {doing}: {error}") from error
+
+
+async def _every_subject(
+    conn: Connection, batch: int
+) -> AsyncIterator[tuple[list[UUID], list[UUID]]]:
+    """Every entry id and organization id, in batches (entry ids, organization ids)."""
+    for kind in EntryKind:
+        after: tuple[str, ...] | None = None
+        while True:
+            found = await entries.list_entries(
+                conn, kind, EntryFilter(), EntryOrder.OLDEST, after, batch
+            )
+            if not found:
+                break
+            yield [e.id for e in found], []
+            after = (found[-1].created_at.isoformat(), str(found[-1].id))
+    after = None
+    while True:
+        orgs = await organizations.list_organizations(
+            conn, OrganizationFilter(), OrganizationOrder.NEWEST, after, batch
+        )
+        if not orgs:
+            break
+        yield [], [o.id for o in orgs]
+        after = (orgs[-1].created_at.isoformat(), str(orgs[-1].id))
+
+
+async def subject_count(conn: Connection) -> int:
+    """How many entries and organizations there are (each may give one document)."""
+    total = await organizations.count_organizations(conn, OrganizationFilter())
+    for kind in EntryKind:
+        total += await entries.count_entries(conn, kind, EntryFilter())
+    return total
+
+
+async def document_batches(
+    conn: Connection, batch: int = REINDEX_BATCH
+) -> AsyncIterator[tuple[list[SearchDocument], list[UUID], int]]:
+    """The documents of every entry and organization as the database has them now, in batches:
+    (documents, ids that must not be in an index, subjects read in this batch)."""
+    async for entry_ids, organization_ids in _every_subject(conn, batch):
+        documents, removed = await documents_of(conn, entry_ids, organization_ids)
+        yield documents, removed, len(entry_ids) + len(organization_ids)
+
+
+async def outbox_position(db: Database) -> int:
+    """The newest outbox position, after numbering what has committed (as the indexer does)."""
+    async with db.transaction() as conn:
+        await live.stamp_committed(conn)
+    async with db.connection() as conn:
+        return await live.last_position(conn)
+
+
+class MeiliSearch:
+    """Documents in a Meilisearch index, searched with the settings of schema/search."""
+
+    name = NAME
+
+    def __init__(
+        self,
+        db: Database,
+        url: str,
+        api_key: str | None = None,
+        *,
+        index: str = DEFAULT_INDEX,
+        settings_path: Path = SETTINGS_PATH,
+        timeout: int = REQUEST_TIMEOUT_SECONDS,
+    ) -> None:
+        self._db = db
+        self._url = url
+        self._key = api_key
+        self._timeout = timeout
+        self.index = index
+        self._settings_path = settings_path
+        self._locales = query_locales(load_settings(settings_path))
+        self._client: AsyncClient | None = None
+        # The stored position `position()` last read: a batch read from there may only move
+        # the position on if nothing (a reindex) moved it meanwhile.
+        self._read_from: int | None = None
+        self._checked = False
+
+    @property
+    def position_key(self) -> str:
+        """The row of search_position that holds this index's position."""
+        return NAME if self.index == DEFAULT_INDEX else f"{NAME}:{self.index}"
+
+    def _meili(self) -> AsyncClient:
+        if self._client is None:
+            self._client = AsyncClient(self._url, self._key, timeout=self._timeout)
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections (the backend opens new ones if used again)."""
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
+
+    @asynccontextmanager
+    async def _position_lock(self) -> AsyncIterator[Connection]:
+        """A transaction holding this index's writer lock: a batch (documents, wait, position)
+        and a reindex's swap (swap, wait, position) never interleave.
+
+        The lock is the row of a companion key in search_position, upserted and so locked to
+        the end of the transaction (no other SQL than the store's is needed).
+        """
+        async with self._db.transaction() as conn:
+            await store.set_position(conn, f"{self.position_key}:lock", 0)
+            yield conn
+
+    async def _wait(self, task_uid: int, doing: str) -> None:
+        with _reachable(doing):
+            result = await self._meili().wait_for_task(task_uid, timeout_in_ms=TASK_TIMEOUT_MS)
+        if result.status != "succeeded":
+            raise BackendUnavailable(f"{NAME} could not {doing}: task {task_uid}: {result.error}")
+
+    async def setup(self, index: str | None = None) -> None:
+        """Create the index if needed and apply schema/search/entries.json to it."""
+        uid = index or self.index
+        settings = settings_model(load_settings(self._settings_path))
+        client = self._meili()
+        with _reachable(f"set up the index {uid}"):
+            if await client.get_raw_index(uid) is None:
+                await client.create_index(uid, primary_key="id")
+            task = await client.index(uid).update_settings(settings)
+        await self._wait(task.task_uid, f"apply the settings of {uid}")
+
+    async def _ensure_index(self) -> None:
+        """Set the index up on first use if nobody ran `hub search setup` yet (documents added
+        to a missing index would create it without any of its settings)."""
+        if self._checked:
+            return
+        with _reachable(f"find the index {self.index}"):
+            exists = await self._meili().get_raw_index(self.index) is not None
+        if not exists:
+            log.warning("%s: the index %s is missing; setting it up", NAME, self.index)
+            await self.setup()
+        self._checked = True
+
+    async def position(self) -> int:
+        """How far this index has read the outbox (stored in PostgreSQL)."""
+        async with self._db.connection() as conn:
+            self._read_from = await store.get_position(conn, self.position_key)
+        return self._read_from
+
+    async def _put(
+        self, uid: str, documents: Sequence[SearchDocument], removed: Sequence[UUID]
+    ) -> None:
+        client = self._meili()
+        tasks = []
+        with _reachable(f"write to the index {uid}"):
+            index = client.index(uid)
+            if documents:
+                body = [document_body(d) for d in documents]
+                tasks.append((await index.add_documents(body, primary_key="id")).task_uid)
+            if removed:
+                tasks.append((await index.delete_documents([str(i) for i in removed])).task_uid)
+        for task_uid in tasks:
+            await self._wait(task_uid, f"write to the index {uid}")
+
+    async def apply(
+        self, documents: Sequence[SearchDocument], removed: Sequence[UUID], position: int
+    ) -> None:
+        """Add or replace `documents`, delete `removed`, wait until Meilisearch has done both,
+        and only then store `position` (replaying a batch is harmless, losing one is not)."""
+        await self._ensure_index()
+        async with self._position_lock() as conn:
+            await self._put(self.index, documents, removed)
+            current = await store.get_position(conn, self.position_key)
+            if self._read_from is not None and current != self._read_from:
+                # A reindex (or another indexer) moved the position since this batch was read:
+                # leave it, the next round reads from there (replays are idempotent).
+                log.info(
+                    "%s: position moved to %d meanwhile; not storing %d", NAME, current, position
+                )
+            else:
+                await store.set_position(conn, self.position_key, position)
+            self._read_from = None
+
+    async def search(
+        self, query: ParsedQuery, wanted: SearchFilter, limit: int, offset: int
+    ) -> SearchPage:
+        """Matching documents, best first, with facets over the whole result."""
+        text = query_text(query)
+        if text is None and not query.empty:
+            return SearchPage([], 0, _empty_facets())
+        with _reachable("search"):
+            result = (
+                await self._meili()
+                .index(self.index)
+                .search(
+                    text,
+                    offset=offset,
+                    limit=limit,
+                    filter=filter_expression(wanted),
+                    facets=list(FACET_FIELDS.values()),
+                    attributes_to_retrieve=["id", "kind", "title", "body"],
+                    matching_strategy="all",
+                    show_ranking_score=True,
+                )
+            )
+        facets = facets_of(result.facet_distribution)
+        # Every document has one kind: the kind counts add up to every match, exactly (the
+        # estimatedTotalHits of offset paging may be an estimate, and stops at maxTotalHits).
+        total = sum(facets["kinds"].values())
+        if not total and result.hits:
+            total = result.estimated_total_hits or len(result.hits)
+        hits = [
+            SearchHit(
+                UUID(str(hit["id"])),
+                str(hit["kind"]),
+                float(hit.get("_rankingScore") or 0.0),
+                highlights_of(str(hit.get("title", "")), str(hit.get("body", "")), query),
+            )
+            for hit in result.hits
+        ]
+        return SearchPage(hits, total, facets)
+
+    async def reindex(self, progress: Progress | None = None) -> int:
+        """Rebuild the index from PostgreSQL without downtime: fill a new index, swap it with
+        the live one, delete the old one. Returns how many documents the new index holds.
+
+        The position becomes the outbox position read before the rebuild started, so the
+        indexer replays whatever changed while it ran.
+        """
+        started_at = await outbox_position(self._db)
+        stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+        new = f"{self.index}_{stamp}_{time.time_ns() % 1_000_000:06d}"
+        await self.setup(new)
+        indexed = 0
+        try:
+            indexed = await self._fill(new, progress)
+            live_exists = await self._swap_in(new, started_at)
+        except BaseException:
+            await self._drop(new)
+            raise
+        if live_exists:
+            await self._drop(new)  # `new` names the old documents now
+        self._checked = True
+        return indexed
+
+    async def _fill(self, uid: str, progress: Progress | None) -> int:
+        indexed = 0
+        async with self._db.connection() as conn:
+            total = await subject_count(conn)
+            done = 0
+            if progress is not None:
+                progress(0, total)
+            async for documents, _removed, read in document_batches(conn):
+                await self._put(uid, documents, ())
+                indexed += len(documents)
+                done += read
+                total = max(total, done)  # entries added during the rebuild
+                if progress is not None:
+                    progress(done, total)
+        return indexed
+
+    async def _swap_in(self, new: str, position: int) -> bool:
+        """Make `new` the live index (swapped with the old one, or renamed when there is none)
+        and set the position, under the writer lock; whether an old index was swapped out."""
+        client = self._meili()
+        async with self._position_lock() as conn:
+            with _reachable(f"find the index {self.index}"):
+                live_exists = await client.get_raw_index(self.index) is not None
+            with _reachable(f"swap {new} with {self.index}"):
+                if live_exists:
+                    task = await client.swap_indexes([(self.index, new)])
+                else:
+                    task = await client.swap_indexes([(new, self.index)], rename=True)
+            await self._wait(task.task_uid, f"swap {new} with {self.index}")
+            await store.set_position(conn, self.position_key, position)
+        return live_exists
+
+    async def _drop(self, uid: str) -> None:
+        try:
+            await self._meili().delete_index_if_exists(uid)
+        except (MeilisearchError, httpx2.HTTPError, OSError) as error:
+            log.warning("%s: could not delete the index %s: %s", NAME, uid, error)
+
+    async def delete(self) -> None:
+        """Delete the index and everything in it."""
+        with _reachable(f"delete the index {self.index}"):
+            await self._meili().delete_index_if_exists(self.index)
+        self._checked = False
