@@ -67,6 +67,7 @@ def create_app(
             app.state.settings = settings
             app.state.taxonomy = TaxonomyCache(db)
             app.state.search = search = search_service(db, settings)
+            await search.check_at_startup()
             # jieba's dictionary takes a second or two to load: not on the first search.
             asyncio.get_running_loop().run_in_executor(None, warm_up)
             app.state.live = live = await LiveHub.open(settings)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from hub.domain.search import ParsedQuery, SearchFilter
 from hub.search.backend import BackendUnavailable, SearchBackend, SearchPage
+from hub.store.db import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,18 @@ class SearchService:
         close = getattr(self._preferred, "aclose", None)
         if close is not None:
             await close()
+
+    async def check_at_startup(self) -> None:
+        """Say at startup, in the log, when Chinese search would be blind on this database.
+
+        An unmigrated database cannot answer yet: the check then runs at the first search.
+        """
+        try:
+            problem = await self._postgres_problem()
+        except DATABASE_ERRORS:
+            return
+        if problem is not None:
+            log.error("search is refused on this database: %s", problem)
 
     async def _postgres_problem(self) -> str | None:
         if self._check is not None:

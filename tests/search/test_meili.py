@@ -28,6 +28,7 @@ from hub.search.meili import (
 from hub.search.postgres import PostgresSearch
 from hub.search.service import SearchService
 from hub.search.setup import search_service
+from hub.services.search_documents import documents_of
 from hub.settings import Settings
 from hub.store import search as store
 from hub.store.db import Database
@@ -363,3 +364,41 @@ async def test_the_corpus_is_searchable_through_the_service(
     assert answer.backend == "meilisearch"
     assert answer.fallback_reason is None
     assert [h.subject_id for h in answer.result.hits] == [_subject(corpus.xiaogan)]
+
+
+async def test_writes_made_while_meilisearch_is_down_reach_it_when_it_is_back(
+    gql: GraphQLClient, db: Database
+) -> None:
+    url, key = meili_server()
+    async with meili_backend(db) as backend:
+        before = await backend.position()
+        # Down: the job's server does not answer. Its position is the same row (same index).
+        down = MeiliIndexJob(Settings(meili_url=_dead_url(), meili_key=key), index=backend.index)
+        try:
+            await build_corpus(gql, db)
+            await down(db)
+        finally:
+            await down.aclose()
+        assert down.failures == 1
+        assert await backend.position() == before
+        # Back: the next job resumes from the stored position and the index converges.
+        back = MeiliIndexJob(Settings(meili_url=url, meili_key=key), index=backend.index)
+        try:
+            await back(db)
+        finally:
+            await back.aclose()
+        assert back.failures == 0
+        async with db.connection() as conn:
+            entry_ids = [r["id"] for r in await conn.fetch("SELECT id FROM entry")]
+            org_ids = [r["id"] for r in await conn.fetch("SELECT id FROM organization")]
+            expected, _removed = await documents_of(conn, entry_ids, org_ids)
+        assert await _ids(backend) == {d.subject_id for d in expected}
+        async with AsyncClient(url, key) as client:
+            index = client.index(backend.index)
+            for document in expected:  # entry by entry
+                stored = await index.get_document(str(document.subject_id))
+                assert (stored["kind"], stored["title"], stored["body"]) == (
+                    document.kind,
+                    document.title,
+                    document.body,
+                )
