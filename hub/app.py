@@ -12,8 +12,6 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
-from starlette.responses import RedirectResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -28,14 +26,10 @@ from hub.services.taxonomy import TaxonomyCache
 from hub.settings import Settings
 from hub.store.db import Database
 from hub.store.migrate import migrate
+from hub.web.pages import web_routes
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "http" / "static"
-
-
-async def _home(request: Request) -> RedirectResponse:
-    # The volunteers' web front end will live here; until then, the API explorer.
-    return RedirectResponse("/graphql")
 
 
 # Background work run inside the server process for the lifespan (the embedded default).
@@ -91,15 +85,19 @@ def create_app(
     graphql = HubGraphQL(build_schema(settings), settings)
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     routes = [
-        Route("/", _home),
         Mount("/static", app=static, name="static"),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        # Last: the pages own every other path ("/needs", "/entries/...").
+        *web_routes(),
     ]
-    return Starlette(
+    application = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)],
     )
+    # The pages run their GraphQL documents through the same view (and so the same context).
+    application.state.graphql = graphql
+    return application

@@ -1,0 +1,1 @@
+"""The volunteers' web pages: server-rendered, built on the public GraphQL API."""

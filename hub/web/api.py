@@ -1,0 +1,45 @@
+"""The pages' only way to data: the public GraphQL schema, with the visitor's own context.
+
+Pages run the same documents a third-party client could send, through the same permissions,
+limits and error codes; there is no back door into services or SQL from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+
+@dataclass
+class ApiResult:
+    """The data of an operation, and the codes of its errors (if any)."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    error_codes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """No GraphQL errors."""
+        return not self.error_codes
+
+
+async def call(
+    request: Request,
+    document: str,
+    variables: dict[str, Any] | None = None,
+    response: Response | None = None,
+) -> ApiResult:
+    """Execute `document` as the visitor (their session cookie); cookies the operation sets
+    (sign-in, sign-out) go onto `response`."""
+    state: Any = request.app.state
+    context = await state.graphql.get_context(request, response)
+    result = await state.graphql.schema.execute(
+        document, variable_values=variables, context_value=context
+    )
+    codes = [
+        str((e.extensions or {}).get("code", "INTERNAL_SERVER_ERROR")) for e in result.errors or []
+    ]
+    return ApiResult(dict(result.data or {}), codes)

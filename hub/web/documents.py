@@ -1,0 +1,140 @@
+"""The GraphQL documents the pages send: the same public API any client uses."""
+
+from __future__ import annotations
+
+ENTRY_ROW = """
+fragment EntryRow on Entry {
+  id kind status verificationStatus updatedAt providerName
+  region { province city district }
+  organization { name }
+  verification { ageHours method }
+  ... on Need { urgency items { name quantity quantityUnknown unit } }
+  ... on Offer { items { name quantity quantityUnknown unit } }
+  ... on LogisticsOffer { destination { province city } vehicleType }
+  ... on Lodging { roomsAvailable eligibility }
+}
+"""
+
+HOME = (
+    """
+query Home {
+  needs(first: 10) { totalCount edges { node { ...EntryRow } } }
+  offers(first: 0) { totalCount }
+  logisticsOffers(first: 0) { totalCount }
+  lodgings(first: 0) { totalCount }
+}
+"""
+    + ENTRY_ROW
+)
+
+LISTS = {
+    "needs": ("needs", "NeedFilter", "NEED"),
+    "offers": ("offers", "EntryFilter", "OFFER"),
+    "logistics": ("logisticsOffers", "LogisticsOfferFilter", "LOGISTICS_OFFER"),
+    "lodging": ("lodgings", "EntryFilter", "LODGING"),
+}
+
+
+def list_document(field: str, filter_type: str) -> str:
+    """A page of one kind of entry."""
+    return (
+        f"""
+query List($filter: {filter_type}, $after: String) {{
+  list: {field}(filter: $filter, first: 20, after: $after) {{
+    totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ ...EntryRow }} }}
+  }}
+  supplyCategories {{ code nameZh nameEn }}
+}}
+"""
+        + ENTRY_ROW
+    )
+
+
+SEARCH = (
+    """
+query Search($q: String!, $kinds: [EntryKind!], $filter: SearchFilter, $after: String) {
+  search(query: $q, kinds: $kinds, filter: $filter, first: 20, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { highlights { field snippet } node { ... on Entry { ...EntryRow } } }
+  }
+  supplyCategories { code nameZh nameEn }
+}
+"""
+    + ENTRY_ROW
+)
+
+ENTRY = """
+query Entry($id: ID!) {
+  node(id: $id) {
+    ... on Entry {
+      id kind status verificationStatus createdAt updatedAt providerName address notes
+      region { province city district }
+      source { url note }
+      contacts { name phone redacted visibility }
+      organization { name kind }
+      verification { status verifiedAt ageHours method flags { reason } }
+      ... on Need { urgency items { name quantity quantityUnknown unit spec
+                                    category { nameZh nameEn } } }
+      ... on Offer { items { name quantity quantityUnknown unit spec
+                             category { nameZh nameEn } } }
+      ... on LogisticsOffer { destination { province city } vehicleType capacityKg }
+      ... on Lodging { roomsAvailable eligibility }
+    }
+  }
+  entryHistory(entryId: $id) { at action }
+}
+"""
+
+FLAG = """
+mutation Flag($input: FlagEntryInput!) {
+  flagEntry(input: $input) { userErrors { field code message } }
+}
+"""
+
+FORM_DATA = """
+query FormData { supplyCategories { code nameZh nameEn defaultUnit } units { unit nameZh nameEn } }
+"""
+
+SUBMIT_NEED = """
+mutation Submit($input: SubmitNeedInput!) {
+  submitNeed(input: $input) {
+    need { id } editToken userErrors { field code message }
+  }
+}
+"""
+
+SIGN_IN = """
+mutation SignIn($input: SignInInput!) {
+  signIn(input: $input) { user { handle } userErrors { field code message } }
+}
+"""
+
+SIGN_UP = """
+mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) { user { handle } userErrors { field code message } }
+}
+"""
+
+SIGN_OUT = "mutation { signOut { signedOut } }"
+
+ME = "query Me { me { handle role } }"
+
+REVIEW_QUEUE = (
+    """
+query Queue {
+  me { handle role }
+  reviewQueue(first: 20) { totalCount edges { node { ...EntryRow } } }
+}
+"""
+    + ENTRY_ROW
+)
+
+CLAIM = """
+mutation Claim($id: ID!) { claimReview(entryId: $id) { userErrors { field code message } } }
+"""
+
+DECIDE = """
+mutation Decide($input: ReviewEntryInput!) {
+  reviewEntry(input: $input) { userErrors { field code message } }
+}
+"""

@@ -1,0 +1,239 @@
+"""Every string of the web pages in Chinese (the default) and English, and the page language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+LANGUAGES = ("zh", "en")
+LANGUAGE_COOKIE = "hub_lang"
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (中文, English)
+    "site.name": ("救援物资对接平台", "Crisis Hub"),
+    "site.tagline": ("谁需要什么、在哪里、现在", "Who needs what, where, right now"),
+    "nav.home": ("首页", "Home"),
+    "nav.needs": ("需求", "Needs"),
+    "nav.offers": ("捐赠", "Offers"),
+    "nav.logistics": ("物流", "Logistics"),
+    "nav.lodging": ("住宿", "Lodging"),
+    "nav.post_need": ("发布需求", "Post a need"),
+    "nav.review": ("审核", "Review"),
+    "nav.sign_in": ("登录", "Sign in"),
+    "nav.sign_up": ("注册", "Sign up"),
+    "nav.sign_out": ("退出", "Sign out"),
+    "nav.api": ("开发者 API", "Developer API"),
+    "nav.skip": ("跳到正文", "Skip to content"),
+    "lang.switch": ("English", "中文"),
+    "lang.switch_label": ("切换语言", "Change language"),
+    "home.counts": ("当前数据", "Right now"),
+    "home.open_needs": ("条已核实需求", "verified needs"),
+    "home.offers": ("条捐赠", "offers"),
+    "home.logistics": ("条物流", "logistics offers"),
+    "home.lodging": ("处住宿", "lodging offers"),
+    "home.urgent": ("最紧急的已核实需求", "Most urgent verified needs"),
+    "home.none": ("暂无", "None yet"),
+    "search.label": ("搜索", "Search"),
+    "search.placeholder": ("例如：N95 武汉、防护服 急需", "e.g. N95 Wuhan, coveralls"),
+    "search.button": ("搜索", "Search"),
+    "list.filters": ("筛选", "Filters"),
+    "list.province": ("省份", "Province"),
+    "list.city": ("城市", "City"),
+    "list.category": ("物资类别", "Category"),
+    "list.urgency": ("紧急程度", "Urgency"),
+    "list.verification": ("核实状态", "Verification"),
+    "list.any": ("全部", "Any"),
+    "list.apply": ("应用", "Apply"),
+    "list.results": ("条结果", "results"),
+    "list.empty": ("没有符合条件的条目。", "Nothing matches."),
+    "list.more": ("下一页", "Next page"),
+    "list.live": ("实时更新已开启", "Live updates on"),
+    "list.new_entry": ("有新条目，已更新列表", "New entries: list updated"),
+    "entry.items": ("物资", "Supplies"),
+    "entry.quantity_unknown": ("数量不详", "quantity unknown"),
+    "entry.region": ("地区", "Region"),
+    "entry.address": ("地址", "Address"),
+    "entry.notes": ("备注", "Notes"),
+    "entry.contacts": ("联系人", "Contacts"),
+    "entry.contact_protected": ("（已隐藏，审核员可查看）", "(hidden; reviewers can see it)"),
+    "entry.source": ("信息来源", "Source"),
+    "entry.history": ("记录", "History"),
+    "entry.report": ("报告问题", "Report a problem"),
+    "entry.report_reason": ("问题", "Problem"),
+    "entry.report_note": ("说明（选填）", "Details (optional)"),
+    "entry.report_send": ("提交", "Send"),
+    "entry.reported": ("已收到，审核员会处理。", "Thanks: reviewers will look at it."),
+    "entry.not_found": ("找不到这个条目。", "This entry does not exist."),
+    "entry.edit_token": (
+        "请保存此编辑码，修改或关闭需求时需要它：",
+        "Keep this edit code: you need it to change or close the need:",
+    ),
+    "entry.posted": ("已发布，等待审核。", "Posted: it waits for review."),
+    "badge.verified_ago": ("已核实 · {ago}前 · {method}", "Verified {ago} ago by {method}"),
+    "badge.verified": ("已核实", "Verified"),
+    "badge.pending": ("待核实", "Not verified yet"),
+    "badge.in_review": ("核实中", "Being verified"),
+    "badge.needs_changes": ("需补充", "Needs changes"),
+    "badge.rejected": ("未通过", "Rejected"),
+    "badge.expired": ("已过期，待重新核实", "Expired: to be verified again"),
+    "time.minutes": ("{n} 分钟", "{n} min"),
+    "time.hours": ("{n} 小时", "{n} h"),
+    "time.days": ("{n} 天", "{n} d"),
+    "form.need_title": ("发布物资需求", "Post a supply need"),
+    "form.organization": ("机构", "Organization"),
+    "form.organization_name": ("机构名称", "Organization name"),
+    "form.organization_kind": ("机构类型", "Kind of organization"),
+    "form.province": ("省份", "Province"),
+    "form.city": ("城市", "City"),
+    "form.district": ("区县（选填）", "District (optional)"),
+    "form.address": ("详细地址（选填）", "Address (optional)"),
+    "form.urgency": ("紧急程度", "Urgency"),
+    "form.item": ("物资 {n}", "Item {n}"),
+    "form.item_name": ("名称", "Name"),
+    "form.item_category": ("类别", "Category"),
+    "form.item_quantity": ("数量", "Quantity"),
+    "form.item_unit": ("单位", "Unit"),
+    "form.item_spec": ("规格或标准（选填）", "Spec or standard (optional)"),
+    "form.contact_name": ("联系人", "Contact person"),
+    "form.contact_phone": ("联系电话", "Phone"),
+    "form.contact_public": ("公开此电话", "Show this phone publicly"),
+    "form.notes": ("备注（选填）", "Notes (optional)"),
+    "form.source_note": ("信息来源（选填）", "Source (optional)"),
+    "form.submit": ("发布", "Post"),
+    "form.errors": ("请修改以下问题：", "Please fix the following:"),
+    "form.choose": ("请选择", "Choose"),
+    "form.not_a_number": ("请填写数字，例如 2000", "Write a number, such as 2000"),
+    "form.csrf": (
+        "表单已过期，请重新提交。",
+        "The form expired: please send it again.",
+    ),
+    "auth.email": ("电子邮箱", "Email"),
+    "auth.handle": ("用户名", "User name"),
+    "auth.password": ("密码", "Password"),
+    "auth.sign_in": ("登录", "Sign in"),
+    "auth.sign_up": ("注册", "Sign up"),
+    "auth.signed_in_as": ("已登录：{handle}", "Signed in as {handle}"),
+    "review.title": ("待审核队列", "Review queue"),
+    "review.claim": ("认领并核实", "Claim and verify"),
+    "review.decision": ("结论", "Decision"),
+    "review.method": ("核实方式", "How it was checked"),
+    "review.note": ("通话记录", "Call notes"),
+    "review.evidence": ("证据链接（选填）", "Evidence link (optional)"),
+    "review.submit": ("提交结论", "Record decision"),
+    "review.empty": ("队列已清空。", "The queue is empty."),
+    "review.sign_in": ("请以审核员身份登录。", "Sign in as a reviewer."),
+    "review.done": ("已记录。", "Recorded."),
+    "error.generic": ("出错了，请稍后再试。", "Something went wrong; please try again."),
+    "error.forbidden": ("没有权限。", "You may not do this."),
+}
+
+ENUM_LABELS: dict[str, tuple[str, str]] = {
+    "CRITICAL": ("特急", "Critical"),
+    "HIGH": ("紧急", "High"),
+    "MEDIUM": ("一般", "Medium"),
+    "LOW": ("不急", "Low"),
+    "NEED": ("需求", "Need"),
+    "OFFER": ("捐赠", "Offer"),
+    "LOGISTICS_OFFER": ("物流", "Logistics"),
+    "LODGING": ("住宿", "Lodging"),
+    "PENDING": ("待核实", "Pending"),
+    "IN_REVIEW": ("核实中", "In review"),
+    "VERIFIED": ("已核实", "Verified"),
+    "NEEDS_CHANGES": ("需补充", "Needs changes"),
+    "REJECTED": ("未通过", "Rejected"),
+    "EXPIRED": ("已过期", "Expired"),
+    "OPEN": ("进行中", "Open"),
+    "PARTIALLY_FULFILLED": ("部分满足", "Partly met"),
+    "FULFILLED": ("已满足", "Met"),
+    "CLOSED": ("已关闭", "Closed"),
+    "PHONE_CALL": ("电话", "phone"),
+    "OFFICIAL_NOTICE": ("官方通告", "official notice"),
+    "ON_SITE": ("实地", "on site"),
+    "ORGANIZATION_ACCOUNT": ("机构账号", "organization account"),
+    "OTHER": ("其他", "other"),
+    "VERIFY": ("核实通过", "Verified"),
+    "REQUEST_CHANGES": ("需要补充", "Needs changes"),
+    "REJECT": ("驳回", "Reject"),
+    "HOSPITAL": ("医院", "Hospital"),
+    "CLINIC": ("诊所", "Clinic"),
+    "HOTEL": ("酒店", "Hotel"),
+    "FACTORY": ("工厂", "Factory"),
+    "LOGISTICS": ("物流公司", "Logistics company"),
+    "CHARITY": ("慈善组织", "Charity"),
+    "COMMUNITY": ("社区", "Community"),
+    "GOVERNMENT": ("政府机构", "Government"),
+    "ALREADY_FULFILLED": ("已经满足", "Already met"),
+    "WRONG_CONTACT": ("联系方式错误", "Wrong contact"),
+    "FAKE": ("虚假信息", "Fake"),
+    "OUTDATED": ("信息过时", "Outdated"),
+    "DUPLICATE": ("重复", "Duplicate"),
+    "PIECE": ("只", "pieces"),
+    "ITEM": ("个", "items"),
+    "GARMENT": ("件", "garments"),
+    "PAIR": ("副", "pairs"),
+    "SET": ("套", "sets"),
+    "STICK": ("支", "sticks"),
+    "DEVICE": ("台", "devices"),
+    "BOTTLE": ("瓶", "bottles"),
+    "BARREL": ("桶", "barrels"),
+    "CARTON": ("箱", "cartons"),
+    "BOX": ("盒", "boxes"),
+    "PACK": ("包", "packs"),
+    "LITER": ("升", "litres"),
+    "KILOGRAM": ("千克", "kg"),
+    "TONNE": ("吨", "tonnes"),
+}
+
+
+def pick_page_language(
+    query: str | None, cookie: str | None, accept_language: str | None, default: str
+) -> str:
+    """?lang= first (a switch), then the cookie, then the browser's Accept-Language."""
+    for choice in (query, cookie):
+        if choice in LANGUAGES:
+            return choice
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return default
+
+
+def translator(language: str) -> Callable[..., str]:
+    """t(key, **values): the message in `language`; the key itself when none (never blank)."""
+    index = LANGUAGES.index(language)
+
+    def t(key: str, **values: object) -> str:
+        pair = MESSAGES.get(key) or ENUM_LABELS.get(key)
+        text = pair[index] if pair else key
+        return text.format(**values) if values else text
+
+    return t
+
+
+def age(since: datetime | None, now: datetime, t: Callable[..., str]) -> str:
+    """'5 h' / '5 小时': how long ago, in the page's language."""
+    if since is None:
+        return ""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return t("time.minutes", n=minutes)
+    if minutes < 48 * 60:
+        return t("time.hours", n=minutes // 60)
+    return t("time.days", n=minutes // (24 * 60))
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A GraphQL DateTime as an aware datetime."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def labels(language: str) -> Mapping[str, str]:
+    """Every enum label in `language` (for select options)."""
+    index = LANGUAGES.index(language)
+    return {key: pair[index] for key, pair in ENUM_LABELS.items()}

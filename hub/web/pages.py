@@ -1,0 +1,426 @@
+"""The pages: each one runs public GraphQL documents as the visitor and renders a template."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from hub.web import documents as doc
+from hub.web.api import ApiResult, call
+from hub.web.i18n import (
+    LANGUAGE_COOKIE,
+    age,
+    labels,
+    parse_time,
+    pick_page_language,
+    translator,
+)
+from hub.web.security import (
+    CSRF_FIELD,
+    csrf_ok,
+    csrf_token,
+    remember_csrf,
+    with_page_headers,
+)
+
+HERE = Path(__file__).resolve().parent
+# autoescape: every value a visitor supplied is escaped (a need's notes may hold <script>).
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+)
+MAX_ITEMS_IN_FORM = 3
+REVIEWER_ROLES = ("REVIEWER", "COORDINATOR", "ADMIN")
+
+
+def _language(request: Request) -> str:
+    state: Any = request.app.state
+    return pick_page_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("accept-language"),
+        state.settings.default_language,
+    )
+
+
+async def _render(
+    request: Request, template: str, status_code: int = 200, **values: Any
+) -> Response:
+    language = _language(request)
+    t = translator(language)
+    now = datetime.now(UTC)
+    me = await call(request, doc.ME)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": language,
+            "other_lang": "en" if language == "zh" else "zh",
+            "t": t,
+            "labels": labels(language),
+            "csrf": csrf_token(request),
+            "csrf_field": CSRF_FIELD,
+            "me": me.data.get("me"),
+            "ago": lambda value: age(parse_time(value), now, t),
+            **values,
+        },
+        status_code=status_code,
+    )
+    state: Any = request.app.state
+    remember_csrf(request, response, state.settings.cookie_secure)
+    if request.query_params.get("lang") == language:
+        response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400)
+    return with_page_headers(response)
+
+
+def _field_errors(errors: list[dict[str, Any]]) -> dict[str, str]:
+    """userErrors by field, for messages beside the inputs."""
+    found: dict[str, str] = {}
+    for error in errors:
+        found.setdefault(str(error.get("field") or ""), str(error["message"]))
+    return found
+
+
+async def home(request: Request) -> Response:
+    """Counts and the most urgent verified needs."""
+    result = await call(request, doc.HOME)
+    return await _render(request, "home.html", data=result.data, failed=not result.ok)
+
+
+def _list_filter(request: Request, kind_list: str) -> dict[str, Any]:
+    params = request.query_params
+    flt: dict[str, Any] = {}
+    for name, key in (("province", "province"), ("city", "city")):
+        if params.get(name):
+            flt[key] = params[name]
+    if params.get("category"):
+        flt["categoryCodes"] = [params["category"]]
+    if params.get("urgency") and kind_list == "needs":
+        flt["urgencies"] = [params["urgency"]]
+    verification = params.get("verification")
+    if verification == "ANY":
+        flt["verificationStatuses"] = ["PENDING", "IN_REVIEW", "VERIFIED", "NEEDS_CHANGES"]
+    elif verification:
+        flt["verificationStatuses"] = [verification]
+    return flt
+
+
+def _search_filter(flt: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for list_key, search_key in (
+        ("province", "provinces"),
+        ("city", "cities"),
+    ):
+        if list_key in flt:
+            found[search_key] = [flt[list_key]]
+    for key in ("categoryCodes", "urgencies", "verificationStatuses"):
+        if key in flt:
+            found[key] = flt[key]
+    return found
+
+
+async def entry_list(request: Request) -> Response:
+    """One kind of entry, filtered, searched when there is a query, paged."""
+    kind_list = str(request.path_params["kind"])
+    if kind_list not in doc.LISTS:
+        return await _render(request, "not_found.html", status_code=404)
+    field, filter_type, kind = doc.LISTS[kind_list]
+    flt = _list_filter(request, kind_list)
+    query = request.query_params.get("q", "").strip()[:200]
+    after = request.query_params.get("after") or None
+    if query:
+        result = await call(
+            request,
+            doc.SEARCH,
+            {"q": query, "kinds": [kind], "filter": _search_filter(flt), "after": after},
+        )
+        connection = result.data.get("search")
+    else:
+        result = await call(
+            request, doc.list_document(field, filter_type), {"filter": flt, "after": after}
+        )
+        connection = result.data.get("list")
+    return await _render(
+        request,
+        "list.html",
+        kind_list=kind_list,
+        kind=kind,
+        query=query,
+        params=request.query_params,
+        connection=connection,
+        categories=result.data.get("supplyCategories") or [],
+        failed=not result.ok,
+    )
+
+
+async def _entry_page(request: Request, **extra: Any) -> Response:
+    entry_id = str(request.path_params["entry_id"])
+    result = await call(request, doc.ENTRY, {"id": entry_id})
+    entry = result.data.get("node")
+    if entry is None:
+        return await _render(request, "not_found.html", status_code=404)
+    return await _render(
+        request,
+        "entry.html",
+        entry=entry,
+        history=result.data.get("entryHistory") or [],
+        **extra,
+    )
+
+
+async def entry_page(request: Request) -> Response:
+    """An entry, its verification badge, history and the report form."""
+    return await _entry_page(request)
+
+
+async def report_problem(request: Request) -> Response:
+    """flagEntry from the entry page's form."""
+    form = await request.form()
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await _entry_page(
+            request, report_errors={"": translator(_language(request))("form.csrf")}
+        )
+    flag = {
+        "entryId": str(request.path_params["entry_id"]),
+        "reason": str(form.get("reason") or "OTHER"),
+        "note": str(form.get("note") or "") or None,
+    }
+    result = await call(request, doc.FLAG, {"input": flag})
+    errors = (result.data.get("flagEntry") or {}).get("userErrors") or []
+    if not result.ok or errors:
+        return await _entry_page(
+            request, report_errors=_field_errors(errors) or {"": "error"}, status_code=400
+        )
+    return await _entry_page(request, reported=True)
+
+
+def _number(value: str | None) -> float | str | None:
+    """A quantity as a number; text that is not one is passed on for the API to refuse."""
+    if value is None:
+        return None
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        return value
+    return number if number == number and abs(number) != float("inf") else value
+
+
+def _need_input(form: FormData) -> dict[str, Any]:
+    """submitNeed's input from the form's fields (the API validates it)."""
+
+    def text(name: str) -> str | None:
+        value = str(form.get(name) or "").strip()
+        return value or None
+
+    region = {
+        "province": text("province") or "",
+        "city": text("city"),
+        "district": text("district"),
+    }
+    items = []
+    for n in range(MAX_ITEMS_IN_FORM):
+        name = text(f"item{n}_name")
+        if name is None and n > 0:
+            continue
+        quantity = _number(text(f"item{n}_quantity"))
+        item: dict[str, Any] = {
+            "name": name or "",
+            "categoryCode": text(f"item{n}_category") or "",
+            "unit": text(f"item{n}_unit") or "ITEM",
+            "spec": text(f"item{n}_spec"),
+        }
+        if quantity is None:
+            item["quantityUnknown"] = True
+        else:
+            item["quantity"] = quantity
+        items.append(item)
+    contact = {
+        "name": text("contact_name"),
+        "phone": text("contact_phone"),
+        "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
+    }
+    value: dict[str, Any] = {
+        "organization": {
+            "name": text("organization_name") or "",
+            "kind": text("organization_kind") or "HOSPITAL",
+            "region": {"province": region["province"], "city": region["city"]},
+        },
+        "region": region,
+        "address": text("address"),
+        "urgency": text("urgency") or "HIGH",
+        "items": items,
+        "contacts": [contact] if contact["phone"] or contact["name"] else [],
+        "notes": text("notes"),
+    }
+    if text("source_note"):
+        value["source"] = {"note": text("source_note")}
+    return value
+
+
+async def _need_form(
+    request: Request,
+    form: FormData | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    data = await call(request, doc.FORM_DATA)
+    return await _render(
+        request,
+        "need_form.html",
+        status_code=status_code,
+        form=form or {},
+        errors=errors or {},
+        categories=data.data.get("supplyCategories") or [],
+        units=data.data.get("units") or [],
+        item_rows=range(MAX_ITEMS_IN_FORM),
+    )
+
+
+async def new_need(request: Request) -> Response:
+    """The form to post a need; on POST, submitNeed, with userErrors beside their inputs."""
+    if request.method == "GET":
+        return await _need_form(request)
+    form = await request.form()
+    t = translator(_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await _need_form(request, form, {"": t("form.csrf")}, status_code=400)
+    need = _need_input(form)
+    # The one check made here: a quantity the API's Float cannot even receive.
+    not_numbers = {
+        f"items.{n}.quantity": t("form.not_a_number")
+        for n, item in enumerate(need["items"])
+        if isinstance(item.get("quantity"), str)
+    }
+    if not_numbers:
+        return await _need_form(request, form, not_numbers, status_code=400)
+    result = await call(request, doc.SUBMIT_NEED, {"input": need})
+    payload = result.data.get("submitNeed") or {}
+    errors = payload.get("userErrors") or []
+    if not result.ok or errors or not payload.get("need"):
+        shown = _field_errors(errors) or {"": t("error.generic")}
+        return await _need_form(request, form, shown, status_code=400)
+    entry_id = payload["need"]["id"]
+    return await _entry_page_after_post(request, entry_id, payload.get("editToken"))
+
+
+async def _entry_page_after_post(
+    request: Request, entry_id: str, edit_token: str | None
+) -> Response:
+    request.scope["path_params"] = {"entry_id": entry_id}
+    return await _entry_page(request, posted=True, edit_token=edit_token)
+
+
+async def sign_in(request: Request) -> Response:
+    """Sign in (the API sets the session cookie on the redirect)."""
+    return await _auth(request, "sign_in.html", doc.SIGN_IN, "signIn", ("email", "password"))
+
+
+async def sign_up(request: Request) -> Response:
+    """Sign up (and so sign in)."""
+    return await _auth(
+        request, "sign_up.html", doc.SIGN_UP, "signUp", ("email", "handle", "password")
+    )
+
+
+async def _auth(
+    request: Request, template: str, document: str, field: str, inputs: tuple[str, ...]
+) -> Response:
+    if request.method == "GET":
+        return await _render(request, template, form={}, errors={})
+    form = await request.form()
+    t = translator(_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await _render(
+            request, template, form=form, errors={"": t("form.csrf")}, status_code=400
+        )
+    redirect = RedirectResponse("/", status_code=303)
+    variables = {"input": {name: str(form.get(name) or "") for name in inputs}}
+    result = await call(request, document, variables, response=redirect)
+    payload = result.data.get(field) or {}
+    errors = payload.get("userErrors") or []
+    if not result.ok or errors or not payload.get("user"):
+        shown = _field_errors(errors) or {"": t("error.generic")}
+        safe_form = {k: v for k, v in form.items() if k != "password"}
+        return await _render(request, template, form=safe_form, errors=shown, status_code=400)
+    return with_page_headers(redirect)
+
+
+async def sign_out(request: Request) -> Response:
+    """Sign out (POST only, with the CSRF token)."""
+    form = await request.form()
+    redirect = RedirectResponse("/", status_code=303)
+    if csrf_ok(request, form.get(CSRF_FIELD)):
+        await call(request, doc.SIGN_OUT, response=redirect)
+    return with_page_headers(redirect)
+
+
+async def review_queue(request: Request, **extra: Any) -> Response:
+    """Entries waiting for a reviewer, oldest first; claim and decide in one form."""
+    result = await call(request, doc.REVIEW_QUEUE)
+    me = result.data.get("me") or {}
+    allowed = me.get("role") in REVIEWER_ROLES
+    return await _render(
+        request,
+        "review.html",
+        allowed=allowed,
+        queue=result.data.get("reviewQueue") if allowed else None,
+        **extra,
+    )
+
+
+async def decide(request: Request) -> Response:
+    """claimReview then reviewEntry, as a reviewer on the phone would."""
+    form = await request.form()
+    t = translator(_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await review_queue(request, review_error=t("form.csrf"))
+    entry_id = str(request.path_params["entry_id"])
+    claimed = await call(request, doc.CLAIM, {"id": entry_id})
+    claim_errors = (claimed.data.get("claimReview") or {}).get("userErrors") or []
+    if not claimed.ok or claim_errors:
+        return await review_queue(request, review_error=_first_message(claimed, claim_errors, t))
+    decision = {
+        "entryId": entry_id,
+        "decision": str(form.get("decision") or "VERIFY"),
+        "method": str(form.get("method") or "PHONE_CALL"),
+        "note": str(form.get("note") or "") or None,
+        "evidenceUrl": str(form.get("evidence") or "") or None,
+    }
+    decided = await call(request, doc.DECIDE, {"input": decision})
+    errors = (decided.data.get("reviewEntry") or {}).get("userErrors") or []
+    if not decided.ok or errors:
+        return await review_queue(request, review_error=_first_message(decided, errors, t))
+    return await review_queue(request, review_done=True)
+
+
+def _first_message(result: ApiResult, errors: list[dict[str, Any]], t: Any) -> str:
+    if errors:
+        return str(errors[0]["message"])
+    if "FORBIDDEN" in result.error_codes or "UNAUTHENTICATED" in result.error_codes:
+        return str(t("error.forbidden"))
+    return str(t("error.generic"))
+
+
+def web_routes() -> list[BaseRoute]:
+    """The pages' routes (mounted at / by hub.app)."""
+    return [
+        Route("/", home),
+        Route("/entries/{entry_id}", entry_page),
+        Route("/entries/{entry_id}/report", report_problem, methods=["POST"]),
+        Route("/needs/new", new_need, methods=["GET", "POST"]),
+        Route("/signin", sign_in, methods=["GET", "POST"]),
+        Route("/signup", sign_up, methods=["GET", "POST"]),
+        Route("/signout", sign_out, methods=["POST"]),
+        Route("/review", review_queue),
+        Route("/review/{entry_id}", decide, methods=["POST"]),
+        Mount("/assets", app=StaticFiles(directory=HERE / "static"), name="assets"),
+        Route("/{kind}", entry_list),
+    ]

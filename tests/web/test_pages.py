@@ -1,0 +1,144 @@
+"""The pages over HTTP (no browser): rendering, escaping, forms, CSRF, languages and headers."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from hub.store.db import Database
+from tests.conftest import GraphQLClient
+from tests.helpers import SUBMIT_NEED, need_input, verify_all
+
+
+def _csrf(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found is not None, "the form carries a CSRF token"
+    return found.group(1)
+
+
+async def test_every_page_renders_with_strict_headers(app_client: httpx.AsyncClient) -> None:
+    for path in ("/", "/needs", "/offers", "/logistics", "/lodging", "/needs/new", "/signin",
+                 "/signup", "/review", "/needs?q=口罩"):  # fmt: skip
+        response = await app_client.get(path)
+        assert response.status_code == 200, path
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "<script>" not in response.text  # no inline script anywhere
+    assert (await app_client.get("/no-such-page")).status_code == 404
+
+
+async def test_a_script_in_a_need_renders_as_text(
+    gql: GraphQLClient, app_client: httpx.AsyncClient, db: Database
+) -> None:
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    value = need_input(notes=hostile)
+    value["organization"]["name"] = '<b onmouseover="alert(1)">医院</b>'
+    need = (await gql.data(SUBMIT_NEED, {"input": value}))["submitNeed"]["need"]
+    await verify_all(db)
+    for path in (f"/entries/{need['id']}", "/needs", "/"):
+        page = (await app_client.get(path)).text
+        assert "<script>alert" not in page, path
+        assert "<img src=x" not in page, path
+        assert "<b onmouseover" not in page, path
+        assert "&lt;b onmouseover=" in page, path
+
+
+async def test_posting_a_need_shows_user_errors_beside_the_inputs_and_writes_nothing(
+    app_client: httpx.AsyncClient, db: Database
+) -> None:
+    form = (await app_client.get("/needs/new")).text
+    fields = {"csrf": _csrf(form), "organization_name": "", "province": "", "item0_name": ""}
+    response = await app_client.post("/needs/new", data=fields)
+    assert response.status_code == 400
+    assert 'aria-invalid="true"' in response.text
+    assert 'id="form-errors"' in response.text
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM entry") == 0
+
+
+async def test_posting_a_need_in_chinese(app_client: httpx.AsyncClient, db: Database) -> None:
+    form = (await app_client.get("/needs/new")).text
+    fields = {
+        "csrf": _csrf(form),
+        "organization_name": "武汉市第九医院",
+        "organization_kind": "HOSPITAL",
+        "province": "湖北省",
+        "city": "武汉市",
+        "urgency": "CRITICAL",
+        "item0_name": "医用防护口罩",
+        "item0_category": "face.medical_respirator",
+        "item0_quantity": "3000",
+        "item0_unit": "ITEM",
+        "contact_name": "李护士",
+        "contact_phone": "13800005678",
+        "notes": "急需",
+    }
+    response = await app_client.post("/needs/new", data=fields)
+    assert response.status_code == 200, response.text
+    assert "武汉市第九医院" in response.text
+    assert "Keep this edit code" in response.text  # the edit token, shown once
+    assert "13800005678" not in response.text  # protected by default
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM entry") == 1
+
+
+async def test_a_form_without_the_csrf_token_is_refused(
+    app_client: httpx.AsyncClient, db: Database
+) -> None:
+    await app_client.get("/needs/new")  # the browser has its cookie ...
+    fields = {"csrf": "x" * 43, "organization_name": "医院", "province": "湖北省",
+              "item0_name": "口罩", "item0_category": "face.medical_respirator"}  # fmt: skip
+    response = await app_client.post("/needs/new", data=fields)  # ... but not the token
+    assert response.status_code == 400
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM entry") == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "header", "expected"),
+    [
+        ("", "", "Post a need"),  # the test hub's default language is English
+        ("", "zh-CN,zh;q=0.9", "发布需求"),
+        ("?lang=en", "", "Post a need"),
+        ("", "en-US,en;q=0.9", "Post a need"),
+        ("?lang=zh", "en-US", "发布需求"),
+    ],
+)
+async def test_the_page_language(
+    app_client: httpx.AsyncClient, query: str, header: str, expected: str
+) -> None:
+    headers = {"accept-language": header} if header else {}
+    page = (await app_client.get(f"/{query}", headers=headers)).text
+    assert expected in page
+
+
+async def test_the_language_choice_is_remembered(app_client: httpx.AsyncClient) -> None:
+    await app_client.get("/?lang=en")
+    assert "Post a need" in (await app_client.get("/needs")).text
+
+
+async def test_sign_up_sign_out_and_sign_in(app_client: httpx.AsyncClient) -> None:
+    page = (await app_client.get("/signup")).text
+    account = {
+        "email": "nurse@example.org",
+        "handle": "nurse_wang",
+        "password": "correct horse battery",
+    }
+    response = await app_client.post("/signup", data={"csrf": _csrf(page), **account})
+    assert response.status_code == 303
+    home = (await app_client.get("/")).text
+    assert "nurse_wang" in home
+    await app_client.post("/signout", data={"csrf": _csrf(home)})
+    assert "nurse_wang" not in (await app_client.get("/")).text
+    page = (await app_client.get("/signin")).text
+    wrong = {"csrf": _csrf(page), "email": account["email"], "password": "wrong password!"}
+    refused = await app_client.post("/signin", data=wrong)
+    assert refused.status_code == 400
+    assert "wrong password!" not in refused.text  # never echoed back
+    right = {"csrf": _csrf(page), "email": account["email"], "password": account["password"]}
+    assert (await app_client.post("/signin", data=right)).status_code == 303
+    assert "nurse_wang" in (await app_client.get("/")).text
