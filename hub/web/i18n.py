@@ -123,6 +123,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.empty": ("队列已清空。", "The queue is empty."),
     "review.sign_in": ("请以审核员身份登录。", "Sign in as a reviewer."),
     "review.done": ("已记录。", "Recorded."),
+    "action.entry.submitted": ("已发布", "posted"),
+    "action.entry.updated": ("已修改", "changed"),
+    "action.entry.closed": ("已关闭", "closed"),
+    "action.entry.flagged": ("有人报告问题", "a problem was reported"),
+    "action.entry.merged": ("已合并到另一条", "merged into another entry"),
+    "action.entry.merge_kept": ("合并了重复条目", "a duplicate was merged into it"),
+    "action.entry.reconfirmed": ("发布者已确认仍然有效", "the poster confirmed it still holds"),
+    "action.entry.imported": ("已导入", "imported"),
+    "action.review.claimed": ("审核员开始核实", "a reviewer started checking"),
+    "action.review.decided": ("审核员给出结论", "a reviewer decided"),
+    "action.review.released": ("审核员放弃认领", "a reviewer let it go"),
+    "action.review.renewed": ("审核员延长认领", "a reviewer kept it longer"),
     "error.generic": ("出错了，请稍后再试。", "Something went wrong; please try again."),
     "error.forbidden": ("没有权限。", "You may not do this."),
 }
@@ -211,6 +223,13 @@ def translator(language: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return t
+
+
+def format_quantity(value: object) -> str:
+    """800.0 as 800, 2.5 as 2.5."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def age(since: datetime | None, now: datetime, t: Callable[..., str]) -> str:

@@ -18,6 +18,7 @@ from hub.web import documents as doc
 from hub.web.api import ApiResult, call
 from hub.web.i18n import (
     LANGUAGE_COOKIE,
+    MESSAGES,
     age,
     labels,
     parse_time,
@@ -38,6 +39,7 @@ templates = Jinja2Templates(
     env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
 )
 MAX_ITEMS_IN_FORM = 3
+ACTION_KEYS = frozenset(k for k in MESSAGES if k.startswith("action."))
 REVIEWER_ROLES = ("REVIEWER", "COORDINATOR", "ADMIN")
 
 
@@ -70,6 +72,7 @@ async def _render(
             "csrf_field": CSRF_FIELD,
             "me": me.data.get("me"),
             "ago": lambda value: age(parse_time(value), now, t),
+            "action_keys": ACTION_KEYS,
             **values,
         },
         status_code=status_code,
