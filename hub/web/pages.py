@@ -20,6 +20,7 @@ from hub.web.i18n import (
     LANGUAGE_COOKIE,
     MESSAGES,
     age,
+    format_quantity,
     labels,
     parse_time,
     pick_page_language,
@@ -38,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(
     env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
 )
+templates.env.filters["qty"] = format_quantity
 MAX_ITEMS_IN_FORM = 3
 ACTION_KEYS = frozenset(k for k in MESSAGES if k.startswith("action."))
 REVIEWER_ROLES = ("REVIEWER", "COORDINATOR", "ADMIN")
