@@ -103,6 +103,14 @@ mutation Submit($input: SubmitNeedInput!) {
 }
 """
 
+SUBMIT_OFFER = """
+mutation Submit($input: SubmitOfferInput!) {
+  submitOffer(input: $input) {
+    offer { id } editToken userErrors { field code message }
+  }
+}
+"""
+
 SIGN_IN = """
 mutation SignIn($input: SignInInput!) {
   signIn(input: $input) { user { handle } userErrors { field code message } }

@@ -218,8 +218,8 @@ def _number(value: str | None) -> float | str | None:
     return number if number == number and abs(number) != float("inf") else value
 
 
-def _need_input(form: FormData) -> dict[str, Any]:
-    """submitNeed's input from the form's fields (the API validates it)."""
+def _entry_input(form: FormData, kind: str) -> dict[str, Any]:
+    """submitNeed's or submitOffer's input from the form's fields (the API validates it)."""
 
     def text(name: str) -> str | None:
         value = str(form.get(name) or "").strip()
@@ -253,25 +253,36 @@ def _need_input(form: FormData) -> dict[str, Any]:
         "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
     }
     value: dict[str, Any] = {
-        "organization": {
-            "name": text("organization_name") or "",
-            "kind": text("organization_kind") or "HOSPITAL",
-            "region": {"province": region["province"], "city": region["city"]},
-        },
         "region": region,
         "address": text("address"),
-        "urgency": text("urgency") or "HIGH",
         "items": items,
         "contacts": [contact] if contact["phone"] or contact["name"] else [],
         "notes": text("notes"),
     }
+    organization = {
+        "name": text("organization_name") or "",
+        "kind": text("organization_kind") or "HOSPITAL",
+        "region": {"province": region["province"], "city": region["city"]},
+    }
+    if kind == "offers":
+        # A donor may be a person: no organization then, but a name.
+        if text("organization_name"):
+            value["organization"] = organization
+        else:
+            value["providerName"] = text("provider_name")
+        value["canDeliver"] = bool(form.get("can_deliver"))
+        value["isFree"] = bool(form.get("is_free"))
+    else:
+        value["organization"] = organization
+        value["urgency"] = text("urgency") or "HIGH"
     if text("source_note"):
         value["source"] = {"note": text("source_note")}
     return value
 
 
-async def _need_form(
+async def _entry_form(
     request: Request,
+    kind: str,
     form: FormData | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
@@ -279,8 +290,9 @@ async def _need_form(
     data = await call(request, doc.FORM_DATA)
     return await _render(
         request,
-        "need_form.html",
+        "entry_form.html",
         status_code=status_code,
+        kind_list=kind,
         form=form or {},
         errors=errors or {},
         categories=data.data.get("supplyCategories") or [],
@@ -289,31 +301,39 @@ async def _need_form(
     )
 
 
-async def new_need(request: Request) -> Response:
-    """The form to post a need; on POST, submitNeed, with userErrors beside their inputs."""
+SUBMISSIONS = {"needs": (doc.SUBMIT_NEED, "submitNeed", "need"),
+               "offers": (doc.SUBMIT_OFFER, "submitOffer", "offer")}  # fmt: skip
+
+
+async def new_entry(request: Request) -> Response:
+    """The form to post a need or an offer; on POST, the submit mutation, with its userErrors
+    shown beside their inputs."""
+    kind = str(request.path_params["kind"])
+    if kind not in SUBMISSIONS:
+        return await _render(request, "not_found.html", status_code=404)
     if request.method == "GET":
-        return await _need_form(request)
+        return await _entry_form(request, kind)
     form = await request.form()
     t = translator(_language(request))
     if not csrf_ok(request, form.get(CSRF_FIELD)):
-        return await _need_form(request, form, {"": t("form.csrf")}, status_code=400)
-    need = _need_input(form)
+        return await _entry_form(request, kind, form, {"": t("form.csrf")}, status_code=400)
+    value = _entry_input(form, kind)
     # The one check made here: a quantity the API's Float cannot even receive.
     not_numbers = {
         f"items.{n}.quantity": t("form.not_a_number")
-        for n, item in enumerate(need["items"])
+        for n, item in enumerate(value["items"])
         if isinstance(item.get("quantity"), str)
     }
     if not_numbers:
-        return await _need_form(request, form, not_numbers, status_code=400)
-    result = await call(request, doc.SUBMIT_NEED, {"input": need})
-    payload = result.data.get("submitNeed") or {}
+        return await _entry_form(request, kind, form, not_numbers, status_code=400)
+    document, field, node = SUBMISSIONS[kind]
+    result = await call(request, document, {"input": value})
+    payload = result.data.get(field) or {}
     errors = payload.get("userErrors") or []
-    if not result.ok or errors or not payload.get("need"):
+    if not result.ok or errors or not payload.get(node):
         shown = _field_errors(errors) or {"": t("error.generic")}
-        return await _need_form(request, form, shown, status_code=400)
-    entry_id = payload["need"]["id"]
-    return await _entry_page_after_post(request, entry_id, payload.get("editToken"))
+        return await _entry_form(request, kind, form, shown, status_code=400)
+    return await _entry_page_after_post(request, payload[node]["id"], payload.get("editToken"))
 
 
 async def _entry_page_after_post(
@@ -420,7 +440,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/", home),
         Route("/entries/{entry_id}", entry_page),
         Route("/entries/{entry_id}/report", report_problem, methods=["POST"]),
-        Route("/needs/new", new_need, methods=["GET", "POST"]),
+        Route("/{kind}/new", new_entry, methods=["GET", "POST"]),
         Route("/signin", sign_in, methods=["GET", "POST"]),
         Route("/signup", sign_up, methods=["GET", "POST"]),
         Route("/signout", sign_out, methods=["POST"]),

@@ -14,7 +14,17 @@ from tests.live.conftest import LiveServer
 from tests.web.conftest import NewPage, axe_violations, no_horizontal_scroll, screenshot
 
 HOSPITAL = "武汉市第十医院"
-PAGES = ("/", "/needs", "/offers", "/logistics", "/lodging", "/needs/new", "/signin", "/signup")
+PAGES = (
+    "/",
+    "/needs",
+    "/offers",
+    "/logistics",
+    "/lodging",
+    "/needs/new",
+    "/offers/new",
+    "/signin",
+    "/signup",
+)
 
 
 async def _sign_up(page: Page, base: str, handle: str) -> None:

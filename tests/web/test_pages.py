@@ -142,3 +142,28 @@ async def test_sign_up_sign_out_and_sign_in(app_client: httpx.AsyncClient) -> No
     right = {"csrf": _csrf(page), "email": account["email"], "password": account["password"]}
     assert (await app_client.post("/signin", data=right)).status_code == 303
     assert "nurse_wang" in (await app_client.get("/")).text
+
+
+async def test_a_person_offers_goggles(app_client: httpx.AsyncClient, db: Database) -> None:
+    form = (await app_client.get("/offers/new")).text
+    fields = {
+        "csrf": _csrf(form),
+        "provider_name": "王先生",
+        "province": "广东省",
+        "city": "深圳市",
+        "item0_name": "防雾护目镜",
+        "item0_category": "face.goggles",
+        "item0_quantity": "300",
+        "item0_unit": "ITEM",
+        "can_deliver": "1",
+        "is_free": "1",
+        "contact_phone": "13900001111",
+    }
+    response = await app_client.post("/offers/new", data=fields)
+    assert response.status_code == 200, response.text
+    assert "王先生" in response.text
+    async with db.connection() as conn:
+        row = await conn.fetchrow("SELECT kind, provider_name FROM entry")
+    assert row is not None
+    assert (row["kind"], row["provider_name"]) == ("OFFER", "王先生")
+    assert (await app_client.get("/lodging/new")).status_code == 404
