@@ -146,3 +146,25 @@ mutation Decide($input: ReviewEntryInput!) {
   reviewEntry(input: $input) { userErrors { field code message } }
 }
 """
+
+COORDINATE = (
+    """
+query Coordinate {
+  me { handle role }
+  reviewQueue(first: 50) {
+    edges { node {
+      ...EntryRow
+      verification { flags { reason note flaggedAt } }
+      possibleDuplicates { score entry { ...EntryRow } }
+    } }
+  }
+}
+"""
+    + ENTRY_ROW
+)
+
+MERGE = """
+mutation Merge($keep: ID!, $dupes: [ID!]!) {
+  mergeEntries(keepId: $keep, duplicateIds: $dupes) { userErrors { field code message } }
+}
+"""

@@ -426,6 +426,34 @@ async def decide(request: Request) -> Response:
     return await review_queue(request, review_done=True)
 
 
+async def coordinate(request: Request, **extra: Any) -> Response:
+    """Flags and likely duplicates of the entries waiting for review (coordinators)."""
+    result = await call(request, doc.COORDINATE)
+    me = result.data.get("me") or {}
+    allowed = me.get("role") in ("COORDINATOR", "ADMIN")
+    edges = (result.data.get("reviewQueue") or {}).get("edges") or [] if allowed else []
+    entries = [
+        e["node"]
+        for e in edges
+        if e["node"]["verification"]["flags"] or e["node"]["possibleDuplicates"]
+    ]
+    return await _render(request, "coordinate.html", allowed=allowed, entries=entries, **extra)
+
+
+async def merge(request: Request) -> Response:
+    """mergeEntries: keep one entry, close its duplicate into it."""
+    form = await request.form()
+    t = translator(_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await coordinate(request, merge_error=t("form.csrf"))
+    variables = {"keep": str(form.get("keep") or ""), "dupes": [str(form.get("duplicate") or "")]}
+    result = await call(request, doc.MERGE, variables)
+    errors = (result.data.get("mergeEntries") or {}).get("userErrors") or []
+    if not result.ok or errors:
+        return await coordinate(request, merge_error=_first_message(result, errors, t))
+    return await coordinate(request, merged=True)
+
+
 def _first_message(result: ApiResult, errors: list[dict[str, Any]], t: Any) -> str:
     if errors:
         return str(errors[0]["message"])
@@ -446,6 +474,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/signout", sign_out, methods=["POST"]),
         Route("/review", review_queue),
         Route("/review/{entry_id}", decide, methods=["POST"]),
+        Route("/coordinate", coordinate),
+        Route("/coordinate/merge", merge, methods=["POST"]),
         Mount("/assets", app=StaticFiles(directory=HERE / "static"), name="assets"),
         Route("/{kind}", entry_list),
     ]

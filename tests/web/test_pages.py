@@ -7,8 +7,10 @@ import re
 import httpx
 import pytest
 
+from hub.domain.accounts import Role
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
+from tests.graphql.test_accounts import PASSWORD, token_for
 from tests.helpers import SUBMIT_NEED, need_input, verify_all
 
 
@@ -167,3 +169,30 @@ async def test_a_person_offers_goggles(app_client: httpx.AsyncClient, db: Databa
     assert row is not None
     assert (row["kind"], row["provider_name"]) == ("OFFER", "王先生")
     assert (await app_client.get("/lodging/new")).status_code == 404
+
+
+async def _sign_in(app_client: httpx.AsyncClient, email: str) -> None:
+    page = (await app_client.get("/signin")).text
+    fields = {"csrf": _csrf(page), "email": email, "password": PASSWORD}
+    assert (await app_client.post("/signin", data=fields)).status_code == 303
+
+
+async def test_a_coordinator_merges_a_duplicate(
+    gql: GraphQLClient, app_client: httpx.AsyncClient, db: Database
+) -> None:
+    first = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]["need"]
+    second = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]["need"]
+    assert "协调" not in (await app_client.get("/coordinate")).text.split("<main")[0]
+    await token_for(db, Role.COORDINATOR, "coord_chen")
+    await _sign_in(app_client, "coord_chen@example.org")
+    page = (await app_client.get("/coordinate")).text
+    assert 'action="/coordinate/merge"' in page
+    fields = {"csrf": _csrf(page), "keep": first["id"], "duplicate": second["id"]}
+    merged = await app_client.post("/coordinate/merge", data=fields)
+    assert merged.status_code == 200
+    assert "Merged." in merged.text
+    node = await gql.data(
+        "query($id: ID!) { node(id: $id) { ... on Need { mergedInto status } } }",
+        {"id": second["id"]},
+    )
+    assert node["node"] == {"mergedInto": first["id"], "status": "CLOSED"}
