@@ -78,17 +78,23 @@ async def test_a_need_from_a_hospital_to_a_verified_public_entry(
     # It appears on the watcher's page without a reload.
     await expect(watcher.locator("#results")).to_contain_text(HOSPITAL)
 
-    # A reviewer signs in, claims it and records the phone call.
-    await token_for(db, Role.REVIEWER, "reviewer_li")
-    await reviewer.goto(f"{base}/signin")
-    await reviewer.get_by_label("电子邮箱").fill("reviewer_li@example.org")
-    await reviewer.get_by_label("密码").fill(PASSWORD)
-    await reviewer.get_by_role("button", name="登录").click()
-    await reviewer.goto(f"{base}/review")
+    # Two reviewers have the queue open; one claims it and records the phone call.
+    other = await new_page()
+    for page, handle in ((reviewer, "reviewer_li"), (other, "reviewer_wu")):
+        await token_for(db, Role.REVIEWER, handle)
+        await page.goto(f"{base}/signin")
+        await page.get_by_label("电子邮箱").fill(f"{handle}@example.org")
+        await page.get_by_label("密码").fill(PASSWORD)
+        await page.get_by_role("button", name="登录").click()
+        await page.goto(f"{base}/review")
+        await expect(page.locator("#results")).to_contain_text(HOSPITAL)
+    await expect(other.locator("body[data-live=on]")).to_have_count(1)
     row = reviewer.locator(".row", has_text=HOSPITAL)
     await row.get_by_label("通话记录").fill("已电话核实，医务科确认")
     await row.get_by_role("button", name="认领并核实").click()
     await expect(reviewer.get_by_text("已记录。")).to_be_visible()
+    # It leaves the other reviewer's queue without a reload.
+    await expect(other.locator("#results")).not_to_contain_text(HOSPITAL)
 
     # The public page says so, to anyone.
     await watcher.goto(entry_url)
