@@ -21,6 +21,9 @@ from hub.store.db import Database
 NAME = "postgres"
 # Latin words shorter than this match exactly (as words or substrings), never by similarity.
 MIN_TYPO_LENGTH = 4
+# pg_trgm's index can serve a substring of three characters or more; a shorter one (口罩, 协和)
+# would read every document, so it matches through the segmented words alone.
+MIN_SUBSTRING_LENGTH = 3
 
 
 def indexed(document: SearchDocument) -> store.IndexedDocument:
@@ -39,7 +42,8 @@ def term_match(term: str) -> store.TermMatch:
     latin = term.lower() if term.isascii() and len(term) >= MIN_TYPO_LENGTH else None
     # The last word may be a prefix still being typed: "vent" finds "ventilator".
     tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"]) if words else None
-    return store.TermMatch(tsquery, store.like_pattern(term), latin)
+    substring = store.like_pattern(term) if len(term) >= MIN_SUBSTRING_LENGTH or not words else None
+    return store.TermMatch(tsquery, substring, latin)
 
 
 def highlights_of(title: str, body: str, query: ParsedQuery) -> tuple[Highlight, ...]:
@@ -82,7 +86,8 @@ class PostgresSearch:
         terms = [term_match(t) for t in query.terms]
         words = [w for t in query.terms for w in query_words(t)]
         rank_query = " | ".join(words) if words else None
-        async with self._db.connection() as conn:
+        async with self._db.transaction() as conn:
+            await store.prefer_custom_plans(conn)
             hits, total = await store.search(
                 conn, terms, query.phrases, rank_query, wanted, limit, offset
             )
