@@ -111,6 +111,22 @@ mutation Submit($input: SubmitOfferInput!) {
 }
 """
 
+SUBMIT_LOGISTICS = """
+mutation Submit($input: SubmitLogisticsOfferInput!) {
+  submitLogisticsOffer(input: $input) {
+    logisticsOffer { id } editToken userErrors { field code message }
+  }
+}
+"""
+
+SUBMIT_LODGING = """
+mutation Submit($input: SubmitLodgingInput!) {
+  submitLodging(input: $input) {
+    lodging { id } editToken userErrors { field code message }
+  }
+}
+"""
+
 SIGN_IN = """
 mutation SignIn($input: SignInInput!) {
   signIn(input: $input) { user { handle } userErrors { field code message } }

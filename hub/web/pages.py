@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -219,7 +220,7 @@ def _number(value: str | None) -> float | str | None:
 
 
 def _entry_input(form: FormData, kind: str) -> dict[str, Any]:
-    """submitNeed's or submitOffer's input from the form's fields (the API validates it)."""
+    """The submit mutation's input for `kind` from the form's fields (the API validates it)."""
 
     def text(name: str) -> str | None:
         value = str(form.get(name) or "").strip()
@@ -230,6 +231,54 @@ def _entry_input(form: FormData, kind: str) -> dict[str, Any]:
         "city": text("city"),
         "district": text("district"),
     }
+    contact = {
+        "name": text("contact_name"),
+        "phone": text("contact_phone"),
+        "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
+    }
+    value: dict[str, Any] = {
+        "address": text("address"),
+        "contacts": [contact] if contact["phone"] or contact["name"] else [],
+        "notes": text("notes"),
+    }
+    if text("source_note"):
+        value["source"] = {"note": text("source_note")}
+    if kind == "needs" or text("organization_name"):
+        value["organization"] = {
+            "name": text("organization_name") or "",
+            "kind": text("organization_kind") or ORGANIZATION_KINDS[kind][0],
+            "region": {"province": region["province"], "city": region["city"]},
+        }
+    else:
+        # Donors, drivers and hosts may be people: no organization then, but a name.
+        value["providerName"] = text("provider_name")
+    if kind in ("needs", "offers"):
+        value["items"] = _items(text)
+    if kind == "needs":
+        value["urgency"] = text("urgency") or "HIGH"
+    else:
+        value["isFree"] = bool(form.get("is_free"))
+    if kind == "offers":
+        value["canDeliver"] = bool(form.get("can_deliver"))
+    if kind == "logistics":
+        value["origin"] = region
+        if text("destination_province"):
+            value["destination"] = {
+                "province": text("destination_province"),
+                "city": text("destination_city"),
+            }
+        value["vehicleType"] = text("vehicle_type") or "VAN"
+        value["capacityKg"] = _number(text("capacity_kg"))
+        value["coldChain"] = bool(form.get("cold_chain"))
+    else:
+        value["region"] = region
+    if kind == "lodging":
+        value["roomsAvailable"] = _number(text("rooms_available"))
+        value["eligibility"] = text("eligibility") or ""
+    return value
+
+
+def _items(text: Callable[[str], str | None]) -> list[dict[str, Any]]:
     items = []
     for n in range(MAX_ITEMS_IN_FORM):
         name = text(f"item{n}_name")
@@ -247,37 +296,27 @@ def _entry_input(form: FormData, kind: str) -> dict[str, Any]:
         else:
             item["quantity"] = quantity
         items.append(item)
-    contact = {
-        "name": text("contact_name"),
-        "phone": text("contact_phone"),
-        "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
+    return items
+
+
+def _not_numbers(value: dict[str, Any], t: Callable[..., str]) -> dict[str, str]:
+    """The one check made here: numbers the API's Float and Int cannot even receive."""
+    found = {
+        f"items.{n}.quantity": t("form.not_a_number")
+        for n, item in enumerate(value.get("items", []))
+        if isinstance(item.get("quantity"), str)
     }
-    value: dict[str, Any] = {
-        "region": region,
-        "address": text("address"),
-        "items": items,
-        "contacts": [contact] if contact["phone"] or contact["name"] else [],
-        "notes": text("notes"),
-    }
-    organization = {
-        "name": text("organization_name") or "",
-        "kind": text("organization_kind") or "HOSPITAL",
-        "region": {"province": region["province"], "city": region["city"]},
-    }
-    if kind == "offers":
-        # A donor may be a person: no organization then, but a name.
-        if text("organization_name"):
-            value["organization"] = organization
+    if isinstance(value.get("capacityKg"), str):
+        found["capacityKg"] = t("form.not_a_number")
+    if "roomsAvailable" in value:
+        rooms = value["roomsAvailable"]
+        if rooms is None:
+            value["roomsAvailable"] = 0  # the API says how many are needed
+        elif isinstance(rooms, str) or not float(rooms).is_integer():
+            found["roomsAvailable"] = t("form.not_a_number")
         else:
-            value["providerName"] = text("provider_name")
-        value["canDeliver"] = bool(form.get("can_deliver"))
-        value["isFree"] = bool(form.get("is_free"))
-    else:
-        value["organization"] = organization
-        value["urgency"] = text("urgency") or "HIGH"
-    if text("source_note"):
-        value["source"] = {"note": text("source_note")}
-    return value
+            value["roomsAvailable"] = int(rooms)
+    return found
 
 
 async def _entry_form(
@@ -293,6 +332,7 @@ async def _entry_form(
         "entry_form.html",
         status_code=status_code,
         kind_list=kind,
+        organization_kinds=ORGANIZATION_KINDS[kind],
         form=form or {},
         errors=errors or {},
         categories=data.data.get("supplyCategories") or [],
@@ -301,8 +341,18 @@ async def _entry_form(
     )
 
 
-SUBMISSIONS = {"needs": (doc.SUBMIT_NEED, "submitNeed", "need"),
-               "offers": (doc.SUBMIT_OFFER, "submitOffer", "offer")}  # fmt: skip
+SUBMISSIONS = {
+    "needs": (doc.SUBMIT_NEED, "submitNeed", "need"),
+    "offers": (doc.SUBMIT_OFFER, "submitOffer", "offer"),
+    "logistics": (doc.SUBMIT_LOGISTICS, "submitLogisticsOffer", "logisticsOffer"),
+    "lodging": (doc.SUBMIT_LODGING, "submitLodging", "lodging"),
+}
+ORGANIZATION_KINDS = {
+    "needs": ("HOSPITAL", "CLINIC", "COMMUNITY", "GOVERNMENT", "CHARITY", "OTHER"),
+    "offers": ("FACTORY", "CHARITY", "COMMUNITY", "LOGISTICS", "OTHER"),
+    "logistics": ("LOGISTICS", "COMMUNITY", "CHARITY", "OTHER"),
+    "lodging": ("HOTEL", "COMMUNITY", "CHARITY", "OTHER"),
+}
 
 
 async def new_entry(request: Request) -> Response:
@@ -318,12 +368,7 @@ async def new_entry(request: Request) -> Response:
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await _entry_form(request, kind, form, {"": t("form.csrf")}, status_code=400)
     value = _entry_input(form, kind)
-    # The one check made here: a quantity the API's Float cannot even receive.
-    not_numbers = {
-        f"items.{n}.quantity": t("form.not_a_number")
-        for n, item in enumerate(value["items"])
-        if isinstance(item.get("quantity"), str)
-    }
+    not_numbers = _not_numbers(value, t)
     if not_numbers:
         return await _entry_form(request, kind, form, not_numbers, status_code=400)
     document, field, node = SUBMISSIONS[kind]

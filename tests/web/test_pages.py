@@ -168,7 +168,34 @@ async def test_a_person_offers_goggles(app_client: httpx.AsyncClient, db: Databa
         row = await conn.fetchrow("SELECT kind, provider_name FROM entry")
     assert row is not None
     assert (row["kind"], row["provider_name"]) == ("OFFER", "王先生")
-    assert (await app_client.get("/lodging/new")).status_code == 404
+    assert (await app_client.get("/nothing/new")).status_code == 404
+
+
+async def test_a_driver_offers_transport_and_a_hotel_offers_rooms(
+    app_client: httpx.AsyncClient, db: Database
+) -> None:
+    page = (await app_client.get("/logistics/new")).text
+    driver = {
+        "csrf": _csrf(page), "provider_name": "张师傅", "province": "河南省", "city": "郑州市",
+        "destination_province": "湖北省", "destination_city": "武汉市",
+        "vehicle_type": "TRUCK", "capacity_kg": "3000", "is_free": "1",
+        "contact_phone": "13700003333",
+    }  # fmt: skip
+    assert (await app_client.post("/logistics/new", data=driver)).status_code == 200
+    page = (await app_client.get("/lodging/new")).text
+    hotel = {
+        "csrf": _csrf(page), "organization_name": "江城大酒店", "organization_kind": "HOTEL",
+        "province": "湖北省", "city": "武汉市", "rooms_available": "40",
+        "eligibility": "援鄂医疗队", "is_free": "1",
+    }  # fmt: skip
+    assert (await app_client.post("/lodging/new", data=hotel)).status_code == 200
+    wrong = {**hotel, "rooms_available": "很多"}
+    refused = await app_client.post("/lodging/new", data=wrong)
+    assert refused.status_code == 400
+    assert 'id="roomsAvailable"' in refused.text and 'aria-invalid="true"' in refused.text
+    async with db.connection() as conn:
+        kinds = sorted(r["kind"] for r in await conn.fetch("SELECT kind FROM entry"))
+    assert kinds == ["LODGING", "LOGISTICS_OFFER"]
 
 
 async def _sign_in(app_client: httpx.AsyncClient, email: str) -> None:
