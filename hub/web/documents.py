@@ -147,7 +147,9 @@ REVIEW_QUEUE = (
     """
 query Queue {
   me { handle role }
-  reviewQueue(first: 20) { totalCount edges { node { ...EntryRow } } }
+  reviewQueue(first: 20) {
+    totalCount edges { node { ...EntryRow contacts { id name phone redacted } } }
+  }
 }
 """
     + ENTRY_ROW
@@ -182,5 +184,11 @@ query Coordinate {
 MERGE = """
 mutation Merge($keep: ID!, $dupes: [ID!]!) {
   mergeEntries(keepId: $keep, duplicateIds: $dupes) { userErrors { field code message } }
+}
+"""
+
+REVEAL = """
+mutation Reveal($id: ID!) {
+  revealContact(contactId: $id) { contact { id name phone } userErrors { field code message } }
 }
 """

@@ -134,6 +134,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "auth.sign_up": ("注册", "Sign up"),
     "auth.signed_in_as": ("已登录：{handle}", "Signed in as {handle}"),
     "review.title": ("待审核队列", "Review queue"),
+    "review.reveal": ("显示完整电话（留记录）", "Show the full number (recorded)"),
     "review.claim": ("认领并核实", "Claim and verify"),
     "review.decision": ("结论", "Decision"),
     "review.method": ("核实方式", "How it was checked"),

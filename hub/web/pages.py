@@ -446,6 +446,23 @@ async def review_queue(request: Request, **extra: Any) -> Response:
     )
 
 
+async def reveal(request: Request) -> Response:
+    """revealContact for a reviewer about to phone (audited and rate-limited by the API)."""
+    form = await request.form()
+    t = translator(_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await review_queue(request, review_error=t("form.csrf"))
+    contact_id = str(form.get("contact") or "")
+    result = await call(request, doc.REVEAL, {"id": contact_id})
+    payload = result.data.get("revealContact") or {}
+    errors = payload.get("userErrors") or []
+    contact = payload.get("contact")
+    if not result.ok or errors or not contact:
+        return await review_queue(request, review_error=_first_message(result, errors, t))
+    # Keyed by the id asked for: a contact shown in full carries no id of its own.
+    return await review_queue(request, revealed={contact_id: contact})
+
+
 async def decide(request: Request) -> Response:
     """claimReview then reviewEntry, as a reviewer on the phone would."""
     form = await request.form()
@@ -518,6 +535,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/signup", sign_up, methods=["GET", "POST"]),
         Route("/signout", sign_out, methods=["POST"]),
         Route("/review", review_queue),
+        Route("/review/reveal", reveal, methods=["POST"]),
         Route("/review/{entry_id}", decide, methods=["POST"]),
         Route("/coordinate", coordinate),
         Route("/coordinate/merge", merge, methods=["POST"]),

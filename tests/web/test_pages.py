@@ -223,3 +223,24 @@ async def test_a_coordinator_merges_a_duplicate(
         {"id": second["id"]},
     )
     assert node["node"] == {"mergedInto": first["id"], "status": "CLOSED"}
+
+
+async def test_a_reviewer_reveals_the_number_to_call(
+    gql: GraphQLClient, app_client: httpx.AsyncClient, db: Database
+) -> None:
+    await gql.data(SUBMIT_NEED, {"input": need_input()})
+    await token_for(db, Role.REVIEWER, "reviewer_he")
+    async with db.connection() as conn:  # vouched for by a coordinator
+        await conn.execute("UPDATE app_user SET approved_at = now() WHERE handle = 'reviewer_he'")
+    await _sign_in(app_client, "reviewer_he@example.org")
+    queue = (await app_client.get("/review")).text
+    assert "13800001234" not in queue
+    assert "138****1234" in queue
+    contact = re.search(r'name="contact" value="([^"]+)"', queue)
+    assert contact is not None
+    fields = {"csrf": _csrf(queue), "contact": contact.group(1)}
+    revealed = await app_client.post("/review/reveal", data=fields)
+    assert "13800001234" in revealed.text
+    async with db.connection() as conn:
+        actions = [r["action"] for r in await conn.fetch("SELECT action FROM audit_log")]
+    assert any("reveal" in action for action in actions)
