@@ -66,7 +66,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -81,21 +80,27 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.typing import Subprotocol
 
-from hub.embedded import EmbeddedPostgres
-from hub.store.migrate import migrate
+# Run as a script, bench/ is on the path already; put it there for any other way in as well.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+# tests.helpers lives in the repository root.
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))
 
-# Run as a script, only bench/ is on the path: the repository root holds bench and tests.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.read_throughput import (
+from common import (
+    DATABASE_ENV,
     HOST,
     READY_TIMEOUT_S,
     STOP_TIMEOUT_S,
+    bench_database,
     free_port,
+    log,
+    migrate_dsn,
     percentile,
-    stop_hub,
+    spawn_hub,
+    stop_process,
+    tail,
     wait_ready,
 )
+
 from tests.helpers import SUBMIT_NEED, need_input
 
 SUBSCRIPTION = (
@@ -128,21 +133,9 @@ FD_MARGIN = 256
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
-def _log(message: str) -> None:
-    # Progress goes to stderr so that `--json` leaves stdout to the one JSON object.
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # Processes: Redis, the hubs, and what /proc says about them
 # ---------------------------------------------------------------------------------------------
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
 
 
 def start_redis(binary: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -176,12 +169,7 @@ def start_redis(binary: str, folder: Path) -> tuple[subprocess.Popen[bytes], str
             break
         time.sleep(POLL_S)
     stop_process(process)
-    raise SystemExit(f"bench: redis-server did not start; its log:\n{_tail(log_path)}")
-
-
-def stop_process(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL if it has not exited in time (stop_hub does exactly this)."""
-    stop_hub(process)
+    raise SystemExit(f"bench: redis-server did not start; its log:\n{tail(log_path)}")
 
 
 @dataclass
@@ -207,7 +195,6 @@ def start_hub(name: str, dsn: str, redis_url: str, folder: Path) -> HubProcess:
     port = free_port()
     log_path = folder / f"hub-{name}.log"
     env = {
-        **os.environ,
         "HUB_DATABASE_URL": dsn,
         "HUB_REDIS_URL": redis_url,
         "HUB_HOST": HOST,
@@ -217,16 +204,7 @@ def start_hub(name: str, dsn: str, redis_url: str, folder: Path) -> HubProcess:
         "HUB_IN_PROCESS_JOBS": "false",
         "HUB_LINKCHECK_ENABLED": "false",
     }
-    with log_path.open("ab") as log_file:
-        process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
-            [sys.executable, "-m", "hub.cli", "serve", "--host", HOST, "--port", str(port)],
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=folder,
-        )
-    return HubProcess(name, port, process, log_path)
+    return HubProcess(name, port, spawn_hub(port, log_path, env), log_path)
 
 
 def memory_kb(pid: int) -> dict[str, int]:
@@ -514,7 +492,7 @@ async def close_subscribers(subs: list[Subscriber], progress: Progress) -> None:
         async with asyncio.timeout(CLOSE_TIMEOUT_S):
             await asyncio.gather(*(close(sub) for sub in subs))
     except TimeoutError:
-        _log(f"not every socket closed within {CLOSE_TIMEOUT_S:.0f} s")
+        log(f"not every socket closed within {CLOSE_TIMEOUT_S:.0f} s")
     readers = [sub.reader for sub in subs if sub.reader is not None]
     for reader in readers:
         reader.cancel()
@@ -883,14 +861,14 @@ async def measure(
 
         cpu_start = {hub.name: cpu_seconds(hub.process.pid) for hub in hubs}
         client_start = client_cpu_seconds()
-        _log(f"opening {count} subscribers (after event {after})")
+        log(f"opening {count} subscribers (after event {after})")
         started = time.monotonic()
         subs = await open_subscribers(
             hubs, count, after, compression, args.connect_concurrency, progress
         )
         connect_seconds = time.monotonic() - started
         live = [sub for sub in subs if sub.reader is not None]
-        _log(f"{len(live)} of {count} subscribed in {connect_seconds:.2f} s; warm-up write")
+        log(f"{len(live)} of {count} subscribed in {connect_seconds:.2f} s; warm-up write")
 
         # The warm-up need: once every subscriber has its event, every subscription is live.
         started = time.monotonic()
@@ -901,7 +879,7 @@ async def measure(
         await wait_for_events(subs, progress, len(live), WARMUP_TIMEOUT_S)
         warmup_seconds = time.monotonic() - started
         warmup_complete = sum(1 for sub in live if sub.events)
-        _log(f"warm-up event reached {warmup_complete} subscribers in {warmup_seconds:.2f} s")
+        log(f"warm-up event reached {warmup_complete} subscribers in {warmup_seconds:.2f} s")
 
         cpu_mid = {hub.name: cpu_seconds(hub.process.pid) for hub in hubs}
         client_mid = client_cpu_seconds()
@@ -911,10 +889,10 @@ async def measure(
         others = {"redis": [redis_pid], "postgres": descendants(os.getpid(), exclude)}
         machine_mid = machine_cpu()
         others_mid = {name: sum(map(cpu_seconds, pids)) for name, pids in others.items()}
-        _log(f"writing {args.rate:g} needs/s for {args.duration:g} s")
+        log(f"writing {args.rate:g} needs/s for {args.duration:g} s")
         baseline = progress.received
         writes = await write(clients, args.rate, args.duration)
-        _log(
+        log(
             f"{len(writes.committed)} needs written; waiting at most {args.drain:g} s for "
             "every subscriber to receive them"
         )
@@ -930,7 +908,7 @@ async def measure(
         client_memory = memory_kb(os.getpid())
         machine_end = machine_cpu()
     finally:
-        _log("closing the sockets")
+        log("closing the sockets")
         await close_subscribers(subs, progress)
         for client in clients:
             await client.aclose()
@@ -1045,7 +1023,7 @@ def run_one(
             hub = start_hub(name, dsn, redis_url, folder)
             hubs.append(hub)
             wait_ready(hub.process, hub.http_url, hub.log_path)
-        _log("hubs ready: " + ", ".join(f"{hub.name} {hub.http_url}" for hub in hubs))
+        log("hubs ready: " + ", ".join(f"{hub.name} {hub.http_url}" for hub in hubs))
         settle_memory([hub.process.pid for hub in hubs])
         listener = CommitListener(dsn)
         listener.start()
@@ -1055,15 +1033,15 @@ def run_one(
             listener.stop()
         for hub in hubs:
             if hub.process.poll() is not None:
-                _log(f"hub {hub.name} exited during the run; its log:\n{_tail(hub.log_path)}")
+                log(f"hub {hub.name} exited during the run; its log:\n{tail(hub.log_path)}")
         return report
     except BaseException:
         for hub in hubs:
-            _log(f"hub {hub.name} log, last lines:\n{_tail(hub.log_path)}")
+            log(f"hub {hub.name} log, last lines:\n{tail(hub.log_path)}")
         raise
     finally:
         for hub in hubs:
-            stop_hub(hub.process)
+            stop_process(hub.process)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1114,49 +1092,26 @@ def run(args: argparse.Namespace) -> list[RunReport]:
     if binary is None:
         raise SystemExit("bench: no redis-server on this machine (apt-get install redis-server)")
     soft, hard = raise_fd_limit(max(args.subscribers))
-    _log(f"open-file limit {soft} (hard {hard})")
+    log(f"open-file limit {soft} (hard {hard})")
     if soft < max(args.subscribers) + FD_MARGIN:
-        _log(f"the open-file limit is too low for {max(args.subscribers)} subscribers")
-    workdir = Path(tempfile.mkdtemp(prefix="hub-bench-fanout-"))
-    # As root the embedded server runs as another user, who must be able to enter the folder.
-    workdir.chmod(0o755)
-    external = os.environ.get("HUB_BENCH_DATABASE_URL") or None
-    embedded: EmbeddedPostgres | None = None
-    redis: subprocess.Popen[bytes] | None = None
+        log(f"the open-file limit is too low for {max(args.subscribers)} subscribers")
     reports: list[RunReport] = []
-    try:
-        if external is None:
-            _log(f"starting the embedded PostgreSQL in {workdir}")
-            embedded = EmbeddedPostgres(workdir, durable=False)
-            dsn = embedded.start()
-        else:
-            _log("using the database of HUB_BENCH_DATABASE_URL")
-            dsn = external
-        asyncio.run(_migrate(dsn))
+    with bench_database("hub-bench-fanout-") as database:
+        dsn, workdir = database.dsn, database.workdir
+        asyncio.run(migrate_dsn(dsn))
         redis_folder = workdir / "redis"
         redis_folder.mkdir()
         redis, redis_url = start_redis(binary, redis_folder)
-        _log(f"redis-server at {redis_url}")
-        for count in args.subscribers:
-            report = run_one(args, count, dsn, redis, redis_url, workdir)
-            reports.append(report)
-            if not args.json:
-                print(report.text() + "\n", flush=True)
-    finally:
-        if redis is not None:
+        log(f"redis-server at {redis_url}")
+        try:
+            for count in args.subscribers:
+                report = run_one(args, count, dsn, redis, redis_url, workdir)
+                reports.append(report)
+                if not args.json:
+                    print(report.text() + "\n", flush=True)
+        finally:
             stop_process(redis)
-        if embedded is not None:
-            embedded.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
     return reports
-
-
-async def _migrate(dsn: str) -> None:
-    conn = await asyncpg.connect(dsn)
-    try:
-        await migrate(conn)
-    finally:
-        await conn.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1179,7 +1134,7 @@ def main(argv: list[str] | None = None) -> int:
             "compression": args.compression,
             "python": platform.python_version(),
             "cores": os.cpu_count(),
-            "database": "external" if os.environ.get("HUB_BENCH_DATABASE_URL") else "embedded",
+            "database": "external" if os.environ.get(DATABASE_ENV) else "embedded",
         }
         print(json.dumps({**common, "runs": [asdict(r) for r in reports]}, ensure_ascii=False))
     else:

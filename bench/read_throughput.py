@@ -19,21 +19,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import math
 import os
 import platform
 import random
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -42,8 +36,24 @@ from typing import Any
 import asyncpg
 import httpx
 
-from hub.embedded import EmbeddedPostgres
-from hub.store.migrate import migrate
+# Run as a script, bench/ is on the path already; put it there for any other way in as well.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (
+    HOST,
+    Category,
+    bench_database,
+    copy_and_analyze,
+    fetch_categories,
+    free_port,
+    log,
+    migrate_empty,
+    percentile,
+    run_main,
+    spawn_hub,
+    stop_process,
+    wait_ready,
+)
 
 # Every verification state: the seed mixes them, and public lists default to VERIFIED only.
 QUERY = (
@@ -54,19 +64,10 @@ QUERY = (
     "items { categoryCode name quantity unit category { code name } } } } } }"
 )
 PAGE_SIZE = 20
-HOST = "127.0.0.1"
-# Generous but finite: a hub that is not ready by then is broken, not slow.
-READY_TIMEOUT_S = 90.0
-STOP_TIMEOUT_S = 20.0
 # One slow request must not stall a worker past the end of the run for long.
 REQUEST_TIMEOUT_S = 10.0
 # The pool size `hub serve` uses unless HUB_DB_POOL_MAX says otherwise (hub.settings).
 DEFAULT_POOL_MAX = 10
-
-
-def _log(message: str) -> None:
-    # Progress goes to stderr so that `--json` leaves stdout to the one JSON object.
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,17 +213,6 @@ QUANTITY_RANGES = {
 }
 # Package units need a package size (how many pieces a carton or box holds).
 PACKAGE_SIZES = {"BOX": (20, 48, 50), "CARTON": (12, 24, 48)}
-
-
-@dataclass(frozen=True)
-class Category:
-    """A supply category as read from the database (the taxonomy of the migrations)."""
-
-    code: str
-    group: str
-    name: str
-    unit: str
-    standards: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -454,47 +444,22 @@ async def prepare_database(dsn: str, needs: int, organizations: int, seed: int) 
     """Migrate, refuse a database that already holds entries, seed it; return facts about it."""
     conn = await asyncpg.connect(dsn)
     try:
-        await migrate(conn)
-        existing = await conn.fetchval("SELECT count(*) FROM entry")
-        if existing:
-            raise SystemExit(
-                f"bench: the database already holds {existing} entries; the benchmark seeds its "
-                "own data and needs an empty database (unset HUB_BENCH_DATABASE_URL to use a "
-                "throw-away embedded one)"
-            )
-        rows = await conn.fetch(
-            """
-            SELECT code, group_code, name_zh, default_unit, standards FROM supply_category
-            WHERE NOT deprecated ORDER BY group_code, sort_order
-            """
-        )
-        categories = [
-            Category(
-                r["code"], r["group_code"], r["name_zh"], r["default_unit"], tuple(r["standards"])
-            )
-            for r in rows
-        ]
+        await migrate_empty(conn)
+        categories = await fetch_categories(conn)
         started = time.perf_counter()
         seed_rows = build_seed(
             random.Random(seed), categories, needs, organizations, datetime.now(UTC)
         )
-        # COPY in one transaction: tens of thousands of rows in well under a second, and an
-        # interrupted seed leaves nothing behind.
-        async with conn.transaction():
-            await conn.copy_records_to_table(
-                "organization", records=seed_rows.organizations, columns=ORG_COLUMNS
-            )
-            await conn.copy_records_to_table(
-                "entry", records=seed_rows.entries, columns=ENTRY_COLUMNS
-            )
-            await conn.copy_records_to_table(
-                "entry_item", records=seed_rows.items, columns=ITEM_COLUMNS
-            )
-            await conn.copy_records_to_table(
-                "contact", records=seed_rows.contacts, columns=CONTACT_COLUMNS
-            )
-        # Fresh statistics, so that the planner sees 10k rows and not an empty table.
-        await conn.execute("ANALYZE")
+        # COPY: tens of thousands of rows in well under a second.
+        await copy_and_analyze(
+            conn,
+            (
+                ("organization", seed_rows.organizations, ORG_COLUMNS),
+                ("entry", seed_rows.entries, ENTRY_COLUMNS),
+                ("entry_item", seed_rows.items, ITEM_COLUMNS),
+                ("contact", seed_rows.contacts, CONTACT_COLUMNS),
+            ),
+        )
         seconds = time.perf_counter() - started
         return {
             "postgresql": await conn.fetchval("SHOW server_version"),
@@ -513,60 +478,9 @@ async def prepare_database(dsn: str, needs: int, organizations: int, seed: int) 
 # ---------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    """A TCP port free on the loopback interface right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 def start_hub(dsn: str, port: int, log_path: Path) -> subprocess.Popen[bytes]:
     """Start `hub serve` on 127.0.0.1:`port` against `dsn`, its output going to `log_path`."""
-    env = {**os.environ, "HUB_DATABASE_URL": dsn, "HUB_HOST": HOST}
-    with log_path.open("ab") as log_file:
-        return subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
-            [sys.executable, "-m", "hub.cli", "serve", "--host", HOST, "--port", str(port)],
-            stdin=subprocess.DEVNULL,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=log_path.parent,
-        )
-
-
-def wait_ready(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> float:
-    """Poll GET /readyz until it answers 200; return the seconds it took."""
-    started = time.monotonic()
-    deadline = started + READY_TIMEOUT_S
-    with httpx.Client(base_url=base_url, timeout=2.0) as client:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise SystemExit(f"bench: hub serve exited early; its log:\n{_tail(log_path)}")
-            try:
-                if client.get("/readyz").status_code == 200:
-                    return time.monotonic() - started
-            except httpx.TransportError:
-                pass  # not listening yet
-            time.sleep(0.1)
-    raise SystemExit(f"bench: hub not ready after {READY_TIMEOUT_S:.0f} s:\n{_tail(log_path)}")
-
-
-def stop_hub(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (graceful shutdown), then SIGKILL if it has not exited in time."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
+    return spawn_hub(port, log_path, {"HUB_DATABASE_URL": dsn, "HUB_HOST": HOST})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -648,14 +562,6 @@ async def drive(
         # flight at stop_at are neither dropped nor counted against a shorter window.
         window = loop.time() - measure_from
     return samples, window, warmups
-
-
-def percentile(sorted_values: list[float], p: float) -> float:
-    """Nearest-rank percentile of an ascending list (0.0 for an empty one)."""
-    if not sorted_values:
-        return 0.0
-    rank = max(1, math.ceil(p / 100 * len(sorted_values)))
-    return sorted_values[rank - 1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -740,24 +646,11 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> No
 
 def run(args: argparse.Namespace) -> Report:
     """Set up database and hub, drive the load, tear everything down; return the figures."""
-    workdir = Path(tempfile.mkdtemp(prefix="hub-bench-"))
-    # As root the embedded server runs as another user, who must be able to enter the folder.
-    workdir.chmod(0o755)
-    external = os.environ.get("HUB_BENCH_DATABASE_URL") or None
-    embedded: EmbeddedPostgres | None = None
-    hub: subprocess.Popen[bytes] | None = None
-    try:
-        if external is None:
-            _log(f"starting the embedded PostgreSQL in {workdir}")
-            embedded = EmbeddedPostgres(workdir, durable=False)
-            dsn = embedded.start()
-        else:
-            _log("using the database of HUB_BENCH_DATABASE_URL")
-            dsn = external
-
-        _log(f"migrating and seeding {args.needs} needs")
+    with bench_database("hub-bench-") as database:
+        dsn, workdir, external = database.dsn, database.workdir, database.external
+        log(f"migrating and seeding {args.needs} needs")
         facts = asyncio.run(prepare_database(dsn, args.needs, args.organizations, args.seed))
-        _log(
+        log(
             f"seeded {facts['needs']} needs, {facts['items']} items, {facts['contacts']} "
             f"contacts, {facts['organizations']} organizations in {facts['seed_seconds']} s"
         )
@@ -765,20 +658,16 @@ def run(args: argparse.Namespace) -> Report:
         port = free_port()
         base_url = f"http://{HOST}:{port}"
         log_path = workdir / "hub-serve.log"
-        _log(f"starting hub serve on {base_url}")
+        log(f"starting hub serve on {base_url}")
         hub = start_hub(dsn, port, log_path)
-        ready_s = wait_ready(hub, base_url, log_path)
-        _log(f"hub ready in {ready_s:.2f} s; {args.warmup:g} s warm-up, then {args.seconds:g} s")
-
-        samples, window, warmups = asyncio.run(
-            drive(base_url, args.concurrency, args.warmup, args.seconds, args.needs)
-        )
-    finally:
-        if hub is not None:
-            stop_hub(hub)
-        if embedded is not None:
-            embedded.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            ready_s = wait_ready(hub, base_url, log_path)
+            log(f"hub ready in {ready_s:.2f} s; {args.warmup:g} s warm-up, then {args.seconds:g} s")
+            samples, window, warmups = asyncio.run(
+                drive(base_url, args.concurrency, args.warmup, args.seconds, args.needs)
+            )
+        finally:
+            stop_process(hub)
 
     latencies = sorted(samples.latencies_ms)
     return Report(
@@ -810,15 +699,7 @@ def run(args: argparse.Namespace) -> Report:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse options, run, print the report."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    _check_args(parser, args)
-    report = run(args)
-    if args.json:
-        print(json.dumps(asdict(report), ensure_ascii=False))
-    else:
-        print(report.text())
-    return 0
+    return run_main(build_parser(), _check_args, run, argv)
 
 
 if __name__ == "__main__":

@@ -56,19 +56,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import platform
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -77,17 +74,25 @@ from typing import Any
 import asyncpg
 
 from hub.domain.search import SearchFilter, parse_query
-from hub.embedded import EmbeddedPostgres
 from hub.search.backend import SearchBackend
 from hub.search.postgres import PostgresSearch
 from hub.services.search_documents import documents_of
 from hub.store.db import Connection, Database
-from hub.store.migrate import migrate
 
-# Run as a script, only bench/ is on the path: the repository root holds bench and hub.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as a script, bench/ is on the path already; put it there for any other way in as well.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench.read_throughput import (
+from common import (
+    Category,
+    bench_database,
+    copy_and_analyze,
+    fetch_categories,
+    log,
+    migrate_empty,
+    percentile,
+    run_main,
+)
+from read_throughput import (
     CITIES,
     ORG_PATTERNS,
     PACKAGE_SIZES,
@@ -95,7 +100,6 @@ from bench.read_throughput import (
     ROADS,
     SPECS,
     SURNAMES,
-    percentile,
 )
 
 MEILI_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "meilisearch-for-tests"
@@ -105,11 +109,6 @@ MEILI_START_TIMEOUT_S = 300.0
 MEILI_STOP_TIMEOUT_S = 60.0
 PAGE_SIZE = 20
 PROGRESS_EVERY_S = 15.0
-
-
-def _log(message: str) -> None:
-    # Progress goes to stderr so that `--json` leaves stdout to the one JSON object.
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,17 +323,6 @@ LOGISTICS_COLUMNS = ("entry_id", "destination_province", "destination_city", "ve
                      "available_until")  # fmt: skip
 LODGING_COLUMNS = ("entry_id", "rooms_available", "eligibility", "is_free", "price_note",
                    "available_from", "available_until")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Category:
-    """A supply category as read from the database."""
-
-    code: str
-    group: str
-    name: str
-    unit: str
-    standards: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -668,40 +656,22 @@ async def seed_database(dsn: str, entries: int, organizations: int, seed: int) -
     """Migrate, refuse a database that already holds entries, seed it; return facts about it."""
     conn = await asyncpg.connect(dsn)
     try:
-        await migrate(conn)
-        existing = await conn.fetchval("SELECT count(*) FROM entry")
-        if existing:
-            raise SystemExit(
-                f"bench: the database already holds {existing} entries; the benchmark seeds its "
-                "own data and needs an empty database (unset HUB_BENCH_DATABASE_URL to use a "
-                "throw-away embedded one)"
-            )
+        await migrate_empty(conn)
         problem = await conn.fetchval(
             "SELECT cardinality(show_trgm('口罩')) = 0 FROM pg_database "
             "WHERE datname = current_database()"
         )
         if problem:
             raise SystemExit("bench: pg_trgm sees no Chinese here; use a UTF-8 locale database")
-        rows = await conn.fetch(
-            """
-            SELECT code, group_code, name_zh, default_unit, standards FROM supply_category
-            WHERE NOT deprecated ORDER BY group_code, sort_order
-            """
-        )
-        categories = [
-            Category(
-                r["code"], r["group_code"], r["name_zh"], r["default_unit"], tuple(r["standards"])
-            )
-            for r in rows
-        ]
+        categories = await fetch_categories(conn)
         started = time.perf_counter()
         seed_rows = build_seed(
             random.Random(seed), categories, entries, organizations, datetime.now(UTC)
         )
         generated = time.perf_counter() - started
-        # COPY in one transaction: an interrupted seed leaves nothing behind.
-        async with conn.transaction():
-            for table, records, columns in (
+        await copy_and_analyze(
+            conn,
+            (
                 ("organization", seed_rows.organizations, ORG_COLUMNS),
                 ("entry", seed_rows.entries, ENTRY_COLUMNS),
                 ("entry_item", seed_rows.items, ITEM_COLUMNS),
@@ -709,9 +679,8 @@ async def seed_database(dsn: str, entries: int, organizations: int, seed: int) -
                 ("logistics_offer", seed_rows.logistics, LOGISTICS_COLUMNS),
                 ("lodging", seed_rows.lodging, LODGING_COLUMNS),
                 ("contact", seed_rows.contacts, CONTACT_COLUMNS),
-            ):
-                await conn.copy_records_to_table(table, records=records, columns=columns)
-        await conn.execute("ANALYZE")
+            ),
+        )
         return {
             "postgresql": await conn.fetchval("SHOW server_version"),
             "seed_seconds": round(time.perf_counter() - started, 2),
@@ -791,7 +760,7 @@ async def index_everything(
             if done - last_note > PROGRESS_EVERY_S:
                 last_note = done
                 rate = figures.documents / (done - started)
-                _log(
+                log(
                     f"{backend.name}: {figures.subjects} of {subjects} subjects, "
                     f"{figures.documents} documents, {rate:.0f} documents/s"
                 )
@@ -1037,7 +1006,7 @@ async def query_levels(
     per_query: list[QueryFigures] = []
     lowest = min(args.concurrency)
     for concurrency in sorted(args.concurrency):
-        _log(
+        log(
             f"{backend.name}: concurrency {concurrency}: {args.warmup:g} s warm-up, "
             f"then {args.seconds:g} s"
         )
@@ -1052,9 +1021,9 @@ async def bench_postgres(dsn: str, args: argparse.Namespace, subjects: int) -> B
     db = await Database.connect(dsn, min_size=1, max_size=max(args.concurrency) + 2)
     try:
         backend = PostgresSearch(db)
-        _log("postgres: indexing")
+        log("postgres: indexing")
         indexing = await index_everything(db, backend, args.batch, subjects)
-        _log(
+        log(
             f"postgres: {indexing.documents} documents in {indexing.seconds:.1f} s "
             f"({indexing.documents_per_second:.0f}/s); VACUUM (ANALYZE) search_document"
         )
@@ -1100,7 +1069,7 @@ async def bench_postgres(dsn: str, args: argparse.Namespace, subjects: int) -> B
         )
         if args.explain and per_query:
             slowest = max(range(len(QUERIES)), key=lambda i: per_query[i].p50_ms)
-            _log(f"postgres: EXPLAIN ANALYZE of the slowest query, {QUERIES[slowest].label}")
+            log(f"postgres: EXPLAIN ANALYZE of the slowest query, {QUERIES[slowest].label}")
             report.explain_query = QUERIES[slowest].label
             report.plans = await explain(dsn, QUERIES[slowest])
         return report
@@ -1167,7 +1136,7 @@ def stop_meilisearch(server: MeiliServer) -> None:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        _log(f"meilisearch: stop took over {MEILI_STOP_TIMEOUT_S:.0f} s; see {server.folder}")
+        log(f"meilisearch: stop took over {MEILI_STOP_TIMEOUT_S:.0f} s; see {server.folder}")
 
 
 async def bench_meilisearch(
@@ -1186,9 +1155,9 @@ async def bench_meilisearch(
     try:
         version = (await client.get_version()).pkg_version
         await backend.setup()
-        _log(f"meilisearch {version}: index {index} set up from schema/search")
+        log(f"meilisearch {version}: index {index} set up from schema/search")
         indexing = await index_everything(db, backend, args.batch, subjects)
-        _log(
+        log(
             f"meilisearch: {indexing.documents} documents in {indexing.seconds:.1f} s "
             f"({indexing.documents_per_second:.0f}/s)"
         )
@@ -1347,26 +1316,15 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> No
 
 def run(args: argparse.Namespace) -> Report:
     """Set up the database (and Meilisearch), measure each backend, tear down; the figures."""
-    workdir = Path(tempfile.mkdtemp(prefix="hub-bench-search-"))
-    # As root the servers run as other users, who must be able to enter the folder.
-    workdir.chmod(0o755)
-    external = os.environ.get("HUB_BENCH_DATABASE_URL") or None
-    embedded: EmbeddedPostgres | None = None
     meili: MeiliServer | None = None
     skipped: dict[str, str] = {}
     backends: list[BackendReport] = []
     load_before = list(os.getloadavg())
-    try:
-        if external is None:
-            _log(f"starting the embedded PostgreSQL in {workdir}")
-            embedded = EmbeddedPostgres(workdir, durable=False)
-            dsn = embedded.start()
-        else:
-            _log("using the database of HUB_BENCH_DATABASE_URL")
-            dsn = external
-        _log(f"migrating and seeding {args.entries} entries")
+    with bench_database("hub-bench-search-") as database:
+        dsn, workdir, external = database.dsn, database.workdir, database.external
+        log(f"migrating and seeding {args.entries} entries")
         facts = asyncio.run(seed_database(dsn, args.entries, args.organizations, args.seed))
-        _log(
+        log(
             f"seeded {facts['entries']} entries, {facts['items']} items, "
             f"{facts['organizations']} organizations in {facts['seed_seconds']} s"
         )
@@ -1377,7 +1335,7 @@ def run(args: argparse.Namespace) -> Report:
         if meili_url is not None:
             meili = MeiliServer(meili_url, os.environ.get("HUB_BENCH_MEILI_KEY") or None, None)
         elif args.meilisearch:
-            _log("starting Meilisearch with scripts/meilisearch-for-tests")
+            log("starting Meilisearch with scripts/meilisearch-for-tests")
             try:
                 meili = start_meilisearch(workdir / "meilisearch")
             except (RuntimeError, OSError, KeyError) as error:
@@ -1391,12 +1349,8 @@ def run(args: argparse.Namespace) -> Report:
                 # hub/search/meili.py is young: a backend that does not load, fit the protocol
                 # or keep up is reported, and the PostgreSQL figures are still printed.
                 skipped["meilisearch"] = f"failed ({type(error).__name__}: {str(error)[:200]})"
-    finally:
-        if meili is not None:
-            stop_meilisearch(meili)
-        if embedded is not None:
-            embedded.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+            finally:
+                stop_meilisearch(meili)
 
     return Report(
         entries=facts["entries"],
@@ -1421,15 +1375,7 @@ def run(args: argparse.Namespace) -> Report:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: parse options, run, print the report."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    _check_args(parser, args)
-    report = run(args)
-    if args.json:
-        print(json.dumps(asdict(report), ensure_ascii=False))
-    else:
-        print(report.text())
-    return 0
+    return run_main(build_parser(), _check_args, run, argv)
 
 
 if __name__ == "__main__":
