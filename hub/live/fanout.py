@@ -78,7 +78,7 @@ class Fanout:
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
         self._lock = asyncio.Lock()
-        self._joined = asyncio.Condition()
+        self._joined = asyncio.Event()
         self.last_position = 0
         self.started = False
 
@@ -99,17 +99,14 @@ class Fanout:
         """Register a subscriber for every event after the current position."""
         subscriber = Subscriber(wanted, self.last_position, asyncio.Queue(maxsize=self._queue_size))
         self._subscribers.add(subscriber)
-        asyncio.get_running_loop().create_task(self._notify_joined())
+        self._joined.set()
         return subscriber
-
-    async def _notify_joined(self) -> None:
-        async with self._joined:
-            self._joined.notify_all()
 
     async def until_subscribers(self, count: int) -> None:
         """Wait until at least `count` subscribers are registered (benchmarks, tests)."""
-        async with self._joined:
-            await self._joined.wait_for(lambda: len(self._subscribers) >= count)
+        while len(self._subscribers) < count:
+            self._joined.clear()
+            await self._joined.wait()
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         """Forget a subscriber (its stream ended)."""
