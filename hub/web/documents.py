@@ -192,3 +192,38 @@ mutation Reveal($id: ID!) {
   revealContact(contactId: $id) { contact { id name phone } userErrors { field code message } }
 }
 """
+
+EDITABLE = """
+query Editable($id: ID!) {
+  node(id: $id) {
+    ... on Entry { id kind version status notes providerName organization { name } }
+    ... on Need { urgency }
+  }
+}
+"""
+
+# The update and close mutations of each kind (GraphQL type name, as in update<Type>).
+MUTATION_TYPES = {
+    "NEED": "Need",
+    "OFFER": "Offer",
+    "LOGISTICS_OFFER": "LogisticsOffer",
+    "LODGING": "Lodging",
+}
+
+
+def update_document(kind: str) -> str:
+    """update<Type> for an entry of `kind`."""
+    name = MUTATION_TYPES[kind]
+    return (
+        f"mutation Update($input: Update{name}Input!) {{ update{name}(input: $input) "
+        "{ userErrors { field code message } } }"
+    )
+
+
+def close_document(kind: str) -> str:
+    """close<Type> for an entry of `kind`."""
+    name = MUTATION_TYPES[kind]
+    return (
+        f"mutation Close($input: CloseEntryInput!) {{ close{name}(input: $input) "
+        "{ userErrors { field code message } } }"
+    )

@@ -164,6 +164,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coordinate.empty": ("没有需要处理的报告或重复。", "No reports or duplicates to handle."),
     "coordinate.sign_in": ("请以协调员身份登录。", "Sign in as a coordinator."),
     "nav.coordinate": ("协调", "Coordinate"),
+    "edit.title": ("修改或关闭", "Change or close"),
+    "edit.link": ("修改或关闭（需编辑码）", "Change or close (needs the edit code)"),
+    "edit.token": (
+        "编辑码（登录的发布者和协调员可不填）",
+        "Edit code (not needed when signed in as the poster or a coordinator)",
+    ),
+    "edit.status": ("进展", "Progress"),
+    "edit.save": ("保存修改", "Save changes"),
+    "edit.close_title": ("关闭这一条", "Close this entry"),
+    "edit.close_reason": ("原因（选填）", "Why (optional)"),
+    "edit.close": ("关闭", "Close"),
+    "edit.saved": ("已保存。", "Saved."),
     "error.generic": ("出错了，请稍后再试。", "Something went wrong; please try again."),
     "error.forbidden": ("没有权限。", "You may not do this."),
 }

@@ -388,6 +388,56 @@ async def _entry_page_after_post(
     return await _entry_page(request, posted=True, edit_token=edit_token)
 
 
+async def _edit_form(
+    request: Request, errors: dict[str, str] | None = None, status_code: int = 200
+) -> Response:
+    entry_id = str(request.path_params["entry_id"])
+    result = await call(request, doc.EDITABLE, {"id": entry_id})
+    entry = result.data.get("node")
+    if not entry:
+        return await _render(request, "not_found.html", status_code=404)
+    return await _render(
+        request, "edit.html", entry=entry, errors=errors or {}, status_code=status_code
+    )
+
+
+async def edit_entry(request: Request) -> Response:
+    """Change an entry's status, urgency and notes, or close it: with the edit code, or as its
+    signed-in submitter or a coordinator (the API decides who may)."""
+    if request.method == "GET":
+        return await _edit_form(request)
+    form = await request.form()
+    t = translator(_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await _edit_form(request, {"": t("form.csrf")}, status_code=400)
+    entry_id = str(request.path_params["entry_id"])
+    current = (await call(request, doc.EDITABLE, {"id": entry_id})).data.get("node")
+    if not current:
+        return await _render(request, "not_found.html", status_code=404)
+    changes: dict[str, Any] = {
+        "id": entry_id,
+        "version": current["version"],
+        "editToken": str(form.get("edit_token") or "").strip() or None,
+    }
+    if form.get("action") == "close":
+        changes["reason"] = str(form.get("reason") or "").strip() or None
+        document, field = doc.close_document(current["kind"]), "close"
+    else:
+        changes["notes"] = str(form.get("notes") or "")
+        if form.get("status") in ("OPEN", "PARTIALLY_FULFILLED", "FULFILLED"):
+            changes["status"] = form["status"]
+        if current["kind"] == "NEED" and form.get("urgency"):
+            changes["urgency"] = form["urgency"]
+        document, field = doc.update_document(current["kind"]), "update"
+    result = await call(request, document, {"input": changes})
+    name = field + doc.MUTATION_TYPES[current["kind"]]
+    errors = (result.data.get(name) or {}).get("userErrors") or []
+    if not result.ok or errors:
+        shown = _field_errors(errors) or {"": _first_message(result, errors, t)}
+        return await _edit_form(request, shown, status_code=400)
+    return await _entry_page(request, edited=True)
+
+
 async def sign_in(request: Request) -> Response:
     """Sign in (the API sets the session cookie on the redirect)."""
     return await _auth(request, "sign_in.html", doc.SIGN_IN, "signIn", ("email", "password"))
@@ -530,6 +580,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/", home),
         Route("/entries/{entry_id}", entry_page),
         Route("/entries/{entry_id}/report", report_problem, methods=["POST"]),
+        Route("/entries/{entry_id}/edit", edit_entry, methods=["GET", "POST"]),
         Route("/{kind}/new", new_entry, methods=["GET", "POST"]),
         Route("/signin", sign_in, methods=["GET", "POST"]),
         Route("/signup", sign_up, methods=["GET", "POST"]),

@@ -121,7 +121,8 @@ async def test_pages_fit_a_phone_and_have_no_serious_accessibility_violations(
     phone = await new_page(phone=True)
     entry_url = await _post_need(phone, base, HOSPITAL, "急需")
     problems: dict[str, Any] = {}
-    for path in (*PAGES, entry_url.removeprefix(base)):
+    entry_path = entry_url.removeprefix(base)
+    for path in (*PAGES, entry_path, f"{entry_path}/edit"):
         await phone.goto(base + path)
         if not await no_horizontal_scroll(phone):
             problems[f"{path} scrolls sideways"] = True

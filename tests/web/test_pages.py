@@ -244,3 +244,27 @@ async def test_a_reviewer_reveals_the_number_to_call(
     async with db.connection() as conn:
         actions = [r["action"] for r in await conn.fetch("SELECT action FROM audit_log")]
     assert any("reveal" in action for action in actions)
+
+
+async def test_the_poster_updates_and_closes_a_need_with_the_edit_code(
+    gql: GraphQLClient, app_client: httpx.AsyncClient
+) -> None:
+    posted = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]
+    need_id, token = posted["need"]["id"], posted["editToken"]
+    state = "query($id: ID!) { node(id: $id) { ... on Need { status urgency notes } } }"
+    page = (await app_client.get(f"/entries/{need_id}/edit")).text
+    change = {"csrf": _csrf(page), "action": "update", "status": "PARTIALLY_FULFILLED",
+              "urgency": "LOW", "notes": "已收到 2000 个"}  # fmt: skip
+    refused = await app_client.post(f"/entries/{need_id}/edit", data={**change, "edit_token": "x"})
+    assert refused.status_code == 400
+    assert 'role="alert"' in refused.text
+    before = (await gql.data(state, {"id": need_id}))["node"]
+    assert before["urgency"] == "CRITICAL"
+    saved = await app_client.post(f"/entries/{need_id}/edit", data={**change, "edit_token": token})
+    assert saved.status_code == 200
+    assert "Saved." in saved.text
+    after = (await gql.data(state, {"id": need_id}))["node"]
+    assert after == {"status": "PARTIALLY_FULFILLED", "urgency": "LOW", "notes": "已收到 2000 个"}
+    close = {"csrf": _csrf(page), "action": "close", "edit_token": token, "reason": "已满足"}
+    assert (await app_client.post(f"/entries/{need_id}/edit", data=close)).status_code == 200
+    assert (await gql.data(state, {"id": need_id}))["node"]["status"] == "CLOSED"
