@@ -530,6 +530,7 @@ async def decide(request: Request) -> Response:
         "method": str(form.get("method") or "PHONE_CALL"),
         "note": str(form.get("note") or "") or None,
         "evidenceUrl": str(form.get("evidence") or "") or None,
+        "rejectionReason": str(form.get("rejection_reason") or "") or None,
     }
     decided = await call(request, doc.DECIDE, {"input": decision})
     errors = (decided.data.get("reviewEntry") or {}).get("userErrors") or []

@@ -268,3 +268,21 @@ async def test_the_poster_updates_and_closes_a_need_with_the_edit_code(
     close = {"csrf": _csrf(page), "action": "close", "edit_token": token, "reason": "已满足"}
     assert (await app_client.post(f"/entries/{need_id}/edit", data=close)).status_code == 200
     assert (await gql.data(state, {"id": need_id}))["node"]["status"] == "CLOSED"
+
+
+async def test_a_reviewer_rejects_only_with_a_reason(
+    gql: GraphQLClient, app_client: httpx.AsyncClient, db: Database
+) -> None:
+    need = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]["need"]
+    await token_for(db, Role.REVIEWER, "reviewer_qin")
+    await _sign_in(app_client, "reviewer_qin@example.org")
+    queue = (await app_client.get("/review")).text
+    decision = {"csrf": _csrf(queue), "decision": "REJECT", "method": "PHONE_CALL"}
+    refused = await app_client.post(f"/review/{need['id']}", data=decision)
+    assert 'role="alert"' in refused.text
+    state = "query($id: ID!) { node(id: $id) { ... on Need { verificationStatus } } }"
+    assert (await gql.data(state, {"id": need["id"]}))["node"]["verificationStatus"] != "REJECTED"
+    decision["rejection_reason"] = "UNREACHABLE"
+    done = await app_client.post(f"/review/{need['id']}", data=decision)
+    assert "Recorded." in done.text
+    assert (await gql.data(state, {"id": need["id"]}))["node"]["verificationStatus"] == "REJECTED"
