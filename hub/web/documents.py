@@ -227,3 +227,12 @@ def close_document(kind: str) -> str:
         f"mutation Close($input: CloseEntryInput!) {{ close{name}(input: $input) "
         "{ userErrors { field code message } } }"
     )
+
+
+REGISTER_ORGANIZATION = """
+mutation Register($input: OrganizationInput!) {
+  registerOrganization(input: $input) {
+    organization { id name } editToken userErrors { field code message }
+  }
+}
+"""

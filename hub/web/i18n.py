@@ -165,6 +165,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coordinate.empty": ("没有需要处理的报告或重复。", "No reports or duplicates to handle."),
     "coordinate.sign_in": ("请以协调员身份登录。", "Sign in as a coordinator."),
     "nav.coordinate": ("协调", "Coordinate"),
+    "org.title": ("登记机构", "Register an organization"),
+    "org.website": ("官网（选填）", "Website (optional)"),
+    "org.contact": ("公开联系电话（选填）", "Public phone (optional)"),
+    "org.done": ("已登记，等待审核：", "Registered; it waits for review:"),
+    "org.edit_token": (
+        "请保存此编辑码，修改机构信息时需要它：",
+        "Keep this edit code: you need it to change the organization:",
+    ),
     "edit.title": ("修改或关闭", "Change or close"),
     "edit.link": ("修改或关闭（需编辑码）", "Change or close (needs the edit code)"),
     "edit.token": (

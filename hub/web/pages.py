@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -438,6 +438,59 @@ async def edit_entry(request: Request) -> Response:
     return await _entry_page(request, edited=True)
 
 
+ALL_ORGANIZATION_KINDS = (
+    "HOSPITAL", "CLINIC", "HOTEL", "FACTORY", "LOGISTICS", "CHARITY", "COMMUNITY", "GOVERNMENT",
+    "OTHER",
+)  # fmt: skip
+
+
+async def new_organization(request: Request) -> Response:
+    """Register an organization on its own (it can then be named by its entries)."""
+    if request.method == "GET":
+        return await _render(request, "organization_form.html", form={}, errors={},
+                             kinds=ALL_ORGANIZATION_KINDS)  # fmt: skip
+    form = await request.form()
+    t = translator(_language(request))
+
+    def again(errors: dict[str, str]) -> Awaitable[Response]:
+        return _render(request, "organization_form.html", form=form, errors=errors,
+                       kinds=ALL_ORGANIZATION_KINDS, status_code=400)  # fmt: skip
+
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await again({"": t("form.csrf")})
+
+    def text(name: str) -> str | None:
+        value = str(form.get(name) or "").strip()
+        return value or None
+
+    phone = text("contact_phone")
+    value = {
+        "name": text("organization_name") or "",
+        "kind": text("organization_kind") or "OTHER",
+        "region": {
+            "province": text("province") or "",
+            "city": text("city"),
+            "district": text("district"),
+        },
+        "address": text("address"),
+        "website": text("website"),
+        "contacts": [{"name": text("contact_name"), "phone": phone, "visibility": "PUBLIC"}]
+        if phone
+        else [],
+    }
+    result = await call(request, doc.REGISTER_ORGANIZATION, {"input": value})
+    payload = result.data.get("registerOrganization") or {}
+    errors = payload.get("userErrors") or []
+    if not result.ok or errors or not payload.get("organization"):
+        return await again(_field_errors(errors) or {"": _first_message(result, errors, t)})
+    return await _render(
+        request,
+        "organization_done.html",
+        organization=payload["organization"],
+        edit_token=payload.get("editToken"),
+    )
+
+
 async def sign_in(request: Request) -> Response:
     """Sign in (the API sets the session cookie on the redirect)."""
     return await _auth(request, "sign_in.html", doc.SIGN_IN, "signIn", ("email", "password"))
@@ -582,6 +635,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/entries/{entry_id}", entry_page),
         Route("/entries/{entry_id}/report", report_problem, methods=["POST"]),
         Route("/entries/{entry_id}/edit", edit_entry, methods=["GET", "POST"]),
+        Route("/organizations/new", new_organization, methods=["GET", "POST"]),
         Route("/{kind}/new", new_entry, methods=["GET", "POST"]),
         Route("/signin", sign_in, methods=["GET", "POST"]),
         Route("/signup", sign_up, methods=["GET", "POST"]),

@@ -286,3 +286,19 @@ async def test_a_reviewer_rejects_only_with_a_reason(
     done = await app_client.post(f"/review/{need['id']}", data=decision)
     assert "Recorded." in done.text
     assert (await gql.data(state, {"id": need["id"]}))["node"]["verificationStatus"] == "REJECTED"
+
+
+async def test_registering_an_organization_on_its_own(
+    app_client: httpx.AsyncClient, db: Database
+) -> None:
+    page = (await app_client.get("/organizations/new")).text
+    empty = await app_client.post("/organizations/new", data={"csrf": _csrf(page)})
+    assert empty.status_code == 400
+    assert 'aria-invalid="true"' in empty.text
+    fields = {"csrf": _csrf(page), "organization_name": "武汉市红十字会",
+              "organization_kind": "CHARITY", "province": "湖北省", "city": "武汉市"}  # fmt: skip
+    done = await app_client.post("/organizations/new", data=fields)
+    assert done.status_code == 200
+    assert "武汉市红十字会" in done.text
+    async with db.connection() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM organization") == 1
