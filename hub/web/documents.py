@@ -70,7 +70,7 @@ query Entry($id: ID!) {
       id kind status verificationStatus createdAt updatedAt providerName address notes
       region { province city district }
       source { url note }
-      contacts { name phone redacted visibility }
+      contacts { id name phone redacted visibility }
       organization { name kind }
       verification { status verifiedAt ageHours method flags { reason } }
       ... on Need { urgency items { name quantity quantityUnknown unit spec
@@ -147,9 +147,7 @@ REVIEW_QUEUE = (
     """
 query Queue {
   me { handle role }
-  reviewQueue(first: 20) {
-    totalCount edges { node { ...EntryRow contacts { id name phone redacted } } }
-  }
+  reviewQueue(first: 20) { totalCount edges { node { ...EntryRow } } }
 }
 """
     + ENTRY_ROW

@@ -536,7 +536,7 @@ async def sign_out(request: Request) -> Response:
 
 
 async def review_queue(request: Request, **extra: Any) -> Response:
-    """Entries waiting for a reviewer, oldest first; claim and decide in one form."""
+    """Entries waiting for a reviewer, most urgent first; a reviewer claims one to check it."""
     result = await call(request, doc.REVIEW_QUEUE)
     me = result.data.get("me") or {}
     allowed = me.get("role") in REVIEWER_ROLES
@@ -549,29 +549,56 @@ async def review_queue(request: Request, **extra: Any) -> Response:
     )
 
 
+async def _claimed_page(request: Request, status_code: int = 200, **extra: Any) -> Response:
+    """The entry a reviewer has claimed: its contacts (revealable), and the decision form."""
+    entry_id = str(request.path_params["entry_id"])
+    result = await call(request, doc.ENTRY, {"id": entry_id})
+    entry = result.data.get("node")
+    if entry is None:
+        return await _render(request, "not_found.html", status_code=404)
+    return await _render(
+        request, "review_entry.html", entry=entry, status_code=status_code, **extra
+    )
+
+
+async def claim(request: Request) -> Response:
+    """claimReview: the entry leaves every other reviewer's queue while this one checks it."""
+    form = await request.form()
+    t = translator(_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await review_queue(request, review_error=t("form.csrf"))
+    claimed = await call(request, doc.CLAIM, {"id": str(request.path_params["entry_id"])})
+    errors = (claimed.data.get("claimReview") or {}).get("userErrors") or []
+    if not claimed.ok or errors:
+        return await review_queue(request, review_error=_first_message(claimed, errors, t))
+    return await _claimed_page(request)
+
+
 async def reveal(request: Request) -> Response:
     """revealContact for a reviewer about to phone (audited and rate-limited by the API)."""
     form = await request.form()
     t = translator(_language(request))
     if not csrf_ok(request, form.get(CSRF_FIELD)):
-        return await review_queue(request, review_error=t("form.csrf"))
+        return await _claimed_page(request, review_error=t("form.csrf"), status_code=400)
     contact_id = str(form.get("contact") or "")
     result = await call(request, doc.REVEAL, {"id": contact_id})
     payload = result.data.get("revealContact") or {}
     errors = payload.get("userErrors") or []
     contact = payload.get("contact")
     if not result.ok or errors or not contact:
-        return await review_queue(request, review_error=_first_message(result, errors, t))
+        return await _claimed_page(
+            request, review_error=_first_message(result, errors, t), status_code=400
+        )
     # Keyed by the id asked for: a contact shown in full carries no id of its own.
-    return await review_queue(request, revealed={contact_id: contact})
+    return await _claimed_page(request, revealed={contact_id: contact})
 
 
 async def decide(request: Request) -> Response:
-    """claimReview then reviewEntry, as a reviewer on the phone would."""
+    """reviewEntry on a claimed entry (claiming again first renews the reviewer's lease)."""
     form = await request.form()
     t = translator(_language(request))
     if not csrf_ok(request, form.get(CSRF_FIELD)):
-        return await review_queue(request, review_error=t("form.csrf"))
+        return await _claimed_page(request, review_error=t("form.csrf"), status_code=400)
     entry_id = str(request.path_params["entry_id"])
     claimed = await call(request, doc.CLAIM, {"id": entry_id})
     claim_errors = (claimed.data.get("claimReview") or {}).get("userErrors") or []
@@ -588,7 +615,9 @@ async def decide(request: Request) -> Response:
     decided = await call(request, doc.DECIDE, {"input": decision})
     errors = (decided.data.get("reviewEntry") or {}).get("userErrors") or []
     if not decided.ok or errors:
-        return await review_queue(request, review_error=_first_message(decided, errors, t))
+        return await _claimed_page(
+            request, review_error=_first_message(decided, errors, t), status_code=400
+        )
     return await review_queue(request, review_done=True)
 
 
@@ -641,7 +670,8 @@ def web_routes() -> list[BaseRoute]:
         Route("/signup", sign_up, methods=["GET", "POST"]),
         Route("/signout", sign_out, methods=["POST"]),
         Route("/review", review_queue),
-        Route("/review/reveal", reveal, methods=["POST"]),
+        Route("/review/{entry_id}/claim", claim, methods=["POST"]),
+        Route("/review/{entry_id}/reveal", reveal, methods=["POST"]),
         Route("/review/{entry_id}", decide, methods=["POST"]),
         Route("/coordinate", coordinate),
         Route("/coordinate/merge", merge, methods=["POST"]),

@@ -89,12 +89,13 @@ async def test_a_need_from_a_hospital_to_a_verified_public_entry(
         await page.goto(f"{base}/review")
         await expect(page.locator("#results")).to_contain_text(HOSPITAL)
     await expect(other.locator("body[data-live=on]")).to_have_count(1)
-    row = reviewer.locator(".row", has_text=HOSPITAL)
-    await row.get_by_label("通话记录").fill("已电话核实，医务科确认")
-    await row.get_by_role("button", name="认领并核实").click()
-    await expect(reviewer.get_by_text("已记录。")).to_be_visible()
-    # It leaves the other reviewer's queue without a reload.
+    await reviewer.locator(".row", has_text=HOSPITAL).get_by_role("button", name="认领核实").click()
+    await expect(reviewer.get_by_text("你正在核实")).to_be_visible()
+    # Claimed: it leaves the other reviewer's queue without a reload.
     await expect(other.locator("#results")).not_to_contain_text(HOSPITAL)
+    await reviewer.get_by_label("通话记录").fill("已电话核实，医务科确认")
+    await reviewer.get_by_role("button", name="提交结论").click()
+    await expect(reviewer.get_by_text("已记录。")).to_be_visible()
 
     # The public page says so, to anyone.
     await watcher.goto(entry_url)

@@ -234,12 +234,15 @@ async def test_a_reviewer_reveals_the_number_to_call(
         await conn.execute("UPDATE app_user SET approved_at = now() WHERE handle = 'reviewer_he'")
     await _sign_in(app_client, "reviewer_he@example.org")
     queue = (await app_client.get("/review")).text
-    assert "13800001234" not in queue
-    assert "138****1234" in queue
-    contact = re.search(r'name="contact" value="([^"]+)"', queue)
+    claim = re.search(r'action="(/review/[^"/]+)/claim"', queue)
+    assert claim is not None
+    claimed = (await app_client.post(f"{claim.group(1)}/claim", data={"csrf": _csrf(queue)})).text
+    assert "13800001234" not in claimed
+    assert "138****1234" in claimed
+    contact = re.search(r'name="contact" value="([^"]+)"', claimed)
     assert contact is not None
-    fields = {"csrf": _csrf(queue), "contact": contact.group(1)}
-    revealed = await app_client.post("/review/reveal", data=fields)
+    fields = {"csrf": _csrf(claimed), "contact": contact.group(1)}
+    revealed = await app_client.post(f"{claim.group(1)}/reveal", data=fields)
     assert "13800001234" in revealed.text
     async with db.connection() as conn:
         actions = [r["action"] for r in await conn.fetch("SELECT action FROM audit_log")]
