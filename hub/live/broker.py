@@ -10,11 +10,14 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from hub.domain.enums import EventType
@@ -29,6 +32,7 @@ REDIS_CHANNEL = "crisis-hub:entry-events"
 PG_CHANNEL = "hub_live"
 MAX_BACKOFF = 5.0
 PUBLISH_TIMEOUT = 1.0
+IDLE_CATCH_UP = 5.0
 
 
 class Broker(Protocol):
@@ -94,6 +98,15 @@ class RedisBroker:
         self._redis = Redis.from_url(
             url, socket_connect_timeout=2, socket_timeout=5, health_check_interval=15
         )
+        # The subscription's own client never retries: redis-py would otherwise reconnect and
+        # resubscribe silently, and the catch-up that must follow an outage would never run.
+        self._listener = Redis.from_url(
+            url,
+            socket_connect_timeout=2,
+            socket_timeout=5,
+            health_check_interval=15,
+            retry=Retry(NoBackoff(), 0),
+        )
         self.connected = False
         self._publish_failing = False
 
@@ -118,26 +131,37 @@ class RedisBroker:
     async def run(self, fanout: Fanout, stop: asyncio.Event) -> None:
         """Listen on the channel; after every (re)connection, catch up on what was missed."""
         backoff = 0.1
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
-            pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+            pubsub = self._listener.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(REDIS_CHANNEL)
                 self.connected = True
                 backoff = 0.1
                 await fanout.catch_up()
+                checked = loop.time()
                 while not stop.is_set():
                     message = await pubsub.get_message(timeout=1.0)
                     if message is not None:
                         await self._announce(fanout, message["data"])
+                    elif loop.time() - checked >= IDLE_CATCH_UP:
+                        # Quiet for a while: make sure nothing was missed (one cheap query).
+                        await fanout.catch_up()
+                        checked = loop.time()
             except (RedisError, OSError) as error:
                 if self.connected:
                     log.warning("live: lost Redis (%s); reconnecting", error)
                 self.connected = False
                 await wait_or_stop(stop, backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
+            except Exception:
+                # Never let the one subscription of the process die: log, wait, start again.
+                log.exception("live: the Redis listener failed; restarting it")
+                await wait_or_stop(stop, MAX_BACKOFF)
             finally:
                 self.connected = False
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                with suppress(Exception):
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     @staticmethod
     async def _announce(fanout: Fanout, raw: str | bytes) -> None:
@@ -151,6 +175,7 @@ class RedisBroker:
     async def close(self) -> None:
         """Close the Redis connections."""
         await self._redis.aclose()
+        await self._listener.aclose()
 
 
 class PostgresBroker:

@@ -57,6 +57,11 @@ class Relay:
                 log.warning("live relay: %s; retrying in %.0f s", error, backoff)
                 await wait_or_stop(stop, backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF)
+            except Exception:
+                # The relay is the process's only stamper and publisher: never let it die.
+                log.exception("live relay failed; restarting it in %.0f s", backoff)
+                await wait_or_stop(stop, backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def stamp_and_publish(self) -> int:
         """Stamp everything committed so far; returns how many events were stamped."""

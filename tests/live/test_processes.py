@@ -111,8 +111,11 @@ async def test_when_redis_restarts_http_goes_on_and_subscriptions_recover_withou
             assert ready.status_code == 200
             redis_server.start()
             posted.append(await _post_need(on_a))
-            while len(received) < len(posted):
-                received.append(await on_b.event())
+            try:
+                while len(received) < len(posted):
+                    received.append(await on_b.event())
+            except TimeoutError:
+                pytest.fail("B's subscriber stalled; B said:\n" + "".join(b.output[-40:]))
     assert [e["entryId"] for e in received] == posted
     positions = [int(e["id"]) for e in received]
     assert positions == sorted(set(positions))
