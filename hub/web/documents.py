@@ -71,7 +71,7 @@ query Entry($id: ID!) {
       region { province city district }
       source { url note }
       contacts { id name phone redacted visibility }
-      organization { name kind }
+      organization { id name kind }
       verification { status verifiedAt ageHours method flags { reason } }
       ... on Need { urgency items { name quantity quantityUnknown unit spec
                                     category { nameZh nameEn } } }
@@ -232,5 +232,21 @@ mutation Register($input: OrganizationInput!) {
   registerOrganization(input: $input) {
     organization { id name } editToken userErrors { field code message }
   }
+}
+"""
+
+ORGANIZATION = """
+query Organization($id: ID!) {
+  node(id: $id) {
+    ... on Organization {
+      id name kind version address website region { province city district }
+    }
+  }
+}
+"""
+
+UPDATE_ORGANIZATION = """
+mutation UpdateOrganization($input: UpdateOrganizationInput!) {
+  updateOrganization(input: $input) { organization { id name } userErrors { field code message } }
 }
 """

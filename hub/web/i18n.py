@@ -167,6 +167,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coordinate.sign_in": ("请以协调员身份登录。", "Sign in as a coordinator."),
     "nav.coordinate": ("协调", "Coordinate"),
     "org.title": ("登记机构", "Register an organization"),
+    "org.edit_title": ("修改机构信息", "Change the organization"),
+    "org.edit_token_field": (
+        "机构编辑码（协调员可不填）",
+        "The organization's edit code (coordinators need none)",
+    ),
     "org.website": ("官网（选填）", "Website (optional)"),
     "org.contact": ("公开联系电话（选填）", "Public phone (optional)"),
     "org.done": ("已登记，等待审核：", "Registered; it waits for review:"),

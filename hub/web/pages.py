@@ -459,22 +459,11 @@ async def new_organization(request: Request) -> Response:
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
 
-    def text(name: str) -> str | None:
-        value = str(form.get(name) or "").strip()
-        return value or None
-
-    phone = text("contact_phone")
+    phone = str(form.get("contact_phone") or "").strip()
+    contact_name = str(form.get("contact_name") or "").strip() or None
     value = {
-        "name": text("organization_name") or "",
-        "kind": text("organization_kind") or "OTHER",
-        "region": {
-            "province": text("province") or "",
-            "city": text("city"),
-            "district": text("district"),
-        },
-        "address": text("address"),
-        "website": text("website"),
-        "contacts": [{"name": text("contact_name"), "phone": phone, "visibility": "PUBLIC"}]
+        **_organization_value(form),
+        "contacts": [{"name": contact_name, "phone": phone, "visibility": "PUBLIC"}]
         if phone
         else [],
     }
@@ -488,6 +477,64 @@ async def new_organization(request: Request) -> Response:
         "organization_done.html",
         organization=payload["organization"],
         edit_token=payload.get("editToken"),
+    )
+
+
+def _organization_value(form: FormData) -> dict[str, Any]:
+    def text(name: str) -> str | None:
+        value = str(form.get(name) or "").strip()
+        return value or None
+
+    return {
+        "name": text("organization_name") or "",
+        "kind": text("organization_kind") or "OTHER",
+        "region": {
+            "province": text("province") or "",
+            "city": text("city"),
+            "district": text("district"),
+        },
+        "address": text("address"),
+        "website": text("website"),
+    }
+
+
+async def edit_organization(request: Request) -> Response:
+    """updateOrganization with the organization's edit code (or as a coordinator)."""
+    organization_id = str(request.path_params["organization_id"])
+    found = (await call(request, doc.ORGANIZATION, {"id": organization_id})).data.get("node")
+    if not found:
+        return await _render(request, "not_found.html", status_code=404)
+    current = {
+        "organization_name": found["name"],
+        "organization_kind": found["kind"],
+        "province": found["region"]["province"],
+        "city": found["region"]["city"] or "",
+        "district": found["region"]["district"] or "",
+        "address": found["address"] or "",
+        "website": found["website"] or "",
+    }
+    values = {"kinds": ALL_ORGANIZATION_KINDS, "organization": found}
+    if request.method == "GET":
+        return await _render(request, "organization_form.html", form=current, errors={}, **values)
+    form = await request.form()
+    t = translator(_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await _render(request, "organization_form.html", form=form,
+                             errors={"": t("form.csrf")}, status_code=400, **values)  # fmt: skip
+    changes = {
+        "id": organization_id,
+        "version": found["version"],
+        "editToken": str(form.get("edit_token") or "").strip() or None,
+        **_organization_value(form),
+    }
+    result = await call(request, doc.UPDATE_ORGANIZATION, {"input": changes})
+    errors = (result.data.get("updateOrganization") or {}).get("userErrors") or []
+    if not result.ok or errors:
+        shown = _field_errors(errors) or {"": _first_message(result, errors, t)}
+        return await _render(request, "organization_form.html", form=form, errors=shown,
+                             status_code=400, **values)  # fmt: skip
+    return await _render(
+        request, "organization_form.html", form=form, errors={}, saved=True, **values
     )
 
 
@@ -665,6 +712,11 @@ def web_routes() -> list[BaseRoute]:
         Route("/entries/{entry_id}/report", report_problem, methods=["POST"]),
         Route("/entries/{entry_id}/edit", edit_entry, methods=["GET", "POST"]),
         Route("/organizations/new", new_organization, methods=["GET", "POST"]),
+        Route(
+            "/organizations/{organization_id}/edit",
+            edit_organization,
+            methods=["GET", "POST"],
+        ),
         Route("/{kind}/new", new_entry, methods=["GET", "POST"]),
         Route("/signin", sign_in, methods=["GET", "POST"]),
         Route("/signup", sign_up, methods=["GET", "POST"]),

@@ -89,8 +89,10 @@ async def test_a_need_from_a_hospital_to_a_verified_public_entry(
         await page.goto(f"{base}/review")
         await expect(page.locator("#results")).to_contain_text(HOSPITAL)
     await expect(other.locator("body[data-live=on]")).to_have_count(1)
+    assert await axe_violations(reviewer) == []  # the review queue
     await reviewer.locator(".row", has_text=HOSPITAL).get_by_role("button", name="认领核实").click()
     await expect(reviewer.get_by_text("你正在核实")).to_be_visible()
+    assert await axe_violations(reviewer) == []  # the claimed entry's page
     # Claimed: it leaves the other reviewer's queue without a reload.
     await expect(other.locator("#results")).not_to_contain_text(HOSPITAL)
     await reviewer.get_by_label("通话记录").fill("已电话核实，医务科确认")

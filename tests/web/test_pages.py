@@ -305,3 +305,36 @@ async def test_registering_an_organization_on_its_own(
     assert "武汉市红十字会" in done.text
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM organization") == 1
+
+
+async def test_an_organization_is_changed_with_its_edit_code(
+    gql: GraphQLClient, app_client: httpx.AsyncClient
+) -> None:
+    registered = (
+        await gql.data(
+            """mutation($input: OrganizationInput!) { registerOrganization(input: $input) {
+                organization { id } editToken } }""",
+            {
+                "input": {
+                    "name": "武汉市红十字会",
+                    "kind": "CHARITY",
+                    "region": {"province": "湖北省", "city": "武汉市"},
+                }
+            },
+        )
+    )["registerOrganization"]
+    org_id, token = registered["organization"]["id"], registered["editToken"]
+    page = (await app_client.get(f"/organizations/{org_id}/edit")).text
+    assert 'value="武汉市红十字会"' in page
+    fields = {"csrf": _csrf(page), "organization_name": "湖北省红十字会",
+              "organization_kind": "CHARITY", "province": "湖北省", "city": "武汉市"}  # fmt: skip
+    refused = await app_client.post(
+        f"/organizations/{org_id}/edit", data={**fields, "edit_token": "x"}
+    )
+    assert refused.status_code == 400
+    saved = await app_client.post(
+        f"/organizations/{org_id}/edit", data={**fields, "edit_token": token}
+    )
+    assert saved.status_code == 200
+    name = "query($id: ID!) { node(id: $id) { ... on Organization { name } } }"
+    assert (await gql.data(name, {"id": org_id}))["node"]["name"] == "湖北省红十字会"
