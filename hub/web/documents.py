@@ -194,9 +194,15 @@ mutation Reveal($id: ID!) {
 EDITABLE = """
 query Editable($id: ID!) {
   node(id: $id) {
-    ... on Entry { id kind version status notes providerName organization { name } }
-    ... on Need { urgency }
+    ... on Entry {
+      id kind version status notes providerName organization { name }
+      region { province city district }
+    }
+    ... on Need { urgency items { name categoryCode quantity quantityUnknown unit spec } }
+    ... on Offer { items { name categoryCode quantity quantityUnknown unit spec } }
   }
+  supplyCategories { code nameZh nameEn }
+  units { unit nameZh nameEn }
 }
 """
 

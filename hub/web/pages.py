@@ -388,16 +388,50 @@ async def _entry_page_after_post(
     return await _entry_page(request, posted=True, edit_token=edit_token)
 
 
+def _prefill(entry: dict[str, Any]) -> dict[str, Any]:
+    """The edit form's fields as the entry has them now."""
+    region = entry.get("region") or {}
+    form: dict[str, Any] = {
+        "province": region.get("province") or "",
+        "city": region.get("city") or "",
+        "district": region.get("district") or "",
+    }
+    for n, item in enumerate(entry.get("items") or []):
+        quantity = None if item["quantityUnknown"] else item["quantity"]
+        form.update(
+            {
+                f"item{n}_name": item["name"],
+                f"item{n}_category": item["categoryCode"],
+                f"item{n}_quantity": "" if quantity is None else format_quantity(quantity),
+                f"item{n}_unit": item["unit"],
+                f"item{n}_spec": item["spec"] or "",
+            }
+        )
+    return form
+
+
 async def _edit_form(
-    request: Request, errors: dict[str, str] | None = None, status_code: int = 200
+    request: Request,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+    form: FormData | None = None,
 ) -> Response:
     entry_id = str(request.path_params["entry_id"])
     result = await call(request, doc.EDITABLE, {"id": entry_id})
     entry = result.data.get("node")
     if not entry:
         return await _render(request, "not_found.html", status_code=404)
+    items = entry.get("items")
     return await _render(
-        request, "edit.html", entry=entry, errors=errors or {}, status_code=status_code
+        request,
+        "edit.html",
+        entry=entry,
+        form=form if form is not None else _prefill(entry),
+        errors=errors or {},
+        categories=result.data.get("supplyCategories") or [],
+        units=result.data.get("units") or [],
+        item_rows=range(max(MAX_ITEMS_IN_FORM, len(items or []))) if items is not None else (),
+        status_code=status_code,
     )
 
 
@@ -428,13 +462,21 @@ async def edit_entry(request: Request) -> Response:
             changes["status"] = form["status"]
         if current["kind"] == "NEED" and form.get("urgency"):
             changes["urgency"] = form["urgency"]
+        if current["kind"] in ("NEED", "OFFER") and form.get("province"):
+            # Region and supplies as the form has them (the form showed what they were).
+            fields = _entry_input(form, "needs" if current["kind"] == "NEED" else "offers")
+            changes["region"] = fields["region"]
+            changes["items"] = fields["items"]
+            not_numbers = _not_numbers(changes, t)
+            if not_numbers:
+                return await _edit_form(request, not_numbers, status_code=400, form=form)
         document, field = doc.update_document(current["kind"]), "update"
     result = await call(request, document, {"input": changes})
     name = field + doc.MUTATION_TYPES[current["kind"]]
     errors = (result.data.get(name) or {}).get("userErrors") or []
     if not result.ok or errors:
         shown = _field_errors(errors) or {"": _first_message(result, errors, t)}
-        return await _edit_form(request, shown, status_code=400)
+        return await _edit_form(request, shown, status_code=400, form=form)
     return await _entry_page(request, edited=True)
 
 

@@ -338,3 +338,35 @@ async def test_an_organization_is_changed_with_its_edit_code(
     assert saved.status_code == 200
     name = "query($id: ID!) { node(id: $id) { ... on Organization { name } } }"
     assert (await gql.data(name, {"id": org_id}))["node"]["name"] == "湖北省红十字会"
+
+
+async def test_the_poster_corrects_a_quantity_and_adds_an_item(
+    gql: GraphQLClient, app_client: httpx.AsyncClient
+) -> None:
+    posted = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]
+    need_id, token = posted["need"]["id"], posted["editToken"]
+    page = (await app_client.get(f"/entries/{need_id}/edit")).text
+    assert 'value="5000"' in page  # the form shows the need as it is
+    assert 'value="医用防护口罩 N95"' in page
+    form = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" type="[^"]*" value="([^"]*)"', page))
+    form.update({
+        "csrf": _csrf(page), "action": "update", "edit_token": token, "status": "OPEN",
+        "urgency": "CRITICAL", "item0_category": "face.medical_respirator", "item0_unit": "ITEM",
+        "item0_quantity": "6000", "item1_category": "body.protective_coverall",
+        "item1_unit": "GARMENT", "item2_name": "护目镜", "item2_category": "face.goggles",
+        "item2_quantity": "200", "item2_unit": "ITEM",
+    })  # fmt: skip
+    wrong = await app_client.post(
+        f"/entries/{need_id}/edit", data={**form, "item0_quantity": "很多"}
+    )
+    assert wrong.status_code == 400
+    assert 'id="items-0-quantity"' in wrong.text and "很多" in wrong.text  # kept, marked
+    saved = await app_client.post(f"/entries/{need_id}/edit", data=form)
+    assert saved.status_code == 200, saved.text
+    items = "query($id: ID!) { node(id: $id) { ... on Need { items { name quantity } } } }"
+    now = (await gql.data(items, {"id": need_id}))["node"]["items"]
+    assert [(i["name"], i["quantity"]) for i in now] == [
+        ("医用防护口罩 N95", 6000.0),
+        ("医用防护服", None),
+        ("护目镜", 200.0),
+    ]
