@@ -95,37 +95,14 @@ FORM_DATA = """
 query FormData { supplyCategories { code nameZh nameEn defaultUnit } units { unit nameZh nameEn } }
 """
 
-SUBMIT_NEED = """
-mutation Submit($input: SubmitNeedInput!) {
-  submitNeed(input: $input) {
-    need { id } editToken userErrors { field code message }
-  }
-}
-"""
 
-SUBMIT_OFFER = """
-mutation Submit($input: SubmitOfferInput!) {
-  submitOffer(input: $input) {
-    offer { id } editToken userErrors { field code message }
-  }
-}
-"""
+def submit_document(type_name: str, field: str) -> str:
+    """submit<Type>, asking back the new entry's id, its edit code and userErrors."""
+    return (
+        f"mutation Submit($input: Submit{type_name}Input!) {{ submit{type_name}(input: $input) "
+        f"{{ {field} {{ id }} editToken userErrors {{ field code message }} }} }}"
+    )
 
-SUBMIT_LOGISTICS = """
-mutation Submit($input: SubmitLogisticsOfferInput!) {
-  submitLogisticsOffer(input: $input) {
-    logisticsOffer { id } editToken userErrors { field code message }
-  }
-}
-"""
-
-SUBMIT_LODGING = """
-mutation Submit($input: SubmitLodgingInput!) {
-  submitLodging(input: $input) {
-    lodging { id } editToken userErrors { field code message }
-  }
-}
-"""
 
 SIGN_IN = """
 mutation SignIn($input: SignInInput!) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -167,19 +168,20 @@ async def entry_list(request: Request) -> Response:
     )
 
 
-async def _entry_page(request: Request, **extra: Any) -> Response:
+async def _entry_template(request: Request, template: str, **extra: Any) -> Response:
+    """`template` for the entry of the path (with its history), or the not-found page."""
     entry_id = str(request.path_params["entry_id"])
     result = await call(request, doc.ENTRY, {"id": entry_id})
     entry = result.data.get("node")
     if entry is None:
         return await _render(request, "not_found.html", status_code=404)
     return await _render(
-        request,
-        "entry.html",
-        entry=entry,
-        history=result.data.get("entryHistory") or [],
-        **extra,
+        request, template, entry=entry, history=result.data.get("entryHistory") or [], **extra
     )
+
+
+async def _entry_page(request: Request, **extra: Any) -> Response:
+    return await _entry_template(request, "entry.html", **extra)
 
 
 async def entry_page(request: Request) -> Response:
@@ -219,18 +221,20 @@ def _number(value: str | None) -> float | str | None:
     return number if number == number and abs(number) != float("inf") else value
 
 
+def _field(form: FormData, name: str) -> str | None:
+    """A form field, trimmed; None when empty."""
+    value = str(form.get(name) or "").strip()
+    return value or None
+
+
+def _region(text: Callable[[str], str | None]) -> dict[str, Any]:
+    return {"province": text("province") or "", "city": text("city"), "district": text("district")}
+
+
 def _entry_input(form: FormData, kind: str) -> dict[str, Any]:
     """The submit mutation's input for `kind` from the form's fields (the API validates it)."""
-
-    def text(name: str) -> str | None:
-        value = str(form.get(name) or "").strip()
-        return value or None
-
-    region = {
-        "province": text("province") or "",
-        "city": text("city"),
-        "district": text("district"),
-    }
+    text = partial(_field, form)
+    region = _region(text)
     contact = {
         "name": text("contact_name"),
         "phone": text("contact_phone"),
@@ -342,10 +346,14 @@ async def _entry_form(
 
 
 SUBMISSIONS = {
-    "needs": (doc.SUBMIT_NEED, "submitNeed", "need"),
-    "offers": (doc.SUBMIT_OFFER, "submitOffer", "offer"),
-    "logistics": (doc.SUBMIT_LOGISTICS, "submitLogisticsOffer", "logisticsOffer"),
-    "lodging": (doc.SUBMIT_LODGING, "submitLodging", "lodging"),
+    "needs": (doc.submit_document("Need", "need"), "submitNeed", "need"),
+    "offers": (doc.submit_document("Offer", "offer"), "submitOffer", "offer"),
+    "logistics": (
+        doc.submit_document("LogisticsOffer", "logisticsOffer"),
+        "submitLogisticsOffer",
+        "logisticsOffer",
+    ),
+    "lodging": (doc.submit_document("Lodging", "lodging"), "submitLodging", "lodging"),
 }
 ORGANIZATION_KINDS = {
     "needs": ("HOSPITAL", "CLINIC", "COMMUNITY", "GOVERNMENT", "CHARITY", "OTHER"),
@@ -501,8 +509,8 @@ async def new_organization(request: Request) -> Response:
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
 
-    phone = str(form.get("contact_phone") or "").strip()
-    contact_name = str(form.get("contact_name") or "").strip() or None
+    phone = _field(form, "contact_phone")
+    contact_name = _field(form, "contact_name")
     value = {
         **_organization_value(form),
         "contacts": [{"name": contact_name, "phone": phone, "visibility": "PUBLIC"}]
@@ -523,18 +531,11 @@ async def new_organization(request: Request) -> Response:
 
 
 def _organization_value(form: FormData) -> dict[str, Any]:
-    def text(name: str) -> str | None:
-        value = str(form.get(name) or "").strip()
-        return value or None
-
+    text = partial(_field, form)
     return {
         "name": text("organization_name") or "",
         "kind": text("organization_kind") or "OTHER",
-        "region": {
-            "province": text("province") or "",
-            "city": text("city"),
-            "district": text("district"),
-        },
+        "region": _region(text),
         "address": text("address"),
         "website": text("website"),
     }
@@ -638,16 +639,9 @@ async def review_queue(request: Request, **extra: Any) -> Response:
     )
 
 
-async def _claimed_page(request: Request, status_code: int = 200, **extra: Any) -> Response:
+async def _claimed_page(request: Request, **extra: Any) -> Response:
     """The entry a reviewer has claimed: its contacts (revealable), and the decision form."""
-    entry_id = str(request.path_params["entry_id"])
-    result = await call(request, doc.ENTRY, {"id": entry_id})
-    entry = result.data.get("node")
-    if entry is None:
-        return await _render(request, "not_found.html", status_code=404)
-    return await _render(
-        request, "review_entry.html", entry=entry, status_code=status_code, **extra
-    )
+    return await _entry_template(request, "review_entry.html", **extra)
 
 
 async def claim(request: Request) -> Response:
