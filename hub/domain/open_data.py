@@ -1,0 +1,175 @@
+"""The columns of the hub's open data: one contract shared by exports and imports.
+
+Every exported file (CSV, HXL-tagged CSV, JSON) and every import's default column mapping is
+built from these tables, so that `export` followed by `import` round-trips the public data.
+Needs and offers are written one row per supply item (the entry's own columns repeat on each
+of its rows; rows sharing an `id` are one entry). Protected contacts are never a column: the
+contact columns hold PUBLIC contacts only.
+
+HXL hashtags follow the Humanitarian Exchange Language 1.1 core (#org, #adm1, #adm2, #item,
+#value, #status, #date, ...); attributes (+name, +code) say which part of the thing a column
+holds. A tag must be unique within one kind's columns, since an import reads columns by tag.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from hub.domain.enums import EntryKind
+
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+class Dataset(Enum):
+    """What can be exported or imported: the four kinds of entry and organizations."""
+
+    NEEDS = "needs"
+    OFFERS = "offers"
+    LOGISTICS = "logistics"
+    LODGING = "lodging"
+    ORGANIZATIONS = "organizations"
+
+    @property
+    def entry_kind(self) -> EntryKind | None:
+        """The entry kind the dataset holds; None for organizations."""
+        return _KINDS.get(self)
+
+
+_KINDS = {
+    Dataset.NEEDS: EntryKind.NEED,
+    Dataset.OFFERS: EntryKind.OFFER,
+    Dataset.LOGISTICS: EntryKind.LOGISTICS_OFFER,
+    Dataset.LODGING: EntryKind.LODGING,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its key (also the JSON field and the English CSV header), its Chinese header
+    and its HXL hashtag."""
+
+    key: str
+    zh: str
+    hxl: str
+
+
+# Columns every entry has, in export order.
+_ENTRY_HEAD = (
+    Column("id", "编号", "#meta+id"),
+    Column("organization_id", "机构编号", "#org+id"),
+    Column("organization", "机构名称", "#org+name"),
+    # An individual donor or driver with no organization.
+    Column("provider", "提供者", "#org+name+provider"),
+    Column("province", "省份", "#adm1+name"),
+    Column("city", "城市", "#adm2+name"),
+    Column("district", "区县", "#adm3+name"),
+    Column("admin_code", "行政区划代码", "#adm3+code"),
+    Column("address", "地址", "#loc+address"),
+)
+_ENTRY_TAIL = (
+    Column("status", "状态", "#status"),
+    Column("verification", "核实状态", "#status+verification"),
+    Column("verified_at", "核实时间", "#date+verified"),
+    Column("created_at", "发布时间", "#date+created"),
+    Column("updated_at", "更新时间", "#date+updated"),
+    Column("expires_at", "有效期至", "#date+expires"),
+    Column("source_url", "来源链接", "#meta+source+url"),
+    Column("source_note", "来源", "#meta+source"),
+    Column("notes", "备注", "#description"),
+    # PUBLIC contacts only, several joined with "; ".
+    Column("contact_name", "联系人", "#contact+name"),
+    Column("contact_phone", "联系电话", "#contact+phone"),
+)
+# One supply line of a need or an offer.
+_ITEM = (
+    Column("category", "物资类别", "#item+code"),
+    Column("item", "物资名称", "#item+name"),
+    Column("spec", "规格", "#item+spec"),
+    Column("certifications", "认证", "#item+certification"),
+    # Empty: "as many as possible" / not known.
+    Column("quantity", "数量", "#value"),
+    Column("unit", "单位", "#value+unit"),
+    Column("package_size", "每箱数量", "#value+package"),
+    Column("fulfilled", "已满足数量", "#value+fulfilled"),
+)
+_AVAILABILITY = (
+    Column("available_from", "可用开始", "#date+start"),
+    Column("available_until", "可用截止", "#date+end"),
+)
+
+COLUMNS: dict[Dataset, tuple[Column, ...]] = {
+    Dataset.NEEDS: (
+        *_ENTRY_HEAD,
+        Column("urgency", "紧急程度", "#severity"),
+        *_ITEM,
+        *_ENTRY_TAIL,
+    ),
+    Dataset.OFFERS: (
+        *_ENTRY_HEAD,
+        Column("can_deliver", "可配送", "#meta+delivery"),
+        Column("is_free", "免费", "#meta+free"),
+        Column("lead_time_days", "供货周期天数", "#meta+lead_days"),
+        Column("price_note", "价格说明", "#meta+price"),
+        *_ITEM,
+        *_ENTRY_TAIL,
+    ),
+    Dataset.LOGISTICS: (
+        *_ENTRY_HEAD,
+        Column("destination_province", "目的省份", "#adm1+name+dest"),
+        Column("destination_city", "目的城市", "#adm2+name+dest"),
+        Column("destination_district", "目的区县", "#adm3+name+dest"),
+        Column("vehicle_type", "车辆类型", "#meta+vehicle"),
+        Column("capacity_kg", "载重千克", "#capacity+kg"),
+        Column("capacity_m3", "容积立方米", "#capacity+m3"),
+        Column("cold_chain", "冷链", "#meta+cold_chain"),
+        Column("is_free", "免费", "#meta+free"),
+        *_AVAILABILITY,
+        *_ENTRY_TAIL,
+    ),
+    Dataset.LODGING: (
+        *_ENTRY_HEAD,
+        Column("rooms_available", "可用房间数", "#capacity+rooms"),
+        Column("eligibility", "入住条件", "#meta+eligibility"),
+        Column("is_free", "免费", "#meta+free"),
+        Column("price_note", "价格说明", "#meta+price"),
+        *_AVAILABILITY,
+        *_ENTRY_TAIL,
+    ),
+    Dataset.ORGANIZATIONS: (
+        Column("id", "编号", "#org+id"),
+        Column("name", "机构名称", "#org+name"),
+        Column("kind", "机构类型", "#org+type"),
+        Column("province", "省份", "#adm1+name"),
+        Column("city", "城市", "#adm2+name"),
+        Column("district", "区县", "#adm3+name"),
+        Column("admin_code", "行政区划代码", "#adm3+code"),
+        Column("address", "地址", "#loc+address"),
+        Column("latitude", "纬度", "#geo+lat"),
+        Column("longitude", "经度", "#geo+lon"),
+        Column("website", "网站", "#meta+url"),
+        Column("verification", "核实状态", "#status+verification"),
+        Column("created_at", "登记时间", "#date+created"),
+        Column("updated_at", "更新时间", "#date+updated"),
+        Column("contact_name", "联系人", "#contact+name"),
+        Column("contact_phone", "联系电话", "#contact+phone"),
+    ),
+}
+
+# Values are written as the API writes them: enum names (HIGH, VERIFIED, TRUCK), units by
+# their API name (PIECE, CARTON), booleans as "true"/"false", times as ISO 8601 with offset,
+# quantities as plain decimals without trailing zeros.
+TRUE = "true"
+FALSE = "false"
+CONTACT_SEPARATOR = "; "
+
+
+def column_keys(dataset: Dataset) -> tuple[str, ...]:
+    """The keys of a dataset's columns, in order."""
+    return tuple(column.key for column in COLUMNS[dataset])
+
+
+def by_hxl(dataset: Dataset) -> dict[str, Column]:
+    """A dataset's columns by HXL hashtag, as an HXL import reads them."""
+    return {column.hxl: column for column in COLUMNS[dataset]}
