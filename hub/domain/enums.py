@@ -86,3 +86,25 @@ class EventType(Enum):
     REJECTED = "REJECTED"
     EXPIRED = "EXPIRED"
     FLAGGED = "FLAGGED"
+    # A pledge to or from the entry was made or moved on (accepted, shipped, delivered...).
+    PLEDGE_CHANGED = "PLEDGE_CHANGED"
+
+
+class PledgeStatus(Enum):
+    """Where a donor's commitment of supply to a need stands."""
+
+    PROPOSED = "PROPOSED"
+    ACCEPTED = "ACCEPTED"
+    IN_TRANSIT = "IN_TRANSIT"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"
+
+
+class ShipmentStatus(Enum):
+    """Where a carrier's leg of transport for a pledge stands."""
+
+    ASSIGNED = "ASSIGNED"
+    PICKED_UP = "PICKED_UP"
+    IN_TRANSIT = "IN_TRANSIT"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"

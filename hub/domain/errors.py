@@ -32,6 +32,11 @@ class ErrorCode(Enum):
     NOT_ALLOWED = "NOT_ALLOWED"
     ALREADY_CLAIMED = "ALREADY_CLAIMED"
     NOT_CLAIMED = "NOT_CLAIMED"
+    # More than a need still lacks, or than an offer still holds.
+    OVER_PLEDGED = "OVER_PLEDGED"
+    OVER_CAPACITY = "OVER_CAPACITY"
+    # An offered item that cannot answer the needed one (another category or standard).
+    INCOMPATIBLE = "INCOMPATIBLE"
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,15 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
         "请先认领此条目（或您的认领已过期）。",
         "Claim the entry first (or your claim has run out).",
     ),
+    ErrorCode.OVER_PLEDGED: (
+        "超出可认捐数量：最多还可认捐 {available}。",
+        "More than is left to pledge: at most {available}.",
+    ),
+    ErrorCode.OVER_CAPACITY: (
+        "超出承运能力：最多还可承运 {available}。",
+        "More than the carrier can take: at most {available} left.",
+    ),
+    ErrorCode.INCOMPATIBLE: ("{reason_zh}", "{reason_en}"),
 }
 
 

@@ -388,6 +388,14 @@ async def lock_entry(conn: Connection, entry_id: UUID) -> tuple[Entry, Ownership
     return entries[entry_id], Ownership(row["edit_token_hash"], row["submitted_by"])
 
 
+async def ownerships(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, Ownership]:
+    """Who may change each entry, read without locking."""
+    rows = await conn.fetch(
+        "SELECT id, edit_token_hash, submitted_by FROM entry WHERE id = ANY($1::uuid[])", list(ids)
+    )
+    return {r["id"]: Ownership(r["edit_token_hash"], r["submitted_by"]) for r in rows}
+
+
 def with_categories(where: Where, codes: Sequence[str]) -> None:
     """Restrict `where` to entries with an item in one of the categories."""
     where.add(

@@ -1,0 +1,331 @@
+"""Matching offers to needs (and needs to offers), with every score explained.
+
+A suggestion pairs each needed item with the best offered item that can answer it: the same
+category (or one that exceeds it: a medical respirator answers a KN95 need) and, when the need
+names standards, an offered item certified to one that satisfies them. An offer of GB 2626
+KN95 masks never answers a need that insists on medical GB 19083 respirators.
+
+The score is a weighted sum of factors in [0, 1], each with a note saying why it has its value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+
+from hub.domain.enums import Urgency, VerificationStatus
+from hub.domain.model import Item, Region
+
+# Categories whose supply also answers another category's need (it meets a stricter standard).
+ALSO_ANSWERS: dict[str, frozenset[str]] = {
+    "face.kn95_respirator": frozenset({"face.medical_respirator"}),
+    "face.medical_mask": frozenset({"face.surgical_mask"}),
+    "body.isolation_gown": frozenset({"body.protective_coverall"}),
+}
+
+# What the standards in a category's taxonomy entry imply when an item names none itself.
+CATEGORY_STANDARDS: dict[str, str] = {
+    "face.medical_mask": "YY/T 0969",
+    "face.surgical_mask": "YY 0469",
+    "face.medical_respirator": "GB 19083",
+    "face.kn95_respirator": "GB 2626",
+    "face.goggles": "GB 14866",
+    "body.protective_coverall": "GB 19082",
+}
+
+# A required standard, and the standards whose products satisfy it. Medical GB 19083 is only
+# met by GB 19083; a KN95 (GB 2626) need is also met by N95, FFP2/FFP3 or medical respirators.
+SATISFIED_BY: dict[str, frozenset[str]] = {
+    "GB 19083": frozenset({"GB 19083"}),
+    "GB 2626": frozenset({"GB 2626", "GB 19083", "NIOSH N95", "EN 149"}),
+    "NIOSH N95": frozenset({"NIOSH N95", "GB 2626", "GB 19083"}),
+    "EN 149": frozenset({"EN 149", "GB 2626", "NIOSH N95", "GB 19083"}),
+    "YY 0469": frozenset({"YY 0469"}),
+    "YY/T 0969": frozenset({"YY/T 0969", "YY 0469"}),
+    "GB 19082": frozenset({"GB 19082"}),
+    "EN 14126": frozenset({"EN 14126", "GB 19082"}),
+}
+
+_STANDARD_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"GB\s*/?\s*T?\s*19083", re.I), "GB 19083"),
+    (
+        re.compile(r"GB\s*/?\s*T?\s*2626|\bKN\s?(?:95|90|100)\b|\bKP\s?(?:95|90|100)\b", re.I),
+        "GB 2626",
+    ),
+    (re.compile(r"GB\s*/?\s*T?\s*19082", re.I), "GB 19082"),
+    (re.compile(r"GB\s*/?\s*T?\s*14866", re.I), "GB 14866"),
+    (re.compile(r"YY\s*/\s*T\s*0969", re.I), "YY/T 0969"),
+    (re.compile(r"YY\s*0469", re.I), "YY 0469"),
+    (re.compile(r"\bEN\s*149\b|\bFFP[23]\b", re.I), "EN 149"),
+    (re.compile(r"\bEN\s*14126\b", re.I), "EN 14126"),
+    # N95 alone (not KN95): the American NIOSH rating.
+    (re.compile(r"(?<![A-Za-z])N\s?95\b|NIOSH", re.I), "NIOSH N95"),
+)
+
+
+def standards_in(*texts: str | None) -> frozenset[str]:
+    """The standards named in spec or certification texts, normalised ("GB 2626", ...)."""
+    found: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        for pattern, standard in _STANDARD_PATTERNS:
+            if pattern.search(text):
+                found.add(standard)
+    return frozenset(found)
+
+
+def _stated(item: Item) -> frozenset[str]:
+    return standards_in(item.spec, *item.certifications)
+
+
+def item_satisfies(need: Item, offer: Item) -> tuple[bool, str, str]:
+    """Whether the offered item can answer the needed one, and why not (zh, en) when it can't."""
+    answers = need.category_code == offer.category_code or offer.category_code in ALSO_ANSWERS.get(
+        need.category_code, frozenset()
+    )
+    if not answers:
+        return False, "物资类别不符。", "Another category of supply."
+    required = _stated(need)
+    if not required:
+        return True, "", ""
+    offered = _stated(offer) or frozenset(
+        s for s in [CATEGORY_STANDARDS.get(offer.category_code)] if s
+    )
+    for standard in required:
+        if offered & SATISFIED_BY.get(standard, frozenset({standard})):
+            return True, "", ""
+    wanted = "、".join(sorted(required))
+    have = "、".join(sorted(offered)) or "未注明"
+    return (
+        False,
+        f"需求要求 {wanted}，供应为 {have}，不符合。",
+        f"The need insists on {', '.join(sorted(required))}; the offer is "
+        f"{', '.join(sorted(offered)) or 'of no stated standard'}.",
+    )
+
+
+class Factor(Enum):
+    """The parts of a match score."""
+
+    COMPATIBILITY = "COMPATIBILITY"
+    QUANTITY = "QUANTITY"
+    DISTANCE = "DISTANCE"
+    URGENCY = "URGENCY"
+    VERIFICATION = "VERIFICATION"
+    FRESHNESS = "FRESHNESS"
+
+
+WEIGHTS: dict[Factor, float] = {
+    Factor.COMPATIBILITY: 0.25,
+    Factor.QUANTITY: 0.20,
+    Factor.DISTANCE: 0.20,
+    Factor.URGENCY: 0.15,
+    Factor.VERIFICATION: 0.10,
+    Factor.FRESHNESS: 0.10,
+}
+_URGENCY = {Urgency.CRITICAL: 1.0, Urgency.HIGH: 0.75, Urgency.MEDIUM: 0.5, Urgency.LOW: 0.25}
+_VERIFICATION = {
+    VerificationStatus.VERIFIED: 1.0,
+    VerificationStatus.IN_REVIEW: 0.4,
+    VerificationStatus.PENDING: 0.4,
+}
+# Statuses whose entries may be suggested at all.
+MATCHABLE = frozenset(_VERIFICATION)
+FRESH_HOURS = 72.0
+
+
+@dataclass(frozen=True)
+class FactorScore:
+    """One factor's value in [0, 1], its weight, and why (zh, en)."""
+
+    factor: Factor
+    value: float
+    weight: float
+    note_zh: str
+    note_en: str
+
+
+@dataclass(frozen=True)
+class MatchLine:
+    """A needed item answered by an offered item, with the quantity that fits both."""
+
+    need_position: int
+    offer_position: int
+    # None when neither side knows how much.
+    quantity: Decimal | None
+
+
+@dataclass(frozen=True)
+class Side:
+    """What matching knows of one entry: items with what is left of each, region, place."""
+
+    items: tuple[Item, ...]
+    # What is left per item position (None: unknown quantity).
+    left: Mapping[int, Decimal | None]
+    region: Region
+    verification: VerificationStatus
+    updated_at: datetime
+    urgency: Urgency | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A suggestion: its lines, score and factors."""
+
+    lines: tuple[MatchLine, ...]
+    score: float
+    factors: tuple[FactorScore, ...]
+
+
+def match(
+    need: Side, offer: Side, now: datetime, *, suggesting_offers: bool = True
+) -> Match | None:
+    """The suggestion pairing `offer` with `need`; None when no offered item answers any
+    needed item that still lacks something. Freshness is the suggested side's."""
+    lines: list[MatchLine] = []
+    for n_pos, n_item in enumerate(need.items):
+        n_left = need.left.get(n_pos)
+        if n_left is not None and n_left <= 0:
+            continue
+        best: tuple[int, Decimal | None] | None = None
+        for o_pos, o_item in enumerate(offer.items):
+            o_left = offer.left.get(o_pos)
+            if (o_left is not None and o_left <= 0) or o_item.unit is not n_item.unit:
+                continue
+            if not item_satisfies(n_item, o_item)[0]:
+                continue
+            fits = _fit(n_left, o_left)
+            if best is None or _more(fits, best[1]):
+                best = (o_pos, fits)
+        if best is not None:
+            lines.append(MatchLine(n_pos, best[0], best[1]))
+    if not lines:
+        return None
+    factors = (
+        _compatibility(need, lines),
+        _quantity(need, lines),
+        _distance(need, offer),
+        _urgency(need.urgency),
+        _verification(need, offer),
+        _freshness(offer if suggesting_offers else need, now),
+    )
+    score = round(sum(f.value * f.weight for f in factors), 4)
+    return Match(tuple(lines), score, factors)
+
+
+def _fit(need_left: Decimal | None, offer_left: Decimal | None) -> Decimal | None:
+    if need_left is None:
+        return offer_left
+    if offer_left is None:
+        return need_left
+    return min(need_left, offer_left)
+
+
+def _more(a: Decimal | None, b: Decimal | None) -> bool:
+    if b is None:
+        return a is not None
+    return a is not None and a > b
+
+
+def _open_items(need: Side) -> int:
+    return sum(1 for pos in range(len(need.items)) if (need.left.get(pos) or 1) > 0)
+
+
+def _compatibility(need: Side, lines: Sequence[MatchLine]) -> FactorScore:
+    wanted = max(_open_items(need), 1)
+    value = min(len(lines) / wanted, 1.0)
+    return FactorScore(
+        Factor.COMPATIBILITY,
+        value,
+        WEIGHTS[Factor.COMPATIBILITY],
+        f"可满足 {len(lines)}/{wanted} 项所需物资（类别与标准相符）。",
+        f"Answers {len(lines)} of {wanted} needed items (category and standard).",
+    )
+
+
+def _quantity(need: Side, lines: Sequence[MatchLine]) -> FactorScore:
+    shares: list[float] = []
+    for line in lines:
+        lacking = need.left.get(line.need_position)
+        if lacking is None or line.quantity is None:
+            shares.append(0.5)
+        else:
+            shares.append(float(min(line.quantity / lacking, Decimal(1))) if lacking > 0 else 1.0)
+    value = sum(shares) / len(shares)
+    return FactorScore(
+        Factor.QUANTITY,
+        value,
+        WEIGHTS[Factor.QUANTITY],
+        f"可覆盖所缺数量的 {value:.0%}（数量不明按一半计）。",
+        f"Covers {value:.0%} of what is lacking (unknown quantities count as half).",
+    )
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(a, 1.0)))
+
+
+def _distance(need: Side, offer: Side) -> FactorScore:
+    weight = WEIGHTS[Factor.DISTANCE]
+    if None not in (need.latitude, need.longitude, offer.latitude, offer.longitude):
+        km = distance_km(need.latitude, need.longitude, offer.latitude, offer.longitude)  # type: ignore[arg-type]
+        value = 1.0 / (1.0 + km / 100.0)
+        return FactorScore(
+            Factor.DISTANCE, value, weight, f"相距约 {km:.0f} 公里。", f"About {km:.0f} km apart."
+        )
+    same_province = need.region.province == offer.region.province
+    if same_province and need.region.city and need.region.city == offer.region.city:
+        return FactorScore(Factor.DISTANCE, 1.0, weight, "同城。", "Same city.")
+    if same_province:
+        return FactorScore(Factor.DISTANCE, 0.6, weight, "同省。", "Same province.")
+    return FactorScore(Factor.DISTANCE, 0.2, weight, "外省。", "Another province.")
+
+
+def _urgency(urgency: Urgency | None) -> FactorScore:
+    value = _URGENCY.get(urgency, 0.5) if urgency else 0.5
+    name = urgency.value if urgency else "?"
+    return FactorScore(
+        Factor.URGENCY,
+        value,
+        WEIGHTS[Factor.URGENCY],
+        f"需求紧急程度：{name}。",
+        f"The need's urgency: {name}.",
+    )
+
+
+def _verification(need: Side, offer: Side) -> FactorScore:
+    # Both sides count: a verified offer for an unverified need is still a gamble.
+    value = (
+        _VERIFICATION.get(need.verification, 0.0) + _VERIFICATION.get(offer.verification, 0.0)
+    ) / 2
+    return FactorScore(
+        Factor.VERIFICATION,
+        value,
+        WEIGHTS[Factor.VERIFICATION],
+        f"需求 {need.verification.value}，供应 {offer.verification.value}。",
+        f"Need {need.verification.value}, offer {offer.verification.value}.",
+    )
+
+
+def _freshness(side: Side, now: datetime) -> FactorScore:
+    hours = max((now - side.updated_at).total_seconds() / 3600.0, 0.0)
+    value = 1.0 / (1.0 + hours / FRESH_HOURS)
+    return FactorScore(
+        Factor.FRESHNESS,
+        value,
+        WEIGHTS[Factor.FRESHNESS],
+        f"{hours:.0f} 小时前更新。",
+        f"Updated {hours:.0f} hours ago.",
+    )

@@ -1,0 +1,485 @@
+"""Pledging supply to needs, moving pledges on, and carrying them (shipments).
+
+Every step runs in one transaction that locks the entries it reads quantities from (in id
+order, so that two steps never wait on each other crosswise), writes outbox events on the need
+(and the offer, and the carrier) and an audit record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from hub.domain.accounts import ANONYMOUS, Role, Viewer
+from hub.domain.edit_tokens import new_edit_token, token_matches
+from hub.domain.enums import (
+    EntryKind,
+    EntryStatus,
+    EventType,
+    PledgeStatus,
+    ShipmentStatus,
+    VerificationStatus,
+)
+from hub.domain.errors import ErrorCode, UserError
+from hub.domain.model import Entry, LogisticsDetails, Region
+from hub.domain.pledges import (
+    MAX_NOTE,
+    Party,
+    Pledge,
+    PledgeLine,
+    TransitionRefused,
+    check_lines,
+    check_transition,
+    delivered,
+    promised_by_position,
+    status_of,
+)
+from hub.domain.shipments import (
+    ASSIGNERS,
+    CARRIABLE,
+    MOVING,
+    REPORTERS,
+    check_capacity,
+    check_move,
+)
+from hub.services.audit import audit
+from hub.services.entries import record_change
+from hub.services.outcome import Forbidden, Outcome
+from hub.store import entries as entry_store
+from hub.store import members
+from hub.store import organizations as organization_store
+from hub.store import pledges as store
+from hub.store import shipments as shipment_store
+from hub.store.db import Connection, Database
+from hub.store.outbox import record_event
+from hub.store.ownership import Ownership
+from hub.store.shipments import Shipment
+
+MAX_NAME = 200
+# Entries that can no longer take or give pledges.
+_UNTRUSTED = frozenset({VerificationStatus.REJECTED})
+_DONE = frozenset({EntryStatus.CLOSED, EntryStatus.FULFILLED})
+
+
+@dataclass(frozen=True)
+class PledgeRequest:
+    """What a donor asks to commit."""
+
+    need_id: UUID
+    lines: tuple[PledgeLine, ...]
+    offer_id: UUID | None = None
+    donor_name: str | None = None
+    donor_organization_id: UUID | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CarrierRequest:
+    """A carrier to put on a pledge."""
+
+    pledge_id: UUID
+    carrier_id: UUID
+    pickup: Region
+    dropoff: Region
+    weight_kg: Decimal | None = None
+    volume_m3: Decimal | None = None
+    tracking_note: str | None = None
+
+
+def _state_error(field: str, zh: str, en: str) -> UserError:
+    return UserError(field, ErrorCode.INVALID_STATE, {"reason_zh": zh, "reason_en": en})
+
+
+Locked = tuple[Entry, Ownership]
+
+
+def _usable(field: str, found: Locked | None, kind: EntryKind) -> Locked | UserError:
+    """The locked entry if pledges may still involve it; else why not."""
+    if found is None or found[0].kind is not kind:
+        return UserError(field, ErrorCode.NOT_FOUND)
+    entry = found[0]
+    if entry.merged_into is not None or entry.verification_status in _UNTRUSTED:
+        return _state_error(field, "该条目已被合并或驳回。", "The entry was merged or rejected.")
+    if entry.status in _DONE:
+        return _state_error(field, "该条目已关闭或已满足。", "The entry is closed or fulfilled.")
+    return found
+
+
+async def _lock_all(
+    conn: Connection, ids: Sequence[UUID | None]
+) -> dict[UUID, tuple[Entry, Ownership]]:
+    """Lock entries in id order, so that concurrent steps on the same entries queue up."""
+    locked: dict[UUID, tuple[Entry, Ownership]] = {}
+    for entry_id in sorted({i for i in ids if i is not None}):
+        found = await entry_store.lock_entry(conn, entry_id)
+        if found is not None:
+            locked[entry_id] = found
+    return locked
+
+
+async def _acts_for(
+    conn: Connection, actor: Viewer, token: str | None, entry: Entry, ownership: Ownership
+) -> bool:
+    """Whether the actor speaks for an entry: its edit token, its submitter, its staff."""
+    if token_matches(token, ownership.token_hash):
+        return True
+    if actor.signed_in and ownership.owner is not None and actor.user_id == ownership.owner:
+        return True
+    return await members.is_member(conn, actor.user_id, entry.draft.organization_id)
+
+
+async def _parties(
+    conn: Connection,
+    actor: Viewer,
+    token: str | None,
+    pledge: Pledge,
+    pledge_owner: Ownership,
+    locked: dict[UUID, tuple[Entry, Ownership]],
+) -> set[Party]:
+    parties: set[Party] = set()
+    if actor.has(Role.COORDINATOR):
+        parties.add(Party.COORDINATOR)
+    donor = token_matches(token, pledge_owner.token_hash) or (
+        actor.signed_in and actor.user_id == pledge_owner.owner
+    )
+    donor = donor or await members.is_member(conn, actor.user_id, pledge.donor_organization_id)
+    if not donor and pledge.offer_id in locked:
+        donor = await _acts_for(conn, actor, token, *locked[pledge.offer_id])
+    if donor:
+        parties.add(Party.DONOR)
+    if pledge.need_id in locked and await _acts_for(conn, actor, token, *locked[pledge.need_id]):
+        parties.add(Party.RECEIVER)
+    # Carriers are read, not locked: locks are taken in id order before the pledge's.
+    carrier_ids = [
+        s.carrier_id
+        for s in (await shipment_store.shipments_of(conn, [pledge.id])).get(pledge.id, [])
+    ]
+    carriers = await entry_store.get_entries(conn, carrier_ids)
+    owners = await entry_store.ownerships(conn, carrier_ids)
+    for carrier_id, carrier in carriers.items():
+        if await _acts_for(conn, actor, token, carrier, owners[carrier_id]):
+            parties.add(Party.CARRIER)
+            break
+    return parties
+
+
+def _pledge_state(pledge: Pledge) -> dict[str, Any]:
+    return {
+        "status": pledge.status.value,
+        "lines": [
+            {
+                "needItem": ln.need_position,
+                "offerItem": ln.offer_position,
+                "quantity": str(ln.quantity),
+            }
+            for ln in pledge.lines
+        ],
+    }
+
+
+async def _announce(conn: Connection, pledge: Pledge, *entries: Entry | None) -> None:
+    """A PLEDGE_CHANGED event on every entry the pledge touches (live updates, search)."""
+    payload = {"pledgeId": str(pledge.id), "pledgeStatus": pledge.status.value}
+    for entry in entries:
+        if entry is not None:
+            await record_event(conn, entry.id, entry.kind.value, EventType.PLEDGE_CHANGED, payload)
+
+
+async def make_pledge(
+    db: Database, request: PledgeRequest, actor: Viewer = ANONYMOUS, edit_token: str | None = None
+) -> Outcome[Pledge]:
+    """Commit supply to a need (PROPOSED). Pledging from an offer needs the right to speak for
+    the offer (its edit token, submitter or staff, or a coordinator)."""
+    errors = _donor_errors(request)
+    async with db.transaction() as conn:
+        locked = await _lock_all(conn, [request.need_id, request.offer_id])
+        need_found = _usable("needId", locked.get(request.need_id), EntryKind.NEED)
+        if isinstance(need_found, UserError):
+            return Outcome.failed([need_found, *errors])
+        need = need_found[0]
+        offer: Entry | None = None
+        if request.offer_id is not None:
+            offer_found = _usable("offerId", locked.get(request.offer_id), EntryKind.OFFER)
+            if isinstance(offer_found, UserError):
+                return Outcome.failed([offer_found, *errors])
+            offer = offer_found[0]
+            if not actor.has(Role.COORDINATOR) and not await _acts_for(
+                conn, actor, edit_token, *offer_found
+            ):
+                raise Forbidden
+        if request.donor_organization_id is not None:
+            found = await organization_store.get_organizations(
+                conn, [request.donor_organization_id]
+            )
+            if request.donor_organization_id not in found:
+                errors.append(UserError("donorOrganizationId", ErrorCode.NOT_FOUND))
+            elif not actor.has(Role.COORDINATOR) and not await members.is_member(
+                conn, actor.user_id, request.donor_organization_id
+            ):
+                raise Forbidden
+        need_pledges = (await store.pledges_of(conn, [need.id])).get(need.id, [])
+        offer_pledges = (
+            (await store.pledges_of(conn, [offer.id], offers=True)).get(offer.id, [])
+            if offer
+            else []
+        )
+        errors += check_lines(
+            request.lines,
+            need.draft.items,
+            promised_by_position(need_pledges),
+            offer.draft.items if offer else None,
+            promised_by_position(offer_pledges, offer=True) if offer else None,
+        )
+        if errors:
+            return Outcome.failed(errors)
+        token, token_hash = (None, None) if actor.signed_in else new_edit_token()
+        pledge = await store.insert_pledge(
+            conn,
+            uuid.uuid4(),
+            need_id=need.id,
+            offer_id=request.offer_id,
+            donor_name=(request.donor_name or "").strip() or None,
+            donor_organization_id=request.donor_organization_id,
+            lines=request.lines,
+            note=request.note,
+            created_by=actor.user_id,
+            edit_token_hash=token_hash,
+        )
+        await _announce(conn, pledge, need, offer)
+        await audit(
+            conn,
+            actor,
+            "pledge.created",
+            "PLEDGE",
+            pledge.id,
+            after=_pledge_state(pledge),
+            extra={"needId": str(need.id), "offerId": str(offer.id) if offer else None},
+            via_token=not actor.signed_in,
+        )
+    return Outcome(pledge, edit_token=token)
+
+
+def _donor_errors(request: PledgeRequest) -> list[UserError]:
+    errors: list[UserError] = []
+    name = (request.donor_name or "").strip()
+    if request.offer_id is None and request.donor_organization_id is None and not name:
+        errors.append(UserError("donorName", ErrorCode.REQUIRED))
+    if len(name) > MAX_NAME:
+        errors.append(UserError("donorName", ErrorCode.TOO_LONG, {"max": MAX_NAME}))
+    if request.note is not None and len(request.note) > MAX_NOTE:
+        errors.append(UserError("note", ErrorCode.TOO_LONG, {"max": MAX_NOTE}))
+    return errors
+
+
+async def set_pledge_status(
+    db: Database,
+    pledge_id: UUID,
+    target: PledgeStatus,
+    actor: Viewer = ANONYMOUS,
+    edit_token: str | None = None,
+    reason: str | None = None,
+) -> Outcome[Pledge]:
+    """Move a pledge on. Delivery adds its quantities to the need's fulfilled quantities (and
+    the offer's given-out ones) and recomputes their status, in the same transaction."""
+    if reason is not None and len(reason) > MAX_NOTE:
+        return Outcome.failed([UserError("reason", ErrorCode.TOO_LONG, {"max": MAX_NOTE})])
+    async with db.transaction() as conn:
+        known = (await store.get_pledges(conn, [pledge_id])).get(pledge_id)
+        if known is None:
+            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+        locked = await _lock_all(conn, [known.need_id, known.offer_id])
+        found = await store.lock_pledge(conn, pledge_id)
+        if found is None:
+            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+        before, owner = found
+        parties = await _parties(conn, actor, edit_token, before, owner, locked)
+        try:
+            refused = check_transition(before.status, target, parties)
+        except TransitionRefused:
+            raise Forbidden from None
+        if refused is not None:
+            return Outcome.failed([refused])
+        pledge = await store.set_status(conn, pledge_id, target, reason)
+        need = locked[pledge.need_id][0]
+        offer = locked[pledge.offer_id][0] if pledge.offer_id in locked else None
+        if target is PledgeStatus.DELIVERED:
+            await _fulfil(conn, need, pledge, actor, offer=False)
+            if offer is not None:
+                await _fulfil(conn, offer, pledge, actor, offer=True)
+        await _announce(conn, pledge, need, offer)
+        await audit(
+            conn,
+            actor,
+            "pledge.status",
+            "PLEDGE",
+            pledge.id,
+            before=_pledge_state(before),
+            after=_pledge_state(pledge),
+            reason=reason,
+            extra={"parties": sorted(p.value for p in parties)},
+            via_token=not actor.signed_in,
+        )
+    return Outcome(pledge)
+
+
+async def _fulfil(
+    conn: Connection, entry: Entry, pledge: Pledge, actor: Viewer, *, offer: bool
+) -> None:
+    items = delivered(entry.draft.items, pledge.lines, offer=offer)
+    status = status_of(items, entry.status)
+    await store.set_fulfilment(conn, entry.id, [i.fulfilled_quantity for i in items], status)
+    after = (await entry_store.get_entries(conn, [entry.id]))[entry.id]
+    event = EventType.FULFILLED if status is EntryStatus.FULFILLED else EventType.UPDATED
+    if status is not entry.status and status is not EntryStatus.FULFILLED:
+        event = EventType.STATUS_CHANGED
+    await record_change(
+        conn,
+        after,
+        event,
+        actor,
+        "entry.fulfilment",
+        before=entry,
+        extra={"pledgeId": str(pledge.id)},
+        via_token=not actor.signed_in,
+    )
+
+
+async def assign_carrier(
+    db: Database, request: CarrierRequest, actor: Viewer = ANONYMOUS, edit_token: str | None = None
+) -> Outcome[Shipment]:
+    """Put a logistics offer on an accepted pledge, within the carrier's remaining capacity."""
+    errors = _region_errors("pickup", request.pickup) + _region_errors("dropoff", request.dropoff)
+    if request.tracking_note is not None and len(request.tracking_note) > MAX_NOTE:
+        errors.append(UserError("trackingNote", ErrorCode.TOO_LONG, {"max": MAX_NOTE}))
+    async with db.transaction() as conn:
+        known = (await store.get_pledges(conn, [request.pledge_id])).get(request.pledge_id)
+        if known is None:
+            return Outcome.failed([UserError("pledgeId", ErrorCode.NOT_FOUND), *errors])
+        locked = await _lock_all(conn, [known.need_id, known.offer_id, request.carrier_id])
+        carrier_found = _usable(
+            "logisticsOfferId", locked.get(request.carrier_id), EntryKind.LOGISTICS_OFFER
+        )
+        if isinstance(carrier_found, UserError):
+            return Outcome.failed([carrier_found, *errors])
+        carrier = carrier_found[0]
+        details = carrier.draft.details
+        found = await store.lock_pledge(conn, request.pledge_id)
+        if found is None or not isinstance(details, LogisticsDetails):
+            return Outcome.failed([UserError("pledgeId", ErrorCode.NOT_FOUND)])
+        pledge, owner = found
+        parties = await _parties(conn, actor, edit_token, pledge, owner, locked)
+        if await _acts_for(conn, actor, edit_token, *carrier_found):
+            parties.add(Party.CARRIER)
+        if not parties & ASSIGNERS:
+            raise Forbidden
+        if pledge.status not in CARRIABLE:
+            errors.append(
+                _state_error(
+                    "pledgeId",
+                    "只有已接受或运输中的认捐才能安排运输。",
+                    "Only an accepted or in-transit pledge can be carried.",
+                )
+            )
+        taken_kg, taken_m3 = await shipment_store.carrier_load(conn, carrier.id)
+        for error in (
+            check_capacity("weightKg", request.weight_kg, details.capacity_kg, taken_kg),
+            check_capacity("volumeM3", request.volume_m3, details.capacity_m3, taken_m3),
+        ):
+            if error is not None:
+                errors.append(error)
+        if errors:
+            return Outcome.failed(errors)
+        shipment = await shipment_store.insert_shipment(
+            conn,
+            uuid.uuid4(),
+            pledge_id=pledge.id,
+            carrier_id=carrier.id,
+            pickup=request.pickup,
+            dropoff=request.dropoff,
+            weight_kg=request.weight_kg,
+            volume_m3=request.volume_m3,
+            tracking_note=request.tracking_note,
+            created_by=actor.user_id,
+        )
+        need = locked[pledge.need_id][0]
+        await _announce(conn, pledge, need, carrier)
+        await audit(
+            conn,
+            actor,
+            "shipment.assigned",
+            "SHIPMENT",
+            shipment.id,
+            after={"status": shipment.status.value, "carrierId": str(carrier.id)},
+            extra={"pledgeId": str(pledge.id)},
+            via_token=not actor.signed_in,
+        )
+    return Outcome(shipment)
+
+
+def _region_errors(field: str, region: Region) -> list[UserError]:
+    errors = []
+    if not region.province.strip():
+        errors.append(UserError(f"{field}.province", ErrorCode.REQUIRED))
+    for name, value in (
+        ("province", region.province),
+        ("city", region.city),
+        ("district", region.district),
+    ):
+        if value is not None and len(value) > MAX_NAME:
+            errors.append(UserError(f"{field}.{name}", ErrorCode.TOO_LONG, {"max": MAX_NAME}))
+    return errors
+
+
+async def update_shipment(
+    db: Database,
+    shipment_id: UUID,
+    target: ShipmentStatus,
+    note: str | None,
+    actor: Viewer = ANONYMOUS,
+    edit_token: str | None = None,
+) -> Outcome[Shipment]:
+    """Report a shipment's progress (or add a tracking note). Goods picked up or on the road
+    put an accepted pledge IN_TRANSIT."""
+    if note is not None and len(note) > MAX_NOTE:
+        return Outcome.failed([UserError("trackingNote", ErrorCode.TOO_LONG, {"max": MAX_NOTE})])
+    async with db.transaction() as conn:
+        known = (await shipment_store.get_shipments(conn, [shipment_id])).get(shipment_id)
+        if known is None:
+            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+        pledge_known = (await store.get_pledges(conn, [known.pledge_id]))[known.pledge_id]
+        locked = await _lock_all(
+            conn, [pledge_known.need_id, pledge_known.offer_id, known.carrier_id]
+        )
+        pledge_found = await store.lock_pledge(conn, known.pledge_id)
+        shipment = await shipment_store.lock_shipment(conn, shipment_id)
+        if pledge_found is None or shipment is None:
+            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+        pledge, owner = pledge_found
+        parties = await _parties(conn, actor, edit_token, pledge, owner, locked)
+        if not parties & REPORTERS:
+            raise Forbidden
+        refused = check_move(shipment.status, target)
+        if refused is not None:
+            return Outcome.failed([refused])
+        updated = await shipment_store.set_status(conn, shipment.id, target, note)
+        if target in MOVING and pledge.status is PledgeStatus.ACCEPTED:
+            pledge = await store.set_status(conn, pledge.id, PledgeStatus.IN_TRANSIT, None)
+        need = locked[pledge.need_id][0]
+        carrier = locked[shipment.carrier_id][0] if shipment.carrier_id in locked else None
+        await _announce(conn, pledge, need, carrier)
+        await audit(
+            conn,
+            actor,
+            "shipment.status",
+            "SHIPMENT",
+            shipment.id,
+            before={"status": shipment.status.value},
+            after={"status": updated.status.value},
+            extra={"pledgeId": str(pledge.id), "note": note},
+            via_token=not actor.signed_in,
+        )
+    return Outcome(updated)

@@ -1,0 +1,76 @@
+"""Messages to an entry's poster, read through the poster's reconfirmation link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from hub.store.db import Connection
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message as its recipient reads it."""
+
+    id: UUID
+    entry_id: UUID
+    body: str
+    reply_to: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+async def insert_message(
+    conn: Connection,
+    message_id: UUID,
+    entry_id: UUID,
+    body: str,
+    reply_to: str | None,
+    sender_id: UUID | None,
+    sender_key: str,
+) -> None:
+    """Store a message for the entry's poster."""
+    await conn.execute(
+        """
+        INSERT INTO entry_message (id, entry_id, body, reply_to, sender_id, sender_key)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        """,
+        message_id,
+        entry_id,
+        body,
+        reply_to,
+        sender_id,
+        sender_key,
+    )
+
+
+async def sent_since(conn: Connection, sender_key: str, since: datetime) -> int:
+    """How many messages a sender has sent since `since` (for the rate limit)."""
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM entry_message WHERE sender_key = $1 AND created_at >= $2",
+        sender_key,
+        since,
+    )
+    return count
+
+
+async def inbox(conn: Connection, entry_id: UUID, limit: int) -> list[Message]:
+    """The newest messages to an entry's poster."""
+    rows = await conn.fetch(
+        """
+        SELECT id, entry_id, body, reply_to, created_at, read_at FROM entry_message
+        WHERE entry_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2
+        """,
+        entry_id,
+        limit,
+    )
+    return [Message(**dict(r)) for r in rows]
+
+
+async def mark_read(conn: Connection, entry_id: UUID) -> None:
+    """Mark every message to the entry read."""
+    await conn.execute(
+        "UPDATE entry_message SET read_at = now() WHERE entry_id = $1 AND read_at IS NULL",
+        entry_id,
+    )
