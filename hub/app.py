@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from hub.graphql.schema import build_schema
 from hub.http.body_limit import BodyLimitMiddleware
+from hub.http.exports import export_routes
 from hub.http.graphql_view import HubGraphQL
 from hub.http.health import healthz, readyz
 from hub.live.hub import LiveHub
@@ -90,6 +91,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
+        *export_routes(),
         # Last: the pages own every other path ("/needs", "/entries/...").
         *web_routes(),
     ]

@@ -1,0 +1,63 @@
+"""One exported value, written as CSV text or as a JSON value."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from uuid import UUID
+
+from hub.domain.open_data import FALSE, TRUE
+
+Cell = str | int | float | Decimal | bool | datetime | UUID | Enum | None
+Json = str | int | float | bool | None
+
+# A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(...)"), and
+# every text cell here was typed by someone on the internet.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Phone numbers and signed numbers are no formulas: they stay as they are.
+_NUMBER_LIKE = re.compile(r"[+-][\d\s().-]*")
+
+
+def _decimal_text(value: Decimal) -> str:
+    # "5000", not "5E+3" or "5000.00".
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def text(value: Cell) -> str:
+    """The value as a CSV cell (see the value rules in hub/domain/open_data.py)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return TRUE if value else FALSE
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, str):
+        return defused(value)
+    return str(value)
+
+
+def defused(value: str) -> str:
+    """A text cell that a spreadsheet will not run as a formula: a leading quote where needed."""
+    if value.startswith(_FORMULA_START) and not _NUMBER_LIKE.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def json_value(value: Cell) -> Json:
+    """The value as a JSON value: numbers and booleans as such, times as ISO 8601 text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)

@@ -1,0 +1,161 @@
+"""Export files written batch by batch: a head, one piece per batch of records, a tail.
+
+CSV is UTF-8 with a byte order mark: Excel, which most volunteer teams open files with, reads a
+CSV without one in the machine's legacy code page (GBK on a Chinese Windows) and garbles every
+Chinese character; with it, Excel, LibreOffice, pandas (`utf-8-sig`) and Python's csv module all
+read it right. The HXL-tagged CSV has no byte order mark: its readers are HXL tools (libhxl, the
+HXL Proxy), which keep the mark as part of the first header instead of dropping it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Protocol
+
+from hub.domain.open_data import COLUMNS, Dataset
+from hub.exports.cells import Json, json_value, text
+from hub.exports.records import Record, json_object, rows
+
+BOM = "\ufeff".encode()
+
+
+class Format(Enum):
+    """The file formats, by the end of their file name."""
+
+    CSV = "csv"
+    HXL = "hxl.csv"
+    JSON = "json"
+
+    @property
+    def media_type(self) -> str:
+        """The Content-Type of files of this format."""
+        return "application/json" if self is Format.JSON else "text/csv; charset=utf-8"
+
+
+class Language(Enum):
+    """The language of CSV headers: English keys or Chinese names."""
+
+    EN = "en"
+    ZH = "zh"
+
+
+class Encoder(Protocol):
+    """Writes one export file as bytes, piece by piece."""
+
+    def head(self) -> bytes:
+        """What comes before the first record."""
+        ...
+
+    def batch(self, records: Sequence[Record]) -> bytes:
+        """A batch of records."""
+        ...
+
+    def tail(self) -> bytes:
+        """What comes after the last record."""
+        ...
+
+
+def _csv_lines(lines: Iterable[Sequence[str]]) -> bytes:
+    buffer = io.StringIO()
+    # CRLF, as RFC 4180 and Excel expect; every field quoted only when it must be.
+    csv.writer(buffer, lineterminator="\r\n").writerows(lines)
+    return buffer.getvalue().encode()
+
+
+class CsvEncoder:
+    """CSV, one row per item for needs and offers; with `hxl`, a row of hashtags under the
+    header row."""
+
+    def __init__(self, dataset: Dataset, language: Language, *, hxl: bool) -> None:
+        self._dataset = dataset
+        self._language = language
+        self._hxl = hxl
+
+    def head(self) -> bytes:
+        """The header row (English keys or Chinese names), and the hashtag row for HXL."""
+        columns = COLUMNS[self._dataset]
+        header = [c.zh if self._language is Language.ZH else c.key for c in columns]
+        lines = [header, [c.hxl for c in columns]] if self._hxl else [header]
+        return (b"" if self._hxl else BOM) + _csv_lines(lines)
+
+    def batch(self, records: Sequence[Record]) -> bytes:
+        """One row per item (or per record), every value as text."""
+        return _csv_lines(
+            [text(cell) for cell in row]
+            for record in records
+            for row in rows(self._dataset, record)
+        )
+
+    def tail(self) -> bytes:
+        """Nothing: a CSV file ends with its last row."""
+        return b""
+
+
+@dataclass(frozen=True)
+class JsonMeta:
+    """What a JSON export says about itself besides its data."""
+
+    dataset: Dataset
+    licence: str
+    licence_url: str
+    generated_at: str
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _object(dataset: Dataset, record: Record) -> dict[str, Json | list[dict[str, Json]]]:
+    obj: dict[str, Json | list[dict[str, Json]]] = {}
+    for key, value in json_object(dataset, record).items():
+        if isinstance(value, list):
+            obj[key] = [{k: json_value(v) for k, v in item.items()} for item in value]
+        else:
+            obj[key] = json_value(value)
+    return obj
+
+
+class JsonEncoder:
+    """One JSON document: {"licence", "licenceUrl", "generatedAt", "dataset", "data": [...]},
+    one object per entry (needs and offers with an `items` array) or organization."""
+
+    def __init__(self, meta: JsonMeta) -> None:
+        self._meta = meta
+        self._first = True
+
+    def head(self) -> bytes:
+        """The document up to the opening of `data`."""
+        meta = self._meta
+        head = {
+            "licence": meta.licence,
+            "licenceUrl": meta.licence_url,
+            "generatedAt": meta.generated_at,
+            "dataset": meta.dataset.value,
+        }
+        return (_json(head)[:-1] + ',"data":[\n').encode()
+
+    def batch(self, records: Sequence[Record]) -> bytes:
+        """The batch's objects, comma-separated from those before."""
+        if not records:
+            return b""
+        # One object a line: a reader can follow the file with line tools as well.
+        objects = ",\n".join(_json(_object(self._meta.dataset, r)) for r in records)
+        separator = "" if self._first else ",\n"
+        self._first = False
+        return (separator + objects).encode()
+
+    def tail(self) -> bytes:
+        """The end of `data` and of the document."""
+        return b"\n]}\n"
+
+
+def encoder(file_format: Format, meta: JsonMeta, language: Language) -> Encoder:
+    """The encoder of one export file."""
+    if file_format is Format.JSON:
+        return JsonEncoder(meta)
+    return CsvEncoder(meta.dataset, language, hxl=file_format is Format.HXL)

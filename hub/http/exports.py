@@ -1,0 +1,157 @@
+"""GET /export (the index) and GET /export/{dataset}.{csv,hxl.csv,json} (the files).
+
+A file is streamed: its rows are read through a server-side cursor inside one read-only
+snapshot, BATCH_SIZE entries at a time, and sent as they are written, so that memory stays flat
+however many entries the hub holds. Exports may hold at most half of the connection pool at
+once (the rest stays free for the API and the pages); beyond that they get 503 EXPORTS_BUSY.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from uuid import UUID
+
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, StreamingResponse
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+from hub.domain.open_data import LICENCE, LICENCE_URL, Dataset
+from hub.exports.catalog import catalog
+from hub.exports.encoders import Encoder, JsonMeta, encoder
+from hub.exports.records import Record, entry_record, organization_record
+from hub.exports.request import BadParameter, ExportRequest, parse_file_name, parse_request
+from hub.graphql.ids import expect_global_id
+from hub.store import exports
+from hub.store.db import Database
+
+log = logging.getLogger(__name__)
+
+# Entries (or organizations) read and written per round trip; tests make it small.
+BATCH_SIZE = 500
+RETRY_AFTER_SECONDS = 10
+
+
+def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+    error: dict[str, str] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else None
+    return JSONResponse({"error": error}, status_code=status, headers=headers)
+
+
+def _organization_id(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return expect_global_id(value, "Organization")
+
+
+def _licence_link() -> str:
+    return f'<{LICENCE_URL}>; rel="license"'
+
+
+async def export_index(request: Request) -> JSONResponse:
+    """Every export file with its URL, the licence and the filters each accepts."""
+    document = catalog(
+        lambda name: str(request.url_for("export_file", file=name)), LICENCE, LICENCE_URL
+    )
+    return JSONResponse(document, headers={"Link": _licence_link()})
+
+
+async def _records(db: Database, export: ExportRequest) -> AsyncIterator[list[Record]]:
+    async with exports.snapshot(db) as conn:
+        kind = export.dataset.entry_kind
+        if kind is None:
+            async for organizations in exports.organization_batches(
+                conn, export.organizations, export.updated_since, BATCH_SIZE
+            ):
+                yield [organization_record(o) for o in organizations]
+        else:
+            async for batch in exports.entry_batches(conn, kind, export.entries, BATCH_SIZE):
+                yield [entry_record(entry, name) for entry, name in batch]
+
+
+async def _body(db: Database, export: ExportRequest, writer: Encoder) -> AsyncIterator[bytes]:
+    started = time.monotonic()
+    count = 0
+    yield writer.head()
+    async for records in _records(db, export):
+        count += len(records)
+        yield writer.batch(records)
+    yield writer.tail()
+    log.info(
+        "export %s.%s: %d records in %.1f s",
+        export.dataset.value,
+        export.file_format.value,
+        count,
+        time.monotonic() - started,
+    )
+
+
+class ExportFiles:
+    """The export files, as an ASGI app: it holds an export slot for as long as it streams."""
+
+    def __init__(self) -> None:
+        self._running = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer one GET /export/{file}."""
+        request = Request(scope, receive)
+        parsed = parse_file_name(request.path_params["file"])
+        if parsed is None:
+            names = ", ".join(d.value for d in Dataset)
+            message = f"no such export file; datasets: {names}; formats: csv, hxl.csv, json"
+            await _error(404, "NOT_FOUND", message)(scope, receive, send)
+            return
+        try:
+            export = parse_request(*parsed, request.query_params.multi_items(), _organization_id)
+        except BadParameter as bad:
+            await _error(400, "BAD_USER_INPUT", bad.message, bad.field)(scope, receive, send)
+            return
+        limit = max(1, request.app.state.settings.db_pool_max // 2)
+        if self._running >= limit:
+            message = "too many exports are running; try again shortly"
+            await _error(503, "EXPORTS_BUSY", message)(scope, receive, send)
+            return
+        self._running += 1
+        try:
+            await self._stream(request, export)(scope, receive, send)
+        finally:
+            self._running -= 1
+
+    def _stream(self, request: Request, export: ExportRequest) -> StreamingResponse:
+        now = datetime.now(UTC)
+        meta = JsonMeta(export.dataset, LICENCE, LICENCE_URL, now.isoformat())
+        writer = encoder(export.file_format, meta, export.language)
+        name = f"crisis-hub-{export.dataset.value}-{now:%Y-%m-%d}.{export.file_format.value}"
+        headers = {
+            "Link": _licence_link(),
+            "Content-Disposition": f'attachment; filename="{name}"',
+            # Each download is a fresh snapshot; a cache should not serve yesterday's.
+            "Cache-Control": "no-cache",
+        }
+        return StreamingResponse(
+            _body(request.app.state.db, export, writer),
+            media_type=export.file_format.media_type,
+            headers=headers,
+        )
+
+
+def export_routes() -> list[BaseRoute]:
+    """The export routes (a CSV of masks and hospitals compresses about tenfold: gzip when the
+    client accepts it, chunk by chunk)."""
+    files = ExportFiles()
+    return [
+        Route("/export", export_index, methods=["GET"], name="export_index"),
+        Route(
+            "/export/{file}",
+            GZipMiddleware(files, minimum_size=1024),
+            methods=["GET"],
+            name="export_file",
+        ),
+    ]
