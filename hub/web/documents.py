@@ -97,10 +97,12 @@ query FormData { supplyCategories { code nameZh nameEn defaultUnit } units { uni
 
 
 def submit_document(type_name: str, field: str) -> str:
-    """submit<Type>, asking back the new entry's id, its edit code and userErrors."""
+    """submit<Type>, asking back the new entry's id, its edit code, its reconfirmation link's
+    secret and userErrors."""
     return (
         f"mutation Submit($input: Submit{type_name}Input!) {{ submit{type_name}(input: $input) "
-        f"{{ {field} {{ id }} editToken userErrors {{ field code message }} }} }}"
+        f"{{ {field} {{ id }} editToken reconfirmationToken "
+        "userErrors { field code message } } }"
     )
 
 
@@ -172,11 +174,20 @@ EDITABLE = """
 query Editable($id: ID!) {
   node(id: $id) {
     ... on Entry {
-      id kind version status notes providerName organization { name }
+      id kind version status notes providerName address organization { name }
       region { province city district }
+      contacts { name phone otherChannel visibility redacted }
     }
     ... on Need { urgency items { name categoryCode quantity quantityUnknown unit spec } }
-    ... on Offer { items { name categoryCode quantity quantityUnknown unit spec } }
+    ... on Offer {
+      items { name categoryCode quantity quantityUnknown unit spec }
+      canDeliver isFree leadTimeDays priceNote
+    }
+    ... on LogisticsOffer {
+      destination { province city district } vehicleType capacityKg capacityM3 coldChain isFree
+      availableFrom availableUntil
+    }
+    ... on Lodging { roomsAvailable eligibility isFree priceNote availableFrom availableUntil }
   }
   supplyCategories { code nameZh nameEn }
   units { unit nameZh nameEn }

@@ -91,6 +91,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.vehicle_type": ("车型", "Vehicle"),
     "form.capacity_kg": ("载重（千克，选填）", "Capacity (kg, optional)"),
     "form.cold_chain": ("冷链", "Cold chain"),
+    "form.capacity_m3": ("容积（立方米，选填）", "Capacity (m³, optional)"),
+    "form.origin": ("出发地", "From"),
+    "form.available": ("可用时间（北京时间）", "When it is available (Beijing time)"),
+    "form.available_from": ("开始（选填）", "From (optional)"),
+    "form.available_until": ("结束（选填）", "Until (optional)"),
+    "form.not_a_time": (
+        "请填写日期和时间，例如 2020-02-01 08:00",
+        "Write a date and time, such as 2020-02-01 08:00",
+    ),
+    "form.lead_time_days": ("几天内可发货（选填）", "Ships within (days, optional)"),
+    "form.price_note": ("价格说明（收费时填写）", "Price (if not free)"),
     "form.rooms_available": ("可用房间数", "Rooms available"),
     "form.eligibility": ("入住条件", "Who may stay"),
     "form.provider_name": ("个人捐赠者姓名", "Your name (individual donor)"),
@@ -117,6 +128,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.contact_name": ("联系人", "Contact person"),
     "form.contact_phone": ("联系电话", "Phone"),
     "form.contact_public": ("公开此电话", "Show this phone publicly"),
+    "form.contact_other": (
+        "其他联系方式（微信、邮箱等，选填）",
+        "Other way to reach them (WeChat, e-mail…, optional)",
+    ),
+    "form.contact_visibility": ("谁能看到", "Who can see it"),
     "form.notes": ("备注（选填）", "Notes (optional)"),
     "form.source_note": ("信息来源（选填）", "Source (optional)"),
     "form.submit": ("发布", "Post"),
@@ -191,6 +207,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit.close_reason": ("原因（选填）", "Why (optional)"),
     "edit.close": ("关闭", "Close"),
     "edit.saved": ("已保存。", "Saved."),
+    "edit.contacts_hint": (
+        "受保护的联系方式不向任何人完整显示，本页也不例外。不改联系人，它们保持原样；"
+        "只要修改任何一行，全部联系人会一起替换：请重新填写要保留的受保护联系人，或勾选删除。",
+        "Protected contacts are shown in full to nobody, this page included. Left untouched, the "
+        "contacts stay as they are; change any line and they are all replaced together: type "
+        "again each protected contact you keep, or tick “remove”.",
+    ),
+    "edit.contact_line": ("联系人 {n}", "Contact {n}"),
+    "edit.contact_protected": (
+        "现在是：{name} {phone}（受保护，此处不显示完整内容）",
+        "Now: {name} {phone} (protected: not shown in full here)",
+    ),
+    "edit.contact_retype": (
+        "这个受保护的联系方式本页无法显示：请重新填写以保留它，或勾选删除。",
+        "This protected contact cannot be shown here: type it again to keep it, or tick remove.",
+    ),
+    "edit.contact_remove": ("删除这个联系人", "Remove this contact"),
+    "edit.add_contact": ("再加一行联系人", "Add a contact line"),
     "error.generic": ("出错了，请稍后再试。", "Something went wrong; please try again."),
     "error.forbidden": ("没有权限。", "You may not do this."),
 }
@@ -241,6 +275,8 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
     "rejection.OUT_OF_SCOPE": ("不属于本平台", "out of scope"),
     "rejection.SPAM": ("垃圾信息", "spam"),
     "rejection.OTHER": ("其他", "other"),
+    "visibility.PROTECTED": ("受保护（仅核实人员可查看）", "Protected (reviewers only)"),
+    "visibility.PUBLIC": ("公开", "Public"),
     "vehicle.VAN": ("厢式货车", "van"),
     "vehicle.TRUCK": ("卡车", "truck"),
     "vehicle.REFRIGERATED_TRUCK": ("冷藏车", "refrigerated truck"),

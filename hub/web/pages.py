@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -18,6 +18,20 @@ from starlette.templating import Jinja2Templates
 
 from hub.web import documents as doc
 from hub.web.api import ApiResult, call
+from hub.web.forms import (
+    EDITABLE_FIELDS,
+    KIND_LISTS,
+    MAX_ITEMS_IN_FORM,
+    ORGANIZATION_KINDS,
+    contact_error_fields,
+    contact_rows,
+    contacts_change,
+    entry_input,
+    field,
+    not_numbers,
+    prefill,
+    region,
+)
 from hub.web.i18n import (
     LANGUAGE_COOKIE,
     MESSAGES,
@@ -42,7 +56,6 @@ templates = Jinja2Templates(
     env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
 )
 templates.env.filters["qty"] = format_quantity
-MAX_ITEMS_IN_FORM = 3
 ACTION_KEYS = frozenset(k for k in MESSAGES if k.startswith("action."))
 REVIEWER_ROLES = ("REVIEWER", "COORDINATOR", "ADMIN")
 
@@ -210,119 +223,6 @@ async def report_problem(request: Request) -> Response:
     return await _entry_page(request, reported=True)
 
 
-def _number(value: str | None) -> float | str | None:
-    """A quantity as a number; text that is not one is passed on for the API to refuse."""
-    if value is None:
-        return None
-    try:
-        number = float(value.replace(",", ""))
-    except ValueError:
-        return value
-    return number if number == number and abs(number) != float("inf") else value
-
-
-def _field(form: FormData, name: str) -> str | None:
-    """A form field, trimmed; None when empty."""
-    value = str(form.get(name) or "").strip()
-    return value or None
-
-
-def _region(text: Callable[[str], str | None]) -> dict[str, Any]:
-    return {"province": text("province") or "", "city": text("city"), "district": text("district")}
-
-
-def _entry_input(form: FormData, kind: str) -> dict[str, Any]:
-    """The submit mutation's input for `kind` from the form's fields (the API validates it)."""
-    text = partial(_field, form)
-    region = _region(text)
-    contact = {
-        "name": text("contact_name"),
-        "phone": text("contact_phone"),
-        "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
-    }
-    value: dict[str, Any] = {
-        "address": text("address"),
-        "contacts": [contact] if contact["phone"] or contact["name"] else [],
-        "notes": text("notes"),
-    }
-    if text("source_note"):
-        value["source"] = {"note": text("source_note")}
-    if kind == "needs" or text("organization_name"):
-        value["organization"] = {
-            "name": text("organization_name") or "",
-            "kind": text("organization_kind") or ORGANIZATION_KINDS[kind][0],
-            "region": {"province": region["province"], "city": region["city"]},
-        }
-    else:
-        # Donors, drivers and hosts may be people: no organization then, but a name.
-        value["providerName"] = text("provider_name")
-    if kind in ("needs", "offers"):
-        value["items"] = _items(text)
-    if kind == "needs":
-        value["urgency"] = text("urgency") or "HIGH"
-    else:
-        value["isFree"] = bool(form.get("is_free"))
-    if kind == "offers":
-        value["canDeliver"] = bool(form.get("can_deliver"))
-    if kind == "logistics":
-        value["origin"] = region
-        if text("destination_province"):
-            value["destination"] = {
-                "province": text("destination_province"),
-                "city": text("destination_city"),
-            }
-        value["vehicleType"] = text("vehicle_type") or "VAN"
-        value["capacityKg"] = _number(text("capacity_kg"))
-        value["coldChain"] = bool(form.get("cold_chain"))
-    else:
-        value["region"] = region
-    if kind == "lodging":
-        value["roomsAvailable"] = _number(text("rooms_available"))
-        value["eligibility"] = text("eligibility") or ""
-    return value
-
-
-def _items(text: Callable[[str], str | None]) -> list[dict[str, Any]]:
-    items = []
-    for n in range(MAX_ITEMS_IN_FORM):
-        name = text(f"item{n}_name")
-        if name is None and n > 0:
-            continue
-        quantity = _number(text(f"item{n}_quantity"))
-        item: dict[str, Any] = {
-            "name": name or "",
-            "categoryCode": text(f"item{n}_category") or "",
-            "unit": text(f"item{n}_unit") or "ITEM",
-            "spec": text(f"item{n}_spec"),
-        }
-        if quantity is None:
-            item["quantityUnknown"] = True
-        else:
-            item["quantity"] = quantity
-        items.append(item)
-    return items
-
-
-def _not_numbers(value: dict[str, Any], t: Callable[..., str]) -> dict[str, str]:
-    """The one check made here: numbers the API's Float and Int cannot even receive."""
-    found = {
-        f"items.{n}.quantity": t("form.not_a_number")
-        for n, item in enumerate(value.get("items", []))
-        if isinstance(item.get("quantity"), str)
-    }
-    if isinstance(value.get("capacityKg"), str):
-        found["capacityKg"] = t("form.not_a_number")
-    if "roomsAvailable" in value:
-        rooms = value["roomsAvailable"]
-        if rooms is None:
-            value["roomsAvailable"] = 0  # the API says how many are needed
-        elif isinstance(rooms, str) or not float(rooms).is_integer():
-            found["roomsAvailable"] = t("form.not_a_number")
-        else:
-            value["roomsAvailable"] = int(rooms)
-    return found
-
-
 async def _entry_form(
     request: Request,
     kind: str,
@@ -337,7 +237,8 @@ async def _entry_form(
         status_code=status_code,
         kind_list=kind,
         organization_kinds=ORGANIZATION_KINDS[kind],
-        form=form or {},
+        # Offers are free unless the poster says otherwise.
+        form=form if form is not None else {"is_free": "1"},
         errors=errors or {},
         categories=data.data.get("supplyCategories") or [],
         units=data.data.get("units") or [],
@@ -355,12 +256,6 @@ SUBMISSIONS = {
     ),
     "lodging": (doc.submit_document("Lodging", "lodging"), "submitLodging", "lodging"),
 }
-ORGANIZATION_KINDS = {
-    "needs": ("HOSPITAL", "CLINIC", "COMMUNITY", "GOVERNMENT", "CHARITY", "OTHER"),
-    "offers": ("FACTORY", "CHARITY", "COMMUNITY", "LOGISTICS", "OTHER"),
-    "logistics": ("LOGISTICS", "COMMUNITY", "CHARITY", "OTHER"),
-    "lodging": ("HOTEL", "COMMUNITY", "CHARITY", "OTHER"),
-}
 
 
 async def new_entry(request: Request) -> Response:
@@ -375,13 +270,13 @@ async def new_entry(request: Request) -> Response:
     t = translator(_language(request))
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await _entry_form(request, kind, form, {"": t("form.csrf")}, status_code=400)
-    value = _entry_input(form, kind)
-    not_numbers = _not_numbers(value, t)
-    if not_numbers:
-        return await _entry_form(request, kind, form, not_numbers, status_code=400)
-    document, field, node = SUBMISSIONS[kind]
+    value = entry_input(form, kind)
+    wrong = not_numbers(value, t)
+    if wrong:
+        return await _entry_form(request, kind, form, wrong, status_code=400)
+    document, payload_field, node = SUBMISSIONS[kind]
     result = await call(request, document, {"input": value})
-    payload = result.data.get(field) or {}
+    payload = result.data.get(payload_field) or {}
     errors = payload.get("userErrors") or []
     if not result.ok or errors or not payload.get(node):
         shown = _field_errors(errors) or {"": t("error.generic")}
@@ -396,56 +291,47 @@ async def _entry_page_after_post(
     return await _entry_page(request, posted=True, edit_token=edit_token)
 
 
-def _prefill(entry: dict[str, Any]) -> dict[str, Any]:
-    """The edit form's fields as the entry has them now."""
-    region = entry.get("region") or {}
-    form: dict[str, Any] = {
-        "province": region.get("province") or "",
-        "city": region.get("city") or "",
-        "district": region.get("district") or "",
-    }
-    for n, item in enumerate(entry.get("items") or []):
-        quantity = None if item["quantityUnknown"] else item["quantity"]
-        form.update(
-            {
-                f"item{n}_name": item["name"],
-                f"item{n}_category": item["categoryCode"],
-                f"item{n}_quantity": "" if quantity is None else format_quantity(quantity),
-                f"item{n}_unit": item["unit"],
-                f"item{n}_spec": item["spec"] or "",
-            }
-        )
-    return form
-
-
 async def _edit_form(
     request: Request,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
     form: FormData | None = None,
+    contact_lines: object = None,
 ) -> Response:
     entry_id = str(request.path_params["entry_id"])
     result = await call(request, doc.EDITABLE, {"id": entry_id})
     entry = result.data.get("node")
     if not entry:
         return await _render(request, "not_found.html", status_code=404)
+    values: Any = form if form is not None else prefill(entry)
     items = entry.get("items")
+    contacts = entry.get("contacts") or []
     return await _render(
         request,
         "edit.html",
         entry=entry,
-        form=form if form is not None else _prefill(entry),
+        kind_list=KIND_LISTS[entry["kind"]],
+        form=values,
         errors=errors or {},
         categories=result.data.get("supplyCategories") or [],
         units=result.data.get("units") or [],
         item_rows=range(max(MAX_ITEMS_IN_FORM, len(items or []))) if items is not None else (),
+        contact_rows=range(
+            contact_rows(len(contacts), contact_lines or values.get("contact_rows"))
+        ),
         status_code=status_code,
     )
 
 
+def _version(form: FormData, current: dict[str, Any]) -> int:
+    """The version the form was made from (so that a change made meanwhile is a CONFLICT)."""
+    sent = str(form.get("version") or "")
+    return int(sent) if sent.isdigit() and len(sent) < 10 else int(current["version"])
+
+
 async def edit_entry(request: Request) -> Response:
-    """Change an entry's status, urgency and notes, or close it: with the edit code, or as its
-    signed-in submitter or a coordinator (the API decides who may)."""
+    """Change an entry (its progress, notes, specifics and contacts), or close it: with the
+    edit code, or as its signed-in submitter or a coordinator (the API decides who may)."""
     if request.method == "GET":
         return await _edit_form(request)
     form = await request.form()
@@ -456,35 +342,48 @@ async def edit_entry(request: Request) -> Response:
     current = (await call(request, doc.EDITABLE, {"id": entry_id})).data.get("node")
     if not current:
         return await _render(request, "not_found.html", status_code=404)
+    if form.get("action") == "add_contact":
+        # Without scripts, a new contact line is one more round trip; nothing is saved.
+        rows = str(form.get("contact_rows") or "")
+        return await _edit_form(request, form=form, contact_lines=int(rows or 0) + 1
+                                if rows.isdigit() and len(rows) < 4 else None)  # fmt: skip
     changes: dict[str, Any] = {
         "id": entry_id,
-        "version": current["version"],
+        "version": _version(form, current),
         "editToken": str(form.get("edit_token") or "").strip() or None,
     }
+    origin: dict[int, int] = {}
     if form.get("action") == "close":
         changes["reason"] = str(form.get("reason") or "").strip() or None
-        document, field = doc.close_document(current["kind"]), "close"
+        operation, verb = doc.close_document(current["kind"]), "close"
     else:
         changes["notes"] = str(form.get("notes") or "")
         if form.get("status") in ("OPEN", "PARTIALLY_FULFILLED", "FULFILLED"):
             changes["status"] = form["status"]
         if current["kind"] == "NEED" and form.get("urgency"):
             changes["urgency"] = form["urgency"]
-        if current["kind"] in ("NEED", "OFFER") and form.get("province"):
-            # Region and supplies as the form has them (the form showed what they were).
-            fields = _entry_input(form, "needs" if current["kind"] == "NEED" else "offers")
-            changes["region"] = fields["region"]
-            changes["items"] = fields["items"]
-            not_numbers = _not_numbers(changes, t)
-            if not_numbers:
-                return await _edit_form(request, not_numbers, status_code=400, form=form)
-        document, field = doc.update_document(current["kind"]), "update"
-    result = await call(request, document, {"input": changes})
-    name = field + doc.MUTATION_TYPES[current["kind"]]
+        if form.get("province"):
+            # The whole form was sent (its province is required, and shown filled in): every
+            # field it shows is sent as it is now, unticked boxes included.
+            kind_list = KIND_LISTS[current["kind"]]
+            fields = entry_input(form, kind_list)
+            changes.update({key: fields[key] for key in EDITABLE_FIELDS[kind_list]})
+            wrong = not_numbers(changes, t)
+            contacts, contact_errors, origin = contacts_change(form, current["contacts"], t)
+            wrong.update(contact_errors)
+            if wrong:
+                return await _edit_form(request, wrong, status_code=400, form=form)
+            if contacts is not None:
+                changes["contacts"] = contacts
+        operation, verb = doc.update_document(current["kind"]), "update"
+    result = await call(request, operation, {"input": changes})
+    name = verb + doc.MUTATION_TYPES[current["kind"]]
     errors = (result.data.get(name) or {}).get("userErrors") or []
     if not result.ok or errors:
-        shown = _field_errors(errors) or {"": _first_message(result, errors, t)}
-        return await _edit_form(request, shown, status_code=400, form=form)
+        shown = contact_error_fields(_field_errors(errors), origin)
+        return await _edit_form(
+            request, shown or {"": _first_message(result, errors, t)}, status_code=400, form=form
+        )
     return await _entry_page(request, edited=True)
 
 
@@ -509,8 +408,8 @@ async def new_organization(request: Request) -> Response:
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
 
-    phone = _field(form, "contact_phone")
-    contact_name = _field(form, "contact_name")
+    phone = field(form, "contact_phone")
+    contact_name = field(form, "contact_name")
     value = {
         **_organization_value(form),
         "contacts": [{"name": contact_name, "phone": phone, "visibility": "PUBLIC"}]
@@ -531,11 +430,11 @@ async def new_organization(request: Request) -> Response:
 
 
 def _organization_value(form: FormData) -> dict[str, Any]:
-    text = partial(_field, form)
+    text = partial(field, form)
     return {
         "name": text("organization_name") or "",
         "kind": text("organization_kind") or "OTHER",
-        "region": _region(text),
+        "region": region(text),
         "address": text("address"),
         "website": text("website"),
     }

@@ -14,6 +14,13 @@ from tests.graphql.test_accounts import PASSWORD, token_for
 from tests.helpers import SUBMIT_NEED, need_input, verify_all
 
 
+def _filled_in(page: str) -> dict[str, str]:
+    """The text fields of a form as the page fills them in (a browser's submission of it,
+    leaving out boxes, which are sent only when ticked, and selects)."""
+    pattern = r'<input id="[^"]*" name="([^"]+)" type="(?!checkbox)[^"]*" value="([^"]*)"'
+    return dict(re.findall(pattern, page))
+
+
 def _csrf(page: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', page)
     assert found is not None, "the form carries a CSRF token"
@@ -348,7 +355,7 @@ async def test_the_poster_corrects_a_quantity_and_adds_an_item(
     page = (await app_client.get(f"/entries/{need_id}/edit")).text
     assert 'value="5000"' in page  # the form shows the need as it is
     assert 'value="医用防护口罩 N95"' in page
-    form = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" type="[^"]*" value="([^"]*)"', page))
+    form = _filled_in(page)
     form.update({
         "csrf": _csrf(page), "action": "update", "edit_token": token, "status": "OPEN",
         "urgency": "CRITICAL", "item0_category": "face.medical_respirator", "item0_unit": "ITEM",
