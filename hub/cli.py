@@ -1,4 +1,4 @@
-"""The `hub` command: serve, migrate, demo, worker, user, audit, search, schema."""
+"""The `hub` command: serve, migrate, demo, worker, user, audit, search, import, schema."""
 
 from __future__ import annotations
 
@@ -351,6 +351,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="which index (default: meilisearch when HUB_MEILI_URL is set, else postgres)",
     )
     reindex.set_defaults(handler=_search)
+
+    from hub.imports.cli import add_arguments as import_arguments
+    from hub.imports.cli import run as run_import
+
+    importing = commands.add_parser(
+        "import", help="import needs, offers, ... from a CSV or XLSX spreadsheet"
+    )
+    import_arguments(importing)
+    importing.set_defaults(handler=run_import)
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     group = schema.add_mutually_exclusive_group()

@@ -138,25 +138,42 @@ async def submit_entry(
         if new_organization is not None:
             organization = await create_organization_in(conn, new_organization, token_hash, actor)
             draft = _with_organization(draft, organization.id)
-        now = datetime.now(UTC)
-        entry = await store.insert_entry(
-            conn,
-            uuid.uuid4(),
-            draft,
-            expires_at=expires_at(draft.kind, now, lifetimes),
-            edit_token_hash=token_hash,
-            submitted_by=actor.user_id,
+        entry = await create_in(
+            conn, uuid.uuid4(), draft, lifetimes, actor, token_hash, new_organization
         )
-        if await members.is_member(conn, actor.user_id, draft.organization_id):
-            await members.mark_self_reported(conn, entry.id)
-            entry = replace(entry, self_reported=True)
-        await record_change(conn, entry, EventType.CREATED, actor, "entry.submitted")
-        await _find_duplicates(conn, entry, new_organization)
         link, link_hash = new_edit_token()
         await reconfirmation.insert_token(
-            conn, link_hash, entry.id, now + timedelta(days=reconfirmation_days)
+            conn, link_hash, entry.id, datetime.now(UTC) + timedelta(days=reconfirmation_days)
         )
     return Outcome(entry, edit_token=token, reconfirmation_token=link)
+
+
+async def create_in(
+    conn: Connection,
+    entry_id: UUID,
+    draft: EntryDraft,
+    lifetimes: Lifetimes,
+    actor: Viewer,
+    token_hash: bytes | None,
+    new_organization: OrganizationDraft | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Entry:
+    """Insert a validated entry (PENDING) with its CREATED event, audit record and likely
+    duplicates, in the caller's transaction (imports write a whole file in one)."""
+    entry = await store.insert_entry(
+        conn,
+        entry_id,
+        draft,
+        expires_at=expires_at(draft.kind, datetime.now(UTC), lifetimes),
+        edit_token_hash=token_hash,
+        submitted_by=actor.user_id,
+    )
+    if await members.is_member(conn, actor.user_id, draft.organization_id):
+        await members.mark_self_reported(conn, entry.id)
+        entry = replace(entry, self_reported=True)
+    await record_change(conn, entry, EventType.CREATED, actor, "entry.submitted", extra=extra)
+    await _find_duplicates(conn, entry, new_organization)
+    return entry
 
 
 async def _find_duplicates(

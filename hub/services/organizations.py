@@ -60,10 +60,12 @@ async def create_in(
     draft: OrganizationDraft,
     token_hash: bytes | None,
     actor: Viewer = ANONYMOUS,
+    organization_id: UUID | None = None,
 ) -> Organization:
-    """Insert an organization, its CREATED event and audit record in the caller's transaction."""
+    """Insert an organization, its CREATED event and audit record in the caller's transaction
+    (under `organization_id` when given: an import keeps the ids of the file it reads)."""
     organization = await store.insert_organization(
-        conn, uuid.uuid4(), draft, token_hash, actor.user_id
+        conn, organization_id or uuid.uuid4(), draft, token_hash, actor.user_id
     )
     await _record(conn, organization, EventType.CREATED, actor)
     return organization

@@ -1,0 +1,431 @@
+"""Rows to the drafts the API builds, checked by the API's own rules (hub.domain.validation).
+
+Needs and offers take one row per supply item: rows sharing an `id` are one entry (as exports
+write them); without ids, consecutive rows that agree on every column but the item columns are
+one entry (a hospital's merged name cell over its list of needs). An entry with a problem on
+any of its rows is rejected whole. Organizations named by entries are matched by the service
+(by id, then by name and province) or created PENDING.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from uuid import UUID
+
+from hub.domain.enums import OrganizationKind, Urgency, VehicleType
+from hub.domain.errors import ErrorCode, UserError
+from hub.domain.imports.categories import category_from_cell, guess_category
+from hub.domain.imports.cells import RowReader, reported_value
+from hub.domain.imports.plan import (
+    EntryPlan,
+    ImportContext,
+    OrganizationPlan,
+    OrganizationRef,
+    Plan,
+)
+from hub.domain.imports.problems import ImportCode, RowProblem
+from hub.domain.imports.sheet import Sheet, SheetRow
+from hub.domain.imports.values import (
+    URGENCY_WORDS,
+    Unreadable,
+    parse_quantity,
+    parse_urgency,
+    parse_vehicle,
+    unit_named,
+)
+from hub.domain.model import (
+    Details,
+    EntryDraft,
+    Item,
+    LodgingDetails,
+    LogisticsDetails,
+    NeedDetails,
+    OfferDetails,
+    OrganizationDraft,
+    Region,
+)
+from hub.domain.open_data import Dataset
+from hub.domain.units import Unit, is_package
+from hub.domain.validation import validate_entry, validate_organization
+
+ITEM_KEYS = frozenset(
+    ("category", "item", "spec", "certifications", "quantity", "unit", "package_size", "fulfilled")
+)
+# Columns that may differ between the rows of one entry: the item's, and notes (sheets put a
+# remark on the row it concerns; an entry's notes are its rows' notes, joined).
+PER_ROW_KEYS = ITEM_KEYS | {"notes"}
+NOTES_SEPARATOR = "；"
+_KIND_WORDS = (
+    (OrganizationKind.CLINIC, ("诊所", "卫生院", "卫生室", "社区卫生服务", "clinic")),
+    (OrganizationKind.HOSPITAL, ("医院", "医疗", "妇幼", "疾控", "hospital")),
+    (OrganizationKind.HOTEL, ("酒店", "宾馆", "旅馆", "饭店", "民宿", "hotel", "inn")),
+    (OrganizationKind.LOGISTICS, ("物流", "快递", "运输", "货运", "logistics")),
+    (OrganizationKind.CHARITY, ("基金会", "慈善", "红十字", "公益", "志愿", "charity")),
+    (OrganizationKind.COMMUNITY, ("社区", "村委", "居委", "街道", "community")),
+    (OrganizationKind.GOVERNMENT, ("政府", "委员会", "指挥部", "卫健委", "局", "government")),
+    (OrganizationKind.FACTORY, ("厂", "公司", "集团", "企业", "factory", "ltd", "co.")),
+)
+_INDEXED = re.compile(r"^(items|contacts)\.(\d+)\.?(.*)$")
+_FIELD_KEYS = {
+    "organizationId": "organization",
+    "providerName": "provider",
+    "address": "address",
+    "notes": "notes",
+    "source.url": "source_url",
+    "source.note": "source_note",
+    "contacts": "contact_phone",
+    "items": "item",
+    "leadTimeDays": "lead_time_days",
+    "priceNote": "price_note",
+    "capacityKg": "capacity_kg",
+    "capacityM3": "capacity_m3",
+    "availableUntil": "available_until",
+    "roomsAvailable": "rooms_available",
+    "eligibility": "eligibility",
+    "name": "name",
+    "website": "website",
+    "latitude": "latitude",
+    "longitude": "longitude",
+}
+_ITEM_FIELDS = {
+    "categoryCode": "category",
+    "name": "item",
+    "spec": "spec",
+    "quantity": "quantity",
+    "quantityUnknown": "quantity",
+    "packageSize": "package_size",
+    "fulfilledQuantity": "fulfilled",
+    "certifications": "certifications",
+}
+_REGION_FIELDS = {"province": "province", "city": "city", "district": "district",
+                  "adminCode": "admin_code"}  # fmt: skip
+
+
+def organization_kind(name: str, cell: str | None = None) -> OrganizationKind:
+    """The kind a kind cell names (HOSPITAL, 医院, ...), else the kind the name suggests."""
+    text = (cell or "").strip().casefold()
+    for kind in OrganizationKind:
+        if text == kind.value.casefold():
+            return kind
+    folded = f"{text} {name.casefold()}" if text else name.casefold()
+    for kind, words in _KIND_WORDS:
+        if any(word in folded for word in words):
+            return kind
+    return OrganizationKind.OTHER
+
+
+def _uuid(text: str | None) -> UUID | None:
+    if not text:
+        return None
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
+
+
+def _column_of(field: str, dataset: Dataset) -> tuple[str, int | None]:
+    """The column key (and item or contact index) a validation error's field path points at."""
+    for prefix in ("organization.", "region.", "origin.", "destination."):
+        if field.startswith(prefix):
+            rest = field[len(prefix) :]
+            if prefix == "organization.":
+                if rest.startswith("region."):
+                    return _REGION_FIELDS.get(rest[7:], "province"), None
+                if rest == "name":
+                    return "organization", None
+                return _column_of(rest, dataset)
+            key = _REGION_FIELDS.get(rest, "province")
+            return (f"destination_{key}" if prefix == "destination." else key), None
+    if match := _INDEXED.match(field):
+        what, index, rest = match.groups()
+        if what == "items":
+            return _ITEM_FIELDS.get(rest.split(".")[0], "item"), int(index)
+        return ("contact_name" if rest == "name" else "contact_phone"), None
+    key = _FIELD_KEYS.get(field, field)
+    if dataset is Dataset.ORGANIZATIONS and key == "organization":
+        key = "name"
+    return key, None
+
+
+def _add_user_errors(
+    errors: Sequence[UserError],
+    sheet: Sheet,
+    rows: Sequence[SheetRow],
+    item_rows: Sequence[SheetRow],
+    problems: list[RowProblem],
+) -> None:
+    for error in errors:
+        key, index = _column_of(error.field, sheet.dataset)
+        row = item_rows[index] if index is not None and index < len(item_rows) else rows[0]
+        params = dict(error.params)
+        problems.append(
+            RowProblem(
+                row.number,
+                sheet.header(key),
+                reported_value(key, row.text(key)),
+                error.code,
+                params,
+            )
+        )
+
+
+def _item(reader: RowReader, ctx: ImportContext) -> Item | None:
+    row = reader.row
+    if not any(key in row.cells for key in ITEM_KEYS):
+        return None
+    name = reader.text("item") or ""
+    spec = reader.text("spec")
+    category_cell = reader.text("category")
+    if category_cell:
+        code = category_from_cell(category_cell, ctx.categories) or category_cell
+    else:
+        code, guessed = guess_category(name, spec, ctx.categories)
+        if guessed and name:
+            reader.warn("item", ImportCode.GUESSED_CATEGORY)
+    try:
+        quantity = parse_quantity(row.cells.get("quantity"))
+    except Unreadable:
+        reader.problem("quantity", ImportCode.UNREADABLE_QUANTITY)
+        quantity = None
+    if quantity is not None and quantity.was_range:
+        reader.warn("quantity", ImportCode.QUANTITY_RANGE, value=str(quantity.amount))
+    unit = None
+    if reader.text("unit"):
+        unit = unit_named(reader.text("unit") or "")
+        if unit is None:
+            reader.warn("unit", ImportCode.UNKNOWN_UNIT, value=reader.text("unit") or "")
+    if unit is None and quantity is not None:
+        unit = quantity.unit
+        if quantity.unit_text:
+            reader.warn("quantity", ImportCode.UNKNOWN_UNIT, value=quantity.unit_text)
+    if unit is None:
+        category = ctx.categories.get(code) or ctx.categories.get("other.other")
+        unit = category.default_unit if category else None
+    if unit is None:
+        unit = Unit.PIECE
+    package_size = reader.whole_number("package_size")
+    if package_size is None and quantity is not None and is_package(unit):
+        package_size = quantity.package_size
+    fulfilled = reader.number("fulfilled")
+    amount = quantity.amount if quantity is not None else None
+    return Item(
+        category_code=code,
+        name=name,
+        quantity=amount,
+        unit=unit,
+        spec=spec,
+        package_size=package_size,
+        fulfilled_quantity=fulfilled if fulfilled is not None else Decimal(0),
+        certifications=reader.items_list("certifications"),
+        # An unreadable quantity is already a problem: not "unknown" on top of it.
+        quantity_unknown=amount is None and quantity is not None,
+    )
+
+
+def _details(reader: RowReader, dataset: Dataset) -> Details:
+    if dataset is Dataset.NEEDS:
+        urgency = reader.read(
+            "urgency", parse_urgency, ImportCode.UNREADABLE_VALUE, expected=URGENCY_WORDS
+        )
+        return NeedDetails(urgency or Urgency.MEDIUM)
+    if dataset is Dataset.OFFERS:
+        return OfferDetails(
+            can_deliver=reader.boolean("can_deliver", False),
+            is_free=reader.boolean("is_free", False),
+            lead_time_days=reader.whole_number("lead_time_days"),
+            price_note=reader.text("price_note"),
+        )
+    if dataset is Dataset.LOGISTICS:
+        vehicle = parse_vehicle(reader.row.cells.get("vehicle_type"))
+        destination = None
+        if reader.text("destination_province") or reader.text("destination_city"):
+            destination = reader.region(
+                "destination_province", "destination_city", "destination_district"
+            )
+        vehicle = vehicle or VehicleType.OTHER
+        return LogisticsDetails(
+            vehicle_type=vehicle,
+            cold_chain=reader.boolean("cold_chain", vehicle is VehicleType.REFRIGERATED_TRUCK),
+            is_free=reader.boolean("is_free", False),
+            destination=destination,
+            capacity_kg=reader.number("capacity_kg"),
+            capacity_m3=reader.number("capacity_m3"),
+            available_from=reader.moment("available_from"),
+            available_until=reader.moment("available_until"),
+        )
+    rooms = reader.whole_number("rooms_available")
+    if rooms is None and not reader.text("rooms_available"):
+        reader.problem("rooms_available", ErrorCode.REQUIRED)
+    return LodgingDetails(
+        rooms_available=rooms or 0,
+        eligibility=reader.text("eligibility") or "",
+        is_free=reader.boolean("is_free", False),
+        price_note=reader.text("price_note"),
+        available_from=reader.moment("available_from"),
+        available_until=reader.moment("available_until"),
+    )
+
+
+def _entry_region(reader: RowReader) -> Region:
+    return reader.region("province", "city", "district")
+
+
+def _organization_ref(reader: RowReader, region: Region) -> OrganizationRef | None:
+    name = reader.text("organization")
+    given = _uuid(reader.text("organization_id"))
+    if not name:
+        return None
+    draft = OrganizationDraft(
+        name=name,
+        kind=organization_kind(name),
+        region=Region(region.province, region.city, region.district, region.admin_code),
+        address=reader.text("address"),
+    )
+    return OrganizationRef(draft, given)
+
+
+def _groups(sheet: Sheet) -> list[list[SheetRow]]:
+    """Rows grouped into entries (see the module's docstring)."""
+    with_items = sheet.dataset in (Dataset.NEEDS, Dataset.OFFERS)
+    by_id: dict[str, list[SheetRow]] = {}
+    groups: list[list[SheetRow]] = []
+    previous: tuple[tuple[str, str], ...] | None = None
+    for row in sheet.rows:
+        given = row.text("id")
+        if given and with_items:
+            if given not in by_id:
+                by_id[given] = []
+                groups.append(by_id[given])
+            by_id[given].append(row)
+            previous = None
+            continue
+        head = tuple(sorted((k, row.text(k)) for k in row.cells if k not in PER_ROW_KEYS))
+        if with_items and groups and head == previous and not given:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+        previous = head
+    return groups
+
+
+def _entry(sheet: Sheet, rows: list[SheetRow], ctx: ImportContext, plan: Plan) -> EntryPlan:
+    problems: list[RowProblem] = []
+    first = RowReader(sheet, rows[0], ctx.today, problems)
+    region = _entry_region(first)
+    head = {k: rows[0].text(k) for k in rows[0].cells if k not in PER_ROW_KEYS}
+    items: list[Item] = []
+    item_rows: list[SheetRow] = []
+    readers = [first]
+    for row in rows:
+        reader = first if row is rows[0] else RowReader(sheet, row, ctx.today, problems)
+        if reader is not first:
+            readers.append(reader)
+            other = {k: row.text(k) for k in row.cells if k not in PER_ROW_KEYS}
+            if other != head:
+                differing = sorted(set(other.items()) ^ set(head.items()))[0][0]
+                reader.problem(differing, ImportCode.CONFLICTING_ROWS, row=rows[0].number)
+        if sheet.dataset in (Dataset.NEEDS, Dataset.OFFERS):
+            item = _item(reader, ctx)
+            if item is not None:
+                items.append(item)
+                item_rows.append(row)
+    organization = _organization_ref(first, region)
+    source_note = (
+        first.text("source_note") or ctx.source or (f"import:{ctx.file_name}#row {rows[0].number}")
+    )
+    draft = EntryDraft(
+        region=region,
+        details=_details(first, sheet.dataset),
+        provider_name=first.text("provider"),
+        address=first.text("address"),
+        notes=NOTES_SEPARATOR.join(dict.fromkeys(r.text("notes") for r in rows if r.text("notes")))
+        or None,
+        source_url=first.text("source_url"),
+        source_note=source_note,
+        items=tuple(items),
+        contacts=first.contacts(),
+    )
+    errors = validate_entry(draft, ctx.categories.keys(), has_organization=organization is not None)
+    if organization is not None:
+        errors += validate_organization(organization.draft, prefix="organization")
+    _add_user_errors(errors, sheet, rows, item_rows, problems)
+    for reader in readers:
+        plan.warnings += reader.warnings
+    entry = EntryPlan(
+        rows=tuple(r.number for r in rows),
+        draft=draft,
+        organization=organization,
+        given_id=_uuid(first.text("id")),
+        problems=_deduplicated(problems),
+        sheet_updated_at=first.moment("updated_at"),
+    )
+    if first.text("id") and entry.given_id is None:
+        entry.problems.append(
+            RowProblem(
+                rows[0].number,
+                sheet.header("id"),
+                first.text("id") or "",
+                ErrorCode.INVALID_ID,
+            )
+        )
+    return entry
+
+
+def _deduplicated(problems: list[RowProblem]) -> list[RowProblem]:
+    # One reason per cell: the first (the reader's, more precise than validation's that
+    # follows from it, e.g. an unreadable quantity is also a missing one).
+    seen: set[tuple[int, str]] = set()
+    kept = []
+    for problem in problems:
+        key = (problem.row, problem.column)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
+
+
+def _organization(sheet: Sheet, row: SheetRow, ctx: ImportContext) -> OrganizationPlan:
+    problems: list[RowProblem] = []
+    reader = RowReader(sheet, row, ctx.today, problems)
+    name = reader.text("name") or ""
+    latitude = reader.number("latitude")
+    longitude = reader.number("longitude")
+    draft = OrganizationDraft(
+        name=name,
+        kind=organization_kind(name, reader.text("kind")),
+        region=_entry_region(reader),
+        address=reader.text("address"),
+        latitude=float(latitude) if latitude is not None else None,
+        longitude=float(longitude) if longitude is not None else None,
+        website=reader.text("website"),
+        contacts=reader.contacts(),
+    )
+    _add_user_errors(validate_organization(draft), sheet, [row], [], problems)
+    given = _uuid(reader.text("id"))
+    if reader.text("id") and given is None:
+        reader.problem("id", ErrorCode.INVALID_ID)
+    return OrganizationPlan((row.number,), draft, given, _deduplicated(problems))
+
+
+def plan_import(sheet: Sheet, ctx: ImportContext) -> Plan:
+    """Every entry or organization the sheet holds, each checked; nothing is decided about the
+    database yet (ids already present, organizations to reuse: see hub.services.imports)."""
+    plan = Plan(warnings=list(sheet.notes), rows=len(sheet.rows))
+    if sheet.dataset is Dataset.ORGANIZATIONS:
+        for row in sheet.rows:
+            organization = _organization(sheet, row, ctx)
+            plan.organizations.append(organization)
+        return plan
+    for rows in _groups(sheet):
+        plan.entries.append(_entry(sheet, rows, ctx, plan))
+    for entry in plan.entries:
+        if entry.problems:
+            bad = min(p.row for p in entry.problems)
+            for number in entry.rows:
+                if number not in {p.row for p in entry.problems}:
+                    entry.problems.append(
+                        RowProblem(number, "", "", ImportCode.ENTRY_REJECTED, {"row": bad})
+                    )
+    return plan

@@ -1,0 +1,144 @@
+"""Reading one row's cells, each problem noted against the row and column it came from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from hub.domain.enums import ContactVisibility
+from hub.domain.errors import ErrorCode
+from hub.domain.imports.problems import ImportCode, RowProblem
+from hub.domain.imports.regions import UnknownProvince, canonical_region
+from hub.domain.imports.sheet import Sheet, SheetRow
+from hub.domain.imports.values import (
+    Unreadable,
+    parse_boolean,
+    parse_datetime,
+    parse_number,
+    parse_phones,
+    parse_whole_number,
+)
+from hub.domain.model import Contact, Region
+from hub.domain.privacy import mask_name, mask_phone
+
+T = TypeVar("T")
+_LIST_SPLIT = re.compile(r"[、,，;；/|\n]+")
+
+
+def reported_value(key: str, text: str) -> str:
+    """A cell's value as a report shows it: contact details masked (138****8000, 王**), since
+    reports are printed, saved and sent back over the API."""
+    if key == "contact_name":
+        return mask_name(text) or ""
+    if key == "contact_phone":
+        return mask_phone(text) or "*" * min(len(text), 8)
+    return text
+
+
+class RowReader:
+    """The cells of one row, read into values; problems and warnings pile up as it goes."""
+
+    def __init__(
+        self, sheet: Sheet, row: SheetRow, today: date, problems: list[RowProblem]
+    ) -> None:
+        self.sheet = sheet
+        self.row = row
+        self.today = today
+        self.problems = problems
+        self.warnings: list[RowProblem] = []
+
+    def problem(self, key: str, code: ImportCode | ErrorCode, **params: str | int) -> None:
+        """Note a problem with the row's `key` cell."""
+        self.problems.append(
+            RowProblem(
+                self.row.number,
+                self.sheet.header(key),
+                reported_value(key, self.row.text(key)),
+                code,
+                params,
+            )
+        )
+
+    def warn(self, key: str, code: ImportCode, **params: str | int) -> None:
+        """Note something that stops nothing but that the importer should know."""
+        self.warnings.append(
+            RowProblem(
+                self.row.number,
+                self.sheet.header(key),
+                reported_value(key, self.row.text(key)),
+                code,
+                params,
+            )
+        )
+
+    def text(self, key: str) -> str | None:
+        """The cell as text; None when blank."""
+        return self.row.text(key) or None
+
+    def read(
+        self, key: str, reader: Callable[[object], T], code: ImportCode, **params: str | int
+    ) -> T | None:
+        """The cell read by `reader`; None when blank, or (noting `code`) when unreadable."""
+        raw = self.row.cells.get(key)
+        if raw is None:
+            return None
+        try:
+            return reader(raw)
+        except Unreadable:
+            self.problem(key, code, **params)
+            return None
+
+    def boolean(self, key: str, default: bool) -> bool:
+        """是/否 and the like; `default` when blank or unreadable (unreadable is a problem)."""
+        value = self.read(key, parse_boolean, ImportCode.UNREADABLE_VALUE, expected="是/否, yes/no")
+        return default if value is None else value
+
+    def number(self, key: str) -> Decimal | None:
+        """A number with an optional measure word."""
+        return self.read(key, parse_number, ImportCode.UNREADABLE_NUMBER)
+
+    def whole_number(self, key: str) -> int | None:
+        """A whole number."""
+        return self.read(key, parse_whole_number, ImportCode.UNREADABLE_NUMBER)
+
+    def moment(self, key: str) -> datetime | None:
+        """A date or date and time."""
+        return self.read(
+            key, lambda raw: parse_datetime(raw, self.today), ImportCode.UNREADABLE_DATE
+        )
+
+    def region(self, province_key: str, city_key: str, district_key: str) -> Region:
+        """The row's region, province canonical; an unknown province is a problem."""
+        try:
+            province, city = canonical_region(self.text(province_key), self.text(city_key))
+        except UnknownProvince as error:
+            self.problem(province_key, ImportCode.UNKNOWN_PROVINCE, value=str(error))
+            province, city = self.text(province_key), self.text(city_key)
+        admin_code = self.text("admin_code") if district_key == "district" else None
+        return Region(province or "", city, self.text(district_key), admin_code)
+
+    def contacts(self) -> tuple[Contact, ...]:
+        """The contact cells: several numbers in one cell make several contacts (names paired
+        with them when there are as many). PROTECTED unless the mapping marks the column public
+        or the file is HXL-tagged open data (which holds public contacts only)."""
+        numbers, bad = parse_phones(self.row.cells.get("contact_phone"))
+        if bad:
+            self.problem("contact_phone", ErrorCode.INVALID_PHONE)
+        names = [n.strip() for n in _LIST_SPLIT.split(self.text("contact_name") or "") if n]
+        whole_name = self.text("contact_name")
+        public = self.sheet.hxl or "contact_phone" in self.sheet.public_keys
+        visibility = ContactVisibility.PUBLIC if public else ContactVisibility.PROTECTED
+        if not numbers:
+            return ()
+        paired = names if len(names) == len(numbers) else [whole_name] * len(numbers)
+        return tuple(
+            Contact(name=name, phone=number, visibility=visibility)
+            for name, number in zip(paired, numbers, strict=True)
+        )
+
+    def items_list(self, key: str) -> tuple[str, ...]:
+        """A cell listing several things (certifications: "GB 2626-2019; CE")."""
+        return tuple(part.strip() for part in _LIST_SPLIT.split(self.text(key) or "") if part)
