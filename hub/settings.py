@@ -84,6 +84,8 @@ class Settings:
     reviews_required: int = 1
     review_lease_minutes: int = 15
     reveals_per_hour: int = 30
+    # Messages one sender may leave for posters per hour (sendMessage).
+    messages_per_hour: int = 10
     reconfirmation_days: int = 30
     linkcheck_enabled: bool = True
     # Let the source checker fetch private and loopback addresses (tests, closed networks).
@@ -102,6 +104,22 @@ class Settings:
     live_poll_seconds: float = 2.0
     # How long shutdown waits for connections and requests to finish.
     shutdown_grace_seconds: int = 10
+    # Webhooks (workers/webhooks.py): per-request timeout; retries back off from the first
+    # delay, tripling up to the longest, for at most max_attempts tries of one event.
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_first_seconds: float = 10.0
+    webhook_retry_max_seconds: float = 3600.0
+    webhook_max_attempts: int = 8
+    # A webhook is disabled after this many events given up on in a row, or failing this long.
+    webhook_disable_after_failures: int = 5
+    webhook_disable_after_hours: int = 24
+    # Let webhooks reach private and loopback addresses (tests, closed networks), over http.
+    webhook_allow_private: bool = False
+    webhook_allow_http: bool = False
+    webhook_max_per_user: int = 10
+    # Webhooks one worker delivers to at once (each one event at a time, in order).
+    webhook_concurrency: int = 8
+    webhook_log_days: int = 14
 
     def dsn(self) -> str:
         """The database URL; SettingsError when none is set (the embedded one not started)."""
@@ -154,6 +172,7 @@ class Settings:
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),
+            messages_per_hour=_int(env, "HUB_MESSAGES_PER_HOUR", 10, minimum=0),
             reconfirmation_days=_int(env, "HUB_RECONFIRMATION_DAYS", 30, minimum=1),
             linkcheck_enabled=_bool(env, "HUB_LINKCHECK_ENABLED", True),
             linkcheck_allow_private=_bool(env, "HUB_LINKCHECK_ALLOW_PRIVATE", False),
@@ -165,4 +184,19 @@ class Settings:
             live_init_timeout_seconds=_int(env, "HUB_LIVE_INIT_TIMEOUT_SECONDS", 10, minimum=1),
             live_poll_seconds=_int(env, "HUB_LIVE_POLL_MS", 2000, minimum=10) / 1000,
             shutdown_grace_seconds=_int(env, "HUB_SHUTDOWN_GRACE_SECONDS", 10, minimum=0),
+            webhook_timeout_seconds=_int(env, "HUB_WEBHOOK_TIMEOUT_MS", 10_000, minimum=10) / 1000,
+            webhook_retry_first_seconds=_int(env, "HUB_WEBHOOK_RETRY_FIRST_MS", 10_000, minimum=1)
+            / 1000,
+            webhook_retry_max_seconds=_int(env, "HUB_WEBHOOK_RETRY_MAX_MS", 3_600_000, minimum=1)
+            / 1000,
+            webhook_max_attempts=_int(env, "HUB_WEBHOOK_MAX_ATTEMPTS", 8, minimum=1),
+            webhook_disable_after_failures=_int(
+                env, "HUB_WEBHOOK_DISABLE_AFTER_FAILURES", 5, minimum=1
+            ),
+            webhook_disable_after_hours=_int(env, "HUB_WEBHOOK_DISABLE_AFTER_HOURS", 24, minimum=1),
+            webhook_allow_private=_bool(env, "HUB_WEBHOOK_ALLOW_PRIVATE", False),
+            webhook_allow_http=_bool(env, "HUB_WEBHOOK_ALLOW_HTTP", False),
+            webhook_max_per_user=_int(env, "HUB_WEBHOOK_MAX_PER_USER", 10, minimum=1),
+            webhook_concurrency=_int(env, "HUB_WEBHOOK_CONCURRENCY", 8, minimum=1),
+            webhook_log_days=_int(env, "HUB_WEBHOOK_LOG_DAYS", 14, minimum=1),
         )

@@ -6,6 +6,7 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from uuid import UUID
 
@@ -19,8 +20,11 @@ from hub.domain.model import Entry, Organization
 
 
 class EntryOrder(Enum):
-    """Orders of entry lists. URGENCY: most urgent first, then most recently updated."""
+    """Orders of entry lists. PRIORITY (needs only): highest priority score first (urgency
+    raised by neglect, hub/domain/priority.py). URGENCY: most urgent first, then most recently
+    updated."""
 
+    PRIORITY = "PRIORITY"
     URGENCY = "URGENCY"
     RECENTLY_UPDATED = "RECENTLY_UPDATED"
     NEWEST = "NEWEST"
@@ -118,16 +122,30 @@ def decode_cursor(cursor: str, order: Enum) -> CursorKey:
     key = tuple(values[1:])
     if not all(isinstance(v, str | int) for v in key):
         raise BadCursor("malformed cursor")
-    expected = 3 if order is EntryOrder.URGENCY else 2
+    expected = 3 if order in (EntryOrder.URGENCY, EntryOrder.PRIORITY) else 2
     if len(key) != expected:
         raise BadCursor("malformed cursor")
     try:
         UUID(str(key[-1]))
-        if order is EntryOrder.URGENCY:
+        if order is EntryOrder.PRIORITY:
+            datetime.fromisoformat(str(key[0]))
+            if not Decimal(str(key[1])).is_finite():
+                raise ValueError
+        elif order is EntryOrder.URGENCY:
             int(key[0])
             datetime.fromisoformat(str(key[1]))
         elif order is not OrganizationOrder.NAME:
             datetime.fromisoformat(str(key[0]))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, ArithmeticError):
         raise BadCursor("malformed cursor") from None
     return key
+
+
+def priority_key(as_of: datetime, score: Decimal, entry_id: UUID) -> CursorKey:
+    """A PRIORITY cursor key: the listing's clock, the score at that time, the id."""
+    return (as_of.isoformat(), str(score), str(entry_id))
+
+
+def read_priority_key(key: CursorKey) -> tuple[datetime, Decimal, UUID]:
+    """The typed values of a PRIORITY cursor key (checked by decode_cursor)."""
+    return datetime.fromisoformat(str(key[0])), Decimal(str(key[1])), UUID(str(key[2]))

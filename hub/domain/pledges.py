@@ -236,6 +236,19 @@ def promised_by_position(pledges: Iterable[Pledge], *, offer: bool = False) -> d
     return _reserved(pairs)
 
 
+def delivered_by_position(pledges: Iterable[Pledge], *, offer: bool = False) -> dict[int, Decimal]:
+    """What delivered pledges brought, per need item position (or took, per offer position)."""
+    pairs: list[tuple[int, Decimal]] = []
+    for pledge in pledges:
+        if pledge.status is not PledgeStatus.DELIVERED:
+            continue
+        for line in pledge.lines:
+            position = line.offer_position if offer else line.need_position
+            if position is not None:
+                pairs.append((position, line.quantity))
+    return _reserved(pairs)
+
+
 def delivered(
     items: Sequence[Item], lines: Iterable[PledgeLine], *, offer: bool = False
 ) -> tuple[Item, ...]:

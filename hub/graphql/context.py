@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 import strawberry
@@ -39,6 +39,8 @@ class Context:
     # The supply taxonomy by code (cached per process; see hub.services.taxonomy).
     categories: dict[str, SupplyCategory]
     viewer: Viewer = ANONYMOUS
+    # The client's network address, for limits on what anonymous callers may send.
+    client: str | None = None
     # A bearer token was sent but is unknown or revoked: refused rather than read as anonymous.
     bad_credentials: bool = False
     # How sign-in and sign-out set or clear the session cookie (None over WebSockets).
@@ -52,6 +54,8 @@ class Context:
     search: SearchService | None = None
     # Said to the client in the response's `extensions` (a search that fell back, say).
     notices: dict[str, object] = field(default_factory=dict)
+    # The request's clock: time-dependent figures (a need's priority) agree within a response.
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def lifetimes(self) -> dict[EntryKind, int]:

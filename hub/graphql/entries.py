@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -11,7 +12,15 @@ import strawberry
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
 from hub.domain.accounts import Role
-from hub.domain.enums import EntryKind, EntryStatus, Urgency, VehicleType, VerificationStatus
+from hub.domain.enums import (
+    EntryKind,
+    EntryStatus,
+    PledgeStatus,
+    Urgency,
+    VehicleType,
+    VerificationStatus,
+)
+from hub.domain.priority import priority as need_priority
 from hub.domain.units import UNITS, Unit, to_base
 from hub.graphql.common import Contact, Region, Source
 from hub.graphql.context import Info
@@ -20,6 +29,9 @@ from hub.graphql.node import Node
 from hub.graphql.organizations import Organization
 from hub.graphql.taxonomy import SupplyCategory
 from hub.graphql.verification import EntryFlag, PublicReview, Verification
+
+if TYPE_CHECKING:
+    from hub.graphql.pledges import Pledge
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -182,10 +194,49 @@ def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict
     }
 
 
+PledgeType = Annotated["Pledge", strawberry.lazy("hub.graphql.pledges")]
+
+
+@strawberry.type(
+    description="A need's priority: urgency raised by neglect. score = urgency weight (8, 4, 2, "
+    "1) × (0.2 + 0.8 × unmetShare) × (1 + min(waitingHours, 168) / 72) / (1 + 0.5 × pledges)."
+)
+class NeedPriority:
+    score: float = strawberry.field(description="What the needs list orders by (PRIORITY).")
+    urgency: Urgency
+    unmet_share: float = strawberry.field(description="0 to 1: the mean share of items unmet.")
+    waiting_hours: float = strawberry.field(description="Hours since the need was posted.")
+    pledges: int = strawberry.field(description="Pledges it has drawn (all but cancelled).")
+
+
 @strawberry.type(description="Supplies a hospital or clinic needs.")
 class Need(Entry):
     urgency: Urgency
     items: list[SupplyItem]
+    domain_items: strawberry.Private[tuple[model.Item, ...]]
+
+    @strawberry.field(description="Why the need ranks where it does (the default order).")
+    async def priority(self, info: Info) -> NeedPriority:
+        pledges = await info.context.loaders.pledges_to_need.load(self.entry_id)
+        live = sum(1 for p in pledges if p.status is not PledgeStatus.CANCELLED)
+        found = need_priority(
+            self.urgency, self.domain_items, self.status, self.created_at, live, info.context.now
+        )
+        return NeedPriority(
+            score=found.score,
+            urgency=found.urgency,
+            unmet_share=found.unmet_share,
+            waiting_hours=found.waiting_hours,
+            pledges=found.pledges,
+        )
+
+    @strawberry.field(description="Pledges made to this need, oldest first.")
+    async def pledges(self, info: Info) -> list[PledgeType]:
+        from hub.graphql.pledges import Pledge
+
+        return [
+            Pledge.of(p) for p in await info.context.loaders.pledges_to_need.load(self.entry_id)
+        ]
 
 
 @strawberry.type(description="Supplies a factory or donor has to give.")
@@ -195,6 +246,13 @@ class Offer(Entry):
     lead_time_days: int | None
     is_free: bool
     price_note: str | None
+
+    @strawberry.field(description="Pledges drawing on this offer, oldest first.")
+    async def pledges(self, info: Info) -> list[PledgeType]:
+        from hub.graphql.pledges import Pledge
+
+        loaded = await info.context.loaders.pledges_from_offer.load(self.entry_id)
+        return [Pledge.of(p) for p in loaded]
 
 
 @strawberry.type(description="Transport a carrier or driver offers; region is the origin.")
@@ -235,7 +293,12 @@ def entry_of(entry: model.Entry, may_see_protected: bool) -> AnyEntry:
     details = entry.draft.details
     items = [SupplyItem.of(item) for item in entry.draft.items]
     if isinstance(details, model.NeedDetails):
-        return Need(**common, urgency=details.urgency, items=items)  # type: ignore[arg-type]
+        return Need(
+            **common,  # type: ignore[arg-type]
+            urgency=details.urgency,
+            items=items,
+            domain_items=entry.draft.items,
+        )
     if isinstance(details, model.OfferDetails):
         return Offer(
             **common,  # type: ignore[arg-type]

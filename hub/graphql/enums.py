@@ -25,7 +25,8 @@ strawberry.enum(ErrorCode, name="UserErrorCode")
 strawberry.enum(
     EntryOrder,
     name="NeedOrder",
-    description="Orders of needs; URGENCY (the default) is most urgent first, then most recent.",
+    description="Orders of needs. PRIORITY (the default): highest Need.priority score first. "
+    "URGENCY: most urgent first, then most recently updated.",
 )
 strawberry.enum(OrganizationOrder, name="OrganizationOrder")
 

@@ -18,6 +18,10 @@ NODE_TYPES = (
     "ApiToken",
     "Contact",
     "OrganizationClaim",
+    "Pledge",
+    "Shipment",
+    "Message",
+    "Webhook",
 )
 
 

@@ -9,10 +9,12 @@ from uuid import UUID
 from strawberry.dataloader import DataLoader
 
 from hub.domain.model import Entry, Organization
-from hub.store import duplicates, entries, flags, organizations, reviews
+from hub.domain.pledges import Pledge
+from hub.store import duplicates, entries, flags, organizations, pledges, reviews, shipments
 from hub.store.db import Database
 from hub.store.flags import Flag
 from hub.store.reviews import Review
+from hub.store.shipments import Shipment
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,10 @@ class Loaders:
     reviews: DataLoader[UUID, list[Review]]
     flags: DataLoader[UUID, list[Flag]]
     duplicates: DataLoader[UUID, list[tuple[UUID, float]]]
+    pledge: DataLoader[UUID, Pledge | None]
+    pledges_to_need: DataLoader[UUID, list[Pledge]]
+    pledges_from_offer: DataLoader[UUID, list[Pledge]]
+    shipments: DataLoader[UUID, list[Shipment]]
 
 
 def make_loaders(db: Database) -> Loaders:
@@ -54,10 +60,32 @@ def make_loaders(db: Database) -> Loaders:
             found = await duplicates.duplicates_of(conn, ids)
         return [found.get(i, []) for i in ids]
 
+    async def load_pledges(ids: Sequence[UUID]) -> list[Pledge | None]:
+        async with db.connection() as conn:
+            found = await pledges.get_pledges(conn, ids)
+        return [found.get(i) for i in ids]
+
+    def pledges_of(offers: bool) -> DataLoader[UUID, list[Pledge]]:
+        async def load(ids: Sequence[UUID]) -> list[list[Pledge]]:
+            async with db.connection() as conn:
+                found = await pledges.pledges_of(conn, ids, offers=offers)
+            return [found.get(i, []) for i in ids]
+
+        return DataLoader(load_fn=load)
+
+    async def load_shipments(ids: Sequence[UUID]) -> list[list[Shipment]]:
+        async with db.connection() as conn:
+            found = await shipments.shipments_of(conn, ids)
+        return [found.get(i, []) for i in ids]
+
     return Loaders(
         organization=DataLoader(load_fn=load_organizations),
         entry=DataLoader(load_fn=load_entries),
         reviews=DataLoader(load_fn=load_reviews),
         flags=DataLoader(load_fn=load_flags),
         duplicates=DataLoader(load_fn=load_duplicates),
+        pledge=DataLoader(load_fn=load_pledges),
+        pledges_to_need=pledges_of(offers=False),
+        pledges_from_offer=pledges_of(offers=True),
+        shipments=DataLoader(load_fn=load_shipments),
     )

@@ -14,6 +14,8 @@ from hub.domain.listing import (
     OrganizationOrder,
     entry_key,
     organization_key,
+    priority_key,
+    read_priority_key,
 )
 from hub.domain.model import Entry as EntryRecord
 from hub.domain.units import Unit
@@ -37,6 +39,37 @@ from hub.store import categories, entries, organizations
 MAX_NODES = 100
 
 
+async def _by_priority(
+    info: Info, flt: EntryFilter, first: int | None, after: str | None
+) -> Connection[Need | Offer | LogisticsOffer | Lodging]:
+    """Needs by priority: the cursor carries its first page's clock, so that every page of one
+    listing ranks by the same time."""
+    ctx = info.context
+    size = page_size(first, ctx.settings.max_page_size)
+    key = after_key(after, EntryOrder.PRIORITY)
+    as_of, start = ctx.now, None
+    if key is not None:
+        as_of, score, entry_id = read_priority_key(key)
+        start = (score, entry_id)
+    async with ctx.db.connection() as conn:
+        ranked = await entries.list_needs_by_priority(conn, flt, as_of, start, size + 1)
+    scores = {entry.id: score for entry, score in ranked}
+
+    async def count() -> int:
+        async with ctx.db.connection() as conn:
+            return await entries.count_entries(conn, EntryKind.NEED, flt)
+
+    return build_connection(
+        [entry for entry, _ in ranked],
+        size,
+        EntryOrder.PRIORITY,
+        lambda entry: priority_key(as_of, scores[entry.id], entry.id),
+        lambda entry: entry_of(entry, ctx.may_see_protected_contacts),
+        count,
+        has_previous=key is not None,
+    )
+
+
 async def _entries(
     info: Info,
     kind: EntryKind,
@@ -46,6 +79,8 @@ async def _entries(
     after: str | None,
 ) -> Connection[Need | Offer | LogisticsOffer | Lodging]:
     ctx = info.context
+    if order is EntryOrder.PRIORITY:
+        return await _by_priority(info, flt, first, after)
     size = page_size(first, ctx.settings.max_page_size)
     key = after_key(after, order)
     async with ctx.db.connection() as conn:
@@ -98,12 +133,15 @@ class EntryQuery:
         # Gathered, so that the DataLoaders fetch every id in one batch.
         return list(await asyncio.gather(*(_node(info, i) for i in ids)))
 
-    @strawberry.field(description="Supply needs; most urgent, then most recently updated, first.")
+    @strawberry.field(
+        description="Supply needs; by default highest priority first (urgency raised by "
+        "neglect: see Need.priority)."
+    )
     async def needs(
         self,
         info: Info,
         filter: NeedFilter | None = None,
-        order_by: EntryOrder = EntryOrder.URGENCY,
+        order_by: EntryOrder = EntryOrder.PRIORITY,
         first: int | None = 20,
         after: str | None = None,
     ) -> Connection[Need]:

@@ -160,6 +160,7 @@ class HubGraphQL(GraphQL[Context, None]):
             loaders=make_loaders(state.db),
             categories=await state.taxonomy.categories(),
             viewer=viewer or ANONYMOUS,
+            client=request.client.host if request.client else None,
             bad_credentials=bearer is not None and viewer is None,
             cookies=ResponseCookies(response, secure=state.settings.cookie_secure)
             if isinstance(response, Response)

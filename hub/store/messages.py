@@ -74,3 +74,13 @@ async def mark_read(conn: Connection, entry_id: UUID) -> None:
         "UPDATE entry_message SET read_at = now() WHERE entry_id = $1 AND read_at IS NULL",
         entry_id,
     )
+
+
+async def received_since(conn: Connection, entry_id: UUID, since: datetime) -> int:
+    """How many messages an entry's poster has received since `since`."""
+    count: int = await conn.fetchval(
+        "SELECT count(*) FROM entry_message WHERE entry_id = $1 AND created_at >= $2",
+        entry_id,
+        since,
+    )
+    return count

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import pytest
 
 from hub.domain.accounts import Role, TokenScope
+from hub.graphql.ids import to_global_id
 from hub.graphql.permissions import MUTATION_RULES
 from hub.graphql.schema import build_schema
 from hub.store.db import Database
@@ -152,6 +154,48 @@ CALLS["mergeEntries"] = (
     "mutation($e: ID!) { mergeEntries(keepId: $e, duplicateIds: [$e]) { userErrors { code } } }",
     {"e": MISSING},
 )
+PLEDGE = to_global_id("Pledge", UUID(int=0))
+CALLS["pledge"] = (
+    'mutation($n: ID!) { pledge(input: {needId: $n, donorName: "x", '
+    "items: [{needItem: 0, quantity: 1}]}) { userErrors { code } } }",
+    {"n": MISSING},
+)
+CALLS["setPledgeStatus"] = (
+    "mutation($p: ID!) { setPledgeStatus(input: {id: $p, status: ACCEPTED}) "
+    "{ userErrors { code } } }",
+    {"p": PLEDGE},
+)
+CALLS["assignCarrier"] = (
+    "mutation($p: ID!, $c: ID!) { assignCarrier(input: {pledgeId: $p, logisticsOfferId: $c, "
+    'pickup: {province: "湖北省"}, dropoff: {province: "湖北省"}}) { userErrors { code } } }',
+    {"p": PLEDGE, "c": to_global_id("LogisticsOffer", UUID(int=0))},
+)
+CALLS["updateShipment"] = (
+    "mutation($s: ID!) { updateShipment(input: {id: $s, status: PICKED_UP}) "
+    "{ userErrors { code } } }",
+    {"s": to_global_id("Shipment", UUID(int=0))},
+)
+CALLS["sendMessage"] = (
+    'mutation($e: ID!) { sendMessage(input: {entryId: $e, body: "hi"}) { userErrors { code } } }',
+    {"e": MISSING},
+)
+WEBHOOK = "V2ViaG9vazowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA"
+CALLS["createWebhook"] = (
+    'mutation { createWebhook(input: {url: "ftp://x"}) { userErrors { code } } }',
+    {},
+)
+CALLS["updateWebhook"] = (
+    "mutation($w: ID!) { updateWebhook(input: {id: $w}) { userErrors { code } } }",
+    {"w": WEBHOOK},
+)
+CALLS["deleteWebhook"] = (
+    "mutation($w: ID!) { deleteWebhook(id: $w) { userErrors { code } } }",
+    {"w": WEBHOOK},
+)
+CALLS["rotateWebhookSecret"] = (
+    "mutation($w: ID!) { rotateWebhookSecret(id: $w) { userErrors { code } } }",
+    {"w": WEBHOOK},
+)
 ROLES: list[Role | None] = [None, *Role]
 
 
@@ -209,6 +253,8 @@ async def test_read_tokens_may_not_write(gql: GraphQLClient, db: Database, mutat
 QUERIES = {
     "reviewQueue": "{ reviewQueue { totalCount } }",
     "organizationClaims": "{ organizationClaims { status } }",
+    "webhooks": "{ webhooks { id } }",
+    "webhook": f'{{ webhook(id: "{WEBHOOK}") {{ id }} }}',
 }
 
 

@@ -66,11 +66,9 @@ def notes_of(data: dict[str, Any]) -> list[str]:
     return [edge["node"]["notes"] for edge in data["needs"]["edges"]]
 
 
-async def test_needs_default_order_is_urgency_then_recency(
-    gql: GraphQLClient, db: Database
-) -> None:
+async def test_needs_by_urgency_then_recency(gql: GraphQLClient, db: Database) -> None:
     await seed_needs(gql, db)
-    data = await gql.data(NEEDS)
+    data = await gql.data(NEEDS, {"orderBy": "URGENCY"})
     # n4 and n2 are both CRITICAL; n4 is the more recent.
     assert notes_of(data) == ["n4", "n2", "n3", "n5", "n1"]
     assert data["needs"]["totalCount"] == 5
@@ -80,7 +78,7 @@ async def test_needs_default_order_is_urgency_then_recency(
     assert notes_of(newest) == ["n5", "n4", "n3", "n2", "n1"]
 
 
-@pytest.mark.parametrize("order", ["URGENCY", "RECENTLY_UPDATED", "NEWEST", "OLDEST"])
+@pytest.mark.parametrize("order", ["PRIORITY", "URGENCY", "RECENTLY_UPDATED", "NEWEST", "OLDEST"])
 async def test_paging_through_every_order_visits_each_need_once(
     gql: GraphQLClient, db: Database, order: str
 ) -> None:
@@ -166,7 +164,7 @@ async def test_need_filters(
     gql: GraphQLClient, db: Database, flt: dict[str, Any], expected: list[str]
 ) -> None:
     await seed_needs(gql, db)
-    data = await gql.data(NEEDS, {"filter": flt})
+    data = await gql.data(NEEDS, {"filter": flt, "orderBy": "URGENCY"})
     assert notes_of(data) == expected
     assert data["needs"]["totalCount"] == len(expected)
 

@@ -92,6 +92,10 @@ COVERED_ELSEWHERE = {
     "WEAK_PASSWORD",
     "INVALID_CREDENTIALS",
     "NOT_ALLOWED",
+    # Pledges and shipments: tests/pledges.
+    "OVER_PLEDGED",
+    "OVER_CAPACITY",
+    "INCOMPATIBLE",
 }
 
 
