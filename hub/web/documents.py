@@ -244,3 +244,25 @@ mutation UpdateOrganization($input: UpdateOrganizationInput!) {
   updateOrganization(input: $input) { organization { id name } userErrors { field code message } }
 }
 """
+
+# The entry behind a poster's reconfirmation link (null for an unknown or expired one); the
+# same query holds the messages left for the poster (see reconfirm.html's inbox block).
+RECONFIRMATION = (
+    """
+query Reconfirmation($token: String!) {
+  inbox(token: $token) { entry { ...EntryRow } }
+}
+"""
+    + ENTRY_ROW
+)
+
+RECONFIRM = (
+    """
+mutation Reconfirm($input: ReconfirmEntryInput!) {
+  reconfirmEntry(input: $input) {
+    entry { ...EntryRow } userErrors { field code message }
+  }
+}
+"""
+    + ENTRY_ROW
+)

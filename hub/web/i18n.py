@@ -69,6 +69,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Keep this edit code: you need it to change or close the need:",
     ),
     "entry.posted": ("已发布，等待审核。", "Posted: it waits for review."),
+    "entry.reconfirm_link": (
+        "请保存这个私人链接（{days} 天内有效，不要公开）：以后用它告诉大家这条信息仍然有效、"
+        "已经满足或撤下，无需登录：",
+        "Keep this private link (it works for {days} days; do not share it): with it you can say, "
+        "without an account, that this is still current, met or withdrawn:",
+    ),
     "badge.verified_ago": ("已核实 · {ago}前 · {method}", "Verified {ago} ago by {method}"),
     "badge.verified": ("已核实", "Verified"),
     "badge.pending": ("待核实", "Not verified yet"),
@@ -225,6 +231,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "edit.contact_remove": ("删除这个联系人", "Remove this contact"),
     "edit.add_contact": ("再加一行联系人", "Add a contact line"),
+    "reconfirm.title": ("这条信息还有效吗？", "Is this still current?"),
+    "reconfirm.private": (
+        "这是发布者的私人链接，请勿转发。",
+        "This is the poster's private link: do not pass it on.",
+    ),
+    "reconfirm.question": ("现在的情况", "How things are now"),
+    "reconfirm.still_current": ("仍然有效", "Still current"),
+    "reconfirm.fulfilled": ("已经满足", "Met: fulfilled"),
+    "reconfirm.withdrawn": ("撤下，不再需要或提供", "Withdraw it"),
+    "reconfirm.closed": ("这一条已关闭，无需再确认。", "This entry is closed: nothing to confirm."),
+    "reconfirm.done_still_current": (
+        "谢谢！已记录：仍然有效。",
+        "Thank you: recorded as still current.",
+    ),
+    "reconfirm.done_fulfilled": ("谢谢！已标记为已满足。", "Thank you: marked as met."),
+    "reconfirm.done_withdrawn": ("已撤下，它不再公开显示。", "Withdrawn: it is no longer listed."),
+    "reconfirm.not_found": (
+        "这个确认链接无效或已过期（链接在发布后 {days} 天内有效）。"
+        "如需修改，请在条目页面使用编辑码。",
+        "This link is unknown or has expired (links work for {days} days after posting). To "
+        "change the entry, use its edit code on the entry's page.",
+    ),
     "error.generic": ("出错了，请稍后再试。", "Something went wrong; please try again."),
     "error.forbidden": ("没有权限。", "You may not do this."),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -281,14 +281,15 @@ async def new_entry(request: Request) -> Response:
     if not result.ok or errors or not payload.get(node):
         shown = _field_errors(errors) or {"": t("error.generic")}
         return await _entry_form(request, kind, form, shown, status_code=400)
-    return await _entry_page_after_post(request, payload[node]["id"], payload.get("editToken"))
-
-
-async def _entry_page_after_post(
-    request: Request, entry_id: str, edit_token: str | None
-) -> Response:
-    request.scope["path_params"] = {"entry_id": entry_id}
-    return await _entry_page(request, posted=True, edit_token=edit_token)
+    request.scope["path_params"] = {"entry_id": payload[node]["id"]}
+    state: Any = request.app.state
+    return await _entry_page(
+        request,
+        posted=True,
+        edit_token=payload.get("editToken"),
+        reconfirmation_token=payload.get("reconfirmationToken"),
+        reconfirmation_days=state.settings.reconfirmation_days,
+    )
 
 
 async def _edit_form(
@@ -385,6 +386,53 @@ async def edit_entry(request: Request) -> Response:
             request, shown or {"": _first_message(result, errors, t)}, status_code=400, form=form
         )
     return await _entry_page(request, edited=True)
+
+
+RECONFIRM_ANSWERS = ("STILL_CURRENT", "FULFILLED", "WITHDRAWN")
+# The link's secret is in the address: no Referer may carry it off the page, no cache keep it.
+PRIVATE_PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+
+
+async def reconfirm(request: Request) -> Response:
+    """The poster's private link: is the entry still current, fulfilled or withdrawn
+    (reconfirmEntry)? An unknown or expired link is a friendly 404."""
+    token = str(request.path_params["token"])
+    t = translator(_language(request))
+    found = await call(request, doc.RECONFIRMATION, {"token": token})
+    inbox = found.data.get("inbox")
+    if found.ok and inbox is None:
+        return await _private_not_found(request, t)
+    # Without an answer from the inbox query the buttons still work; only the summary is gone.
+    values: dict[str, Any] = {"token": token, "entry": (inbox or {}).get("entry")}
+    if request.method == "POST":
+        form = await request.form()
+        answer = str(form.get("answer") or "")
+        if not csrf_ok(request, form.get(CSRF_FIELD)) or answer not in RECONFIRM_ANSWERS:
+            return await _private_page(request, status_code=400, error=t("form.csrf"), **values)
+        result = await call(request, doc.RECONFIRM, {"input": {"token": token, "answer": answer}})
+        payload = result.data.get("reconfirmEntry") or {}
+        errors = payload.get("userErrors") or []
+        if any(e.get("code") == "NOT_FOUND" for e in errors):
+            return await _private_not_found(request, t)
+        if not result.ok or errors or not payload.get("entry"):
+            error = _first_message(result, errors, t)
+            return await _private_page(request, status_code=400, error=error, **values)
+        values.update(entry=payload["entry"], answered=answer)
+    return await _private_page(request, **values)
+
+
+async def _private_page(request: Request, status_code: int = 200, **values: Any) -> Response:
+    response = await _render(request, "reconfirm.html", status_code=status_code, **values)
+    response.headers.update(PRIVATE_PAGE_HEADERS)
+    return response
+
+
+async def _private_not_found(request: Request, t: Callable[..., str]) -> Response:
+    state: Any = request.app.state
+    message = t("reconfirm.not_found", days=state.settings.reconfirmation_days)
+    response = await _render(request, "not_found.html", status_code=404, message=message)
+    response.headers.update(PRIVATE_PAGE_HEADERS)
+    return response
 
 
 ALL_ORGANIZATION_KINDS = (
@@ -652,6 +700,7 @@ def web_routes() -> list[BaseRoute]:
             edit_organization,
             methods=["GET", "POST"],
         ),
+        Route("/reconfirm/{token}", reconfirm, methods=["GET", "POST"]),
         Route("/{kind}/new", new_entry, methods=["GET", "POST"]),
         Route("/signin", sign_in, methods=["GET", "POST"]),
         Route("/signup", sign_up, methods=["GET", "POST"]),

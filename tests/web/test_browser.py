@@ -9,7 +9,16 @@ from playwright.async_api import Page, expect
 
 from hub.domain.accounts import Role
 from hub.store.db import Database
+from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import PASSWORD, token_for
+from tests.helpers import (
+    LODGING,
+    LOGISTICS,
+    OFFER,
+    SUBMIT_LODGING,
+    SUBMIT_LOGISTICS,
+    SUBMIT_OFFER,
+)
 from tests.live.conftest import LiveServer
 from tests.web.conftest import NewPage, axe_violations, no_horizontal_scroll, screenshot
 
@@ -22,6 +31,9 @@ PAGES = (
     "/lodging",
     "/needs/new",
     "/offers/new",
+    "/logistics/new",
+    "/lodging/new",
+    "/organizations/new",
     "/signin",
     "/signup",
 )
@@ -118,21 +130,35 @@ async def test_a_script_in_a_need_stays_text(live_server: LiveServer, new_page: 
 
 
 async def test_pages_fit_a_phone_and_have_no_serious_accessibility_violations(
-    live_server: LiveServer, new_page: NewPage
+    live_server: LiveServer, new_page: NewPage, gql: GraphQLClient
 ) -> None:
     base = live_server.http_url
     phone = await new_page(phone=True)
     entry_url = await _post_need(phone, base, HOSPITAL, "急需")
+    await screenshot(phone, "web-posted-phone")  # with the edit code and the private link
+    link = await phone.locator("a.private-link").get_attribute("href")
+    assert link is not None and link.startswith("/reconfirm/")
     problems: dict[str, Any] = {}
     entry_path = entry_url.removeprefix(base)
-    for path in (*PAGES, entry_path, f"{entry_path}/edit"):
+    others = [
+        (await gql.data(document, {"input": value}))[field][node]["id"]
+        for document, field, node, value in (
+            (SUBMIT_OFFER, "submitOffer", "offer", OFFER),
+            (SUBMIT_LOGISTICS, "submitLogisticsOffer", "logisticsOffer", LOGISTICS),
+            (SUBMIT_LODGING, "submitLodging", "lodging", LODGING),
+        )
+    ]
+    edit_pages = [f"{entry_path}/edit", *(f"/entries/{other}/edit" for other in others)]
+    private = (link, "/reconfirm/no-such-link-000000000000")
+    for path in (*PAGES, entry_path, *edit_pages, *private):
         await phone.goto(base + path)
         if not await no_horizontal_scroll(phone):
             problems[f"{path} scrolls sideways"] = True
         violations = await axe_violations(phone)
         if violations:
             problems[path] = [(v["id"], v["nodes"][0]["html"]) for v in violations]
-        name = {"/": "web-home", "/needs": "web-needs", "/needs/new": "web-post-need"}.get(path)
+        name = {"/": "web-home", "/needs": "web-needs", "/needs/new": "web-post-need",
+                link: "web-reconfirm", edit_pages[2]: "web-edit-transport"}.get(path)  # fmt: skip
         if name:
             await screenshot(phone, f"{name}-phone")
     assert problems == {}
