@@ -332,9 +332,12 @@ def _entry(sheet: Sheet, rows: list[SheetRow], ctx: ImportContext, plan: Plan) -
                 items.append(item)
                 item_rows.append(row)
     organization = _organization_ref(first, region)
-    source_note = (
-        first.text("source_note") or ctx.source or (f"import:{ctx.file_name}#row {rows[0].number}")
-    )
+    # A file with a source column says the source (even when a cell is blank, as in open data);
+    # else --source, else the file and row.
+    if sheet.has("source_note"):
+        source_note = first.text("source_note")
+    else:
+        source_note = ctx.source or f"import:{ctx.file_name}#row {rows[0].number}"
     draft = EntryDraft(
         region=region,
         details=_details(first, sheet.dataset),

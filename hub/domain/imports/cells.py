@@ -26,6 +26,8 @@ from hub.domain.privacy import mask_name, mask_phone
 
 T = TypeVar("T")
 _LIST_SPLIT = re.compile(r"[、,，;；/|\n]+")
+# Standards have slashes and commas of their own ("YY/T 0506"): fewer separators.
+_CERTIFICATION_SPLIT = re.compile(r"[;；、\n]+")
 
 
 def reported_value(key: str, text: str) -> str:
@@ -141,4 +143,5 @@ class RowReader:
 
     def items_list(self, key: str) -> tuple[str, ...]:
         """A cell listing several things (certifications: "GB 2626-2019; CE")."""
-        return tuple(part.strip() for part in _LIST_SPLIT.split(self.text(key) or "") if part)
+        parts = _CERTIFICATION_SPLIT.split(self.text(key) or "")
+        return tuple(part.strip() for part in parts if part.strip())

@@ -176,8 +176,11 @@ def find_layout(rows: Sequence[Sequence[object]], mapping: ColumnMapping) -> Lay
         if len(columns) >= 2:
             header_row = candidates[0] if index == 1 else row
             headers = {p: _as_text(v) for p, v in enumerate(header_row) if _as_text(v)}
+            # Unknown tags are ignored, with a warning naming the column's header.
             ignored = {
-                p: _as_text(v) for p, v in enumerate(row) if _as_text(v) and p not in columns
+                p: headers.get(p, _as_text(v))
+                for p, v in enumerate(row)
+                if _as_text(v) and p not in columns
             }
             return Layout(0, index + 1, columns, headers, ignored, hxl=True)
     best: tuple[int, int] | None = None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from hub.domain.imports.mapping import ColumnMapping, Layout, find_layout
 from hub.domain.imports.problems import ImportCode, RowProblem
-from hub.domain.imports.values import clean_text
+from hub.domain.imports.values import plain_text
 from hub.domain.open_data import COLUMNS, Dataset
 
 
@@ -20,7 +20,7 @@ class SheetRow:
 
     def text(self, key: str) -> str:
         """A cell as trimmed text ("" when blank or absent)."""
-        return clean_text(self.cells.get(key))
+        return plain_text(self.cells.get(key))
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def _rows(
         row = {
             key: cells[position]
             for position, key in layout.columns.items()
-            if position < len(cells) and clean_text(cells[position])
+            if position < len(cells) and plain_text(cells[position])
         }
         if row:
             rows.append(SheetRow(number, row))

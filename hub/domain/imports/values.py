@@ -21,17 +21,29 @@ from hub.domain.validation import is_valid_phone
 CHINA = timezone(timedelta(hours=8), "CST")
 
 
+_FORMULA_START = ("=", "+", "-", "@")
+
+
 class Unreadable(ValueError):
     """A value that cannot be read as what its column holds."""
 
 
 def clean_text(raw: object) -> str:
-    """A cell as text: NFKC (full-width digits and letters to ASCII), trimmed."""
+    """A cell as text to read a value from: NFKC (full-width digits and letters to ASCII)."""
+    return unicodedata.normalize("NFKC", plain_text(raw))
+
+
+def plain_text(raw: object) -> str:
+    """A cell as text, trimmed, as written (free text keeps its full-width punctuation)."""
     if raw is None:
         return ""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return unicodedata.normalize("NFKC", str(raw)).strip()
+    text = str(raw).strip()
+    # Exports put a quote before text a spreadsheet would run as a formula ("'=...").
+    if text[:1] == "'" and text[1:2] in _FORMULA_START:
+        text = text[1:]
+    return text
 
 
 _UNKNOWN_QUANTITY = {
@@ -46,10 +58,11 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
               "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMBER = r"(?:\d[\d,]*(?:\.\d+)?|\.\d+|[零〇一二两三四五六七八九十百千]+)"
-_QUANTITY = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<mult>万|千|百|w(?![a-z])|k(?![a-z]))?\s*(?P<unit>.*)$")
+_MULTIPLIER = r"万|千|百|w(?![a-z])|k(?![a-z])"
+_QUANTITY = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<mult>{_MULTIPLIER})?\s*(?P<unit>.*)$")
 _RANGE = re.compile(
-    rf"^(?P<low>{_NUMBER})\s*(?P<lowmult>万|千|w(?![a-z])|k(?![a-z]))?\s*[-~～至到]\s*(?P<num>{_NUMBER})\s*"
-    r"(?P<mult>万|千|百|w(?![a-z])|k(?![a-z]))?\s*(?P<unit>.*)$"
+    rf"^(?P<low>{_NUMBER})\s*(?P<lowmult>{_MULTIPLIER})?\s*[-~～至到]\s*(?P<num>{_NUMBER})\s*"
+    rf"(?P<mult>{_MULTIPLIER})?\s*(?P<unit>.*)$"
 )
 # "(每箱400只)" or "400只/箱": the package size, written beside the quantity.
 _PACKAGE = re.compile(
