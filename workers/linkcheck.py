@@ -8,15 +8,13 @@ link-local addresses (no requests into the hub's own network) unless allowed
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
-import socket
-from urllib.parse import urlsplit
 
 import httpx
 
 from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.verification import Action, source_gone, transition
+from hub.services.addresses import Refused, ensure_public_address
 from hub.services.entries import record_change
 from hub.settings import Settings
 from hub.store import entries, reviews, source_checks
@@ -29,29 +27,12 @@ BATCH = 50
 TIMEOUT_SECONDS = 10.0
 
 
-class Refused(Exception):
-    """The URL points somewhere the checker must not go."""
-
-
-async def _public_address(url: str, allow_private: bool) -> None:
-    host = urlsplit(url).hostname
-    if host is None:
-        raise Refused("no host")
-    if allow_private:
-        return
-    infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise Refused(f"{host} resolves to a non-public address")
-
-
 async def fetch_status(
     client: httpx.AsyncClient, url: str, allow_private: bool = False
 ) -> int | None:
     """The HTTP status of `url` (HEAD, or GET where HEAD is not allowed); None if unreachable."""
     try:
-        await _public_address(url, allow_private)
+        await ensure_public_address(url, allow_private)
         response = await client.head(url)
         if response.status_code in (405, 501):
             response = await client.get(url)

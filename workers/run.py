@@ -15,6 +15,8 @@ from workers.linkcheck import INTERVAL_SECONDS as LINKCHECK_INTERVAL
 from workers.linkcheck import check_sources_job
 from workers.search_indexer import INTERVAL_SECONDS as INDEX_INTERVAL
 from workers.search_indexer import index_meilisearch, index_postgres
+from workers.webhooks import INTERVAL_SECONDS as WEBHOOKS_INTERVAL
+from workers.webhooks import webhook_delivery_job
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +31,21 @@ JOBS: dict[str, tuple[Job, float]] = {
 
 @contextlib.asynccontextmanager
 async def configured_jobs() -> AsyncIterator[dict[str, tuple[Job, float]]]:
-    """JOBS, plus the Meilisearch indexer when HUB_MEILI_URL is set (closed afterwards)."""
-    meilisearch = index_meilisearch()
-    if meilisearch is None:
-        yield dict(JOBS)
-        return
+    """JOBS, webhook deliveries, and the Meilisearch indexer when HUB_MEILI_URL is set (each
+    closed afterwards)."""
+    webhooks = webhook_delivery_job()
+    jobs: dict[str, tuple[Job, float]] = {**JOBS, "deliver-webhooks": (webhooks, WEBHOOKS_INTERVAL)}
     try:
-        yield {**JOBS, "search-index-meilisearch": (meilisearch, INDEX_INTERVAL)}
+        meilisearch = index_meilisearch()
+        if meilisearch is None:
+            yield jobs
+            return
+        try:
+            yield {**jobs, "search-index-meilisearch": (meilisearch, INDEX_INTERVAL)}
+        finally:
+            await meilisearch.aclose()
     finally:
-        await meilisearch.aclose()
+        await webhooks.aclose()
 
 
 async def run_round(db: Database) -> list[str]:

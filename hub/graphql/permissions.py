@@ -66,11 +66,27 @@ MUTATION_RULES: dict[str, Rule] = {
     "mergeEntries": Rule(role=Role.COORDINATOR),
     "claimOrganization": SIGNED_IN,
     "decideOrganizationClaim": Rule(role=Role.COORDINATOR),
+    # A spreadsheet import writes many entries at once (issue 7).
+    "importEntries": Rule(role=Role.COORDINATOR),
+    # Anyone may pledge or message; who may move a pledge on is a record-level rule
+    # (hub.domain.pledges: donor, receiver, carrier, coordinator).
+    "pledge": ANYONE,
+    "setPledgeStatus": ANYONE,
+    "assignCarrier": ANYONE,
+    "updateShipment": ANYONE,
+    "sendMessage": ANYONE,
+    # A webhook is its signed-in owner's (admins may see and switch off anyone's).
+    "createWebhook": SIGNED_IN,
+    "updateWebhook": SIGNED_IN,
+    "deleteWebhook": SIGNED_IN,
+    "rotateWebhookSecret": SIGNED_IN,
 }
 # Queries are open to anyone unless listed here.
 QUERY_RULES: dict[str, Rule] = {
     "reviewQueue": Rule(role=Role.REVIEWER),
     "organizationClaims": Rule(role=Role.COORDINATOR),
+    "webhooks": SIGNED_IN,
+    "webhook": SIGNED_IN,
 }
 
 

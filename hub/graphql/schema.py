@@ -25,24 +25,37 @@ from hub.graphql.context import Context
 from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
 from hub.graphql.errors import ErrorCode, ErrorCodes, hub_error
 from hub.graphql.history import HistoryQuery
+from hub.graphql.imports import ImportMutation
 from hub.graphql.loaders import make_loaders
 from hub.graphql.members import MemberMutation, MemberQuery
 from hub.graphql.mutations import EntryMutation
 from hub.graphql.organizations import Organization
 from hub.graphql.permissions import RejectBadCredentials
+from hub.graphql.pledges import PledgeMutation, PledgeQuery
 from hub.graphql.privacy import PrivacyMutation
 from hub.graphql.queries import EntryQuery
 from hub.graphql.reviews import MergeMutation, ReconfirmMutation, ReviewMutation, ReviewQuery
 from hub.graphql.search import SearchQuery
 from hub.graphql.subscriptions import LiveQuery, Subscription
 from hub.graphql.text_guard import RejectUnstorableText
+from hub.graphql.webhooks import WebhookMutation, WebhookQuery
 from hub.settings import Settings
 
 log = logging.getLogger("hub.graphql")
 CACHE_SIZE = 512
 Query = merge_types(
     "Query",
-    (EntryQuery, AccountQuery, ReviewQuery, HistoryQuery, MemberQuery, LiveQuery, SearchQuery),
+    (
+        EntryQuery,
+        AccountQuery,
+        ReviewQuery,
+        HistoryQuery,
+        MemberQuery,
+        LiveQuery,
+        SearchQuery,
+        PledgeQuery,
+        WebhookQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -54,6 +67,9 @@ Mutation = merge_types(
         MergeMutation,
         PrivacyMutation,
         MemberMutation,
+        ImportMutation,
+        PledgeMutation,
+        WebhookMutation,
     ),
 )
 
