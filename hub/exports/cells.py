@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 from uuid import UUID
 
 from hub.domain.open_data import FALSE, TRUE
@@ -26,23 +28,6 @@ def _decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def text(value: Cell) -> str:
-    """The value as a CSV cell (see the value rules in hub/domain/open_data.py)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return TRUE if value else FALSE
-    if isinstance(value, Decimal):
-        return _decimal_text(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, str):
-        return defused(value)
-    return str(value)
-
-
 def defused(value: str) -> str:
     """A text cell that a spreadsheet will not run as a formula: a leading quote where needed."""
     if value.startswith(_FORMULA_START) and not _NUMBER_LIKE.fullmatch(value):
@@ -50,14 +35,52 @@ def defused(value: str) -> str:
     return value
 
 
+def _empty(_: None) -> str:
+    return ""
+
+
+def _boolean(value: bool) -> str:
+    return TRUE if value else FALSE
+
+
+# By exact type: an export writes millions of cells, and one lookup beats a chain of checks.
+_TEXT: dict[type, Callable[[Any], str]] = {
+    str: defused,
+    type(None): _empty,
+    bool: _boolean,
+    int: str,
+    float: str,
+    Decimal: _decimal_text,
+    datetime: datetime.isoformat,
+    UUID: str,
+}
+_JSON: dict[type, Callable[[Any], Json]] = {
+    str: str,
+    type(None): lambda _: None,
+    bool: bool,
+    int: int,
+    float: float,
+    Decimal: lambda d: int(d) if d == d.to_integral_value() else float(d),
+    datetime: datetime.isoformat,
+    UUID: str,
+}
+
+
+def text(value: Cell) -> str:
+    """The value as a CSV cell (see the value rules in hub/domain/open_data.py)."""
+    writer = _TEXT.get(type(value))
+    if writer is not None:
+        return writer(value)
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
 def json_value(value: Cell) -> Json:
     """The value as a JSON value: numbers and booleans as such, times as ISO 8601 text."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
+    writer = _JSON.get(type(value))
+    if writer is not None:
+        return writer(value)
     if isinstance(value, Enum):
         return str(value.value)
     return str(value)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Protocol
 
-from hub.domain.open_data import COLUMNS, Dataset
+from hub.domain.open_data import COLUMNS, Dataset, column_keys
 from hub.exports.cells import Json, json_value, text
-from hub.exports.records import Record, json_object, rows
+from hub.exports.records import ITEM_KEYS, Record, has_items
 
 BOM = "\ufeff".encode()
 
@@ -75,6 +75,12 @@ class CsvEncoder:
         self._dataset = dataset
         self._language = language
         self._hxl = hxl
+        self._keys = column_keys(dataset)
+        self._item_columns = (
+            [(i, key) for i, key in enumerate(self._keys) if key in ITEM_KEYS]
+            if has_items(dataset)
+            else []
+        )
 
     def head(self) -> bytes:
         """The header row (English keys or Chinese names), and the hashtag row for HXL."""
@@ -84,12 +90,22 @@ class CsvEncoder:
         return (b"" if self._hxl else BOM) + _csv_lines(lines)
 
     def batch(self, records: Sequence[Record]) -> bytes:
-        """One row per item (or per record), every value as text."""
-        return _csv_lines(
-            [text(cell) for cell in row]
-            for record in records
-            for row in rows(self._dataset, record)
-        )
+        """One row per item (or per record), every value as text; the entry's own values
+        repeat on each of its item rows."""
+        lines: list[list[str]] = []
+        for record in records:
+            values = record.values
+            # The entry's cells are written once, however many items repeat them.
+            own = [text(values.get(key)) for key in self._keys]
+            if not self._item_columns or not record.items:
+                lines.append(own)
+                continue
+            for item in record.items:
+                row = own.copy()
+                for position, key in self._item_columns:
+                    row[position] = text(item.get(key))
+                lines.append(row)
+        return _csv_lines(lines)
 
     def tail(self) -> bytes:
         """Nothing: a CSV file ends with its last row."""
@@ -111,12 +127,15 @@ def _json(value: object) -> str:
 
 
 def _object(dataset: Dataset, record: Record) -> dict[str, Json | list[dict[str, Json]]]:
-    obj: dict[str, Json | list[dict[str, Json]]] = {}
-    for key, value in json_object(dataset, record).items():
-        if isinstance(value, list):
-            obj[key] = [{k: json_value(v) for k, v in item.items()} for item in value]
-        else:
-            obj[key] = json_value(value)
+    """The record as one JSON object in column order; needs and offers carry `items`."""
+    values = record.values
+    obj: dict[str, Json | list[dict[str, Json]]] = {
+        key: json_value(values.get(key)) for key in column_keys(dataset) if key not in ITEM_KEYS
+    }
+    if has_items(dataset):
+        obj["items"] = [
+            {key: json_value(item.get(key)) for key in ITEM_KEYS} for item in record.items
+        ]
     return obj
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hub.domain.enums import ContactVisibility
@@ -16,7 +16,7 @@ from hub.domain.model import (
     OfferDetails,
     Organization,
 )
-from hub.domain.open_data import COLUMNS, CONTACT_SEPARATOR, Dataset
+from hub.domain.open_data import CONTACT_SEPARATOR, Dataset
 from hub.exports.cells import Cell
 
 # The item columns of needs and offers: one row per item in CSV, an `items` array in JSON.
@@ -165,23 +165,3 @@ def organization_record(organization: Organization) -> Record:
             **public_contacts(draft.contacts),
         }
     )
-
-
-def rows(dataset: Dataset, record: Record) -> Iterator[list[Cell]]:
-    """The record's CSV rows in column order: one per item for needs and offers (the entry's
-    own values repeated on each), else one."""
-    keys = [column.key for column in COLUMNS[dataset]]
-    # An entry without items still gets its row, with the item columns empty.
-    for item in record.items or [{}]:
-        yield [item[key] if key in item else record.values.get(key) for key in keys]
-
-
-def json_object(dataset: Dataset, record: Record) -> dict[str, Cell | list[dict[str, Cell]]]:
-    """The record as one JSON object in column order; needs and offers carry `items`."""
-    keys = [column.key for column in COLUMNS[dataset]]
-    obj: dict[str, Cell | list[dict[str, Cell]]] = {
-        key: record.values.get(key) for key in keys if key not in ITEM_KEYS
-    }
-    if has_items(dataset):
-        obj["items"] = [{key: item.get(key) for key in ITEM_KEYS} for item in record.items]
-    return obj
