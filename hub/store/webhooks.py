@@ -254,6 +254,10 @@ async def claim_due(
             WHERE enabled AND position < $2
               AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
               AND (lease_until IS NULL OR lease_until < $1)
+              -- A disabled account's webhooks wait (they resume if it is enabled again).
+              AND NOT EXISTS (
+                  SELECT 1 FROM app_user u WHERE u.id = owner_id AND u.disabled_at IS NOT NULL
+              )
             ORDER BY next_attempt_at NULLS FIRST, id
             LIMIT $5
             FOR UPDATE SKIP LOCKED

@@ -81,8 +81,10 @@ class Receiver:
                 await self.release.wait()
                 return
             answer = b"receiver says no\n" * 50 if status >= 300 else b"ok"
+            # A redirect points at another path of this server (it must not be followed).
+            location = f"Location: {self.url('/elsewhere')}\r\n" if 300 <= status < 400 else ""
             writer.write(
-                f"HTTP/1.1 {status} X\r\nContent-Length: {len(answer)}\r\n"
+                f"HTTP/1.1 {status} X\r\nContent-Length: {len(answer)}\r\n{location}"
                 "Connection: close\r\n\r\n".encode()
                 + answer
             )

@@ -370,3 +370,30 @@ async def test_neither_the_secret_nor_the_url_token_is_logged(
     assert "attempt 1 failed" in caplog.text  # the failure is logged, by webhook and host
     assert secret not in caplog.text
     assert "rcv-tok-123" not in caplog.text
+
+
+async def test_redirects_are_not_followed_and_disabled_accounts_get_nothing(
+    gql: GraphQLClient,
+    db: Database,
+    dev: Developer,
+    receiver: Receiver,
+    job: WebhookDelivery,
+    clock: Clock,
+) -> None:
+    webhook_id, _ = await create_webhook(gql, dev, receiver.url())
+    await submit_need(gql)
+    receiver.plan = [302]
+    await job.deliver_round(db)
+    assert [(r.path, r.status) for r in receiver.requests] == [("/hook", 302)]
+    log = await deliveries(gql, dev, webhook_id)
+    [attempt] = [edge["node"] for edge in log["deliveries"]["edges"]]
+    assert (attempt["outcome"], attempt["httpStatus"]) == ("RETRYING", 302)
+
+    async with db.connection() as conn:
+        await conn.execute("UPDATE app_user SET disabled_at = now()")
+    clock.advance(3600)
+    assert await job.deliver_round(db) == []
+    async with db.connection() as conn:
+        await conn.execute("UPDATE app_user SET disabled_at = NULL")
+    assert [r.outcome.value for r in await job.deliver_round(db)] == ["SUCCEEDED"]
+    assert [r.path for r in receiver.requests] == ["/hook", "/hook"]
