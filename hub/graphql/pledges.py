@@ -17,7 +17,7 @@ from hub.graphql.common import Region, UserError
 from hub.graphql.context import Info
 from hub.graphql.entries import (
     TYPE_NAMES,
-    Lodging,
+    Entry,
     LogisticsOffer,
     Need,
     Offer,
@@ -258,7 +258,7 @@ class InboxMessage:
     "messages, newest first."
 )
 class Inbox:
-    entry: Need | Offer | LogisticsOffer | Lodging
+    entry: Entry
     messages: list[InboxMessage]
 
 
