@@ -70,6 +70,8 @@ class Settings:
     db_pool_min: int = 1
     db_pool_max: int = 10
     max_body_bytes: int = 1_048_576
+    # A spreadsheet uploaded to importEntries (multipart requests may be this large instead).
+    max_import_bytes: int = 8_388_608
     max_query_depth: int = 12
     max_query_tokens: int = 2_000
     max_query_aliases: int = 30
@@ -161,6 +163,7 @@ class Settings:
             db_pool_min=_int(env, "HUB_DB_POOL_MIN", 1, minimum=0),
             db_pool_max=_int(env, "HUB_DB_POOL_MAX", 10, minimum=1),
             max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", 1_048_576, minimum=1024),
+            max_import_bytes=_int(env, "HUB_MAX_IMPORT_BYTES", 8_388_608, minimum=1024),
             max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", 12, minimum=2),
             max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", 2_000, minimum=50),
             max_query_aliases=_int(env, "HUB_MAX_QUERY_ALIASES", 30, minimum=0),

@@ -23,6 +23,7 @@ from hub.domain.lifecycle import (
     substance_changed,
 )
 from hub.domain.model import Entry, EntryDraft, OrganizationDraft
+from hub.domain.pledges import check_item_edit, delivered_by_position, promised_by_position
 from hub.domain.validation import validate_entry, validate_organization
 from hub.domain.verification import Action, transition
 from hub.services.audit import audit
@@ -33,6 +34,7 @@ from hub.store import (
     duplicates,
     members,
     organizations,
+    pledges,
     reconfirmation,
     reviews,
 )
@@ -221,6 +223,24 @@ async def _editable(
     return check_editable(entry, version) or entry
 
 
+async def _check_pledged_items(
+    conn: Connection, entry: Entry, draft: EntryDraft
+) -> list[UserError]:
+    """Pledges name items by position: an edit may not pull the ground from under them."""
+    if entry.kind not in (EntryKind.NEED, EntryKind.OFFER):
+        return []
+    offer = entry.kind is EntryKind.OFFER
+    found = (await pledges.pledges_of(conn, [entry.id], offers=offer)).get(entry.id, [])
+    if not found:
+        return []
+    return check_item_edit(
+        entry.draft.items,
+        draft.items,
+        promised_by_position(found, offer=offer),
+        delivered_by_position(found, offer=offer),
+    )
+
+
 async def update_entry(
     db: Database,
     entry_id: UUID,
@@ -244,6 +264,7 @@ async def update_entry(
             has_organization=draft.organization_id is not None,
         )
         errors += await _check_organization(conn, draft.organization_id)
+        errors += await _check_pledged_items(conn, found, draft)
         if errors:
             return Outcome.failed(errors)
         event = event_for_update(found, draft, status)
