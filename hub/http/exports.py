@@ -16,7 +16,7 @@ from uuid import UUID
 
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, StreamingResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
@@ -53,6 +53,16 @@ def _organization_id(value: str) -> UUID | None:
 
 def _licence_link() -> str:
     return f'<{LICENCE_URL}>; rel="license"'
+
+
+def _headers(export: ExportRequest, now: datetime) -> dict[str, str]:
+    name = f"crisis-hub-{export.dataset.value}-{now:%Y-%m-%d}.{export.file_format.value}"
+    return {
+        "Link": _licence_link(),
+        "Content-Disposition": f'attachment; filename="{name}"',
+        # Each download is a fresh snapshot; a cache should not serve yesterday's.
+        "Cache-Control": "no-cache",
+    }
 
 
 async def export_index(request: Request) -> JSONResponse:
@@ -113,6 +123,14 @@ class ExportFiles:
         except BadParameter as bad:
             await _error(400, "BAD_USER_INPUT", bad.message, bad.field)(scope, receive, send)
             return
+        now = datetime.now(UTC)
+        if request.method == "HEAD":
+            # The headers a GET would send, without reading a single row.
+            head = Response(media_type=export.file_format.media_type, headers=_headers(export, now))
+            # A GET's length is not known in advance: say none rather than 0.
+            del head.headers["content-length"]
+            await head(scope, receive, send)
+            return
         limit = max(1, request.app.state.settings.db_pool_max // 2)
         if self._running >= limit:
             message = "too many exports are running; try again shortly"
@@ -120,25 +138,17 @@ class ExportFiles:
             return
         self._running += 1
         try:
-            await self._stream(request, export)(scope, receive, send)
+            await self._stream(request, export, now)(scope, receive, send)
         finally:
             self._running -= 1
 
-    def _stream(self, request: Request, export: ExportRequest) -> StreamingResponse:
-        now = datetime.now(UTC)
+    def _stream(self, request: Request, export: ExportRequest, now: datetime) -> StreamingResponse:
         meta = JsonMeta(export.dataset, LICENCE, LICENCE_URL, now.isoformat())
         writer = encoder(export.file_format, meta, export.language)
-        name = f"crisis-hub-{export.dataset.value}-{now:%Y-%m-%d}.{export.file_format.value}"
-        headers = {
-            "Link": _licence_link(),
-            "Content-Disposition": f'attachment; filename="{name}"',
-            # Each download is a fresh snapshot; a cache should not serve yesterday's.
-            "Cache-Control": "no-cache",
-        }
         return StreamingResponse(
             _body(request.app.state.db, export, writer),
             media_type=export.file_format.media_type,
-            headers=headers,
+            headers=_headers(export, now),
         )
 
 

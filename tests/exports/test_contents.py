@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 import httpx
+from starlette.applications import Starlette
 
 from hub.domain.open_data import COLUMNS, LICENCE, LICENCE_URL, Dataset, column_keys
 from tests.exports.conftest import DATASETS, FORMATS, Published
@@ -188,3 +189,23 @@ async def test_an_empty_export_is_still_a_valid_file(app_client: httpx.AsyncClie
     assert csv_rows(await get(app_client, "/export/lodging.csv")) == []
     lines = (await get(app_client, "/export/lodging.hxl.csv")).content.decode().splitlines()
     assert len(lines) == 2
+
+
+async def test_head_sends_the_headers_without_reading_rows(
+    app: Starlette, app_client: httpx.AsyncClient, published: Published
+) -> None:
+    statements: list[str] = []
+    stop = app.state.db.observe_queries(statements.append)
+    try:
+        response = await app_client.head("/export/needs.csv", params={"lang": "zh"})
+    finally:
+        stop()
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["link"] == f'<{LICENCE_URL}>; rel="license"'
+    assert TODAY_FILE.fullmatch(response.headers["content-disposition"]) is not None
+    assert "content-length" not in response.headers
+    assert statements == []
+    bad = await app_client.head("/export/needs.csv", params={"urgency": "SOON"})
+    assert bad.status_code == 400
