@@ -98,7 +98,13 @@ def create_app(
     application = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(
+                BodyLimitMiddleware,
+                max_bytes=settings.max_body_bytes,
+                upload_max_bytes=settings.max_import_bytes,
+            )
+        ],
     )
     # The pages run their GraphQL documents through the same view (and so the same context).
     application.state.graphql = graphql

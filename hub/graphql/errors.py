@@ -25,6 +25,8 @@ class ErrorCode(Enum):
     TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
     TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    # A multipart request (a file upload) without a header a cross-site form cannot send.
+    CSRF_REFUSED = "CSRF_REFUSED"
     RATE_LIMITED = "RATE_LIMITED"
     # A subscription resumed from an event older than the replay window: refetch instead.
     REPLAY_WINDOW_EXCEEDED = "REPLAY_WINDOW_EXCEEDED"

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -58,6 +58,37 @@ def connection_token(params: Mapping[str, object] | None) -> str | None:
             return _bearer(value) or value.strip() or None
     token = params.get("token")
     return token.strip() or None if isinstance(token, str) else None
+
+
+# Headers a cross-site HTML form cannot send, and that a cross-site script can send only after a
+# CORS preflight the hub never approves. Apollo's clients send the first one with uploads.
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name", "x-hub-upload")
+
+
+def upload_allowed(request: Request) -> bool:
+    """A multipart request (what an HTML form can send across sites, cookies included) must
+    carry a bearer token or one of PREFLIGHT_HEADERS; other requests are not concerned."""
+    content_type = request.headers.get("content-type", "").lower()
+    if request.method != "POST" or not content_type.startswith("multipart/form-data"):
+        return True
+    if bearer_token(request) is not None:
+        return True
+    return any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS)
+
+
+def _csrf_refusal() -> Response:
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "A multipart request needs an Authorization bearer token or an "
+                    "Apollo-Require-Preflight header (cross-site request forgery protection).",
+                    "extensions": {"code": ErrorCode.CSRF_REFUSED.value},
+                }
+            ]
+        },
+        status_code=400,
+    )
 
 
 def _encode(data: object) -> str:
@@ -114,6 +145,8 @@ class HubGraphQL(GraphQL[Context, None]):
             keep_alive_interval=settings.live_keepalive_seconds,
             connection_init_wait_timeout=timedelta(seconds=settings.live_init_timeout_seconds),
             max_subscriptions_per_connection=settings.live_max_subscriptions,
+            # File uploads (importEntries), guarded against cross-site forms in `run`.
+            multipart_uploads_enabled=True,
         )
 
     @property
@@ -134,7 +167,13 @@ class HubGraphQL(GraphQL[Context, None]):
     ) -> Response | WebSocket:
         """Serve a request; WebSockets are tracked so that shutdown can close them (1001)."""
         if not isinstance(request, WebSocket):
-            return await super().run(request, context, root_value)
+            if not upload_allowed(request):
+                return _csrf_refusal()
+            try:
+                return await super().run(request, context, root_value)
+            finally:
+                # Uploaded files are spooled to temporary files: close them (a no-op otherwise).
+                await request.close()
         connections = request.app.state.live.connections
         connections.add(request)
         try:

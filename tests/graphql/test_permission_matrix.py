@@ -196,6 +196,11 @@ CALLS["rotateWebhookSecret"] = (
     "mutation($w: ID!) { rotateWebhookSecret(id: $w) { userErrors { code } } }",
     {"w": WEBHOOK},
 )
+# Shaped right but without a file (JSON cannot carry one): a userError once access is granted.
+CALLS["importEntries"] = (
+    'mutation { importEntries(input: {kind: NEEDS, file: "none"}) { userErrors { code } } }',
+    {},
+)
 ROLES: list[Role | None] = [None, *Role]
 
 
