@@ -266,3 +266,14 @@ mutation Reconfirm($input: ReconfirmEntryInput!) {
 """
     + ENTRY_ROW
 )
+
+IMPORT_ENTRIES = """
+mutation ImportEntries($input: ImportEntriesInput!) {
+  importEntries(input: $input) {
+    imported valid skipped rows
+    rejectedRows { row column value code message }
+    warnings { row column value code message }
+    userErrors { field code message }
+  }
+}
+"""

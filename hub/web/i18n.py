@@ -253,6 +253,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This link is unknown or has expired (links work for {days} days after posting). To "
         "change the entry, use its edit code on the entry's page.",
     ),
+    "import.title": ("导入表格", "Import a spreadsheet"),
+    "import.intro": (
+        "上传志愿者整理的 CSV 或 XLSX 表格。导入的条目进入审核队列；先试运行可查看每一行的问题。",
+        "Upload a volunteers' CSV or XLSX sheet. Imported entries wait in the review queue; a "
+        "dry run shows every row's problems first.",
+    ),
+    "import.file": ("表格文件（CSV 或 XLSX）", "Spreadsheet (CSV or XLSX)"),
+    "import.kind": ("表格内容", "The rows are"),
+    "import.kind.needs": ("需求", "Needs"),
+    "import.kind.offers": ("捐赠", "Offers"),
+    "import.kind.logistics": ("物流", "Logistics offers"),
+    "import.kind.lodging": ("住宿", "Lodging"),
+    "import.kind.organizations": ("机构", "Organizations"),
+    "import.dry_run": ("试运行：只检查，不写入", "Dry run: check only, write nothing"),
+    "import.skip_invalid": (
+        "跳过有问题的行，导入其余各行（默认：有一行出错则全部不导入）",
+        "Skip rejected rows and import the rest (default: all or nothing)",
+    ),
+    "import.submit": ("导入", "Import"),
+    "import.result": ("导入结果", "Result"),
+    "import.counts": (
+        "共 {rows} 行；{valid} 条可导入，已写入 {imported} 条；"
+        "{skipped} 条已存在；{rejected} 个问题。",
+        "{rows} rows; {valid} importable, {imported} written; {skipped} already present; "
+        "{rejected} problems.",
+    ),
+    "import.rejected": ("未通过的行", "Rejected rows"),
+    "import.warnings": ("提示", "Warnings"),
+    "import.none_rejected": ("所有行都通过了检查。", "Every row passed."),
+    "import.row": ("行号", "Row"),
+    "import.column": ("列", "Column"),
+    "import.value": ("内容", "Value"),
+    "import.reason": ("原因", "Reason"),
+    "coordinate.import": ("导入表格", "Import a spreadsheet"),
     "error.generic": ("出错了，请稍后再试。", "Something went wrong; please try again."),
     "error.forbidden": ("没有权限。", "You may not do this."),
 }

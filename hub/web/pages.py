@@ -679,6 +679,54 @@ async def merge(request: Request) -> Response:
     return await coordinate(request, merged=True)
 
 
+IMPORT_KINDS = ("needs", "offers", "logistics", "lodging", "organizations")
+
+
+async def import_sheet(request: Request) -> Response:
+    """importEntries from an upload form (coordinators): the report as a table."""
+    if request.method != "POST":
+        return await _render(request, "import.html", kinds=IMPORT_KINDS, chosen_kind="needs")
+    t = translator(_language(request))
+    form = await request.form()
+    try:
+        kind = str(form.get("kind") or "needs")
+        values: dict[str, Any] = {
+            "kinds": IMPORT_KINDS,
+            "chosen_kind": kind if kind in IMPORT_KINDS else "needs",
+            "dry_run": bool(form.get("dry_run")),
+            "skip_invalid": bool(form.get("skip_invalid")),
+        }
+        upload = form.get("file")
+        if not csrf_ok(request, form.get(CSRF_FIELD)):
+            return await _render(request, "import.html", 400, import_error=t("form.csrf"), **values)
+        if isinstance(upload, str) or upload is None or kind not in IMPORT_KINDS:
+            return await _render(
+                request, "import.html", 400, import_error=t("error.generic"), **values
+            )
+        variables = {
+            "input": {
+                "kind": kind.upper(),
+                "file": upload,
+                "dryRun": values["dry_run"],
+                "skipInvalid": values["skip_invalid"],
+            }
+        }
+        result = await call(request, doc.IMPORT_ENTRIES, variables)
+    finally:
+        await form.close()
+    payload = result.data.get("importEntries") or {}
+    errors = payload.get("userErrors") or []
+    if not result.ok or errors:
+        return await _render(
+            request,
+            "import.html",
+            400,
+            import_error=_first_message(result, errors, t),
+            **values,
+        )
+    return await _render(request, "import.html", result=payload, **values)
+
+
 def _first_message(result: ApiResult, errors: list[dict[str, Any]], t: Any) -> str:
     if errors:
         return str(errors[0]["message"])
@@ -711,6 +759,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/review/{entry_id}", decide, methods=["POST"]),
         Route("/coordinate", coordinate),
         Route("/coordinate/merge", merge, methods=["POST"]),
+        Route("/coordinate/import", import_sheet, methods=["GET", "POST"]),
         Mount("/assets", app=StaticFiles(directory=HERE / "static"), name="assets"),
         Route("/{kind}", entry_list),
     ]
