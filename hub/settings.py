@@ -140,6 +140,7 @@ class Settings:
             EntryKind.OFFER: self.offer_lifetime_hours,
             EntryKind.LOGISTICS_OFFER: self.offer_lifetime_hours,
             EntryKind.LODGING: self.offer_lifetime_hours,
+            EntryKind.DONATION_CHANNEL: self.offer_lifetime_hours,
         }
 
     @classmethod

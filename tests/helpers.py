@@ -142,6 +142,22 @@ LODGING: dict[str, Any] = {
 }
 
 
+CHANNEL: dict[str, Any] = {
+    "organization": {
+        "name": "武汉市慈善总会",
+        "kind": "CHARITY",
+        "region": {"province": "湖北省", "city": "武汉市"},
+    },
+    "region": {"province": "湖北省", "city": "武汉市"},
+    "accountName": "武汉市慈善总会",
+    "bank": "招商银行武汉分行营业部",
+    "accountNumber": "2710 8060 9110 001",
+    "remittanceNote": "防疫捐款",
+    "purpose": "新冠肺炎疫情防控",
+    "source": {"url": "https://www.wuhancf.example.cn/notice/2020-01-26", "note": "官方公告"},
+}
+
+
 def need_input(**overrides: Any) -> dict[str, Any]:
     """A valid need (with a new hospital), with `overrides` applied."""
     value = copy.deepcopy(NEED)

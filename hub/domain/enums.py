@@ -20,12 +20,14 @@ class OrganizationKind(Enum):
 
 
 class EntryKind(Enum):
-    """The four kinds of entry anyone can publish."""
+    """The kinds of entry anyone can publish."""
 
     NEED = "NEED"
     OFFER = "OFFER"
     LOGISTICS_OFFER = "LOGISTICS_OFFER"
     LODGING = "LODGING"
+    # An organization's official account for money donations.
+    DONATION_CHANNEL = "DONATION_CHANNEL"
 
 
 class Urgency(Enum):

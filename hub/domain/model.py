@@ -126,13 +126,25 @@ class LodgingDetails:
     available_until: datetime | None = None
 
 
-Details = NeedDetails | OfferDetails | LogisticsDetails | LodgingDetails
+@dataclass(frozen=True)
+class DonationChannelDetails:
+    """What only a donation channel has; the entry's source URL is the official notice."""
+
+    account_name: str
+    bank: str
+    account_number: str
+    remittance_note: str | None = None
+    purpose: str | None = None
+
+
+Details = NeedDetails | OfferDetails | LogisticsDetails | LodgingDetails | DonationChannelDetails
 
 KIND_OF_DETAILS: dict[type[Details], EntryKind] = {
     NeedDetails: EntryKind.NEED,
     OfferDetails: EntryKind.OFFER,
     LogisticsDetails: EntryKind.LOGISTICS_OFFER,
     LodgingDetails: EntryKind.LODGING,
+    DonationChannelDetails: EntryKind.DONATION_CHANNEL,
 }
 
 

@@ -17,6 +17,7 @@ from uuid import UUID
 from hub.domain.enums import EntryKind, EntryStatus, Urgency, VerificationStatus
 from hub.domain.listing import URGENCY_RANK, BadCursor, encode_cursor
 from hub.domain.model import (
+    DonationChannelDetails,
     Entry,
     LodgingDetails,
     LogisticsDetails,
@@ -86,6 +87,7 @@ KIND_NAMES = {
     EntryKind.OFFER.value: "捐赠 供应 offer donation",
     EntryKind.LOGISTICS_OFFER.value: "物流 运输 logistics transport",
     EntryKind.LODGING.value: "住宿 酒店 lodging hotel",
+    EntryKind.DONATION_CHANNEL.value: "捐款 渠道 账户 donation channel account",
     ORGANIZATION: "机构 organization",
 }
 
@@ -197,6 +199,11 @@ def entry_document(
         body_parts.append(details.vehicle_type.value.lower().replace("_", " "))
     if isinstance(details, LodgingDetails):
         body_parts.append(details.eligibility)
+    if isinstance(details, DonationChannelDetails):
+        # The account holder and bank, never the number: searching by number is no use to a
+        # donor, and an unverified number must not spread.
+        title_parts.append(details.account_name)
+        body_parts += [details.bank, details.purpose or ""]
     urgency = details.urgency.value if isinstance(details, NeedDetails) else None
     return SearchDocument(
         subject_id=entry.id,

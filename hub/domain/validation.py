@@ -8,10 +8,12 @@ from datetime import datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
+from hub.domain.donations import ACCOUNT_PATTERN, normalize_account
 from hub.domain.enums import EntryKind
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import (
     Contact,
+    DonationChannelDetails,
     EntryDraft,
     Item,
     LodgingDetails,
@@ -235,6 +237,21 @@ def validate_organization(draft: OrganizationDraft, prefix: str = "") -> list[Us
     return [UserError(f"{prefix}.{e.field}", e.code, e.params) for e in check.errors]
 
 
+def _check_channel(check: _Checker, draft: EntryDraft, details: DonationChannelDetails) -> None:
+    """A channel names its account in full and points at the official notice publishing it."""
+    check.text("accountName", details.account_name, max_length=MAX_NAME, required=True)
+    check.text("bank", details.bank, max_length=MAX_NAME, required=True)
+    if not details.account_number.strip():
+        check.add("accountNumber", ErrorCode.REQUIRED)
+    elif not ACCOUNT_PATTERN.fullmatch(normalize_account(details.account_number)):
+        check.add("accountNumber", ErrorCode.INVALID_FORMAT, expected="4-64 letters or digits")
+    check.text("remittanceNote", details.remittance_note, max_length=MAX_NOTES, required=False)
+    check.text("purpose", details.purpose, max_length=MAX_NOTES, required=False)
+    if not draft.source_url:
+        # Without the official notice there is nothing for a reviewer to check against.
+        check.add("source.url", ErrorCode.REQUIRED)
+
+
 def validate_entry(
     draft: EntryDraft, known_categories: Collection[str], *, has_organization: bool
 ) -> list[UserError]:
@@ -245,7 +262,7 @@ def validate_entry(
     """
     check = _Checker()
     kind = draft.kind
-    if kind in (EntryKind.NEED, EntryKind.LODGING):
+    if kind in (EntryKind.NEED, EntryKind.LODGING, EntryKind.DONATION_CHANNEL):
         if not has_organization:
             check.add("organizationId", ErrorCode.REQUIRED)
     elif not has_organization:
@@ -271,6 +288,8 @@ def validate_entry(
         check.quantity("capacityKg", details.capacity_kg)
         check.quantity("capacityM3", details.capacity_m3)
         check.period(details.available_from, details.available_until)
+    elif isinstance(details, DonationChannelDetails):
+        _check_channel(check, draft, details)
     elif isinstance(details, LodgingDetails):
         check.whole_number("roomsAvailable", details.rooms_available, 0, MAX_ROOMS)
         check.text("eligibility", details.eligibility, max_length=MAX_NOTES, required=True)

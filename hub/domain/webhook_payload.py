@@ -15,10 +15,12 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from hub.domain.donations import mask_account, shows_account
 from hub.domain.enums import EntryKind
 from hub.domain.live import LiveEvent
 from hub.domain.model import (
     Contact,
+    DonationChannelDetails,
     Entry,
     Item,
     LodgingDetails,
@@ -39,6 +41,7 @@ TYPE_NAMES = {
     EntryKind.OFFER: "Offer",
     EntryKind.LOGISTICS_OFFER: "LogisticsOffer",
     EntryKind.LODGING: "Lodging",
+    EntryKind.DONATION_CHANNEL: "DonationChannel",
 }
 
 
@@ -168,6 +171,18 @@ def public_entry(entry: Entry, organization: Organization | None) -> dict[str, A
             priceNote=details.price_note,
             availableFrom=_time(details.available_from),
             availableUntil=_time(details.available_until),
+        )
+    elif isinstance(details, DonationChannelDetails):
+        # As the public API shows it: the number in full only once verified.
+        number = details.account_number
+        if not shows_account(entry.verification_status, reviewer=False):
+            number = mask_account(number)
+        fields.update(
+            accountName=details.account_name,
+            bank=details.bank,
+            accountNumber=number,
+            remittanceNote=details.remittance_note,
+            purpose=details.purpose,
         )
     return fields
 

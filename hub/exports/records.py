@@ -99,7 +99,10 @@ def _details(entry: Entry) -> dict[str, Cell]:
             "available_from": details.available_from,
             "available_until": details.available_until,
         }
-    return _lodging(details)
+    if isinstance(details, LodgingDetails):
+        return _lodging(details)
+    # Donation channels are no export dataset (hub/domain/open_data.py).
+    return {}
 
 
 def _lodging(details: LodgingDetails) -> dict[str, Cell]:

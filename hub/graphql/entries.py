@@ -1,4 +1,4 @@
-"""Entry types: the Entry interface and Need, Offer, LogisticsOffer and Lodging."""
+"""Entry types: the Entry interface and Need, Offer, LogisticsOffer, Lodging, DonationChannel."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import strawberry
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
 from hub.domain.accounts import Role
+from hub.domain.donations import account_change, mask_account, shows_account
 from hub.domain.enums import (
     EntryKind,
     EntryStatus,
@@ -29,6 +30,7 @@ from hub.graphql.node import Node
 from hub.graphql.organizations import Organization
 from hub.graphql.taxonomy import SupplyCategory
 from hub.graphql.verification import EntryFlag, PublicReview, Verification
+from hub.store import audit as audit_store
 
 if TYPE_CHECKING:
     from hub.graphql.pledges import Pledge
@@ -278,12 +280,64 @@ class Lodging(Entry):
     available_until: datetime | None
 
 
-AnyEntry = Need | Offer | LogisticsOffer | Lodging
+@strawberry.type(description="The account number's change since the channel was last verified.")
+class AccountNumberChange:
+    before: str | None
+    after: str | None
+    changed_at: datetime
+
+
+@strawberry.type(
+    description="An organization's official account for money donations, published once "
+    "verified. Until then the account number shows only its last four characters."
+)
+class DonationChannel(Entry):
+    account_name: str
+    bank: str
+    remittance_note: str | None
+    purpose: str | None
+    official_notice_url: str | None = strawberry.field(
+        description="The official notice publishing the account (the entry's source.url)."
+    )
+    full_account_number: strawberry.Private[str]
+
+    @strawberry.field(
+        description="In full once VERIFIED (and to reviewers); before that, masked but for the "
+        "last four characters."
+    )
+    def account_number(self, info: Info) -> str:
+        reviewer = info.context.viewer.has(Role.REVIEWER)
+        if shows_account(self.verification_status, reviewer):
+            return self.full_account_number
+        return mask_account(self.full_account_number)
+
+    @strawberry.field(
+        description="Reviewers only: the account number before and after its latest change "
+        "since the channel was last verified; null otherwise. Check it against the notice."
+    )
+    async def account_number_change(self, info: Info) -> AccountNumberChange | None:
+        ctx = info.context
+        if not ctx.viewer.has(Role.REVIEWER):
+            return None
+        async with ctx.db.connection() as conn:
+            trail = await audit_store.history(conn, self.entry_id)
+        change = account_change([(r.at, r.record.changes) for r in trail])
+        if change is None or (
+            self.verified_at is not None and change.changed_at < self.verified_at
+        ):
+            return None
+        return AccountNumberChange(
+            before=change.before, after=change.after, changed_at=change.changed_at
+        )
+
+
+AnyEntry = Need | Offer | LogisticsOffer | Lodging | DonationChannel
 TYPE_NAMES = {
     EntryKind.NEED: "Need",
     EntryKind.OFFER: "Offer",
     EntryKind.LOGISTICS_OFFER: "LogisticsOffer",
     EntryKind.LODGING: "Lodging",
+    EntryKind.DONATION_CHANNEL: "DonationChannel",
 }
 
 
@@ -320,6 +374,16 @@ def entry_of(entry: model.Entry, may_see_protected: bool) -> AnyEntry:
             is_free=details.is_free,
             available_from=details.available_from,
             available_until=details.available_until,
+        )
+    if isinstance(details, model.DonationChannelDetails):
+        return DonationChannel(
+            **common,  # type: ignore[arg-type]
+            account_name=details.account_name,
+            bank=details.bank,
+            remittance_note=details.remittance_note,
+            purpose=details.purpose,
+            official_notice_url=entry.draft.source_url,
+            full_account_number=details.account_number,
         )
     return Lodging(
         **common,  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ NODE_TYPES = (
     "Offer",
     "LogisticsOffer",
     "Lodging",
+    "DonationChannel",
     "Organization",
     "User",
     "ApiToken",

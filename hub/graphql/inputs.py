@@ -305,6 +305,34 @@ class SubmitLodgingInput(SubmitEntryBase):
         )
 
 
+@strawberry.input(
+    description="An organization's official account for money donations. It is published only "
+    "once verified; source.url must point at the official notice that publishes the account."
+)
+class SubmitDonationChannelInput(SubmitEntryBase):
+    region: RegionInput
+    account_name: str = strawberry.field(description="The account holder, as the bank has it.")
+    bank: str = strawberry.field(description="Bank and branch, or the payment platform.")
+    account_number: str
+    remittance_note: str | None = strawberry.field(
+        default=None, description="What donors write in the transfer's note (附言)."
+    )
+    purpose: str | None = None
+
+    def to_domain(self) -> model.EntryDraft:
+        """The domain draft."""
+        return model.EntryDraft(
+            **self.common(self.region),
+            details=model.DonationChannelDetails(
+                account_name=self.account_name,
+                bank=self.bank,
+                account_number=self.account_number,
+                remittance_note=_blank_to_none(self.remittance_note),
+                purpose=_blank_to_none(self.purpose),
+            ),
+        )
+
+
 # -- updates ---------------------------------------------------------------------------------
 
 
@@ -328,6 +356,9 @@ _REQUIRED_DETAILS = frozenset(
         "cold_chain",
         "rooms_available",
         "eligibility",
+        "account_name",
+        "bank",
+        "account_number",
     }
 )
 
@@ -429,3 +460,16 @@ class UpdateLodgingInput(UpdateEntryBase):
     price_note: str | None = UNSET
     available_from: datetime | None = UNSET
     available_until: datetime | None = UNSET
+
+
+@strawberry.input(
+    description="Changes to a donation channel. Any change to what reviewers vouched for (the "
+    "account number above all) sends it back to PENDING."
+)
+class UpdateDonationChannelInput(UpdateEntryBase):
+    region: RegionInput | None = UNSET
+    account_name: str | None = UNSET
+    bank: str | None = UNSET
+    account_number: str | None = UNSET
+    remittance_note: str | None = UNSET
+    purpose: str | None = UNSET

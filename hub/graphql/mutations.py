@@ -15,17 +15,28 @@ from hub.domain.model import Entry as EntryRecord
 from hub.domain.model import EntryDraft
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
-from hub.graphql.entries import TYPE_NAMES, Lodging, LogisticsOffer, Need, Offer, entry_of
+from hub.graphql.entries import (
+    TYPE_NAMES,
+    AnyEntry,
+    DonationChannel,
+    Lodging,
+    LogisticsOffer,
+    Need,
+    Offer,
+    entry_of,
+)
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id
 from hub.graphql.inputs import (
     CloseEntryInput,
     OrganizationInput,
+    SubmitDonationChannelInput,
     SubmitEntryBase,
     SubmitLodgingInput,
     SubmitLogisticsOfferInput,
     SubmitNeedInput,
     SubmitOfferInput,
+    UpdateDonationChannelInput,
     UpdateEntryBase,
     UpdateLodgingInput,
     UpdateLogisticsOfferInput,
@@ -123,8 +134,7 @@ class LodgingPayload:
     user_errors: list[UserError]
 
 
-AnyEntry = Need | Offer | LogisticsOffer | Lodging
-E = TypeVar("E", Need, Offer, LogisticsOffer, Lodging)
+E = TypeVar("E", Need, Offer, LogisticsOffer, Lodging, DonationChannel)
 
 
 def _as(kind: type[E], entry: AnyEntry | None) -> E | None:
@@ -210,6 +220,22 @@ async def _close(info: Info, kind: EntryKind, data: CloseEntryInput) -> _Result:
     except Forbidden:
         raise hub_error(ErrorCode.FORBIDDEN, _FORBIDDEN) from None
     return _Result(info, outcome)
+
+
+@strawberry.type
+class SubmitDonationChannelPayload:
+    donation_channel: DonationChannel | None
+    edit_token: str | None
+    reconfirmation_token: str | None = strawberry.field(
+        description="The poster's private link secret for reconfirmEntry. Shown only once."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DonationChannelPayload:
+    donation_channel: DonationChannel | None
+    user_errors: list[UserError]
 
 
 @strawberry.type
@@ -351,3 +377,39 @@ class EntryMutation:
     async def close_lodging(self, info: Info, input: CloseEntryInput) -> LodgingPayload:
         r = await _close(info, EntryKind.LODGING, input)
         return LodgingPayload(lodging=_as(Lodging, r.entry), user_errors=r.user_errors)
+
+    @guarded_mutation(
+        "Publish an organization's donation account; it starts PENDING and its number stays "
+        "masked until verified."
+    )
+    async def submit_donation_channel(
+        self, info: Info, input: SubmitDonationChannelInput
+    ) -> SubmitDonationChannelPayload:
+        r = await _submit(info, input, input.to_domain())
+        return SubmitDonationChannelPayload(
+            donation_channel=_as(DonationChannel, r.entry),
+            edit_token=r.edit_token,
+            reconfirmation_token=r.reconfirmation_token,
+            user_errors=r.user_errors,
+        )
+
+    @guarded_mutation(
+        "Change a donation channel; a changed account number sends it back to PENDING and is "
+        "shown to reviewers before and after."
+    )
+    async def update_donation_channel(
+        self, info: Info, input: UpdateDonationChannelInput
+    ) -> DonationChannelPayload:
+        r = await _update(info, EntryKind.DONATION_CHANNEL, input)
+        return DonationChannelPayload(
+            donation_channel=_as(DonationChannel, r.entry), user_errors=r.user_errors
+        )
+
+    @guarded_mutation("Close a donation channel for good.")
+    async def close_donation_channel(
+        self, info: Info, input: CloseEntryInput
+    ) -> DonationChannelPayload:
+        r = await _close(info, EntryKind.DONATION_CHANNEL, input)
+        return DonationChannelPayload(
+            donation_channel=_as(DonationChannel, r.entry), user_errors=r.user_errors
+        )

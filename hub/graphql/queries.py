@@ -21,7 +21,16 @@ from hub.domain.model import Entry as EntryRecord
 from hub.domain.units import Unit
 from hub.graphql.connections import Connection, after_key, build_connection, page_size
 from hub.graphql.context import Info
-from hub.graphql.entries import TYPE_NAMES, Lodging, LogisticsOffer, Need, Offer, entry_of
+from hub.graphql.entries import (
+    TYPE_NAMES,
+    AnyEntry,
+    DonationChannel,
+    Lodging,
+    LogisticsOffer,
+    Need,
+    Offer,
+    entry_of,
+)
 from hub.graphql.enums import ListOrder
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import (
@@ -41,7 +50,7 @@ MAX_NODES = 100
 
 async def _by_priority(
     info: Info, flt: EntryFilter, first: int | None, after: str | None
-) -> Connection[Need | Offer | LogisticsOffer | Lodging]:
+) -> Connection[AnyEntry]:
     """Needs by priority: the cursor carries its first page's clock, so that every page of one
     listing ranks by the same time."""
     ctx = info.context
@@ -77,7 +86,7 @@ async def _entries(
     order: EntryOrder,
     first: int | None,
     after: str | None,
-) -> Connection[Need | Offer | LogisticsOffer | Lodging]:
+) -> Connection[AnyEntry]:
     ctx = info.context
     if order is EntryOrder.PRIORITY:
         return await _by_priority(info, flt, first, after)
@@ -90,7 +99,7 @@ async def _entries(
         async with ctx.db.connection() as conn:
             return await entries.count_entries(conn, kind, flt)
 
-    def node(record: EntryRecord) -> Need | Offer | LogisticsOffer | Lodging:
+    def node(record: EntryRecord) -> AnyEntry:
         return entry_of(record, ctx.may_see_protected_contacts)
 
     return build_connection(
@@ -185,6 +194,23 @@ class EntryQuery:
     ) -> Connection[Lodging]:
         flt = (filter or EntryFilterInput()).to_domain()
         return await _entries(info, EntryKind.LODGING, flt, order_by.to_domain(), first, after)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Official accounts for money donations (VERIFIED ones unless the filter "
+        "asks for others; unverified account numbers are masked)."
+    )
+    async def donation_channels(
+        self,
+        info: Info,
+        filter: EntryFilterInput | None = None,
+        order_by: ListOrder = ListOrder.RECENTLY_UPDATED,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Connection[DonationChannel]:
+        flt = (filter or EntryFilterInput()).to_domain()
+        return await _entries(  # type: ignore[return-value]
+            info, EntryKind.DONATION_CHANNEL, flt, order_by.to_domain(), first, after
+        )
 
     @strawberry.field(description="Registered organizations.")
     async def organizations(

@@ -22,7 +22,7 @@ from strawberry.types.graphql import OperationType
 
 from hub.graphql.accounts import AccountMutation, AccountQuery
 from hub.graphql.context import Context
-from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer
+from hub.graphql.entries import DonationChannel, Lodging, LogisticsOffer, Need, Offer
 from hub.graphql.errors import ErrorCode, ErrorCodes, hub_error
 from hub.graphql.history import HistoryQuery
 from hub.graphql.imports import ImportMutation
@@ -144,7 +144,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Need, Offer, LogisticsOffer, Lodging, Organization],
+        types=[Need, Offer, LogisticsOffer, Lodging, DonationChannel, Organization],
         extensions=[
             ErrorCodes,
             FreshLoaders,

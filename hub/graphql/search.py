@@ -20,7 +20,7 @@ from hub.domain.search import SearchFilter as SearchFilterRecord
 from hub.graphql.common import PageInfo
 from hub.graphql.connections import page_size
 from hub.graphql.context import Info
-from hub.graphql.entries import Lodging, LogisticsOffer, Need, Offer, entry_of
+from hub.graphql.entries import DonationChannel, Lodging, LogisticsOffer, Need, Offer, entry_of
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
 from hub.graphql.organizations import Organization
@@ -28,7 +28,7 @@ from hub.search.backend import SearchHit
 from hub.search.service import SearchUnavailable
 
 SearchResult = Annotated[
-    Need | Offer | LogisticsOffer | Lodging | Organization,
+    Need | Offer | LogisticsOffer | Lodging | DonationChannel | Organization,
     strawberry.union("SearchResult", description="What a search finds."),
 ]
 

@@ -11,6 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
+from hub.domain.donations import normalize_account
 from hub.domain.enums import (
     EntryKind,
     EntryStatus,
@@ -21,6 +22,7 @@ from hub.domain.enums import (
 from hub.domain.listing import CursorKey, EntryFilter, EntryOrder
 from hub.domain.model import (
     Details,
+    DonationChannelDetails,
     Entry,
     EntryDraft,
     Item,
@@ -49,13 +51,15 @@ _COLUMNS = """
     l.available_from AS logistics_from, l.available_until AS logistics_until,
     g.rooms_available, g.eligibility, g.is_free AS lodging_is_free,
     g.price_note AS lodging_price_note, g.available_from AS lodging_from,
-    g.available_until AS lodging_until
+    g.available_until AS lodging_until,
+    d.account_name, d.bank, d.account_number, d.remittance_note, d.purpose
 """
 _FROM = """
     FROM entry e
     LEFT JOIN offer o ON o.entry_id = e.id
     LEFT JOIN logistics_offer l ON l.entry_id = e.id
     LEFT JOIN lodging g ON g.entry_id = e.id
+    LEFT JOIN donation_channel d ON d.entry_id = e.id
 """
 
 
@@ -88,6 +92,14 @@ def _details(row: asyncpg.Record) -> Details:
             capacity_m3=row["capacity_m3"],
             available_from=row["logistics_from"],
             available_until=row["logistics_until"],
+        )
+    if kind is EntryKind.DONATION_CHANNEL:
+        return DonationChannelDetails(
+            account_name=row["account_name"],
+            bank=row["bank"],
+            account_number=row["account_number"],
+            remittance_note=row["remittance_note"],
+            purpose=row["purpose"],
         )
     return LodgingDetails(
         rooms_available=row["rooms_available"],
@@ -221,6 +233,22 @@ async def _write_details(conn: Connection, entry_id: UUID, details: Details) -> 
             details.is_free,
             details.available_from,
             details.available_until,
+        )
+    elif isinstance(details, DonationChannelDetails):
+        await conn.execute(
+            """
+            INSERT INTO donation_channel (entry_id, account_name, bank, account_number,
+                                          remittance_note, purpose)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (entry_id) DO UPDATE SET account_name = $2, bank = $3,
+                account_number = $4, remittance_note = $5, purpose = $6
+            """,
+            entry_id,
+            details.account_name.strip(),
+            details.bank.strip(),
+            normalize_account(details.account_number),
+            details.remittance_note,
+            details.purpose,
         )
     elif isinstance(details, LodgingDetails):
         await conn.execute(
@@ -495,9 +523,7 @@ def priority_sql(as_of: str) -> str:
             SELECT avg(CASE WHEN i.quantity IS NULL OR i.quantity <= 0 THEN 1
                             ELSE greatest(1 - i.fulfilled_quantity / i.quantity, 0) END)
             FROM entry_item i WHERE i.entry_id = e.id), 1) END"""
-    pledges = (
-        "(SELECT count(*) FROM pledge p WHERE p.need_id = e.id AND p.status <> 'CANCELLED')"
-    )
+    pledges = "(SELECT count(*) FROM pledge p WHERE p.need_id = e.id AND p.status <> 'CANCELLED')"
     waiting = f"greatest(extract(epoch FROM ({as_of}::timestamptz - e.created_at)) / 3600.0, 0)"
     return f"""round(
         (CASE e.urgency WHEN 'CRITICAL' THEN 8 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 2 ELSE 1 END)

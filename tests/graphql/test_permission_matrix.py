@@ -14,7 +14,7 @@ from hub.graphql.schema import build_schema
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import token_for
-from tests.helpers import HOSPITAL, LODGING, LOGISTICS, OFFER, need_input
+from tests.helpers import CHANNEL, HOSPITAL, LODGING, LOGISTICS, OFFER, need_input
 
 MISSING = "TmVlZDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA"
 CLOSE = {"input": {"id": MISSING, "version": 1}}
@@ -86,6 +86,21 @@ CALLS: dict[str, tuple[str, dict[str, Any]]] = {
     ),
     "closeLodging": (
         "mutation($input: CloseEntryInput!) { closeLodging(input: $input) "
+        "{ userErrors { code } } }",
+        CLOSE,
+    ),
+    "submitDonationChannel": (
+        "mutation($input: SubmitDonationChannelInput!) { submitDonationChannel(input: $input) "
+        "{ userErrors { code } } }",
+        {"input": CHANNEL},
+    ),
+    "updateDonationChannel": (
+        "mutation($input: UpdateDonationChannelInput!) { updateDonationChannel(input: $input) "
+        "{ userErrors { code } } }",
+        UPDATE,
+    ),
+    "closeDonationChannel": (
+        "mutation($input: CloseEntryInput!) { closeDonationChannel(input: $input) "
         "{ userErrors { code } } }",
         CLOSE,
     ),
