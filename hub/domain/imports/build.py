@@ -9,15 +9,14 @@ any of its rows is rejected whole. Organizations named by entries are matched by
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
 from decimal import Decimal
 from uuid import UUID
 
 from hub.domain.enums import OrganizationKind, Urgency, VehicleType
-from hub.domain.errors import ErrorCode, UserError
+from hub.domain.errors import ErrorCode
 from hub.domain.imports.categories import category_from_cell, guess_category
-from hub.domain.imports.cells import RowReader, reported_value
+from hub.domain.imports.cells import RowReader
+from hub.domain.imports.fields import add_user_errors
 from hub.domain.imports.plan import (
     EntryPlan,
     ImportContext,
@@ -67,40 +66,6 @@ _KIND_WORDS = (
     (OrganizationKind.GOVERNMENT, ("政府", "委员会", "指挥部", "卫健委", "局", "government")),
     (OrganizationKind.FACTORY, ("厂", "公司", "集团", "企业", "factory", "ltd", "co.")),
 )
-_INDEXED = re.compile(r"^(items|contacts)\.(\d+)\.?(.*)$")
-_FIELD_KEYS = {
-    "organizationId": "organization",
-    "providerName": "provider",
-    "address": "address",
-    "notes": "notes",
-    "source.url": "source_url",
-    "source.note": "source_note",
-    "contacts": "contact_phone",
-    "items": "item",
-    "leadTimeDays": "lead_time_days",
-    "priceNote": "price_note",
-    "capacityKg": "capacity_kg",
-    "capacityM3": "capacity_m3",
-    "availableUntil": "available_until",
-    "roomsAvailable": "rooms_available",
-    "eligibility": "eligibility",
-    "name": "name",
-    "website": "website",
-    "latitude": "latitude",
-    "longitude": "longitude",
-}
-_ITEM_FIELDS = {
-    "categoryCode": "category",
-    "name": "item",
-    "spec": "spec",
-    "quantity": "quantity",
-    "quantityUnknown": "quantity",
-    "packageSize": "package_size",
-    "fulfilledQuantity": "fulfilled",
-    "certifications": "certifications",
-}
-_REGION_FIELDS = {"province": "province", "city": "city", "district": "district",
-                  "adminCode": "admin_code"}  # fmt: skip
 
 
 def organization_kind(name: str, cell: str | None = None) -> OrganizationKind:
@@ -123,52 +88,6 @@ def _uuid(text: str | None) -> UUID | None:
         return UUID(text)
     except ValueError:
         return None
-
-
-def _column_of(field: str, dataset: Dataset) -> tuple[str, int | None]:
-    """The column key (and item or contact index) a validation error's field path points at."""
-    for prefix in ("organization.", "region.", "origin.", "destination."):
-        if field.startswith(prefix):
-            rest = field[len(prefix) :]
-            if prefix == "organization.":
-                if rest.startswith("region."):
-                    return _REGION_FIELDS.get(rest[7:], "province"), None
-                if rest == "name":
-                    return "organization", None
-                return _column_of(rest, dataset)
-            key = _REGION_FIELDS.get(rest, "province")
-            return (f"destination_{key}" if prefix == "destination." else key), None
-    if match := _INDEXED.match(field):
-        what, index, rest = match.groups()
-        if what == "items":
-            return _ITEM_FIELDS.get(rest.split(".")[0], "item"), int(index)
-        return ("contact_name" if rest == "name" else "contact_phone"), None
-    key = _FIELD_KEYS.get(field, field)
-    if dataset is Dataset.ORGANIZATIONS and key == "organization":
-        key = "name"
-    return key, None
-
-
-def _add_user_errors(
-    errors: Sequence[UserError],
-    sheet: Sheet,
-    rows: Sequence[SheetRow],
-    item_rows: Sequence[SheetRow],
-    problems: list[RowProblem],
-) -> None:
-    for error in errors:
-        key, index = _column_of(error.field, sheet.dataset)
-        row = item_rows[index] if index is not None and index < len(item_rows) else rows[0]
-        params = dict(error.params)
-        problems.append(
-            RowProblem(
-                row.number,
-                sheet.header(key),
-                reported_value(key, row.text(key)),
-                error.code,
-                params,
-            )
-        )
 
 
 def _item(reader: RowReader, ctx: ImportContext) -> Item | None:
@@ -353,7 +272,7 @@ def _entry(sheet: Sheet, rows: list[SheetRow], ctx: ImportContext, plan: Plan) -
     errors = validate_entry(draft, ctx.categories.keys(), has_organization=organization is not None)
     if organization is not None:
         errors += validate_organization(organization.draft, prefix="organization")
-    _add_user_errors(errors, sheet, rows, item_rows, problems)
+    add_user_errors(errors, sheet, rows, item_rows, problems)
     for reader in readers:
         plan.warnings += reader.warnings
     entry = EntryPlan(
@@ -405,7 +324,7 @@ def _organization(sheet: Sheet, row: SheetRow, ctx: ImportContext) -> Organizati
         website=reader.text("website"),
         contacts=reader.contacts(),
     )
-    _add_user_errors(validate_organization(draft), sheet, [row], [], problems)
+    add_user_errors(validate_organization(draft), sheet, [row], [], problems)
     given = _uuid(reader.text("id"))
     if reader.text("id") and given is None:
         reader.problem("id", ErrorCode.INVALID_ID)
