@@ -12,6 +12,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hub.web.i18n import LANGUAGE_COOKIE, pick_page_language
+
 
 @dataclass
 class ApiResult:
@@ -26,6 +28,17 @@ class ApiResult:
         return not self.error_codes
 
 
+def page_language(request: Request) -> str:
+    """The page's language: ?lang= first (a switch), then the cookie, then Accept-Language."""
+    state: Any = request.app.state
+    return pick_page_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("accept-language"),
+        state.settings.default_language,
+    )
+
+
 async def call(
     request: Request,
     document: str,
@@ -36,6 +49,9 @@ async def call(
     (sign-in, sign-out) go onto `response`."""
     state: Any = request.app.state
     context = await state.graphql.get_context(request, response)
+    # The API answers in the page's language (userErrors, match explanations), which a
+    # visitor may have chosen with ?lang= against their browser's Accept-Language.
+    context.language = page_language(request)
     result = await state.graphql.schema.execute(
         document, variable_values=variables, context_value=context
     )

@@ -12,12 +12,23 @@ fragment EntryRow on Entry {
   ... on Offer { items { name quantity quantityUnknown unit } }
   ... on LogisticsOffer { destination { province city } vehicleType }
   ... on Lodging { roomsAvailable eligibility }
+  ... on DonationChannel { accountName bank accountNumber }
+}
+"""
+
+# A pledge as the entry pages list it (its need's and its offer's pages).
+PLEDGE_ROW = """
+fragment PledgeRow on Pledge {
+  id status donorName createdAt updatedAt
+  donorOrganization { name }
+  items { needItem quantity item { name unit } }
 }
 """
 
 HOME = (
     """
 query Home {
+  donationChannels(first: 0) { totalCount }
   needs(first: 10) { totalCount edges { node { ...EntryRow } } }
   offers(first: 0) { totalCount }
   logisticsOffers(first: 0) { totalCount }
@@ -32,6 +43,7 @@ LISTS = {
     "offers": ("offers", "EntryFilter", "OFFER"),
     "logistics": ("logisticsOffers", "LogisticsOfferFilter", "LOGISTICS_OFFER"),
     "lodging": ("lodgings", "EntryFilter", "LODGING"),
+    "donation-channels": ("donationChannels", "EntryFilter", "DONATION_CHANNEL"),
 }
 
 
@@ -63,7 +75,8 @@ query Search($q: String!, $kinds: [EntryKind!], $filter: SearchFilter, $after: S
     + ENTRY_ROW
 )
 
-ENTRY = """
+ENTRY = (
+    """
 query Entry($id: ID!) {
   node(id: $id) {
     ... on Entry {
@@ -73,17 +86,24 @@ query Entry($id: ID!) {
       contacts { id name phone redacted visibility }
       organization { id name kind }
       verification { status verifiedAt ageHours method flags { reason } }
-      ... on Need { urgency items { name quantity quantityUnknown unit spec
-                                    category { nameZh nameEn } } }
-      ... on Offer { items { name quantity quantityUnknown unit spec
-                             category { nameZh nameEn } } }
+      ... on Need { urgency items { name quantity quantityUnknown unit spec fulfilledQuantity
+                                    remainingQuantity category { nameZh nameEn } }
+                    priority { score urgency unmetShare waitingHours pledges }
+                    pledges { ...PledgeRow } }
+      ... on Offer { items { name quantity quantityUnknown unit spec fulfilledQuantity
+                             category { nameZh nameEn } }
+                     pledges { ...PledgeRow } }
       ... on LogisticsOffer { destination { province city } vehicleType capacityKg }
       ... on Lodging { roomsAvailable eligibility }
+      ... on DonationChannel { accountName bank accountNumber remittanceNote purpose
+                               officialNoticeUrl accountNumberChange { before after changedAt } }
     }
   }
   entryHistory(entryId: $id) { at action }
 }
 """
+    + PLEDGE_ROW
+)
 
 FLAG = """
 mutation Flag($input: FlagEntryInput!) {
@@ -188,6 +208,9 @@ query Editable($id: ID!) {
       availableFrom availableUntil
     }
     ... on Lodging { roomsAvailable eligibility isFree priceNote availableFrom availableUntil }
+    ... on DonationChannel {
+      accountName bank remittanceNote purpose source { url note } verificationStatus
+    }
   }
   supplyCategories { code nameZh nameEn }
   units { unit nameZh nameEn }
@@ -200,6 +223,7 @@ MUTATION_TYPES = {
     "OFFER": "Offer",
     "LOGISTICS_OFFER": "LogisticsOffer",
     "LODGING": "Lodging",
+    "DONATION_CHANNEL": "DonationChannel",
 }
 
 
@@ -250,7 +274,7 @@ mutation UpdateOrganization($input: UpdateOrganizationInput!) {
 RECONFIRMATION = (
     """
 query Reconfirmation($token: String!) {
-  inbox(token: $token) { entry { ...EntryRow } }
+  inbox(token: $token) { entry { ...EntryRow } messages { id body replyTo sentAt } }
 }
 """
     + ENTRY_ROW

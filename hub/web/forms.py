@@ -31,7 +31,7 @@ ORGANIZATION_KINDS = {
 }
 # The form's name of each kind of entry (its URL), by the API's EntryKind.
 KIND_LISTS = {"NEED": "needs", "OFFER": "offers", "LOGISTICS_OFFER": "logistics",
-              "LODGING": "lodging"}  # fmt: skip
+              "LODGING": "lodging", "DONATION_CHANNEL": "donation-channels"}  # fmt: skip
 # What the edit form may change of each kind, besides status, notes and contacts: the keys of
 # `entry_input` the update<Type> input takes too.
 EDITABLE_FIELDS = {

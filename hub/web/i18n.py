@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
+
+from hub.web.i18n_flow import FLOW_LABELS, FLOW_MESSAGES
 
 LANGUAGES = ("zh", "en")
 LANGUAGE_COOKIE = "hub_lang"
@@ -289,6 +291,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coordinate.import": ("导入表格", "Import a spreadsheet"),
     "error.generic": ("出错了，请稍后再试。", "Something went wrong; please try again."),
     "error.forbidden": ("没有权限。", "You may not do this."),
+    **FLOW_MESSAGES,
 }
 
 ENUM_LABELS: dict[str, tuple[str, str]] = {
@@ -360,6 +363,7 @@ ENUM_LABELS: dict[str, tuple[str, str]] = {
     "LITER": ("升", "litres"),
     "KILOGRAM": ("千克", "kg"),
     "TONNE": ("吨", "tonnes"),
+    **FLOW_LABELS,
 }
 
 
@@ -416,6 +420,18 @@ def parse_time(value: str | None) -> datetime | None:
         return None
     parsed = datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+# Times are shown in China Standard Time (no daylight saving), as the forms take them: the
+# hours a volunteer sees on the wall, whatever zone the server is in (web.js then shows the
+# browser's own zone where it runs).
+CHINA_TIME = timezone(timedelta(hours=8))
+
+
+def local_time(value: str | None) -> str:
+    """A GraphQL DateTime as "2020-02-01 08:00" in China Standard Time ("" for none)."""
+    parsed = parse_time(value)
+    return parsed.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M") if parsed else ""
 
 
 def labels(language: str) -> Mapping[str, str]:

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from hub.web import documents as doc
-from hub.web.api import ApiResult, call
+from hub.web.api import call, page_language
+from hub.web.channel_pages import channel_changes, channel_prefill, channel_routes
+from hub.web.entry_view import entry_response
 from hub.web.forms import (
     EDITABLE_FIELDS,
     KIND_LISTS,
@@ -32,81 +31,20 @@ from hub.web.forms import (
     prefill,
     region,
 )
-from hub.web.i18n import (
-    LANGUAGE_COOKIE,
-    MESSAGES,
-    age,
-    format_quantity,
-    labels,
-    parse_time,
-    pick_page_language,
-    translator,
-)
-from hub.web.security import (
-    CSRF_FIELD,
-    csrf_ok,
-    csrf_token,
-    remember_csrf,
-    with_page_headers,
-)
+from hub.web.i18n import translator
+from hub.web.pledge_pages import pledge_routes
+from hub.web.render import field_errors, first_message, render
+from hub.web.security import CSRF_FIELD, csrf_ok, with_page_headers
 
 HERE = Path(__file__).resolve().parent
-# autoescape: every value a visitor supplied is escaped (a need's notes may hold <script>).
-templates = Jinja2Templates(
-    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-)
-templates.env.filters["qty"] = format_quantity
-ACTION_KEYS = frozenset(k for k in MESSAGES if k.startswith("action."))
 REVIEWER_ROLES = ("REVIEWER", "COORDINATOR", "ADMIN")
+_render = render
+_field_errors = field_errors
+_first_message = first_message
 
 
 def _language(request: Request) -> str:
-    state: Any = request.app.state
-    return pick_page_language(
-        request.query_params.get("lang"),
-        request.cookies.get(LANGUAGE_COOKIE),
-        request.headers.get("accept-language"),
-        state.settings.default_language,
-    )
-
-
-async def _render(
-    request: Request, template: str, status_code: int = 200, **values: Any
-) -> Response:
-    language = _language(request)
-    t = translator(language)
-    now = datetime.now(UTC)
-    me = await call(request, doc.ME)
-    response = templates.TemplateResponse(
-        request,
-        template,
-        {
-            "lang": language,
-            "other_lang": "en" if language == "zh" else "zh",
-            "t": t,
-            "labels": labels(language),
-            "csrf": csrf_token(request),
-            "csrf_field": CSRF_FIELD,
-            "me": me.data.get("me"),
-            "ago": lambda value: age(parse_time(value), now, t),
-            "action_keys": ACTION_KEYS,
-            **values,
-        },
-        status_code=status_code,
-    )
-    state: Any = request.app.state
-    remember_csrf(request, response, state.settings.cookie_secure)
-    if request.query_params.get("lang") == language:
-        response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400)
-    return with_page_headers(response)
-
-
-def _field_errors(errors: list[dict[str, Any]]) -> dict[str, str]:
-    """userErrors by field, for messages beside the inputs."""
-    found: dict[str, str] = {}
-    for error in errors:
-        found.setdefault(str(error.get("field") or ""), str(error["message"]))
-    return found
+    return page_language(request)
 
 
 async def home(request: Request) -> Response:
@@ -183,14 +121,7 @@ async def entry_list(request: Request) -> Response:
 
 async def _entry_template(request: Request, template: str, **extra: Any) -> Response:
     """`template` for the entry of the path (with its history), or the not-found page."""
-    entry_id = str(request.path_params["entry_id"])
-    result = await call(request, doc.ENTRY, {"id": entry_id})
-    entry = result.data.get("node")
-    if entry is None:
-        return await _render(request, "not_found.html", status_code=404)
-    return await _render(
-        request, template, entry=entry, history=result.data.get("entryHistory") or [], **extra
-    )
+    return await entry_response(request, template, **extra)
 
 
 async def _entry_page(request: Request, **extra: Any) -> Response:
@@ -305,6 +236,8 @@ async def _edit_form(
     if not entry:
         return await _render(request, "not_found.html", status_code=404)
     values: Any = form if form is not None else prefill(entry)
+    if form is None and entry["kind"] == "DONATION_CHANNEL":
+        values.update(channel_prefill(entry))
     items = entry.get("items")
     contacts = entry.get("contacts") or []
     return await _render(
@@ -367,8 +300,11 @@ async def edit_entry(request: Request) -> Response:
             # The whole form was sent (its province is required, and shown filled in): every
             # field it shows is sent as it is now, unticked boxes included.
             kind_list = KIND_LISTS[current["kind"]]
-            fields = entry_input(form, kind_list)
-            changes.update({key: fields[key] for key in EDITABLE_FIELDS[kind_list]})
+            if current["kind"] == "DONATION_CHANNEL":
+                changes.update(channel_changes(form, current))
+            else:
+                fields = entry_input(form, kind_list)
+                changes.update({key: fields[key] for key in EDITABLE_FIELDS[kind_list]})
             wrong = not_numbers(changes, t)
             contacts, contact_errors, origin = contacts_change(form, current["contacts"], t)
             wrong.update(contact_errors)
@@ -403,7 +339,11 @@ async def reconfirm(request: Request) -> Response:
     if found.ok and inbox is None:
         return await _private_not_found(request, t)
     # Without an answer from the inbox query the buttons still work; only the summary is gone.
-    values: dict[str, Any] = {"token": token, "entry": (inbox or {}).get("entry")}
+    values: dict[str, Any] = {
+        "token": token,
+        "entry": (inbox or {}).get("entry"),
+        "messages": (inbox or {}).get("messages") or [],
+    }
     if request.method == "POST":
         form = await request.form()
         answer = str(form.get("answer") or "")
@@ -727,14 +667,6 @@ async def import_sheet(request: Request) -> Response:
     return await _render(request, "import.html", result=payload, **values)
 
 
-def _first_message(result: ApiResult, errors: list[dict[str, Any]], t: Any) -> str:
-    if errors:
-        return str(errors[0]["message"])
-    if "FORBIDDEN" in result.error_codes or "UNAUTHENTICATED" in result.error_codes:
-        return str(t("error.forbidden"))
-    return str(t("error.generic"))
-
-
 def web_routes() -> list[BaseRoute]:
     """The pages' routes (mounted at / by hub.app)."""
     return [
@@ -749,6 +681,8 @@ def web_routes() -> list[BaseRoute]:
             methods=["GET", "POST"],
         ),
         Route("/reconfirm/{token}", reconfirm, methods=["GET", "POST"]),
+        *pledge_routes(),
+        *channel_routes(),
         Route("/{kind}/new", new_entry, methods=["GET", "POST"]),
         Route("/signin", sign_in, methods=["GET", "POST"]),
         Route("/signup", sign_up, methods=["GET", "POST"]),

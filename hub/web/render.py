@@ -1,0 +1,88 @@
+"""Rendering a page: its language, the template with what every page shows, its headers; and
+the API's errors as the pages show them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from hub.web import documents as doc
+from hub.web.api import ApiResult, call, page_language
+from hub.web.i18n import (
+    LANGUAGE_COOKIE,
+    MESSAGES,
+    age,
+    format_quantity,
+    labels,
+    local_time,
+    parse_time,
+    translator,
+)
+from hub.web.security import CSRF_FIELD, csrf_token, remember_csrf, with_page_headers
+
+HERE = Path(__file__).resolve().parent
+# autoescape: every value a visitor supplied is escaped (a need's notes may hold <script>).
+templates = Jinja2Templates(
+    env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
+)
+templates.env.filters["qty"] = format_quantity
+templates.env.filters["local"] = local_time
+ACTION_KEYS = frozenset(k for k in MESSAGES if k.startswith("action."))
+
+
+async def render(
+    request: Request, template: str, status_code: int = 200, **values: Any
+) -> Response:
+    """`template` in the visitor's language, with the values every page uses."""
+    language = page_language(request)
+    t = translator(language)
+    now = datetime.now(UTC)
+    me = await call(request, doc.ME)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": language,
+            "other_lang": "en" if language == "zh" else "zh",
+            "t": t,
+            "labels": labels(language),
+            "csrf": csrf_token(request),
+            "csrf_field": CSRF_FIELD,
+            "me": me.data.get("me"),
+            "ago": lambda value: age(parse_time(value), now, t),
+            "action_keys": ACTION_KEYS,
+            **values,
+        },
+        status_code=status_code,
+    )
+    state: Any = request.app.state
+    remember_csrf(request, response, state.settings.cookie_secure)
+    if request.query_params.get("lang") == language:
+        response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400)
+    return with_page_headers(response)
+
+
+def field_errors(errors: list[dict[str, Any]]) -> dict[str, str]:
+    """userErrors by field, for messages beside the inputs."""
+    found: dict[str, str] = {}
+    for error in errors:
+        found.setdefault(str(error.get("field") or ""), str(error["message"]))
+    return found
+
+
+def first_message(result: ApiResult, errors: list[dict[str, Any]], t: Any) -> str:
+    """What to say when an operation failed: its first userError, or what its error code
+    means (refused, rate-limited), never the server's own words."""
+    if errors:
+        return str(errors[0]["message"])
+    if "FORBIDDEN" in result.error_codes or "UNAUTHENTICATED" in result.error_codes:
+        return str(t("error.forbidden"))
+    if "RATE_LIMITED" in result.error_codes:
+        return str(t("error.rate_limited"))
+    return str(t("error.generic"))
