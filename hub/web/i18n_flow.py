@@ -156,6 +156,8 @@ FLOW_MESSAGES: dict[str, tuple[str, str]] = {
         "请对照官方公告核对新账号。",
         "Check the new number against the official notice.",
     ),
+    "action.entry.fulfilment": ("收到认捐物资，进展已更新", "supplies delivered: progress updated"),
+    "action.message.sent": ("有人给发布者留言", "a message was left for the poster"),
     "error.rate_limited": ("操作太频繁，请稍后再试。", "Too many tries: please wait a while."),
 }
 

@@ -125,6 +125,7 @@ async def test_in_a_browser_the_number_shows_only_once_a_reviewer_verified_it(
         await poster.get_by_label(label, exact=True).fill(FIELDS[name])
     await poster.get_by_role("button", name="发布", exact=True).click()
     await expect(poster.get_by_text("已发布，等待审核。")).to_be_visible()
+    edit_code = await poster.locator(".notice code").first.inner_text()
     number = poster.locator(".account-number")
     await expect(number).to_have_text("*" * (len(PLAIN) - 4) + PLAIN[-4:])
     await expect(poster.locator(".masked")).to_contain_text("核实前只显示账号后四位")
@@ -163,4 +164,23 @@ async def test_in_a_browser_the_number_shows_only_once_a_reviewer_verified_it(
     await expect(poster.locator(".masked")).to_have_count(0)
     await expect(poster.locator(".badge-verified")).to_contain_text("官方通告")
     await screenshot(poster, "web-channel-verified-phone")
+
+    # A new number goes back to review, and the reviewer sees what changed.
+    await poster.goto(f"{base}{entry_path}/edit")
+    await poster.get_by_label("编辑码（登录的发布者和协调员可不填）").first.fill(edit_code)
+    await poster.get_by_label("新账号（不改请留空；账号不在此显示）").fill("6222021001039999")
+    await poster.get_by_role("button", name="保存修改").click()
+    await expect(poster.get_by_text("已保存。")).to_be_visible()
+    await expect(number).to_have_text("*" * 12 + "9999")
+    await reviewer.goto(f"{base}/review")
+    await (
+        reviewer.locator(".row", has_text="湖北省红十字会")
+        .get_by_role("button", name="认领核实")
+        .click()
+    )
+    change = reviewer.locator(".account-change")
+    await expect(change.locator("del")).to_have_text(PLAIN)
+    await expect(change.locator("ins")).to_have_text("6222021001039999")
+    await fits_and_passes(reviewer, problems, "the reviewer's page with a change")
+    await screenshot(reviewer, "web-review-account-change")
     assert problems == {}
