@@ -26,6 +26,8 @@ MOVES = {
     "ACCEPTED": ("IN_TRANSIT", "DELIVERED", "CANCELLED"),
     "IN_TRANSIT": ("DELIVERED", "CANCELLED"),
 }
+# A carrier can be put on a pledge once it is accepted (the pledge page's carrier form).
+CARRIED = ("ACCEPTED", "IN_TRANSIT")
 SHIPMENT_MOVES = ("PICKED_UP", "IN_TRANSIT", "DELIVERED", "CANCELLED")
 MAX_NEED_ITEMS = 50  # the API's own cap on a need's lines
 
@@ -163,9 +165,11 @@ async def pledge_page(request: Request, status_code: int = 200, **extra: Any) ->
         return await render(request, "not_found.html", status_code=404)
     need = pledge.get("need") or {}
     offer = pledge.get("offer") or {}
-    province = (need.get("region") or {}).get("province")
-    carriers = await call(request, flow.CARRIERS, {"province": province})
-    edges = (carriers.data.get("logisticsOffers") or {}).get("edges") or []
+    edges: list[dict[str, Any]] = []
+    if pledge["status"] in CARRIED:
+        province = (need.get("region") or {}).get("province")
+        carriers = await call(request, flow.CARRIERS, {"province": province})
+        edges = (carriers.data.get("logisticsOffers") or {}).get("edges") or []
     where_from = offer.get("region") or {}
     where_to = need.get("region") or {}
     values: dict[str, Any] = {
@@ -189,6 +193,7 @@ async def pledge_page(request: Request, status_code: int = 200, **extra: Any) ->
         status_code=status_code,
         pledge=pledge,
         moves=MOVES.get(pledge["status"], ()),
+        carried=CARRIED,
         shipment_moves=SHIPMENT_MOVES,
         carriers=[edge["node"] for edge in edges],
         **values,
