@@ -130,6 +130,20 @@ WEIGHTS: dict[Factor, float] = {
     Factor.FRESHNESS: 0.10,
 }
 _URGENCY = {Urgency.CRITICAL: 1.0, Urgency.HIGH: 0.75, Urgency.MEDIUM: 0.5, Urgency.LOW: 0.25}
+_URGENCY_ZH = {
+    Urgency.CRITICAL: "特急",
+    Urgency.HIGH: "紧急",
+    Urgency.MEDIUM: "一般",
+    Urgency.LOW: "不急",
+}
+_VERIFICATION_ZH = {
+    VerificationStatus.PENDING: "待核实",
+    VerificationStatus.IN_REVIEW: "核实中",
+    VerificationStatus.VERIFIED: "已核实",
+    VerificationStatus.REJECTED: "已驳回",
+    VerificationStatus.NEEDS_CHANGES: "待修改",
+    VerificationStatus.EXPIRED: "已过期",
+}
 _VERIFICATION = {
     VerificationStatus.VERIFIED: 1.0,
     VerificationStatus.IN_REVIEW: 0.4,
@@ -296,11 +310,12 @@ def _distance(need: Side, offer: Side) -> FactorScore:
 def _urgency(urgency: Urgency | None) -> FactorScore:
     value = _URGENCY.get(urgency, 0.5) if urgency else 0.5
     name = urgency.value if urgency else "?"
+    name_zh = _URGENCY_ZH[urgency] if urgency else "未知"
     return FactorScore(
         Factor.URGENCY,
         value,
         WEIGHTS[Factor.URGENCY],
-        f"需求紧急程度：{name}。",
+        f"需求紧急程度：{name_zh}。",
         f"The need's urgency: {name}.",
     )
 
@@ -314,7 +329,7 @@ def _verification(need: Side, offer: Side) -> FactorScore:
         Factor.VERIFICATION,
         value,
         WEIGHTS[Factor.VERIFICATION],
-        f"需求 {need.verification.value}，供应 {offer.verification.value}。",
+        f"需求{_VERIFICATION_ZH[need.verification]}，供应{_VERIFICATION_ZH[offer.verification]}。",
         f"Need {need.verification.value}, offer {offer.verification.value}.",
     )
 

@@ -32,6 +32,7 @@ from hub.graphql.permissions import guarded_mutation
 from hub.services import matching, messages
 from hub.services import pledges as service
 from hub.services.outcome import Forbidden, Outcome
+from hub.store import audit as audit_store
 from hub.store import shipments as shipment_store
 
 strawberry.enum(PledgeStatus, name="PledgeStatus")
@@ -120,6 +121,16 @@ class Shipment:
         )
 
 
+@strawberry.type(description="A step of a pledge: made, or moved to a new status.")
+class PledgeStep:
+    at: datetime
+    status: PledgeStatus
+    actor: str = strawberry.field(
+        description="Who acted: a handle, or edit-token / anonymous for people without accounts."
+    )
+    reason: str | None
+
+
 @strawberry.type(
     description="A donor's commitment of supply to a need: PROPOSED, ACCEPTED by the needing "
     "side or a coordinator, IN_TRANSIT, DELIVERED (confirmed by the receiver), or CANCELLED. "
@@ -160,6 +171,25 @@ class Pledge:
             return None
         found = await info.context.loaders.organization.load(self.donor_organization_id)
         return Organization.of(found, info.context.may_see_protected_contacts) if found else None
+
+    @strawberry.field(description="Every step of the pledge, oldest first (from the audit trail).")
+    async def history(self, info: Info) -> list[PledgeStep]:
+        async with info.context.db.connection() as conn:
+            trail = await audit_store.history(conn, self.pledge_id)
+        steps = []
+        for stored in trail:
+            status = stored.record.changes.get("status")
+            after = status.get("after") if isinstance(status, dict) else None
+            if after in PledgeStatus.__members__:
+                steps.append(
+                    PledgeStep(
+                        at=stored.at,
+                        status=PledgeStatus(after),
+                        actor=stored.record.actor_label,
+                        reason=stored.record.reason,
+                    )
+                )
+        return steps
 
     @strawberry.field
     async def shipments(self, info: Info) -> list[Shipment]:

@@ -258,7 +258,7 @@ async def make_pledge(
             pledge.id,
             after=_pledge_state(pledge),
             extra={"needId": str(need.id), "offerId": str(offer.id) if offer else None},
-            via_token=not actor.signed_in,
+            via_token=edit_token is not None and not actor.signed_in,
         )
     return Outcome(pledge, edit_token=token)
 

@@ -84,6 +84,15 @@ async def test_a_pledge_goes_from_proposed_to_delivered_and_fills_the_need(
         :3
     ] == [("PROPOSED", "ACCEPTED"), ("ACCEPTED", "IN_TRANSIT"), ("IN_TRANSIT", "DELIVERED")]
     assert len(await _audit(db, "entry.fulfilment")) == 2
+    steps = await gql.data(
+        "query($id: ID!) { pledge(id: $id) { history { status actor reason } } }", {"id": p["id"]}
+    )
+    assert [(s["status"], s["actor"]) for s in steps["pledge"]["history"]] == [
+        ("PROPOSED", "anonymous"),
+        ("ACCEPTED", "edit-token"),
+        ("IN_TRANSIT", "edit-token"),
+        ("DELIVERED", "edit-token"),
+    ]
 
 
 async def test_over_pledging_is_refused_and_writes_nothing(
