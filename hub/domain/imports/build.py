@@ -174,6 +174,9 @@ def _details(reader: RowReader, dataset: Dataset) -> Details:
             available_from=reader.moment("available_from"),
             available_until=reader.moment("available_until"),
         )
+    if dataset is not Dataset.LODGING:
+        # A dataset added to open_data without a reader here must fail loudly, not as lodging.
+        raise ValueError(f"no import of {dataset.value} entries")
     rooms = reader.whole_number("rooms_available")
     if rooms is None and not reader.text("rooms_available"):
         reader.problem("rooms_available", ErrorCode.REQUIRED)
