@@ -57,7 +57,8 @@ from common import (
 
 # Every verification state: the seed mixes them, and public lists default to VERIFIED only.
 QUERY = (
-    "query Bench { needs(first: 20, filter: {verificationStatuses: [PENDING, IN_REVIEW, "
+    "query Bench($order: NeedOrder!) { needs(first: 20, orderBy: $order, "
+    "filter: {verificationStatuses: [PENDING, IN_REVIEW, "
     "VERIFIED, NEEDS_CHANGES, REJECTED, EXPIRED]}) { totalCount edges { cursor node { id "
     "urgency status "
     "region { province city } organization { id name kind region { city } } "
@@ -515,10 +516,15 @@ def _failure(response: httpx.Response, expected_total: int) -> str | None:
 
 
 async def drive(
-    base_url: str, concurrency: int, warmup_s: float, seconds: float, expected_total: int
+    base_url: str,
+    concurrency: int,
+    warmup_s: float,
+    seconds: float,
+    expected_total: int,
+    order: str = "PRIORITY",
 ) -> tuple[Samples, float, int]:
     """Run `concurrency` workers for warm-up plus `seconds`; return samples, window, warm-ups."""
-    payload = {"query": QUERY, "operationName": "Bench"}
+    payload = {"query": QUERY, "operationName": "Bench", "variables": {"order": order}}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     samples = Samples()
     warmups = 0
@@ -632,6 +638,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmup", type=float, default=3.0, help="warm-up seconds (3)")
     parser.add_argument("--seed", type=int, default=2020, help="random seed of the data (2020)")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument(
+        "--order",
+        choices=("PRIORITY", "URGENCY", "RECENTLY_UPDATED", "NEWEST", "OLDEST"),
+        default="PRIORITY",
+        help="the needs order (PRIORITY, the API's default)",
+    )
     return parser
 
 
@@ -662,9 +674,12 @@ def run(args: argparse.Namespace) -> Report:
         hub = start_hub(dsn, port, log_path)
         try:
             ready_s = wait_ready(hub, base_url, log_path)
-            log(f"hub ready in {ready_s:.2f} s; {args.warmup:g} s warm-up, then {args.seconds:g} s")
+            log(
+                f"hub ready in {ready_s:.2f} s; orderBy {args.order}; {args.warmup:g} s warm-up, "
+                f"then {args.seconds:g} s"
+            )
             samples, window, warmups = asyncio.run(
-                drive(base_url, args.concurrency, args.warmup, args.seconds, args.needs)
+                drive(base_url, args.concurrency, args.warmup, args.seconds, args.needs, args.order)
             )
         finally:
             stop_process(hub)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from enum import Enum
 from uuid import UUID
 
@@ -129,7 +129,7 @@ def decode_cursor(cursor: str, order: Enum) -> CursorKey:
         UUID(str(key[-1]))
         if order is EntryOrder.PRIORITY:
             datetime.fromisoformat(str(key[0]))
-            if not Decimal(str(key[1])).is_finite():
+            if not math.isfinite(float(str(key[1]))):
                 raise ValueError
         elif order is EntryOrder.URGENCY:
             int(key[0])
@@ -141,11 +141,12 @@ def decode_cursor(cursor: str, order: Enum) -> CursorKey:
     return key
 
 
-def priority_key(as_of: datetime, score: Decimal, entry_id: UUID) -> CursorKey:
-    """A PRIORITY cursor key: the listing's clock, the score at that time, the id."""
-    return (as_of.isoformat(), str(score), str(entry_id))
+def priority_key(as_of: datetime, score: float, entry_id: UUID) -> CursorKey:
+    """A PRIORITY cursor key: the listing's clock, the score at that time (repr: exact), the
+    id."""
+    return (as_of.isoformat(), repr(score), str(entry_id))
 
 
-def read_priority_key(key: CursorKey) -> tuple[datetime, Decimal, UUID]:
+def read_priority_key(key: CursorKey) -> tuple[datetime, float, UUID]:
     """The typed values of a PRIORITY cursor key (checked by decode_cursor)."""
-    return datetime.fromisoformat(str(key[0])), Decimal(str(key[1])), UUID(str(key[2]))
+    return datetime.fromisoformat(str(key[0])), float(str(key[1])), UUID(str(key[2]))

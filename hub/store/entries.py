@@ -6,7 +6,6 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from uuid import UUID
 
 import asyncpg
@@ -517,28 +516,20 @@ async def list_entries(
 
 
 def priority_sql(as_of: str) -> str:
-    """A need's priority score (hub/domain/priority.py) at the time in placeholder `as_of`."""
-    unmet = """
-        CASE WHEN e.status = 'FULFILLED' THEN 0 ELSE coalesce((
-            SELECT avg(CASE WHEN i.quantity IS NULL OR i.quantity <= 0 THEN 1
-                            ELSE greatest(1 - i.fulfilled_quantity / i.quantity, 0) END)
-            FROM entry_item i WHERE i.entry_id = e.id), 1) END"""
-    pledges = "(SELECT count(*) FROM pledge p WHERE p.need_id = e.id AND p.status <> 'CANCELLED')"
-    waiting = f"greatest(extract(epoch FROM ({as_of}::timestamptz - e.created_at)) / 3600.0, 0)"
-    return f"""round(
-        (CASE e.urgency WHEN 'CRITICAL' THEN 8 WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 2 ELSE 1 END)
-        * (0.2 + 0.8 * ({unmet}))
-        * (1 + least({waiting}, 168) / 72.0)
-        / (1 + 0.5 * {pledges}), 6)"""
+    """A need's priority score (hub/domain/priority.py) at the time in placeholder `as_of`:
+    the stored, clock-free part (priority_base, kept by triggers: migration 0018) times the
+    waiting factor. Plain float8 arithmetic: it runs for every matching need on each page."""
+    waiting = f"greatest(date_part('epoch', {as_of}::timestamptz - e.created_at) / 3600, 0)"
+    return f"(e.priority_base * (1 + least({waiting}, 168) / 72.0))"
 
 
 async def list_needs_by_priority(
     conn: Connection,
     flt: EntryFilter,
     as_of: datetime,
-    after: tuple[Decimal, UUID] | None,
+    after: tuple[float, UUID] | None,
     limit: int,
-) -> list[tuple[Entry, Decimal]]:
+) -> list[tuple[Entry, float]]:
     """One page of needs, highest priority at `as_of` first, with their scores.
 
     The score depends on time; a cursor carries the time of its first page, so that every
@@ -549,7 +540,8 @@ async def list_needs_by_priority(
     sql = f"SELECT {_COLUMNS}, {score} AS priority_score {_FROM} {where.sql()}"
     tail = ""
     if after is not None:
-        tail = f"WHERE (priority_score, id) < ({where.param(after[0])}, {where.param(after[1])})"
+        score, entry_id = where.param(after[0]), where.param(after[1])
+        tail = f"WHERE (priority_score, id) < ({score}::float8, {entry_id})"
     rows = await conn.fetch(
         f"SELECT * FROM ({sql}) ranked {tail} "
         f"ORDER BY priority_score DESC, id DESC LIMIT {int(limit)}",

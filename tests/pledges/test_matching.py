@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from hub.domain.enums import EntryStatus, Urgency
 from hub.domain.listing import EntryFilter
@@ -115,6 +114,6 @@ async def test_needs_default_to_priority_and_the_database_agrees_with_the_rules(
         expected = priority(
             urgency, entry.draft.items, entry.status, entry.created_at, counts.get(entry.id, 0), now
         )
-        assert abs(Decimal(str(expected.score)) - score) < Decimal("0.00001"), entry.draft.notes
+        assert abs(expected.score - score) < 0.00001, entry.draft.notes
     assert {e.draft.notes for e, _ in ranked} == {"乡镇卫生院", "社区", "市医院"}
     assert ranked[2][0].status is EntryStatus.PARTIALLY_FULFILLED
