@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -17,6 +18,7 @@ from hub.graphql.common import Region, UserError
 from hub.graphql.context import Info
 from hub.graphql.entries import (
     TYPE_NAMES,
+    AnyEntry,
     Entry,
     LogisticsOffer,
     Need,
@@ -307,6 +309,24 @@ async def _suggest(
     return found
 
 
+def _explained(
+    info: Info, found: list[matching.Suggestion]
+) -> list[tuple[AnyEntry, dict[str, Any]]]:
+    """Each suggested entry with its score, explained factors and lines."""
+    ctx = info.context
+    return [
+        (
+            entry_of(s.entry, ctx.may_see_protected_contacts),
+            {
+                "score": s.match.score,
+                "factors": [MatchFactorScore.of(f, ctx.language) for f in s.match.factors],
+                "lines": [MatchLine.of(line) for line in s.match.lines],
+            },
+        )
+        for s in found
+    ]
+
+
 @strawberry.type
 class PledgeQuery:
     @strawberry.field(
@@ -316,31 +336,15 @@ class PledgeQuery:
     async def matching_offers(
         self, info: Info, need_id: strawberry.ID, first: int = 10
     ) -> list[OfferMatch]:
-        ctx = info.context
-        return [
-            OfferMatch(
-                offer=entry_of(s.entry, ctx.may_see_protected_contacts),  # type: ignore[arg-type]
-                score=s.match.score,
-                factors=[MatchFactorScore.of(f, ctx.language) for f in s.match.factors],
-                lines=[MatchLine.of(line) for line in s.match.lines],
-            )
-            for s in await _suggest(info, need_id, EntryKind.NEED, first)
-        ]
+        found = await _suggest(info, need_id, EntryKind.NEED, first)
+        return [OfferMatch(offer=e, **parts) for e, parts in _explained(info, found)]  # type: ignore[arg-type]
 
     @strawberry.field(description="Needs an offer can answer, best first, each score explained.")
     async def matching_needs(
         self, info: Info, offer_id: strawberry.ID, first: int = 10
     ) -> list[NeedMatch]:
-        ctx = info.context
-        return [
-            NeedMatch(
-                need=entry_of(s.entry, ctx.may_see_protected_contacts),  # type: ignore[arg-type]
-                score=s.match.score,
-                factors=[MatchFactorScore.of(f, ctx.language) for f in s.match.factors],
-                lines=[MatchLine.of(line) for line in s.match.lines],
-            )
-            for s in await _suggest(info, offer_id, EntryKind.OFFER, first)
-        ]
+        found = await _suggest(info, offer_id, EntryKind.OFFER, first)
+        return [NeedMatch(need=e, **parts) for e, parts in _explained(info, found)]  # type: ignore[arg-type]
 
     @strawberry.field(description="A pledge by id.")
     async def pledge(self, info: Info, id: strawberry.ID) -> Pledge | None:
