@@ -18,9 +18,14 @@ async def test_demo_loads_once_and_is_big_enough(db: Database) -> None:
     assert summary.needs + summary.offers >= 60
     assert summary.logistics_offers > 0 and summary.lodgings > 0
     assert summary.organizations == len(ORGANIZATIONS)
-    assert summary.needs + summary.offers + summary.logistics_offers + summary.lodgings == len(
-        ENTRIES
-    )
+    assert summary.donation_channels > 0
+    assert (
+        summary.needs
+        + summary.offers
+        + summary.logistics_offers
+        + summary.lodgings
+        + summary.donation_channels
+    ) == len(ENTRIES)
     again = await load_demo(db, LIFETIMES)
     assert again.skipped
     async with db.connection() as conn:

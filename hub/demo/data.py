@@ -20,6 +20,7 @@ from hub.domain.enums import ContactVisibility, EntryStatus, OrganizationKind, U
 from hub.domain.model import (
     Contact,
     Details,
+    DonationChannelDetails,
     EntryDraft,
     Item,
     LodgingDetails,
@@ -1995,4 +1996,51 @@ _LODGINGS: tuple[DemoEntry, ...] = (
     ),
 )
 
-ENTRIES: tuple[DemoEntry, ...] = _NEEDS + _OFFERS + _LOGISTICS + _LODGINGS
+
+def _channel(
+    by: str,
+    age: float,
+    bank: str,
+    number: str,
+    *,
+    account_name: str,
+    remittance: str,
+    purpose: str,
+    source: Source,
+) -> DemoEntry:
+    details = DonationChannelDetails(
+        account_name=account_name,
+        bank=bank,
+        account_number=number,
+        remittance_note=remittance,
+        purpose=purpose,
+    )
+    # Demo accounts are placeholders: the notes say so wherever the channel is shown.
+    return _entry(by, details, age, notes=_DEMO_ACCOUNT, source=source)
+
+
+_DEMO_ACCOUNT = "演示数据，账号为虚构，请勿转账。Demo data: a made-up account, do not transfer."
+_CHANNELS: tuple[DemoEntry, ...] = (
+    _channel(
+        "bj-tongxin-foundation",
+        60,
+        "示例银行北京朝阳支行",
+        "6200 0000 0000 0101",
+        account_name="北京朝阳同心公益基金会",
+        remittance="湖北抗疫 + 姓名",
+        purpose="为湖北一线医院采购医用防护物资",
+        source=("基金会官网公告 2020-01-25", "https://www.tongxin-gongyi.example/notice/hubei"),
+    ),
+    _channel(
+        "wh-jiangcheng-volunteers",
+        30,
+        "示例银行武汉中南路支行",
+        "6200 0000 0000 0202",
+        account_name="武汉江城公益志愿者协会",
+        remittance="物资 + 手机号后四位",
+        purpose="志愿者车队油费与社区物资",
+        source=("协会公众号 2020-01-27", "https://www.jcvolunteer.example/donate"),
+    ),
+)
+
+ENTRIES: tuple[DemoEntry, ...] = _NEEDS + _OFFERS + _LOGISTICS + _LODGINGS + _CHANNELS

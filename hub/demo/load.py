@@ -40,6 +40,7 @@ class DemoSummary:
     logistics_offers: int
     lodgings: int
     skipped: bool
+    donation_channels: int = 0
 
 
 # What the trail shows as the author of demo records.
@@ -121,6 +122,7 @@ async def load_demo(
         logistics_offers=kinds[EntryKind.LOGISTICS_OFFER],
         lodgings=kinds[EntryKind.LODGING],
         skipped=False,
+        donation_channels=kinds[EntryKind.DONATION_CHANNEL],
     )
 
 
