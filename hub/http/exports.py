@@ -8,9 +8,11 @@ once (the rest stays free for the API and the pages); beyond that they get 503 E
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -73,26 +75,38 @@ async def export_index(request: Request) -> JSONResponse:
     return JSONResponse(document, headers={"Link": _licence_link()})
 
 
-async def _records(db: Database, export: ExportRequest) -> AsyncIterator[list[Record]]:
+# Generators are closed explicitly (aclosing, and `aclose` in ExportFiles): one abandoned by a
+# client that went away would otherwise keep its pooled connection, and the snapshot's
+# transaction open, until the garbage collector happened to finalize it.
+
+
+async def _records(db: Database, export: ExportRequest) -> AsyncGenerator[list[Record], None]:
     async with exports.snapshot(db) as conn:
         kind = export.dataset.entry_kind
         if kind is None:
-            async for organizations in exports.organization_batches(
+            organizations = exports.organization_batches(
                 conn, export.organizations, export.updated_since, BATCH_SIZE
-            ):
-                yield [organization_record(o) for o in organizations]
+            )
+            async with aclosing(organizations) as batches:
+                async for batch in batches:
+                    yield [organization_record(o) for o in batch]
         else:
-            async for batch in exports.entry_batches(conn, kind, export.entries, BATCH_SIZE):
-                yield [entry_record(entry, name) for entry, name in batch]
+            entries = exports.entry_batches(conn, kind, export.entries, BATCH_SIZE)
+            async with aclosing(entries) as batches:
+                async for pairs in batches:
+                    yield [entry_record(entry, name) for entry, name in pairs]
 
 
-async def _body(db: Database, export: ExportRequest, writer: Encoder) -> AsyncIterator[bytes]:
+async def _body(
+    db: Database, export: ExportRequest, writer: Encoder
+) -> AsyncGenerator[bytes, None]:
     started = time.monotonic()
     count = 0
     yield writer.head()
-    async for records in _records(db, export):
-        count += len(records)
-        yield writer.batch(records)
+    async with aclosing(_records(db, export)) as batches:
+        async for records in batches:
+            count += len(records)
+            yield writer.batch(records)
     yield writer.tail()
     log.info(
         "export %s.%s: %d records in %.1f s",
@@ -136,20 +150,21 @@ class ExportFiles:
             message = "too many exports are running; try again shortly"
             await _error(503, "EXPORTS_BUSY", message)(scope, receive, send)
             return
+        meta = JsonMeta(export.dataset, LICENCE, LICENCE_URL, now.isoformat())
+        body = _body(
+            request.app.state.db, export, encoder(export.file_format, meta, export.language)
+        )
+        response = StreamingResponse(
+            body, media_type=export.file_format.media_type, headers=_headers(export, now)
+        )
         self._running += 1
         try:
-            await self._stream(request, export, now)(scope, receive, send)
+            await response(scope, receive, send)
         finally:
             self._running -= 1
-
-    def _stream(self, request: Request, export: ExportRequest, now: datetime) -> StreamingResponse:
-        meta = JsonMeta(export.dataset, LICENCE, LICENCE_URL, now.isoformat())
-        writer = encoder(export.file_format, meta, export.language)
-        return StreamingResponse(
-            _body(request.app.state.db, export, writer),
-            media_type=export.file_format.media_type,
-            headers=_headers(export, now),
-        )
+            # Whether the file was sent, the client went away or the server is stopping: give
+            # the connection back now. Shielded, so that a cancellation cannot cut it short.
+            await asyncio.shield(body.aclose())
 
 
 def export_routes() -> list[BaseRoute]:

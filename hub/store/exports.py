@@ -8,7 +8,7 @@ whatever the filter says.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncGenerator, AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from datetime import datetime
 from uuid import UUID
@@ -57,7 +57,7 @@ async def _organization_names(conn: Connection, ids: Collection[UUID | None]) ->
 
 async def entry_batches(
     conn: Connection, kind: EntryKind, flt: EntryFilter, batch_size: int
-) -> AsyncIterator[EntryBatch]:
+) -> AsyncGenerator[EntryBatch, None]:
     """The public entries of one kind matching `flt`, `batch_size` at a time, each with the
     name of its organization. `conn` must be inside a transaction (see `snapshot`).
 
@@ -78,7 +78,7 @@ async def entry_batches(
 
 async def organization_batches(
     conn: Connection, flt: OrganizationFilter, updated_since: datetime | None, batch_size: int
-) -> AsyncIterator[list[Organization]]:
+) -> AsyncGenerator[list[Organization], None]:
     """Organizations matching `flt` (and changed since `updated_since`), `batch_size` at a
     time, with their contacts. `conn` must be inside a transaction (see `snapshot`)."""
     where = organizations._where(flt)

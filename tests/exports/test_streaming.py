@@ -150,6 +150,18 @@ async def test_a_client_that_goes_away_frees_its_slot(
 
     await small_pool_app(scope("/export/needs.csv"), receiver, send)
     assert chunks == 2
+    # Its connection is back in the pool at once, not when the garbage collector gets to the
+    # abandoned stream: both of the pool's connections can be taken (the deadline only bounds
+    # a failure).
+    db = small_pool_app.state.db
+    async with asyncio.timeout(10), db.connection() as one, db.connection() as two:
+        assert await one.fetchval("SELECT 1") == await two.fetchval("SELECT 1") == 1
+        # And no snapshot is left open behind it.
+        open_transactions = await one.fetchval(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND state LIKE 'idle in transaction%'"
+        )
+        assert open_transactions == 0
     transport = httpx.ASGITransport(app=small_pool_app)
     async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
         response = await client.get("/export/needs.csv")
