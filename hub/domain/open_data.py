@@ -23,13 +23,14 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
 class Dataset(Enum):
-    """What can be exported or imported: the four kinds of entry and organizations."""
+    """What can be exported or imported: the kinds of entry and organizations."""
 
     NEEDS = "needs"
     OFFERS = "offers"
     LOGISTICS = "logistics"
     LODGING = "lodging"
     ORGANIZATIONS = "organizations"
+    DONATION_CHANNELS = "donation-channels"
 
     @property
     def entry_kind(self) -> EntryKind | None:
@@ -42,6 +43,7 @@ _KINDS = {
     Dataset.OFFERS: EntryKind.OFFER,
     Dataset.LOGISTICS: EntryKind.LOGISTICS_OFFER,
     Dataset.LODGING: EntryKind.LODGING,
+    Dataset.DONATION_CHANNELS: EntryKind.DONATION_CHANNEL,
 }
 
 
@@ -135,6 +137,16 @@ COLUMNS: dict[Dataset, tuple[Column, ...]] = {
         Column("is_free", "免费", "#meta+free"),
         Column("price_note", "价格说明", "#meta+price"),
         *_AVAILABILITY,
+        *_ENTRY_TAIL,
+    ),
+    # The account number is exported in full only for VERIFIED channels (masked otherwise).
+    Dataset.DONATION_CHANNELS: (
+        *_ENTRY_HEAD,
+        Column("account_name", "账户名称", "#meta+account+name"),
+        Column("bank", "开户银行", "#meta+bank"),
+        Column("account_number", "账号", "#meta+account+number"),
+        Column("remittance_note", "汇款附言", "#meta+remittance"),
+        Column("purpose", "用途", "#meta+purpose"),
         *_ENTRY_TAIL,
     ),
     Dataset.ORGANIZATIONS: (

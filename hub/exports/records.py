@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hub.domain.enums import ContactVisibility
+from hub.domain.donations import mask_account, shows_account
+from hub.domain.enums import ContactVisibility, VerificationStatus
 from hub.domain.model import (
     Contact,
+    DonationChannelDetails,
     Entry,
     Item,
     LodgingDetails,
@@ -101,8 +103,21 @@ def _details(entry: Entry) -> dict[str, Cell]:
         }
     if isinstance(details, LodgingDetails):
         return _lodging(details)
-    # Donation channels are no export dataset (hub/domain/open_data.py).
+    if isinstance(details, DonationChannelDetails):
+        return _channel(details, entry.verification_status)
     return {}
+
+
+def _channel(details: DonationChannelDetails, status: VerificationStatus) -> dict[str, Cell]:
+    # As the public API shows it: an unverified account number must not spread.
+    shown = shows_account(status, reviewer=False)
+    return {
+        "account_name": details.account_name,
+        "bank": details.bank,
+        "account_number": details.account_number if shown else mask_account(details.account_number),
+        "remittance_note": details.remittance_note,
+        "purpose": details.purpose,
+    }
 
 
 def _lodging(details: LodgingDetails) -> dict[str, Cell]:

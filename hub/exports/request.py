@@ -47,6 +47,7 @@ PARAMETERS: dict[Dataset, tuple[str, ...]] = {
     Dataset.OFFERS: _ENTRY_PARAMETERS,
     Dataset.LOGISTICS: (*_ENTRY_PARAMETERS, "destinationProvince", "destinationCity"),
     Dataset.LODGING: _ENTRY_PARAMETERS,
+    Dataset.DONATION_CHANNELS: _ENTRY_PARAMETERS,
     Dataset.ORGANIZATIONS: ("province", "city", "kind", "updatedSince"),
 }
 LANGUAGE_PARAMETER = "lang"

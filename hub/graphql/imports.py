@@ -38,6 +38,7 @@ class ImportKind(Enum):
     LOGISTICS = "logistics"
     LODGING = "lodging"
     ORGANIZATIONS = "organizations"
+    DONATION_CHANNELS = "donation-channels"
 
 
 @strawberry.input(description="A spreadsheet to import (CSV or XLSX), as a multipart upload.")

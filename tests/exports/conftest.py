@@ -9,6 +9,7 @@ from uuid import UUID
 
 import pytest
 
+from hub.domain.open_data import Dataset
 from hub.graphql.ids import parse_global_id
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
@@ -29,7 +30,7 @@ from tests.helpers import (
 PROTECTED = ("王小明", "13800001234", "13900002222", "13700003333", "赵秘书", "13911112222")
 # What must: public contacts of an entry and of organizations.
 PUBLIC = ("后勤处", "027-87650000", "医务科", "027-87654321", "前台", "027-85550000")
-DATASETS = ("needs", "offers", "logistics", "lodging", "organizations")
+DATASETS = tuple(d.value for d in Dataset)
 FORMATS = ("csv", "hxl.csv", "json")
 
 

@@ -17,7 +17,7 @@ from hub.settings import Settings
 from hub.store.db import Database
 from tests.conftest import TEMPLATE, GraphQLClient, scratch_database
 from tests.exports.conftest import publish
-from tests.helpers import table_counts, verify_all
+from tests.helpers import CHANNEL, table_counts, verify_all
 from tests.imports.helpers import run_import
 
 NEED_ID = uuid.uuid4()
@@ -132,8 +132,14 @@ async def test_an_export_imports_back_to_the_same_public_data(
     gql: GraphQLClient, db: Database, app_client: httpx.AsyncClient, second_dsn: str
 ) -> None:
     await publish(gql, db)
+    channel = await gql.data(
+        "mutation($i: SubmitDonationChannelInput!) { submitDonationChannel(input: $i) "
+        "{ userErrors { code } } }",
+        {"i": CHANNEL},
+    )
+    assert channel["submitDonationChannel"]["userErrors"] == []
     await verify_all(db)
-    datasets = ("organizations", "needs", "offers", "logistics", "lodging")
+    datasets = ("organizations", "needs", "offers", "logistics", "lodging", "donation-channels")
     exported = {name: await _export(app_client, name) for name in datasets}
     target = await Database.connect(second_dsn, min_size=1, max_size=2)
     try:

@@ -7,6 +7,8 @@ import copy
 import json
 from typing import Any
 
+import httpx
+
 from hub.domain.accounts import Role
 from hub.domain.search import entry_document
 from hub.store import entries as entry_store
@@ -14,7 +16,7 @@ from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import token_for
 from tests.graphql.test_reviews import CLAIM, QUEUE, auth, verify
-from tests.helpers import CHANNEL, table_counts
+from tests.helpers import CHANNEL, table_counts, verify_all
 
 SUBMIT = """
 mutation($input: SubmitDonationChannelInput!) {
@@ -143,3 +145,19 @@ async def test_account_numbers_never_reach_the_search_index(
     assert FULL not in document.title + document.body
     assert "武汉市慈善总会" in document.title
     assert made["donationChannel"]["id"]
+
+
+async def test_exports_show_a_channels_number_only_once_verified(
+    gql: GraphQLClient, db: Database, app_client: httpx.AsyncClient
+) -> None:
+    await _submit(gql)
+    pending = await app_client.get(
+        "/export/donation-channels.csv", params={"verification": "PENDING"}
+    )
+    assert pending.status_code == 200
+    text = pending.content.decode("utf-8-sig")
+    assert FULL not in text and FULL[-4:] in text
+    assert (await app_client.get("/export/donation-channels.json")).json()["data"] == []
+    await verify_all(db)
+    verified = (await app_client.get("/export/donation-channels.json")).json()["data"]
+    assert [row["account_number"] for row in verified] == [FULL]

@@ -36,6 +36,7 @@ from hub.domain.imports.values import (
 )
 from hub.domain.model import (
     Details,
+    DonationChannelDetails,
     EntryDraft,
     Item,
     LodgingDetails,
@@ -173,6 +174,14 @@ def _details(reader: RowReader, dataset: Dataset) -> Details:
             capacity_m3=reader.number("capacity_m3"),
             available_from=reader.moment("available_from"),
             available_until=reader.moment("available_until"),
+        )
+    if dataset is Dataset.DONATION_CHANNELS:
+        return DonationChannelDetails(
+            account_name=reader.text("account_name") or "",
+            bank=reader.text("bank") or "",
+            account_number=reader.text("account_number") or "",
+            remittance_note=reader.text("remittance_note"),
+            purpose=reader.text("purpose"),
         )
     if dataset is not Dataset.LODGING:
         # A dataset added to open_data without a reader here must fail loudly, not as lodging.
