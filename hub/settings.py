@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub.domain.enums import EntryKind
+from hub.domain.open_data import LICENCE, LICENCE_URL
 
 
 class SettingsError(ValueError):
@@ -88,6 +89,9 @@ class Settings:
     reveals_per_hour: int = 30
     # Messages one sender may leave for posters per hour (sendMessage).
     messages_per_hour: int = 10
+    # The licence the open data exports are published under (hub/http/exports.py).
+    export_licence: str = LICENCE
+    export_licence_url: str = LICENCE_URL
     reconfirmation_days: int = 30
     linkcheck_enabled: bool = True
     # Let the source checker fetch private and loopback addresses (tests, closed networks).
@@ -177,6 +181,8 @@ class Settings:
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),
             messages_per_hour=_int(env, "HUB_MESSAGES_PER_HOUR", 10, minimum=0),
+            export_licence=env.get("HUB_EXPORT_LICENCE", "").strip() or LICENCE,
+            export_licence_url=env.get("HUB_EXPORT_LICENCE_URL", "").strip() or LICENCE_URL,
             reconfirmation_days=_int(env, "HUB_RECONFIRMATION_DAYS", 30, minimum=1),
             linkcheck_enabled=_bool(env, "HUB_LINKCHECK_ENABLED", True),
             linkcheck_allow_private=_bool(env, "HUB_LINKCHECK_ALLOW_PRIVATE", False),

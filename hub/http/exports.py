@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
-from hub.domain.open_data import LICENCE, LICENCE_URL, Dataset
+from hub.domain.open_data import Dataset
 from hub.exports.catalog import catalog
 from hub.exports.encoders import Encoder, JsonMeta, encoder
 from hub.exports.records import Record, entry_record, organization_record
@@ -53,14 +53,19 @@ def _organization_id(value: str) -> UUID | None:
         return expect_global_id(value, "Organization")
 
 
-def _licence_link() -> str:
-    return f'<{LICENCE_URL}>; rel="license"'
+def _licence(request: Request) -> tuple[str, str]:
+    settings = request.app.state.settings
+    return settings.export_licence, settings.export_licence_url
 
 
-def _headers(export: ExportRequest, now: datetime) -> dict[str, str]:
+def _licence_link(request: Request) -> str:
+    return f'<{_licence(request)[1]}>; rel="license"'
+
+
+def _headers(request: Request, export: ExportRequest, now: datetime) -> dict[str, str]:
     name = f"crisis-hub-{export.dataset.value}-{now:%Y-%m-%d}.{export.file_format.value}"
     return {
-        "Link": _licence_link(),
+        "Link": _licence_link(request),
         "Content-Disposition": f'attachment; filename="{name}"',
         # Each download is a fresh snapshot; a cache should not serve yesterday's.
         "Cache-Control": "no-cache",
@@ -70,9 +75,9 @@ def _headers(export: ExportRequest, now: datetime) -> dict[str, str]:
 async def export_index(request: Request) -> JSONResponse:
     """Every export file with its URL, the licence and the filters each accepts."""
     document = catalog(
-        lambda name: str(request.url_for("export_file", file=name)), LICENCE, LICENCE_URL
+        lambda name: str(request.url_for("export_file", file=name)), *_licence(request)
     )
-    return JSONResponse(document, headers={"Link": _licence_link()})
+    return JSONResponse(document, headers={"Link": _licence_link(request)})
 
 
 # Generators are closed explicitly (aclosing, and `aclose` in ExportFiles): one abandoned by a
@@ -140,7 +145,9 @@ class ExportFiles:
         now = datetime.now(UTC)
         if request.method == "HEAD":
             # The headers a GET would send, without reading a single row.
-            head = Response(media_type=export.file_format.media_type, headers=_headers(export, now))
+            head = Response(
+                media_type=export.file_format.media_type, headers=_headers(request, export, now)
+            )
             # A GET's length is not known in advance: say none rather than 0.
             del head.headers["content-length"]
             await head(scope, receive, send)
@@ -150,12 +157,12 @@ class ExportFiles:
             message = "too many exports are running; try again shortly"
             await _error(503, "EXPORTS_BUSY", message)(scope, receive, send)
             return
-        meta = JsonMeta(export.dataset, LICENCE, LICENCE_URL, now.isoformat())
+        meta = JsonMeta(export.dataset, *_licence(request), now.isoformat())
         body = _body(
             request.app.state.db, export, encoder(export.file_format, meta, export.language)
         )
         response = StreamingResponse(
-            body, media_type=export.file_format.media_type, headers=_headers(export, now)
+            body, media_type=export.file_format.media_type, headers=_headers(request, export, now)
         )
         self._running += 1
         try:
