@@ -14,6 +14,7 @@ import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
 from hub.domain.enums import ContactVisibility, EntryStatus, OrganizationKind, Urgency, VehicleType
 from hub.domain.units import Unit
+from hub.graphql.ids import expect_global_id
 
 UNSET: Any = strawberry.UNSET
 
@@ -61,10 +62,36 @@ class ContactInput:
         default=ContactVisibility.PROTECTED,
         description="PROTECTED (the default) hides the details from the public.",
     )
+    id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="In an update: keep this existing contact of the record (Contact.id) as it "
+        "is, without sending its protected details again; name, phone and otherChannel must "
+        "then be left out.",
+    )
 
     def to_domain(self) -> model.Contact:
         """The domain contact."""
         return model.Contact(self.name, self.phone, self.other_channel, self.visibility)
+
+
+def updated_contacts(
+    inputs: list[ContactInput], current: tuple[model.Contact, ...]
+) -> tuple[model.Contact, ...]:
+    """The contacts an update sends: new ones as given, kept ones (by id) as stored.
+
+    An id that is not one of the record's contacts keeps nothing: the line is then a contact
+    with no details, which validation refuses at that line.
+    """
+    stored = {c.id: c for c in current if c.id is not None}
+    contacts = []
+    for contact in inputs:
+        kept_id = expect_global_id(contact.id, "Contact") if contact.id else None
+        details = contact.name or contact.phone or contact.other_channel
+        if kept_id in stored and not details:
+            contacts.append(stored[kept_id])
+        else:
+            contacts.append(contact.to_domain())
+    return tuple(contacts)
 
 
 @strawberry.input(description="Where the information came from (a notice, a post, a call).")
@@ -165,7 +192,7 @@ class UpdateOrganizationInput:
             if given(value):
                 changes[name] = value
         if given(self.contacts) and self.contacts is not None:
-            changes["contacts"] = tuple(c.to_domain() for c in self.contacts)
+            changes["contacts"] = updated_contacts(self.contacts, draft.contacts)
         return replace(draft, **changes)
 
 
@@ -397,7 +424,7 @@ class UpdateEntryBase:
             changes["source_url"] = _blank_to_none(self.source.url) if self.source else None
             changes["source_note"] = _blank_to_none(self.source.note) if self.source else None
         if given(self.contacts) and self.contacts is not None:
-            changes["contacts"] = tuple(c.to_domain() for c in self.contacts)
+            changes["contacts"] = updated_contacts(self.contacts, draft.contacts)
         items = getattr(self, "items", UNSET)
         if given(items) and items is not None:
             changes["items"] = tuple(i.to_domain() for i in items)

@@ -48,19 +48,22 @@ async def replace_contacts(
     entry_id: UUID | None = None,
     organization_id: UUID | None = None,
 ) -> None:
-    """Make `contacts` the owner's whole list of contacts."""
-    await conn.execute(
-        "DELETE FROM contact WHERE entry_id = $1 OR organization_id = $2", entry_id, organization_id
+    """Make `contacts` the owner's whole list of contacts. A contact the owner already had
+    keeps its id (revealContact and clients that keep contacts by id go on working)."""
+    deleted = await conn.fetch(
+        "DELETE FROM contact WHERE entry_id = $1 OR organization_id = $2 RETURNING id",
+        entry_id,
+        organization_id,
     )
-    await conn.executemany(
-        """
-        INSERT INTO contact (id, entry_id, organization_id, position, name, phone, other_channel,
-                             visibility)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-        """,
-        [
+    had = {r["id"] for r in deleted}
+    rows = []
+    for position, c in enumerate(contacts):
+        # Each old id once: a contact sent twice becomes two contacts, not a clash.
+        contact_id = c.id if c.id in had else uuid.uuid4()
+        had.discard(contact_id)
+        rows.append(
             (
-                uuid.uuid4(),
+                contact_id,
                 entry_id,
                 organization_id,
                 position,
@@ -69,8 +72,14 @@ async def replace_contacts(
                 _clean(c.other_channel),
                 c.visibility.value,
             )
-            for position, c in enumerate(contacts)
-        ],
+        )
+    await conn.executemany(
+        """
+        INSERT INTO contact (id, entry_id, organization_id, position, name, phone, other_channel,
+                             visibility)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """,
+        rows,
     )
 
 

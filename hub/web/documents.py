@@ -196,7 +196,7 @@ query Editable($id: ID!) {
     ... on Entry {
       id kind version status notes providerName address organization { name }
       region { province city district }
-      contacts { name phone otherChannel visibility redacted }
+      contacts { id name phone otherChannel visibility redacted }
     }
     ... on Need { urgency items { name categoryCode quantity quantityUnknown unit spec } }
     ... on Offer {

@@ -294,8 +294,7 @@ def contacts_change(
     and which form line each contact sent came from (the API names contacts by position).
 
     The API replaces all of an entry's contacts at once and shows protected ones to nobody in
-    full, so changing any contact means typing the protected ones again (or removing them):
-    a protected line left empty is an error here rather than a contact silently dropped.
+    full: a protected line left empty is sent by its id alone, which keeps it as it is.
     """
     before = _contact_lines_of(current)
     rows = contact_rows(len(current), form.get("contact_rows"))
@@ -312,7 +311,12 @@ def contacts_change(
             continue
         if empty:
             if n < len(current) and current[n]["redacted"]:
-                errors[f"contacts.{n}.phone"] = t("edit.contact_retype")
+                if not current[n].get("id"):
+                    # Without its id it cannot be kept: never drop it silently.
+                    errors[f"contacts.{n}.phone"] = t("edit.contact_retype")
+                    continue
+                origin[len(sent)] = n
+                sent.append({"id": current[n]["id"]})
             continue
         origin[len(sent)] = n
         sent.append(

@@ -216,11 +216,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit.close": ("关闭", "Close"),
     "edit.saved": ("已保存。", "Saved."),
     "edit.contacts_hint": (
-        "受保护的联系方式不向任何人完整显示，本页也不例外。不改联系人，它们保持原样；"
-        "只要修改任何一行，全部联系人会一起替换：请重新填写要保留的受保护联系人，或勾选删除。",
-        "Protected contacts are shown in full to nobody, this page included. Left untouched, the "
-        "contacts stay as they are; change any line and they are all replaced together: type "
-        "again each protected contact you keep, or tick “remove”.",
+        "受保护的联系方式不向任何人完整显示，本页也不例外。受保护的一行留空即保持原样；"
+        "要修改它就重新填写，要删除就勾选删除。",
+        "Protected contacts are shown in full to nobody, this page included. A protected line "
+        "left empty stays as it is; type it again to change it, or tick “remove”.",
     ),
     "edit.contact_line": ("联系人 {n}", "Contact {n}"),
     "edit.contact_protected": (
@@ -228,8 +227,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Now: {name} {phone} (protected: not shown in full here)",
     ),
     "edit.contact_retype": (
-        "这个受保护的联系方式本页无法显示：请重新填写以保留它，或勾选删除。",
-        "This protected contact cannot be shown here: type it again to keep it, or tick remove.",
+        "这个受保护的联系方式本页无法保留：请重新填写，或勾选删除。",
+        "This protected contact cannot be kept from here: type it again, or tick remove.",
     ),
     "edit.contact_remove": ("删除这个联系人", "Remove this contact"),
     "edit.add_contact": ("再加一行联系人", "Add a contact line"),

@@ -196,7 +196,7 @@ async def _entry_phones(db: Database) -> list[tuple[str | None, str]]:
     return [(r["phone"], str(r["visibility"])) for r in rows]
 
 
-async def test_contacts_protected_ones_are_never_shown_and_must_be_typed_again(
+async def test_contacts_protected_ones_are_never_shown_and_kept_unless_typed_again(
     gql: GraphQLClient, app_client: httpx.AsyncClient, db: Database
 ) -> None:
     posted = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]
@@ -217,18 +217,19 @@ async def test_contacts_protected_ones_are_never_shown_and_must_be_typed_again(
     assert 'name="contact2_phone"' in more.text
     assert await _node(gql, entry_id, fields) == before
 
-    # A new public line without typing the protected one again: refused beside it.
+    # A new public line without typing the protected one again: the protected one is kept
+    # as it is (sent by its id alone), never shown.
     added = {**form, "contact1_name": "医务科", "contact1_phone": "027-85550001",
              "contact1_visibility": "PUBLIC"}  # fmt: skip
-    refused = await app_client.post(url, data=added)
-    assert refused.status_code == 400
-    assert 'aria-describedby="contacts-0-phone-error"' in refused.text
-    assert await _node(gql, entry_id, fields) == before
-
-    # Typed again: both kept, the protected one still protected.
-    kept = {**added, "contact0_name": "王小明", "contact0_phone": "13800001234"}
-    assert (await app_client.post(url, data=kept)).status_code == 200
+    assert (await app_client.post(url, data=added)).status_code == 200
     assert await _entry_phones(db) == [("027-85550001", "PUBLIC"), ("13800001234", "PROTECTED")]
+
+    # Typed again, it is replaced by what was typed.
+    form = filled_in((await app_client.get(url)).text, url)
+    retyped = {**form, "edit_token": token, "contact0_name": "王小明",
+               "contact0_phone": "13800009999"}  # fmt: skip
+    assert (await app_client.post(url, data=retyped)).status_code == 200
+    assert await _entry_phones(db) == [("027-85550001", "PUBLIC"), ("13800009999", "PROTECTED")]
 
     # Removing the protected line; a bad number on the new one is marked on its own line
     # (the API calls it contacts.0 once the first is gone).
@@ -238,7 +239,7 @@ async def test_contacts_protected_ones_are_never_shown_and_must_be_typed_again(
     refused = await app_client.post(url, data=form)
     assert refused.status_code == 400
     assert 'aria-describedby="contacts-1-phone-error"' in refused.text
-    assert await _entry_phones(db) == [("027-85550001", "PUBLIC"), ("13800001234", "PROTECTED")]
+    assert await _entry_phones(db) == [("027-85550001", "PUBLIC"), ("13800009999", "PROTECTED")]
     form["contact1_phone"] = "027-85550002"
     assert (await app_client.post(url, data=form)).status_code == 200
     assert await _entry_phones(db) == [("027-85550002", "PUBLIC")]
