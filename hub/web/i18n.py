@@ -49,6 +49,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "list.results": ("条结果", "results"),
     "list.empty": ("没有符合条件的条目。", "Nothing matches."),
     "list.more": ("下一页", "Next page"),
+    "list.download": ("下载这份列表（开放数据）：", "Download this list (open data):"),
+    "list.licence": ("{licence}，不含受保护的联系方式", "{licence}, no protected contacts"),
     "list.live": ("实时更新已开启", "Live updates on"),
     "list.new_entry": ("有新条目，已更新列表", "New entries: list updated"),
     "entry.items": ("物资", "Supplies"),

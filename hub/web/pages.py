@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -85,6 +86,22 @@ def _search_filter(flt: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def export_query(flt: dict[str, Any]) -> str:
+    """The list's filter as the open data export's query string (hub/http/exports.py)."""
+    pairs = []
+    for key, name in (
+        ("province", "province"),
+        ("city", "city"),
+        ("categoryCodes", "category"),
+        ("urgencies", "urgency"),
+        ("verificationStatuses", "verification"),
+    ):
+        value = flt.get(key)
+        if value:
+            pairs.append((name, ",".join(value) if isinstance(value, list) else str(value)))
+    return urlencode(pairs)
+
+
 async def entry_list(request: Request) -> Response:
     """One kind of entry, filtered, searched when there is a query, paged."""
     kind_list = str(request.path_params["kind"])
@@ -116,6 +133,8 @@ async def entry_list(request: Request) -> Response:
         connection=connection,
         categories=result.data.get("supplyCategories") or [],
         failed=not result.ok,
+        export_query=export_query(flt),
+        licence=request.app.state.settings.export_licence,
     )
 
 

@@ -377,3 +377,22 @@ async def test_the_poster_corrects_a_quantity_and_adds_an_item(
         ("医用防护服", None),
         ("护目镜", 200.0),
     ]
+
+
+async def test_a_list_links_to_its_open_data_with_the_same_filters(
+    app_client: httpx.AsyncClient, gql: GraphQLClient, db: Database
+) -> None:
+    await gql.data(SUBMIT_NEED, {"input": need_input()})
+    other = need_input(region={"province": "湖南省", "city": "长沙市"})
+    other["organization"]["region"] = {"province": "湖南省", "city": "长沙市"}
+    await gql.data(SUBMIT_NEED, {"input": other})
+    await verify_all(db)
+    page = (await app_client.get("/needs", params={"province": "湖北省", "lang": "en"})).text
+    links = re.findall(r'href="(/export/needs\.[a-z.]+[^"]*)"', page)
+    assert len(links) == 3
+    assert "CC BY 4.0, no protected contacts" in page
+    csv_link = next(link for link in links if ".csv?" in link and ".hxl" not in link)
+    exported = await app_client.get(csv_link.replace("&amp;", "&"))
+    assert exported.status_code == 200
+    text = exported.content.decode("utf-8-sig")
+    assert "湖北省" in text and "湖南省" not in text
