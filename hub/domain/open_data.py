@@ -172,6 +172,9 @@ COLUMNS: dict[Dataset, tuple[Column, ...]] = {
 # Values are written as the API writes them: enum names (HIGH, VERIFIED, TRUCK), units by
 # their API name (PIECE, CARTON), booleans as "true"/"false", times as ISO 8601 with offset,
 # quantities as plain decimals without trailing zeros.
+# A spreadsheet runs a text cell starting with one of these as a formula ("=HYPERLINK(...)"):
+# CSV exports put a quote before such text (hub/exports/cells.py) and imports take it off.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TRUE = "true"
 FALSE = "false"
 CONTACT_SEPARATOR = "; "

@@ -10,14 +10,13 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from hub.domain.open_data import FALSE, TRUE
+from hub.domain.open_data import FALSE, FORMULA_START, TRUE
 
 Cell = str | int | float | Decimal | bool | datetime | UUID | Enum | None
 Json = str | int | float | bool | None
 
-# A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(...)"), and
-# every text cell here was typed by someone on the internet.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Every text cell here was typed by someone on the internet (FORMULA_START: open_data).
+_FORMULA_START = FORMULA_START
 # Phone numbers and signed numbers are no formulas: they stay as they are.
 _NUMBER_LIKE = re.compile(r"[+-][\d\s().-]*")
 

@@ -19,6 +19,7 @@ from hub.domain.imports.values import (
     parse_quantity,
     parse_urgency,
     parse_vehicle,
+    plain_text,
 )
 from hub.domain.units import Unit
 
@@ -193,3 +194,10 @@ def test_yes_no_and_vehicles() -> None:
     assert parse_vehicle("冷藏车") is VehicleType.REFRIGERATED_TRUCK
     assert parse_vehicle("面包车") is VehicleType.VAN
     assert parse_vehicle("拖拉机") is VehicleType.OTHER
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_the_quote_exports_put_before_a_formula_is_taken_off(start: str) -> None:
+    # The same characters the CSV export guards (hub/domain/open_data.FORMULA_START).
+    assert plain_text(f"'{start}x") == f"{start}x"
+    assert plain_text("'plain") == "'plain"

@@ -15,13 +15,14 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from hub.domain.enums import Urgency, VehicleType
+from hub.domain.open_data import FORMULA_START
 from hub.domain.units import UNITS, Unit
 from hub.domain.validation import is_valid_phone
 
 CHINA = timezone(timedelta(hours=8), "CST")
 
 
-_FORMULA_START = ("=", "+", "-", "@")
+_FORMULA_START = FORMULA_START
 
 
 class Unreadable(ValueError):
