@@ -250,7 +250,8 @@ def _more(a: Decimal | None, b: Decimal | None) -> bool:
 
 
 def _open_items(need: Side) -> int:
-    return sum(1 for pos in range(len(need.items)) if (need.left.get(pos) or 1) > 0)
+    lefts = (need.left.get(pos) for pos in range(len(need.items)))
+    return sum(1 for left in lefts if left is None or left > 0)
 
 
 def _compatibility(need: Side, lines: Sequence[MatchLine]) -> FactorScore:

@@ -269,3 +269,21 @@ def test_shipment_moves_and_capacity() -> None:
     missing = check_capacity("weightKg", None, Decimal(500), Decimal(0))
     assert missing is not None and missing.code is ErrorCode.REQUIRED
     assert check_capacity("volumeM3", None, None, Decimal(0)) is None
+
+
+def test_an_item_with_nothing_left_does_not_count_against_compatibility() -> None:
+    masks, gowns = item("face.medical_respirator", 100), item("body.isolation_gown", 50)
+    need = Side(
+        items=(masks, gowns),
+        # The masks are all pledged already; only the gowns are still wanted.
+        left={0: Decimal(0), 1: Decimal(50)},
+        region=WUHAN,
+        verification=VerificationStatus.VERIFIED,
+        updated_at=NOW,
+        urgency=Urgency.HIGH,
+    )
+    found = match(need, side(WUHAN, item("body.isolation_gown", 50)), NOW)
+    assert found is not None
+    compatibility = next(f for f in found.factors if f.factor is Factor.COMPATIBILITY)
+    assert compatibility.value == 1.0
+    assert compatibility.note_en == "Answers 1 of 1 needed items (category and standard)."
