@@ -96,11 +96,16 @@ def may_grant(actor: Viewer, role: Role) -> bool:
     return actor.has(Role.COORDINATOR) and not role.includes(Role.COORDINATOR)
 
 
-def may_edit(actor: Viewer, owner: UUID | None, token_matches: bool, member: bool = False) -> bool:
-    """Who may change a record: its edit token's holder, its signed-in submitter, the staff of
-    its organization, coordinators."""
+def speaks_for(
+    actor: Viewer, owner: UUID | None, token_matches: bool, member: bool = False
+) -> bool:
+    """Whether the actor speaks for a record: its edit token's holder, its signed-in submitter,
+    the staff of its organization."""
     if token_matches or member:
         return True
-    if actor.signed_in and owner is not None and actor.user_id == owner:
-        return True
-    return actor.has(Role.COORDINATOR)
+    return actor.signed_in and owner is not None and actor.user_id == owner
+
+
+def may_edit(actor: Viewer, owner: UUID | None, token_matches: bool, member: bool = False) -> bool:
+    """Who may change a record: whoever speaks for it (speaks_for), and coordinators."""
+    return speaks_for(actor, owner, token_matches, member) or actor.has(Role.COORDINATOR)

@@ -20,6 +20,7 @@ from hub.domain.enums import EntryStatus, PledgeStatus
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.matching import item_satisfies
 from hub.domain.model import Item
+from hub.domain.units import decimal_text
 
 # Pledges that still hold supply back for their need (and from their offer).
 LIVE = frozenset({PledgeStatus.PROPOSED, PledgeStatus.ACCEPTED, PledgeStatus.IN_TRANSIT})
@@ -162,7 +163,9 @@ def check_lines(
         left = available(need_item, need_promised.get(line.need_position, Decimal(0)))
         if left is not None and line.quantity > left:
             errors.append(
-                UserError(f"{field}.quantity", ErrorCode.OVER_PLEDGED, {"available": _fmt(left)})
+                UserError(
+                    f"{field}.quantity", ErrorCode.OVER_PLEDGED, {"available": decimal_text(left)}
+                )
             )
         errors += _check_offer_line(
             line, field, need_item, offer_items, offer_promised, offer_taken
@@ -214,13 +217,12 @@ def _check_offer_line(
     )
     left = available(offer_item, promised)
     if left is not None and line.quantity > left:
-        return [UserError(f"{field}.quantity", ErrorCode.OVER_PLEDGED, {"available": _fmt(left)})]
+        return [
+            UserError(
+                f"{field}.quantity", ErrorCode.OVER_PLEDGED, {"available": decimal_text(left)}
+            )
+        ]
     return []
-
-
-def _fmt(quantity: Decimal) -> str:
-    text = format(quantity.normalize(), "f")
-    return text
 
 
 def promised_by_position(pledges: Iterable[Pledge], *, offer: bool = False) -> dict[int, Decimal]:
@@ -313,7 +315,9 @@ def check_item_edit(
         if new.quantity is not None and new.quantity < held:
             errors.append(
                 UserError(
-                    f"{field}.quantity", ErrorCode.OUT_OF_RANGE, {"min": _fmt(held), "max": "∞"}
+                    f"{field}.quantity",
+                    ErrorCode.OUT_OF_RANGE,
+                    {"min": decimal_text(held), "max": "∞"},
                 )
             )
         delivered_here = delivered_total.get(position, Decimal(0))
@@ -322,7 +326,10 @@ def check_item_edit(
                 UserError(
                     f"{field}.fulfilledQuantity",
                     ErrorCode.OUT_OF_RANGE,
-                    {"min": _fmt(delivered_here), "max": _fmt(new.quantity or held)},
+                    {
+                        "min": decimal_text(delivered_here),
+                        "max": decimal_text(new.quantity or held),
+                    },
                 )
             )
     return errors

@@ -7,6 +7,7 @@ from decimal import Decimal
 from hub.domain.enums import PledgeStatus, ShipmentStatus
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.pledges import Party
+from hub.domain.units import decimal_text
 
 _S = ShipmentStatus
 NEXT: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
@@ -60,7 +61,5 @@ def check_capacity(
         return UserError(field, ErrorCode.NOT_POSITIVE)
     left = max(capacity - taken, Decimal(0))
     if asked > left:
-        return UserError(
-            field, ErrorCode.OVER_CAPACITY, {"available": format(left.normalize(), "f")}
-        )
+        return UserError(field, ErrorCode.OVER_CAPACITY, {"available": decimal_text(left)})
     return None

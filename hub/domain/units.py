@@ -80,3 +80,9 @@ def to_base(quantity: Decimal, unit: Unit, package_size: int | None) -> tuple[De
     if package_size is None:
         return None
     return quantity * package_size, info.base
+
+
+def decimal_text(value: Decimal) -> str:
+    """A quantity as people write it: "5000", not "5E+3" or "5000.00"."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text

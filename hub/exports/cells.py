@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from hub.domain.open_data import FALSE, FORMULA_START, TRUE
+from hub.domain.units import decimal_text
 
 Cell = str | int | float | Decimal | bool | datetime | UUID | Enum | None
 Json = str | int | float | bool | None
@@ -19,12 +20,6 @@ Json = str | int | float | bool | None
 _FORMULA_START = FORMULA_START
 # Phone numbers and signed numbers are no formulas: they stay as they are.
 _NUMBER_LIKE = re.compile(r"[+-][\d\s().-]*")
-
-
-def _decimal_text(value: Decimal) -> str:
-    # "5000", not "5E+3" or "5000.00".
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "") else text
 
 
 def defused(value: str) -> str:
@@ -49,7 +44,7 @@ _TEXT: dict[type, Callable[[Any], str]] = {
     bool: _boolean,
     int: str,
     float: str,
-    Decimal: _decimal_text,
+    Decimal: decimal_text,
     datetime: datetime.isoformat,
     UUID: str,
 }

@@ -360,7 +360,7 @@ class PledgeQuery:
     )
     async def inbox(self, info: Info, token: str) -> Inbox | None:
         ctx = info.context
-        found = await messages.read_inbox(ctx.db, token, mark_read=False)
+        found = await messages.read_inbox(ctx.db, token)
         if found is None:
             return None
         return Inbox(

@@ -53,7 +53,8 @@ async def _sides(conn: Connection, entries: list[Entry], *, offers: bool) -> dic
     sides = {}
     for entry in entries:
         promised = promised_by_position(pledges.get(entry.id, []), offer=offers)
-        org: Organization | None = organizations.get(entry.draft.organization_id or entry.id)
+        org_id = entry.draft.organization_id
+        org: Organization | None = organizations.get(org_id) if org_id else None
         details = entry.draft.details
         sides[entry.id] = Side(
             items=entry.draft.items,

@@ -113,10 +113,10 @@ class Inbox:
     messages: list[Message]
 
 
-async def read_inbox(db: Database, token: str, mark_read: bool = True) -> Inbox | None:
+async def read_inbox(db: Database, token: str) -> Inbox | None:
     """The entry and its messages for the holder of its reconfirmation link; None for an
     unknown or expired link."""
-    async with db.transaction() as conn:
+    async with db.connection() as conn:
         entry_id = await reconfirmation.entry_for(conn, digest(token))
         if entry_id is None:
             return None
@@ -124,6 +124,4 @@ async def read_inbox(db: Database, token: str, mark_read: bool = True) -> Inbox 
         if entry is None:
             return None
         messages = await store.inbox(conn, entry_id, INBOX_SIZE)
-        if mark_read:
-            await store.mark_read(conn, entry_id)
     return Inbox(entry, messages)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from hub.domain.accounts import ANONYMOUS, Role, Viewer
+from hub.domain.accounts import ANONYMOUS, Role, Viewer, speaks_for
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import (
     EntryKind,
@@ -109,11 +109,9 @@ def _usable(field: str, found: Locked | None, kind: EntryKind) -> Locked | UserE
     return found
 
 
-async def _lock_all(
-    conn: Connection, ids: Sequence[UUID | None]
-) -> dict[UUID, tuple[Entry, Ownership]]:
+async def _lock_all(conn: Connection, ids: Sequence[UUID | None]) -> dict[UUID, Locked]:
     """Lock entries in id order, so that concurrent steps on the same entries queue up."""
-    locked: dict[UUID, tuple[Entry, Ownership]] = {}
+    locked: dict[UUID, Locked] = {}
     for entry_id in sorted({i for i in ids if i is not None}):
         found = await entry_store.lock_entry(conn, entry_id)
         if found is not None:
@@ -127,9 +125,8 @@ async def _acts_for(
     """Whether the actor speaks for an entry: its edit token, its submitter, its staff."""
     if token_matches(token, ownership.token_hash):
         return True
-    if actor.signed_in and ownership.owner is not None and actor.user_id == ownership.owner:
-        return True
-    return await members.is_member(conn, actor.user_id, entry.draft.organization_id)
+    member = await members.is_member(conn, actor.user_id, entry.draft.organization_id)
+    return speaks_for(actor, ownership.owner, False, member)
 
 
 async def _parties(
@@ -138,7 +135,7 @@ async def _parties(
     token: str | None,
     pledge: Pledge,
     pledge_owner: Ownership,
-    locked: dict[UUID, tuple[Entry, Ownership]],
+    locked: dict[UUID, Locked],
 ) -> set[Party]:
     parties: set[Party] = set()
     if actor.has(Role.COORDINATOR):

@@ -18,7 +18,6 @@ class Message:
     body: str
     reply_to: str | None
     created_at: datetime
-    read_at: datetime | None
 
 
 async def insert_message(
@@ -59,21 +58,13 @@ async def inbox(conn: Connection, entry_id: UUID, limit: int) -> list[Message]:
     """The newest messages to an entry's poster."""
     rows = await conn.fetch(
         """
-        SELECT id, entry_id, body, reply_to, created_at, read_at FROM entry_message
+        SELECT id, entry_id, body, reply_to, created_at FROM entry_message
         WHERE entry_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2
         """,
         entry_id,
         limit,
     )
     return [Message(**dict(r)) for r in rows]
-
-
-async def mark_read(conn: Connection, entry_id: UUID) -> None:
-    """Mark every message to the entry read."""
-    await conn.execute(
-        "UPDATE entry_message SET read_at = now() WHERE entry_id = $1 AND read_at IS NULL",
-        entry_id,
-    )
 
 
 async def received_since(conn: Connection, entry_id: UUID, since: datetime) -> int:

@@ -177,10 +177,3 @@ async def set_fulfilment(
         entry_id,
         status.value,
     )
-
-
-async def touch_entry(conn: Connection, entry_id: UUID) -> None:
-    """Mark an entry changed (its pledges moved) without changing its content."""
-    await conn.execute(
-        "UPDATE entry SET updated_at = now(), version = version + 1 WHERE id = $1", entry_id
-    )
