@@ -235,7 +235,7 @@ def _need(
 ) -> DemoEntry:
     return _entry(
         by,
-        NeedDetails(urgency),
+        NeedDetails(urgency=urgency),
         age,
         items=items,
         contacts=contacts,

@@ -12,21 +12,38 @@ from hub.domain.enums import (
     EntryKind,
     EntryStatus,
     OrganizationKind,
-    Urgency,
-    VehicleType,
     VerificationStatus,
 )
+from hub.domain.kinds import (
+    Details,
+    DonationChannelDetails,
+    LodgingDetails,
+    LogisticsDetails,
+    NeedDetails,
+    OfferDetails,
+    kind_of_details,
+)
+from hub.domain.region import Region
 from hub.domain.units import Unit
 
-
-@dataclass(frozen=True)
-class Region:
-    """Where something is: province, city, district and an optional administrative code."""
-
-    province: str
-    city: str | None = None
-    district: str | None = None
-    admin_code: str | None = None
+# The details of each kind are declared with the kind (hub/domain/kinds/); these names stay
+# importable from here, where the rest of an entry is.
+__all__ = [
+    "Contact",
+    "Details",
+    "DonationChannelDetails",
+    "Entry",
+    "EntryDraft",
+    "Item",
+    "LodgingDetails",
+    "LogisticsDetails",
+    "NeedDetails",
+    "OfferDetails",
+    "Organization",
+    "OrganizationDraft",
+    "Region",
+    "ReviewState",
+]
 
 
 @dataclass(frozen=True)
@@ -84,71 +101,6 @@ class Organization:
 
 
 @dataclass(frozen=True)
-class NeedDetails:
-    """What only a need has."""
-
-    urgency: Urgency
-
-
-@dataclass(frozen=True)
-class OfferDetails:
-    """What only an offer of supplies has."""
-
-    can_deliver: bool
-    is_free: bool
-    lead_time_days: int | None = None
-    price_note: str | None = None
-
-
-@dataclass(frozen=True)
-class LogisticsDetails:
-    """What only a logistics offer has; the entry's region is the origin."""
-
-    vehicle_type: VehicleType
-    cold_chain: bool
-    is_free: bool
-    destination: Region | None = None
-    capacity_kg: Decimal | None = None
-    capacity_m3: Decimal | None = None
-    available_from: datetime | None = None
-    available_until: datetime | None = None
-
-
-@dataclass(frozen=True)
-class LodgingDetails:
-    """What only a lodging offer has."""
-
-    rooms_available: int
-    eligibility: str
-    is_free: bool
-    price_note: str | None = None
-    available_from: datetime | None = None
-    available_until: datetime | None = None
-
-
-@dataclass(frozen=True)
-class DonationChannelDetails:
-    """What only a donation channel has; the entry's source URL is the official notice."""
-
-    account_name: str
-    bank: str
-    account_number: str
-    remittance_note: str | None = None
-    purpose: str | None = None
-
-
-Details = NeedDetails | OfferDetails | LogisticsDetails | LodgingDetails | DonationChannelDetails
-
-KIND_OF_DETAILS: dict[type[Details], EntryKind] = {
-    NeedDetails: EntryKind.NEED,
-    OfferDetails: EntryKind.OFFER,
-    LogisticsDetails: EntryKind.LOGISTICS_OFFER,
-    LodgingDetails: EntryKind.LODGING,
-    DonationChannelDetails: EntryKind.DONATION_CHANNEL,
-}
-
-
-@dataclass(frozen=True)
 class EntryDraft:
     """What a submitter provides for any kind of entry; `details` says which kind."""
 
@@ -166,7 +118,7 @@ class EntryDraft:
     @property
     def kind(self) -> EntryKind:
         """The kind of entry, read from its details."""
-        return KIND_OF_DETAILS[type(self.details)]
+        return kind_of_details(self.details).kind
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,7 @@ class SubmitNeedInput(SubmitEntryBase):
         """The domain draft."""
         return model.EntryDraft(
             **self.common(self.region),
-            details=model.NeedDetails(self.urgency),
+            details=model.NeedDetails(urgency=self.urgency),
             items=tuple(i.to_domain() for i in self.items),
         )
 

@@ -65,7 +65,7 @@ _FROM = """
 def _details(row: asyncpg.Record) -> Details:
     kind = EntryKind(row["kind"])
     if kind is EntryKind.NEED:
-        return NeedDetails(Urgency(row["urgency"]))
+        return NeedDetails(urgency=Urgency(row["urgency"]))
     if kind is EntryKind.OFFER:
         return OfferDetails(
             can_deliver=row["can_deliver"],

@@ -20,7 +20,7 @@ def need(
 ) -> EntryDraft:
     return EntryDraft(
         region=Region(province, city),
-        details=NeedDetails(Urgency.HIGH),
+        details=NeedDetails(urgency=Urgency.HIGH),
         address=address,
         organization_id=org,  # type: ignore[arg-type]
         items=tuple(Item(c, "x", Decimal(1), Unit.ITEM) for c in codes),

@@ -22,7 +22,11 @@ HOSPITAL = uuid4()
 
 
 def entry(kind: EntryKind = EntryKind.NEED, city: str = "武汉市") -> Entry:
-    details = NeedDetails(Urgency.CRITICAL) if kind is EntryKind.NEED else OfferDetails(True, True)
+    details = (
+        NeedDetails(urgency=Urgency.CRITICAL)
+        if kind is EntryKind.NEED
+        else OfferDetails(can_deliver=True, is_free=True)
+    )
     draft = EntryDraft(
         region=Region("湖北省", city),
         details=details,

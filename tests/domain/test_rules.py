@@ -88,7 +88,7 @@ def _entry(status: EntryStatus = EntryStatus.OPEN, version: int = 3) -> Entry:
     now = datetime.now(UTC)
     draft = EntryDraft(
         region=Region("湖北省"),
-        details=NeedDetails(Urgency.HIGH),
+        details=NeedDetails(urgency=Urgency.HIGH),
         items=(Item("body.gloves", "手套", Decimal(10), Unit.PAIR),),
     )
     return Entry(uuid4(), draft, status, VerificationStatus.VERIFIED, now, now, version)

@@ -35,7 +35,7 @@ PHONE = (Contact("王医生", "13800001234"),)
 def need(**changes: object) -> EntryDraft:
     values: dict[str, object] = {
         "region": WUHAN,
-        "details": NeedDetails(Urgency.HIGH),
+        "details": NeedDetails(urgency=Urgency.HIGH),
         "items": (Item("face.medical_respirator", "N95", Decimal(100), Unit.ITEM),),
         "contacts": PHONE,
     }
@@ -145,9 +145,9 @@ def test_logistics_dates_must_be_ordered_and_capacity_positive() -> None:
         provider_name="张师傅",
         contacts=PHONE,
         details=LogisticsDetails(
-            VehicleType.VAN,
-            False,
-            True,
+            vehicle_type=VehicleType.VAN,
+            cold_chain=False,
+            is_free=True,
             capacity_kg=Decimal(-1),
             available_from=start,
             available_until=start,
@@ -160,7 +160,10 @@ def test_logistics_dates_must_be_ordered_and_capacity_positive() -> None:
 
 
 def test_offer_without_organization_needs_a_provider_name() -> None:
-    draft = EntryDraft(region=WUHAN, details=LodgingDetails(3, "医护人员", True))
+    draft = EntryDraft(
+        region=WUHAN,
+        details=LodgingDetails(rooms_available=3, eligibility="医护人员", is_free=True),
+    )
     assert ("organizationId", ErrorCode.REQUIRED) in codes(
         validate_entry(draft, CODES, has_organization=False)
     )

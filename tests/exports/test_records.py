@@ -48,7 +48,7 @@ CONTACTS = (
     Contact(None, "027-12345", visibility=ContactVisibility.PUBLIC),
 )
 DETAILS = {
-    Dataset.NEEDS: NeedDetails(Urgency.HIGH),
+    Dataset.NEEDS: NeedDetails(urgency=Urgency.HIGH),
     Dataset.OFFERS: OfferDetails(can_deliver=True, is_free=False, price_note="=1+1"),
     Dataset.LOGISTICS: LogisticsDetails(
         VehicleType.TRUCK, cold_chain=True, is_free=True, destination=Region("湖北省", "武汉市")

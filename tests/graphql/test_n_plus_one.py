@@ -50,7 +50,7 @@ async def seed(db: Database, count: int) -> None:
         )
         draft = EntryDraft(
             region=Region("湖北省", "武汉市"),
-            details=NeedDetails(Urgency.HIGH),
+            details=NeedDetails(urgency=Urgency.HIGH),
             items=(
                 Item("face.surgical_mask", "口罩", Decimal(100), Unit.ITEM),
                 Item("body.gloves", "手套", Decimal(50), Unit.PAIR),

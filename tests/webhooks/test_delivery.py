@@ -170,9 +170,9 @@ def test_the_body_has_every_field_of_the_api_entry_types() -> None:
     item = Item("face.medical_respirator", "N95", None, Unit.ITEM)
     contact = Contact("王小明", "13800001234", "wx", ContactVisibility.PROTECTED, id=uuid4())
     for details in (
-        NeedDetails(Urgency.HIGH),
+        NeedDetails(urgency=Urgency.HIGH),
         OfferDetails(can_deliver=True, is_free=True),
-        LogisticsDetails(VehicleType.VAN, cold_chain=False, is_free=True),
+        LogisticsDetails(vehicle_type=VehicleType.VAN, cold_chain=False, is_free=True),
         LodgingDetails(rooms_available=3, eligibility="medical staff", is_free=True),
     ):
         draft = EntryDraft(Region("湖北省"), details, items=(item,), contacts=(contact,))

@@ -149,7 +149,7 @@ def _details(reader: RowReader, dataset: Dataset) -> Details:
         urgency = reader.read(
             "urgency", parse_urgency, ImportCode.UNREADABLE_VALUE, expected=URGENCY_WORDS
         )
-        return NeedDetails(urgency or Urgency.MEDIUM)
+        return NeedDetails(urgency=urgency or Urgency.MEDIUM)
     if dataset is Dataset.OFFERS:
         return OfferDetails(
             can_deliver=reader.boolean("can_deliver", False),

@@ -1,0 +1,101 @@
+"""A logistics offer: transport a carrier or driver offers, from its region (the origin)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from hub.domain.enums import EntryKind, OrganizationKind, VehicleType
+from hub.domain.kinds.common import available_from, available_until, is_free
+from hub.domain.kinds.spec import (
+    Kind,
+    Period,
+    Place,
+    PositiveAmount,
+    SearchUse,
+    detail,
+    details_class,
+)
+from hub.domain.region import Region
+
+
+def _refrigerated(read: Mapping[str, Any]) -> bool:
+    # A sheet that says "冷藏车" and nothing about cold chain means cold chain.
+    return read.get("vehicle_type") is VehicleType.REFRIGERATED_TRUCK
+
+
+@details_class
+class LogisticsDetails:
+    """What only a logistics offer has; the entry's region is the origin."""
+
+    destination: Region | None = detail(
+        "目的地",
+        "To",
+        hxl="+dest",
+        export_zh="目的",
+        description="Null: any destination.",
+        check=Place(),
+        search=SearchUse.BODY,
+        default=None,
+    )
+    vehicle_type: VehicleType = detail(
+        "车型",
+        "Vehicle",
+        hxl="#meta+vehicle",
+        export_zh="车辆类型",
+        search=SearchUse.BODY,
+        import_default=VehicleType.OTHER,
+    )
+    capacity_kg: Decimal | None = detail(
+        "载重（千克，选填）",
+        "Capacity (kg, optional)",
+        hxl="#capacity+kg",
+        export_zh="载重千克",
+        check=PositiveAmount(),
+        default=None,
+    )
+    capacity_m3: Decimal | None = detail(
+        "容积（立方米，选填）",
+        "Capacity (m³, optional)",
+        hxl="#capacity+m3",
+        export_zh="容积立方米",
+        check=PositiveAmount(),
+        default=None,
+    )
+    cold_chain: bool = detail(
+        "冷链",
+        "Cold chain",
+        hxl="#meta+cold_chain",
+        input_default=False,
+        import_default=_refrigerated,
+    )
+    is_free: bool = is_free()
+    available_from: datetime | None = available_from()
+    available_until: datetime | None = available_until()
+
+
+LOGISTICS = Kind(
+    EntryKind.LOGISTICS_OFFER,
+    type_name="LogisticsOffer",
+    details=LogisticsDetails,
+    description="Transport a carrier or driver offers; region is the origin.",
+    submit_description="A carrier's or driver's offer of transport.",
+    update_description="Changes to a logistics offer.",
+    slug="logistics",
+    noun=("物流", "Logistics"),
+    plural=("物流", "Logistics"),
+    table="logistics_offer",
+    region_name="origin",
+    individuals_may_post=True,
+    organization_kinds=(
+        OrganizationKind.LOGISTICS,
+        OrganizationKind.COMMUNITY,
+        OrganizationKind.CHARITY,
+        OrganizationKind.OTHER,
+    ),
+    filter_type="LogisticsOfferFilter",
+    search_words="物流 运输 logistics transport",
+    checks=(Period("available_from", "available_until"),),
+)
