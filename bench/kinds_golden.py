@@ -26,17 +26,17 @@ import httpx
 
 from hub.app import create_app
 from hub.demo.load import load_demo
-from hub.domain.enums import EntryKind, EventType, VerificationStatus
-from hub.domain.live import LiveEvent
+from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.imports.build import plan_import
 from hub.domain.imports.plan import ImportContext
 from hub.domain.imports.sheet import read_sheet
+from hub.domain.live import LiveEvent
 from hub.domain.open_data import Dataset, column_keys
+from hub.domain.webhook_payload import event_payload
 from hub.imports.mappings import mapping_for
 from hub.imports.readers import read_table
-from hub.store.categories import list_categories
-from hub.domain.webhook_payload import event_payload
 from hub.settings import Settings
+from hub.store.categories import list_categories
 from hub.store.db import Database
 from hub.store.entries import get_entries, update_entry
 from hub.store.migrate import migrate
@@ -69,7 +69,6 @@ async def load(dsn: str) -> None:
 
 
 async def dump(dsn: str, out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
     settings = Settings(database_url=_database(dsn), default_language="en")
     app = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -130,7 +129,7 @@ async def _plans(dsn: str, out: Path) -> None:
             (4, [f"{key} -1 x" for key in column_keys(dataset)]),
         ]
         sheets: list[tuple[str, list[tuple[int, list[object]]]]] = [("odd", odd)]  # type: ignore[list-item]
-        for name in (f"wide.en.csv", "wide.zh.csv", "wide.en.hxl.csv"):
+        for name in ("wide.en.csv", "wide.zh.csv", "wide.en.hxl.csv"):
             data = (out / f"{dataset.value}.{name}").read_bytes().split(b"\n", 1)[1]
             sheets.append((name, read_table(data, "golden.csv").rows))
         for name, rows in sheets:
@@ -143,7 +142,6 @@ async def _plans(dsn: str, out: Path) -> None:
 
 async def write(dsn: str, out: Path) -> None:
     """Every entry written back as it reads: the detail tables must come out as they were."""
-    out.mkdir(parents=True, exist_ok=True)
     db = await Database.connect(_database(dsn), min_size=1, max_size=2)
     async with db.connection() as conn:
         # Rolled back: the database stays as `load` made it.
@@ -166,7 +164,7 @@ async def write(dsn: str, out: Path) -> None:
 async def _tables(conn: asyncpg.Connection) -> str:  # type: ignore[type-arg]
     text = []
     for table in DETAIL_TABLES:
-        rows = await conn.fetch(f"SELECT * FROM {table} ORDER BY entry_id")
+        rows = await conn.fetch(f"SELECT * FROM {table} ORDER BY entry_id")  # noqa: S608
         text += [f"{table} {dict(r)}" for r in rows]
     rows = await conn.fetch("SELECT id, kind, urgency FROM entry ORDER BY id")
     text += [f"entry {dict(r)}" for r in rows]
@@ -175,6 +173,8 @@ async def _tables(conn: asyncpg.Connection) -> str:  # type: ignore[type-arg]
 
 def main() -> int:
     command, dsn, *rest = sys.argv[1:]
+    if rest:
+        Path(rest[0]).mkdir(parents=True, exist_ok=True)
     if command == "load":
         asyncio.run(load(dsn))
     elif command == "dump":

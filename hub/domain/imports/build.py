@@ -46,13 +46,11 @@ from hub.domain.model import (
     OrganizationDraft,
     Region,
 )
-from hub.domain.open_data import Dataset
+from hub.domain.open_data import ITEM_COLUMNS, Dataset
 from hub.domain.units import Unit, is_package
 from hub.domain.validation import validate_entry, validate_organization
 
-ITEM_KEYS = frozenset(
-    ("category", "item", "spec", "certifications", "quantity", "unit", "package_size", "fulfilled")
-)
+ITEM_KEYS = frozenset(column.key for column in ITEM_COLUMNS)
 # Columns that may differ between the rows of one entry: the item's, and notes (sheets put a
 # remark on the row it concerns; an entry's notes are its rows' notes, joined).
 PER_ROW_KEYS = ITEM_KEYS | {"notes"}
