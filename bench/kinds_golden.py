@@ -32,6 +32,7 @@ from hub.domain.imports.plan import ImportContext
 from hub.domain.imports.sheet import read_sheet
 from hub.domain.live import LiveEvent
 from hub.domain.open_data import Dataset, column_keys
+from hub.domain.search import entry_document
 from hub.domain.webhook_payload import event_payload
 from hub.imports.mappings import mapping_for
 from hub.imports.readers import read_table
@@ -96,6 +97,7 @@ async def dump(dsn: str, out: Path) -> None:
         organizations = await get_organizations(
             conn, [r["organization_id"] for r in rows if r["organization_id"]]
         )
+        known = {c.code: c for c in await list_categories(conn)}
     await db.close()
     moment = datetime(2020, 2, 1, 8, 30, tzinfo=UTC)
     lines = []
@@ -109,6 +111,11 @@ async def dump(dsn: str, out: Path) -> None:
             )
             lines.append(event_payload(event, shown, organization))
     (out / "webhooks.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    documents = [
+        repr(entry_document(entries[r["id"]], organizations.get(r["organization_id"]), known))
+        for r in rows
+    ]
+    (out / "search.txt").write_text("\n".join(documents) + "\n")
     await _plans(dsn, out)
 
 
