@@ -41,6 +41,12 @@ class Dataset(Enum):
         return kind_by_slug(self.value)
 
     @property
+    def has_items(self) -> bool:
+        """Whether the dataset's rows are supply items (needs and offers)."""
+        kind = self.kind
+        return kind is not None and kind.has_items
+
+    @property
     def entry_kind(self) -> EntryKind | None:
         """The entry kind the dataset holds; None for organizations."""
         kind = self.kind

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from hub.domain.enums import ContactVisibility
 from hub.domain.kinds.spec import REGION_PARTS
 from hub.domain.model import Contact, Entry, Item, Organization
-from hub.domain.open_data import CONTACT_SEPARATOR, ITEM_COLUMNS, Dataset
+from hub.domain.open_data import CONTACT_SEPARATOR, ITEM_COLUMNS
 from hub.domain.public import public_details
 from hub.exports.cells import Cell
 
@@ -22,12 +22,6 @@ class Record:
 
     values: dict[str, Cell]
     items: list[dict[str, Cell]] = field(default_factory=list)
-
-
-def has_items(dataset: Dataset) -> bool:
-    """Whether the dataset's rows are supply items (needs and offers)."""
-    kind = dataset.kind
-    return kind is not None and kind.has_items
 
 
 def _joined(values: Sequence[str | None]) -> str | None:

@@ -93,10 +93,9 @@ class RowReader:
             self.problem(key, code, **params)
             return None
 
-    def boolean(self, key: str, default: bool) -> bool:
-        """是/否 and the like; `default` when blank or unreadable (unreadable is a problem)."""
-        value = self.read(key, parse_boolean, ImportCode.UNREADABLE_VALUE, expected="是/否, yes/no")
-        return default if value is None else value
+    def flag(self, key: str) -> bool | None:
+        """是/否 and the like; None when blank or unreadable (unreadable is a problem)."""
+        return self.read(key, parse_boolean, ImportCode.UNREADABLE_VALUE, expected="是/否, yes/no")
 
     def number(self, key: str) -> Decimal | None:
         """A number with an optional measure word."""

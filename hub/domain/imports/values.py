@@ -275,6 +275,9 @@ _VEHICLES = (
 )
 
 
+VEHICLE_WORDS = "货车/面包车/冷藏车/摩托/小车, " + "/".join(v.value for v in VehicleType)
+
+
 def parse_vehicle(raw: object) -> VehicleType | None:
     """The kind of vehicle a cell names (货车 TRUCK, 面包车 VAN, 冷藏车 ...); OTHER when it names
     none the hub knows; None for a blank cell."""
