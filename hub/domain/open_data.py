@@ -53,6 +53,19 @@ class Dataset(Enum):
         return kind.kind if kind else None
 
 
+# Where an entry or an organization is.
+_PLACE = (
+    Column("province", "省份", "#adm1+name"),
+    Column("city", "城市", "#adm2+name"),
+    Column("district", "区县", "#adm3+name"),
+    Column("admin_code", "行政区划代码", "#adm3+code"),
+    Column("address", "地址", "#loc+address"),
+)
+# PUBLIC contacts only, several joined with "; ".
+_CONTACTS = (
+    Column("contact_name", "联系人", "#contact+name"),
+    Column("contact_phone", "联系电话", "#contact+phone"),
+)
 # Columns every entry has, in export order.
 _ENTRY_HEAD = (
     Column("id", "编号", "#meta+id"),
@@ -60,11 +73,7 @@ _ENTRY_HEAD = (
     Column("organization", "机构名称", "#org+name"),
     # An individual donor or driver with no organization.
     Column("provider", "提供者", "#org+name+provider"),
-    Column("province", "省份", "#adm1+name"),
-    Column("city", "城市", "#adm2+name"),
-    Column("district", "区县", "#adm3+name"),
-    Column("admin_code", "行政区划代码", "#adm3+code"),
-    Column("address", "地址", "#loc+address"),
+    *_PLACE,
 )
 _ENTRY_TAIL = (
     Column("status", "状态", "#status"),
@@ -76,9 +85,7 @@ _ENTRY_TAIL = (
     Column("source_url", "来源链接", "#meta+source+url"),
     Column("source_note", "来源", "#meta+source"),
     Column("notes", "备注", "#description"),
-    # PUBLIC contacts only, several joined with "; ".
-    Column("contact_name", "联系人", "#contact+name"),
-    Column("contact_phone", "联系电话", "#contact+phone"),
+    *_CONTACTS,
 )
 # One supply line of a need or an offer.
 ITEM_COLUMNS = (
@@ -106,19 +113,14 @@ COLUMNS: dict[Dataset, tuple[Column, ...]] = {
         Column("id", "编号", "#org+id"),
         Column("name", "机构名称", "#org+name"),
         Column("kind", "机构类型", "#org+type"),
-        Column("province", "省份", "#adm1+name"),
-        Column("city", "城市", "#adm2+name"),
-        Column("district", "区县", "#adm3+name"),
-        Column("admin_code", "行政区划代码", "#adm3+code"),
-        Column("address", "地址", "#loc+address"),
+        *_PLACE,
         Column("latitude", "纬度", "#geo+lat"),
         Column("longitude", "经度", "#geo+lon"),
         Column("website", "网站", "#meta+url"),
         Column("verification", "核实状态", "#status+verification"),
         Column("created_at", "登记时间", "#date+created"),
         Column("updated_at", "更新时间", "#date+updated"),
-        Column("contact_name", "联系人", "#contact+name"),
-        Column("contact_phone", "联系电话", "#contact+phone"),
+        *_CONTACTS,
     ),
 }
 

@@ -51,7 +51,10 @@ DETAILS = {
     Dataset.NEEDS: NeedDetails(urgency=Urgency.HIGH),
     Dataset.OFFERS: OfferDetails(can_deliver=True, is_free=False, price_note="=1+1"),
     Dataset.LOGISTICS: LogisticsDetails(
-        VehicleType.TRUCK, cold_chain=True, is_free=True, destination=Region("湖北省", "武汉市")
+        vehicle_type=VehicleType.TRUCK,
+        cold_chain=True,
+        is_free=True,
+        destination=Region("湖北省", "武汉市"),
     ),
     Dataset.LODGING: LodgingDetails(rooms_available=3, eligibility="医护", is_free=True),
 }

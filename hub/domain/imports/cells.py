@@ -52,29 +52,24 @@ class RowReader:
         self.problems = problems
         self.warnings: list[RowProblem] = []
 
+    def _at(
+        self, key: str, code: ImportCode | ErrorCode, params: dict[str, str | int]
+    ) -> RowProblem:
+        return RowProblem(
+            self.row.number,
+            self.sheet.header(key),
+            reported_value(key, self.row.text(key)),
+            code,
+            params,
+        )
+
     def problem(self, key: str, code: ImportCode | ErrorCode, **params: str | int) -> None:
         """Note a problem with the row's `key` cell."""
-        self.problems.append(
-            RowProblem(
-                self.row.number,
-                self.sheet.header(key),
-                reported_value(key, self.row.text(key)),
-                code,
-                params,
-            )
-        )
+        self.problems.append(self._at(key, code, params))
 
     def warn(self, key: str, code: ImportCode, **params: str | int) -> None:
         """Note something that stops nothing but that the importer should know."""
-        self.warnings.append(
-            RowProblem(
-                self.row.number,
-                self.sheet.header(key),
-                reported_value(key, self.row.text(key)),
-                code,
-                params,
-            )
-        )
+        self.warnings.append(self._at(key, code, params))
 
     def text(self, key: str) -> str | None:
         """The cell as text; None when blank."""
