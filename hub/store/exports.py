@@ -82,11 +82,12 @@ async def organization_batches(
 ) -> AsyncGenerator[list[Organization], None]:
     """Organizations matching `flt` (and changed since `updated_since`), `batch_size` at a
     time, with their contacts. `conn` must be inside a transaction (see `snapshot`)."""
-    where = organizations._where(flt)
+    where = organizations.organization_where(flt)
     if updated_since is not None:
         where.add("o.updated_at >= {}", updated_since)
     where.add("o.verification_status <> 'REJECTED'")
-    sql = f"SELECT {organizations._COLUMNS} FROM organization o {where.sql()} {_ORGANIZATION_ORDER}"
+    columns = organizations.ORGANIZATION_COLUMNS
+    sql = f"SELECT {columns} FROM organization o {where.sql()} {_ORGANIZATION_ORDER}"
     cursor = await conn.cursor(sql, *where.params)
     while rows := await cursor.fetch(batch_size):
-        yield await organizations._hydrate(conn, rows)
+        yield await organizations.hydrate_organizations(conn, rows)

@@ -16,7 +16,8 @@ from hub.store.db import Connection
 from hub.store.ownership import Ownership
 from hub.store.sql import Where
 
-_COLUMNS = """
+# Every column an organization row is read with (see hydrate_organizations).
+ORGANIZATION_COLUMNS = """
     o.id, o.name, o.kind, o.province, o.city, o.district, o.admin_code, o.address, o.latitude,
     o.longitude, o.website, o.verification_status, o.created_at, o.updated_at, o.version
 """
@@ -43,7 +44,10 @@ def _organization(row: asyncpg.Record, contacts: dict[UUID, list[Contact]]) -> O
     )
 
 
-async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Organization]:
+async def hydrate_organizations(
+    conn: Connection, rows: Sequence[asyncpg.Record]
+) -> list[Organization]:
+    """Organizations from rows of ORGANIZATION_COLUMNS, with their contacts."""
     contacts = await load_contacts(conn, organization_ids=[r["id"] for r in rows])
     return [_organization(r, contacts) for r in rows]
 
@@ -114,9 +118,9 @@ async def update_organization(
 async def get_organizations(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, Organization]:
     """Organizations by id, in one statement (plus one for their contacts)."""
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[])", list(ids)
+        f"SELECT {ORGANIZATION_COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[])", list(ids)
     )
-    return {o.id: o for o in await _hydrate(conn, rows)}
+    return {o.id: o for o in await hydrate_organizations(conn, rows)}
 
 
 async def lock_organization(
@@ -124,17 +128,18 @@ async def lock_organization(
 ) -> tuple[Organization, Ownership] | None:
     """The organization and who may change it, locked for the rest of the transaction."""
     row = await conn.fetchrow(
-        f"""SELECT {_COLUMNS}, o.edit_token_hash, o.registered_by
+        f"""SELECT {ORGANIZATION_COLUMNS}, o.edit_token_hash, o.registered_by
             FROM organization o WHERE o.id = $1 FOR UPDATE""",
         organization_id,
     )
     if row is None:
         return None
-    (organization,) = await _hydrate(conn, [row])
+    (organization,) = await hydrate_organizations(conn, [row])
     return organization, Ownership(row["edit_token_hash"], row["registered_by"])
 
 
-def _where(flt: OrganizationFilter) -> Where:
+def organization_where(flt: OrganizationFilter) -> Where:
+    """The organizations `flt` lets through (lists and exports alike)."""
     where = Where()
     if flt.kinds:
         where.add("o.kind = ANY({})", [k.value for k in flt.kinds])
@@ -160,7 +165,7 @@ async def list_organizations(
     limit: int,
 ) -> list[Organization]:
     """One page of organizations after the cursor key `after`."""
-    where = _where(flt)
+    where = organization_where(flt)
     if order is OrganizationOrder.NAME:
         if after is not None:
             where.add("(o.name, o.id) > ({}, {}::uuid)", str(after[0]), UUID(str(after[1])))
@@ -174,15 +179,15 @@ async def list_organizations(
             )
         order_by = "o.created_at DESC, o.id DESC"
     sql = (
-        f"SELECT {_COLUMNS} FROM organization o {where.sql()} "
+        f"SELECT {ORGANIZATION_COLUMNS} FROM organization o {where.sql()} "
         f"ORDER BY {order_by} LIMIT {int(limit)}"
     )
-    return await _hydrate(conn, await conn.fetch(sql, *where.params))
+    return await hydrate_organizations(conn, await conn.fetch(sql, *where.params))
 
 
 async def count_organizations(conn: Connection, flt: OrganizationFilter) -> int:
     """How many organizations match the filter."""
-    where = _where(flt)
+    where = organization_where(flt)
     count: int = await conn.fetchval(
         f"SELECT count(*) FROM organization o {where.sql()}", *where.params
     )
