@@ -3,17 +3,20 @@
 Not a benchmark: a check for refactors of the kinds (issue 12). With a PostgreSQL server URL:
 
     python bench/kinds_golden.py load  DSN        # new database `kinds_golden`, demo data
-    python bench/kinds_golden.py dump  DSN OUT    # every export and webhook payload into OUT
+    python bench/kinds_golden.py dump  DSN OUT    # exports, webhook bodies, search documents and
+                                                  # import plans (the exports read back) into OUT
     python bench/kinds_golden.py write DSN OUT    # every entry written again; the detail tables
+    python bench/kinds_golden.py compare OUT1 OUT2  # what differs between two dumps
 
 Run `load` once (with either tree), then `dump` and `write` with each tree (PYTHONPATH) into
-two folders and `diff -r` them. The JSON exports' generatedAt is blanked: it is the clock.
+two folders and `compare` them. The JSON exports' generatedAt is blanked: it is the clock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import pprint
 import re
 import sys
@@ -178,8 +181,33 @@ async def _tables(conn: asyncpg.Connection) -> str:  # type: ignore[type-arg]
     return "\n".join(text) + "\n"
 
 
+def compare(before: Path, after: Path) -> int:
+    """Which files differ; for webhook bodies that differ, whether they are equal as JSON."""
+    names = sorted({p.name for p in before.iterdir()} | {p.name for p in after.iterdir()})
+    differing = 0
+    for name in names:
+        old, new = (before / name).read_bytes(), (after / name).read_bytes()
+        if old == new:
+            continue
+        differing += 1
+        if name == "webhooks.jsonl":
+            pairs = list(zip(old.splitlines(), new.splitlines(), strict=True))
+            changed = [(a, b) for a, b in pairs if a != b]
+            same = all(json.loads(a) == json.loads(b) for a, b in changed)
+            print(
+                f"{name}: {len(changed)} of {len(pairs)} bodies differ in bytes; "
+                f"{'all equal' if same else 'NOT all equal'} as JSON"
+            )
+        else:
+            print(f"{name}: differs")
+    print(f"{len(names) - differing} of {len(names)} files identical")
+    return 0
+
+
 def main() -> int:
     command, dsn, *rest = sys.argv[1:]
+    if command == "compare":
+        return compare(Path(dsn), Path(rest[0]))
     if rest:
         Path(rest[0]).mkdir(parents=True, exist_ok=True)
     if command == "load":

@@ -35,15 +35,17 @@ _ENTRY_COLUMNS = (
 
 @dataclass(frozen=True)
 class _DetailColumns:
-    """Where one kind's details live: the table (None: `entry`), and each field's columns as
-    stored and as named in a selected row."""
+    """Where one kind's details live: its table (None: `entry`) and its fields' columns."""
 
     kind: Kind
-    table: str | None
-    stored: tuple[tuple[FieldSpec, tuple[str, ...]], ...]
+
+    @property
+    def table(self) -> str | None:
+        """The kind's table, None when its details are columns of `entry`."""
+        return self.kind.table
 
     def selected(self, column: str) -> str:
-        """The column's name in a row of ENTRY_SELECT."""
+        """The column's name in a row read with ENTRY_COLUMNS."""
         return f"{self.table}__{column}" if self.table else column
 
     def qualified(self, column: str) -> str:
@@ -53,13 +55,10 @@ class _DetailColumns:
     @property
     def columns(self) -> tuple[str, ...]:
         """Every column of the details, in field order."""
-        return tuple(column for _, columns in self.stored for column in columns)
+        return tuple(column for spec in self.kind.fields for column in spec.columns)
 
 
-_DETAILS = {
-    kind.kind: _DetailColumns(kind, kind.table, tuple((f, f.columns) for f in kind.fields))
-    for kind in KINDS
-}
+_DETAILS = {kind.kind: _DetailColumns(kind) for kind in KINDS}
 _SELECTED = [
     f"{d.qualified(c)} AS {d.selected(c)}" if d.table else f"e.{c}"
     for d in _DETAILS.values()
@@ -107,23 +106,24 @@ def _read(spec: FieldSpec, values: Sequence[Any]) -> Any:
 
 
 def details_of(row: asyncpg.Record) -> Any:
-    """The details of the entry in `row` (a row of ENTRY_SELECT)."""
-    table = _DETAILS[EntryKind(row["kind"])]
-    return table.kind.make(
+    """The details of the entry in `row` (a row read with ENTRY_COLUMNS)."""
+    own = _DETAILS[EntryKind(row["kind"])]
+    return own.kind.make(
         {
-            spec.name: _read(spec, [row[table.selected(c)] for c in columns])
-            for spec, columns in table.stored
+            spec.name: _read(spec, [row[own.selected(c)] for c in spec.columns])
+            for spec in own.kind.fields
         }
     )
 
 
 def entry_detail_values(details: object) -> list[Any]:
     """The values of ENTRY_DETAIL_COLUMNS for an entry with these details."""
-    own = _DETAILS[kind_of_details(details).kind]
+    kind = kind_of_details(details)
     values = dict.fromkeys(ENTRY_DETAIL_COLUMNS)
-    if own.table is None:
-        for spec, columns in own.stored:
-            values.update(zip(columns, _stored(spec, getattr(details, spec.name)), strict=True))
+    if kind.table is None:
+        for spec in kind.fields:
+            stored = _stored(spec, getattr(details, spec.name))
+            values.update(zip(spec.columns, stored, strict=True))
     return list(values.values())
 
 
