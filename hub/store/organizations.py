@@ -52,6 +52,31 @@ async def hydrate_organizations(
     return [_organization(r, contacts) for r in rows]
 
 
+def _content(draft: OrganizationDraft) -> tuple[object, ...]:
+    # $2 to $11 of both statements below.
+    region = draft.region
+    return (
+        draft.name.strip(),
+        draft.kind.value,
+        region.province.strip(),
+        region.city,
+        region.district,
+        region.admin_code,
+        draft.address,
+        draft.latitude,
+        draft.longitude,
+        draft.website,
+    )
+
+
+async def _written(
+    conn: Connection, organization_id: UUID, draft: OrganizationDraft
+) -> Organization:
+    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
+    found = await get_organizations(conn, [organization_id])
+    return found[organization_id]
+
+
 async def insert_organization(
     conn: Connection,
     organization_id: UUID,
@@ -60,7 +85,6 @@ async def insert_organization(
     registered_by: UUID | None = None,
 ) -> Organization:
     """Register a new organization with its contacts."""
-    region = draft.region
     await conn.execute(
         """
         INSERT INTO organization (id, name, kind, province, city, district, admin_code, address,
@@ -68,29 +92,17 @@ async def insert_organization(
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         """,
         organization_id,
-        draft.name.strip(),
-        draft.kind.value,
-        region.province.strip(),
-        region.city,
-        region.district,
-        region.admin_code,
-        draft.address,
-        draft.latitude,
-        draft.longitude,
-        draft.website,
+        *_content(draft),
         edit_token_hash,
         registered_by,
     )
-    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
-    found = await get_organizations(conn, [organization_id])
-    return found[organization_id]
+    return await _written(conn, organization_id, draft)
 
 
 async def update_organization(
     conn: Connection, organization_id: UUID, draft: OrganizationDraft
 ) -> Organization:
     """Replace an organization's fields and contacts, bumping its version."""
-    region = draft.region
     await conn.execute(
         """
         UPDATE organization SET name = $2, kind = $3, province = $4, city = $5, district = $6,
@@ -99,20 +111,9 @@ async def update_organization(
         WHERE id = $1
         """,
         organization_id,
-        draft.name.strip(),
-        draft.kind.value,
-        region.province.strip(),
-        region.city,
-        region.district,
-        region.admin_code,
-        draft.address,
-        draft.latitude,
-        draft.longitude,
-        draft.website,
+        *_content(draft),
     )
-    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
-    found = await get_organizations(conn, [organization_id])
-    return found[organization_id]
+    return await _written(conn, organization_id, draft)
 
 
 async def get_organizations(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, Organization]:
