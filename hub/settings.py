@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub.domain.enums import EntryKind
+from hub.domain.kinds import KINDS
+from hub.domain.kinds.spec import Lifetime
 from hub.domain.open_data import LICENCE, LICENCE_URL
 
 
@@ -139,13 +141,8 @@ class Settings:
 
     def entry_lifetimes(self) -> dict[EntryKind, int]:
         """Hours each kind of entry stays current before it needs confirming again."""
-        return {
-            EntryKind.NEED: self.need_lifetime_hours,
-            EntryKind.OFFER: self.offer_lifetime_hours,
-            EntryKind.LOGISTICS_OFFER: self.offer_lifetime_hours,
-            EntryKind.LODGING: self.offer_lifetime_hours,
-            EntryKind.DONATION_CHANNEL: self.offer_lifetime_hours,
-        }
+        hours = {Lifetime.NEED: self.need_lifetime_hours, Lifetime.OFFER: self.offer_lifetime_hours}
+        return {kind.kind: hours[kind.lifetime] for kind in KINDS}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

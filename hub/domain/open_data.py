@@ -13,10 +13,12 @@ holds. A tag must be unique within one kind's columns, since an import reads col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
+from hub.domain.columns import Column
 from hub.domain.enums import EntryKind
+from hub.domain.kinds import KINDS, kind_by_slug
+from hub.domain.kinds.spec import Kind
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -33,30 +35,37 @@ class Dataset(Enum):
     DONATION_CHANNELS = "donation-channels"
 
     @property
+    def kind(self) -> Kind | None:
+        """The declaration of the kind of entry the dataset holds (its slug); None for
+        organizations."""
+        return kind_by_slug(self.value)
+
+    @property
+    def has_items(self) -> bool:
+        """Whether the dataset's rows are supply items (needs and offers)."""
+        kind = self.kind
+        return kind is not None and kind.has_items
+
+    @property
     def entry_kind(self) -> EntryKind | None:
         """The entry kind the dataset holds; None for organizations."""
-        return _KINDS.get(self)
+        kind = self.kind
+        return kind.kind if kind else None
 
 
-_KINDS = {
-    Dataset.NEEDS: EntryKind.NEED,
-    Dataset.OFFERS: EntryKind.OFFER,
-    Dataset.LOGISTICS: EntryKind.LOGISTICS_OFFER,
-    Dataset.LODGING: EntryKind.LODGING,
-    Dataset.DONATION_CHANNELS: EntryKind.DONATION_CHANNEL,
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column: its key (also the JSON field and the English CSV header), its Chinese header
-    and its HXL hashtag."""
-
-    key: str
-    zh: str
-    hxl: str
-
-
+# Where an entry or an organization is.
+_PLACE = (
+    Column("province", "省份", "#adm1+name"),
+    Column("city", "城市", "#adm2+name"),
+    Column("district", "区县", "#adm3+name"),
+    Column("admin_code", "行政区划代码", "#adm3+code"),
+    Column("address", "地址", "#loc+address"),
+)
+# PUBLIC contacts only, several joined with "; ".
+_CONTACTS = (
+    Column("contact_name", "联系人", "#contact+name"),
+    Column("contact_phone", "联系电话", "#contact+phone"),
+)
 # Columns every entry has, in export order.
 _ENTRY_HEAD = (
     Column("id", "编号", "#meta+id"),
@@ -64,11 +73,7 @@ _ENTRY_HEAD = (
     Column("organization", "机构名称", "#org+name"),
     # An individual donor or driver with no organization.
     Column("provider", "提供者", "#org+name+provider"),
-    Column("province", "省份", "#adm1+name"),
-    Column("city", "城市", "#adm2+name"),
-    Column("district", "区县", "#adm3+name"),
-    Column("admin_code", "行政区划代码", "#adm3+code"),
-    Column("address", "地址", "#loc+address"),
+    *_PLACE,
 )
 _ENTRY_TAIL = (
     Column("status", "状态", "#status"),
@@ -80,12 +85,10 @@ _ENTRY_TAIL = (
     Column("source_url", "来源链接", "#meta+source+url"),
     Column("source_note", "来源", "#meta+source"),
     Column("notes", "备注", "#description"),
-    # PUBLIC contacts only, several joined with "; ".
-    Column("contact_name", "联系人", "#contact+name"),
-    Column("contact_phone", "联系电话", "#contact+phone"),
+    *_CONTACTS,
 )
 # One supply line of a need or an offer.
-_ITEM = (
+ITEM_COLUMNS = (
     Column("category", "物资类别", "#item+code"),
     Column("item", "物资名称", "#item+name"),
     Column("spec", "规格", "#item+spec"),
@@ -96,76 +99,28 @@ _ITEM = (
     Column("package_size", "每箱数量", "#value+package"),
     Column("fulfilled", "已满足数量", "#value+fulfilled"),
 )
-_AVAILABILITY = (
-    Column("available_from", "可用开始", "#date+start"),
-    Column("available_until", "可用截止", "#date+end"),
-)
+
+
+def _entry_columns(kind: Kind) -> tuple[Column, ...]:
+    # The details' columns come in the order the kind declares its fields.
+    details = tuple(column for spec in kind.fields for column in spec.export_columns)
+    return (*_ENTRY_HEAD, *details, *(ITEM_COLUMNS if kind.has_items else ()), *_ENTRY_TAIL)
+
 
 COLUMNS: dict[Dataset, tuple[Column, ...]] = {
-    Dataset.NEEDS: (
-        *_ENTRY_HEAD,
-        Column("urgency", "紧急程度", "#severity"),
-        *_ITEM,
-        *_ENTRY_TAIL,
-    ),
-    Dataset.OFFERS: (
-        *_ENTRY_HEAD,
-        Column("can_deliver", "可配送", "#meta+delivery"),
-        Column("is_free", "免费", "#meta+free"),
-        Column("lead_time_days", "供货周期天数", "#meta+lead_days"),
-        Column("price_note", "价格说明", "#meta+price"),
-        *_ITEM,
-        *_ENTRY_TAIL,
-    ),
-    Dataset.LOGISTICS: (
-        *_ENTRY_HEAD,
-        Column("destination_province", "目的省份", "#adm1+name+dest"),
-        Column("destination_city", "目的城市", "#adm2+name+dest"),
-        Column("destination_district", "目的区县", "#adm3+name+dest"),
-        Column("vehicle_type", "车辆类型", "#meta+vehicle"),
-        Column("capacity_kg", "载重千克", "#capacity+kg"),
-        Column("capacity_m3", "容积立方米", "#capacity+m3"),
-        Column("cold_chain", "冷链", "#meta+cold_chain"),
-        Column("is_free", "免费", "#meta+free"),
-        *_AVAILABILITY,
-        *_ENTRY_TAIL,
-    ),
-    Dataset.LODGING: (
-        *_ENTRY_HEAD,
-        Column("rooms_available", "可用房间数", "#capacity+rooms"),
-        Column("eligibility", "入住条件", "#meta+eligibility"),
-        Column("is_free", "免费", "#meta+free"),
-        Column("price_note", "价格说明", "#meta+price"),
-        *_AVAILABILITY,
-        *_ENTRY_TAIL,
-    ),
-    # The account number is exported in full only for VERIFIED channels (masked otherwise).
-    Dataset.DONATION_CHANNELS: (
-        *_ENTRY_HEAD,
-        Column("account_name", "账户名称", "#meta+account+name"),
-        Column("bank", "开户银行", "#meta+bank"),
-        Column("account_number", "账号", "#meta+account+number"),
-        Column("remittance_note", "汇款附言", "#meta+remittance"),
-        Column("purpose", "用途", "#meta+purpose"),
-        *_ENTRY_TAIL,
-    ),
+    **{Dataset(kind.slug): _entry_columns(kind) for kind in KINDS},
     Dataset.ORGANIZATIONS: (
         Column("id", "编号", "#org+id"),
         Column("name", "机构名称", "#org+name"),
         Column("kind", "机构类型", "#org+type"),
-        Column("province", "省份", "#adm1+name"),
-        Column("city", "城市", "#adm2+name"),
-        Column("district", "区县", "#adm3+name"),
-        Column("admin_code", "行政区划代码", "#adm3+code"),
-        Column("address", "地址", "#loc+address"),
+        *_PLACE,
         Column("latitude", "纬度", "#geo+lat"),
         Column("longitude", "经度", "#geo+lon"),
         Column("website", "网站", "#meta+url"),
         Column("verification", "核实状态", "#status+verification"),
         Column("created_at", "登记时间", "#date+created"),
         Column("updated_at", "更新时间", "#date+updated"),
-        Column("contact_name", "联系人", "#contact+name"),
-        Column("contact_phone", "联系电话", "#contact+phone"),
+        *_CONTACTS,
     ),
 }
 

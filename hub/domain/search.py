@@ -12,18 +12,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 from uuid import UUID
 
-from hub.domain.enums import EntryKind, EntryStatus, Urgency, VerificationStatus
+from hub.domain.enums import EntryStatus, Urgency, VerificationStatus
+from hub.domain.kinds import KINDS, kind_of
+from hub.domain.kinds.spec import SearchUse
 from hub.domain.listing import URGENCY_RANK, BadCursor, encode_cursor
-from hub.domain.model import (
-    DonationChannelDetails,
-    Entry,
-    LodgingDetails,
-    LogisticsDetails,
-    NeedDetails,
-    Organization,
-)
+from hub.domain.model import Entry, Organization, Region
 from hub.domain.taxonomy import SupplyCategory
 
 ORGANIZATION = "ORGANIZATION"
@@ -83,11 +79,7 @@ REGION_NAMES_EN = {
     "成都市": "Chengdu", "西安市": "Xi'an", "苏州市": "Suzhou", "东莞市": "Dongguan",
 }  # fmt: skip
 KIND_NAMES = {
-    EntryKind.NEED.value: "需求 need",
-    EntryKind.OFFER.value: "捐赠 供应 offer donation",
-    EntryKind.LOGISTICS_OFFER.value: "物流 运输 logistics transport",
-    EntryKind.LODGING.value: "住宿 酒店 lodging hotel",
-    EntryKind.DONATION_CHANNEL.value: "捐款 渠道 账户 donation channel account",
+    **{kind.kind.value: kind.search_words for kind in KINDS},
     ORGANIZATION: "机构 organization",
 }
 
@@ -175,6 +167,17 @@ def _region_words(province: str | None, city: str | None) -> list[str]:
     return words + [REGION_NAMES_EN[w] for w in words if w in REGION_NAMES_EN]
 
 
+def _words(value: Any) -> list[str]:
+    # A detail's value as the words that find it: a place by its names, an enum by its name.
+    if value is None:
+        return []
+    if isinstance(value, Region):
+        return _region_words(value.province, value.city)
+    if isinstance(value, Enum):
+        return [str(value.value).lower().replace("_", " ")]
+    return [str(value)]
+
+
 def entry_document(
     entry: Entry, organization: Organization | None, categories: dict[str, SupplyCategory]
 ) -> SearchDocument | None:
@@ -194,17 +197,14 @@ def entry_document(
     region = draft.region
     body_parts += _region_words(region.province, region.city)
     body_parts += [region.district or "", draft.address or "", draft.notes or ""]
-    if isinstance(details, LogisticsDetails) and details.destination is not None:
-        body_parts += _region_words(details.destination.province, details.destination.city)
-        body_parts.append(details.vehicle_type.value.lower().replace("_", " "))
-    if isinstance(details, LodgingDetails):
-        body_parts.append(details.eligibility)
-    if isinstance(details, DonationChannelDetails):
-        # The account holder and bank, never the number: searching by number is no use to a
-        # donor, and an unverified number must not spread.
-        title_parts.append(details.account_name)
-        body_parts += [details.bank, details.purpose or ""]
-    urgency = details.urgency.value if isinstance(details, NeedDetails) else None
+    for spec in kind_of(entry.kind).fields:
+        # Never the account number (SearchUse.NONE): searching by number is no use to a donor,
+        # and an unverified number must not spread.
+        if spec.meta.search is SearchUse.TITLE:
+            title_parts += _words(getattr(details, spec.name))
+        elif spec.meta.search is SearchUse.BODY:
+            body_parts += _words(getattr(details, spec.name))
+    urgency = getattr(details, "urgency", None)
     return SearchDocument(
         subject_id=entry.id,
         kind=entry.kind.value,
@@ -212,7 +212,7 @@ def entry_document(
         province=region.province,
         city=region.city,
         category_codes=tuple(dict.fromkeys(i.category_code for i in draft.items)),
-        urgency=urgency,
+        urgency=urgency.value if urgency else None,
         verification_status=entry.verification_status.value,
         title=" ".join(p for p in title_parts if p),
         body=" ".join(p for p in body_parts if p),

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
 from hub.domain.donations import ACCOUNT_PATTERN, normalize_account
-from hub.domain.enums import EntryKind
 from hub.domain.errors import ErrorCode, UserError
-from hub.domain.model import (
-    Contact,
-    DonationChannelDetails,
-    EntryDraft,
-    Item,
-    LodgingDetails,
-    LogisticsDetails,
-    NeedDetails,
-    OfferDetails,
-    OrganizationDraft,
-    Region,
+from hub.domain.kinds import kind_of
+from hub.domain.kinds.spec import (
+    AccountNumber,
+    FieldSpec,
+    KindCheck,
+    Period,
+    Place,
+    PositiveAmount,
+    SourceRequired,
+    Text,
+    WholeNumber,
+    camel,
 )
+from hub.domain.model import Contact, EntryDraft, Item, OrganizationDraft, Region
 from hub.domain.units import is_package
 
 MAX_NAME = 200
@@ -38,8 +39,6 @@ MAX_CONTACTS = 10
 MAX_CERTIFICATIONS = 20
 MAX_QUANTITY = Decimal(1_000_000_000)
 MAX_PACKAGE_SIZE = 1_000_000
-MAX_LEAD_TIME_DAYS = 365
-MAX_ROOMS = 100_000
 
 _SEPARATORS = re.compile(r"[\s\-().]")
 _PHONE_PATTERNS = (
@@ -208,10 +207,6 @@ class _Checker:
                 required=True,
             )
 
-    def period(self, start: datetime | None, end: datetime | None) -> None:
-        if start is not None and end is not None and end <= start:
-            self.add("availableUntil", ErrorCode.INVALID_DATE_RANGE)
-
 
 def validate_organization(draft: OrganizationDraft, prefix: str = "") -> list[UserError]:
     """Every problem with an organization as submitted; `prefix` nests the field paths."""
@@ -237,17 +232,33 @@ def validate_organization(draft: OrganizationDraft, prefix: str = "") -> list[Us
     return [UserError(f"{prefix}.{e.field}", e.code, e.params) for e in check.errors]
 
 
-def _check_channel(check: _Checker, draft: EntryDraft, details: DonationChannelDetails) -> None:
-    """A channel names its account in full and points at the official notice publishing it."""
-    check.text("accountName", details.account_name, max_length=MAX_NAME, required=True)
-    check.text("bank", details.bank, max_length=MAX_NAME, required=True)
-    if not details.account_number.strip():
-        check.add("accountNumber", ErrorCode.REQUIRED)
-    elif not ACCOUNT_PATTERN.fullmatch(normalize_account(details.account_number)):
-        check.add("accountNumber", ErrorCode.INVALID_FORMAT, expected="4-64 letters or digits")
-    check.text("remittanceNote", details.remittance_note, max_length=MAX_NOTES, required=False)
-    check.text("purpose", details.purpose, max_length=MAX_NOTES, required=False)
-    if not draft.source_url:
+def _check_field(check: _Checker, spec: FieldSpec, value: Any) -> None:
+    """A detail field by its declared check (hub/domain/kinds), under its public name."""
+    field, rule = spec.public_name, spec.meta.check
+    if isinstance(rule, Text):
+        check.text(field, value, max_length=rule.max_length, required=rule.required)
+    elif isinstance(rule, WholeNumber):
+        check.whole_number(field, value, rule.low, rule.high)
+    elif isinstance(rule, PositiveAmount):
+        check.quantity(field, value)
+    elif isinstance(rule, Place):
+        if value is not None:
+            check.region(field, value)
+    elif isinstance(rule, AccountNumber):
+        if not value.strip():
+            check.add(field, ErrorCode.REQUIRED)
+        elif not ACCOUNT_PATTERN.fullmatch(normalize_account(value)):
+            check.add(field, ErrorCode.INVALID_FORMAT, expected="4-64 letters or digits")
+
+
+def _check_kind(check: _Checker, draft: EntryDraft, rule: KindCheck) -> None:
+    """A rule of the kind across its fields (or the entry's)."""
+    details = draft.details
+    if isinstance(rule, Period):
+        start, until = getattr(details, rule.start), getattr(details, rule.until)
+        if start is not None and until is not None and until <= start:
+            check.add(camel(rule.until), ErrorCode.INVALID_DATE_RANGE)
+    elif isinstance(rule, SourceRequired) and not draft.source_url:
         # Without the official notice there is nothing for a reviewer to check against.
         check.add("source.url", ErrorCode.REQUIRED)
 
@@ -258,41 +269,27 @@ def validate_entry(
     """Every problem with an entry as submitted.
 
     `has_organization` says whether the submission names an organization (an existing one or a
-    new one registered with it), which needs and lodging require.
+    new one registered with it), which kinds that individuals may not post require.
     """
     check = _Checker()
-    kind = draft.kind
-    if kind in (EntryKind.NEED, EntryKind.LODGING, EntryKind.DONATION_CHANNEL):
+    kind = kind_of(draft.kind)
+    if not kind.individuals_may_post:
         if not has_organization:
             check.add("organizationId", ErrorCode.REQUIRED)
     elif not has_organization:
         check.text("providerName", draft.provider_name, max_length=MAX_NAME, required=True)
     if draft.provider_name is not None:
         check.text("providerName", draft.provider_name, max_length=MAX_NAME, required=False)
-    check.region("origin" if kind is EntryKind.LOGISTICS_OFFER else "region", draft.region)
+    check.region(kind.region_name, draft.region)
     check.text("address", draft.address, max_length=MAX_ADDRESS, required=False)
     check.text("notes", draft.notes, max_length=MAX_NOTES, required=False)
     check.url("source.url", draft.source_url)
     check.text("source.note", draft.source_note, max_length=MAX_SOURCE_NOTE, required=False)
-    check.contacts(draft.contacts, required=kind is EntryKind.NEED)
-
-    details = draft.details
-    if isinstance(details, NeedDetails | OfferDetails):
+    check.contacts(draft.contacts, required=kind.contacts_required)
+    if kind.has_items:
         check.items(draft.items, known_categories)
-    if isinstance(details, OfferDetails):
-        check.whole_number("leadTimeDays", details.lead_time_days, 0, MAX_LEAD_TIME_DAYS)
-        check.text("priceNote", details.price_note, max_length=MAX_NOTES, required=False)
-    elif isinstance(details, LogisticsDetails):
-        if details.destination is not None:
-            check.region("destination", details.destination)
-        check.quantity("capacityKg", details.capacity_kg)
-        check.quantity("capacityM3", details.capacity_m3)
-        check.period(details.available_from, details.available_until)
-    elif isinstance(details, DonationChannelDetails):
-        _check_channel(check, draft, details)
-    elif isinstance(details, LodgingDetails):
-        check.whole_number("roomsAvailable", details.rooms_available, 0, MAX_ROOMS)
-        check.text("eligibility", details.eligibility, max_length=MAX_NOTES, required=True)
-        check.text("priceNote", details.price_note, max_length=MAX_NOTES, required=False)
-        check.period(details.available_from, details.available_until)
+    for spec in kind.fields:
+        _check_field(check, spec, getattr(draft.details, spec.name))
+    for rule in kind.checks:
+        _check_kind(check, draft, rule)
     return check.errors

@@ -60,21 +60,22 @@ _JSON: dict[type, Callable[[Any], Json]] = {
 }
 
 
-def text(value: Cell) -> str:
-    """The value as a CSV cell (see the value rules in hub/domain/open_data.py)."""
-    writer = _TEXT.get(type(value))
+def _write(writers: dict[type, Callable[[Any], Any]], value: Cell) -> Any:
+    writer = writers.get(type(value))
     if writer is not None:
         return writer(value)
     if isinstance(value, Enum):
         return str(value.value)
     return str(value)
+
+
+def text(value: Cell) -> str:
+    """The value as a CSV cell (see the value rules in hub/domain/open_data.py)."""
+    written: str = _write(_TEXT, value)
+    return written
 
 
 def json_value(value: Cell) -> Json:
     """The value as a JSON value: numbers and booleans as such, times as ISO 8601 text."""
-    writer = _JSON.get(type(value))
-    if writer is not None:
-        return writer(value)
-    if isinstance(value, Enum):
-        return str(value.value)
-    return str(value)
+    written: Json = _write(_JSON, value)
+    return written

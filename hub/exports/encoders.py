@@ -19,7 +19,7 @@ from typing import Protocol
 
 from hub.domain.open_data import COLUMNS, Dataset, column_keys
 from hub.exports.cells import Json, json_value, text
-from hub.exports.records import ITEM_KEYS, Record, has_items
+from hub.exports.records import ITEM_KEYS, Record
 
 BOM = "\ufeff".encode()
 
@@ -78,7 +78,7 @@ class CsvEncoder:
         self._keys = column_keys(dataset)
         self._item_columns = (
             [(i, key) for i, key in enumerate(self._keys) if key in ITEM_KEYS]
-            if has_items(dataset)
+            if dataset.has_items
             else []
         )
 
@@ -132,7 +132,7 @@ def _object(dataset: Dataset, record: Record) -> dict[str, Json | list[dict[str,
     obj: dict[str, Json | list[dict[str, Json]]] = {
         key: json_value(values.get(key)) for key in column_keys(dataset) if key not in ITEM_KEYS
     }
-    if has_items(dataset):
+    if dataset.has_items:
         obj["items"] = [
             {key: json_value(item.get(key)) for key in ITEM_KEYS} for item in record.items
         ]

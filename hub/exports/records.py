@@ -5,33 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hub.domain.donations import mask_account, shows_account
-from hub.domain.enums import ContactVisibility, VerificationStatus
-from hub.domain.model import (
-    Contact,
-    DonationChannelDetails,
-    Entry,
-    Item,
-    LodgingDetails,
-    LogisticsDetails,
-    NeedDetails,
-    OfferDetails,
-    Organization,
-)
-from hub.domain.open_data import CONTACT_SEPARATOR, Dataset
+from hub.domain.enums import ContactVisibility
+from hub.domain.kinds.spec import REGION_PARTS
+from hub.domain.model import Contact, Entry, Item, Organization
+from hub.domain.open_data import CONTACT_SEPARATOR, ITEM_COLUMNS
+from hub.domain.public import public_details
 from hub.exports.cells import Cell
 
 # The item columns of needs and offers: one row per item in CSV, an `items` array in JSON.
-ITEM_KEYS = (
-    "category",
-    "item",
-    "spec",
-    "certifications",
-    "quantity",
-    "unit",
-    "package_size",
-    "fulfilled",
-)
+ITEM_KEYS = tuple(column.key for column in ITEM_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -40,11 +22,6 @@ class Record:
 
     values: dict[str, Cell]
     items: list[dict[str, Cell]] = field(default_factory=list)
-
-
-def has_items(dataset: Dataset) -> bool:
-    """Whether the dataset's rows are supply items (needs and offers)."""
-    return dataset in (Dataset.NEEDS, Dataset.OFFERS)
 
 
 def _joined(values: Sequence[str | None]) -> str | None:
@@ -77,58 +54,18 @@ def _item(item: Item) -> dict[str, Cell]:
 
 
 def _details(entry: Entry) -> dict[str, Cell]:
-    details = entry.draft.details
-    if isinstance(details, NeedDetails):
-        return {"urgency": details.urgency}
-    if isinstance(details, OfferDetails):
-        return {
-            "can_deliver": details.can_deliver,
-            "is_free": details.is_free,
-            "lead_time_days": details.lead_time_days,
-            "price_note": details.price_note,
-        }
-    if isinstance(details, LogisticsDetails):
-        destination = details.destination
-        return {
-            "destination_province": destination.province if destination else None,
-            "destination_city": destination.city if destination else None,
-            "destination_district": destination.district if destination else None,
-            "vehicle_type": details.vehicle_type,
-            "capacity_kg": details.capacity_kg,
-            "capacity_m3": details.capacity_m3,
-            "cold_chain": details.cold_chain,
-            "is_free": details.is_free,
-            "available_from": details.available_from,
-            "available_until": details.available_until,
-        }
-    if isinstance(details, LodgingDetails):
-        return _lodging(details)
-    if isinstance(details, DonationChannelDetails):
-        return _channel(details, entry.verification_status)
-    return {}
-
-
-def _channel(details: DonationChannelDetails, status: VerificationStatus) -> dict[str, Cell]:
-    # As the public API shows it: an unverified account number must not spread.
-    shown = shows_account(status, reviewer=False)
-    return {
-        "account_name": details.account_name,
-        "bank": details.bank,
-        "account_number": details.account_number if shown else mask_account(details.account_number),
-        "remittance_note": details.remittance_note,
-        "purpose": details.purpose,
-    }
-
-
-def _lodging(details: LodgingDetails) -> dict[str, Cell]:
-    return {
-        "rooms_available": details.rooms_available,
-        "eligibility": details.eligibility,
-        "is_free": details.is_free,
-        "price_note": details.price_note,
-        "available_from": details.available_from,
-        "available_until": details.available_until,
-    }
+    # The public representation, each field spread over its columns (a place over its parts).
+    cells: dict[str, Cell] = {}
+    for spec, value in public_details(entry).items():
+        columns = spec.export_columns
+        if spec.is_region:
+            parts = zip(columns, REGION_PARTS[: len(columns)], strict=True)
+            cells.update(
+                (column.key, getattr(value, part) if value else None) for column, part in parts
+            )
+        else:
+            cells.update((column.key, value) for column in columns)
+    return cells
 
 
 def entry_record(entry: Entry, organization_name: str | None) -> Record:

@@ -1,7 +1,7 @@
 """SQL of the open data exports: public entries and organizations, read in batches through a
 server-side cursor inside one read-only snapshot.
 
-The filters are the list queries' own where-builders (hub/store/entries.py, organizations.py),
+The filters are the list queries' own where-builders (hub/store/entry_sql.py, organizations.py),
 with the rules of open data added on top: entries REJECTED or merged into another never leave,
 whatever the filter says.
 """
@@ -18,6 +18,7 @@ from hub.domain.listing import EntryFilter, OrganizationFilter
 from hub.domain.model import Entry, Organization
 from hub.store import entries, organizations
 from hub.store.db import Connection, Database
+from hub.store.entry_sql import entry_where, select_sql
 from hub.store.sql import Where
 
 # Oldest first: a stable order, and rows added while a long download runs come last (they are
@@ -41,7 +42,7 @@ async def snapshot(db: Database) -> AsyncIterator[Connection]:
 
 def _public_entries(kind: EntryKind, flt: EntryFilter) -> Where:
     # One where-builder for lists and exports: the filters mean the same in both.
-    where = entries._where(kind, flt)
+    where = entry_where(kind, flt)
     where.add("e.verification_status <> 'REJECTED'")
     where.add("e.merged_into IS NULL")
     return where
@@ -65,7 +66,7 @@ async def entry_batches(
     organization names, whatever the batch holds.
     """
     where = _public_entries(kind, flt)
-    sql = f"SELECT {entries._COLUMNS} {entries._FROM} {where.sql()} {_ENTRY_ORDER}"
+    sql = select_sql(where, _ENTRY_ORDER)
     cursor = await conn.cursor(sql, *where.params)
     while rows := await cursor.fetch(batch_size):
         hydrated = await entries.hydrate_rows(conn, rows)
@@ -81,11 +82,12 @@ async def organization_batches(
 ) -> AsyncGenerator[list[Organization], None]:
     """Organizations matching `flt` (and changed since `updated_since`), `batch_size` at a
     time, with their contacts. `conn` must be inside a transaction (see `snapshot`)."""
-    where = organizations._where(flt)
+    where = organizations.organization_where(flt)
     if updated_since is not None:
         where.add("o.updated_at >= {}", updated_since)
     where.add("o.verification_status <> 'REJECTED'")
-    sql = f"SELECT {organizations._COLUMNS} FROM organization o {where.sql()} {_ORGANIZATION_ORDER}"
+    columns = organizations.ORGANIZATION_COLUMNS
+    sql = f"SELECT {columns} FROM organization o {where.sql()} {_ORGANIZATION_ORDER}"
     cursor = await conn.cursor(sql, *where.params)
     while rows := await cursor.fetch(batch_size):
-        yield await organizations._hydrate(conn, rows)
+        yield await organizations.hydrate_organizations(conn, rows)

@@ -16,7 +16,8 @@ from hub.store.db import Connection
 from hub.store.ownership import Ownership
 from hub.store.sql import Where
 
-_COLUMNS = """
+# Every column an organization row is read with (see hydrate_organizations).
+ORGANIZATION_COLUMNS = """
     o.id, o.name, o.kind, o.province, o.city, o.district, o.admin_code, o.address, o.latitude,
     o.longitude, o.website, o.verification_status, o.created_at, o.updated_at, o.version
 """
@@ -43,9 +44,37 @@ def _organization(row: asyncpg.Record, contacts: dict[UUID, list[Contact]]) -> O
     )
 
 
-async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Organization]:
+async def hydrate_organizations(
+    conn: Connection, rows: Sequence[asyncpg.Record]
+) -> list[Organization]:
+    """Organizations from rows of ORGANIZATION_COLUMNS, with their contacts."""
     contacts = await load_contacts(conn, organization_ids=[r["id"] for r in rows])
     return [_organization(r, contacts) for r in rows]
+
+
+def _content(draft: OrganizationDraft) -> tuple[object, ...]:
+    # $2 to $11 of both statements below.
+    region = draft.region
+    return (
+        draft.name.strip(),
+        draft.kind.value,
+        region.province.strip(),
+        region.city,
+        region.district,
+        region.admin_code,
+        draft.address,
+        draft.latitude,
+        draft.longitude,
+        draft.website,
+    )
+
+
+async def _written(
+    conn: Connection, organization_id: UUID, draft: OrganizationDraft
+) -> Organization:
+    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
+    found = await get_organizations(conn, [organization_id])
+    return found[organization_id]
 
 
 async def insert_organization(
@@ -56,7 +85,6 @@ async def insert_organization(
     registered_by: UUID | None = None,
 ) -> Organization:
     """Register a new organization with its contacts."""
-    region = draft.region
     await conn.execute(
         """
         INSERT INTO organization (id, name, kind, province, city, district, admin_code, address,
@@ -64,29 +92,17 @@ async def insert_organization(
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         """,
         organization_id,
-        draft.name.strip(),
-        draft.kind.value,
-        region.province.strip(),
-        region.city,
-        region.district,
-        region.admin_code,
-        draft.address,
-        draft.latitude,
-        draft.longitude,
-        draft.website,
+        *_content(draft),
         edit_token_hash,
         registered_by,
     )
-    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
-    found = await get_organizations(conn, [organization_id])
-    return found[organization_id]
+    return await _written(conn, organization_id, draft)
 
 
 async def update_organization(
     conn: Connection, organization_id: UUID, draft: OrganizationDraft
 ) -> Organization:
     """Replace an organization's fields and contacts, bumping its version."""
-    region = draft.region
     await conn.execute(
         """
         UPDATE organization SET name = $2, kind = $3, province = $4, city = $5, district = $6,
@@ -95,28 +111,17 @@ async def update_organization(
         WHERE id = $1
         """,
         organization_id,
-        draft.name.strip(),
-        draft.kind.value,
-        region.province.strip(),
-        region.city,
-        region.district,
-        region.admin_code,
-        draft.address,
-        draft.latitude,
-        draft.longitude,
-        draft.website,
+        *_content(draft),
     )
-    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
-    found = await get_organizations(conn, [organization_id])
-    return found[organization_id]
+    return await _written(conn, organization_id, draft)
 
 
 async def get_organizations(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, Organization]:
     """Organizations by id, in one statement (plus one for their contacts)."""
     rows = await conn.fetch(
-        f"SELECT {_COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[])", list(ids)
+        f"SELECT {ORGANIZATION_COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[])", list(ids)
     )
-    return {o.id: o for o in await _hydrate(conn, rows)}
+    return {o.id: o for o in await hydrate_organizations(conn, rows)}
 
 
 async def lock_organization(
@@ -124,17 +129,18 @@ async def lock_organization(
 ) -> tuple[Organization, Ownership] | None:
     """The organization and who may change it, locked for the rest of the transaction."""
     row = await conn.fetchrow(
-        f"""SELECT {_COLUMNS}, o.edit_token_hash, o.registered_by
+        f"""SELECT {ORGANIZATION_COLUMNS}, o.edit_token_hash, o.registered_by
             FROM organization o WHERE o.id = $1 FOR UPDATE""",
         organization_id,
     )
     if row is None:
         return None
-    (organization,) = await _hydrate(conn, [row])
+    (organization,) = await hydrate_organizations(conn, [row])
     return organization, Ownership(row["edit_token_hash"], row["registered_by"])
 
 
-def _where(flt: OrganizationFilter) -> Where:
+def organization_where(flt: OrganizationFilter) -> Where:
+    """The organizations `flt` lets through (lists and exports alike)."""
     where = Where()
     if flt.kinds:
         where.add("o.kind = ANY({})", [k.value for k in flt.kinds])
@@ -160,7 +166,7 @@ async def list_organizations(
     limit: int,
 ) -> list[Organization]:
     """One page of organizations after the cursor key `after`."""
-    where = _where(flt)
+    where = organization_where(flt)
     if order is OrganizationOrder.NAME:
         if after is not None:
             where.add("(o.name, o.id) > ({}, {}::uuid)", str(after[0]), UUID(str(after[1])))
@@ -174,15 +180,15 @@ async def list_organizations(
             )
         order_by = "o.created_at DESC, o.id DESC"
     sql = (
-        f"SELECT {_COLUMNS} FROM organization o {where.sql()} "
+        f"SELECT {ORGANIZATION_COLUMNS} FROM organization o {where.sql()} "
         f"ORDER BY {order_by} LIMIT {int(limit)}"
     )
-    return await _hydrate(conn, await conn.fetch(sql, *where.params))
+    return await hydrate_organizations(conn, await conn.fetch(sql, *where.params))
 
 
 async def count_organizations(conn: Connection, flt: OrganizationFilter) -> int:
     """How many organizations match the filter."""
-    where = _where(flt)
+    where = organization_where(flt)
     count: int = await conn.fetchval(
         f"SELECT count(*) FROM organization o {where.sql()}", *where.params
     )

@@ -14,7 +14,8 @@ from hub.domain.listing import CursorKey
 from hub.domain.model import Entry
 from hub.domain.verification import RejectionReason, ReviewDecision, ReviewMethod
 from hub.store.db import Connection
-from hub.store.entries import hydrate_rows, rank_key, select_entries, with_categories
+from hub.store.entries import hydrate_rows, rank_key, select_entries
+from hub.store.entry_sql import with_categories
 from hub.store.sql import Where
 
 

@@ -14,7 +14,6 @@ import pytest
 
 from hub.domain.enums import EntryKind, EventType, Urgency
 from hub.domain.live import EventFilter
-from hub.domain.webhook_payload import TYPE_NAMES, global_id
 from hub.domain.webhooks import (
     DeliveryOutcome,
     RetryPolicy,
@@ -25,8 +24,6 @@ from hub.domain.webhooks import (
     signature,
     verify_signature,
 )
-from hub.graphql import entries
-from hub.graphql.ids import to_global_id
 from hub.settings import Settings, SettingsError
 
 POLICY = RetryPolicy(
@@ -103,13 +100,6 @@ def test_filters_survive_storage() -> None:
     assert stored["kinds"] == ["NEED"] and "cities" not in stored
     assert filter_from_json(stored) == wanted
     assert filter_from_json({}) == EventFilter()
-
-
-def test_payload_ids_are_the_api_ids() -> None:
-    assert TYPE_NAMES == entries.TYPE_NAMES
-    some = uuid4()
-    for type_name in [*TYPE_NAMES.values(), "Organization"]:
-        assert global_id(type_name, some) == to_global_id(type_name, some)
 
 
 def test_webhook_settings_are_read_and_checked() -> None:

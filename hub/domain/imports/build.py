@@ -9,7 +9,11 @@ any of its rows is rejected whole. Organizations named by entries are matched by
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
+from enum import Enum
+from typing import Any
 from uuid import UUID
 
 from hub.domain.enums import OrganizationKind, Urgency, VehicleType
@@ -28,31 +32,20 @@ from hub.domain.imports.problems import ImportCode, RowProblem
 from hub.domain.imports.sheet import Sheet, SheetRow
 from hub.domain.imports.values import (
     URGENCY_WORDS,
+    VEHICLE_WORDS,
     Unreadable,
     parse_quantity,
     parse_urgency,
     parse_vehicle,
     unit_named,
 )
-from hub.domain.model import (
-    Details,
-    DonationChannelDetails,
-    EntryDraft,
-    Item,
-    LodgingDetails,
-    LogisticsDetails,
-    NeedDetails,
-    OfferDetails,
-    OrganizationDraft,
-    Region,
-)
-from hub.domain.open_data import Dataset
+from hub.domain.kinds.spec import FieldSpec
+from hub.domain.model import Details, EntryDraft, Item, OrganizationDraft, Region
+from hub.domain.open_data import ITEM_COLUMNS, Dataset
 from hub.domain.units import Unit, is_package
 from hub.domain.validation import validate_entry, validate_organization
 
-ITEM_KEYS = frozenset(
-    ("category", "item", "spec", "certifications", "quantity", "unit", "package_size", "fulfilled")
-)
+ITEM_KEYS = frozenset(column.key for column in ITEM_COLUMNS)
 # Columns that may differ between the rows of one entry: the item's, and notes (sheets put a
 # remark on the row it concerns; an entry's notes are its rows' notes, joined).
 PER_ROW_KEYS = ITEM_KEYS | {"notes"}
@@ -144,59 +137,53 @@ def _item(reader: RowReader, ctx: ImportContext) -> Item | None:
     )
 
 
+# How a cell names an enum value, and what the problem says a cell should hold.
+_ENUMS: dict[type, tuple[Callable[[object], Enum | None], str]] = {
+    Urgency: (parse_urgency, URGENCY_WORDS),
+    VehicleType: (parse_vehicle, VEHICLE_WORDS),
+}
+
+
+def _cell(reader: RowReader, spec: FieldSpec) -> Any:
+    """One detail's cell read as its type says; None when blank."""
+    key, value_type = spec.name, spec.value_type
+    if spec.is_region:
+        province, city, district = (column.key for column in spec.export_columns)
+        if reader.text(province) or reader.text(city):
+            return reader.region(province, city, district)
+        return None
+    if value_type is bool:
+        return reader.flag(key)
+    if value_type is int:
+        return reader.whole_number(key)
+    if value_type is Decimal:
+        return reader.number(key)
+    if value_type is datetime:
+        return reader.moment(key)
+    if value_type in _ENUMS:
+        parse, words = _ENUMS[value_type]
+        return reader.read(key, parse, ImportCode.UNREADABLE_VALUE, expected=words)
+    return reader.text(key)
+
+
 def _details(reader: RowReader, dataset: Dataset) -> Details:
-    if dataset is Dataset.NEEDS:
-        urgency = reader.read(
-            "urgency", parse_urgency, ImportCode.UNREADABLE_VALUE, expected=URGENCY_WORDS
-        )
-        return NeedDetails(urgency=urgency or Urgency.MEDIUM)
-    if dataset is Dataset.OFFERS:
-        return OfferDetails(
-            can_deliver=reader.boolean("can_deliver", False),
-            is_free=reader.boolean("is_free", False),
-            lead_time_days=reader.whole_number("lead_time_days"),
-            price_note=reader.text("price_note"),
-        )
-    if dataset is Dataset.LOGISTICS:
-        vehicle = parse_vehicle(reader.row.cells.get("vehicle_type"))
-        destination = None
-        if reader.text("destination_province") or reader.text("destination_city"):
-            destination = reader.region(
-                "destination_province", "destination_city", "destination_district"
-            )
-        vehicle = vehicle or VehicleType.OTHER
-        return LogisticsDetails(
-            vehicle_type=vehicle,
-            cold_chain=reader.boolean("cold_chain", vehicle is VehicleType.REFRIGERATED_TRUCK),
-            is_free=reader.boolean("is_free", False),
-            destination=destination,
-            capacity_kg=reader.number("capacity_kg"),
-            capacity_m3=reader.number("capacity_m3"),
-            available_from=reader.moment("available_from"),
-            available_until=reader.moment("available_until"),
-        )
-    if dataset is Dataset.DONATION_CHANNELS:
-        return DonationChannelDetails(
-            account_name=reader.text("account_name") or "",
-            bank=reader.text("bank") or "",
-            account_number=reader.text("account_number") or "",
-            remittance_note=reader.text("remittance_note"),
-            purpose=reader.text("purpose"),
-        )
-    if dataset is not Dataset.LODGING:
-        # A dataset added to open_data without a reader here must fail loudly, not as lodging.
+    kind = dataset.kind
+    if kind is None:
         raise ValueError(f"no import of {dataset.value} entries")
-    rooms = reader.whole_number("rooms_available")
-    if rooms is None and not reader.text("rooms_available"):
-        reader.problem("rooms_available", ErrorCode.REQUIRED)
-    return LodgingDetails(
-        rooms_available=rooms or 0,
-        eligibility=reader.text("eligibility") or "",
-        is_free=reader.boolean("is_free", False),
-        price_note=reader.text("price_note"),
-        available_from=reader.moment("available_from"),
-        available_until=reader.moment("available_until"),
-    )
+    read: dict[str, Any] = {}
+    # In declaration order: a default may depend on a value read before it (cold chain on a
+    # refrigerated truck).
+    for spec in kind.fields:
+        value = _cell(reader, spec)
+        if value is None:
+            value = spec.import_default(read)
+        if value is None and not spec.optional:
+            if not reader.text(spec.name):
+                reader.problem(spec.name, ErrorCode.REQUIRED)
+            value = spec.value_type()
+        read[spec.name] = value
+    details: Details = kind.make(read)
+    return details
 
 
 def _entry_region(reader: RowReader) -> Region:
@@ -219,7 +206,7 @@ def _organization_ref(reader: RowReader, region: Region) -> OrganizationRef | No
 
 def _groups(sheet: Sheet) -> list[list[SheetRow]]:
     """Rows grouped into entries (see the module's docstring)."""
-    with_items = sheet.dataset in (Dataset.NEEDS, Dataset.OFFERS)
+    with_items = sheet.dataset.has_items
     by_id: dict[str, list[SheetRow]] = {}
     groups: list[list[SheetRow]] = []
     previous: tuple[tuple[str, str], ...] | None = None
@@ -257,7 +244,7 @@ def _entry(sheet: Sheet, rows: list[SheetRow], ctx: ImportContext, plan: Plan) -
             if other != head:
                 differing = sorted(set(other.items()) ^ set(head.items()))[0][0]
                 reader.problem(differing, ImportCode.CONFLICTING_ROWS, row=rows[0].number)
-        if sheet.dataset in (Dataset.NEEDS, Dataset.OFFERS):
+        if sheet.dataset.has_items:
             item = _item(reader, ctx)
             if item is not None:
                 items.append(item)

@@ -52,29 +52,24 @@ class RowReader:
         self.problems = problems
         self.warnings: list[RowProblem] = []
 
+    def _at(
+        self, key: str, code: ImportCode | ErrorCode, params: dict[str, str | int]
+    ) -> RowProblem:
+        return RowProblem(
+            self.row.number,
+            self.sheet.header(key),
+            reported_value(key, self.row.text(key)),
+            code,
+            params,
+        )
+
     def problem(self, key: str, code: ImportCode | ErrorCode, **params: str | int) -> None:
         """Note a problem with the row's `key` cell."""
-        self.problems.append(
-            RowProblem(
-                self.row.number,
-                self.sheet.header(key),
-                reported_value(key, self.row.text(key)),
-                code,
-                params,
-            )
-        )
+        self.problems.append(self._at(key, code, params))
 
     def warn(self, key: str, code: ImportCode, **params: str | int) -> None:
         """Note something that stops nothing but that the importer should know."""
-        self.warnings.append(
-            RowProblem(
-                self.row.number,
-                self.sheet.header(key),
-                reported_value(key, self.row.text(key)),
-                code,
-                params,
-            )
-        )
+        self.warnings.append(self._at(key, code, params))
 
     def text(self, key: str) -> str | None:
         """The cell as text; None when blank."""
@@ -93,10 +88,9 @@ class RowReader:
             self.problem(key, code, **params)
             return None
 
-    def boolean(self, key: str, default: bool) -> bool:
-        """是/否 and the like; `default` when blank or unreadable (unreadable is a problem)."""
-        value = self.read(key, parse_boolean, ImportCode.UNREADABLE_VALUE, expected="是/否, yes/no")
-        return default if value is None else value
+    def flag(self, key: str) -> bool | None:
+        """是/否 and the like; None when blank or unreadable (unreadable is a problem)."""
+        return self.read(key, parse_boolean, ImportCode.UNREADABLE_VALUE, expected="是/否, yes/no")
 
     def number(self, key: str) -> Decimal | None:
         """A number with an optional measure word."""

@@ -10,6 +10,7 @@ from hub.domain.errors import UserError
 from hub.domain.imports.cells import reported_value
 from hub.domain.imports.problems import RowProblem
 from hub.domain.imports.sheet import Sheet, SheetRow
+from hub.domain.kinds import KINDS
 from hub.domain.open_data import Dataset
 
 _INDEXED = re.compile(r"^(items|contacts)\.(\d+)\.?(.*)$")
@@ -22,17 +23,12 @@ _FIELD_KEYS = {
     "source.note": "source_note",
     "contacts": "contact_phone",
     "items": "item",
-    "leadTimeDays": "lead_time_days",
-    "priceNote": "price_note",
-    "capacityKg": "capacity_kg",
-    "capacityM3": "capacity_m3",
-    "availableUntil": "available_until",
-    "roomsAvailable": "rooms_available",
-    "eligibility": "eligibility",
     "name": "name",
     "website": "website",
     "latitude": "latitude",
     "longitude": "longitude",
+    # Each kind's details: a field's column is its Python name.
+    **{spec.public_name: spec.name for kind in KINDS for spec in kind.fields},
 }
 _ITEM_FIELDS = {
     "categoryCode": "category",
@@ -46,21 +42,29 @@ _ITEM_FIELDS = {
 }
 _REGION_FIELDS = {"province": "province", "city": "city", "district": "district",
                   "adminCode": "admin_code"}  # fmt: skip
+# Where an entry's own place is (region, or origin for transport): the entry's columns.
+_ENTRY_PLACES = {f"{name}.": "" for name in ("region", *(kind.region_name for kind in KINDS))}
+# A place among the details (a transport's destination): its own columns.
+_DETAIL_PLACES = {
+    f"{spec.public_name}.": f"{spec.name}_"
+    for kind in KINDS
+    for spec in kind.fields
+    if spec.is_region
+}
 
 
 def column_of(field: str, dataset: Dataset) -> tuple[str, int | None]:
     """The column key (and item or contact index) a validation error's field path points at."""
-    for prefix in ("organization.", "region.", "origin.", "destination."):
+    if field.startswith("organization."):
+        rest = field[len("organization.") :]
+        if rest.startswith("region."):
+            return _REGION_FIELDS.get(rest[7:], "province"), None
+        if rest == "name":
+            return "organization", None
+        return column_of(rest, dataset)
+    for prefix, column_prefix in (_ENTRY_PLACES | _DETAIL_PLACES).items():
         if field.startswith(prefix):
-            rest = field[len(prefix) :]
-            if prefix == "organization.":
-                if rest.startswith("region."):
-                    return _REGION_FIELDS.get(rest[7:], "province"), None
-                if rest == "name":
-                    return "organization", None
-                return column_of(rest, dataset)
-            key = _REGION_FIELDS.get(rest, "province")
-            return (f"destination_{key}" if prefix == "destination." else key), None
+            return column_prefix + _REGION_FIELDS.get(field[len(prefix) :], "province"), None
     if match := _INDEXED.match(field):
         what, index, rest = match.groups()
         if what == "items":

@@ -133,6 +133,22 @@ def unit_named(text: str) -> Unit | None:
     return UNIT_NAMES.get(clean_text(text).casefold().strip("()（）"))
 
 
+def _without_approximation(text: str) -> str:
+    # "约 2000 左右": the words around a number that say it is a rough one.
+    previous = None
+    while previous != text:
+        previous, text = text, _APPROXIMATE.sub("", text).strip()
+    return text
+
+
+def _amount(match: re.Match[str]) -> Decimal:
+    # The number of a _QUANTITY (or _RANGE) match, its multiplier (万, k) applied.
+    amount = _number(match.group("num"))
+    if match.group("mult"):
+        amount *= _MULTIPLIERS[match.group("mult")]
+    return amount
+
+
 def parse_quantity(raw: object) -> Quantity:
     """ "2000个", "5箱", "1万", "1.5万只", "3千", "若干", a number from a numeric cell, ..."""
     if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
@@ -144,20 +160,13 @@ def parse_quantity(raw: object) -> Quantity:
     if found := _PACKAGE.search(text):
         package_size = int(found.group(1) or found.group(2))
         text = (text[: found.start()] + text[found.end() :]).strip()
-    previous = None
-    while previous != text:
-        previous, text = text, _APPROXIMATE.sub("", text).strip()
-    was_range = False
+    text = _without_approximation(text)
     match = _RANGE.match(text)
-    if match:
-        was_range = True
-    else:
-        match = _QUANTITY.match(text)
+    was_range = match is not None
+    match = match or _QUANTITY.match(text)
     if match is None:
         raise Unreadable(text)
-    amount = _number(match.group("num"))
-    if match.group("mult"):
-        amount *= _MULTIPLIERS[match.group("mult")]
+    amount = _amount(match)
     unit_text = match.group("unit").strip().strip("()（）").strip()
     unit = None
     if unit_text:
@@ -193,15 +202,11 @@ def parse_number(raw: object) -> Decimal | None:
     text = clean_text(raw).casefold()
     if not text:
         return None
-    previous = None
-    while previous != text:
-        previous, text = text, _APPROXIMATE.sub("", text).strip()
+    text = _without_approximation(text)
     match = _QUANTITY.match(text)
     if match is None:
         raise Unreadable(text)
-    amount = _number(match.group("num"))
-    if match.group("mult"):
-        amount *= _MULTIPLIERS[match.group("mult")]
+    amount = _amount(match)
     word = match.group("unit").strip()
     if word:
         if word not in _MEASURES:
@@ -273,6 +278,9 @@ _VEHICLES = (
     (VehicleType.MOTORCYCLE, ("摩托", "电动车", "motorcycle", "motorbike")),
     (VehicleType.CAR, ("小车", "轿车", "私家车", "小汽车", "suv", "car")),
 )
+
+
+VEHICLE_WORDS = "货车/面包车/冷藏车/摩托/小车, " + "/".join(v.value for v in VehicleType)
 
 
 def parse_vehicle(raw: object) -> VehicleType | None:

@@ -1,0 +1,23 @@
+"""The webhook body of one entry of each kind, as it was before the kinds were declared once
+(tests/fixtures/kinds-pinned.json, written by that code)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hub.domain.enums import VerificationStatus
+from hub.domain.open_data import Dataset
+from tests.kind_samples import DETAILS, payload
+
+PINNED = json.loads((Path(__file__).parents[1] / "fixtures" / "kinds-pinned.json").read_text())
+
+
+@pytest.mark.parametrize("dataset", list(DETAILS), ids=lambda d: d.value)
+@pytest.mark.parametrize("status", [VerificationStatus.VERIFIED, VerificationStatus.PENDING])
+def test_the_payload_says_what_it_said(dataset: Dataset, status: VerificationStatus) -> None:
+    # Same names and values; an offer's own fields now come in the order it declares them.
+    body = json.loads(payload(dataset, status))
+    assert body == PINNED["webhooks"][f"{dataset.value}/{status.value}"]
