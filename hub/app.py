@@ -26,7 +26,7 @@ from hub.search.setup import search_service
 from hub.services.taxonomy import TaxonomyCache
 from hub.settings import Settings
 from hub.store.db import Database
-from hub.store.migrate import migrate
+from hub.store.migrate import migrate_database
 from hub.web.pages import web_routes
 
 log = logging.getLogger(__name__)
@@ -50,12 +50,7 @@ def create_app(
         )
         try:
             if run_migrations:
-                admin = await Database.connect(settings.migrate_dsn(), min_size=1, max_size=1)
-                try:
-                    async with admin.connection() as conn:
-                        applied = await migrate(conn)
-                finally:
-                    await admin.close()
+                applied = await migrate_database(settings.migrate_dsn())
                 if applied:
                     log.info("applied migrations: %s", ", ".join(applied))
             app.state.db = db

@@ -8,43 +8,23 @@ import getpass
 import logging
 import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TextIO
 
-from hub.embedded import EmbeddedPostgres, EmbeddedPostgresError
+from hub.cli_support import ProgressBar, database
+from hub.embedded import EmbeddedPostgresError
 from hub.settings import Settings, SettingsError
 
 log = logging.getLogger("hub")
 SDL_PATH = Path(__file__).resolve().parents[1] / "schema" / "hub.graphql"
 
 
-@contextmanager
-def database(settings: Settings) -> Iterator[Settings]:
-    """Settings with a database URL: HUB_DATABASE_URL, or the embedded server for the block."""
-    if settings.database_url is not None:
-        yield settings
-        return
-    embedded = EmbeddedPostgres(settings.data_dir)
-    log.info("starting the embedded PostgreSQL in %s", embedded.data_dir)
-    with embedded:
-        yield replace(settings, database_url=embedded.app_dsn, migrate_database_url=embedded.dsn)
-    log.info("embedded PostgreSQL stopped")
-
-
 async def _migrate_and_maybe_demo(settings: Settings, demo: bool) -> None:
     from hub.demo.load import load_demo
     from hub.store.db import Database
-    from hub.store.migrate import migrate
+    from hub.store.migrate import migrate_database
 
-    admin = await Database.connect(settings.migrate_dsn(), min_size=1, max_size=1)
-    try:
-        async with admin.connection() as conn:
-            applied = await migrate(conn)
-    finally:
-        await admin.close()
+    applied = await migrate_database(settings.migrate_dsn())
     print(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
     db = await Database.connect(settings.dsn(), min_size=1, max_size=2)
     try:
@@ -179,34 +159,6 @@ def _audit(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(_verify_audit(ready))
 
 
-class ProgressBar:
-    """A one-line textual progress bar on a stream (stderr): `label [#####.....] done/total`."""
-
-    WIDTH = 30
-
-    def __init__(self, label: str, stream: TextIO | None = None) -> None:
-        self._label = label
-        self._stream = stream if stream is not None else sys.stderr
-        self._shown: tuple[int, int] | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        """Show `done` of `total` (redrawn only when the bar or the percentage changes)."""
-        fraction = min(1.0, done / total) if total else 1.0
-        shown = (int(fraction * self.WIDTH), int(fraction * 100))
-        if shown == self._shown and done < total:
-            return
-        self._shown = shown
-        bar = "#" * shown[0] + "." * (self.WIDTH - shown[0])
-        self._stream.write(f"\r{self._label} [{bar}] {done}/{total} ({shown[1]}%)")
-        self._stream.flush()
-
-    def finish(self) -> None:
-        """End the line."""
-        if self._shown is not None:
-            self._stream.write("\n")
-            self._stream.flush()
-
-
 def _no_meili() -> int:
     print(
         "hub: Meilisearch is not configured: set HUB_MEILI_URL (and HUB_MEILI_KEY)",
@@ -239,7 +191,8 @@ async def _search_setup(settings: Settings) -> int:
 
 async def _search_reindex(settings: Settings, which: str) -> int:
     from hub.search.backend import BackendUnavailable
-    from hub.search.setup import meili_backend, rebuild_postgres
+    from hub.search.reindex import rebuild_meilisearch, rebuild_postgres
+    from hub.search.setup import meili_backend
     from hub.store.db import Database
 
     db = await Database.connect(settings.dsn(), min_size=1, max_size=2)
@@ -252,7 +205,7 @@ async def _search_reindex(settings: Settings, which: str) -> int:
             if backend is None:
                 return _no_meili()
             try:
-                count = await backend.reindex(progress)
+                count = await rebuild_meilisearch(backend, progress)
             finally:
                 await backend.aclose()
     except BackendUnavailable as error:

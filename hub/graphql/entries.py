@@ -27,13 +27,13 @@ from hub.graphql.common import Contact, Region, Source
 from hub.graphql.context import Info
 from hub.graphql.ids import to_global_id
 from hub.graphql.node import Node
-from hub.graphql.organizations import Organization
-from hub.graphql.taxonomy import SupplyCategory
-from hub.graphql.verification import EntryFlag, PublicReview, Verification
+from hub.graphql.organizations.types import Organization
+from hub.graphql.taxonomy.types import SupplyCategory
+from hub.graphql.trust.verification import EntryFlag, PublicReview, Verification
 from hub.store import audit as audit_store
 
 if TYPE_CHECKING:
-    from hub.graphql.pledges import Pledge
+    from hub.graphql.pledges.types import Pledge
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -196,7 +196,7 @@ def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict
     }
 
 
-PledgeType = Annotated["Pledge", strawberry.lazy("hub.graphql.pledges")]
+PledgeType = Annotated["Pledge", strawberry.lazy("hub.graphql.pledges.types")]
 
 
 @strawberry.type(
@@ -234,7 +234,7 @@ class Need(Entry):
 
     @strawberry.field(description="Pledges made to this need, oldest first.")
     async def pledges(self, info: Info) -> list[PledgeType]:
-        from hub.graphql.pledges import Pledge
+        from hub.graphql.pledges.types import Pledge
 
         return [
             Pledge.of(p) for p in await info.context.loaders.pledges_to_need.load(self.entry_id)
@@ -251,7 +251,7 @@ class Offer(Entry):
 
     @strawberry.field(description="Pledges drawing on this offer, oldest first.")
     async def pledges(self, info: Info) -> list[PledgeType]:
-        from hub.graphql.pledges import Pledge
+        from hub.graphql.pledges.types import Pledge
 
         loaded = await info.context.loaders.pledges_from_offer.load(self.entry_id)
         return [Pledge.of(p) for p in loaded]

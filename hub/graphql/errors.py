@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from enum import Enum
 
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
+
+from hub.services.outcome import Forbidden
 
 log = logging.getLogger("hub.graphql")
 
@@ -40,6 +43,20 @@ class ErrorCode(Enum):
 def hub_error(code: ErrorCode, message: str) -> GraphQLError:
     """A GraphQL error carrying `code` in its extensions."""
     return GraphQLError(message, extensions={"code": code.value})
+
+
+@contextlib.contextmanager
+def refused_as(code: ErrorCode, message: str) -> Iterator[None]:
+    """Turn the services' Forbidden, raised inside the block, into the error `code`."""
+    try:
+        yield
+    except Forbidden:
+        raise hub_error(code, message) from None
+
+
+def signed_in_only() -> contextlib.AbstractContextManager[None]:
+    """For services that refuse anonymous callers: their Forbidden means "sign in"."""
+    return refused_as(ErrorCode.UNAUTHENTICATED, "Sign in to do this.")
 
 
 # Strawberry's limiters report plain errors; these message fragments identify them.

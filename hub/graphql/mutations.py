@@ -44,7 +44,7 @@ from hub.graphql.inputs import (
     UpdateOfferInput,
     UpdateOrganizationInput,
 )
-from hub.graphql.organizations import Organization
+from hub.graphql.organizations.types import Organization
 from hub.graphql.permissions import guarded_mutation
 from hub.services import entries as entry_service
 from hub.services import organizations as organization_service

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import OperationType
@@ -19,6 +19,8 @@ from strawberry.permission import BasePermission
 from hub.domain.accounts import Role
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -134,3 +136,22 @@ class RejectBadCredentials(SchemaExtension):
         if getattr(context, "bad_credentials", False):
             raise hub_error(ErrorCode.UNAUTHENTICATED, "The API token is unknown or revoked.")
         yield
+
+
+# Review and webhooks
+
+# Flag notes, review notes and evidence links may name people and private sources.
+REVIEW_NOTES_ROLE = Role.REVIEWER
+# webhooks(allUsers: true): every user's webhooks, to find and switch off a misbehaving one.
+EVERYONES_WEBHOOKS_ROLE = Role.ADMIN
+
+
+def for_reviewers(info: Info, value: _T | None) -> _T | None:
+    """`value` for reviewers and above; None for everyone else (REVIEW_NOTES_ROLE)."""
+    return value if info.context.viewer.has(REVIEW_NOTES_ROLE) else None
+
+
+def require_everyones_webhooks(info: Info) -> None:
+    """Refuse (FORBIDDEN) a viewer below EVERYONES_WEBHOOKS_ROLE asking for every webhook."""
+    if not info.context.viewer.has(EVERYONES_WEBHOOKS_ROLE):
+        raise hub_error(ErrorCode.FORBIDDEN, "Only admins see everyone's webhooks.")

@@ -41,8 +41,8 @@ from hub.graphql.filters import (
 )
 from hub.graphql.ids import require_global_id
 from hub.graphql.node import Node
-from hub.graphql.organizations import Organization
-from hub.graphql.taxonomy import SupplyCategory, SupplyCategoryGroup, UnitInfo
+from hub.graphql.organizations.types import Organization
+from hub.graphql.taxonomy.types import SupplyCategory, SupplyCategoryGroup, UnitInfo
 from hub.store import categories, entries, organizations
 
 MAX_NODES = 100

@@ -20,25 +20,29 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
-from hub.graphql.accounts import AccountMutation, AccountQuery
+from hub.graphql.accounts.accounts import AccountMutation, AccountQuery
+from hub.graphql.accounts.members import MemberMutation, MemberQuery
 from hub.graphql.context import Context
 from hub.graphql.entries import DonationChannel, Lodging, LogisticsOffer, Need, Offer
 from hub.graphql.errors import ErrorCode, ErrorCodes, hub_error
-from hub.graphql.history import HistoryQuery
-from hub.graphql.imports import ImportMutation
+from hub.graphql.imports.mutations import ImportMutation
+from hub.graphql.live.subscriptions import LiveQuery, Subscription
 from hub.graphql.loaders import make_loaders
-from hub.graphql.members import MemberMutation, MemberQuery
 from hub.graphql.mutations import EntryMutation
-from hub.graphql.organizations import Organization
+from hub.graphql.organizations.types import Organization
 from hub.graphql.permissions import RejectBadCredentials
-from hub.graphql.pledges import PledgeMutation, PledgeQuery
-from hub.graphql.privacy import PrivacyMutation
+from hub.graphql.pledges.inbox import InboxMutation, InboxQuery
+from hub.graphql.pledges.matching import MatchingQuery
+from hub.graphql.pledges.pledges import PledgeMutation, PledgeQuery
+from hub.graphql.pledges.shipments import ShipmentMutation
 from hub.graphql.queries import EntryQuery
-from hub.graphql.reviews import MergeMutation, ReconfirmMutation, ReviewMutation, ReviewQuery
-from hub.graphql.search import SearchQuery
-from hub.graphql.subscriptions import LiveQuery, Subscription
+from hub.graphql.search.query import SearchQuery
 from hub.graphql.text_guard import RejectUnstorableText
-from hub.graphql.webhooks import WebhookMutation, WebhookQuery
+from hub.graphql.trust.history import HistoryQuery
+from hub.graphql.trust.privacy import PrivacyMutation
+from hub.graphql.trust.reviews import MergeMutation, ReconfirmMutation, ReviewMutation, ReviewQuery
+from hub.graphql.webhooks.mutations import WebhookMutation
+from hub.graphql.webhooks.queries import WebhookQuery
 from hub.settings import Settings
 
 log = logging.getLogger("hub.graphql")
@@ -53,7 +57,9 @@ Query = merge_types(
         MemberQuery,
         LiveQuery,
         SearchQuery,
+        MatchingQuery,
         PledgeQuery,
+        InboxQuery,
         WebhookQuery,
     ),
 )
@@ -69,6 +75,8 @@ Mutation = merge_types(
         MemberMutation,
         ImportMutation,
         PledgeMutation,
+        ShipmentMutation,
+        InboxMutation,
         WebhookMutation,
     ),
 )
@@ -79,7 +87,7 @@ class FreshLoaders(SchemaExtension):
 
     Over HTTP a context (and its loaders' caches) lives for one request; over a WebSocket it
     lives as long as the connection, and a query sent an hour later must not see the first
-    query's cached rows. Subscriptions also swap loaders per event (hub.graphql.subscriptions).
+    query's cached rows. Subscriptions also swap loaders per event (hub.graphql.live.subscriptions).
     """
 
     def on_operation(self) -> Iterator[None]:

@@ -54,7 +54,7 @@ def _fail(message: str) -> int:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """The handler of `hub import`."""
     # Imported here: `hub --help` and the other commands need none of it.
-    from hub.cli import database
+    from hub.cli_support import database
     from hub.domain.imports.sheet import NoHeader
     from hub.imports.mappings import mapping_for
     from hub.imports.readers import FileError, read_table
@@ -98,17 +98,12 @@ async def _import(
     mapping: ColumnMapping,
     sha256: str,
 ) -> ImportReport:
-    from hub.cli import ProgressBar
+    from hub.cli_support import ProgressBar
     from hub.services.imports import IMPORT_ACTOR, import_rows
     from hub.store.db import Database
-    from hub.store.migrate import migrate
+    from hub.store.migrate import migrate_database
 
-    admin = await Database.connect(settings.migrate_dsn(), min_size=1, max_size=1)
-    try:
-        async with admin.connection() as conn:
-            await migrate(conn)
-    finally:
-        await admin.close()
+    await migrate_database(settings.migrate_dsn())
     db = await Database.connect(settings.dsn(), min_size=1, max_size=1)
     # A bar only for a person watching; logs and pipes get the summary alone.
     progress = ProgressBar(f"importing {args.file.name}") if sys.stderr.isatty() else None

@@ -6,16 +6,15 @@ in schema/search/entries.json and are applied by `hub search setup` (`MeiliSearc
 
 How far the index has read the outbox is stored in PostgreSQL (search_position), once the
 Meilisearch tasks that hold a batch have succeeded: a crash replays the batch, which is
-idempotent. `reindex` builds a whole new index beside the live one and swaps them, so searches
-never see a half-built index.
+idempotent. Rebuilding the index (hub.search.reindex) fills a new index beside the live one and
+swaps them (`swap_in`), so searches never see a half-built index.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -26,13 +25,9 @@ from meilisearch_python_sdk import AsyncClient
 from meilisearch_python_sdk.errors import MeilisearchError
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
-from hub.domain.enums import EntryKind
-from hub.domain.listing import EntryFilter, EntryOrder, OrganizationFilter, OrganizationOrder
 from hub.domain.search import ORGANIZATION, ParsedQuery, SearchDocument, SearchFilter
 from hub.search.backend import FACETS, BackendUnavailable, SearchHit, SearchPage
 from hub.search.postgres import highlights_of
-from hub.services.search_documents import documents_of
-from hub.store import entries, live, organizations
 from hub.store import search as store
 from hub.store.db import Connection, Database
 
@@ -48,7 +43,6 @@ SETTINGS_PATH = Path(__file__).resolve().parents[2] / "schema" / "search" / "ent
 REQUEST_TIMEOUT_SECONDS = 5
 # How long a batch of documents (or a settings change, a swap) may take to be processed.
 TASK_TIMEOUT_MS = 120_000
-REINDEX_BATCH = 500
 # The facets of a SearchPage and the document fields they count.
 FACET_FIELDS = {
     "kinds": "kind",
@@ -66,8 +60,6 @@ FILTER_FIELDS = (
     ("urgency", "urgencies"),
     ("verification_status", "verification_statuses"),
 )
-# Progress of a reindex: (documents done, documents in all).
-Progress = Callable[[int, int], None]
 
 
 def load_settings(path: Path = SETTINGS_PATH) -> dict[str, Any]:
@@ -174,57 +166,6 @@ def _reachable(doing: str) -> Iterator[None]:
         raise BackendUnavailable(f"{NAME} could not {doing}: {error}") from error
 
 
-async def _every_subject(
-    conn: Connection, batch: int
-) -> AsyncIterator[tuple[list[UUID], list[UUID]]]:
-    """Every entry id and organization id, in batches (entry ids, organization ids)."""
-    for kind in EntryKind:
-        after: tuple[str, ...] | None = None
-        while True:
-            found = await entries.list_entries(
-                conn, kind, EntryFilter(), EntryOrder.OLDEST, after, batch
-            )
-            if not found:
-                break
-            yield [e.id for e in found], []
-            after = (found[-1].created_at.isoformat(), str(found[-1].id))
-    after = None
-    while True:
-        orgs = await organizations.list_organizations(
-            conn, OrganizationFilter(), OrganizationOrder.NEWEST, after, batch
-        )
-        if not orgs:
-            break
-        yield [], [o.id for o in orgs]
-        after = (orgs[-1].created_at.isoformat(), str(orgs[-1].id))
-
-
-async def subject_count(conn: Connection) -> int:
-    """How many entries and organizations there are (each may give one document)."""
-    total = await organizations.count_organizations(conn, OrganizationFilter())
-    for kind in EntryKind:
-        total += await entries.count_entries(conn, kind, EntryFilter())
-    return total
-
-
-async def document_batches(
-    conn: Connection, batch: int = REINDEX_BATCH
-) -> AsyncIterator[tuple[list[SearchDocument], list[UUID], int]]:
-    """The documents of every entry and organization as the database has them now, in batches:
-    (documents, ids that must not be in an index, subjects read in this batch)."""
-    async for entry_ids, organization_ids in _every_subject(conn, batch):
-        documents, removed = await documents_of(conn, entry_ids, organization_ids)
-        yield documents, removed, len(entry_ids) + len(organization_ids)
-
-
-async def outbox_position(db: Database) -> int:
-    """The newest outbox position, after numbering what has committed (as the indexer does)."""
-    async with db.transaction() as conn:
-        await live.stamp_committed(conn)
-    async with db.connection() as conn:
-        return await live.last_position(conn)
-
-
 class MeiliSearch:
     """Documents in a Meilisearch index, searched with the settings of schema/search."""
 
@@ -240,7 +181,7 @@ class MeiliSearch:
         settings_path: Path = SETTINGS_PATH,
         timeout: int = REQUEST_TIMEOUT_SECONDS,
     ) -> None:
-        self._db = db
+        self.db = db
         self._url = url
         self._key = api_key
         self._timeout = timeout
@@ -285,7 +226,7 @@ class MeiliSearch:
         The lock is the row of a companion key in search_position, upserted and so locked to
         the end of the transaction (no other SQL than the store's is needed).
         """
-        async with self._db.transaction() as conn:
+        async with self.db.transaction() as conn:
             await store.set_position(conn, f"{self.position_key}:lock", 0)
             yield conn
 
@@ -320,13 +261,15 @@ class MeiliSearch:
 
     async def position(self) -> int:
         """How far this index has read the outbox (stored in PostgreSQL)."""
-        async with self._db.connection() as conn:
+        async with self.db.connection() as conn:
             self._read_from = await store.get_position(conn, self.position_key)
         return self._read_from
 
-    async def _put(
+    async def write(
         self, uid: str, documents: Sequence[SearchDocument], removed: Sequence[UUID]
     ) -> None:
+        """Add or replace `documents` and delete `removed` in the index `uid`, and wait until
+        Meilisearch has done both."""
         client = self._meili()
         tasks = []
         with _reachable(f"write to the index {uid}"):
@@ -346,7 +289,7 @@ class MeiliSearch:
         and only then store `position` (replaying a batch is harmless, losing one is not)."""
         await self._ensure_index()
         async with self._position_lock() as conn:
-            await self._put(self.index, documents, removed)
+            await self.write(self.index, documents, removed)
             current = await store.get_position(conn, self.position_key)
             if self._read_from is not None and current != self._read_from:
                 # A reindex (or another indexer) moved the position since this batch was read:
@@ -397,48 +340,10 @@ class MeiliSearch:
         ]
         return SearchPage(hits, total, facets)
 
-    async def reindex(self, progress: Progress | None = None) -> int:
-        """Rebuild the index from PostgreSQL without downtime: fill a new index, swap it with
-        the live one, delete the old one. Returns how many documents the new index holds.
-
-        The position becomes the outbox position read before the rebuild started, so the
-        indexer replays whatever changed while it ran.
-        """
-        started_at = await outbox_position(self._db)
-        stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
-        new = f"{self.index}_{stamp}_{time.time_ns() % 1_000_000:06d}"
-        await self.setup(new)
-        indexed = 0
-        try:
-            indexed = await self._fill(new, progress)
-            live_exists = await self._swap_in(new, started_at)
-        except BaseException:
-            await self._drop(new)
-            raise
-        if live_exists:
-            await self._drop(new)  # `new` names the old documents now
-        self._checked = True
-        return indexed
-
-    async def _fill(self, uid: str, progress: Progress | None) -> int:
-        indexed = 0
-        async with self._db.connection() as conn:
-            total = await subject_count(conn)
-            done = 0
-            if progress is not None:
-                progress(0, total)
-            async for documents, _removed, read in document_batches(conn):
-                await self._put(uid, documents, ())
-                indexed += len(documents)
-                done += read
-                total = max(total, done)  # entries added during the rebuild
-                if progress is not None:
-                    progress(done, total)
-        return indexed
-
-    async def _swap_in(self, new: str, position: int) -> bool:
+    async def swap_in(self, new: str, position: int) -> bool:
         """Make `new` the live index (swapped with the old one, or renamed when there is none)
-        and set the position, under the writer lock; whether an old index was swapped out."""
+        and set the position, under the writer lock; whether an old index was swapped out
+        (`new` then names the old documents)."""
         client = self._meili()
         async with self._position_lock() as conn:
             with _reachable(f"find the index {self.index}"):
@@ -450,9 +355,11 @@ class MeiliSearch:
                     task = await client.swap_indexes([(new, self.index)], rename=True)
             await self._wait(task.task_uid, f"swap {new} with {self.index}")
             await store.set_position(conn, self.position_key, position)
+        self._checked = True
         return live_exists
 
-    async def _drop(self, uid: str) -> None:
+    async def drop(self, uid: str) -> None:
+        """Delete the index `uid` if it exists; a failure is logged, not raised (clean-up)."""
         try:
             await self._meili().delete_index_if_exists(uid)
         except (MeilisearchError, httpx2.HTTPError, OSError) as error:

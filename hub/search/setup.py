@@ -1,17 +1,9 @@
-"""Building the search service a hub process uses, from its database (and settings), and
-rebuilding the PostgreSQL index."""
+"""Building the search service a hub process uses, from its database (and settings)."""
 
 from __future__ import annotations
 
 from hub.search.backend import SearchBackend
-from hub.search.meili import (
-    DEFAULT_INDEX,
-    MeiliSearch,
-    Progress,
-    document_batches,
-    outbox_position,
-    subject_count,
-)
+from hub.search.meili import DEFAULT_INDEX, MeiliSearch
 from hub.search.postgres import PostgresSearch
 from hub.search.service import SearchService
 from hub.settings import Settings
@@ -42,30 +34,3 @@ def search_service(db: Database, settings: Settings | None = None) -> SearchServ
     if settings is not None:
         preferred = meili_backend(db, settings)
     return SearchService(PostgresSearch(db), preferred, check=check)
-
-
-async def rebuild_postgres(db: Database, progress: Progress | None = None) -> int:
-    """Rebuild the PostgreSQL index from the entries and organizations: every document
-    recomputed, every document that should not be there removed, in one transaction (searches
-    see the old index until it commits: no downtime). Returns how many documents it holds.
-
-    The position becomes the outbox position read before the rebuild started, so the indexer
-    replays whatever changed while it ran.
-    """
-    started_at = await outbox_position(db)
-    documents = []
-    async with db.connection() as conn:
-        total = await subject_count(conn)
-        before = await store.indexed_ids(conn)
-        done = 0
-        if progress is not None:
-            progress(0, total)
-        async for batch, _removed, read in document_batches(conn):
-            documents += batch
-            done += read
-            total = max(total, done)
-            if progress is not None:
-                progress(done, total)
-    kept = {d.subject_id for d in documents}
-    await PostgresSearch(db).apply(documents, sorted(before - kept), started_at)
-    return len(documents)

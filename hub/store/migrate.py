@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.store.db import Connection
+from hub.store.db import Connection, Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "schema" / "migrations"
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -108,3 +108,14 @@ async def migrate(conn: Connection, migrations: list[Migration] | None = None) -
         return done
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
+
+
+async def migrate_database(dsn: str) -> list[str]:
+    """Connect to `dsn` (a role that may change the schema), apply every pending migration and
+    disconnect; return their names."""
+    admin = await Database.connect(dsn, min_size=1, max_size=1)
+    try:
+        async with admin.connection() as conn:
+            return await migrate(conn)
+    finally:
+        await admin.close()

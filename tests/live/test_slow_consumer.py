@@ -15,7 +15,7 @@ from websockets.http11 import Response
 from websockets.typing import Subprotocol
 from websockets.uri import parse_uri
 
-from hub.graphql.subscriptions import CLOSE_TOO_FAR_BEHIND
+from hub.graphql.live.subscriptions import CLOSE_TOO_FAR_BEHIND
 from hub.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.helpers import SUBMIT_NEED, need_input

@@ -17,15 +17,9 @@ from hub.domain.enums import EventType
 from hub.domain.search import SearchDocument, SearchFilter, parse_query
 from hub.graphql.ids import parse_global_id
 from hub.search.backend import BackendUnavailable
-from hub.search.meili import (
-    MeiliSearch,
-    filter_expression,
-    load_settings,
-    outbox_position,
-    query_text,
-    quote,
-)
+from hub.search.meili import MeiliSearch, filter_expression, load_settings, query_text, quote
 from hub.search.postgres import PostgresSearch
+from hub.search.reindex import outbox_position, rebuild_meilisearch
 from hub.search.service import SearchService
 from hub.search.setup import search_service
 from hub.services.search_documents import documents_of
@@ -239,7 +233,9 @@ async def test_reindex_swaps_in_a_full_index_without_downtime(
 
         searcher = asyncio.create_task(search_meanwhile())
         try:
-            indexed = await backend.reindex(lambda done, total: steps.append((done, total)))
+            indexed = await rebuild_meilisearch(
+                backend, lambda done, total: steps.append((done, total))
+            )
         finally:
             searching = False
         assert await searcher >= 1
@@ -261,7 +257,7 @@ async def test_reindex_creates_the_index_when_there_is_none(
     await build_corpus(gql, db)
     async with meili_backend(db) as backend:
         await backend.delete()
-        indexed = await backend.reindex()
+        indexed = await rebuild_meilisearch(backend)
         assert indexed >= 8
         assert len(await _ids(backend)) == indexed
 

@@ -9,7 +9,7 @@ import strawberry
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import parse_global_id
-from hub.graphql.reviews import ENTRY_TYPES
+from hub.graphql.trust.reviews import ENTRY_TYPES
 from hub.store import audit, duplicates
 
 

@@ -10,11 +10,11 @@ from hub.domain.accounts import Role, TokenScope
 from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
-from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.errors import ErrorCode, hub_error, signed_in_only
 from hub.graphql.ids import expect_global_id, to_global_id
 from hub.graphql.permissions import guarded_mutation
 from hub.services import accounts as service
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Outcome
 from hub.store.accounts import ApiTokenRecord, UserRecord
 
 strawberry.enum(Role, name="Role")
@@ -207,10 +207,8 @@ class AccountMutation:
         self, info: Info, input: CreateApiTokenInput
     ) -> CreateApiTokenPayload:
         ctx = info.context
-        try:
+        with signed_in_only():
             outcome = await service.create_api_token(ctx.db, ctx.viewer, input.name, input.scope)
-        except Forbidden:
-            raise hub_error(ErrorCode.UNAUTHENTICATED, "Sign in to do this.") from None
         if outcome.value is None:
             return CreateApiTokenPayload(
                 token=None,

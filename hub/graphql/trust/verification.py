@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import strawberry
 
-from hub.domain.accounts import Role
 from hub.domain.enums import VerificationStatus
 from hub.domain.verification import FlagReason, RejectionReason, ReviewDecision, ReviewMethod
 from hub.graphql.context import Info
+from hub.graphql.permissions import for_reviewers
 from hub.store.flags import Flag
 from hub.store.reviews import Review
 
@@ -27,7 +27,7 @@ class EntryFlag:
 
     @strawberry.field(description="What the reporter said (reviewers and above only).")
     def note(self, info: Info) -> str | None:
-        return self.private_note if info.context.viewer.has(Role.REVIEWER) else None
+        return for_reviewers(info, self.private_note)
 
     @classmethod
     def of(cls, flag: Flag) -> EntryFlag:
@@ -48,11 +48,11 @@ class PublicReview:
 
     @strawberry.field(description="The reviewer's note (reviewers and above only).")
     def note(self, info: Info) -> str | None:
-        return self.private_note if info.context.viewer.has(Role.REVIEWER) else None
+        return for_reviewers(info, self.private_note)
 
     @strawberry.field(description="Where the evidence is (reviewers and above only).")
     def evidence_url(self, info: Info) -> str | None:
-        return self.private_evidence if info.context.viewer.has(Role.REVIEWER) else None
+        return for_reviewers(info, self.private_evidence)
 
     @classmethod
     def of(cls, review: Review) -> PublicReview:

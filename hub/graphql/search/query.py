@@ -23,7 +23,7 @@ from hub.graphql.context import Info
 from hub.graphql.entries import DonationChannel, Lodging, LogisticsOffer, Need, Offer, entry_of
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
-from hub.graphql.organizations import Organization
+from hub.graphql.organizations.types import Organization
 from hub.search.backend import SearchHit
 from hub.search.service import SearchUnavailable
 

@@ -1,0 +1,1 @@
+"""Imports: importing a spreadsheet of entries."""

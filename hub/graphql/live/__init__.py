@@ -1,0 +1,1 @@
+"""Live: the Subscription root and its entry events."""

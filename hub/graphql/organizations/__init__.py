@@ -1,0 +1,1 @@
+"""Organizations: their type, queries and mutations."""

@@ -1,0 +1,97 @@
+"""Shipments: putting a carrier on a pledge and reporting its progress."""
+
+from __future__ import annotations
+
+import strawberry
+
+from hub.domain.enums import ShipmentStatus
+from hub.graphql.common import UserError
+from hub.graphql.context import Info
+from hub.graphql.ids import expect_global_id
+from hub.graphql.inputs import RegionInput, decimal
+from hub.graphql.permissions import guarded_mutation
+from hub.graphql.pledges.errors import as_forbidden, invalid_id
+from hub.graphql.pledges.types import Shipment
+from hub.services import pledges as service
+from hub.services.outcome import Outcome
+from hub.store import shipments as shipment_store
+
+
+@strawberry.input(description="Put a logistics offer on an accepted pledge.")
+class AssignCarrierInput:
+    pledge_id: strawberry.ID
+    logistics_offer_id: strawberry.ID
+    pickup: RegionInput
+    dropoff: RegionInput
+    weight_kg: float | None = strawberry.field(
+        default=None, description="Required when the carrier states a capacity in kg."
+    )
+    volume_m3: float | None = strawberry.field(
+        default=None, description="Required when the carrier states a capacity in m³."
+    )
+    tracking_note: str | None = None
+    edit_token: str | None = None
+
+
+@strawberry.input(description="Report a shipment's progress, or add a tracking note.")
+class UpdateShipmentInput:
+    id: strawberry.ID
+    status: ShipmentStatus
+    tracking_note: str | None = None
+    edit_token: str | None = None
+
+
+@strawberry.type
+class ShipmentPayload:
+    shipment: Shipment | None
+    user_errors: list[UserError]
+
+    @classmethod
+    def of(cls, info: Info, outcome: Outcome[shipment_store.Shipment]) -> ShipmentPayload:
+        """The payload of a service's outcome."""
+        return cls(
+            shipment=Shipment.of(outcome.value) if outcome.value else None,
+            user_errors=UserError.list_of(outcome.errors, info.context.language),
+        )
+
+
+@strawberry.type
+class ShipmentMutation:
+    @guarded_mutation(
+        "Put a logistics offer on an accepted pledge, within the carrier's remaining capacity "
+        "(OVER_CAPACITY otherwise)."
+    )
+    async def assign_carrier(self, info: Info, input: AssignCarrierInput) -> ShipmentPayload:
+        ctx = info.context
+        pledge_id = expect_global_id(input.pledge_id, "Pledge")
+        carrier_id = expect_global_id(input.logistics_offer_id, "LogisticsOffer")
+        if pledge_id is None or carrier_id is None:
+            field = "pledgeId" if pledge_id is None else "logisticsOfferId"
+            return ShipmentPayload(shipment=None, user_errors=invalid_id(info, field))
+        request = service.CarrierRequest(
+            pledge_id=pledge_id,
+            carrier_id=carrier_id,
+            pickup=input.pickup.to_domain(),
+            dropoff=input.dropoff.to_domain(),
+            weight_kg=decimal(input.weight_kg),
+            volume_m3=decimal(input.volume_m3),
+            tracking_note=input.tracking_note,
+        )
+        with as_forbidden():
+            outcome = await service.assign_carrier(ctx.db, request, ctx.viewer, input.edit_token)
+        return ShipmentPayload.of(info, outcome)
+
+    @guarded_mutation(
+        "Report a shipment's progress (the carrier, donor, receiver or a coordinator). Goods "
+        "PICKED_UP or IN_TRANSIT put an accepted pledge IN_TRANSIT."
+    )
+    async def update_shipment(self, info: Info, input: UpdateShipmentInput) -> ShipmentPayload:
+        ctx = info.context
+        shipment_id = expect_global_id(input.id, "Shipment")
+        if shipment_id is None:
+            return ShipmentPayload(shipment=None, user_errors=invalid_id(info, "id"))
+        with as_forbidden():
+            outcome = await service.update_shipment(
+                ctx.db, shipment_id, input.status, input.tracking_note, ctx.viewer, input.edit_token
+            )
+        return ShipmentPayload.of(info, outcome)

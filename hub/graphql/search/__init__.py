@@ -1,0 +1,1 @@
+"""Search: the `search` query over entries and organizations."""

@@ -1,0 +1,1 @@
+"""Taxonomy: supply categories and units."""

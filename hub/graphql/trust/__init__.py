@@ -1,0 +1,1 @@
+"""Trust: the review workflow, verification, the public audit trail and contact privacy."""

@@ -1,0 +1,1 @@
+"""Webhooks: their type, queries and mutations."""

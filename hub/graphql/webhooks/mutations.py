@@ -1,0 +1,169 @@
+"""The webhook mutations: create, change, delete, rotate the secret (returned once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from hub.domain.errors import ErrorCode as UserErrorCode
+from hub.domain.errors import UserError as DomainUserError
+from hub.domain.live import EventFilter
+from hub.graphql.common import UserError
+from hub.graphql.context import Info
+from hub.graphql.errors import ErrorCode, signed_in_only
+from hub.graphql.ids import expect_global_id
+from hub.graphql.live.subscriptions import EntryEventFilter
+from hub.graphql.permissions import guarded_mutation
+from hub.graphql.webhooks.types import Webhook
+from hub.services import webhooks as service
+from hub.services.outcome import Outcome
+
+UNSET: Any = strawberry.UNSET
+
+
+@strawberry.input
+class CreateWebhookInput:
+    url: str = strawberry.field(
+        description="https:// (http:// only where HUB_WEBHOOK_ALLOW_HTTP is set); a public address."
+    )
+    filter: EntryEventFilter | None = strawberry.field(
+        default=None, description="Which events to send; none: every entry event."
+    )
+    description: str = strawberry.field(default="", description="What it is for (200 at most).")
+
+
+@strawberry.input
+class UpdateWebhookInput:
+    id: strawberry.ID
+    url: str | None = UNSET
+    filter: EntryEventFilter | None = strawberry.field(
+        default=UNSET, description="Replaces the filter; null: every entry event."
+    )
+    description: str | None = UNSET
+    enabled: bool | None = strawberry.field(
+        default=UNSET,
+        description="true re-enables a disabled webhook with a clean failure count; it receives "
+        "events from then on (not those in between).",
+    )
+
+
+@strawberry.type
+class WebhookPayload:
+    webhook: Webhook | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class WebhookSecretPayload:
+    webhook: Webhook | None
+    secret: str | None = strawberry.field(
+        description="Verify X-Hub-Signature-256 with it. Shown only this once."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DeleteWebhookPayload:
+    deleted: bool
+    user_errors: list[UserError]
+
+
+def _errors(info: Info, errors: list[DomainUserError]) -> list[UserError]:
+    return UserError.list_of(errors, info.context.language)
+
+
+def _filter(given: EntryEventFilter | None) -> EventFilter | DomainUserError:
+    """The domain filter, or the user error that its ids or sizes are."""
+    if given is None:
+        return EventFilter()
+    try:
+        return given.to_domain()
+    except GraphQLError as error:
+        code = (error.extensions or {}).get("code")
+        if code == ErrorCode.INVALID_ID.value:
+            return DomainUserError("filter", UserErrorCode.INVALID_ID)
+        return DomainUserError(
+            "filter",
+            UserErrorCode.INVALID_COMBINATION,
+            {"reason_zh": "筛选条件的取值过多。", "reason_en": error.message},
+        )
+
+
+def _secret_payload(info: Info, outcome: Outcome[service.WithSecret]) -> WebhookSecretPayload:
+    if outcome.value is None:
+        return WebhookSecretPayload(
+            webhook=None, secret=None, user_errors=_errors(info, outcome.errors)
+        )
+    return WebhookSecretPayload(
+        webhook=Webhook.of(outcome.value.webhook), secret=outcome.value.secret, user_errors=[]
+    )
+
+
+_BAD_ID = [DomainUserError("id", UserErrorCode.INVALID_ID)]
+
+
+@strawberry.type
+class WebhookMutation:
+    @guarded_mutation("Have entry events POSTed to a URL as signed JSON; returns the secret once.")
+    async def create_webhook(self, info: Info, input: CreateWebhookInput) -> WebhookSecretPayload:
+        ctx = info.context
+        wanted = _filter(input.filter)
+        if isinstance(wanted, DomainUserError):
+            return _secret_payload(info, Outcome.failed([wanted]))
+        with signed_in_only():
+            outcome = await service.create_webhook(
+                ctx.db, ctx.settings, ctx.viewer, input.url, wanted, input.description
+            )
+        return _secret_payload(info, outcome)
+
+    @guarded_mutation("Change a webhook's URL, filter or description, or switch it off or on.")
+    async def update_webhook(self, info: Info, input: UpdateWebhookInput) -> WebhookPayload:
+        ctx = info.context
+        local = expect_global_id(input.id, "Webhook")
+        if local is None:
+            return WebhookPayload(webhook=None, user_errors=_errors(info, _BAD_ID))
+        wanted: EventFilter | None = None
+        if input.filter is not UNSET:
+            parsed = _filter(input.filter)
+            if isinstance(parsed, DomainUserError):
+                return WebhookPayload(webhook=None, user_errors=_errors(info, [parsed]))
+            wanted = parsed
+        with signed_in_only():
+            outcome = await service.update_webhook(
+                ctx.db,
+                ctx.settings,
+                ctx.viewer,
+                local,
+                url=input.url if isinstance(input.url, str) else None,
+                event_filter=wanted,
+                description=input.description if isinstance(input.description, str) else None,
+                enabled=input.enabled if isinstance(input.enabled, bool) else None,
+            )
+        return WebhookPayload(
+            webhook=Webhook.of(outcome.value) if outcome.value else None,
+            user_errors=_errors(info, outcome.errors),
+        )
+
+    @guarded_mutation("Delete a webhook and its delivery log.")
+    async def delete_webhook(self, info: Info, id: strawberry.ID) -> DeleteWebhookPayload:
+        ctx = info.context
+        local = expect_global_id(id, "Webhook")
+        if local is None:
+            return DeleteWebhookPayload(deleted=False, user_errors=_errors(info, _BAD_ID))
+        with signed_in_only():
+            outcome = await service.delete_webhook(ctx.db, ctx.viewer, local)
+        return DeleteWebhookPayload(
+            deleted=bool(outcome.value), user_errors=_errors(info, outcome.errors)
+        )
+
+    @guarded_mutation("A new signing secret for one of your webhooks; returned this once.")
+    async def rotate_webhook_secret(self, info: Info, id: strawberry.ID) -> WebhookSecretPayload:
+        ctx = info.context
+        local = expect_global_id(id, "Webhook")
+        if local is None:
+            return _secret_payload(info, Outcome.failed(_BAD_ID))
+        with signed_in_only():
+            outcome = await service.rotate_secret(ctx.db, ctx.viewer, local)
+        return _secret_payload(info, outcome)
