@@ -22,18 +22,20 @@ from strawberry.types.graphql import OperationType
 
 from hub.graphql.accounts import AccountMutation, AccountQuery
 from hub.graphql.context import Context
-from hub.graphql.entries import DonationChannel, Lodging, LogisticsOffer, Need, Offer
+from hub.graphql.directory_queries import DirectoryQuery
+from hub.graphql.entries.mutations import EntryMutation
+from hub.graphql.entries.queries import EntryQuery
+from hub.graphql.entries.types import ENTRY_TYPES
 from hub.graphql.errors import ErrorCode, ErrorCodes, hub_error
 from hub.graphql.history import HistoryQuery
 from hub.graphql.imports import ImportMutation
 from hub.graphql.loaders import make_loaders
 from hub.graphql.members import MemberMutation, MemberQuery
-from hub.graphql.mutations import EntryMutation
 from hub.graphql.organizations import Organization
+from hub.graphql.organizations_mutations import OrganizationMutation
 from hub.graphql.permissions import RejectBadCredentials
 from hub.graphql.pledges import PledgeMutation, PledgeQuery
 from hub.graphql.privacy import PrivacyMutation
-from hub.graphql.queries import EntryQuery
 from hub.graphql.reviews import MergeMutation, ReconfirmMutation, ReviewMutation, ReviewQuery
 from hub.graphql.search import SearchQuery
 from hub.graphql.subscriptions import LiveQuery, Subscription
@@ -47,6 +49,7 @@ Query = merge_types(
     "Query",
     (
         EntryQuery,
+        DirectoryQuery,
         AccountQuery,
         ReviewQuery,
         HistoryQuery,
@@ -60,6 +63,7 @@ Query = merge_types(
 Mutation = merge_types(
     "Mutation",
     (
+        OrganizationMutation,
         EntryMutation,
         AccountMutation,
         ReviewMutation,
@@ -144,7 +148,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Need, Offer, LogisticsOffer, Lodging, DonationChannel, Organization],
+        types=[*ENTRY_TYPES.values(), Organization],
         extensions=[
             ErrorCodes,
             FreshLoaders,

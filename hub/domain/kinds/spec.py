@@ -118,6 +118,7 @@ class FieldMeta:
     disclosure: Disclosure
     input_default: Any
     import_default: Any
+    input_description: Any = None
 
 
 _NO_DEFAULT: Any = dataclasses.MISSING
@@ -136,6 +137,7 @@ def detail(
     default: Any = _NO_DEFAULT,
     input_default: Any = _NO_DEFAULT,
     import_default: Any = _NO_DEFAULT,
+    input_description: Any = _NO_DEFAULT,
 ) -> Any:
     """A field of a kind's details.
 
@@ -144,7 +146,8 @@ def detail(
     when that differs from the label (for a region, the prefix of its three headers).
     `description` documents it in the API. `default` is the dataclass default; `input_default`
     the submit input's, when it has one the details do not; `import_default` what an import
-    takes for an empty cell (a callable gets the values read so far).
+    takes for an empty cell (a callable gets the values read so far). `input_description`
+    documents it in the submit input when that differs from `description` (None: not at all).
     """
     meta = FieldMeta(
         zh=zh,
@@ -157,6 +160,7 @@ def detail(
         disclosure=disclosure,
         input_default=input_default,
         import_default=import_default,
+        input_description=description if input_description is _NO_DEFAULT else input_description,
     )
     return dataclasses.field(default=default, metadata={_SPEC: meta})
 

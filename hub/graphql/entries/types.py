@@ -1,95 +1,40 @@
-"""Entry types: the Entry interface and Need, Offer, LogisticsOffer, Lodging, DonationChannel."""
+"""Entry types: the Entry interface and one type per kind (Need, Offer, LogisticsOffer,
+Lodging, DonationChannel).
+
+Each kind's fields are derived from its declaration in hub/domain/kinds/ (derive.entry_type);
+its class here holds only what no declaration can say, such as a need's priority.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
-from hub.domain.accounts import Role
-from hub.domain.donations import account_change, mask_account, shows_account
-from hub.domain.enums import (
-    EntryKind,
-    EntryStatus,
-    PledgeStatus,
-    Urgency,
-    VehicleType,
-    VerificationStatus,
-)
+from hub.domain.donations import account_change
+from hub.domain.enums import EntryKind, EntryStatus, PledgeStatus, Urgency, VerificationStatus
+from hub.domain.kinds import KINDS, kind_of
 from hub.domain.priority import priority as need_priority
-from hub.domain.units import UNITS, Unit, to_base
 from hub.graphql.common import Contact, Region, Source
 from hub.graphql.context import Info
+from hub.graphql.entries.derive import disclosed_field, entry_type, entry_values
+from hub.graphql.entries.kinds import shape_of
 from hub.graphql.ids import to_global_id
 from hub.graphql.node import Node
 from hub.graphql.organizations import Organization
-from hub.graphql.taxonomy import SupplyCategory
+from hub.graphql.permissions import sees_account_changes, sees_possible_duplicates
 from hub.graphql.verification import EntryFlag, PublicReview, Verification
 from hub.store import audit as audit_store
 
 if TYPE_CHECKING:
     from hub.graphql.pledges import Pledge
 
-
-def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-@strawberry.type(description="One line of a need (what is asked) or an offer (what is available).")
-class SupplyItem:
-    category_code: str
-    name: str
-    spec: str | None = strawberry.field(description="Specification or standard, e.g. GB 19083.")
-    quantity: float | None = strawberry.field(
-        description="Null when the submitter said the quantity is unknown (as many as possible)."
-    )
-    quantity_unknown: bool
-    unit: Unit
-    package_size: int | None = strawberry.field(description="Pieces per carton, box or pack.")
-    fulfilled_quantity: float = strawberry.field(
-        description="For a need, how much has arrived; for an offer, how much was given out."
-    )
-    remaining_quantity: float | None
-    base_quantity: float | None = strawberry.field(
-        description="The quantity in baseUnit (pieces, pairs, kilograms...), when convertible."
-    )
-    base_unit: Unit
-    certifications: list[str]
-
-    @strawberry.field
-    def category(self, info: Info) -> SupplyCategory | None:
-        # Synchronous on purpose: an async field costs an event-loop task per item.
-        category = info.context.categories.get(self.category_code)
-        return SupplyCategory.of(category) if category else None
-
-    @classmethod
-    def of(cls, item: model.Item) -> SupplyItem:
-        """The GraphQL view of an item."""
-        base = to_base(item.quantity, item.unit, item.package_size) if item.quantity else None
-        remaining = (
-            None
-            if item.quantity is None
-            else max(item.quantity - item.fulfilled_quantity, Decimal(0))
-        )
-        return cls(
-            category_code=item.category_code,
-            name=item.name,
-            spec=item.spec,
-            quantity=_float(item.quantity),
-            quantity_unknown=item.quantity is None,
-            unit=item.unit,
-            package_size=item.package_size,
-            fulfilled_quantity=float(item.fulfilled_quantity),
-            remaining_quantity=_float(remaining),
-            base_quantity=_float(base[0]) if base else None,
-            base_unit=UNITS[item.unit].base,
-            certifications=list(item.certifications),
-        )
+# The GraphQL type of each kind, as in global ids.
+TYPE_NAMES: dict[EntryKind, str] = {kind.kind: kind.type_name for kind in KINDS}
 
 
 @strawberry.interface(description="What every kind of entry has.")
@@ -128,7 +73,7 @@ class Entry(Node):
     )
     async def possible_duplicates(self, info: Info) -> list[PossibleDuplicate]:
         ctx = info.context
-        if not ctx.viewer.has(Role.REVIEWER):
+        if not sees_possible_duplicates(ctx.viewer):
             return []
         pairs = await ctx.loaders.duplicates.load(self.entry_id)
         found = await ctx.loaders.entry.load_many([other for other, _ in pairs])
@@ -167,8 +112,9 @@ class PossibleDuplicate:
     score: float = strawberry.field(description="0 to 1; 0.6 and above is flagged.")
 
 
-def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict[str, object]:
+def _common(entry: model.Entry, may_see_protected: bool) -> dict[str, object]:
     draft = entry.draft
+    type_name = TYPE_NAMES[entry.kind]
     return {
         "id": strawberry.ID(to_global_id(type_name, entry.id)),
         "kind": entry.kind,
@@ -189,7 +135,7 @@ def _common(entry: model.Entry, type_name: str, may_see_protected: bool) -> dict
         "organization_id": draft.organization_id,
         "entry_id": entry.id,
         "self_reported": entry.self_reported,
-        "merged_into": strawberry.ID(to_global_id(TYPE_NAMES[entry.kind], entry.merged_into))
+        "merged_into": strawberry.ID(to_global_id(type_name, entry.merged_into))
         if entry.merged_into
         else None,
         "lease_until": entry.review.lease_until if entry.review else None,
@@ -211,11 +157,19 @@ class NeedPriority:
     pledges: int = strawberry.field(description="Pledges it has drawn (all but cancelled).")
 
 
-@strawberry.type(description="Supplies a hospital or clinic needs.")
+async def _pledges(info: Info, entry_id: UUID, to_need: bool) -> list[Pledge]:
+    from hub.graphql.pledges import Pledge
+
+    loaders = info.context.loaders
+    loader = loaders.pledges_to_need if to_need else loaders.pledges_from_offer
+    return [Pledge.of(p) for p in await loader.load(entry_id)]
+
+
+@entry_type(shape_of(EntryKind.NEED))
 class Need(Entry):
-    urgency: Urgency
-    items: list[SupplyItem]
-    domain_items: strawberry.Private[tuple[model.Item, ...]]
+    if TYPE_CHECKING:
+        urgency: Urgency
+        domain_items: tuple[model.Item, ...]
 
     @strawberry.field(description="Why the need ranks where it does (the default order).")
     async def priority(self, info: Info) -> NeedPriority:
@@ -234,50 +188,24 @@ class Need(Entry):
 
     @strawberry.field(description="Pledges made to this need, oldest first.")
     async def pledges(self, info: Info) -> list[PledgeType]:
-        from hub.graphql.pledges import Pledge
-
-        return [
-            Pledge.of(p) for p in await info.context.loaders.pledges_to_need.load(self.entry_id)
-        ]
+        return await _pledges(info, self.entry_id, to_need=True)
 
 
-@strawberry.type(description="Supplies a factory or donor has to give.")
+@entry_type(shape_of(EntryKind.OFFER))
 class Offer(Entry):
-    items: list[SupplyItem]
-    can_deliver: bool = strawberry.field(description="False: pickup only.")
-    lead_time_days: int | None
-    is_free: bool
-    price_note: str | None
-
     @strawberry.field(description="Pledges drawing on this offer, oldest first.")
     async def pledges(self, info: Info) -> list[PledgeType]:
-        from hub.graphql.pledges import Pledge
-
-        loaded = await info.context.loaders.pledges_from_offer.load(self.entry_id)
-        return [Pledge.of(p) for p in loaded]
+        return await _pledges(info, self.entry_id, to_need=False)
 
 
-@strawberry.type(description="Transport a carrier or driver offers; region is the origin.")
+@entry_type(shape_of(EntryKind.LOGISTICS_OFFER))
 class LogisticsOffer(Entry):
-    origin: Region
-    destination: Region | None = strawberry.field(description="Null: any destination.")
-    vehicle_type: VehicleType
-    capacity_kg: float | None
-    capacity_m3: float | None
-    cold_chain: bool
-    is_free: bool
-    available_from: datetime | None
-    available_until: datetime | None
+    pass
 
 
-@strawberry.type(description="Rooms a hotel offers to medical staff.")
+@entry_type(shape_of(EntryKind.LODGING))
 class Lodging(Entry):
-    rooms_available: int
-    eligibility: str = strawberry.field(description="Who may stay, e.g. medical staff of Wuhan.")
-    is_free: bool
-    price_note: str | None
-    available_from: datetime | None
-    available_until: datetime | None
+    pass
 
 
 @strawberry.type(description="The account number's change since the channel was last verified.")
@@ -287,29 +215,19 @@ class AccountNumberChange:
     changed_at: datetime
 
 
-@strawberry.type(
-    description="An organization's official account for money donations, published once "
-    "verified. Until then the account number shows only its last four characters."
-)
+_DONATION_CHANNEL = kind_of(EntryKind.DONATION_CHANNEL)
+
+
+@entry_type(shape_of(EntryKind.DONATION_CHANNEL))
 class DonationChannel(Entry):
-    account_name: str
-    bank: str
-    remittance_note: str | None
-    purpose: str | None
-    official_notice_url: str | None = strawberry.field(
+    @strawberry.field(
         description="The official notice publishing the account (the entry's source.url)."
     )
-    full_account_number: strawberry.Private[str]
+    def official_notice_url(self) -> str | None:
+        return self.source.url
 
-    @strawberry.field(
-        description="In full once VERIFIED (and to reviewers); before that, masked but for the "
-        "last four characters."
-    )
-    def account_number(self, info: Info) -> str:
-        reviewer = info.context.viewer.has(Role.REVIEWER)
-        if shows_account(self.verification_status, reviewer):
-            return self.full_account_number
-        return mask_account(self.full_account_number)
+    # After the notice, as the published schema has it; masked as its declaration says.
+    account_number = disclosed_field(_DONATION_CHANNEL.field("account_number"))
 
     @strawberry.field(
         description="Reviewers only: the account number before and after its latest change "
@@ -317,7 +235,7 @@ class DonationChannel(Entry):
     )
     async def account_number_change(self, info: Info) -> AccountNumberChange | None:
         ctx = info.context
-        if not ctx.viewer.has(Role.REVIEWER):
+        if not sees_account_changes(ctx.viewer):
             return None
         async with ctx.db.connection() as conn:
             trail = await audit_store.history(conn, self.entry_id)
@@ -332,65 +250,18 @@ class DonationChannel(Entry):
 
 
 AnyEntry = Need | Offer | LogisticsOffer | Lodging | DonationChannel
-TYPE_NAMES = {
-    EntryKind.NEED: "Need",
-    EntryKind.OFFER: "Offer",
-    EntryKind.LOGISTICS_OFFER: "LogisticsOffer",
-    EntryKind.LODGING: "Lodging",
-    EntryKind.DONATION_CHANNEL: "DonationChannel",
+# The type of each kind, by kind.
+ENTRY_TYPES: dict[EntryKind, type[Any]] = {
+    EntryKind.NEED: Need,
+    EntryKind.OFFER: Offer,
+    EntryKind.LOGISTICS_OFFER: LogisticsOffer,
+    EntryKind.LODGING: Lodging,
+    EntryKind.DONATION_CHANNEL: DonationChannel,
 }
 
 
 def entry_of(entry: model.Entry, may_see_protected: bool) -> AnyEntry:
     """The GraphQL type of an entry of any kind."""
-    common = _common(entry, TYPE_NAMES[entry.kind], may_see_protected)
-    details = entry.draft.details
-    items = [SupplyItem.of(item) for item in entry.draft.items]
-    if isinstance(details, model.NeedDetails):
-        return Need(
-            **common,  # type: ignore[arg-type]
-            urgency=details.urgency,
-            items=items,
-            domain_items=entry.draft.items,
-        )
-    if isinstance(details, model.OfferDetails):
-        return Offer(
-            **common,  # type: ignore[arg-type]
-            items=items,
-            can_deliver=details.can_deliver,
-            lead_time_days=details.lead_time_days,
-            is_free=details.is_free,
-            price_note=details.price_note,
-        )
-    if isinstance(details, model.LogisticsDetails):
-        return LogisticsOffer(
-            **common,  # type: ignore[arg-type]
-            origin=Region.of(entry.draft.region),
-            destination=Region.of(details.destination) if details.destination else None,
-            vehicle_type=details.vehicle_type,
-            capacity_kg=_float(details.capacity_kg),
-            capacity_m3=_float(details.capacity_m3),
-            cold_chain=details.cold_chain,
-            is_free=details.is_free,
-            available_from=details.available_from,
-            available_until=details.available_until,
-        )
-    if isinstance(details, model.DonationChannelDetails):
-        return DonationChannel(
-            **common,  # type: ignore[arg-type]
-            account_name=details.account_name,
-            bank=details.bank,
-            remittance_note=details.remittance_note,
-            purpose=details.purpose,
-            official_notice_url=entry.draft.source_url,
-            full_account_number=details.account_number,
-        )
-    return Lodging(
-        **common,  # type: ignore[arg-type]
-        rooms_available=details.rooms_available,
-        eligibility=details.eligibility,
-        is_free=details.is_free,
-        price_note=details.price_note,
-        available_from=details.available_from,
-        available_until=details.available_until,
-    )
+    values = entry_values(kind_of(entry.kind), entry)
+    made: AnyEntry = ENTRY_TYPES[entry.kind](**_common(entry, may_see_protected), **values)
+    return made
