@@ -64,7 +64,7 @@ def _nullable(annotation: Any) -> Any:
     return annotation | None
 
 
-def shown(spec: FieldSpec, value: Any) -> Any:
+def shown(value: Any) -> Any:
     """A details value as the API shows it."""
     if value is None:
         return None
@@ -79,11 +79,9 @@ def taken(spec: FieldSpec, value: Any, *, blank_is_none: bool) -> Any:
     """An input value as the details hold it (text blank → None where `blank_is_none`)."""
     if isinstance(value, RegionInput):
         return value.to_domain()
-    if isinstance(value, float) and spec.value_type is Decimal:
+    if spec.value_type is Decimal:
         return decimal(value)
-    if isinstance(value, int) and spec.value_type is Decimal:
-        return Decimal(value)
-    if isinstance(value, str) and blank_is_none:
+    if spec.value_type is str and blank_is_none:
         return blank_to_none(value)
     return value
 
@@ -157,7 +155,7 @@ def entry_values(kind: Kind, entry: model.Entry) -> dict[str, Any]:
         values[DOMAIN_ITEMS] = draft.items
     for spec in kind.fields:
         if _is_shown_plainly(spec):
-            values[spec.name] = shown(spec, getattr(draft.details, spec.name))
+            values[spec.name] = shown(getattr(draft.details, spec.name))
     return values
 
 

@@ -148,7 +148,8 @@ async def _node(info: Info, global_id: str) -> Node | None:
     return entry_of(entry, ctx.may_see_protected_contacts)
 
 
-class _Nodes:
+@strawberry.type
+class NodeQuery:
     @strawberry.field(description="Any object by its global id; null when there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _node(info, id)
@@ -162,11 +163,10 @@ class _Nodes:
 
 
 def _entry_query() -> type[Any]:
-    namespace: dict[str, Any] = {"__module__": __name__, **vars(_Nodes)}
-    namespace = {k: v for k, v in namespace.items() if k not in ("__dict__", "__weakref__")}
+    namespace: dict[str, Any] = {"__module__": __name__}
     for shape in SHAPES:
         namespace[to_snake_case(shape.kind.list_field)] = _list_field(shape)
-    return strawberry.type(type("EntryQuery", (), namespace))
+    return strawberry.type(type("EntryQuery", (NodeQuery,), namespace))
 
 
 # node, nodes, then needs, offers, logisticsOffers... in the registry's order of kinds.
