@@ -102,8 +102,7 @@ ITEM_COLUMNS = (
 
 
 def _entry_columns(kind: Kind) -> tuple[Column, ...]:
-    # The details' columns come in the order the kind declares its fields.
-    details = tuple(column for spec in kind.fields for column in spec.export_columns)
+    details = tuple(column for spec in kind.export_fields for column in spec.export_columns)
     return (*_ENTRY_HEAD, *details, *(ITEM_COLUMNS if kind.has_items else ()), *_ENTRY_TAIL)
 
 

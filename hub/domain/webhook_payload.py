@@ -96,9 +96,12 @@ def public_entry(entry: Entry, organization: Organization | None) -> dict[str, A
     kind = kind_of(entry.kind)
     if kind.region_name != "region":
         fields[kind.region_name] = plain(draft.region)
+    items = {"items": [_item(i) for i in draft.items]} if kind.has_items else {}
+    if kind.items_first:
+        fields.update(items)
     fields.update(details_json(entry))
-    if kind.has_items:
-        fields["items"] = [_item(i) for i in draft.items]
+    if not kind.items_first:
+        fields.update(items)
     return fields
 
 

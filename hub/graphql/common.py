@@ -1,8 +1,12 @@
-"""Small shared types: regions, contacts, sources, user errors, page info."""
+"""Small shared types: regions, contacts, sources, user errors, page info, and their inputs."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 import strawberry
+from strawberry.types.unset import UnsetType
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
@@ -11,7 +15,7 @@ from hub.domain.errors import ErrorCode
 from hub.domain.errors import UserError as DomainUserError
 from hub.domain.messages import message
 from hub.domain.privacy import visible_contact
-from hub.graphql.ids import to_global_id
+from hub.graphql.ids import expect_global_id, to_global_id
 
 
 @strawberry.type(description="Where something is.")
@@ -94,3 +98,90 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+
+# -- inputs ----------------------------------------------------------------------------------
+
+UNSET: Any = strawberry.UNSET
+
+
+def given(value: object) -> bool:
+    """Whether an optional input field was sent (null counts as sent)."""
+    return not isinstance(value, UnsetType)
+
+
+def decimal(value: float | None) -> Decimal | None:
+    """A float from JSON as an exact decimal, via its shortest text form (0.1 stays 0.1)."""
+    return None if value is None else Decimal(str(value))
+
+
+def blank_to_none(value: str | None) -> str | None:
+    """The text stripped; None when nothing is left."""
+    if value is None:
+        return None
+    stripped = value.strip()
+    return stripped or None
+
+
+@strawberry.input(description="Where something is; province is required.")
+class RegionInput:
+    province: str
+    city: str | None = None
+    district: str | None = None
+    admin_code: str | None = None
+
+    def to_domain(self) -> model.Region:
+        """The domain region."""
+        return model.Region(
+            province=self.province.strip(),
+            city=blank_to_none(self.city),
+            district=blank_to_none(self.district),
+            admin_code=blank_to_none(self.admin_code),
+        )
+
+
+@strawberry.input(description="A contact; a phone number or another channel is required.")
+class ContactInput:
+    name: str | None = None
+    phone: str | None = None
+    other_channel: str | None = None
+    visibility: ContactVisibility = strawberry.field(
+        default=ContactVisibility.PROTECTED,
+        description="PROTECTED (the default) hides the details from the public.",
+    )
+    id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="In an update: keep this existing contact of the record (Contact.id) as it "
+        "is, without sending its protected details again; name, phone and otherChannel must "
+        "then be left out.",
+    )
+
+    def to_domain(self) -> model.Contact:
+        """The domain contact."""
+        return model.Contact(self.name, self.phone, self.other_channel, self.visibility)
+
+
+def updated_contacts(
+    inputs: list[ContactInput], current: tuple[model.Contact, ...]
+) -> tuple[model.Contact, ...]:
+    """The contacts an update sends: new ones as given, kept ones (by id) as stored.
+
+    An id that is not one of the record's contacts keeps nothing: the line is then a contact
+    with no details, which validation refuses at that line.
+    """
+    stored = {c.id: c for c in current if c.id is not None}
+    contacts = []
+    for contact in inputs:
+        kept_id = expect_global_id(contact.id, "Contact") if contact.id else None
+        details = contact.name or contact.phone or contact.other_channel
+        if kept_id in stored and not details:
+            contacts.append(stored[kept_id])
+        else:
+            contacts.append(contact.to_domain())
+    return tuple(contacts)
+
+
+@strawberry.input(description="Where the information came from (a notice, a post, a call).")
+class SourceInput:
+    url: str | None = None
+    note: str | None = None

@@ -109,3 +109,11 @@ class OrganizationFilterInput:
             city=self.city or None,
             name_contains=self.name_contains or None,
         )
+
+
+# Each kind's list filter, by its GraphQL name (Kind.filter_type).
+FILTERS: dict[str, type[EntryFilterInput]] = {
+    "EntryFilter": EntryFilterInput,
+    "NeedFilter": NeedFilter,
+    "LogisticsOfferFilter": LogisticsOfferFilter,
+}

@@ -6,14 +6,11 @@ import base64
 import binascii
 from uuid import UUID
 
+from hub.domain.kinds import KINDS
 from hub.graphql.errors import ErrorCode, hub_error
 
 NODE_TYPES = (
-    "Need",
-    "Offer",
-    "LogisticsOffer",
-    "Lodging",
-    "DonationChannel",
+    *(kind.type_name for kind in KINDS),
     "Organization",
     "User",
     "ApiToken",

@@ -23,20 +23,23 @@ from strawberry.types.graphql import OperationType
 from hub.graphql.accounts.accounts import AccountMutation, AccountQuery
 from hub.graphql.accounts.members import MemberMutation, MemberQuery
 from hub.graphql.context import Context
-from hub.graphql.entries import DonationChannel, Lodging, LogisticsOffer, Need, Offer
+from hub.graphql.entries.mutations import EntryMutation
+from hub.graphql.entries.queries import EntryQuery
+from hub.graphql.entries.types import ENTRY_TYPES
 from hub.graphql.errors import ErrorCode, ErrorCodes, hub_error
 from hub.graphql.imports.mutations import ImportMutation
 from hub.graphql.live.subscriptions import LiveQuery, Subscription
 from hub.graphql.loaders import make_loaders
-from hub.graphql.mutations import EntryMutation
+from hub.graphql.organizations.mutations import OrganizationMutation
+from hub.graphql.organizations.queries import OrganizationQuery
 from hub.graphql.organizations.types import Organization
 from hub.graphql.permissions import RejectBadCredentials
 from hub.graphql.pledges.inbox import InboxMutation, InboxQuery
 from hub.graphql.pledges.matching import MatchingQuery
 from hub.graphql.pledges.pledges import PledgeMutation, PledgeQuery
 from hub.graphql.pledges.shipments import ShipmentMutation
-from hub.graphql.queries import EntryQuery
 from hub.graphql.search.query import SearchQuery
+from hub.graphql.taxonomy.queries import TaxonomyQuery
 from hub.graphql.text_guard import RejectUnstorableText
 from hub.graphql.trust.history import HistoryQuery
 from hub.graphql.trust.privacy import PrivacyMutation
@@ -51,6 +54,8 @@ Query = merge_types(
     "Query",
     (
         EntryQuery,
+        OrganizationQuery,
+        TaxonomyQuery,
         AccountQuery,
         ReviewQuery,
         HistoryQuery,
@@ -66,6 +71,7 @@ Query = merge_types(
 Mutation = merge_types(
     "Mutation",
     (
+        OrganizationMutation,
         EntryMutation,
         AccountMutation,
         ReviewMutation,
@@ -152,7 +158,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Need, Offer, LogisticsOffer, Lodging, DonationChannel, Organization],
+        types=[*ENTRY_TYPES.values(), Organization],
         extensions=[
             ErrorCodes,
             FreshLoaders,

@@ -53,6 +53,7 @@ class DonationChannelDetails:
         hxl="#meta+account+number",
         description="In full once VERIFIED (and to reviewers); before that, masked but for "
         "the last four characters.",
+        input_description=None,
         check=AccountNumber(),
         disclosure=Disclosure.MASKED_UNTIL_VERIFIED,
         import_default="",

@@ -36,6 +36,7 @@ class LogisticsDetails:
         hxl="+dest",
         export_zh="目的",
         description="Null: any destination.",
+        input_description="Leave out for any destination.",
         check=Place(),
         search=SearchUse.BODY,
         default=None,

@@ -21,7 +21,6 @@ class OfferDetails:
         description="False: pickup only.",
         import_default=False,
     )
-    is_free: bool = is_free()
     lead_time_days: int | None = detail(
         "几天内可发货（选填）",
         "Ships within (days, optional)",
@@ -30,6 +29,7 @@ class OfferDetails:
         check=WholeNumber(0, MAX_LEAD_TIME_DAYS),
         default=None,
     )
+    is_free: bool = is_free()
     price_note: str | None = price_note()
 
 
@@ -45,6 +45,7 @@ OFFER = Kind(
     plural=("捐赠", "Offers"),
     table="offer",
     has_items=True,
+    items_first=True,
     individuals_may_post=True,
     organization_kinds=(
         OrganizationKind.FACTORY,
@@ -54,4 +55,6 @@ OFFER = Kind(
         OrganizationKind.OTHER,
     ),
     search_words="捐赠 供应 offer donation",
+    # The open data files were published with this column order before the API's settled.
+    export_order=("can_deliver", "is_free", "lead_time_days", "price_note"),
 )

@@ -118,6 +118,7 @@ class FieldMeta:
     disclosure: Disclosure
     input_default: Any
     import_default: Any
+    input_description: Any = None
 
 
 _NO_DEFAULT: Any = dataclasses.MISSING
@@ -136,6 +137,7 @@ def detail(
     default: Any = _NO_DEFAULT,
     input_default: Any = _NO_DEFAULT,
     import_default: Any = _NO_DEFAULT,
+    input_description: Any = _NO_DEFAULT,
 ) -> Any:
     """A field of a kind's details.
 
@@ -144,7 +146,8 @@ def detail(
     when that differs from the label (for a region, the prefix of its three headers).
     `description` documents it in the API. `default` is the dataclass default; `input_default`
     the submit input's, when it has one the details do not; `import_default` what an import
-    takes for an empty cell (a callable gets the values read so far).
+    takes for an empty cell (a callable gets the values read so far). `input_description`
+    documents it in the submit input when that differs from `description` (None: not at all).
     """
     meta = FieldMeta(
         zh=zh,
@@ -157,6 +160,7 @@ def detail(
         disclosure=disclosure,
         input_default=input_default,
         import_default=import_default,
+        input_description=description if input_description is _NO_DEFAULT else input_description,
     )
     return dataclasses.field(default=default, metadata={_SPEC: meta})
 
@@ -300,8 +304,10 @@ class Kind:
     table: str | None
     # What its place is called: "origin" for transport, else "region".
     region_name: str = "region"
-    # Whether it lists supply items (needs and offers).
+    # Whether it lists supply items (needs and offers), and whether they come before its
+    # details wherever it is shown field by field (offers) or after them (needs).
     has_items: bool = False
+    items_first: bool = False
     # Whether a person may post it without an organization, under a name (providerName).
     individuals_may_post: bool = False
     # Whether it must give a contact.
@@ -314,10 +320,18 @@ class Kind:
     # Words that find it in search, whatever the language of the query.
     search_words: str = ""
     checks: tuple[KindCheck, ...] = ()
+    # Its fields by name in the order of its open data columns, when that is not the order
+    # they are declared (and shown) in.
+    export_order: tuple[str, ...] = ()
     fields: tuple[FieldSpec, ...] = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fields", _field_specs(self.details))
+
+    @property
+    def export_fields(self) -> tuple[FieldSpec, ...]:
+        """Its fields in the order of its open data columns."""
+        return tuple(self.field(name) for name in self.export_order) or self.fields
 
     @property
     def list_field(self) -> str:

@@ -8,11 +8,10 @@ import strawberry
 
 from hub.domain import pledges as domain
 from hub.domain.enums import PledgeStatus
-from hub.graphql.common import UserError
+from hub.graphql.common import UserError, decimal
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id
-from hub.graphql.inputs import decimal
 from hub.graphql.permissions import guarded_mutation
 from hub.graphql.pledges.errors import as_forbidden, invalid_id
 from hub.graphql.pledges.types import Pledge

@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from hub.domain.enums import ShipmentStatus
-from hub.graphql.common import UserError
+from hub.graphql.common import RegionInput, UserError, decimal
 from hub.graphql.context import Info
 from hub.graphql.ids import expect_global_id
-from hub.graphql.inputs import RegionInput, decimal
 from hub.graphql.permissions import guarded_mutation
 from hub.graphql.pledges.errors import as_forbidden, invalid_id
 from hub.graphql.pledges.types import Shipment
