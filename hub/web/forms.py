@@ -7,13 +7,25 @@ Int and DateTime can even receive (otherwise the whole operation would fail with
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from enum import Enum
 from functools import partial
 from typing import Any
 
-from starlette.datastructures import FormData
-
-from hub.web.i18n import format_quantity, parse_time
+from hub.domain.enums import EntryKind
+from hub.domain.kinds import KINDS, Kind
+from hub.domain.kinds.spec import Disclosure, FieldSpec, Period, SourceRequired
+from hub.domain.region import Region
+from hub.web.i18n import (
+    ENUM_LABELS,
+    LANGUAGES,
+    MESSAGES,
+    enum_label_prefix,
+    format_quantity,
+    parse_time,
+)
 
 MAX_ITEMS_IN_FORM = 3
 # The API's own caps (hub.domain.validation): a form never has more lines than these.
@@ -23,25 +35,11 @@ MAX_CONTACTS = 10
 # types the hours they see on the wall, whatever zone the browser or the server is in.
 FORM_TIMEZONE = timezone(timedelta(hours=8))
 INT32 = 2**31 - 1
-ORGANIZATION_KINDS = {
-    "needs": ("HOSPITAL", "CLINIC", "COMMUNITY", "GOVERNMENT", "CHARITY", "OTHER"),
-    "offers": ("FACTORY", "CHARITY", "COMMUNITY", "LOGISTICS", "OTHER"),
-    "logistics": ("LOGISTICS", "COMMUNITY", "CHARITY", "OTHER"),
-    "lodging": ("HOTEL", "COMMUNITY", "CHARITY", "OTHER"),
-}
-# The form's name of each kind of entry (its URL), by the API's EntryKind.
-KIND_LISTS = {"NEED": "needs", "OFFER": "offers", "LOGISTICS_OFFER": "logistics",
-              "LODGING": "lodging", "DONATION_CHANNEL": "donation-channels"}  # fmt: skip
-# What the edit form may change of each kind, besides status, notes and contacts: the keys of
-# `entry_input` the update<Type> input takes too.
-EDITABLE_FIELDS = {
-    "needs": ("region", "address", "urgency", "items"),
-    "offers": ("region", "address", "items", "canDeliver", "isFree", "leadTimeDays", "priceNote"),
-    "logistics": ("origin", "address", "destination", "vehicleType", "capacityKg", "capacityM3",
-                  "coldChain", "isFree", "availableFrom", "availableUntil"),
-    "lodging": ("region", "address", "roomsAvailable", "eligibility", "isFree", "priceNote",
-                "availableFrom", "availableUntil"),
-}  # fmt: skip
+# What a new form shows chosen before anyone types: needs are urgent, and what is offered is
+# free unless the poster says otherwise (a choice sent empty falls back to these too).
+FORM_DEFAULTS = {"urgency": "HIGH", "is_free": "1"}
+# A place's parts as a form has them (a details field's place shows only the first two).
+REGION_FORM = ("province", "city", "district")
 Text = Callable[[str], str | None]
 
 
@@ -91,58 +89,128 @@ def region(text: Text, prefix: str = "") -> dict[str, Any]:
     }
 
 
-def entry_input(form: FormData, kind: str) -> dict[str, Any]:
+def entry_input(form: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
     """The submit mutation's input for `kind` from the form's fields (the API validates it)."""
     text = partial(field, form)
     where = region(text)
-    contact = {
-        "name": text("contact_name"),
-        "phone": text("contact_phone"),
-        "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
-    }
     value: dict[str, Any] = {
         "address": text("address"),
-        "contacts": [contact] if contact["phone"] or contact["name"] else [],
+        "contacts": _first_contact(form, text),
         "notes": text("notes"),
     }
-    if text("source_note"):
-        value["source"] = {"note": text("source_note")}
-    if kind == "needs" or text("organization_name"):
+    source = {"url": text("notice_url"), "note": text("source_note")}
+    if source["note"] or source["url"] or _source_required(kind):
+        value["source"] = source if source["url"] else {"note": source["note"]}
+    if organization_required(kind) or text("organization_name"):
         value["organization"] = {
             "name": text("organization_name") or "",
-            "kind": text("organization_kind") or ORGANIZATION_KINDS[kind][0],
+            "kind": text("organization_kind") or kind.organization_kinds[0].value,
             "region": {"province": where["province"], "city": where["city"]},
         }
     else:
         # Donors, drivers and hosts may be people: no organization then, but a name.
         value["providerName"] = text("provider_name")
-    if kind in ("needs", "offers"):
+    if kind.has_items:
         value["items"] = items(text)
-    if kind == "needs":
-        value["urgency"] = text("urgency") or "HIGH"
-    else:
-        value["isFree"] = bool(form.get("is_free"))
-    if kind == "offers":
-        value["canDeliver"] = bool(form.get("can_deliver"))
-        value["leadTimeDays"] = number(text("lead_time_days"))
-    if kind in ("offers", "lodging"):
-        value["priceNote"] = text("price_note")
-    if kind in ("logistics", "lodging"):
-        value["availableFrom"] = local_time(text("available_from"))
-        value["availableUntil"] = local_time(text("available_until"))
-    if kind == "logistics":
-        value["origin"] = where
-        destination = region(text, "destination_")
-        value["destination"] = destination if destination["province"] else None
-        value["vehicleType"] = text("vehicle_type") or "VAN"
-        value["capacityKg"] = number(text("capacity_kg"))
-        value["capacityM3"] = number(text("capacity_m3"))
-        value["coldChain"] = bool(form.get("cold_chain"))
-    else:
-        value["region"] = where
-    if kind == "lodging":
-        value["roomsAvailable"] = number(text("rooms_available"))
-        value["eligibility"] = text("eligibility") or ""
+    value[kind.region_name] = where
+    for spec in kind.fields:
+        value[spec.public_name] = _read(form, text, spec)
+    return value
+
+
+def _first_contact(form: Mapping[str, Any], text: Text) -> list[dict[str, Any]]:
+    contact = {
+        "name": text("contact_name"),
+        "phone": text("contact_phone"),
+        "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
+    }
+    return [contact] if contact["phone"] or contact["name"] else []
+
+
+def _source_required(kind: Kind) -> bool:
+    return any(isinstance(check, SourceRequired) for check in kind.checks)
+
+
+def organization_required(kind: Kind) -> bool:
+    """Whether the post form asks for an organization rather than offering a person's name.
+
+    Lodging is the exception the pages have always made: its form offers a host's name too,
+    though the API then asks for an organization (hub.domain.validation says which kinds
+    need one)."""
+    return not kind.individuals_may_post and kind.kind is not EntryKind.LODGING
+
+
+def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
+    """One details field from the form, as the API's input takes it."""
+    kind = spec.value_type
+    if kind is bool:
+        return bool(form.get(spec.name))
+    if kind is Region:
+        place = region(text, f"{spec.name}_")
+        return place if place["province"] or not spec.optional else None
+    if kind is datetime:
+        return local_time(text(spec.name))
+    if kind in (int, Decimal):
+        return number(text(spec.name))
+    if issubclass(kind, Enum):
+        return text(spec.name) or FORM_DEFAULTS.get(spec.name) or enum_options(spec)[0]
+    return text(spec.name) if spec.optional else text(spec.name) or ""
+
+
+def enum_options(spec: FieldSpec) -> tuple[str, ...]:
+    """An enum field's values in the order the forms offer them (that of their labels)."""
+    keys = list(ENUM_LABELS)
+    prefix = enum_label_prefix(spec.value_type)
+    enum: type[Enum] = spec.value_type
+    values = [str(member.value) for member in enum]
+    return tuple(sorted(values, key=lambda v: keys.index(prefix + v) if prefix + v in keys
+                        else len(keys)))  # fmt: skip
+
+
+def editable_fields(kind: Kind) -> tuple[str, ...]:
+    """What the edit form may change of `kind`, besides status, notes and contacts: the keys of
+    `entry_input` its update input takes too."""
+    found = [kind.region_name, "address"]
+    if kind.has_items:
+        found.append("items")
+    if _source_required(kind):
+        found.append("source")
+    return (*found, *(spec.public_name for spec in kind.fields))
+
+
+def changes_from_form(
+    form: Mapping[str, Any], kind: Kind, current: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What the edit form changes of an entry of `kind`: every field it shows, as it is now.
+
+    A kind with a masked field (a donation channel's account number) is the exception: only
+    what differs is sent, since any change of what reviewers vouched for sends it back to
+    review, and a masked field only when typed (the form never shows it back)."""
+    fields = entry_input(form, kind)
+    if not masked_fields(kind):
+        return {key: fields[key] for key in editable_fields(kind)}
+    masked = {spec.public_name for spec in masked_fields(kind)}
+    changes = {
+        key: fields.get(key)
+        for key in editable_fields(kind)
+        if key not in masked and fields.get(key) != _as_sent(current, key)
+    }
+    changes.update({key: fields[key] for key in masked if fields[key]})
+    return changes
+
+
+def masked_fields(kind: Kind) -> tuple[FieldSpec, ...]:
+    """The fields the public sees masked until verified (never shown back in a form)."""
+    return tuple(spec for spec in kind.fields if spec.meta.disclosure is not Disclosure.PLAIN)
+
+
+def _as_sent(current: Mapping[str, Any], key: str) -> Any:
+    """The entry's value of `key` as the form would send it unchanged."""
+    value = current.get(key)
+    if key == "region":
+        return {k: (value or {}).get(k) for k in ("province", "city", "district")}
+    if key == "source":
+        return {k: (value or {}).get(k) for k in ("url", "note")}
     return value
 
 
@@ -169,7 +237,7 @@ def items(text: Text) -> list[dict[str, Any]]:
     return found
 
 
-def not_numbers(value: dict[str, Any], t: Callable[..., str]) -> dict[str, str]:
+def not_numbers(value: dict[str, Any], kind: Kind, t: Callable[..., str]) -> dict[str, str]:
     """The one check made here: numbers and times the API's Float, Int and DateTime cannot even
     receive, by the API's field name; whole numbers are made ints on the way."""
     found = {
@@ -177,24 +245,30 @@ def not_numbers(value: dict[str, Any], t: Callable[..., str]) -> dict[str, str]:
         for n, item in enumerate(value.get("items") or [])
         if isinstance(item.get("quantity"), str)
     }
-    for name in ("capacityKg", "capacityM3"):
-        if isinstance(value.get(name), str):
+    # By type, then by field: the order the messages have always been listed in.
+    by_type = sorted(kind.fields, key=lambda spec: _CHECK_ORDER.get(spec.value_type, 9))
+    for spec in by_type:
+        name = spec.public_name
+        given = value.get(name)
+        if spec.value_type is Decimal and isinstance(given, str):
             found[name] = t("form.not_a_number")
-    for name in ("availableFrom", "availableUntil"):
-        if value.get(name) is not None and parse_time_or_none(value[name]) is None:
-            found[name] = t("form.not_a_time")
-    if "roomsAvailable" in value and value["roomsAvailable"] is None:
-        value["roomsAvailable"] = 0  # the API says how many are needed
-    for name in ("roomsAvailable", "leadTimeDays"):
-        whole = value.get(name)
-        if whole is None:
-            continue
-        if isinstance(whole, str) or not float(whole).is_integer():
-            found[name] = t("form.not_a_number")
-        else:
-            # Beyond GraphQL's 32-bit Int: still a number, so the API's range message fits.
-            value[name] = max(-INT32, min(INT32, int(whole)))
+        elif spec.value_type is datetime and given is not None:
+            if parse_time_or_none(given) is None:
+                found[name] = t("form.not_a_time")
+        elif spec.value_type is int and name in value:
+            if given is None and not spec.optional:
+                value[name] = given = 0  # the API says how many are needed
+            if given is None:
+                continue
+            if isinstance(given, str) or not float(given).is_integer():
+                found[name] = t("form.not_a_number")
+            else:
+                # Beyond GraphQL's 32-bit Int: still a number, so the API's range message fits.
+                value[name] = max(-INT32, min(INT32, int(given)))
     return found
+
+
+_CHECK_ORDER = {Decimal: 0, datetime: 1, int: 2}
 
 
 def parse_time_or_none(value: str) -> datetime | None:
@@ -205,34 +279,24 @@ def parse_time_or_none(value: str) -> datetime | None:
         return None
 
 
-def prefill(entry: dict[str, Any]) -> dict[str, Any]:
+def prefill(entry: dict[str, Any], kind: Kind) -> dict[str, Any]:
     """The edit form's fields as the entry has them now (protected contacts left empty: the
-    API shows them to nobody in full, and the form says so)."""
+    API shows them to nobody in full, and the form says so; masked fields never shown back)."""
     where = entry.get("region") or {}
-    destination = entry.get("destination") or {}
+    source = entry.get("source") or {}
     form: dict[str, Any] = {
         "version": str(entry["version"]),
         "province": where.get("province") or "",
         "city": where.get("city") or "",
         "district": where.get("district") or "",
         "address": entry.get("address") or "",
-        "destination_province": destination.get("province") or "",
-        "destination_city": destination.get("city") or "",
-        "destination_district": destination.get("district") or "",
-        "vehicle_type": entry.get("vehicleType") or "",
-        "eligibility": entry.get("eligibility") or "",
-        "price_note": entry.get("priceNote") or "",
-        "available_from": form_time(entry.get("availableFrom")),
-        "available_until": form_time(entry.get("availableUntil")),
+        "notice_url": source.get("url") or "",
+        "source_note": source.get("note") or "",
     }
-    numbers = (("capacity_kg", "capacityKg"), ("capacity_m3", "capacityM3"),
-               ("rooms_available", "roomsAvailable"),
-               ("lead_time_days", "leadTimeDays"))  # fmt: skip
-    for name, key in numbers:
-        form[name] = "" if entry.get(key) is None else format_quantity(entry[key])
-    for name, key in (("is_free", "isFree"), ("can_deliver", "canDeliver"),
-                      ("cold_chain", "coldChain")):  # fmt: skip
-        form[name] = "1" if entry.get(key) else ""
+    masked = masked_fields(kind)
+    for spec in kind.fields:
+        if spec not in masked:
+            form.update(_shown(spec, entry.get(spec.public_name)))
     for n, item in enumerate(entry.get("items") or []):
         quantity = None if item["quantityUnknown"] else item["quantity"]
         form.update(
@@ -249,6 +313,19 @@ def prefill(entry: dict[str, Any]) -> dict[str, Any]:
         form.update({f"contact{n}_{key}": value for key, value in line.items()})
     form["contact_rows"] = str(contact_rows(len(contacts)))
     return form
+
+
+def _shown(spec: FieldSpec, value: Any) -> dict[str, str]:
+    """A details field's form inputs as the API's value fills them."""
+    if spec.value_type is Region:
+        return {f"{spec.name}_{part}": (value or {}).get(part) or "" for part in REGION_FORM}
+    if spec.value_type is bool:
+        return {spec.name: "1" if value else ""}
+    if spec.value_type is datetime:
+        return {spec.name: form_time(value)}
+    if spec.value_type in (int, Decimal):
+        return {spec.name: "" if value is None else format_quantity(value)}
+    return {spec.name: value or ""}
 
 
 CONTACT_KEYS = ("name", "phone", "other", "visibility", "remove")
@@ -339,3 +416,127 @@ def contact_error_fields(errors: dict[str, str], origin: dict[int, int]) -> dict
             parts[1] = str(origin.get(int(parts[1]), parts[1]))
         renamed.setdefault(".".join(parts), message)
     return renamed
+
+
+@dataclass(frozen=True)
+class FormField:
+    """A details field as the post and edit forms show it: its input comes from its type."""
+
+    spec: FieldSpec
+
+    @property
+    def name(self) -> str:
+        """The form input's name (for a place, the stem of its parts' names)."""
+        return self.spec.name
+
+    @property
+    def api(self) -> str:
+        """The API's name of the field: its userErrors' field, and the input's id."""
+        return self.spec.public_name
+
+    @property
+    def widget(self) -> str:
+        """checkbox, number, datetime-local, region, select or text."""
+        kind = self.spec.value_type
+        if kind is bool:
+            return "checkbox"
+        if kind in (int, Decimal):
+            return "number"
+        if kind is datetime:
+            return "datetime-local"
+        if kind is Region:
+            return "region"
+        return "select" if issubclass(kind, Enum) else "text"
+
+    @property
+    def step(self) -> str | None:
+        """A decimal takes any step; a whole number the browser's own."""
+        return "any" if self.spec.value_type is Decimal else None
+
+    @property
+    def masked(self) -> bool:
+        """Whether the form never shows the value back (see masked_fields)."""
+        return self.spec.meta.disclosure is not Disclosure.PLAIN
+
+    def required(self, editing: bool = False) -> bool:
+        """Whether the input must be filled in (a masked one only when posting)."""
+        return not self.spec.has_input_default and not (editing and self.masked)
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """An enum field's values, in the order the forms offer them."""
+        return enum_options(self.spec)
+
+    def option_key(self, value: str) -> str:
+        """The key of an enum value's label (hub.web.i18n.ENUM_LABELS)."""
+        return enum_label_prefix(self.spec.value_type) + value
+
+    def label(self, language: str, editing: bool = False) -> str:
+        """The field's label: the form's own words where it has some (`form.<name>`), else
+        the kind's label; a masked field being edited asks for a new value."""
+        index = LANGUAGES.index(language)
+        own = MESSAGES.get(f"form.{self.name}")
+        label = own[index] if own else self.spec.label[index]
+        if editing and self.masked:
+            text = MESSAGES["form.masked_new"][index]
+            return text.format(label=label if index == 0 else label[:1].lower() + label[1:])
+        return label
+
+    def part_label(self, part: str, language: str) -> str:
+        """The label of one part of a place (`form.<name>_<part>`)."""
+        return MESSAGES[f"form.{self.name}_{part}"][LANGUAGES.index(language)]
+
+
+@dataclass(frozen=True)
+class KindForm:
+    """How the forms lay out a kind's details: its own fields first (in a fieldset when the
+    pages have a legend for it, `kind.details_<slug>`), then those it shares with other kinds,
+    then the period it is available in."""
+
+    kind: Kind
+
+    @property
+    def legend(self) -> str | None:
+        """The message key of the own fields' fieldset, if they have one."""
+        key = f"kind.details_{self.kind.slug}"
+        return key if key in MESSAGES else None
+
+    @property
+    def own(self) -> tuple[FormField, ...]:
+        """The fields no other kind has."""
+        return tuple(
+            FormField(s) for s in self.kind.fields if not _shared(s) and not _timed(self.kind, s)
+        )
+
+    @property
+    def shared(self) -> tuple[FormField, ...]:
+        """The fields other kinds have too (is it free, its price), outside its period."""
+        return tuple(
+            FormField(s) for s in self.kind.fields if _shared(s) and not _timed(self.kind, s)
+        )
+
+    @property
+    def period(self) -> tuple[FormField, ...]:
+        """The fields of the period it is available in (a fieldset of their own)."""
+        return tuple(FormField(s) for s in self.kind.fields if _timed(self.kind, s))
+
+    @property
+    def asks_source(self) -> bool:
+        """Whether the details end with the source's link (what reviewers check against)."""
+        return _source_required(self.kind)
+
+    @property
+    def organization_required(self) -> bool:
+        """See organization_required."""
+        return organization_required(self.kind)
+
+
+def _shared(spec: FieldSpec) -> bool:
+    return sum(k.has_field(spec.name) for k in KINDS) > 1
+
+
+def _timed(kind: Kind, spec: FieldSpec) -> bool:
+    return any(
+        isinstance(check, Period) and spec.name in (check.start, check.until)
+        for check in kind.checks
+    )

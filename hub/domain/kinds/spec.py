@@ -314,6 +314,9 @@ class Kind:
     # Words that find it in search, whatever the language of the query.
     search_words: str = ""
     checks: tuple[KindCheck, ...] = ()
+    # The fields a list row shows after the entry's name, by Python name; the line shows when
+    # the first has a value.
+    row_fields: tuple[str, ...] = ()
     fields: tuple[FieldSpec, ...] = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
