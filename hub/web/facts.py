@@ -72,6 +72,17 @@ def facts(entry: Mapping[str, Any], language: str) -> list[Fact]:
     ]
 
 
+def choices(entry: Mapping[str, Any], language: str) -> str:
+    """What kind of a thing the entry is, in words: the labels of its choice fields (a
+    carrier's vehicle), joined."""
+    kind = kind_of(EntryKind(entry["kind"]))
+    return " · ".join(
+        shown(spec, entry.get(spec.public_name), language)
+        for spec in kind.fields
+        if isinstance(spec.value_type, type) and issubclass(spec.value_type, Enum)
+    )
+
+
 def row_facts(entry: Mapping[str, Any], language: str) -> list[Fact]:
     """What a list row shows of the entry's details (its kind's row_fields), or nothing when
     the first of them has no value."""

@@ -407,12 +407,13 @@ def contacts_change(
     return sent, errors, origin
 
 
-def contact_error_fields(errors: dict[str, str], origin: dict[int, int]) -> dict[str, str]:
-    """userError fields `contacts.<i>.…` of the contacts sent, renamed to their form lines."""
+def renumbered(errors: dict[str, str], lines: str, origin: dict[int, int]) -> dict[str, str]:
+    """userError fields `<lines>.<i>.…` of the lines sent (contacts, a pledge's items), renamed
+    to the form's lines they came from (the API names them by position in what was sent)."""
     renamed: dict[str, str] = {}
     for name, message in errors.items():
         parts = name.split(".")
-        if len(parts) > 2 and parts[0] == "contacts" and parts[1].isdigit():
+        if len(parts) > 1 and parts[0] == lines and parts[1].isdigit():
             parts[1] = str(origin.get(int(parts[1]), parts[1]))
         renamed.setdefault(".".join(parts), message)
     return renamed

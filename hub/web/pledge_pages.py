@@ -3,7 +3,7 @@ shipments and carrier), and messages to an entry's poster."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -15,7 +15,7 @@ from starlette.routing import BaseRoute, Route
 from hub.web import flow_documents as flow
 from hub.web.api import ApiResult, call, page_language
 from hub.web.entry_view import entry_response
-from hub.web.forms import field, number, region
+from hub.web.forms import field, number, region, renumbered
 from hub.web.i18n import translator
 from hub.web.render import field_errors, first_message, render
 from hub.web.security import CSRF_FIELD, csrf_ok
@@ -73,16 +73,20 @@ def pledge_lines(
     return lines, wrong, origin
 
 
-def by_need_item(errors: dict[str, str], origin: dict[int, int]) -> dict[str, str]:
-    """userError fields `items.<i>.…` of the lines sent, renamed to the needed item's position
-    (the form has one input per needed item)."""
-    renamed: dict[str, str] = {}
-    for name, message in errors.items():
-        parts = name.split(".")
-        if len(parts) > 1 and parts[0] == "items" and parts[1].isdigit():
-            parts[1] = str(origin.get(int(parts[1]), parts[1]))
-        renamed.setdefault(".".join(parts), message)
-    return renamed
+def _again_on_entry_page(
+    request: Request, form: FormData, name: str
+) -> Callable[[dict[str, str]], Awaitable[Response]]:
+    """The entry's page again, with the `name` form as it was sent and its errors."""
+
+    def again(errors: dict[str, str]) -> Awaitable[Response]:
+        return entry_response(
+            request,
+            "entry.html",
+            status_code=400,
+            **{f"{name}_form": form, f"{name}_errors": _prefixed(errors, name)},
+        )
+
+    return again
 
 
 async def pledge_to_need(request: Request) -> Response:
@@ -90,15 +94,7 @@ async def pledge_to_need(request: Request) -> Response:
     edit code is then shown once, with the way to the pledge's page."""
     form = await request.form()
     t = translator(page_language(request))
-
-    def again(errors: dict[str, str]) -> Awaitable[Response]:
-        return entry_response(
-            request,
-            "entry.html",
-            pledge_form=form,
-            pledge_errors=_prefixed(errors, "pledge"),
-            status_code=400,
-        )
+    again = _again_on_entry_page(request, form, "pledge")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -116,7 +112,7 @@ async def pledge_to_need(request: Request) -> Response:
     result = await call(request, flow.PLEDGE, {"input": value})
     payload, errors = _payload(result, "pledge")
     if not result.ok or errors or not payload.get("pledge"):
-        return await again(by_need_item(_failure(result, errors, t), origin))
+        return await again(renumbered(_failure(result, errors, t), "items", origin))
     return await entry_response(
         request,
         "entry.html",
@@ -130,15 +126,7 @@ async def send_message(request: Request) -> Response:
     nobody needs their number."""
     form = await request.form()
     t = translator(page_language(request))
-
-    def again(errors: dict[str, str]) -> Awaitable[Response]:
-        return entry_response(
-            request,
-            "entry.html",
-            message_form=form,
-            message_errors=_prefixed(errors, "message"),
-            status_code=400,
-        )
+    again = _again_on_entry_page(request, form, "message")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})

@@ -18,11 +18,11 @@ from hub.web.forms import (
     MAX_ITEMS_IN_FORM,
     KindForm,
     changes_from_form,
-    contact_error_fields,
     contact_rows,
     contacts_change,
     not_numbers,
     prefill,
+    renumbered,
 )
 from hub.web.i18n import translator
 from hub.web.render import field_errors, first_message, render
@@ -126,7 +126,7 @@ async def edit_entry(request: Request) -> Response:
     name = verb + kind.type_name
     errors = (result.data.get(name) or {}).get("userErrors") or []
     if not result.ok or errors:
-        shown = contact_error_fields(field_errors(errors), origin)
+        shown = renumbered(field_errors(errors), "contacts", origin)
         return await _edit_form(
             request, shown or {"": first_message(result, errors, t)}, status_code=400, form=form
         )
