@@ -63,16 +63,16 @@ fragment PledgeRow on Pledge {
 }
 """
 
+# Every kind's count; the most urgent needs too.
 HOME = (
-    """
-query Home {
-  donationChannels(first: 0) { totalCount }
-  needs(first: 10) { totalCount edges { node { ...EntryRow } } }
-  offers(first: 0) { totalCount }
-  logisticsOffers(first: 0) { totalCount }
-  lodgings(first: 0) { totalCount }
-}
-"""
+    "query Home {\n"
+    + "".join(
+        f"  {kind.list_field}(first: 10) {{ totalCount edges {{ node {{ ...EntryRow }} }} }}\n"
+        if kind.kind is EntryKind.NEED
+        else f"  {kind.list_field}(first: 0) {{ totalCount }}\n"
+        for kind in KINDS
+    )
+    + "}\n"
     + ENTRY_ROW
 )
 

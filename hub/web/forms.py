@@ -158,7 +158,10 @@ def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
 
 
 def enum_options(spec: FieldSpec) -> tuple[str, ...]:
-    """An enum field's values in the order the forms offer them (that of their labels)."""
+    """An enum field's values in the order the forms offer them (that of their labels); none
+    for a field of another type."""
+    if not issubclass(spec.value_type, Enum):
+        return ()
     keys = list(ENUM_LABELS)
     prefix = enum_label_prefix(spec.value_type)
     enum: type[Enum] = spec.value_type

@@ -7,7 +7,7 @@ FLOW_MESSAGES: dict[str, tuple[str, str]] = {
     # key: (中文, English)
     "nav.donation-channels": ("捐款渠道", "Donation channels"),
     "form.title_donation-channels": ("登记捐款渠道", "Register a donation channel"),
-    "home.donation_channels": ("个已核实捐款渠道", "verified donation channels"),
+    "home.count_donation-channels": ("个已核实捐款渠道", "verified donation channels"),
     "entry.fulfilled": ("已送达 {n} {unit}", "{n} {unit} delivered"),
     "priority.title": ("优先级", "Priority"),
     "priority.score": ("优先级得分 {score}", "Priority score {score}"),

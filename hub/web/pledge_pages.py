@@ -73,18 +73,18 @@ def pledge_lines(
     return lines, wrong, origin
 
 
-def _again_on_entry_page(
-    request: Request, form: FormData, name: str
-) -> Callable[[dict[str, str]], Awaitable[Response]]:
-    """The entry's page again, with the `name` form as it was sent and its errors."""
+Again = Callable[[dict[str, str]], Awaitable[Response]]
+
+
+def _again(
+    page: Callable[..., Awaitable[Response]], form: FormData, name: str, **extra: Any
+) -> Again:
+    """`page` again, with the `name` form as it was sent and its errors (`<name>_form`,
+    `<name>_errors`)."""
 
     def again(errors: dict[str, str]) -> Awaitable[Response]:
-        return entry_response(
-            request,
-            "entry.html",
-            status_code=400,
-            **{f"{name}_form": form, f"{name}_errors": _prefixed(errors, name)},
-        )
+        shown = {f"{name}_form": form, f"{name}_errors": _prefixed(errors, name)}
+        return page(status_code=400, **shown, **extra)
 
     return again
 
@@ -94,7 +94,7 @@ async def pledge_to_need(request: Request) -> Response:
     edit code is then shown once, with the way to the pledge's page."""
     form = await request.form()
     t = translator(page_language(request))
-    again = _again_on_entry_page(request, form, "pledge")
+    again = _again(partial(entry_response, request, "entry.html"), form, "pledge")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -126,7 +126,7 @@ async def send_message(request: Request) -> Response:
     nobody needs their number."""
     form = await request.form()
     t = translator(page_language(request))
-    again = _again_on_entry_page(request, form, "message")
+    again = _again(partial(entry_response, request, "entry.html"), form, "message")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -194,9 +194,7 @@ async def move_pledge(request: Request) -> Response:
     form = await request.form()
     t = translator(page_language(request))
 
-    async def again(errors: dict[str, str]) -> Response:
-        return await pledge_page(request, 400, move_form=form,
-                                 move_errors=_prefixed(errors, "move"))  # fmt: skip
+    again = _again(partial(pledge_page, request), form, "move")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -237,9 +235,7 @@ async def assign_carrier(request: Request) -> Response:
     form = await request.form()
     t = translator(page_language(request))
 
-    async def again(errors: dict[str, str]) -> Response:
-        return await pledge_page(request, 400, carrier_form=form,
-                                 carrier_errors=_prefixed(errors, "carrier"))  # fmt: skip
+    again = _again(partial(pledge_page, request), form, "carrier")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -266,9 +262,7 @@ async def report_shipment(request: Request) -> Response:
     t = translator(page_language(request))
     shipment_id = str(request.path_params["shipment_id"])
 
-    async def again(errors: dict[str, str]) -> Response:
-        return await pledge_page(request, 400, shipment_form=form, shipment_failed=shipment_id,
-                                 shipment_errors=_prefixed(errors, "shipment"))  # fmt: skip
+    again = _again(partial(pledge_page, request), form, "shipment", shipment_failed=shipment_id)
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})

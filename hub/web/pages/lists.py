@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hub.domain.kinds import Kind, kind_by_slug
+from hub.domain.kinds import KINDS, Kind, kind_by_slug
 from hub.web import documents as doc
 from hub.web.api import call
 from hub.web.render import render
@@ -17,7 +17,7 @@ from hub.web.render import render
 async def home(request: Request) -> Response:
     """Counts and the most urgent verified needs."""
     result = await call(request, doc.HOME)
-    return await render(request, "home.html", data=result.data, failed=not result.ok)
+    return await render(request, "home.html", data=result.data, kinds=KINDS, failed=not result.ok)
 
 
 def _list_filter(request: Request, kind: Kind) -> dict[str, Any]:
