@@ -37,6 +37,23 @@ def _payload(result: ApiResult, name: str) -> tuple[dict[str, Any], list[dict[st
     return payload, payload.get("userErrors") or []
 
 
+Again = Callable[[dict[str, str]], Awaitable[Response]]
+
+
+async def _refused(
+    request: Request, document: str, value: dict[str, Any], wanted: str, again: Again
+) -> Response | None:
+    """Run `document` with `value` as its input: None when its payload (`<field>.<what>`, e.g.
+    "assignCarrier.shipment") holds what was wanted, else the form again with why not."""
+    name, what = wanted.split(".")
+    result = await call(request, document, {"input": value})
+    payload, errors = _payload(result, name)
+    if not result.ok or errors or not payload.get(what):
+        t = translator(page_language(request))
+        return await again(_failure(result, errors, t))
+    return None
+
+
 def _prefixed(errors: Mapping[str, str], prefix: str) -> dict[str, str]:
     """Errors by field named `<prefix>.<field>` (ids stay unique on a page of several forms);
     the general message keeps the empty name."""
@@ -71,9 +88,6 @@ def pledge_lines(
         origin[len(lines)] = n
         lines.append({"needItem": n, "quantity": quantity})
     return lines, wrong, origin
-
-
-Again = Callable[[dict[str, str]], Awaitable[Response]]
 
 
 def _again(
@@ -207,10 +221,11 @@ async def move_pledge(request: Request) -> Response:
         "reason": field(form, "reason"),
         "editToken": field(form, "edit_token"),
     }
-    result = await call(request, flow.SET_PLEDGE_STATUS, {"input": value})
-    payload, errors = _payload(result, "setPledgeStatus")
-    if not result.ok or errors or not payload.get("pledge"):
-        return await again(_failure(result, errors, t))
+    refused = await _refused(
+        request, flow.SET_PLEDGE_STATUS, value, "setPledgeStatus.pledge", again
+    )
+    if refused:
+        return refused
     return await pledge_page(request, moved=status)
 
 
@@ -249,10 +264,9 @@ async def assign_carrier(request: Request) -> Response:
         wrong["logisticsOfferId"] = t("shipment.choose_carrier")
     if wrong:
         return await again(wrong)
-    result = await call(request, flow.ASSIGN_CARRIER, {"input": value})
-    payload, errors = _payload(result, "assignCarrier")
-    if not result.ok or errors or not payload.get("shipment"):
-        return await again(_failure(result, errors, t))
+    refused = await _refused(request, flow.ASSIGN_CARRIER, value, "assignCarrier.shipment", again)
+    if refused:
+        return refused
     return await pledge_page(request, carrier_assigned=True)
 
 
@@ -275,10 +289,9 @@ async def report_shipment(request: Request) -> Response:
         "trackingNote": field(form, "tracking_note"),
         "editToken": field(form, "edit_token"),
     }
-    result = await call(request, flow.UPDATE_SHIPMENT, {"input": value})
-    payload, errors = _payload(result, "updateShipment")
-    if not result.ok or errors or not payload.get("shipment"):
-        return await again(_failure(result, errors, t))
+    refused = await _refused(request, flow.UPDATE_SHIPMENT, value, "updateShipment.shipment", again)
+    if refused:
+        return refused
     return await pledge_page(request, shipment_reported=True)
 
 
