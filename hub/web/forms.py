@@ -7,30 +7,30 @@ Int and DateTime can even receive (otherwise the whole operation would fail with
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from enum import Enum
 from functools import partial
 from typing import Any
 
-from hub.domain.enums import EntryKind
-from hub.domain.kinds import KINDS, Kind
-from hub.domain.kinds.spec import Disclosure, FieldSpec, Period, SourceRequired
+from hub.domain.kinds import Kind
+from hub.domain.kinds.spec import FieldSpec
 from hub.domain.region import Region
+from hub.web.contact_forms import contact_lines_of, contact_rows
+from hub.web.form_layout import (
+    enum_options,
+    masked_fields,
+    organization_required,
+    source_required,
+)
 from hub.web.i18n import (
-    ENUM_LABELS,
-    LANGUAGES,
-    MESSAGES,
-    enum_label_prefix,
     format_quantity,
     parse_time,
 )
 
 MAX_ITEMS_IN_FORM = 3
-# The API's own caps (hub.domain.validation): a form never has more lines than these.
+# The API's own cap (hub.domain.validation): a form never has more lines than this.
 MAX_ITEMS = 50
-MAX_CONTACTS = 10
 # Times in the forms are China Standard Time (no daylight saving), and labelled so: a volunteer
 # types the hours they see on the wall, whatever zone the browser or the server is in.
 FORM_TIMEZONE = timezone(timedelta(hours=8))
@@ -99,7 +99,7 @@ def entry_input(form: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
         "notes": text("notes"),
     }
     source = {"url": text("notice_url"), "note": text("source_note")}
-    if source["note"] or source["url"] or _source_required(kind):
+    if source["note"] or source["url"] or source_required(kind):
         value["source"] = source if source["url"] else {"note": source["note"]}
     if organization_required(kind) or text("organization_name"):
         value["organization"] = {
@@ -127,19 +127,6 @@ def _first_contact(form: Mapping[str, Any], text: Text) -> list[dict[str, Any]]:
     return [contact] if contact["phone"] or contact["name"] else []
 
 
-def _source_required(kind: Kind) -> bool:
-    return any(isinstance(check, SourceRequired) for check in kind.checks)
-
-
-def organization_required(kind: Kind) -> bool:
-    """Whether the post form asks for an organization rather than offering a person's name.
-
-    Lodging is the exception the pages have always made: its form offers a host's name too,
-    though the API then asks for an organization (hub.domain.validation says which kinds
-    need one)."""
-    return not kind.individuals_may_post and kind.kind is not EntryKind.LODGING
-
-
 def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
     """One details field from the form, as the API's input takes it."""
     kind = spec.value_type
@@ -157,26 +144,13 @@ def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
     return text(spec.name) if spec.optional else text(spec.name) or ""
 
 
-def enum_options(spec: FieldSpec) -> tuple[str, ...]:
-    """An enum field's values in the order the forms offer them (that of their labels); none
-    for a field of another type."""
-    if not issubclass(spec.value_type, Enum):
-        return ()
-    keys = list(ENUM_LABELS)
-    prefix = enum_label_prefix(spec.value_type)
-    enum: type[Enum] = spec.value_type
-    values = [str(member.value) for member in enum]
-    return tuple(sorted(values, key=lambda v: keys.index(prefix + v) if prefix + v in keys
-                        else len(keys)))  # fmt: skip
-
-
 def editable_fields(kind: Kind) -> tuple[str, ...]:
     """What the edit form may change of `kind`, besides status, notes and contacts: the keys of
     `entry_input` its update input takes too."""
     found = [kind.region_name, "address"]
     if kind.has_items:
         found.append("items")
-    if _source_required(kind):
+    if source_required(kind):
         found.append("source")
     return (*found, *(spec.public_name for spec in kind.fields))
 
@@ -200,11 +174,6 @@ def changes_from_form(
     }
     changes.update({key: fields[key] for key in masked if fields[key]})
     return changes
-
-
-def masked_fields(kind: Kind) -> tuple[FieldSpec, ...]:
-    """The fields the public sees masked until verified (never shown back in a form)."""
-    return tuple(spec for spec in kind.fields if spec.meta.disclosure is not Disclosure.PLAIN)
 
 
 def _as_sent(current: Mapping[str, Any], key: str) -> Any:
@@ -312,7 +281,7 @@ def prefill(entry: dict[str, Any], kind: Kind) -> dict[str, Any]:
             }
         )
     contacts = entry.get("contacts") or []
-    for n, line in enumerate(_contact_lines_of(contacts)):
+    for n, line in enumerate(contact_lines_of(contacts)):
         form.update({f"contact{n}_{key}": value for key, value in line.items()})
     form["contact_rows"] = str(contact_rows(len(contacts)))
     return form
@@ -329,218 +298,3 @@ def _shown(spec: FieldSpec, value: Any) -> dict[str, str]:
     if spec.value_type in (int, Decimal):
         return {spec.name: "" if value is None else format_quantity(value)}
     return {spec.name: value or ""}
-
-
-CONTACT_KEYS = ("name", "phone", "other", "visibility", "remove")
-BLANK_CONTACT = {"name": "", "phone": "", "other": "", "visibility": "PROTECTED", "remove": ""}
-
-
-def contact_rows(existing: int, asked: object = None) -> int:
-    """How many contact lines the form shows: the entry's, one empty, or as many as asked."""
-    try:
-        wanted = int(str(asked))
-    except ValueError:
-        wanted = 0
-    return max(existing + 1, min(wanted, MAX_CONTACTS), 1)
-
-
-def _contact_lines_of(contacts: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The entry's contacts as form lines; a protected one is an empty line (see prefill)."""
-    return [
-        BLANK_CONTACT
-        if c["redacted"]
-        else {
-            "name": c.get("name") or "",
-            "phone": c.get("phone") or "",
-            "other": c.get("otherChannel") or "",
-            "visibility": c["visibility"],
-            "remove": "",
-        }
-        for c in contacts
-    ]
-
-
-def _submitted_line(form: Mapping[str, Any], n: int) -> dict[str, str]:
-    line = {key: str(form.get(f"contact{n}_{key}") or "").strip() for key in CONTACT_KEYS}
-    line["visibility"] = "PUBLIC" if line["visibility"] == "PUBLIC" else "PROTECTED"
-    line["remove"] = "1" if line["remove"] else ""
-    return line
-
-
-def contacts_change(
-    form: Mapping[str, Any], current: list[dict[str, Any]], t: Callable[..., str]
-) -> tuple[list[dict[str, Any]] | None, dict[str, str], dict[int, int]]:
-    """The contacts to send, or None when the form leaves them as they are; errors by field;
-    and which form line each contact sent came from (the API names contacts by position).
-
-    The API replaces all of an entry's contacts at once and shows protected ones to nobody in
-    full: a protected line left empty is sent by its id alone, which keeps it as it is.
-    """
-    before = _contact_lines_of(current)
-    rows = contact_rows(len(current), form.get("contact_rows"))
-    lines = [_submitted_line(form, n) for n in range(rows)]
-    if all(line == (before[n] if n < len(before) else BLANK_CONTACT) for n, line in
-           enumerate(lines)):  # fmt: skip
-        return None, {}, {}
-    sent: list[dict[str, Any]] = []
-    errors: dict[str, str] = {}
-    origin: dict[int, int] = {}
-    for n, line in enumerate(lines):
-        empty = not (line["name"] or line["phone"] or line["other"])
-        if line["remove"]:
-            continue
-        if empty:
-            if n < len(current) and current[n]["redacted"]:
-                if not current[n].get("id"):
-                    # Without its id it cannot be kept: never drop it silently.
-                    errors[f"contacts.{n}.phone"] = t("edit.contact_retype")
-                    continue
-                origin[len(sent)] = n
-                sent.append({"id": current[n]["id"]})
-            continue
-        origin[len(sent)] = n
-        sent.append(
-            {
-                "name": line["name"] or None,
-                "phone": line["phone"] or None,
-                "otherChannel": line["other"] or None,
-                "visibility": line["visibility"],
-            }
-        )
-    return sent, errors, origin
-
-
-def renumbered(errors: dict[str, str], lines: str, origin: dict[int, int]) -> dict[str, str]:
-    """userError fields `<lines>.<i>.…` of the lines sent (contacts, a pledge's items), renamed
-    to the form's lines they came from (the API names them by position in what was sent)."""
-    renamed: dict[str, str] = {}
-    for name, message in errors.items():
-        parts = name.split(".")
-        if len(parts) > 1 and parts[0] == lines and parts[1].isdigit():
-            parts[1] = str(origin.get(int(parts[1]), parts[1]))
-        renamed.setdefault(".".join(parts), message)
-    return renamed
-
-
-@dataclass(frozen=True)
-class FormField:
-    """A details field as the post and edit forms show it: its input comes from its type."""
-
-    spec: FieldSpec
-
-    @property
-    def name(self) -> str:
-        """The form input's name (for a place, the stem of its parts' names)."""
-        return self.spec.name
-
-    @property
-    def api(self) -> str:
-        """The API's name of the field: its userErrors' field, and the input's id."""
-        return self.spec.public_name
-
-    @property
-    def widget(self) -> str:
-        """checkbox, number, datetime-local, region, select or text."""
-        kind = self.spec.value_type
-        if kind is bool:
-            return "checkbox"
-        if kind in (int, Decimal):
-            return "number"
-        if kind is datetime:
-            return "datetime-local"
-        if kind is Region:
-            return "region"
-        return "select" if issubclass(kind, Enum) else "text"
-
-    @property
-    def step(self) -> str | None:
-        """A decimal takes any step; a whole number the browser's own."""
-        return "any" if self.spec.value_type is Decimal else None
-
-    @property
-    def masked(self) -> bool:
-        """Whether the form never shows the value back (see masked_fields)."""
-        return self.spec.meta.disclosure is not Disclosure.PLAIN
-
-    def required(self, editing: bool = False) -> bool:
-        """Whether the input must be filled in (a masked one only when posting)."""
-        return not self.spec.has_input_default and not (editing and self.masked)
-
-    @property
-    def options(self) -> tuple[str, ...]:
-        """An enum field's values, in the order the forms offer them."""
-        return enum_options(self.spec)
-
-    def option_key(self, value: str) -> str:
-        """The key of an enum value's label (hub.web.i18n.ENUM_LABELS)."""
-        return enum_label_prefix(self.spec.value_type) + value
-
-    def label(self, language: str, editing: bool = False) -> str:
-        """The field's label: the form's own words where it has some (`form.<name>`), else
-        the kind's label; a masked field being edited asks for a new value."""
-        index = LANGUAGES.index(language)
-        own = MESSAGES.get(f"form.{self.name}")
-        label = own[index] if own else self.spec.label[index]
-        if editing and self.masked:
-            text = MESSAGES["form.masked_new"][index]
-            return text.format(label=label if index == 0 else label[:1].lower() + label[1:])
-        return label
-
-    def part_label(self, part: str, language: str) -> str:
-        """The label of one part of a place (`form.<name>_<part>`)."""
-        return MESSAGES[f"form.{self.name}_{part}"][LANGUAGES.index(language)]
-
-
-@dataclass(frozen=True)
-class KindForm:
-    """How the forms lay out a kind's details: its own fields first (in a fieldset when the
-    pages have a legend for it, `kind.details_<slug>`), then those it shares with other kinds,
-    then the period it is available in."""
-
-    kind: Kind
-
-    @property
-    def legend(self) -> str | None:
-        """The message key of the own fields' fieldset, if they have one."""
-        key = f"kind.details_{self.kind.slug}"
-        return key if key in MESSAGES else None
-
-    @property
-    def own(self) -> tuple[FormField, ...]:
-        """The fields no other kind has."""
-        return tuple(
-            FormField(s) for s in self.kind.fields if not _shared(s) and not _timed(self.kind, s)
-        )
-
-    @property
-    def shared(self) -> tuple[FormField, ...]:
-        """The fields other kinds have too (is it free, its price), outside its period."""
-        return tuple(
-            FormField(s) for s in self.kind.fields if _shared(s) and not _timed(self.kind, s)
-        )
-
-    @property
-    def period(self) -> tuple[FormField, ...]:
-        """The fields of the period it is available in (a fieldset of their own)."""
-        return tuple(FormField(s) for s in self.kind.fields if _timed(self.kind, s))
-
-    @property
-    def asks_source(self) -> bool:
-        """Whether the details end with the source's link (what reviewers check against)."""
-        return _source_required(self.kind)
-
-    @property
-    def organization_required(self) -> bool:
-        """See organization_required."""
-        return organization_required(self.kind)
-
-
-def _shared(spec: FieldSpec) -> bool:
-    return sum(k.has_field(spec.name) for k in KINDS) > 1
-
-
-def _timed(kind: Kind, spec: FieldSpec) -> bool:
-    return any(
-        isinstance(check, Period) and spec.name in (check.start, check.until)
-        for check in kind.checks
-    )

@@ -14,8 +14,9 @@ from starlette.routing import BaseRoute, Route
 
 from hub.web import flow_documents as flow
 from hub.web.api import ApiResult, call, page_language
+from hub.web.contact_forms import renumbered
 from hub.web.entry_view import entry_response
-from hub.web.forms import field, number, region, renumbered
+from hub.web.forms import field, number, region
 from hub.web.i18n import translator
 from hub.web.render import field_errors, first_message, render
 from hub.web.security import CSRF_FIELD, csrf_ok

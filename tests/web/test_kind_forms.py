@@ -17,7 +17,8 @@ from hub.domain.kinds.spec import FieldSpec
 from hub.domain.region import Region
 from hub.web import documents as doc
 from hub.web.facts import shown
-from hub.web.forms import KindForm, entry_input, masked_fields, prefill
+from hub.web.form_layout import KindForm, masked_fields
+from hub.web.forms import entry_input, prefill
 from hub.web.i18n import LANGUAGES, labels
 
 NAMES = [kind.slug for kind in KINDS]

@@ -13,17 +13,10 @@ from hub.domain.enums import EntryKind
 from hub.domain.kinds import kind_of
 from hub.web import documents as doc
 from hub.web.api import call, page_language
+from hub.web.contact_forms import contact_rows, contacts_change, renumbered
 from hub.web.entry_view import entry_response
-from hub.web.forms import (
-    MAX_ITEMS_IN_FORM,
-    KindForm,
-    changes_from_form,
-    contact_rows,
-    contacts_change,
-    not_numbers,
-    prefill,
-    renumbered,
-)
+from hub.web.form_layout import KindForm
+from hub.web.forms import MAX_ITEMS_IN_FORM, changes_from_form, not_numbers, prefill
 from hub.web.i18n import translator
 from hub.web.render import field_errors, first_message, render
 from hub.web.security import CSRF_FIELD, csrf_ok

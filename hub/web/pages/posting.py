@@ -13,13 +13,8 @@ from hub.domain.kinds import Kind, kind_by_slug
 from hub.web import documents as doc
 from hub.web.api import call, page_language
 from hub.web.entry_view import entry_response
-from hub.web.forms import (
-    FORM_DEFAULTS,
-    MAX_ITEMS_IN_FORM,
-    KindForm,
-    entry_input,
-    not_numbers,
-)
+from hub.web.form_layout import KindForm
+from hub.web.forms import FORM_DEFAULTS, MAX_ITEMS_IN_FORM, entry_input, not_numbers
 from hub.web.i18n import translator
 from hub.web.render import field_errors, first_message, render
 from hub.web.security import CSRF_FIELD, csrf_ok
