@@ -1,19 +1,57 @@
-"""The GraphQL documents the pages send: the same public API any client uses."""
+"""The GraphQL documents the pages send: the same public API any client uses.
+
+What each kind's details select is made from its declaration (hub/domain/kinds): every field by
+its public name, a place by its parts; only what is not a details field is written out here.
+"""
 
 from __future__ import annotations
 
-ENTRY_ROW = """
-fragment EntryRow on Entry {
+from collections.abc import Mapping
+
+from hub.domain.enums import EntryKind
+from hub.domain.kinds import KINDS, Kind
+from hub.domain.kinds.spec import Disclosure
+
+_PLACE = "{ province city district }"
+_ROW_ITEMS = "items { name quantity quantityUnknown unit }"
+
+
+def details_selection(kind: Kind, *, masked: bool = True) -> str:
+    """The kind's details fields as a selection (`masked`: those masked until verified too)."""
+    return " ".join(
+        f"{spec.public_name} {_PLACE}" if spec.is_region else spec.public_name
+        for spec in kind.fields
+        if masked or spec.meta.disclosure is Disclosure.PLAIN
+    )
+
+
+def per_kind(extra: Mapping[EntryKind, str] = {}, *, masked: bool = True, items: str = "") -> str:
+    """`... on <Type> { details }` for every kind, with `extra` of some kinds and `items` of
+    those that list supplies."""
+    return "\n".join(
+        f"  ... on {kind.type_name} {{ "
+        + " ".join(
+            part
+            for part in (
+                details_selection(kind, masked=masked),
+                items if kind.has_items else "",
+                extra.get(kind.kind, ""),
+            )
+            if part
+        )
+        + " }"
+        for kind in KINDS
+    )
+
+
+ENTRY_ROW = f"""
+fragment EntryRow on Entry {{
   id kind status verificationStatus updatedAt providerName
-  region { province city district }
-  organization { name }
-  verification { ageHours method }
-  ... on Need { urgency items { name quantity quantityUnknown unit } }
-  ... on Offer { items { name quantity quantityUnknown unit } }
-  ... on LogisticsOffer { destination { province city } vehicleType }
-  ... on Lodging { roomsAvailable eligibility }
-  ... on DonationChannel { accountName bank accountNumber }
-}
+  region {{ province city district }}
+  organization {{ name }}
+  verification {{ ageHours method }}
+{per_kind(items=_ROW_ITEMS)}
+}}
 """
 
 # A pledge as the entry pages list it (its need's and its offer's pages).
@@ -25,34 +63,26 @@ fragment PledgeRow on Pledge {
 }
 """
 
+# Every kind's count; the most urgent needs too.
 HOME = (
-    """
-query Home {
-  donationChannels(first: 0) { totalCount }
-  needs(first: 10) { totalCount edges { node { ...EntryRow } } }
-  offers(first: 0) { totalCount }
-  logisticsOffers(first: 0) { totalCount }
-  lodgings(first: 0) { totalCount }
-}
-"""
+    "query Home {\n"
+    + "".join(
+        f"  {kind.list_field}(first: 10) {{ totalCount edges {{ node {{ ...EntryRow }} }} }}\n"
+        if kind.kind is EntryKind.NEED
+        else f"  {kind.list_field}(first: 0) {{ totalCount }}\n"
+        for kind in KINDS
+    )
+    + "}\n"
     + ENTRY_ROW
 )
 
-LISTS = {
-    "needs": ("needs", "NeedFilter", "NEED"),
-    "offers": ("offers", "EntryFilter", "OFFER"),
-    "logistics": ("logisticsOffers", "LogisticsOfferFilter", "LOGISTICS_OFFER"),
-    "lodging": ("lodgings", "EntryFilter", "LODGING"),
-    "donation-channels": ("donationChannels", "EntryFilter", "DONATION_CHANNEL"),
-}
 
-
-def list_document(field: str, filter_type: str) -> str:
+def list_document(kind: Kind) -> str:
     """A page of one kind of entry."""
     return (
         f"""
-query List($filter: {filter_type}, $after: String) {{
-  list: {field}(filter: $filter, first: 20, after: $after) {{
+query List($filter: {kind.filter_type}, $after: String) {{
+  list: {kind.list_field}(filter: $filter, first: 20, after: $after) {{
     totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ ...EntryRow }} }}
   }}
   supplyCategories {{ code nameZh nameEn }}
@@ -75,32 +105,33 @@ query Search($q: String!, $kinds: [EntryKind!], $filter: SearchFilter, $after: S
     + ENTRY_ROW
 )
 
-ENTRY = (
-    """
-query Entry($id: ID!) {
-  node(id: $id) {
-    ... on Entry {
-      id kind status verificationStatus createdAt updatedAt providerName address notes
-      region { province city district }
-      source { url note }
-      contacts { id name phone redacted visibility }
-      organization { id name kind }
-      verification { status verifiedAt ageHours method flags { reason } }
-      ... on Need { urgency items { name quantity quantityUnknown unit spec fulfilledQuantity
-                                    remainingQuantity category { nameZh nameEn } }
+_ENTRY_EXTRA = {
+    EntryKind.NEED: """items { name quantity quantityUnknown unit spec fulfilledQuantity
+                    remainingQuantity category { nameZh nameEn } }
                     priority { score urgency unmetShare waitingHours pledges }
-                    pledges { ...PledgeRow } }
-      ... on Offer { items { name quantity quantityUnknown unit spec fulfilledQuantity
-                             category { nameZh nameEn } }
-                     pledges { ...PledgeRow } }
-      ... on LogisticsOffer { destination { province city } vehicleType capacityKg }
-      ... on Lodging { roomsAvailable eligibility }
-      ... on DonationChannel { accountName bank accountNumber remittanceNote purpose
-                               officialNoticeUrl accountNumberChange { before after changedAt } }
-    }
-  }
-  entryHistory(entryId: $id) { at action }
+                    pledges { ...PledgeRow }""",
+    EntryKind.OFFER: """items { name quantity quantityUnknown unit spec fulfilledQuantity
+                     category { nameZh nameEn } }
+                     pledges { ...PledgeRow }""",
+    EntryKind.DONATION_CHANNEL: "officialNoticeUrl accountNumberChange { before after changedAt }",
 }
+
+ENTRY = (
+    f"""
+query Entry($id: ID!) {{
+  node(id: $id) {{
+    ... on Entry {{
+      id kind status verificationStatus createdAt updatedAt providerName address notes
+      region {{ province city district }}
+      source {{ url note }}
+      contacts {{ id name phone redacted visibility }}
+      organization {{ id name kind }}
+      verification {{ status verifiedAt ageHours method flags {{ reason }} }}
+{per_kind(_ENTRY_EXTRA)}
+    }}
+  }}
+  entryHistory(entryId: $id) {{ at action }}
+}}
 """
     + PLEDGE_ROW
 )
@@ -116,12 +147,13 @@ query FormData { supplyCategories { code nameZh nameEn defaultUnit } units { uni
 """
 
 
-def submit_document(type_name: str, field: str) -> str:
+def submit_document(kind: Kind) -> str:
     """submit<Type>, asking back the new entry's id, its edit code, its reconfirmation link's
     secret and userErrors."""
+    name = kind.type_name
     return (
-        f"mutation Submit($input: Submit{type_name}Input!) {{ submit{type_name}(input: $input) "
-        f"{{ {field} {{ id }} editToken reconfirmationToken "
+        f"mutation Submit($input: Submit{name}Input!) {{ submit{name}(input: $input) "
+        f"{{ {kind.payload_field} {{ id }} editToken reconfirmationToken "
         "userErrors { field code message } } }"
     )
 
@@ -190,57 +222,35 @@ mutation Reveal($id: ID!) {
 }
 """
 
-EDITABLE = """
-query Editable($id: ID!) {
-  node(id: $id) {
-    ... on Entry {
-      id kind version status notes providerName address organization { name }
-      region { province city district }
-      contacts { id name phone otherChannel visibility redacted }
-    }
-    ... on Need { urgency items { name categoryCode quantity quantityUnknown unit spec } }
-    ... on Offer {
-      items { name categoryCode quantity quantityUnknown unit spec }
-      canDeliver isFree leadTimeDays priceNote
-    }
-    ... on LogisticsOffer {
-      destination { province city district } vehicleType capacityKg capacityM3 coldChain isFree
-      availableFrom availableUntil
-    }
-    ... on Lodging { roomsAvailable eligibility isFree priceNote availableFrom availableUntil }
-    ... on DonationChannel {
-      accountName bank remittanceNote purpose source { url note } verificationStatus
-    }
-  }
-  supplyCategories { code nameZh nameEn }
-  units { unit nameZh nameEn }
-}
+# Masked fields are left out: the edit form never shows them back.
+EDITABLE = f"""
+query Editable($id: ID!) {{
+  node(id: $id) {{
+    ... on Entry {{
+      id kind version status notes providerName address organization {{ name }}
+      region {{ province city district }} source {{ url note }}
+      contacts {{ id name phone otherChannel visibility redacted }}
+    }}
+{per_kind(masked=False, items="items { name categoryCode quantity quantityUnknown unit spec }")}
+  }}
+  supplyCategories {{ code nameZh nameEn }}
+  units {{ unit nameZh nameEn }}
+}}
 """
 
-# The update and close mutations of each kind (GraphQL type name, as in update<Type>).
-MUTATION_TYPES = {
-    "NEED": "Need",
-    "OFFER": "Offer",
-    "LOGISTICS_OFFER": "LogisticsOffer",
-    "LODGING": "Lodging",
-    "DONATION_CHANNEL": "DonationChannel",
-}
 
-
-def update_document(kind: str) -> str:
+def update_document(kind: Kind) -> str:
     """update<Type> for an entry of `kind`."""
-    name = MUTATION_TYPES[kind]
     return (
-        f"mutation Update($input: Update{name}Input!) {{ update{name}(input: $input) "
-        "{ userErrors { field code message } } }"
+        f"mutation Update($input: Update{kind.type_name}Input!) "
+        f"{{ update{kind.type_name}(input: $input) {{ userErrors {{ field code message }} }} }}"
     )
 
 
-def close_document(kind: str) -> str:
+def close_document(kind: Kind) -> str:
     """close<Type> for an entry of `kind`."""
-    name = MUTATION_TYPES[kind]
     return (
-        f"mutation Close($input: CloseEntryInput!) {{ close{name}(input: $input) "
+        f"mutation Close($input: CloseEntryInput!) {{ close{kind.type_name}(input: $input) "
         "{ userErrors { field code message } } }"
     )
 

@@ -3,6 +3,15 @@ shipments and messages to posters (the same public API any client uses)."""
 
 from __future__ import annotations
 
+from hub.domain.enums import EntryKind
+from hub.domain.kinds import kind_of
+from hub.web.documents import details_selection
+
+# A carrier as the pledge page shows it: who, and its details (hub.web.facts.choices).
+_CARRIER = "id kind providerName organization { name } " + details_selection(
+    kind_of(EntryKind.LOGISTICS_OFFER)
+)
+
 _MATCHED_ENTRY = """
   id kind verificationStatus providerName organization { name } region { province city }
   items { name quantity quantityUnknown unit }
@@ -40,22 +49,19 @@ query PledgePage($id: ID!) {{
       id status weightKg volumeM3 trackingNote createdAt updatedAt
       pickup {{ province city district }} dropoff {{ province city district }}
       updates {{ status note at }}
-      carrier {{ id providerName organization {{ name }} vehicleType }}
+      carrier {{ {_CARRIER} }}
     }}
   }}
 }}
 """
 
 # Transport that goes where the need is: the short list to pick a carrier from.
-CARRIERS = """
-query Carriers($province: String) {
-  logisticsOffers(filter: {destinationProvince: $province}, first: 10) {
-    edges { node {
-      id providerName organization { name } vehicleType capacityKg capacityM3
-      origin { province city } destination { province city }
-    } }
-  }
-}
+CARRIERS = f"""
+query Carriers($province: String) {{
+  logisticsOffers(filter: {{destinationProvince: $province}}, first: 10) {{
+    edges {{ node {{ {_CARRIER} origin {{ province city }} }} }}
+  }}
+}}
 """
 
 SET_PLEDGE_STATUS = """

@@ -8,40 +8,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from enum import Enum
 from functools import partial
 from typing import Any
 
-from starlette.datastructures import FormData
-
-from hub.web.i18n import format_quantity, parse_time
+from hub.domain.kinds import Kind
+from hub.domain.kinds.spec import FieldSpec
+from hub.domain.region import Region
+from hub.web.contact_forms import contact_lines_of, contact_rows
+from hub.web.form_layout import (
+    enum_options,
+    masked_fields,
+    organization_required,
+    source_required,
+)
+from hub.web.i18n import (
+    format_quantity,
+    parse_time,
+)
 
 MAX_ITEMS_IN_FORM = 3
-# The API's own caps (hub.domain.validation): a form never has more lines than these.
+# The API's own cap (hub.domain.validation): a form never has more lines than this.
 MAX_ITEMS = 50
-MAX_CONTACTS = 10
 # Times in the forms are China Standard Time (no daylight saving), and labelled so: a volunteer
 # types the hours they see on the wall, whatever zone the browser or the server is in.
 FORM_TIMEZONE = timezone(timedelta(hours=8))
 INT32 = 2**31 - 1
-ORGANIZATION_KINDS = {
-    "needs": ("HOSPITAL", "CLINIC", "COMMUNITY", "GOVERNMENT", "CHARITY", "OTHER"),
-    "offers": ("FACTORY", "CHARITY", "COMMUNITY", "LOGISTICS", "OTHER"),
-    "logistics": ("LOGISTICS", "COMMUNITY", "CHARITY", "OTHER"),
-    "lodging": ("HOTEL", "COMMUNITY", "CHARITY", "OTHER"),
-}
-# The form's name of each kind of entry (its URL), by the API's EntryKind.
-KIND_LISTS = {"NEED": "needs", "OFFER": "offers", "LOGISTICS_OFFER": "logistics",
-              "LODGING": "lodging", "DONATION_CHANNEL": "donation-channels"}  # fmt: skip
-# What the edit form may change of each kind, besides status, notes and contacts: the keys of
-# `entry_input` the update<Type> input takes too.
-EDITABLE_FIELDS = {
-    "needs": ("region", "address", "urgency", "items"),
-    "offers": ("region", "address", "items", "canDeliver", "isFree", "leadTimeDays", "priceNote"),
-    "logistics": ("origin", "address", "destination", "vehicleType", "capacityKg", "capacityM3",
-                  "coldChain", "isFree", "availableFrom", "availableUntil"),
-    "lodging": ("region", "address", "roomsAvailable", "eligibility", "isFree", "priceNote",
-                "availableFrom", "availableUntil"),
-}  # fmt: skip
+# What a new form shows chosen before anyone types: needs are urgent, and what is offered is
+# free unless the poster says otherwise (a choice sent empty falls back to these too).
+FORM_DEFAULTS = {"urgency": "HIGH", "is_free": "1"}
+# A place's parts as a form has them (a details field's place shows only the first two).
+REGION_FORM = ("province", "city", "district")
 Text = Callable[[str], str | None]
 
 
@@ -91,58 +89,100 @@ def region(text: Text, prefix: str = "") -> dict[str, Any]:
     }
 
 
-def entry_input(form: FormData, kind: str) -> dict[str, Any]:
+def entry_input(form: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
     """The submit mutation's input for `kind` from the form's fields (the API validates it)."""
     text = partial(field, form)
     where = region(text)
-    contact = {
-        "name": text("contact_name"),
-        "phone": text("contact_phone"),
-        "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
-    }
     value: dict[str, Any] = {
         "address": text("address"),
-        "contacts": [contact] if contact["phone"] or contact["name"] else [],
+        "contacts": _first_contact(form, text),
         "notes": text("notes"),
     }
-    if text("source_note"):
-        value["source"] = {"note": text("source_note")}
-    if kind == "needs" or text("organization_name"):
+    source = {"url": text("notice_url"), "note": text("source_note")}
+    if source["note"] or source["url"] or source_required(kind):
+        value["source"] = source if source["url"] else {"note": source["note"]}
+    if organization_required(kind) or text("organization_name"):
         value["organization"] = {
             "name": text("organization_name") or "",
-            "kind": text("organization_kind") or ORGANIZATION_KINDS[kind][0],
+            "kind": text("organization_kind") or kind.organization_kinds[0].value,
             "region": {"province": where["province"], "city": where["city"]},
         }
     else:
         # Donors, drivers and hosts may be people: no organization then, but a name.
         value["providerName"] = text("provider_name")
-    if kind in ("needs", "offers"):
+    if kind.has_items:
         value["items"] = items(text)
-    if kind == "needs":
-        value["urgency"] = text("urgency") or "HIGH"
-    else:
-        value["isFree"] = bool(form.get("is_free"))
-    if kind == "offers":
-        value["canDeliver"] = bool(form.get("can_deliver"))
-        value["leadTimeDays"] = number(text("lead_time_days"))
-    if kind in ("offers", "lodging"):
-        value["priceNote"] = text("price_note")
-    if kind in ("logistics", "lodging"):
-        value["availableFrom"] = local_time(text("available_from"))
-        value["availableUntil"] = local_time(text("available_until"))
-    if kind == "logistics":
-        value["origin"] = where
-        destination = region(text, "destination_")
-        value["destination"] = destination if destination["province"] else None
-        value["vehicleType"] = text("vehicle_type") or "VAN"
-        value["capacityKg"] = number(text("capacity_kg"))
-        value["capacityM3"] = number(text("capacity_m3"))
-        value["coldChain"] = bool(form.get("cold_chain"))
-    else:
-        value["region"] = where
-    if kind == "lodging":
-        value["roomsAvailable"] = number(text("rooms_available"))
-        value["eligibility"] = text("eligibility") or ""
+    value[kind.region_name] = where
+    for spec in kind.fields:
+        value[spec.public_name] = _read(form, text, spec)
+    return value
+
+
+def _first_contact(form: Mapping[str, Any], text: Text) -> list[dict[str, Any]]:
+    contact = {
+        "name": text("contact_name"),
+        "phone": text("contact_phone"),
+        "visibility": "PUBLIC" if form.get("contact_public") else "PROTECTED",
+    }
+    return [contact] if contact["phone"] or contact["name"] else []
+
+
+def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
+    """One details field from the form, as the API's input takes it."""
+    kind = spec.value_type
+    if kind is bool:
+        return bool(form.get(spec.name))
+    if kind is Region:
+        place = region(text, f"{spec.name}_")
+        return place if place["province"] or not spec.optional else None
+    if kind is datetime:
+        return local_time(text(spec.name))
+    if kind in (int, Decimal):
+        return number(text(spec.name))
+    if issubclass(kind, Enum):
+        return text(spec.name) or FORM_DEFAULTS.get(spec.name) or enum_options(spec)[0]
+    return text(spec.name) if spec.optional else text(spec.name) or ""
+
+
+def editable_fields(kind: Kind) -> tuple[str, ...]:
+    """What the edit form may change of `kind`, besides status, notes and contacts: the keys of
+    `entry_input` its update input takes too."""
+    found = [kind.region_name, "address"]
+    if kind.has_items:
+        found.append("items")
+    if source_required(kind):
+        found.append("source")
+    return (*found, *(spec.public_name for spec in kind.fields))
+
+
+def changes_from_form(
+    form: Mapping[str, Any], kind: Kind, current: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What the edit form changes of an entry of `kind`: every field it shows, as it is now.
+
+    A kind with a masked field (a donation channel's account number) is the exception: only
+    what differs is sent, since any change of what reviewers vouched for sends it back to
+    review, and a masked field only when typed (the form never shows it back)."""
+    fields = entry_input(form, kind)
+    if not masked_fields(kind):
+        return {key: fields[key] for key in editable_fields(kind)}
+    masked = {spec.public_name for spec in masked_fields(kind)}
+    changes = {
+        key: fields.get(key)
+        for key in editable_fields(kind)
+        if key not in masked and fields.get(key) != _as_sent(current, key)
+    }
+    changes.update({key: fields[key] for key in masked if fields[key]})
+    return changes
+
+
+def _as_sent(current: Mapping[str, Any], key: str) -> Any:
+    """The entry's value of `key` as the form would send it unchanged."""
+    value = current.get(key)
+    if key == "region":
+        return {k: (value or {}).get(k) for k in ("province", "city", "district")}
+    if key == "source":
+        return {k: (value or {}).get(k) for k in ("url", "note")}
     return value
 
 
@@ -169,7 +209,7 @@ def items(text: Text) -> list[dict[str, Any]]:
     return found
 
 
-def not_numbers(value: dict[str, Any], t: Callable[..., str]) -> dict[str, str]:
+def not_numbers(value: dict[str, Any], kind: Kind, t: Callable[..., str]) -> dict[str, str]:
     """The one check made here: numbers and times the API's Float, Int and DateTime cannot even
     receive, by the API's field name; whole numbers are made ints on the way."""
     found = {
@@ -177,24 +217,30 @@ def not_numbers(value: dict[str, Any], t: Callable[..., str]) -> dict[str, str]:
         for n, item in enumerate(value.get("items") or [])
         if isinstance(item.get("quantity"), str)
     }
-    for name in ("capacityKg", "capacityM3"):
-        if isinstance(value.get(name), str):
+    # By type, then by field: the order the messages have always been listed in.
+    by_type = sorted(kind.fields, key=lambda spec: _CHECK_ORDER.get(spec.value_type, 9))
+    for spec in by_type:
+        name = spec.public_name
+        given = value.get(name)
+        if spec.value_type is Decimal and isinstance(given, str):
             found[name] = t("form.not_a_number")
-    for name in ("availableFrom", "availableUntil"):
-        if value.get(name) is not None and parse_time_or_none(value[name]) is None:
-            found[name] = t("form.not_a_time")
-    if "roomsAvailable" in value and value["roomsAvailable"] is None:
-        value["roomsAvailable"] = 0  # the API says how many are needed
-    for name in ("roomsAvailable", "leadTimeDays"):
-        whole = value.get(name)
-        if whole is None:
-            continue
-        if isinstance(whole, str) or not float(whole).is_integer():
-            found[name] = t("form.not_a_number")
-        else:
-            # Beyond GraphQL's 32-bit Int: still a number, so the API's range message fits.
-            value[name] = max(-INT32, min(INT32, int(whole)))
+        elif spec.value_type is datetime and given is not None:
+            if parse_time_or_none(given) is None:
+                found[name] = t("form.not_a_time")
+        elif spec.value_type is int and name in value:
+            if given is None and not spec.optional:
+                value[name] = given = 0  # the API says how many are needed
+            if given is None:
+                continue
+            if isinstance(given, str) or not float(given).is_integer():
+                found[name] = t("form.not_a_number")
+            else:
+                # Beyond GraphQL's 32-bit Int: still a number, so the API's range message fits.
+                value[name] = max(-INT32, min(INT32, int(given)))
     return found
+
+
+_CHECK_ORDER = {Decimal: 0, datetime: 1, int: 2}
 
 
 def parse_time_or_none(value: str) -> datetime | None:
@@ -205,34 +251,24 @@ def parse_time_or_none(value: str) -> datetime | None:
         return None
 
 
-def prefill(entry: dict[str, Any]) -> dict[str, Any]:
+def prefill(entry: dict[str, Any], kind: Kind) -> dict[str, Any]:
     """The edit form's fields as the entry has them now (protected contacts left empty: the
-    API shows them to nobody in full, and the form says so)."""
+    API shows them to nobody in full, and the form says so; masked fields never shown back)."""
     where = entry.get("region") or {}
-    destination = entry.get("destination") or {}
+    source = entry.get("source") or {}
     form: dict[str, Any] = {
         "version": str(entry["version"]),
         "province": where.get("province") or "",
         "city": where.get("city") or "",
         "district": where.get("district") or "",
         "address": entry.get("address") or "",
-        "destination_province": destination.get("province") or "",
-        "destination_city": destination.get("city") or "",
-        "destination_district": destination.get("district") or "",
-        "vehicle_type": entry.get("vehicleType") or "",
-        "eligibility": entry.get("eligibility") or "",
-        "price_note": entry.get("priceNote") or "",
-        "available_from": form_time(entry.get("availableFrom")),
-        "available_until": form_time(entry.get("availableUntil")),
+        "notice_url": source.get("url") or "",
+        "source_note": source.get("note") or "",
     }
-    numbers = (("capacity_kg", "capacityKg"), ("capacity_m3", "capacityM3"),
-               ("rooms_available", "roomsAvailable"),
-               ("lead_time_days", "leadTimeDays"))  # fmt: skip
-    for name, key in numbers:
-        form[name] = "" if entry.get(key) is None else format_quantity(entry[key])
-    for name, key in (("is_free", "isFree"), ("can_deliver", "canDeliver"),
-                      ("cold_chain", "coldChain")):  # fmt: skip
-        form[name] = "1" if entry.get(key) else ""
+    masked = masked_fields(kind)
+    for spec in kind.fields:
+        if spec not in masked:
+            form.update(_shown(spec, entry.get(spec.public_name)))
     for n, item in enumerate(entry.get("items") or []):
         quantity = None if item["quantityUnknown"] else item["quantity"]
         form.update(
@@ -245,97 +281,20 @@ def prefill(entry: dict[str, Any]) -> dict[str, Any]:
             }
         )
     contacts = entry.get("contacts") or []
-    for n, line in enumerate(_contact_lines_of(contacts)):
+    for n, line in enumerate(contact_lines_of(contacts)):
         form.update({f"contact{n}_{key}": value for key, value in line.items()})
     form["contact_rows"] = str(contact_rows(len(contacts)))
     return form
 
 
-CONTACT_KEYS = ("name", "phone", "other", "visibility", "remove")
-BLANK_CONTACT = {"name": "", "phone": "", "other": "", "visibility": "PROTECTED", "remove": ""}
-
-
-def contact_rows(existing: int, asked: object = None) -> int:
-    """How many contact lines the form shows: the entry's, one empty, or as many as asked."""
-    try:
-        wanted = int(str(asked))
-    except ValueError:
-        wanted = 0
-    return max(existing + 1, min(wanted, MAX_CONTACTS), 1)
-
-
-def _contact_lines_of(contacts: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The entry's contacts as form lines; a protected one is an empty line (see prefill)."""
-    return [
-        BLANK_CONTACT
-        if c["redacted"]
-        else {
-            "name": c.get("name") or "",
-            "phone": c.get("phone") or "",
-            "other": c.get("otherChannel") or "",
-            "visibility": c["visibility"],
-            "remove": "",
-        }
-        for c in contacts
-    ]
-
-
-def _submitted_line(form: Mapping[str, Any], n: int) -> dict[str, str]:
-    line = {key: str(form.get(f"contact{n}_{key}") or "").strip() for key in CONTACT_KEYS}
-    line["visibility"] = "PUBLIC" if line["visibility"] == "PUBLIC" else "PROTECTED"
-    line["remove"] = "1" if line["remove"] else ""
-    return line
-
-
-def contacts_change(
-    form: Mapping[str, Any], current: list[dict[str, Any]], t: Callable[..., str]
-) -> tuple[list[dict[str, Any]] | None, dict[str, str], dict[int, int]]:
-    """The contacts to send, or None when the form leaves them as they are; errors by field;
-    and which form line each contact sent came from (the API names contacts by position).
-
-    The API replaces all of an entry's contacts at once and shows protected ones to nobody in
-    full: a protected line left empty is sent by its id alone, which keeps it as it is.
-    """
-    before = _contact_lines_of(current)
-    rows = contact_rows(len(current), form.get("contact_rows"))
-    lines = [_submitted_line(form, n) for n in range(rows)]
-    if all(line == (before[n] if n < len(before) else BLANK_CONTACT) for n, line in
-           enumerate(lines)):  # fmt: skip
-        return None, {}, {}
-    sent: list[dict[str, Any]] = []
-    errors: dict[str, str] = {}
-    origin: dict[int, int] = {}
-    for n, line in enumerate(lines):
-        empty = not (line["name"] or line["phone"] or line["other"])
-        if line["remove"]:
-            continue
-        if empty:
-            if n < len(current) and current[n]["redacted"]:
-                if not current[n].get("id"):
-                    # Without its id it cannot be kept: never drop it silently.
-                    errors[f"contacts.{n}.phone"] = t("edit.contact_retype")
-                    continue
-                origin[len(sent)] = n
-                sent.append({"id": current[n]["id"]})
-            continue
-        origin[len(sent)] = n
-        sent.append(
-            {
-                "name": line["name"] or None,
-                "phone": line["phone"] or None,
-                "otherChannel": line["other"] or None,
-                "visibility": line["visibility"],
-            }
-        )
-    return sent, errors, origin
-
-
-def contact_error_fields(errors: dict[str, str], origin: dict[int, int]) -> dict[str, str]:
-    """userError fields `contacts.<i>.…` of the contacts sent, renamed to their form lines."""
-    renamed: dict[str, str] = {}
-    for name, message in errors.items():
-        parts = name.split(".")
-        if len(parts) > 2 and parts[0] == "contacts" and parts[1].isdigit():
-            parts[1] = str(origin.get(int(parts[1]), parts[1]))
-        renamed.setdefault(".".join(parts), message)
-    return renamed
+def _shown(spec: FieldSpec, value: Any) -> dict[str, str]:
+    """A details field's form inputs as the API's value fills them."""
+    if spec.value_type is Region:
+        return {f"{spec.name}_{part}": (value or {}).get(part) or "" for part in REGION_FORM}
+    if spec.value_type is bool:
+        return {spec.name: "1" if value else ""}
+    if spec.value_type is datetime:
+        return {spec.name: form_time(value)}
+    if spec.value_type in (int, Decimal):
+        return {spec.name: "" if value is None else format_quantity(value)}
+    return {spec.name: value or ""}

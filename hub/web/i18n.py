@@ -29,10 +29,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lang.switch": ("English", "中文"),
     "lang.switch_label": ("切换语言", "Change language"),
     "home.counts": ("当前数据", "Right now"),
-    "home.open_needs": ("条已核实需求", "verified needs"),
-    "home.offers": ("条捐赠", "offers"),
-    "home.logistics": ("条物流", "logistics offers"),
-    "home.lodging": ("处住宿", "lodging offers"),
+    # The home page's count of each kind (by its slug).
+    "home.count_needs": ("条已核实需求", "verified needs"),
+    "home.count_offers": ("条捐赠", "offers"),
+    "home.count_logistics": ("条物流", "logistics offers"),
+    "home.count_lodging": ("处住宿", "lodging offers"),
     "home.urgent": ("最紧急的已核实需求", "Most urgent verified needs"),
     "home.none": ("暂无", "None yet"),
     "search.label": ("搜索", "Search"),
@@ -95,13 +96,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.title_lodging": ("为医护人员提供住宿", "Offer lodging for medical staff"),
     "form.origin_province": ("出发省份", "From province"),
     "form.origin_city": ("出发城市", "From city"),
-    "form.transport": ("运输", "Transport"),
+    # The fieldset of a kind's own details in the forms, where it has one (see forms.KindForm).
+    "kind.details_logistics": ("运输", "Transport"),
     "form.destination_province": ("目的省份（选填）", "To province (optional)"),
     "form.destination_city": ("目的城市（选填）", "To city (optional)"),
-    "form.vehicle_type": ("车型", "Vehicle"),
-    "form.capacity_kg": ("载重（千克，选填）", "Capacity (kg, optional)"),
-    "form.cold_chain": ("冷链", "Cold chain"),
-    "form.capacity_m3": ("容积（立方米，选填）", "Capacity (m³, optional)"),
     "form.origin": ("出发地", "From"),
     "form.available": ("可用时间（北京时间）", "When it is available (Beijing time)"),
     "form.available_from": ("开始（选填）", "From (optional)"),
@@ -110,17 +108,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请填写日期和时间，例如 2020-02-01 08:00",
         "Write a date and time, such as 2020-02-01 08:00",
     ),
-    "form.lead_time_days": ("几天内可发货（选填）", "Ships within (days, optional)"),
     "form.price_note": ("价格说明（收费时填写）", "Price (if not free)"),
-    "form.rooms_available": ("可用房间数", "Rooms available"),
-    "form.eligibility": ("入住条件", "Who may stay"),
     "form.provider_name": ("个人捐赠者姓名", "Your name (individual donor)"),
     "form.organization_optional": (
         "机构名称（个人捐赠可不填）",
         "Organization (leave empty if you give as a person)",
     ),
-    "form.can_deliver": ("可以自行送达", "We can deliver"),
     "form.is_free": ("免费捐赠", "Free of charge"),
+    "form.masked_new": (
+        "新{label}（不改请留空；{label}不在此显示）",
+        "New {label} (leave empty to keep it; it is not shown here)",
+    ),
     "form.organization": ("机构", "Organization"),
     "form.organization_name": ("机构名称", "Organization name"),
     "form.organization_kind": ("机构类型", "Kind of organization"),
@@ -148,6 +146,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.submit": ("发布", "Post"),
     "form.errors": ("请修改以下问题：", "Please fix the following:"),
     "form.choose": ("请选择", "Choose"),
+    "value.yes": ("是", "yes"),
+    "value.no": ("否", "no"),
     "form.not_a_number": ("请填写数字，例如 2000", "Write a number, such as 2000"),
     "form.csrf": (
         "表单已过期，请重新提交。",
@@ -433,6 +433,15 @@ def local_time(value: str | None) -> str:
     """A GraphQL DateTime as "2020-02-01 08:00" in China Standard Time ("" for none)."""
     parsed = parse_time(value)
     return parsed.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M") if parsed else ""
+
+
+# The prefix of an enum's value labels in ENUM_LABELS where the value alone would be ambiguous.
+ENUM_LABEL_PREFIXES = {"VehicleType": "vehicle."}
+
+
+def enum_label_prefix(enum: type) -> str:
+    """The prefix of the labels of `enum`'s values in ENUM_LABELS ("" for most)."""
+    return ENUM_LABEL_PREFIXES.get(enum.__name__, "")
 
 
 def labels(language: str) -> Mapping[str, str]:

@@ -7,7 +7,7 @@ FLOW_MESSAGES: dict[str, tuple[str, str]] = {
     # key: (中文, English)
     "nav.donation-channels": ("捐款渠道", "Donation channels"),
     "form.title_donation-channels": ("登记捐款渠道", "Register a donation channel"),
-    "home.donation_channels": ("个已核实捐款渠道", "verified donation channels"),
+    "home.count_donation-channels": ("个已核实捐款渠道", "verified donation channels"),
     "entry.fulfilled": ("已送达 {n} {unit}", "{n} {unit} delivered"),
     "priority.title": ("优先级", "Priority"),
     "priority.score": ("优先级得分 {score}", "Priority score {score}"),
@@ -125,14 +125,7 @@ FLOW_MESSAGES: dict[str, tuple[str, str]] = {
         "Only an organization's official donation account, with the link to the official "
         "notice that publishes it; the full number is shown once reviewers have checked it.",
     ),
-    "channel.account": ("捐款账户", "Account"),
-    "channel.account_name": ("户名", "Account holder"),
-    "channel.bank": ("开户行", "Bank"),
-    "channel.account_number": ("账号", "Account number"),
-    "channel.account_number_edit": (
-        "新账号（不改请留空；账号不在此显示）",
-        "New account number (leave empty to keep it; it is not shown here)",
-    ),
+    "kind.details_donation-channels": ("捐款账户", "Account"),
     "channel.masked": (
         "核实前只显示账号后四位，以防虚假账户收款。",
         "Only the last four characters show until it is verified, so a fake account "
@@ -142,10 +135,8 @@ FLOW_MESSAGES: dict[str, tuple[str, str]] = {
         "尚未核实：请勿向此账户转账。",
         "Not verified yet: do not transfer money to this account.",
     ),
-    "channel.remittance_note": ("转账附言", "Transfer note"),
-    "channel.remittance_note_optional": ("转账附言（选填）", "Transfer note (optional)"),
-    "channel.purpose": ("用途", "Purpose"),
-    "channel.purpose_optional": ("用途（选填）", "Purpose (optional)"),
+    "form.remittance_note": ("转账附言（选填）", "Transfer note (optional)"),
+    "form.purpose": ("用途（选填）", "Purpose (optional)"),
     "channel.notice": ("官方公告", "Official notice"),
     "channel.notice_url": ("官方公告链接", "Link to the official notice"),
     "channel.public_contact": ("公开联系方式（选填）", "Public contact (optional)"),

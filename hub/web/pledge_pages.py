@@ -3,7 +3,7 @@ shipments and carrier), and messages to an entry's poster."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -14,6 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from hub.web import flow_documents as flow
 from hub.web.api import ApiResult, call, page_language
+from hub.web.contact_forms import renumbered
 from hub.web.entry_view import entry_response
 from hub.web.forms import field, number, region
 from hub.web.i18n import translator
@@ -35,6 +36,23 @@ MAX_NEED_ITEMS = 50  # the API's own cap on a need's lines
 def _payload(result: ApiResult, name: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     payload = result.data.get(name) or {}
     return payload, payload.get("userErrors") or []
+
+
+Again = Callable[[dict[str, str]], Awaitable[Response]]
+
+
+async def _refused(
+    request: Request, document: str, value: dict[str, Any], wanted: str, again: Again
+) -> Response | None:
+    """Run `document` with `value` as its input: None when its payload (`<field>.<what>`, e.g.
+    "assignCarrier.shipment") holds what was wanted, else the form again with why not."""
+    name, what = wanted.split(".")
+    result = await call(request, document, {"input": value})
+    payload, errors = _payload(result, name)
+    if not result.ok or errors or not payload.get(what):
+        t = translator(page_language(request))
+        return await again(_failure(result, errors, t))
+    return None
 
 
 def _prefixed(errors: Mapping[str, str], prefix: str) -> dict[str, str]:
@@ -73,16 +91,17 @@ def pledge_lines(
     return lines, wrong, origin
 
 
-def by_need_item(errors: dict[str, str], origin: dict[int, int]) -> dict[str, str]:
-    """userError fields `items.<i>.…` of the lines sent, renamed to the needed item's position
-    (the form has one input per needed item)."""
-    renamed: dict[str, str] = {}
-    for name, message in errors.items():
-        parts = name.split(".")
-        if len(parts) > 1 and parts[0] == "items" and parts[1].isdigit():
-            parts[1] = str(origin.get(int(parts[1]), parts[1]))
-        renamed.setdefault(".".join(parts), message)
-    return renamed
+def _again(
+    page: Callable[..., Awaitable[Response]], form: FormData, name: str, **extra: Any
+) -> Again:
+    """`page` again, with the `name` form as it was sent and its errors (`<name>_form`,
+    `<name>_errors`)."""
+
+    def again(errors: dict[str, str]) -> Awaitable[Response]:
+        shown = {f"{name}_form": form, f"{name}_errors": _prefixed(errors, name)}
+        return page(status_code=400, **shown, **extra)
+
+    return again
 
 
 async def pledge_to_need(request: Request) -> Response:
@@ -90,15 +109,7 @@ async def pledge_to_need(request: Request) -> Response:
     edit code is then shown once, with the way to the pledge's page."""
     form = await request.form()
     t = translator(page_language(request))
-
-    def again(errors: dict[str, str]) -> Awaitable[Response]:
-        return entry_response(
-            request,
-            "entry.html",
-            pledge_form=form,
-            pledge_errors=_prefixed(errors, "pledge"),
-            status_code=400,
-        )
+    again = _again(partial(entry_response, request, "entry.html"), form, "pledge")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -116,7 +127,7 @@ async def pledge_to_need(request: Request) -> Response:
     result = await call(request, flow.PLEDGE, {"input": value})
     payload, errors = _payload(result, "pledge")
     if not result.ok or errors or not payload.get("pledge"):
-        return await again(by_need_item(_failure(result, errors, t), origin))
+        return await again(renumbered(_failure(result, errors, t), "items", origin))
     return await entry_response(
         request,
         "entry.html",
@@ -130,15 +141,7 @@ async def send_message(request: Request) -> Response:
     nobody needs their number."""
     form = await request.form()
     t = translator(page_language(request))
-
-    def again(errors: dict[str, str]) -> Awaitable[Response]:
-        return entry_response(
-            request,
-            "entry.html",
-            message_form=form,
-            message_errors=_prefixed(errors, "message"),
-            status_code=400,
-        )
+    again = _again(partial(entry_response, request, "entry.html"), form, "message")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -206,9 +209,7 @@ async def move_pledge(request: Request) -> Response:
     form = await request.form()
     t = translator(page_language(request))
 
-    async def again(errors: dict[str, str]) -> Response:
-        return await pledge_page(request, 400, move_form=form,
-                                 move_errors=_prefixed(errors, "move"))  # fmt: skip
+    again = _again(partial(pledge_page, request), form, "move")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -221,10 +222,11 @@ async def move_pledge(request: Request) -> Response:
         "reason": field(form, "reason"),
         "editToken": field(form, "edit_token"),
     }
-    result = await call(request, flow.SET_PLEDGE_STATUS, {"input": value})
-    payload, errors = _payload(result, "setPledgeStatus")
-    if not result.ok or errors or not payload.get("pledge"):
-        return await again(_failure(result, errors, t))
+    refused = await _refused(
+        request, flow.SET_PLEDGE_STATUS, value, "setPledgeStatus.pledge", again
+    )
+    if refused:
+        return refused
     return await pledge_page(request, moved=status)
 
 
@@ -249,9 +251,7 @@ async def assign_carrier(request: Request) -> Response:
     form = await request.form()
     t = translator(page_language(request))
 
-    async def again(errors: dict[str, str]) -> Response:
-        return await pledge_page(request, 400, carrier_form=form,
-                                 carrier_errors=_prefixed(errors, "carrier"))  # fmt: skip
+    again = _again(partial(pledge_page, request), form, "carrier")
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -265,10 +265,9 @@ async def assign_carrier(request: Request) -> Response:
         wrong["logisticsOfferId"] = t("shipment.choose_carrier")
     if wrong:
         return await again(wrong)
-    result = await call(request, flow.ASSIGN_CARRIER, {"input": value})
-    payload, errors = _payload(result, "assignCarrier")
-    if not result.ok or errors or not payload.get("shipment"):
-        return await again(_failure(result, errors, t))
+    refused = await _refused(request, flow.ASSIGN_CARRIER, value, "assignCarrier.shipment", again)
+    if refused:
+        return refused
     return await pledge_page(request, carrier_assigned=True)
 
 
@@ -278,9 +277,7 @@ async def report_shipment(request: Request) -> Response:
     t = translator(page_language(request))
     shipment_id = str(request.path_params["shipment_id"])
 
-    async def again(errors: dict[str, str]) -> Response:
-        return await pledge_page(request, 400, shipment_form=form, shipment_failed=shipment_id,
-                                 shipment_errors=_prefixed(errors, "shipment"))  # fmt: skip
+    again = _again(partial(pledge_page, request), form, "shipment", shipment_failed=shipment_id)
 
     if not csrf_ok(request, form.get(CSRF_FIELD)):
         return await again({"": t("form.csrf")})
@@ -293,10 +290,9 @@ async def report_shipment(request: Request) -> Response:
         "trackingNote": field(form, "tracking_note"),
         "editToken": field(form, "edit_token"),
     }
-    result = await call(request, flow.UPDATE_SHIPMENT, {"input": value})
-    payload, errors = _payload(result, "updateShipment")
-    if not result.ok or errors or not payload.get("shipment"):
-        return await again(_failure(result, errors, t))
+    refused = await _refused(request, flow.UPDATE_SHIPMENT, value, "updateShipment.shipment", again)
+    if refused:
+        return refused
     return await pledge_page(request, shipment_reported=True)
 
 

@@ -14,6 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from hub.web import documents as doc
 from hub.web.api import ApiResult, call, page_language
+from hub.web.facts import choices, facts, row_facts
 from hub.web.i18n import (
     LANGUAGE_COOKIE,
     MESSAGES,
@@ -33,6 +34,7 @@ templates = Jinja2Templates(
 )
 templates.env.filters["qty"] = format_quantity
 templates.env.filters["local"] = local_time
+templates.env.globals.update(choices=choices, facts=facts, row_facts=row_facts)
 ACTION_KEYS = frozenset(k for k in MESSAGES if k.startswith("action."))
 
 

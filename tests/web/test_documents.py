@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from graphql import parse, validate
 
+from hub.domain.kinds import KINDS
 from hub.graphql.schema import build_schema
 from hub.web import documents as doc
 from hub.web import flow_documents as flow
@@ -22,13 +23,11 @@ def _documents() -> dict[str, str]:
         and "{" in value
         and not value.lstrip().startswith("fragment")
     }
-    for list_name, (field, filter_type, _) in doc.LISTS.items():
-        found[f"list {list_name}"] = doc.list_document(field, filter_type)
-    for kind, type_name in doc.MUTATION_TYPES.items():
-        found[f"update {kind}"] = doc.update_document(kind)
-        found[f"close {kind}"] = doc.close_document(kind)
-        field = type_name[0].lower() + type_name[1:]
-        found[f"submit {kind}"] = doc.submit_document(type_name, field)
+    for kind in KINDS:
+        found[f"list {kind.slug}"] = doc.list_document(kind)
+        found[f"update {kind.kind.value}"] = doc.update_document(kind)
+        found[f"close {kind.kind.value}"] = doc.close_document(kind)
+        found[f"submit {kind.kind.value}"] = doc.submit_document(kind)
     return found
 
 

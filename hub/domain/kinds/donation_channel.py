@@ -94,10 +94,12 @@ DONATION_CHANNEL = Kind(
     table="donation_channel",
     organization_kinds=(
         OrganizationKind.CHARITY,
-        OrganizationKind.HOSPITAL,
         OrganizationKind.GOVERNMENT,
+        OrganizationKind.HOSPITAL,
+        OrganizationKind.COMMUNITY,
         OrganizationKind.OTHER,
     ),
     search_words="捐款 渠道 账户 donation channel account",
     checks=(SourceRequired(),),
+    row_fields=("account_name", "bank", "account_number"),
 )

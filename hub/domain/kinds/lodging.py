@@ -60,4 +60,5 @@ LODGING = Kind(
     ),
     search_words="住宿 酒店 lodging hotel",
     checks=(Period("available_from", "available_until"),),
+    row_fields=("rooms_available", "eligibility"),
 )

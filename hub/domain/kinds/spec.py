@@ -323,6 +323,9 @@ class Kind:
     # Its fields by name in the order of its open data columns, when that is not the order
     # they are declared (and shown) in.
     export_order: tuple[str, ...] = ()
+    # The fields a list row shows after the entry's name, by Python name; the line shows when
+    # the first has a value.
+    row_fields: tuple[str, ...] = ()
     fields: tuple[FieldSpec, ...] = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
