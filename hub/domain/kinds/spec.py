@@ -26,37 +26,43 @@ from hub.domain.columns import Column
 from hub.domain.enums import EntryKind, OrganizationKind, VerificationStatus
 from hub.domain.region import Region
 
-# -- what a field may be checked for (hub/domain/validation.py applies them) -----------------
+
+@dataclass_transform(frozen_default=True)
+class _Rule:
+    """A check's parameters: each check is a frozen dataclass (hub/domain/validation.py
+    applies them by their class)."""
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        dataclass(frozen=True)(cls)
 
 
-@dataclass(frozen=True)
-class Text:
+# -- what a field may be checked for ---------------------------------------------------------
+
+
+class Text(_Rule):
     """Text of at most `max_length` characters; `required`: not empty either."""
 
     max_length: int
     required: bool = False
 
 
-@dataclass(frozen=True)
-class WholeNumber:
+class WholeNumber(_Rule):
     """A whole number from `low` to `high`."""
 
     low: int
     high: int
 
 
-@dataclass(frozen=True)
-class PositiveAmount:
+class PositiveAmount(_Rule):
     """A quantity above zero and below the hub's largest (validation.MAX_QUANTITY)."""
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(_Rule):
     """A region: province required, the parts short, the administrative code well formed."""
 
 
-@dataclass(frozen=True)
-class AccountNumber:
+class AccountNumber(_Rule):
     """A bank or platform account number: required, 4 to 64 letters or digits once spaces and
     dashes are taken out."""
 
@@ -67,16 +73,14 @@ Check = Text | WholeNumber | PositiveAmount | Place | AccountNumber
 # -- what a kind may be checked for, across its fields ---------------------------------------
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(_Rule):
     """`until` comes after `start` when both are given."""
 
     start: str
     until: str
 
 
-@dataclass(frozen=True)
-class SourceRequired:
+class SourceRequired(_Rule):
     """The entry's source URL is required (what reviewers check it against)."""
 
 
