@@ -153,18 +153,21 @@ def detail(
     takes for an empty cell (a callable gets the values read so far). `input_description`
     documents it in the submit input when that differs from `description` (None: not at all).
     """
+    if input_description is _NO_DEFAULT:
+        input_description = description
+    # The parameters in FieldMeta's order.
     meta = FieldMeta(
-        zh=zh,
-        en=en,
-        hxl=hxl,
-        description=description,
-        export_zh=export_zh,
-        check=check,
-        search=search,
-        disclosure=disclosure,
-        input_default=input_default,
-        import_default=import_default,
-        input_description=description if input_description is _NO_DEFAULT else input_description,
+        zh,
+        en,
+        hxl,
+        description,
+        export_zh,
+        check,
+        search,
+        disclosure,
+        input_default,
+        import_default,
+        input_description,
     )
     return dataclasses.field(default=default, metadata={_SPEC: meta})
 
