@@ -110,7 +110,8 @@ _SPEC = "hub.kind.field"
 
 @dataclass(frozen=True)
 class FieldMeta:
-    """What `detail(...)` records about a field, beside its name and type."""
+    """What `detail(...)` records about a field, beside its name and type: its parameters but
+    `default`, in their order."""
 
     zh: str
     en: str
@@ -155,7 +156,7 @@ def detail(
     """
     if input_description is _NO_DEFAULT:
         input_description = description
-    # The parameters in FieldMeta's order.
+    # FieldMeta's fields are these parameters, in this order (tests/domain/test_kinds.py).
     meta = FieldMeta(
         zh,
         en,
