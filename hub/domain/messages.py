@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from hub.domain.errors import ErrorCode, UserError
 
 LANGUAGES = ("zh", "en")
@@ -67,10 +69,15 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
 
 def message(error: UserError, language: str) -> str:
     """The error's message in `language` ("zh" or "en")."""
-    zh, en = _MESSAGES[error.code]
-    template = zh if language == "zh" else en
+    return localized(_MESSAGES[error.code], language, error.params)
+
+
+def localized(texts: tuple[str, str], language: str, params: Mapping[str, object]) -> str:
+    """The (Chinese, English) `texts` in `language` ("zh" or "en"), filled in with `params`;
+    as written when a placeholder has no parameter."""
+    template = texts[0] if language == "zh" else texts[1]
     try:
-        return template.format(**error.params)
+        return template.format(**params)
     except (KeyError, IndexError):
         return template
 

@@ -9,7 +9,7 @@ quantities (its items' `fulfilled_quantity`) likewise.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -227,27 +227,25 @@ def _check_offer_line(
 
 def promised_by_position(pledges: Iterable[Pledge], *, offer: bool = False) -> dict[int, Decimal]:
     """What live pledges hold back, per need item position (or per offer item position)."""
-    pairs: list[tuple[int, Decimal]] = []
-    for pledge in pledges:
-        if pledge.status not in LIVE:
-            continue
-        for line in pledge.lines:
-            position = line.offer_position if offer else line.need_position
-            if position is not None:
-                pairs.append((position, line.quantity))
-    return _reserved(pairs)
+    return _by_position(pledges, LIVE, offer)
 
 
 def delivered_by_position(pledges: Iterable[Pledge], *, offer: bool = False) -> dict[int, Decimal]:
     """What delivered pledges brought, per need item position (or took, per offer position)."""
+    return _by_position(pledges, {PledgeStatus.DELIVERED}, offer)
+
+
+def _by_position(
+    pledges: Iterable[Pledge], statuses: Set[PledgeStatus], offer: bool
+) -> dict[int, Decimal]:
+    # The quantities of the lines of pledges in `statuses`, per need (or offer) item position.
     pairs: list[tuple[int, Decimal]] = []
     for pledge in pledges:
-        if pledge.status is not PledgeStatus.DELIVERED:
-            continue
-        for line in pledge.lines:
-            position = line.offer_position if offer else line.need_position
-            if position is not None:
-                pairs.append((position, line.quantity))
+        if pledge.status in statuses:
+            for line in pledge.lines:
+                position = line.offer_position if offer else line.need_position
+                if position is not None:
+                    pairs.append((position, line.quantity))
     return _reserved(pairs)
 
 

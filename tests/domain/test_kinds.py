@@ -8,6 +8,7 @@ declaration per kind, what is left to check is that the declaration and the worl
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import re
 from collections import Counter
 from functools import cache
@@ -18,7 +19,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, build_schema
 
 from hub.domain.enums import EntryKind
 from hub.domain.kinds import KINDS, Kind, kind_by_slug, kind_by_type_name, kind_of
-from hub.domain.kinds.spec import FieldMeta
+from hub.domain.kinds.spec import FieldMeta, detail
 
 ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = ROOT / "schema" / "migrations"
@@ -133,6 +134,12 @@ def test_every_details_field_is_declared_with_detail(kind: Kind) -> None:
     ]
     assert undeclared == []
     assert [spec.name for spec in kind.fields] == [f.name for f in fields]
+
+
+def test_detail_records_its_parameters_in_field_meta_order() -> None:
+    # detail(...) builds FieldMeta from its parameters by position.
+    parameters = [name for name in inspect.signature(detail).parameters if name != "default"]
+    assert parameters == [f.name for f in dataclasses.fields(FieldMeta)]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=_kind_id)

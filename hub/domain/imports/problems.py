@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from hub.domain.errors import ErrorCode, UserError
+from hub.domain.messages import localized
 from hub.domain.messages import message as user_error_message
 
 
@@ -100,9 +101,4 @@ class RowProblem:
         """The reason in `language` ("zh" or "en")."""
         if isinstance(self.code, ErrorCode):
             return user_error_message(UserError(self.column, self.code, self.params), language)
-        zh, en = _MESSAGES[self.code]
-        template = zh if language == "zh" else en
-        try:
-            return template.format(**self.params)
-        except (KeyError, IndexError):
-            return template
+        return localized(_MESSAGES[self.code], language, self.params)

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import TypeVar
 
 from hub.domain.enums import Urgency, VehicleType
 from hub.domain.open_data import FORMULA_START
@@ -23,6 +25,7 @@ CHINA = timezone(timedelta(hours=8), "CST")
 
 
 _FORMULA_START = FORMULA_START
+E = TypeVar("E", bound=Enum)
 
 
 class Unreadable(ValueError):
@@ -257,18 +260,23 @@ _URGENCY_WORDS = {word: urgency for urgency, words in _URGENCY.items() for word 
 URGENCY_WORDS = "特别紧急/紧急/一般/不急, CRITICAL/HIGH/MEDIUM/LOW"
 
 
+def _named(enum: type[E], text: str) -> E | None:
+    # The member whose value (the API's name) `text` is, whatever its case.
+    return next((member for member in enum if text == member.value.casefold()), None)
+
+
 def parse_urgency(raw: object) -> Urgency | None:
     """特别紧急/非常紧急 CRITICAL, 紧急 HIGH, 一般 MEDIUM, 不急 LOW (or the API's names);
     None for a blank cell."""
     text = clean_text(raw).casefold()
     if not text:
         return None
-    for urgency in Urgency:
-        if text == urgency.value.casefold():
-            return urgency
-    if text in _URGENCY_WORDS:
-        return _URGENCY_WORDS[text]
-    raise Unreadable(text)
+    urgency = _named(Urgency, text)
+    if urgency is None:
+        urgency = _URGENCY_WORDS.get(text)
+    if urgency is None:
+        raise Unreadable(text)
+    return urgency
 
 
 _VEHICLES = (
@@ -289,9 +297,9 @@ def parse_vehicle(raw: object) -> VehicleType | None:
     text = clean_text(raw).casefold()
     if not text:
         return None
-    for vehicle in VehicleType:
-        if text == vehicle.value.casefold():
-            return vehicle
+    vehicle = _named(VehicleType, text)
+    if vehicle is not None:
+        return vehicle
     for vehicle, words in _VEHICLES:
         if any(word in text for word in words):
             return vehicle

@@ -26,6 +26,11 @@ def _refrigerated(read: Mapping[str, Any]) -> bool:
     return read.get("vehicle_type") is VehicleType.REFRIGERATED_TRUCK
 
 
+def _capacity(zh: str, en: str, *, hxl: str, export_zh: str) -> Any:
+    # How much a vehicle takes, in one measure: optional, above zero when given.
+    return detail(zh, en, hxl=hxl, export_zh=export_zh, check=PositiveAmount(), default=None)
+
+
 @details_class
 class LogisticsDetails:
     """What only a logistics offer has; the entry's region is the origin."""
@@ -49,21 +54,14 @@ class LogisticsDetails:
         search=SearchUse.BODY,
         import_default=VehicleType.OTHER,
     )
-    capacity_kg: Decimal | None = detail(
-        "载重（千克，选填）",
-        "Capacity (kg, optional)",
-        hxl="#capacity+kg",
-        export_zh="载重千克",
-        check=PositiveAmount(),
-        default=None,
+    capacity_kg: Decimal | None = _capacity(
+        "载重（千克，选填）", "Capacity (kg, optional)", hxl="#capacity+kg", export_zh="载重千克"
     )
-    capacity_m3: Decimal | None = detail(
+    capacity_m3: Decimal | None = _capacity(
         "容积（立方米，选填）",
         "Capacity (m³, optional)",
         hxl="#capacity+m3",
         export_zh="容积立方米",
-        check=PositiveAmount(),
-        default=None,
     )
     cold_chain: bool = detail(
         "冷链",

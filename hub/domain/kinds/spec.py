@@ -26,37 +26,43 @@ from hub.domain.columns import Column
 from hub.domain.enums import EntryKind, OrganizationKind, VerificationStatus
 from hub.domain.region import Region
 
-# -- what a field may be checked for (hub/domain/validation.py applies them) -----------------
+
+@dataclass_transform(frozen_default=True)
+class _Rule:
+    """A check's parameters: each check is a frozen dataclass (hub/domain/validation.py
+    applies them by their class)."""
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        dataclass(frozen=True)(cls)
 
 
-@dataclass(frozen=True)
-class Text:
+# -- what a field may be checked for ---------------------------------------------------------
+
+
+class Text(_Rule):
     """Text of at most `max_length` characters; `required`: not empty either."""
 
     max_length: int
     required: bool = False
 
 
-@dataclass(frozen=True)
-class WholeNumber:
+class WholeNumber(_Rule):
     """A whole number from `low` to `high`."""
 
     low: int
     high: int
 
 
-@dataclass(frozen=True)
-class PositiveAmount:
+class PositiveAmount(_Rule):
     """A quantity above zero and below the hub's largest (validation.MAX_QUANTITY)."""
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(_Rule):
     """A region: province required, the parts short, the administrative code well formed."""
 
 
-@dataclass(frozen=True)
-class AccountNumber:
+class AccountNumber(_Rule):
     """A bank or platform account number: required, 4 to 64 letters or digits once spaces and
     dashes are taken out."""
 
@@ -67,16 +73,14 @@ Check = Text | WholeNumber | PositiveAmount | Place | AccountNumber
 # -- what a kind may be checked for, across its fields ---------------------------------------
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(_Rule):
     """`until` comes after `start` when both are given."""
 
     start: str
     until: str
 
 
-@dataclass(frozen=True)
-class SourceRequired:
+class SourceRequired(_Rule):
     """The entry's source URL is required (what reviewers check it against)."""
 
 
@@ -106,7 +110,8 @@ _SPEC = "hub.kind.field"
 
 @dataclass(frozen=True)
 class FieldMeta:
-    """What `detail(...)` records about a field, beside its name and type."""
+    """What `detail(...)` records about a field, beside its name and type: its parameters but
+    `default`, in their order."""
 
     zh: str
     en: str
@@ -149,18 +154,21 @@ def detail(
     takes for an empty cell (a callable gets the values read so far). `input_description`
     documents it in the submit input when that differs from `description` (None: not at all).
     """
+    if input_description is _NO_DEFAULT:
+        input_description = description
+    # FieldMeta's fields are these parameters, in this order (tests/domain/test_kinds.py).
     meta = FieldMeta(
-        zh=zh,
-        en=en,
-        hxl=hxl,
-        description=description,
-        export_zh=export_zh,
-        check=check,
-        search=search,
-        disclosure=disclosure,
-        input_default=input_default,
-        import_default=import_default,
-        input_description=description if input_description is _NO_DEFAULT else input_description,
+        zh,
+        en,
+        hxl,
+        description,
+        export_zh,
+        check,
+        search,
+        disclosure,
+        input_default,
+        import_default,
+        input_description,
     )
     return dataclasses.field(default=default, metadata={_SPEC: meta})
 
