@@ -11,8 +11,9 @@ from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error, signed_in_only
-from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.ids import expect_global_id, node_id
 from hub.graphql.permissions import guarded_mutation
+from hub.graphql.views import view_of
 from hub.services import accounts as service
 from hub.services.outcome import Outcome
 from hub.store.accounts import ApiTokenRecord, UserRecord
@@ -35,14 +36,7 @@ class User:
     @classmethod
     def of(cls, user: UserRecord) -> User:
         """The GraphQL view of a user."""
-        return cls(
-            id=strawberry.ID(to_global_id("User", user.id)),
-            handle=user.handle,
-            email=user.email,
-            role=user.role,
-            approved=user.approved,
-            created_at=user.created_at,
-        )
+        return view_of(cls, user, id=node_id("User", user.id))
 
 
 @strawberry.type(description="An API token's public facts; the secret is shown only once.")
@@ -56,13 +50,7 @@ class ApiToken:
     @classmethod
     def of(cls, token: ApiTokenRecord) -> ApiToken:
         """The GraphQL view of a token."""
-        return cls(
-            id=strawberry.ID(to_global_id("ApiToken", token.id)),
-            name=token.name,
-            scope=token.scope,
-            created_at=token.created_at,
-            revoked_at=token.revoked_at,
-        )
+        return view_of(cls, token, id=node_id("ApiToken", token.id))
 
 
 @strawberry.input

@@ -10,8 +10,9 @@ import strawberry
 from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
-from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.ids import expect_global_id, node_id
 from hub.graphql.permissions import guarded_field, guarded_mutation
+from hub.graphql.views import view_of
 from hub.services import members as service
 from hub.store import members as store
 from hub.store.members import Claim
@@ -39,16 +40,13 @@ class OrganizationClaim:
     @classmethod
     def of(cls, claim: Claim) -> OrganizationClaim:
         """The GraphQL view of a claim."""
-        return cls(
-            id=strawberry.ID(to_global_id("OrganizationClaim", claim.id)),
-            organization_id=strawberry.ID(to_global_id("Organization", claim.organization_id)),
+        return view_of(
+            cls,
+            claim,
+            id=node_id("OrganizationClaim", claim.id),
+            organization_id=node_id("Organization", claim.organization_id),
             claimant=claim.user_handle,
-            evidence=claim.evidence,
-            evidence_url=claim.evidence_url,
             status=ClaimStatus(claim.status),
-            created_at=claim.created_at,
-            decided_at=claim.decided_at,
-            decision_note=claim.decision_note,
         )
 
 

@@ -26,6 +26,7 @@ from hub.domain.open_data import Dataset
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
 from hub.graphql.permissions import guarded_mutation
+from hub.graphql.views import view_of
 from hub.imports.mappings import mapping_for
 from hub.imports.readers import FileError, read_table
 from hub.services.imports import ImportReport, import_rows
@@ -73,13 +74,7 @@ class ImportRowProblem:
     @classmethod
     def of(cls, problem: RowProblem, language: str) -> ImportRowProblem:
         """The API's view of a row problem."""
-        return cls(
-            row=problem.row,
-            column=problem.column,
-            value=problem.value,
-            code=problem.code.value,
-            message=problem.message(language),
-        )
+        return view_of(cls, problem, code=problem.code.value, message=problem.message(language))
 
 
 @strawberry.type

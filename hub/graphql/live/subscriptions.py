@@ -15,7 +15,7 @@ from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
-from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.ids import expect_global_id, node_id
 from hub.graphql.loaders import Loaders, make_loaders
 from hub.live.fanout import Delivery
 from hub.store import live as live_store
@@ -108,7 +108,7 @@ def _event_of(delivery: Delivery, may_see_protected: bool) -> EntryEvent:
         id=str(event.position),
         type=event.event_type,
         kind=kind,
-        entry_id=strawberry.ID(to_global_id(TYPE_NAMES[kind], event.entry_id)),
+        entry_id=node_id(TYPE_NAMES[kind], event.entry_id),
         occurred_at=event.occurred_at,
         replayed=delivery.replayed,
         entry=entry_of(delivery.entry, may_see_protected) if delivery.entry else None,

@@ -10,9 +10,10 @@ from hub.graphql.common import UserError
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.errors import ErrorCode, hub_error
-from hub.graphql.ids import parse_global_id, to_global_id
+from hub.graphql.ids import node_id, parse_global_id
 from hub.graphql.permissions import guarded_mutation
 from hub.graphql.pledges.errors import invalid_id
+from hub.graphql.views import view_of
 from hub.services import messages
 
 
@@ -47,12 +48,7 @@ class InboxQuery:
         return Inbox(
             entry=entry_of(found.entry, ctx.may_see_protected_contacts),
             messages=[
-                InboxMessage(
-                    id=strawberry.ID(to_global_id("Message", m.id)),
-                    body=m.body,
-                    reply_to=m.reply_to,
-                    sent_at=m.created_at,
-                )
+                view_of(InboxMessage, m, id=node_id("Message", m.id), sent_at=m.created_at)
                 for m in found.messages
             ],
         )

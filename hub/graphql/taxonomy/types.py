@@ -8,6 +8,7 @@ import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import taxonomy
 from hub.domain.units import UNITS, Unit, is_package
 from hub.graphql.context import Info
+from hub.graphql.views import view_of
 
 
 @strawberry.type(description="A group of supply categories (face, body, disinfection, ...).")
@@ -23,7 +24,7 @@ class SupplyCategoryGroup:
     @classmethod
     def of(cls, group: taxonomy.SupplyCategoryGroup) -> SupplyCategoryGroup:
         """The GraphQL view of a group."""
-        return cls(code=group.code, name_zh=group.name_zh, name_en=group.name_en)
+        return view_of(cls, group)
 
 
 @strawberry.type(description="A category of supplies with a stable code and its standards.")
@@ -44,16 +45,7 @@ class SupplyCategory:
     @classmethod
     def of(cls, category: taxonomy.SupplyCategory) -> SupplyCategory:
         """The GraphQL view of a category."""
-        return cls(
-            code=category.code,
-            group_code=category.group_code,
-            name_zh=category.name_zh,
-            name_en=category.name_en,
-            standards=list(category.standards),
-            default_unit=category.default_unit,
-            taxonomy_version=category.taxonomy_version,
-            deprecated=category.deprecated,
-        )
+        return view_of(cls, category, standards=list(category.standards))
 
 
 @strawberry.type(description="A unit of supply and what it converts to.")

@@ -15,7 +15,8 @@ from hub.graphql.connections import Connection, Edge, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES
 from hub.graphql.errors import ErrorCode, hub_error
-from hub.graphql.ids import to_global_id
+from hub.graphql.ids import node_id
+from hub.graphql.views import view_of
 from hub.services import webhooks as service
 from hub.store.webhooks import DeliveryRecord, WebhookRecord
 
@@ -48,12 +49,8 @@ async def _filter_of(info: Info, wanted: EventFilter) -> WebhookFilter:
         category_codes=list(wanted.category_codes),
         urgencies=list(wanted.urgencies),
         verification_statuses=list(wanted.verification_statuses),
-        organization_ids=[
-            strawberry.ID(to_global_id("Organization", i)) for i in wanted.organization_ids
-        ],
-        entry_ids=[
-            strawberry.ID(to_global_id(TYPE_NAMES[e.kind], e.id)) for e in found if e is not None
-        ],
+        organization_ids=[node_id("Organization", i) for i in wanted.organization_ids],
+        entry_ids=[node_id(TYPE_NAMES[e.kind], e.id) for e in found if e is not None],
     )
 
 
@@ -77,16 +74,8 @@ class WebhookDelivery:
     @classmethod
     def of(cls, record: DeliveryRecord) -> WebhookDelivery:
         """The GraphQL view of a logged attempt."""
-        return cls(
-            id=strawberry.ID(str(record.id)),
-            event_id=str(record.event_position),
-            attempt=record.attempt,
-            started_at=record.started_at,
-            duration_ms=record.duration_ms,
-            http_status=record.http_status,
-            error=record.error,
-            outcome=record.outcome,
-            next_attempt_at=record.next_attempt_at,
+        return view_of(
+            cls, record, id=strawberry.ID(str(record.id)), event_id=str(record.event_position)
         )
 
 
@@ -127,19 +116,11 @@ class Webhook:
     @classmethod
     def of(cls, record: WebhookRecord) -> Webhook:
         """The GraphQL view of a webhook (its secret is not in the record)."""
-        return cls(
-            id=strawberry.ID(to_global_id("Webhook", record.id)),
-            url=record.url,
-            description=record.description,
-            enabled=record.enabled,
-            disabled_at=record.disabled_at,
-            disabled_reason=record.disabled_reason,
-            consecutive_failures=record.consecutive_failures,
-            failing_since=record.failing_since,
+        return view_of(
+            cls,
+            record,
+            id=node_id("Webhook", record.id),
             last_event_id=str(record.position),
-            next_attempt_at=record.next_attempt_at,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
             record=record,
         )
 
