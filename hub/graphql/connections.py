@@ -11,6 +11,8 @@ import strawberry
 from hub.domain.listing import BadCursor, CursorKey, decode_cursor, encode_cursor
 from hub.graphql.common import PageInfo
 from hub.graphql.errors import ErrorCode, hub_error
+from hub.store.db import Connection as DbConnection
+from hub.store.db import Database
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -52,18 +54,37 @@ def after_key(after: str | None, order: Enum) -> CursorKey | None:
         raise hub_error(ErrorCode.INVALID_CURSOR, f"Invalid cursor: {error}.") from None
 
 
-def build_connection(
+def number_cursor(after: str | None, refusal: str) -> int | None:
+    """The number an `after` cursor of a numbered log is; INVALID_CURSOR (`refusal`) otherwise."""
+    if after is None:
+        return None
+    if not after.isdigit() or len(after) > 18:
+        raise hub_error(ErrorCode.INVALID_CURSOR, refusal)
+    return int(after)
+
+
+def counted(
+    db: Database, count: Callable[[DbConnection], Awaitable[int]]
+) -> Callable[[], Awaitable[int]]:
+    """A totalCount counter: `count` on a connection of its own, run only when asked for."""
+
+    async def counter() -> int:
+        async with db.connection() as conn:
+            return await count(conn)
+
+    return counter
+
+
+def page_connection(
     records: Sequence[R],
     size: int,
-    order: Enum,
-    key: Callable[[R], CursorKey],
+    cursor: Callable[[R], str],
     node: Callable[[R], T],
     counter: Callable[[], Awaitable[int]],
     has_previous: bool,
 ) -> Connection[T]:
     """A connection from one page fetched with `size + 1` rows (the extra one says more exist)."""
-    page = records[:size]
-    edges = [Edge(cursor=encode_cursor(order, key(r)), node=node(r)) for r in page]
+    edges = [Edge(cursor=cursor(r), node=node(r)) for r in records[:size]]
     return Connection(
         edges=edges,
         page_info=PageInfo(
@@ -73,4 +94,19 @@ def build_connection(
             end_cursor=edges[-1].cursor if edges else None,
         ),
         counter=counter,
+    )
+
+
+def build_connection(
+    records: Sequence[R],
+    size: int,
+    order: Enum,
+    key: Callable[[R], CursorKey],
+    node: Callable[[R], T],
+    counter: Callable[[], Awaitable[int]],
+    has_previous: bool,
+) -> Connection[T]:
+    """A page_connection whose cursors are the keyset `key`s of `order`."""
+    return page_connection(
+        records, size, lambda r: encode_cursor(order, key(r)), node, counter, has_previous
     )

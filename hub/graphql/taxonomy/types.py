@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import strawberry
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
@@ -11,15 +13,27 @@ from hub.graphql.context import Info
 from hub.graphql.views import view_of
 
 
+class _Named(Protocol):
+    name_zh: str
+    name_en: str
+
+
+def _name(root: _Named, info: Info) -> str:
+    return root.name_zh if info.context.language == "zh" else root.name_en
+
+
+def in_language() -> Any:
+    """The `name` field of a type with name_zh and name_en: the one of the request's language."""
+    return strawberry.field(resolver=_name, description="The name in the request's language.")
+
+
 @strawberry.type(description="A group of supply categories (face, body, disinfection, ...).")
 class SupplyCategoryGroup:
     code: str
     name_zh: str
     name_en: str
 
-    @strawberry.field(description="The name in the request's language.")
-    def name(self, info: Info) -> str:
-        return self.name_zh if info.context.language == "zh" else self.name_en
+    name: str = in_language()
 
     @classmethod
     def of(cls, group: taxonomy.SupplyCategoryGroup) -> SupplyCategoryGroup:
@@ -38,9 +52,7 @@ class SupplyCategory:
     taxonomy_version: int
     deprecated: bool
 
-    @strawberry.field(description="The name in the request's language.")
-    def name(self, info: Info) -> str:
-        return self.name_zh if info.context.language == "zh" else self.name_en
+    name: str = in_language()
 
     @classmethod
     def of(cls, category: taxonomy.SupplyCategory) -> SupplyCategory:
@@ -58,9 +70,7 @@ class UnitInfo:
         description="True for cartons, boxes and packs, whose size the submitter states."
     )
 
-    @strawberry.field(description="The name in the request's language.")
-    def name(self, info: Info) -> str:
-        return self.name_zh if info.context.language == "zh" else self.name_en
+    name: str = in_language()
 
     @classmethod
     def of(cls, unit: Unit) -> UnitInfo:

@@ -19,7 +19,7 @@ from hub.domain.verification import (
     ReviewMethod,
 )
 from hub.graphql.common import UserError
-from hub.graphql.connections import Connection, after_key, build_connection, page_size
+from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.ids import parse_global_id
@@ -119,17 +119,13 @@ class ReviewQuery:
         async with ctx.db.connection() as conn:
             records = await store.queue(conn, flt, key, size + 1)
 
-        async def count() -> int:
-            async with ctx.db.connection() as conn:
-                return await store.queue_count(conn, flt)
-
         return build_connection(
             records,
             size,
             EntryOrder.URGENCY,
             queue_key,
             lambda r: entry_of(r, ctx.may_see_protected_contacts),
-            count,
+            counted(ctx.db, lambda conn: store.queue_count(conn, flt)),
             has_previous=key is not None,
         )
 

@@ -10,11 +10,9 @@ import strawberry
 from hub.domain import enums as domain
 from hub.domain.live import EventFilter
 from hub.domain.webhooks import DeliveryOutcome
-from hub.graphql.common import PageInfo
-from hub.graphql.connections import Connection, Edge, page_size
+from hub.graphql.connections import Connection, number_cursor, page_connection, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES
-from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import node_id
 from hub.graphql.views import view_of
 from hub.services import webhooks as service
@@ -79,14 +77,6 @@ class WebhookDelivery:
         )
 
 
-def _before(after: str | None) -> int | None:
-    if after is None:
-        return None
-    if not after.isdigit() or len(after) > 18:
-        raise hub_error(ErrorCode.INVALID_CURSOR, "after must be a cursor from this log.")
-    return int(after)
-
-
 @strawberry.type(
     description="Entry events POSTed to a URL as signed JSON (see the README, 'Webhooks')."
 )
@@ -134,20 +124,17 @@ class Webhook:
     ) -> Connection[WebhookDelivery]:
         ctx = info.context
         size = page_size(first, ctx.settings.max_page_size)
-        before = _before(after)
+        before = number_cursor(after, "after must be a cursor from this log.")
         found = await service.deliveries(ctx.db, self.record.id, before, size + 1)
-        edges = [Edge(cursor=str(r.seq), node=WebhookDelivery.of(r)) for r in found[:size]]
 
         async def count() -> int:
             return await service.count_deliveries(ctx.db, self.record.id)
 
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(found) > size,
-                has_previous_page=before is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            counter=count,
+        return page_connection(
+            found,
+            size,
+            lambda r: str(r.seq),
+            WebhookDelivery.of,
+            count,
+            has_previous=before is not None,
         )
