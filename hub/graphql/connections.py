@@ -75,20 +75,14 @@ def counted(
     return counter
 
 
-def page_connection(
-    records: Sequence[R],
-    size: int,
-    cursor: Callable[[R], str],
-    node: Callable[[R], T],
-    counter: Callable[[], Awaitable[int]],
-    has_previous: bool,
+def page_of(
+    edges: list[Edge[T]], has_next: bool, has_previous: bool, counter: Callable[[], Awaitable[int]]
 ) -> Connection[T]:
-    """A connection from one page fetched with `size + 1` rows (the extra one says more exist)."""
-    edges = [Edge(cursor=cursor(r), node=node(r)) for r in records[:size]]
+    """A connection of one page of edges."""
     return Connection(
         edges=edges,
         page_info=PageInfo(
-            has_next_page=len(records) > size,
+            has_next_page=has_next,
             has_previous_page=has_previous,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
@@ -106,7 +100,6 @@ def build_connection(
     counter: Callable[[], Awaitable[int]],
     has_previous: bool,
 ) -> Connection[T]:
-    """A page_connection whose cursors are the keyset `key`s of `order`."""
-    return page_connection(
-        records, size, lambda r: encode_cursor(order, key(r)), node, counter, has_previous
-    )
+    """A connection from one page fetched with `size + 1` rows (the extra one says more exist)."""
+    edges = [Edge(cursor=encode_cursor(order, key(r)), node=node(r)) for r in records[:size]]
+    return page_of(edges, len(records) > size, has_previous, counter)

@@ -19,7 +19,13 @@ from hub.domain.listing import (
     read_priority_key,
 )
 from hub.domain.model import Entry as EntryRecord
-from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
+from hub.graphql.connections import (
+    Connection,
+    after_key,
+    build_connection,
+    counted,
+    page_size,
+)
 from hub.graphql.context import Info
 from hub.graphql.entries.kinds import SHAPES, Shape
 from hub.graphql.entries.types import ENTRY_TYPES, TYPE_NAMES, AnyEntry, entry_of

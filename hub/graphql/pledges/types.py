@@ -197,18 +197,15 @@ class Pledge:
     @classmethod
     def of(cls, pledge: domain.Pledge) -> Pledge:
         """The GraphQL view of a pledge."""
+        items = [
+            PledgeItem(
+                need_item=line.need_position,
+                offer_item=line.offer_position,
+                quantity=float(line.quantity),
+                need_id=pledge.need_id,
+            )
+            for line in pledge.lines
+        ]
         return view_of(
-            cls,
-            pledge,
-            id=node_id("Pledge", pledge.id),
-            items=[
-                PledgeItem(
-                    need_item=line.need_position,
-                    offer_item=line.offer_position,
-                    quantity=float(line.quantity),
-                    need_id=pledge.need_id,
-                )
-                for line in pledge.lines
-            ],
-            pledge_id=pledge.id,
+            cls, pledge, id=node_id("Pledge", pledge.id), items=items, pledge_id=pledge.id
         )

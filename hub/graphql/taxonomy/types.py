@@ -35,11 +35,6 @@ class SupplyCategoryGroup:
 
     name: str = in_language()
 
-    @classmethod
-    def of(cls, group: taxonomy.SupplyCategoryGroup) -> SupplyCategoryGroup:
-        """The GraphQL view of a group."""
-        return view_of(cls, group)
-
 
 @strawberry.type(description="A category of supplies with a stable code and its standards.")
 class SupplyCategory:
@@ -76,10 +71,4 @@ class UnitInfo:
     def of(cls, unit: Unit) -> UnitInfo:
         """The GraphQL view of a unit."""
         info = UNITS[unit]
-        return cls(
-            unit=unit,
-            name_zh=info.name_zh,
-            name_en=info.name_en,
-            base_unit=info.base,
-            is_package=is_package(unit),
-        )
+        return view_of(cls, info, unit=unit, base_unit=info.base, is_package=is_package(unit))

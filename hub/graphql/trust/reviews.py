@@ -19,7 +19,13 @@ from hub.domain.verification import (
     ReviewMethod,
 )
 from hub.graphql.common import UserError
-from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
+from hub.graphql.connections import (
+    Connection,
+    after_key,
+    build_connection,
+    counted,
+    page_size,
+)
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.ids import parse_global_id

@@ -10,7 +10,7 @@ import strawberry
 from hub.domain import enums as domain
 from hub.domain.live import EventFilter
 from hub.domain.webhooks import DeliveryOutcome
-from hub.graphql.connections import Connection, number_cursor, page_connection, page_size
+from hub.graphql.connections import Connection, Edge, number_cursor, page_of, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES
 from hub.graphql.ids import node_id
@@ -130,11 +130,5 @@ class Webhook:
         async def count() -> int:
             return await service.count_deliveries(ctx.db, self.record.id)
 
-        return page_connection(
-            found,
-            size,
-            lambda r: str(r.seq),
-            WebhookDelivery.of,
-            count,
-            has_previous=before is not None,
-        )
+        edges = [Edge(cursor=str(r.seq), node=WebhookDelivery.of(r)) for r in found[:size]]
+        return page_of(edges, len(found) > size, before is not None, count)
