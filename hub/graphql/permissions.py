@@ -8,6 +8,7 @@ an edit token, the submitter or a coordinator may change an entry) live in hub.d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ from strawberry.permission import BasePermission
 from hub.domain.accounts import Role, Viewer
 from hub.domain.kinds import KINDS
 from hub.graphql.context import Info
-from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.errors import ErrorCode, hub_error, refused_as
 
 _T = TypeVar("_T")
 
@@ -148,6 +149,11 @@ def require_everyones_webhooks(info: Info) -> None:
 
 # A refused change of an entry or an organization (the record-level rule of hub.domain.accounts).
 FORBIDDEN_EDIT = "Only its editToken, its signed-in author or a coordinator may change this."
+
+
+def edit_refused() -> AbstractContextManager[None]:
+    """The services' Forbidden of a change of an entry or an organization as FORBIDDEN_EDIT."""
+    return refused_as(ErrorCode.FORBIDDEN, FORBIDDEN_EDIT)
 
 
 def entry_mutations(type_name: str) -> tuple[str, str, str]:

@@ -23,7 +23,7 @@ from hub.graphql.common import Contact, Region, Source
 from hub.graphql.context import Info
 from hub.graphql.entries.derive import disclosed_field, entry_type, entry_values
 from hub.graphql.entries.kinds import shape_of
-from hub.graphql.ids import node_id
+from hub.graphql.ids import node_id, parse_global_id
 from hub.graphql.node import Node
 from hub.graphql.organizations.types import Organization
 from hub.graphql.permissions import sees_account_changes, sees_possible_duplicates
@@ -34,6 +34,12 @@ from hub.store import audit as audit_store
 
 # The GraphQL type of each kind, as in global ids.
 TYPE_NAMES: dict[EntryKind, str] = {kind.kind: kind.type_name for kind in KINDS}
+
+
+def entry_id_of(global_id: str) -> UUID | None:
+    """The uuid inside the id of an entry of any kind; None when it names no entry."""
+    parsed = parse_global_id(global_id)
+    return parsed[1] if parsed and parsed[0] in TYPE_NAMES.values() else None
 
 
 @strawberry.interface(description="What every kind of entry has.")

@@ -1,23 +1,15 @@
-"""What the pledge, shipment and message mutations answer when they refuse."""
+"""How the pledge and shipment mutations refuse a viewer who speaks for no side of a pledge."""
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from hub.domain.errors import ErrorCode as UserErrorCode
-from hub.graphql.common import UserError
-from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, refused_as
 
 FORBIDDEN = (
     "Only the donor, the receiving side, the carrier or a coordinator may do this "
     "(pass the editToken you were given, or sign in)."
 )
-
-
-def invalid_id(info: Info, field: str) -> list[UserError]:
-    """The user error of an input id that names no node of the expected type."""
-    return UserError.single(field, UserErrorCode.INVALID_ID, info.context.language)
 
 
 def as_forbidden() -> AbstractContextManager[None]:
