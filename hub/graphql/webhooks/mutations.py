@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
 
+from hub.domain.accounts import Viewer
 from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.domain.errors import UserError as DomainUserError
 from hub.domain.live import EventFilter
@@ -20,8 +22,10 @@ from hub.graphql.permissions import guarded_mutation
 from hub.graphql.webhooks.types import Webhook
 from hub.services import webhooks as service
 from hub.services.outcome import Outcome
+from hub.store.db import Database
 from hub.store.webhooks import WebhookRecord
 
+T = TypeVar("T")
 UNSET: Any = strawberry.UNSET
 
 
@@ -99,6 +103,17 @@ def _secret_payload(info: Info, outcome: Outcome[service.WithSecret]) -> Webhook
     )
 
 
+async def _on_webhook(
+    info: Info, global_id: str, act: Callable[[Database, Viewer, UUID], Awaitable[Outcome[T]]]
+) -> Outcome[T]:
+    """`act`, a service of a webhook's owner, on the webhook `global_id` names."""
+    ctx = info.context
+    with signed_in_only():
+        return await on_node(
+            global_id, "Webhook", "id", lambda webhook: act(ctx.db, ctx.viewer, webhook)
+        )
+
+
 @strawberry.type
 class WebhookMutation:
     @guarded_mutation("Have entry events POSTed to a URL as signed JSON; returns the secret once.")
@@ -138,26 +153,12 @@ class WebhookMutation:
 
     @guarded_mutation("Delete a webhook and its delivery log.")
     async def delete_webhook(self, info: Info, id: strawberry.ID) -> DeleteWebhookPayload:
-        ctx = info.context
-        with signed_in_only():
-            outcome = await on_node(
-                id,
-                "Webhook",
-                "id",
-                lambda webhook: service.delete_webhook(ctx.db, ctx.viewer, webhook),
-            )
+        outcome = await _on_webhook(info, id, service.delete_webhook)
         return DeleteWebhookPayload(
-            deleted=bool(outcome.value), user_errors=UserError.list_of(outcome.errors, ctx.language)
+            deleted=bool(outcome.value),
+            user_errors=UserError.list_of(outcome.errors, info.context.language),
         )
 
     @guarded_mutation("A new signing secret for one of your webhooks; returned this once.")
     async def rotate_webhook_secret(self, info: Info, id: strawberry.ID) -> WebhookSecretPayload:
-        ctx = info.context
-        with signed_in_only():
-            outcome = await on_node(
-                id,
-                "Webhook",
-                "id",
-                lambda webhook: service.rotate_secret(ctx.db, ctx.viewer, webhook),
-            )
-        return _secret_payload(info, outcome)
+        return _secret_payload(info, await _on_webhook(info, id, service.rotate_secret))

@@ -106,12 +106,9 @@ class Webhook:
     @classmethod
     def of(cls, record: WebhookRecord) -> Webhook:
         """The GraphQL view of a webhook (its secret is not in the record)."""
+        webhook_id = node_id("Webhook", record.id)
         return view_of(
-            cls,
-            record,
-            id=node_id("Webhook", record.id),
-            last_event_id=str(record.position),
-            record=record,
+            cls, record, id=webhook_id, last_event_id=str(record.position), record=record
         )
 
     @strawberry.field(description="The events it receives.")
