@@ -57,7 +57,7 @@ class OrganizationMutation:
             edit_token=lambda _: outcome.edit_token,
         )
 
-    @guarded_mutation("Change an organization (needs its editToken).")
+    @guarded_mutation("Change an organization (needs its editToken).", refused=edit_refused)
     async def update_organization(
         self, info: Info, input: UpdateOrganizationInput
     ) -> UpdateOrganizationPayload:
@@ -68,6 +68,5 @@ class OrganizationMutation:
                 ctx.db, organization, input.version, input.edit_token, input.apply, ctx.viewer
             )
 
-        with edit_refused():
-            outcome = await on_node(input.id, "Organization", "id", update)
+        outcome = await on_node(input.id, "Organization", "id", update)
         return payload(UpdateOrganizationPayload, info, outcome, organization=_view(info))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from typing import Any
 
 from hub.graphql.errors import ErrorCode, refused_as
+from hub.graphql.permissions import guarded_mutation
 
 FORBIDDEN = (
     "Only the donor, the receiving side, the carrier or a coordinator may do this "
@@ -12,6 +14,11 @@ FORBIDDEN = (
 )
 
 
-def as_forbidden() -> AbstractContextManager[None]:
-    """The services' Forbidden (the viewer speaks for no side of it) as FORBIDDEN."""
+def _as_forbidden() -> AbstractContextManager[None]:
     return refused_as(ErrorCode.FORBIDDEN, FORBIDDEN)
+
+
+def pledge_mutation(description: str) -> Any:
+    """A guarded mutation of a pledge or its shipment: the services' Forbidden (the viewer
+    speaks for no side of the pledge) is FORBIDDEN."""
+    return guarded_mutation(description, refused=_as_forbidden)

@@ -14,8 +14,7 @@ from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id
 from hub.graphql.payloads import invalid_id, on_node, payload
-from hub.graphql.permissions import guarded_mutation
-from hub.graphql.pledges.errors import as_forbidden
+from hub.graphql.pledges.errors import pledge_mutation
 from hub.graphql.pledges.types import Pledge
 from hub.services import pledges as service
 from hub.services.outcome import Outcome
@@ -88,7 +87,7 @@ class PledgePayload:
 
 @strawberry.type
 class PledgeMutation:
-    @guarded_mutation(
+    @pledge_mutation(
         "Commit supply to a need. More than the need still lacks, or than the offer still "
         "holds, is refused with OVER_PLEDGED; an offered item that cannot answer the needed one "
         "(another category, or a standard that does not satisfy the need's) with INCOMPATIBLE."
@@ -119,11 +118,10 @@ class PledgeMutation:
             donor_organization_id=org_id,
             note=input.note,
         )
-        with as_forbidden():
-            outcome = await service.make_pledge(ctx.db, request, ctx.viewer, input.edit_token)
+        outcome = await service.make_pledge(ctx.db, request, ctx.viewer, input.edit_token)
         return PledgePayload.of(info, outcome)
 
-    @guarded_mutation(
+    @pledge_mutation(
         "Move a pledge on: ACCEPTED (the needing side or a coordinator), IN_TRANSIT (donor, "
         "carrier), DELIVERED (the receiver confirms), CANCELLED."
     )
@@ -135,6 +133,4 @@ class PledgeMutation:
                 ctx.db, pledge, input.status, ctx.viewer, input.edit_token, input.reason
             )
 
-        with as_forbidden():
-            outcome = await on_node(input.id, "Pledge", "id", move)
-        return PledgePayload.of(info, outcome)
+        return PledgePayload.of(info, await on_node(input.id, "Pledge", "id", move))

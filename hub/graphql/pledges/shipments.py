@@ -11,8 +11,7 @@ from hub.graphql.common import RegionInput, UserError, decimal
 from hub.graphql.context import Info
 from hub.graphql.ids import expect_global_id
 from hub.graphql.payloads import invalid_id, on_node, payload
-from hub.graphql.permissions import guarded_mutation
-from hub.graphql.pledges.errors import as_forbidden
+from hub.graphql.pledges.errors import pledge_mutation
 from hub.graphql.pledges.types import Shipment
 from hub.services import pledges as service
 from hub.services.outcome import Outcome
@@ -51,7 +50,7 @@ class ShipmentPayload:
 
 @strawberry.type
 class ShipmentMutation:
-    @guarded_mutation(
+    @pledge_mutation(
         "Put a logistics offer on an accepted pledge, within the carrier's remaining capacity "
         "(OVER_CAPACITY otherwise)."
     )
@@ -71,11 +70,10 @@ class ShipmentMutation:
             volume_m3=decimal(input.volume_m3),
             tracking_note=input.tracking_note,
         )
-        with as_forbidden():
-            outcome = await service.assign_carrier(ctx.db, request, ctx.viewer, input.edit_token)
+        outcome = await service.assign_carrier(ctx.db, request, ctx.viewer, input.edit_token)
         return payload(ShipmentPayload, info, outcome, shipment=Shipment.of)
 
-    @guarded_mutation(
+    @pledge_mutation(
         "Report a shipment's progress (the carrier, donor, receiver or a coordinator). Goods "
         "PICKED_UP or IN_TRANSIT put an accepted pledge IN_TRANSIT."
     )
@@ -87,6 +85,5 @@ class ShipmentMutation:
                 ctx.db, shipment, input.status, input.tracking_note, ctx.viewer, input.edit_token
             )
 
-        with as_forbidden():
-            outcome = await on_node(input.id, "Shipment", "id", update)
+        outcome = await on_node(input.id, "Shipment", "id", update)
         return payload(ShipmentPayload, info, outcome, shipment=Shipment.of)
