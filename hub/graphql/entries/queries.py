@@ -19,13 +19,7 @@ from hub.domain.listing import (
     read_priority_key,
 )
 from hub.domain.model import Entry as EntryRecord
-from hub.graphql.connections import (
-    Connection,
-    after_key,
-    build_connection,
-    counted,
-    page_size,
-)
+from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries.kinds import SHAPES, Shape
 from hub.graphql.entries.types import ENTRY_TYPES, TYPE_NAMES, AnyEntry, entry_of

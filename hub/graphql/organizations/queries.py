@@ -7,13 +7,7 @@ from functools import partial
 import strawberry
 
 from hub.domain.listing import OrganizationOrder, organization_key
-from hub.graphql.connections import (
-    Connection,
-    after_key,
-    build_connection,
-    counted,
-    page_size,
-)
+from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
 from hub.graphql.context import Info
 from hub.graphql.filters import OrganizationFilterInput
 from hub.graphql.organizations.types import Organization

@@ -19,13 +19,7 @@ from hub.domain.verification import (
     ReviewMethod,
 )
 from hub.graphql.common import UserError
-from hub.graphql.connections import (
-    Connection,
-    after_key,
-    build_connection,
-    counted,
-    page_size,
-)
+from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries import Entry, entry_id_of, entry_of
 from hub.graphql.payloads import invalid_id, on_id, payload
