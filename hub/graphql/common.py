@@ -15,7 +15,8 @@ from hub.domain.errors import ErrorCode
 from hub.domain.errors import UserError as DomainUserError
 from hub.domain.messages import message
 from hub.domain.privacy import visible_contact
-from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.ids import expect_global_id, node_id
+from hub.graphql.views import view_of
 
 
 @strawberry.type(description="Where something is.")
@@ -30,12 +31,7 @@ class Region:
     @classmethod
     def of(cls, region: model.Region) -> Region:
         """The GraphQL view of a domain region."""
-        return cls(
-            province=region.province,
-            city=region.city,
-            district=region.district,
-            admin_code=region.admin_code,
-        )
+        return view_of(cls, region)
 
 
 @strawberry.type(
@@ -56,7 +52,7 @@ class Contact:
         shown = [(c.id, visible_contact(c, may_see_protected=may_see_protected)) for c in contacts]
         return [
             cls(
-                id=strawberry.ID(to_global_id("Contact", contact_id)) if contact_id else None,
+                id=node_id("Contact", contact_id) if contact_id else None,
                 name=c.name,
                 phone=c.phone,
                 other_channel=c.other_channel,

@@ -11,6 +11,8 @@ import strawberry
 from hub.domain.listing import BadCursor, CursorKey, decode_cursor, encode_cursor
 from hub.graphql.common import PageInfo
 from hub.graphql.errors import ErrorCode, hub_error
+from hub.store.db import Connection as DbConnection
+from hub.store.db import Database
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -52,6 +54,43 @@ def after_key(after: str | None, order: Enum) -> CursorKey | None:
         raise hub_error(ErrorCode.INVALID_CURSOR, f"Invalid cursor: {error}.") from None
 
 
+def number_cursor(after: str | None, refusal: str) -> int | None:
+    """The number an `after` cursor of a numbered log is; INVALID_CURSOR (`refusal`) otherwise."""
+    if after is None:
+        return None
+    if not after.isdigit() or len(after) > 18:
+        raise hub_error(ErrorCode.INVALID_CURSOR, refusal)
+    return int(after)
+
+
+def counted(
+    db: Database, count: Callable[[DbConnection], Awaitable[int]]
+) -> Callable[[], Awaitable[int]]:
+    """A totalCount counter: `count` on a connection of its own, run only when asked for."""
+
+    async def counter() -> int:
+        async with db.connection() as conn:
+            return await count(conn)
+
+    return counter
+
+
+def page_of(
+    edges: list[Edge[T]], has_next: bool, has_previous: bool, counter: Callable[[], Awaitable[int]]
+) -> Connection[T]:
+    """A connection of one page of edges."""
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        counter=counter,
+    )
+
+
 def build_connection(
     records: Sequence[R],
     size: int,
@@ -62,15 +101,5 @@ def build_connection(
     has_previous: bool,
 ) -> Connection[T]:
     """A connection from one page fetched with `size + 1` rows (the extra one says more exist)."""
-    page = records[:size]
-    edges = [Edge(cursor=encode_cursor(order, key(r)), node=node(r)) for r in page]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=len(records) > size,
-            has_previous_page=has_previous,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-        counter=counter,
-    )
+    edges = [Edge(cursor=encode_cursor(order, key(r)), node=node(r)) for r in records[:size]]
+    return page_of(edges, len(records) > size, has_previous, counter)

@@ -7,19 +7,21 @@ an edit token, the submitter or a coordinator may change an entry) live in hub.d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import strawberry
 from graphql import OperationType
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.extensions.field_extension import AsyncExtensionResolver
 from strawberry.permission import BasePermission
 
 from hub.domain.accounts import Role, Viewer
 from hub.domain.kinds import KINDS
 from hub.graphql.context import Info
-from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.errors import ErrorCode, hub_error, refused_as
 
 _T = TypeVar("_T")
 
@@ -105,9 +107,32 @@ class Authorized(BasePermission):
         return True
 
 
-def guarded_mutation(description: str) -> Any:
-    """A mutation whose access MUTATION_RULES decides (use it for every mutation)."""
-    return strawberry.mutation(permission_classes=[Authorized], description=description)
+Refusal = Callable[[], AbstractContextManager[None]]
+
+
+class _Refusing(FieldExtension):
+    """Turns the services' Forbidden, raised while a mutation runs, into `refusal`'s error."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__()
+        self.refusal = refusal
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        with self.refusal():
+            return await next_(source, info, **kwargs)
+
+
+def guarded_mutation(description: str, refused: Refusal | None = None) -> Any:
+    """A mutation whose access MUTATION_RULES decides (use it for every mutation).
+
+    `refused` says what the services' record-level Forbidden means for it (edit_refused, say).
+    """
+    extensions: list[FieldExtension] = [] if refused is None else [_Refusing(refused)]
+    return strawberry.mutation(
+        permission_classes=[Authorized], description=description, extensions=extensions
+    )
 
 
 def guarded_field(description: str) -> Any:
@@ -148,6 +173,11 @@ def require_everyones_webhooks(info: Info) -> None:
 
 # A refused change of an entry or an organization (the record-level rule of hub.domain.accounts).
 FORBIDDEN_EDIT = "Only its editToken, its signed-in author or a coordinator may change this."
+
+
+def edit_refused() -> AbstractContextManager[None]:
+    """The services' Forbidden of a change of an entry or an organization as FORBIDDEN_EDIT."""
+    return refused_as(ErrorCode.FORBIDDEN, FORBIDDEN_EDIT)
 
 
 def entry_mutations(type_name: str) -> tuple[str, str, str]:

@@ -11,10 +11,11 @@ from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error, signed_in_only
-from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.ids import node_id
+from hub.graphql.payloads import on_node, payload
 from hub.graphql.permissions import guarded_mutation
+from hub.graphql.views import view_of
 from hub.services import accounts as service
-from hub.services.outcome import Outcome
 from hub.store.accounts import ApiTokenRecord, UserRecord
 
 strawberry.enum(Role, name="Role")
@@ -35,14 +36,7 @@ class User:
     @classmethod
     def of(cls, user: UserRecord) -> User:
         """The GraphQL view of a user."""
-        return cls(
-            id=strawberry.ID(to_global_id("User", user.id)),
-            handle=user.handle,
-            email=user.email,
-            role=user.role,
-            approved=user.approved,
-            created_at=user.created_at,
-        )
+        return view_of(cls, user, id=node_id("User", user.id))
 
 
 @strawberry.type(description="An API token's public facts; the secret is shown only once.")
@@ -56,13 +50,7 @@ class ApiToken:
     @classmethod
     def of(cls, token: ApiTokenRecord) -> ApiToken:
         """The GraphQL view of a token."""
-        return cls(
-            id=strawberry.ID(to_global_id("ApiToken", token.id)),
-            name=token.name,
-            scope=token.scope,
-            created_at=token.created_at,
-            revoked_at=token.revoked_at,
-        )
+        return view_of(cls, token, id=node_id("ApiToken", token.id))
 
 
 @strawberry.input
@@ -133,20 +121,6 @@ async def _start_session(info: Info, user: UserRecord) -> None:
         ctx.cookies.set_session(session.token, session.expires_at)
 
 
-def _user_payload(info: Info, outcome: Outcome[UserRecord]) -> UserPayload:
-    return UserPayload(
-        user=User.of(outcome.value) if outcome.value else None,
-        user_errors=UserError.list_of(outcome.errors, info.context.language),
-    )
-
-
-def _bad_user_id(info: Info) -> UserPayload:
-    return UserPayload(
-        user=None,
-        user_errors=UserError.single("userId", UserErrorCode.INVALID_ID, info.context.language),
-    )
-
-
 @strawberry.type
 class AccountQuery:
     @strawberry.field(description="The signed-in user, or null.")
@@ -167,12 +141,9 @@ class AccountMutation:
         outcome = await service.create_user(
             ctx.db, input.email, input.handle, input.password, Role.VOLUNTEER
         )
-        if outcome.value is None:
-            return AuthPayload(
-                user=None, user_errors=UserError.list_of(outcome.errors, ctx.language)
-            )
-        await _start_session(info, outcome.value)
-        return AuthPayload(user=User.of(outcome.value), user_errors=[])
+        if outcome.value is not None:
+            await _start_session(info, outcome.value)
+        return payload(AuthPayload, info, outcome, user=User.of)
 
     @guarded_mutation(
         "Sign in; the session lives in an HTTP-only cookie.",
@@ -221,13 +192,9 @@ class AccountMutation:
     @guarded_mutation("Revoke one of your API tokens.")
     async def revoke_api_token(self, info: Info, id: strawberry.ID) -> RevokeApiTokenPayload:
         ctx = info.context
-        token_id = expect_global_id(id, "ApiToken")
-        if token_id is None:
-            return RevokeApiTokenPayload(
-                revoked=False,
-                user_errors=UserError.single("id", UserErrorCode.INVALID_ID, ctx.language),
-            )
-        outcome = await service.revoke_api_token(ctx.db, ctx.viewer, token_id)
+        outcome = await on_node(
+            id, "ApiToken", "id", lambda token: service.revoke_api_token(ctx.db, ctx.viewer, token)
+        )
         return RevokeApiTokenPayload(
             revoked=bool(outcome.value), user_errors=UserError.list_of(outcome.errors, ctx.language)
         )
@@ -237,17 +204,17 @@ class AccountMutation:
     )
     async def set_user_role(self, info: Info, user_id: strawberry.ID, role: Role) -> UserPayload:
         ctx = info.context
-        local = expect_global_id(user_id, "User")
-        if local is None:
-            return _bad_user_id(info)
-        return _user_payload(info, await service.set_role(ctx.db, ctx.viewer, local, role))
+        outcome = await on_node(
+            user_id, "User", "userId", lambda user: service.set_role(ctx.db, ctx.viewer, user, role)
+        )
+        return payload(UserPayload, info, outcome, user=User.of)
 
     @guarded_mutation(
         "Vouch for a user (needed to reveal protected contacts).",
     )
     async def approve_user(self, info: Info, user_id: strawberry.ID) -> UserPayload:
         ctx = info.context
-        local = expect_global_id(user_id, "User")
-        if local is None:
-            return _bad_user_id(info)
-        return _user_payload(info, await service.approve_user(ctx.db, ctx.viewer, local))
+        outcome = await on_node(
+            user_id, "User", "userId", lambda user: service.approve_user(ctx.db, ctx.viewer, user)
+        )
+        return payload(UserPayload, info, outcome, user=User.of)

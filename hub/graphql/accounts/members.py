@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from uuid import UUID
 
 import strawberry
 
-from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
-from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.ids import node_id
+from hub.graphql.payloads import on_node, payload
 from hub.graphql.permissions import guarded_field, guarded_mutation
+from hub.graphql.views import view_of
 from hub.services import members as service
+from hub.services.outcome import Outcome
 from hub.store import members as store
 from hub.store.members import Claim
 
@@ -39,16 +42,13 @@ class OrganizationClaim:
     @classmethod
     def of(cls, claim: Claim) -> OrganizationClaim:
         """The GraphQL view of a claim."""
-        return cls(
-            id=strawberry.ID(to_global_id("OrganizationClaim", claim.id)),
-            organization_id=strawberry.ID(to_global_id("Organization", claim.organization_id)),
+        return view_of(
+            cls,
+            claim,
+            id=node_id("OrganizationClaim", claim.id),
+            organization_id=node_id("Organization", claim.organization_id),
             claimant=claim.user_handle,
-            evidence=claim.evidence,
-            evidence_url=claim.evidence_url,
             status=ClaimStatus(claim.status),
-            created_at=claim.created_at,
-            decided_at=claim.decided_at,
-            decision_note=claim.decision_note,
         )
 
 
@@ -72,10 +72,6 @@ class ClaimPayload:
     user_errors: list[UserError]
 
 
-def _payload(info: Info, claim: Claim | None, errors: list[UserError]) -> ClaimPayload:
-    return ClaimPayload(claim=OrganizationClaim.of(claim) if claim else None, user_errors=errors)
-
-
 @strawberry.type
 class MemberQuery:
     @guarded_field("Claims to speak for organizations, oldest first (coordinators).")
@@ -92,27 +88,26 @@ class MemberMutation:
     @guarded_mutation("Ask to be recognised as staff of an organization (with evidence).")
     async def claim_organization(self, info: Info, input: ClaimOrganizationInput) -> ClaimPayload:
         ctx = info.context
-        local = expect_global_id(input.organization_id, "Organization")
-        if local is None:
-            return _payload(
-                info,
-                None,
-                UserError.single("organizationId", UserErrorCode.INVALID_ID, ctx.language),
+
+        async def claim(organization: UUID) -> Outcome[Claim]:
+            return await service.claim_organization(
+                ctx.db, ctx.viewer, organization, input.evidence, input.evidence_url
             )
-        outcome = await service.claim_organization(
-            ctx.db, ctx.viewer, local, input.evidence, input.evidence_url
-        )
-        return _payload(info, outcome.value, UserError.list_of(outcome.errors, ctx.language))
+
+        outcome = await on_node(input.organization_id, "Organization", "organizationId", claim)
+        return payload(ClaimPayload, info, outcome, claim=OrganizationClaim.of)
 
     @guarded_mutation("Approve or refuse a claim; approval makes the claimant staff.")
     async def decide_organization_claim(
         self, info: Info, input: DecideOrganizationClaimInput
     ) -> ClaimPayload:
         ctx = info.context
-        local = expect_global_id(input.claim_id, "OrganizationClaim")
-        if local is None:
-            return _payload(
-                info, None, UserError.single("claimId", UserErrorCode.INVALID_ID, ctx.language)
-            )
-        outcome = await service.decide_claim(ctx.db, ctx.viewer, local, input.approve, input.note)
-        return _payload(info, outcome.value, UserError.list_of(outcome.errors, ctx.language))
+        outcome = await on_node(
+            input.claim_id,
+            "OrganizationClaim",
+            "claimId",
+            lambda claim: service.decide_claim(
+                ctx.db, ctx.viewer, claim, input.approve, input.note
+            ),
+        )
+        return payload(ClaimPayload, info, outcome, claim=OrganizationClaim.of)

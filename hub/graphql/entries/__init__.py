@@ -19,6 +19,7 @@ from hub.graphql.entries.types import (
     LogisticsOffer,
     Need,
     Offer,
+    entry_id_of,
     entry_of,
 )
 
@@ -32,5 +33,6 @@ __all__ = [
     "Need",
     "Offer",
     "SupplyItem",
+    "entry_id_of",
     "entry_of",
 ]

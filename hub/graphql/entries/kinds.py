@@ -18,8 +18,8 @@ class Shape:
     """The API's words for one kind, and where its bespoke parts go."""
 
     kind: Kind
-    # The kind in a sentence ("logistics offer").
-    thing: str
+    # The kind in a sentence ("logistics offer"); by default its English noun, in lower case.
+    thing: str = ""
     # The descriptions of its list field and of its submit mutation.
     list_description: str = ""
     submit_description: str = ""
@@ -28,6 +28,10 @@ class Shape:
     by_priority: bool = False
     # The description of the poster's name (providerName) in its submit input, if any.
     provider_description: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.thing:
+            object.__setattr__(self, "thing", self.kind.noun[1].lower())
 
     @property
     def a_thing(self) -> str:
@@ -61,51 +65,51 @@ class Shape:
 
 
 _SHAPES = {
-    EntryKind.NEED: Shape(
-        kind_of(EntryKind.NEED),
-        "need",
-        list_description="Supply needs; by default highest priority first (urgency raised by "
-        "neglect: see Need.priority).",
-        submit_description="Publish a need; it starts PENDING until reviewed.",
-        update_description="Change a need; a stale version is a CONFLICT.",
-        by_priority=True,
-    ),
-    EntryKind.OFFER: Shape(
-        kind_of(EntryKind.OFFER),
-        "offer",
-        list_description="Offers of supplies from factories and donors.",
-        submit_description="Publish an offer of supplies; it starts PENDING.",
-        provider_description="An individual donor, when there is no organization.",
-    ),
-    EntryKind.LOGISTICS_OFFER: Shape(
-        kind_of(EntryKind.LOGISTICS_OFFER),
-        "logistics offer",
-        list_description="Transport offered by carriers and drivers.",
-        submit_description="Publish an offer of transport; it starts PENDING.",
-    ),
-    EntryKind.LODGING: Shape(
-        kind_of(EntryKind.LODGING),
-        "lodging offer",
-        list_description="Rooms hotels offer to medical staff.",
-        submit_description="Publish an offer of rooms; it starts PENDING.",
-    ),
-    EntryKind.DONATION_CHANNEL: Shape(
-        kind_of(EntryKind.DONATION_CHANNEL),
-        "donation channel",
-        list_description="Official accounts for money donations (VERIFIED ones unless the "
-        "filter asks for others; unverified account numbers are masked).",
-        submit_description="Publish an organization's donation account; it starts PENDING and "
-        "its number stays masked until verified.",
-        update_description="Change a donation channel; a changed account number sends it back "
-        "to PENDING and is shown to reviewers before and after.",
-    ),
+    shape.kind.kind: shape
+    for shape in (
+        Shape(
+            kind_of(EntryKind.NEED),
+            list_description="Supply needs; by default highest priority first (urgency raised by "
+            "neglect: see Need.priority).",
+            submit_description="Publish a need; it starts PENDING until reviewed.",
+            update_description="Change a need; a stale version is a CONFLICT.",
+            by_priority=True,
+        ),
+        Shape(
+            kind_of(EntryKind.OFFER),
+            list_description="Offers of supplies from factories and donors.",
+            submit_description="Publish an offer of supplies; it starts PENDING.",
+            provider_description="An individual donor, when there is no organization.",
+        ),
+        Shape(
+            kind_of(EntryKind.LOGISTICS_OFFER),
+            "logistics offer",
+            list_description="Transport offered by carriers and drivers.",
+            submit_description="Publish an offer of transport; it starts PENDING.",
+        ),
+        Shape(
+            kind_of(EntryKind.LODGING),
+            "lodging offer",
+            list_description="Rooms hotels offer to medical staff.",
+            submit_description="Publish an offer of rooms; it starts PENDING.",
+        ),
+        Shape(
+            kind_of(EntryKind.DONATION_CHANNEL),
+            list_description="Official accounts for money donations (VERIFIED ones unless the "
+            "filter asks for others; unverified account numbers are masked).",
+            submit_description="Publish an organization's donation account; it starts PENDING and "
+            "its number stays masked until verified.",
+            update_description="Change a donation channel; a changed account number sends it back "
+            "to PENDING and is shown to reviewers before and after.",
+        ),
+    )
 }
 
 
 def shape_of(kind: EntryKind) -> Shape:
     """The GraphQL shape of a kind (the defaults when it has no line here)."""
     found = _SHAPES.get(kind)
-    return found or Shape(kind_of(kind), kind_of(kind).noun[1].lower())
+    return found or Shape(kind_of(kind))
 
 
 # Every kind's shape, in the registry's order.

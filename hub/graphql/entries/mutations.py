@@ -12,8 +12,6 @@ import strawberry
 from strawberry.utils.str_converters import to_snake_case
 
 from hub.domain.enums import EntryKind
-from hub.domain.errors import ErrorCode as UserErrorCode
-from hub.domain.errors import UserError as DomainUserError
 from hub.domain.model import Entry as EntryRecord
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
@@ -27,15 +25,11 @@ from hub.graphql.entries.inputs import (
 from hub.graphql.entries.kinds import SHAPES, Shape
 from hub.graphql.entries.payloads import PAYLOADS, SUBMIT_PAYLOADS
 from hub.graphql.entries.types import TYPE_NAMES, entry_of
-from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id
-from hub.graphql.permissions import FORBIDDEN_EDIT, entry_mutations, guarded_mutation
+from hub.graphql.payloads import invalid_id, on_node
+from hub.graphql.permissions import edit_refused, entry_mutations, guarded_mutation
 from hub.services import entries as entry_service
-from hub.services.outcome import Forbidden, Outcome
-
-
-def _failed(field: str, code: UserErrorCode) -> Outcome[EntryRecord]:
-    return Outcome.failed([DomainUserError(field, code)])
+from hub.services.outcome import Outcome
 
 
 def _payload(info: Info, kind: EntryKind, outcome: Outcome[EntryRecord], submitted: bool) -> Any:
@@ -59,7 +53,7 @@ async def _submit(info: Info, data: SubmitEntryBase) -> Outcome[EntryRecord]:
     if data.organization_id is not None:
         organization_id = expect_global_id(data.organization_id, "Organization")
         if organization_id is None:
-            return _failed("organizationId", UserErrorCode.INVALID_ID)
+            return invalid_id("organizationId")
         draft = replace(draft, organization_id=organization_id)
     new_organization = data.organization.to_domain() if data.organization else None
     return await entry_service.submit_entry(
@@ -72,16 +66,10 @@ async def _submit(info: Info, data: SubmitEntryBase) -> Outcome[EntryRecord]:
     )
 
 
-def _entry_id(global_id: str, kind: EntryKind) -> UUID | None:
-    return expect_global_id(global_id, TYPE_NAMES[kind])
-
-
 async def _update(info: Info, kind: EntryKind, data: UpdateEntryBase) -> Outcome[EntryRecord]:
     ctx = info.context
-    entry_id = _entry_id(data.id, kind)
-    if entry_id is None:
-        return _failed("id", UserErrorCode.INVALID_ID)
-    try:
+
+    async def update(entry_id: UUID) -> Outcome[EntryRecord]:
         return await entry_service.update_entry(
             ctx.db,
             entry_id,
@@ -92,26 +80,21 @@ async def _update(info: Info, kind: EntryKind, data: UpdateEntryBase) -> Outcome
             ctx.lifetimes,
             ctx.viewer,
         )
-    except Forbidden:
-        raise hub_error(ErrorCode.FORBIDDEN, FORBIDDEN_EDIT) from None
+
+    with edit_refused():
+        return await on_node(data.id, TYPE_NAMES[kind], "id", update)
 
 
 async def _close(info: Info, kind: EntryKind, data: CloseEntryInput) -> Outcome[EntryRecord]:
-    entry_id = _entry_id(data.id, kind)
-    if entry_id is None:
-        return _failed("id", UserErrorCode.INVALID_ID)
-    try:
+    ctx = info.context
+
+    async def close(entry_id: UUID) -> Outcome[EntryRecord]:
         return await entry_service.close_entry(
-            info.context.db,
-            entry_id,
-            kind,
-            data.version,
-            data.edit_token,
-            data.reason,
-            info.context.viewer,
+            ctx.db, entry_id, kind, data.version, data.edit_token, data.reason, ctx.viewer
         )
-    except Forbidden:
-        raise hub_error(ErrorCode.FORBIDDEN, FORBIDDEN_EDIT) from None
+
+    with edit_refused():
+        return await on_node(data.id, TYPE_NAMES[kind], "id", close)
 
 
 # The payload field holding each kind's entry (need, logistics_offer).

@@ -19,7 +19,7 @@ from hub.domain.listing import (
     read_priority_key,
 )
 from hub.domain.model import Entry as EntryRecord
-from hub.graphql.connections import Connection, after_key, build_connection, page_size
+from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries.kinds import SHAPES, Shape
 from hub.graphql.entries.types import ENTRY_TYPES, TYPE_NAMES, AnyEntry, entry_of
@@ -50,17 +50,13 @@ async def _by_priority(
         ranked = await entries.list_needs_by_priority(conn, flt, as_of, start, size + 1)
     scores = {entry.id: score for entry, score in ranked}
 
-    async def count() -> int:
-        async with ctx.db.connection() as conn:
-            return await entries.count_entries(conn, EntryKind.NEED, flt)
-
     return build_connection(
         [entry for entry, _ in ranked],
         size,
         EntryOrder.PRIORITY,
         lambda entry: priority_key(as_of, scores[entry.id], entry.id),
         lambda entry: entry_of(entry, ctx.may_see_protected_contacts),
-        count,
+        counted(ctx.db, lambda conn: entries.count_entries(conn, EntryKind.NEED, flt)),
         has_previous=key is not None,
     )
 
@@ -81,10 +77,6 @@ async def _entries(
     async with ctx.db.connection() as conn:
         records = await entries.list_entries(conn, kind, flt, order, key, size + 1)
 
-    async def count() -> int:
-        async with ctx.db.connection() as conn:
-            return await entries.count_entries(conn, kind, flt)
-
     def node(record: EntryRecord) -> AnyEntry:
         return entry_of(record, ctx.may_see_protected_contacts)
 
@@ -94,7 +86,7 @@ async def _entries(
         order,
         partial(entry_key, order=order),
         node,
-        count,
+        counted(ctx.db, lambda conn: entries.count_entries(conn, kind, flt)),
         has_previous=key is not None,
     )
 

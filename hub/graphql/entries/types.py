@@ -23,16 +23,23 @@ from hub.graphql.common import Contact, Region, Source
 from hub.graphql.context import Info
 from hub.graphql.entries.derive import disclosed_field, entry_type, entry_values
 from hub.graphql.entries.kinds import shape_of
-from hub.graphql.ids import to_global_id
+from hub.graphql.ids import node_id, parse_global_id
 from hub.graphql.node import Node
 from hub.graphql.organizations.types import Organization
 from hub.graphql.permissions import sees_account_changes, sees_possible_duplicates
 from hub.graphql.pledges.types import Pledge
 from hub.graphql.trust.verification import EntryFlag, PublicReview, Verification
+from hub.graphql.views import view_of
 from hub.store import audit as audit_store
 
 # The GraphQL type of each kind, as in global ids.
 TYPE_NAMES: dict[EntryKind, str] = {kind.kind: kind.type_name for kind in KINDS}
+
+
+def entry_id_of(global_id: str) -> UUID | None:
+    """The uuid inside the id of an entry of any kind; None when it names no entry."""
+    parsed = parse_global_id(global_id)
+    return parsed[1] if parsed and parsed[0] in TYPE_NAMES.values() else None
 
 
 @strawberry.interface(description="What every kind of entry has.")
@@ -114,7 +121,7 @@ def _common(entry: model.Entry, may_see_protected: bool) -> dict[str, object]:
     draft = entry.draft
     type_name = TYPE_NAMES[entry.kind]
     return {
-        "id": strawberry.ID(to_global_id(type_name, entry.id)),
+        "id": node_id(type_name, entry.id),
         "kind": entry.kind,
         "provider_name": draft.provider_name,
         "region": Region.of(draft.region),
@@ -133,9 +140,7 @@ def _common(entry: model.Entry, may_see_protected: bool) -> dict[str, object]:
         "organization_id": draft.organization_id,
         "entry_id": entry.id,
         "self_reported": entry.self_reported,
-        "merged_into": strawberry.ID(to_global_id(type_name, entry.merged_into))
-        if entry.merged_into
-        else None,
+        "merged_into": node_id(type_name, entry.merged_into) if entry.merged_into else None,
         "lease_until": entry.review.lease_until if entry.review else None,
     }
 
@@ -172,13 +177,7 @@ class Need(Entry):
         found = need_priority(
             self.urgency, self.domain_items, self.status, self.created_at, live, info.context.now
         )
-        return NeedPriority(
-            score=found.score,
-            urgency=found.urgency,
-            unmet_share=found.unmet_share,
-            waiting_hours=found.waiting_hours,
-            pledges=found.pledges,
-        )
+        return view_of(NeedPriority, found)
 
     @strawberry.field(description="Pledges made to this need, oldest first.")
     async def pledges(self, info: Info) -> list[Pledge]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -26,24 +25,20 @@ from hub.domain.open_data import Dataset
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
 from hub.graphql.permissions import guarded_mutation
+from hub.graphql.views import view_of
 from hub.imports.mappings import mapping_for
 from hub.imports.readers import FileError, read_table
 from hub.services.imports import ImportReport, import_rows
 
-
-@strawberry.enum(description="What the rows of an imported spreadsheet are.")
-class ImportKind(Enum):
-    NEEDS = "needs"
-    OFFERS = "offers"
-    LOGISTICS = "logistics"
-    LODGING = "lodging"
-    ORGANIZATIONS = "organizations"
-    DONATION_CHANNELS = "donation-channels"
+# What an import reads is what the open-data exports write: a dataset.
+strawberry.enum(
+    Dataset, name="ImportKind", description="What the rows of an imported spreadsheet are."
+)
 
 
 @strawberry.input(description="A spreadsheet to import (CSV or XLSX), as a multipart upload.")
 class ImportEntriesInput:
-    kind: ImportKind
+    kind: Dataset
     file: Upload = strawberry.field(
         description="The file: CSV (UTF-8 or GB18030) or XLSX, at most HUB_MAX_IMPORT_BYTES."
     )
@@ -73,13 +68,7 @@ class ImportRowProblem:
     @classmethod
     def of(cls, problem: RowProblem, language: str) -> ImportRowProblem:
         """The API's view of a row problem."""
-        return cls(
-            row=problem.row,
-            column=problem.column,
-            value=problem.value,
-            code=problem.code.value,
-            message=problem.message(language),
-        )
+        return view_of(cls, problem, code=problem.code.value, message=problem.message(language))
 
 
 @strawberry.type
@@ -152,9 +141,8 @@ class ImportMutation:
                 _file_error(f"a CSV or XLSX file of at most {limit} bytes", ctx.language),
             )
         name = str(getattr(upload, "filename", None) or "upload")[:200]
-        dataset = Dataset(input.kind.value)
         try:
-            mapping = mapping_for(dataset)
+            mapping = mapping_for(input.kind)
             # Parsing a workbook is CPU work: off the event loop.
             table = await asyncio.to_thread(read_table, data, name)
             report = await import_rows(

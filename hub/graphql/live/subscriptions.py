@@ -11,11 +11,12 @@ import strawberry
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import enums as domain
 from hub.domain.live import EventFilter, ReplayTooOld, TooFarBehind, UnknownPosition
+from hub.graphql.connections import number_cursor
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
-from hub.graphql.ids import expect_global_id, to_global_id
+from hub.graphql.ids import expect_global_id, node_id
 from hub.graphql.loaders import Loaders, make_loaders
 from hub.live.fanout import Delivery
 from hub.store import live as live_store
@@ -25,6 +26,8 @@ strawberry.enum(domain.EventType, name="EntryEventType")
 # The WebSocket close code for a subscriber whose queue overflowed (4000-4999 are the
 # application's; graphql-ws uses 4400-4499). Reconnect and resubscribe with `after`.
 CLOSE_TOO_FAR_BEHIND = 4800
+# The refusal of an `after` that is no event's position.
+_AFTER = "after must be the id of an event you received."
 
 
 @strawberry.input(description="Which entry events to receive; all given must hold.")
@@ -108,7 +111,7 @@ def _event_of(delivery: Delivery, may_see_protected: bool) -> EntryEvent:
         id=str(event.position),
         type=event.event_type,
         kind=kind,
-        entry_id=strawberry.ID(to_global_id(TYPE_NAMES[kind], event.entry_id)),
+        entry_id=node_id(TYPE_NAMES[kind], event.entry_id),
         occurred_at=event.occurred_at,
         replayed=delivery.replayed,
         entry=entry_of(delivery.entry, may_see_protected) if delivery.entry else None,
@@ -124,14 +127,6 @@ def _batch_loaders(info: Info, delivery: Delivery) -> Loaders:
             loaders.entry.prime(entry_id, entry)
         delivery.shared["loaders"] = loaders
     return loaders
-
-
-def _parse_after(after: str | None) -> int | None:
-    if after is None:
-        return None
-    if not after.isdigit() or len(after) > 18:
-        raise hub_error(ErrorCode.INVALID_CURSOR, "after must be the id of an event you received.")
-    return int(after)
 
 
 async def _stream(info: Info, deliveries: AsyncIterator[Delivery]) -> AsyncGenerator[EntryEvent]:
@@ -164,7 +159,7 @@ class Subscription:
             raise hub_error(ErrorCode.BAD_USER_INPUT, "Subscriptions are served over WebSockets.")
         wanted = filter.to_domain() if filter else EventFilter()
         try:
-            deliveries = await ctx.live.events(wanted, _parse_after(after))
+            deliveries = await ctx.live.events(wanted, number_cursor(after, _AFTER))
         except ReplayTooOld:
             raise hub_error(
                 ErrorCode.REPLAY_WINDOW_EXCEEDED,

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from uuid import UUID
+
 import strawberry
 
-from hub.domain.errors import ErrorCode as UserErrorCode
+from hub.domain import model
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
-from hub.graphql.errors import ErrorCode, hub_error
-from hub.graphql.ids import expect_global_id
 from hub.graphql.organizations.inputs import OrganizationInput, UpdateOrganizationInput
 from hub.graphql.organizations.types import Organization
-from hub.graphql.permissions import FORBIDDEN_EDIT, guarded_mutation
+from hub.graphql.payloads import on_node, payload
+from hub.graphql.permissions import edit_refused, guarded_mutation
 from hub.services import organizations as organization_service
-from hub.services.outcome import Forbidden
+from hub.services.outcome import Outcome
 
 
 @strawberry.type
@@ -31,6 +33,11 @@ class UpdateOrganizationPayload:
     user_errors: list[UserError]
 
 
+def _view(info: Info) -> Callable[[model.Organization], Organization]:
+    """An organization as this reader may see it."""
+    return lambda found: Organization.of(found, info.context.may_see_protected_contacts)
+
+
 @strawberry.type
 class OrganizationMutation:
     @guarded_mutation("Register an organization; it starts PENDING.")
@@ -41,34 +48,25 @@ class OrganizationMutation:
         outcome = await organization_service.register_organization(
             ctx.db, input.to_domain(), ctx.viewer
         )
-        return RegisterOrganizationPayload(
-            organization=Organization.of(outcome.value, ctx.may_see_protected_contacts)
-            if outcome.value
-            else None,
-            edit_token=outcome.edit_token,
-            user_errors=UserError.list_of(outcome.errors, ctx.language),
+        return payload(
+            RegisterOrganizationPayload,
+            info,
+            outcome,
+            organization=_view(info),
+            # Handed out with the new organization, once.
+            edit_token=lambda _: outcome.edit_token,
         )
 
-    @guarded_mutation("Change an organization (needs its editToken).")
+    @guarded_mutation("Change an organization (needs its editToken).", refused=edit_refused)
     async def update_organization(
         self, info: Info, input: UpdateOrganizationInput
     ) -> UpdateOrganizationPayload:
         ctx = info.context
-        organization_id = expect_global_id(input.id, "Organization")
-        if organization_id is None:
-            return UpdateOrganizationPayload(
-                organization=None,
-                user_errors=UserError.single("id", UserErrorCode.INVALID_ID, ctx.language),
+
+        async def update(organization: UUID) -> Outcome[model.Organization]:
+            return await organization_service.update_organization(
+                ctx.db, organization, input.version, input.edit_token, input.apply, ctx.viewer
             )
-        try:
-            outcome = await organization_service.update_organization(
-                ctx.db, organization_id, input.version, input.edit_token, input.apply, ctx.viewer
-            )
-        except Forbidden:
-            raise hub_error(ErrorCode.FORBIDDEN, FORBIDDEN_EDIT) from None
-        return UpdateOrganizationPayload(
-            organization=Organization.of(outcome.value, ctx.may_see_protected_contacts)
-            if outcome.value
-            else None,
-            user_errors=UserError.list_of(outcome.errors, ctx.language),
-        )
+
+        outcome = await on_node(input.id, "Organization", "id", update)
+        return payload(UpdateOrganizationPayload, info, outcome, organization=_view(info))

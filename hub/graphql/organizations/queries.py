@@ -7,7 +7,7 @@ from functools import partial
 import strawberry
 
 from hub.domain.listing import OrganizationOrder, organization_key
-from hub.graphql.connections import Connection, after_key, build_connection, page_size
+from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
 from hub.graphql.context import Info
 from hub.graphql.filters import OrganizationFilterInput
 from hub.graphql.organizations.types import Organization
@@ -32,16 +32,12 @@ class OrganizationQuery:
         async with ctx.db.connection() as conn:
             records = await organizations.list_organizations(conn, flt, order_by, key, size + 1)
 
-        async def count() -> int:
-            async with ctx.db.connection() as conn:
-                return await organizations.count_organizations(conn, flt)
-
         return build_connection(
             records,
             size,
             order_by,
             partial(organization_key, order=order_by),
             lambda o: Organization.of(o, ctx.may_see_protected_contacts),
-            count,
+            counted(ctx.db, lambda conn: organizations.count_organizations(conn, flt)),
             has_previous=key is not None,
         )

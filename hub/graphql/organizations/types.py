@@ -10,7 +10,7 @@ import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
 from hub.domain.enums import OrganizationKind, VerificationStatus
 from hub.graphql.common import Contact, Region
-from hub.graphql.ids import to_global_id
+from hub.graphql.ids import node_id
 from hub.graphql.node import Node
 
 
@@ -34,7 +34,7 @@ class Organization(Node):
         """The GraphQL view of an organization for one reader."""
         draft = organization.draft
         return cls(
-            id=strawberry.ID(to_global_id("Organization", organization.id)),
+            id=node_id("Organization", organization.id),
             name=draft.name,
             kind=draft.kind,
             region=Region.of(draft.region),

@@ -1,13 +1,12 @@
-"""What the pledge, shipment and message mutations answer when they refuse."""
+"""How the pledge and shipment mutations refuse a viewer who speaks for no side of a pledge."""
 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from typing import Any
 
-from hub.domain.errors import ErrorCode as UserErrorCode
-from hub.graphql.common import UserError
-from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, refused_as
+from hub.graphql.permissions import guarded_mutation
 
 FORBIDDEN = (
     "Only the donor, the receiving side, the carrier or a coordinator may do this "
@@ -15,11 +14,11 @@ FORBIDDEN = (
 )
 
 
-def invalid_id(info: Info, field: str) -> list[UserError]:
-    """The user error of an input id that names no node of the expected type."""
-    return UserError.single(field, UserErrorCode.INVALID_ID, info.context.language)
-
-
-def as_forbidden() -> AbstractContextManager[None]:
-    """The services' Forbidden (the viewer speaks for no side of it) as FORBIDDEN."""
+def _as_forbidden() -> AbstractContextManager[None]:
     return refused_as(ErrorCode.FORBIDDEN, FORBIDDEN)
+
+
+def pledge_mutation(description: str) -> Any:
+    """A guarded mutation of a pledge or its shipment: the services' Forbidden (the viewer
+    speaks for no side of the pledge) is FORBIDDEN."""
+    return guarded_mutation(description, refused=_as_forbidden)

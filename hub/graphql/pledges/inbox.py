@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 import strawberry
 
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
-from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
+from hub.graphql.entries import Entry, entry_id_of, entry_of
 from hub.graphql.errors import ErrorCode, hub_error
-from hub.graphql.ids import parse_global_id, to_global_id
+from hub.graphql.ids import node_id
+from hub.graphql.payloads import on_id
 from hub.graphql.permissions import guarded_mutation
-from hub.graphql.pledges.errors import invalid_id
+from hub.graphql.views import view_of
 from hub.services import messages
+from hub.services.outcome import Outcome
 
 
 @strawberry.type(description="A message left for an entry's poster.")
@@ -47,12 +50,7 @@ class InboxQuery:
         return Inbox(
             entry=entry_of(found.entry, ctx.may_see_protected_contacts),
             messages=[
-                InboxMessage(
-                    id=strawberry.ID(to_global_id("Message", m.id)),
-                    body=m.body,
-                    reply_to=m.reply_to,
-                    sent_at=m.created_at,
-                )
+                view_of(InboxMessage, m, id=node_id("Message", m.id), sent_at=m.created_at)
                 for m in found.messages
             ],
         )
@@ -82,20 +80,20 @@ class InboxMutation:
     )
     async def send_message(self, info: Info, input: SendMessageInput) -> SendMessagePayload:
         ctx = info.context
-        parsed = parse_global_id(input.entry_id)
-        if parsed is None or parsed[0] not in TYPE_NAMES.values():
-            return SendMessagePayload(sent=False, user_errors=invalid_id(info, "entryId"))
-        entry_id = parsed[1]
-        try:
-            outcome = await messages.send_message(
+
+        async def send(entry: UUID) -> Outcome[UUID]:
+            return await messages.send_message(
                 ctx.db,
-                entry_id,
+                entry,
                 input.body,
                 input.reply_to,
                 ctx.viewer,
                 ctx.client,
                 ctx.settings.messages_per_hour,
             )
+
+        try:
+            outcome = await on_id(entry_id_of(input.entry_id), "entryId", send)
         except messages.RateLimited:
             raise hub_error(
                 ErrorCode.RATE_LIMITED, "Too many messages; try again in an hour."

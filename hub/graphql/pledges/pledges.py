@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from uuid import UUID
 
 import strawberry
 
@@ -12,8 +13,8 @@ from hub.graphql.common import UserError, decimal
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id
-from hub.graphql.permissions import guarded_mutation
-from hub.graphql.pledges.errors import as_forbidden, invalid_id
+from hub.graphql.payloads import invalid_id, on_node, payload
+from hub.graphql.pledges.errors import pledge_mutation
 from hub.graphql.pledges.types import Pledge
 from hub.services import pledges as service
 from hub.services.outcome import Outcome
@@ -78,21 +79,15 @@ class PledgePayload:
     @classmethod
     def of(cls, info: Info, outcome: Outcome[domain.Pledge]) -> PledgePayload:
         """The payload of a service's outcome."""
-        return cls(
-            pledge=Pledge.of(outcome.value) if outcome.value else None,
-            edit_token=outcome.edit_token,
-            user_errors=UserError.list_of(outcome.errors, info.context.language),
+        # The edit token of a new pledge by an anonymous donor is handed out with it, once.
+        return payload(
+            cls, info, outcome, pledge=Pledge.of, edit_token=lambda _: outcome.edit_token
         )
-
-    @classmethod
-    def bad_id(cls, info: Info, field: str) -> PledgePayload:
-        """The payload refusing an input id of the wrong type."""
-        return cls(pledge=None, edit_token=None, user_errors=invalid_id(info, field))
 
 
 @strawberry.type
 class PledgeMutation:
-    @guarded_mutation(
+    @pledge_mutation(
         "Commit supply to a need. More than the need still lacks, or than the offer still "
         "holds, is refused with OVER_PLEDGED; an offered item that cannot answer the needed one "
         "(another category, or a standard that does not satisfy the need's) with INCOMPATIBLE."
@@ -101,17 +96,17 @@ class PledgeMutation:
         ctx = info.context
         need_id = expect_global_id(input.need_id, "Need")
         if need_id is None:
-            return PledgePayload.bad_id(info, "needId")
+            return PledgePayload.of(info, invalid_id("needId"))
         offer_id = expect_global_id(input.offer_id, "Offer") if input.offer_id else None
         if input.offer_id and offer_id is None:
-            return PledgePayload.bad_id(info, "offerId")
+            return PledgePayload.of(info, invalid_id("offerId"))
         org_id = (
             expect_global_id(input.donor_organization_id, "Organization")
             if input.donor_organization_id
             else None
         )
         if input.donor_organization_id and org_id is None:
-            return PledgePayload.bad_id(info, "donorOrganizationId")
+            return PledgePayload.of(info, invalid_id("donorOrganizationId"))
         request = service.PledgeRequest(
             need_id=need_id,
             lines=tuple(
@@ -123,21 +118,19 @@ class PledgeMutation:
             donor_organization_id=org_id,
             note=input.note,
         )
-        with as_forbidden():
-            outcome = await service.make_pledge(ctx.db, request, ctx.viewer, input.edit_token)
+        outcome = await service.make_pledge(ctx.db, request, ctx.viewer, input.edit_token)
         return PledgePayload.of(info, outcome)
 
-    @guarded_mutation(
+    @pledge_mutation(
         "Move a pledge on: ACCEPTED (the needing side or a coordinator), IN_TRANSIT (donor, "
         "carrier), DELIVERED (the receiver confirms), CANCELLED."
     )
     async def set_pledge_status(self, info: Info, input: SetPledgeStatusInput) -> PledgePayload:
         ctx = info.context
-        pledge_id = expect_global_id(input.id, "Pledge")
-        if pledge_id is None:
-            return PledgePayload.bad_id(info, "id")
-        with as_forbidden():
-            outcome = await service.set_pledge_status(
-                ctx.db, pledge_id, input.status, ctx.viewer, input.edit_token, input.reason
+
+        async def move(pledge: UUID) -> Outcome[domain.Pledge]:
+            return await service.set_pledge_status(
+                ctx.db, pledge, input.status, ctx.viewer, input.edit_token, input.reason
             )
-        return PledgePayload.of(info, outcome)
+
+        return PledgePayload.of(info, await on_node(input.id, "Pledge", "id", move))

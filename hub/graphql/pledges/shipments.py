@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import strawberry
 
 from hub.domain.enums import ShipmentStatus
 from hub.graphql.common import RegionInput, UserError, decimal
 from hub.graphql.context import Info
 from hub.graphql.ids import expect_global_id
-from hub.graphql.permissions import guarded_mutation
-from hub.graphql.pledges.errors import as_forbidden, invalid_id
+from hub.graphql.payloads import invalid_id, on_node, payload
+from hub.graphql.pledges.errors import pledge_mutation
 from hub.graphql.pledges.types import Shipment
 from hub.services import pledges as service
 from hub.services.outcome import Outcome
@@ -45,18 +47,10 @@ class ShipmentPayload:
     shipment: Shipment | None
     user_errors: list[UserError]
 
-    @classmethod
-    def of(cls, info: Info, outcome: Outcome[shipment_store.Shipment]) -> ShipmentPayload:
-        """The payload of a service's outcome."""
-        return cls(
-            shipment=Shipment.of(outcome.value) if outcome.value else None,
-            user_errors=UserError.list_of(outcome.errors, info.context.language),
-        )
-
 
 @strawberry.type
 class ShipmentMutation:
-    @guarded_mutation(
+    @pledge_mutation(
         "Put a logistics offer on an accepted pledge, within the carrier's remaining capacity "
         "(OVER_CAPACITY otherwise)."
     )
@@ -66,7 +60,7 @@ class ShipmentMutation:
         carrier_id = expect_global_id(input.logistics_offer_id, "LogisticsOffer")
         if pledge_id is None or carrier_id is None:
             field = "pledgeId" if pledge_id is None else "logisticsOfferId"
-            return ShipmentPayload(shipment=None, user_errors=invalid_id(info, field))
+            return payload(ShipmentPayload, info, invalid_id(field))
         request = service.CarrierRequest(
             pledge_id=pledge_id,
             carrier_id=carrier_id,
@@ -76,21 +70,20 @@ class ShipmentMutation:
             volume_m3=decimal(input.volume_m3),
             tracking_note=input.tracking_note,
         )
-        with as_forbidden():
-            outcome = await service.assign_carrier(ctx.db, request, ctx.viewer, input.edit_token)
-        return ShipmentPayload.of(info, outcome)
+        outcome = await service.assign_carrier(ctx.db, request, ctx.viewer, input.edit_token)
+        return payload(ShipmentPayload, info, outcome, shipment=Shipment.of)
 
-    @guarded_mutation(
+    @pledge_mutation(
         "Report a shipment's progress (the carrier, donor, receiver or a coordinator). Goods "
         "PICKED_UP or IN_TRANSIT put an accepted pledge IN_TRANSIT."
     )
     async def update_shipment(self, info: Info, input: UpdateShipmentInput) -> ShipmentPayload:
         ctx = info.context
-        shipment_id = expect_global_id(input.id, "Shipment")
-        if shipment_id is None:
-            return ShipmentPayload(shipment=None, user_errors=invalid_id(info, "id"))
-        with as_forbidden():
-            outcome = await service.update_shipment(
-                ctx.db, shipment_id, input.status, input.tracking_note, ctx.viewer, input.edit_token
+
+        async def update(shipment: UUID) -> Outcome[shipment_store.Shipment]:
+            return await service.update_shipment(
+                ctx.db, shipment, input.status, input.tracking_note, ctx.viewer, input.edit_token
             )
-        return ShipmentPayload.of(info, outcome)
+
+        outcome = await on_node(input.id, "Shipment", "id", update)
+        return payload(ShipmentPayload, info, outcome, shipment=Shipment.of)

@@ -22,8 +22,9 @@ from hub.domain import pledges as domain
 from hub.domain.enums import EntryKind, PledgeStatus, ShipmentStatus
 from hub.graphql.common import Region
 from hub.graphql.context import Info
-from hub.graphql.ids import to_global_id
+from hub.graphql.ids import node_id
 from hub.graphql.organizations.types import Organization
+from hub.graphql.views import view_of
 from hub.store import audit as audit_store
 from hub.store import shipments as shipment_store
 
@@ -113,22 +114,15 @@ class Shipment:
     @classmethod
     def of(cls, shipment: shipment_store.Shipment) -> Shipment:
         """The GraphQL view of a shipment."""
-        return cls(
-            id=strawberry.ID(to_global_id("Shipment", shipment.id)),
-            status=shipment.status,
+        return view_of(
+            cls,
+            shipment,
+            id=node_id("Shipment", shipment.id),
             pickup=Region.of(shipment.pickup),
             dropoff=Region.of(shipment.dropoff),
             weight_kg=as_float(shipment.weight_kg),
             volume_m3=as_float(shipment.volume_m3),
-            tracking_note=shipment.tracking_note,
-            updates=[
-                TrackingUpdate(status=u.status, note=u.note, at=u.at) for u in shipment.updates
-            ],
-            created_at=shipment.created_at,
-            updated_at=shipment.updated_at,
-            version=shipment.version,
-            carrier_id=shipment.carrier_id,
-            pledge_id=shipment.pledge_id,
+            updates=[view_of(TrackingUpdate, u) for u in shipment.updates],
         )
 
 
@@ -203,26 +197,15 @@ class Pledge:
     @classmethod
     def of(cls, pledge: domain.Pledge) -> Pledge:
         """The GraphQL view of a pledge."""
-        return cls(
-            id=strawberry.ID(to_global_id("Pledge", pledge.id)),
-            status=pledge.status,
-            donor_name=pledge.donor_name,
-            items=[
-                PledgeItem(
-                    need_item=line.need_position,
-                    offer_item=line.offer_position,
-                    quantity=float(line.quantity),
-                    need_id=pledge.need_id,
-                )
-                for line in pledge.lines
-            ],
-            note=pledge.note,
-            cancel_reason=pledge.cancel_reason,
-            created_at=pledge.created_at,
-            updated_at=pledge.updated_at,
-            version=pledge.version,
-            need_id=pledge.need_id,
-            offer_id=pledge.offer_id,
-            donor_organization_id=pledge.donor_organization_id,
-            pledge_id=pledge.id,
+        items = [
+            PledgeItem(
+                need_item=line.need_position,
+                offer_item=line.offer_position,
+                quantity=float(line.quantity),
+                need_id=pledge.need_id,
+            )
+            for line in pledge.lines
+        ]
+        return view_of(
+            cls, pledge, id=node_id("Pledge", pledge.id), items=items, pledge_id=pledge.id
         )

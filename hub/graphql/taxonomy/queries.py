@@ -7,6 +7,7 @@ import strawberry
 from hub.domain.units import Unit
 from hub.graphql.context import Info
 from hub.graphql.taxonomy.types import SupplyCategory, SupplyCategoryGroup, UnitInfo
+from hub.graphql.views import view_of
 from hub.store import categories
 
 
@@ -27,7 +28,7 @@ class TaxonomyQuery:
     @strawberry.field(description="Groups of the supply taxonomy.")
     async def supply_category_groups(self, info: Info) -> list[SupplyCategoryGroup]:
         async with info.context.db.connection() as conn:
-            return [SupplyCategoryGroup.of(g) for g in await categories.list_groups(conn)]
+            return [view_of(SupplyCategoryGroup, g) for g in await categories.list_groups(conn)]
 
     @strawberry.field(description="Units of supply and their conversions.")
     def units(self) -> list[UnitInfo]:

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import strawberry
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import taxonomy
 from hub.domain.units import UNITS, Unit, is_package
 from hub.graphql.context import Info
+from hub.graphql.views import view_of
+
+
+class _Named(Protocol):
+    name_zh: str
+    name_en: str
+
+
+def _name(root: _Named, info: Info) -> str:
+    return root.name_zh if info.context.language == "zh" else root.name_en
+
+
+def in_language() -> Any:
+    """The `name` field of a type with name_zh and name_en: the one of the request's language."""
+    return strawberry.field(resolver=_name, description="The name in the request's language.")
 
 
 @strawberry.type(description="A group of supply categories (face, body, disinfection, ...).")
@@ -16,14 +33,7 @@ class SupplyCategoryGroup:
     name_zh: str
     name_en: str
 
-    @strawberry.field(description="The name in the request's language.")
-    def name(self, info: Info) -> str:
-        return self.name_zh if info.context.language == "zh" else self.name_en
-
-    @classmethod
-    def of(cls, group: taxonomy.SupplyCategoryGroup) -> SupplyCategoryGroup:
-        """The GraphQL view of a group."""
-        return cls(code=group.code, name_zh=group.name_zh, name_en=group.name_en)
+    name: str = in_language()
 
 
 @strawberry.type(description="A category of supplies with a stable code and its standards.")
@@ -37,23 +47,12 @@ class SupplyCategory:
     taxonomy_version: int
     deprecated: bool
 
-    @strawberry.field(description="The name in the request's language.")
-    def name(self, info: Info) -> str:
-        return self.name_zh if info.context.language == "zh" else self.name_en
+    name: str = in_language()
 
     @classmethod
     def of(cls, category: taxonomy.SupplyCategory) -> SupplyCategory:
         """The GraphQL view of a category."""
-        return cls(
-            code=category.code,
-            group_code=category.group_code,
-            name_zh=category.name_zh,
-            name_en=category.name_en,
-            standards=list(category.standards),
-            default_unit=category.default_unit,
-            taxonomy_version=category.taxonomy_version,
-            deprecated=category.deprecated,
-        )
+        return view_of(cls, category, standards=list(category.standards))
 
 
 @strawberry.type(description="A unit of supply and what it converts to.")
@@ -66,18 +65,10 @@ class UnitInfo:
         description="True for cartons, boxes and packs, whose size the submitter states."
     )
 
-    @strawberry.field(description="The name in the request's language.")
-    def name(self, info: Info) -> str:
-        return self.name_zh if info.context.language == "zh" else self.name_en
+    name: str = in_language()
 
     @classmethod
     def of(cls, unit: Unit) -> UnitInfo:
         """The GraphQL view of a unit."""
         info = UNITS[unit]
-        return cls(
-            unit=unit,
-            name_zh=info.name_zh,
-            name_en=info.name_en,
-            base_unit=info.base,
-            is_package=is_package(unit),
-        )
+        return view_of(cls, info, unit=unit, base_unit=info.base, is_package=is_package(unit))

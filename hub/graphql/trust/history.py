@@ -7,9 +7,8 @@ from datetime import datetime
 import strawberry
 
 from hub.graphql.context import Info
+from hub.graphql.entries import entry_id_of
 from hub.graphql.errors import ErrorCode, hub_error
-from hub.graphql.ids import parse_global_id
-from hub.graphql.trust.reviews import ENTRY_TYPES
 from hub.store import audit, duplicates
 
 
@@ -32,12 +31,12 @@ class HistoryEvent:
 class HistoryQuery:
     @strawberry.field(description="The public audit trail of an entry, oldest first.")
     async def entry_history(self, info: Info, entry_id: strawberry.ID) -> list[HistoryEvent]:
-        parsed = parse_global_id(entry_id)
-        if parsed is None or parsed[0] not in ENTRY_TYPES:
+        local = entry_id_of(entry_id)
+        if local is None:
             raise hub_error(ErrorCode.INVALID_ID, "entryId is not an entry's id.")
         async with info.context.db.connection() as conn:
             # A kept entry's history includes the histories of the duplicates merged into it.
-            subjects = [parsed[1], *await duplicates.merged_into(conn, parsed[1])]
+            subjects = [local, *await duplicates.merged_into(conn, local)]
             records = sorted(
                 [r for subject in subjects for r in await audit.history(conn, subject)],
                 key=lambda r: r.seq,

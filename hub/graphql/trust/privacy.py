@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import strawberry
 
-from hub.domain.errors import ErrorCode as UserErrorCode
+from hub.domain import model
 from hub.graphql.common import Contact, UserError
 from hub.graphql.context import Info
-from hub.graphql.errors import ErrorCode, hub_error
-from hub.graphql.ids import expect_global_id
+from hub.graphql.errors import ErrorCode, hub_error, signed_in_only
+from hub.graphql.payloads import on_node, payload
 from hub.graphql.permissions import guarded_mutation
 from hub.services import privacy as service
-from hub.services.outcome import Forbidden
+from hub.services.outcome import Outcome
 
 
 @strawberry.type
@@ -25,25 +27,21 @@ class PrivacyMutation:
     @guarded_mutation("Show a protected contact in full (approved users; audited, rate-limited).")
     async def reveal_contact(self, info: Info, contact_id: strawberry.ID) -> RevealContactPayload:
         ctx = info.context
-        local = expect_global_id(contact_id, "Contact")
-        if local is None:
-            return RevealContactPayload(
-                contact=None,
-                user_errors=UserError.single("contactId", UserErrorCode.INVALID_ID, ctx.language),
+
+        async def reveal(contact: UUID) -> Outcome[model.Contact]:
+            return await service.reveal_contact(
+                ctx.db, ctx.viewer, contact, ctx.settings.reveals_per_hour
             )
+
         try:
-            outcome = await service.reveal_contact(
-                ctx.db, ctx.viewer, local, ctx.settings.reveals_per_hour
-            )
-        except Forbidden:
-            raise hub_error(ErrorCode.UNAUTHENTICATED, "Sign in to do this.") from None
+            with signed_in_only():
+                outcome = await on_node(contact_id, "Contact", "contactId", reveal)
         except service.RateLimited:
             raise hub_error(
                 ErrorCode.RATE_LIMITED,
                 "Too many contacts revealed in the last hour; try again later.",
             ) from None
-        contacts = Contact.list_of((outcome.value,), True) if outcome.value else []
-        return RevealContactPayload(
-            contact=contacts[0] if contacts else None,
-            user_errors=UserError.list_of(outcome.errors, ctx.language),
+        # In full: the reveal is what this mutation is for.
+        return payload(
+            RevealContactPayload, info, outcome, contact=lambda c: Contact.list_of((c,), True)[0]
         )

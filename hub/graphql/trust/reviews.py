@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from uuid import UUID
 
 import strawberry
 
 from hub.domain.enums import EntryKind
-from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.domain.listing import EntryOrder, queue_key
 from hub.domain.model import Entry as EntryRecord
 from hub.domain.verification import (
@@ -19,17 +19,16 @@ from hub.domain.verification import (
     ReviewMethod,
 )
 from hub.graphql.common import UserError
-from hub.graphql.connections import Connection, after_key, build_connection, page_size
+from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
 from hub.graphql.context import Info
-from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
-from hub.graphql.ids import parse_global_id
+from hub.graphql.entries import Entry, entry_id_of, entry_of
+from hub.graphql.payloads import invalid_id, on_id, payload
 from hub.graphql.permissions import guarded_field, guarded_mutation
 from hub.services import merges, reconfirmation
 from hub.services import reviews as service
 from hub.services.outcome import Outcome
 from hub.store import reviews as store
 
-ENTRY_TYPES = frozenset(TYPE_NAMES.values())
 strawberry.enum(Reconfirmation, name="Reconfirmation")
 
 
@@ -83,22 +82,16 @@ class ReviewPayload:
     user_errors: list[UserError]
 
 
-def _entry_id(global_id: str) -> UUID | None:
-    parsed = parse_global_id(global_id)
-    return parsed[1] if parsed and parsed[0] in ENTRY_TYPES else None
+async def _on_entry(
+    global_id: str, act: Callable[[UUID], Awaitable[Outcome[EntryRecord]]]
+) -> Outcome[EntryRecord]:
+    """`act` on the entry `global_id` names; invalid_id(entryId) when it names none."""
+    return await on_id(entry_id_of(global_id), "entryId", act)
 
 
-def _payload(info: Info, outcome: Outcome[EntryRecord]) -> ReviewPayload:
-    ctx = info.context
-    entry = entry_of(outcome.value, ctx.may_see_protected_contacts) if outcome.value else None
-    return ReviewPayload(entry=entry, user_errors=UserError.list_of(outcome.errors, ctx.language))
-
-
-def _bad_id(info: Info) -> ReviewPayload:
-    return ReviewPayload(
-        entry=None,
-        user_errors=UserError.single("entryId", UserErrorCode.INVALID_ID, info.context.language),
-    )
+def _view(info: Info) -> Callable[[EntryRecord], Entry]:
+    """An entry as this reader may see it."""
+    return lambda found: entry_of(found, info.context.may_see_protected_contacts)
 
 
 @strawberry.type
@@ -119,17 +112,13 @@ class ReviewQuery:
         async with ctx.db.connection() as conn:
             records = await store.queue(conn, flt, key, size + 1)
 
-        async def count() -> int:
-            async with ctx.db.connection() as conn:
-                return await store.queue_count(conn, flt)
-
         return build_connection(
             records,
             size,
             EntryOrder.URGENCY,
             queue_key,
             lambda r: entry_of(r, ctx.may_see_protected_contacts),
-            count,
+            counted(ctx.db, lambda conn: store.queue_count(conn, flt)),
             has_previous=key is not None,
         )
 
@@ -138,48 +127,45 @@ class ReviewQuery:
 class ReviewMutation:
     @guarded_mutation("Take an entry for a lease so that no two reviewers check it at once.")
     async def claim_review(self, info: Info, entry_id: strawberry.ID) -> ReviewPayload:
-        local = _entry_id(entry_id)
-        if local is None:
-            return _bad_id(info)
         ctx = info.context
         lease = timedelta(minutes=ctx.settings.review_lease_minutes)
-        return _payload(info, await service.claim_review(ctx.db, ctx.viewer, local, lease))
+        outcome = await _on_entry(
+            entry_id, lambda entry: service.claim_review(ctx.db, ctx.viewer, entry, lease)
+        )
+        return payload(ReviewPayload, info, outcome, entry=_view(info))
 
     @guarded_mutation("Give a claimed entry back to the queue.")
     async def release_review(self, info: Info, entry_id: strawberry.ID) -> ReviewPayload:
-        local = _entry_id(entry_id)
-        if local is None:
-            return _bad_id(info)
         ctx = info.context
-        return _payload(info, await service.release_review(ctx.db, ctx.viewer, local))
+        outcome = await _on_entry(
+            entry_id, lambda entry: service.release_review(ctx.db, ctx.viewer, entry)
+        )
+        return payload(ReviewPayload, info, outcome, entry=_view(info))
 
     @guarded_mutation("Report an entry as wrong; reviewers see the report and may recheck it.")
     async def flag_entry(self, info: Info, input: FlagEntryInput) -> FlagEntryPayload:
-        local = _entry_id(input.entry_id)
         ctx = info.context
-        if local is None:
-            return FlagEntryPayload(
-                entry=None,
-                user_errors=UserError.single("entryId", UserErrorCode.INVALID_ID, ctx.language),
-            )
-        result = _payload(
-            info, await service.flag_entry(ctx.db, ctx.viewer, local, input.reason, input.note)
+        outcome = await _on_entry(
+            input.entry_id,
+            lambda entry: service.flag_entry(ctx.db, ctx.viewer, entry, input.reason, input.note),
         )
-        return FlagEntryPayload(entry=result.entry, user_errors=result.user_errors)
+        return payload(FlagEntryPayload, info, outcome, entry=_view(info))
 
     @guarded_mutation("Verify, ask for changes or reject an entry you have claimed.")
     async def review_entry(self, info: Info, input: ReviewEntryInput) -> ReviewPayload:
-        local = _entry_id(input.entry_id)
-        if local is None:
-            return _bad_id(info)
         ctx = info.context
         decision = service.Decision(
             input.decision, input.method, input.note, input.evidence_url, input.rejection_reason
         )
-        outcome = await service.review_entry(
-            ctx.db, ctx.viewer, local, decision, ctx.settings.reviews_required, ctx.lifetimes
+
+        async def review(entry: UUID) -> Outcome[EntryRecord]:
+            return await service.review_entry(
+                ctx.db, ctx.viewer, entry, decision, ctx.settings.reviews_required, ctx.lifetimes
+            )
+
+        return payload(
+            ReviewPayload, info, await _on_entry(input.entry_id, review), entry=_view(info)
         )
-        return _payload(info, outcome)
 
 
 @strawberry.input(description="The poster's answer through their private reconfirmation link.")
@@ -202,8 +188,7 @@ class ReconfirmMutation:
     ) -> ReconfirmEntryPayload:
         ctx = info.context
         outcome = await reconfirmation.reconfirm(ctx.db, input.token, input.answer, ctx.lifetimes)
-        result = _payload(info, outcome)
-        return ReconfirmEntryPayload(entry=result.entry, user_errors=result.user_errors)
+        return payload(ReconfirmEntryPayload, info, outcome, entry=_view(info))
 
 
 @strawberry.type
@@ -219,23 +204,15 @@ class MergeMutation:
         self, info: Info, keep_id: strawberry.ID, duplicate_ids: list[strawberry.ID]
     ) -> MergeEntriesPayload:
         ctx = info.context
-        keep = _entry_id(keep_id)
-        others = [_entry_id(i) for i in duplicate_ids[: merges.MAX_MERGE + 1]]
-        if keep is None:
-            return MergeEntriesPayload(
-                entry=None,
-                user_errors=UserError.single("keepId", UserErrorCode.INVALID_ID, ctx.language),
-            )
+        keep = entry_id_of(keep_id)
+        others = [entry_id_of(i) for i in duplicate_ids[: merges.MAX_MERGE + 1]]
         bad = [n for n, i in enumerate(others) if i is None]
-        if bad:
-            return MergeEntriesPayload(
-                entry=None,
-                user_errors=UserError.single(
-                    f"duplicateIds.{bad[0]}", UserErrorCode.INVALID_ID, ctx.language
-                ),
+        if keep is None:
+            outcome = invalid_id("keepId")
+        elif bad:
+            outcome = invalid_id(f"duplicateIds.{bad[0]}")
+        else:
+            outcome = await merges.merge_entries(
+                ctx.db, ctx.viewer, keep, [i for i in others if i is not None]
             )
-        outcome = await merges.merge_entries(
-            ctx.db, ctx.viewer, keep, [i for i in others if i is not None]
-        )
-        result = _payload(info, outcome)
-        return MergeEntriesPayload(entry=result.entry, user_errors=result.user_errors)
+        return payload(MergeEntriesPayload, info, outcome, entry=_view(info))

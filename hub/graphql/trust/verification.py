@@ -10,6 +10,7 @@ from hub.domain.enums import VerificationStatus
 from hub.domain.verification import FlagReason, RejectionReason, ReviewDecision, ReviewMethod
 from hub.graphql.context import Info
 from hub.graphql.permissions import for_reviewers
+from hub.graphql.views import view_of
 from hub.store.flags import Flag
 from hub.store.reviews import Review
 
@@ -57,13 +58,11 @@ class PublicReview:
     @classmethod
     def of(cls, review: Review) -> PublicReview:
         """The GraphQL view of a review."""
-        return cls(
+        return view_of(
+            cls,
+            review,
             reviewer=review.reviewer_handle,
-            decision=review.decision,
-            method=review.method,
-            rejection_reason=review.rejection_reason,
             reviewed_at=review.created_at,
-            round=review.round,
             private_note=review.note,
             private_evidence=review.evidence_url,
         )

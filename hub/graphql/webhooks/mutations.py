@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from uuid import UUID
 
 import strawberry
 from graphql import GraphQLError
 
+from hub.domain.accounts import Viewer
 from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.domain.errors import UserError as DomainUserError
 from hub.domain.live import EventFilter
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, signed_in_only
-from hub.graphql.ids import expect_global_id
 from hub.graphql.live.subscriptions import EntryEventFilter
+from hub.graphql.payloads import on_node, payload
 from hub.graphql.permissions import guarded_mutation
 from hub.graphql.webhooks.types import Webhook
 from hub.services import webhooks as service
 from hub.services.outcome import Outcome
+from hub.store.db import Database
+from hub.store.webhooks import WebhookRecord
 
+T = TypeVar("T")
 UNSET: Any = strawberry.UNSET
 
 
@@ -70,10 +76,6 @@ class DeleteWebhookPayload:
     user_errors: list[UserError]
 
 
-def _errors(info: Info, errors: list[DomainUserError]) -> list[UserError]:
-    return UserError.list_of(errors, info.context.language)
-
-
 def _filter(given: EntryEventFilter | None) -> EventFilter | DomainUserError:
     """The domain filter, or the user error that its ids or sizes are."""
     if given is None:
@@ -92,16 +94,24 @@ def _filter(given: EntryEventFilter | None) -> EventFilter | DomainUserError:
 
 
 def _secret_payload(info: Info, outcome: Outcome[service.WithSecret]) -> WebhookSecretPayload:
-    if outcome.value is None:
-        return WebhookSecretPayload(
-            webhook=None, secret=None, user_errors=_errors(info, outcome.errors)
-        )
-    return WebhookSecretPayload(
-        webhook=Webhook.of(outcome.value.webhook), secret=outcome.value.secret, user_errors=[]
+    return payload(
+        WebhookSecretPayload,
+        info,
+        outcome,
+        webhook=lambda made: Webhook.of(made.webhook),
+        secret=lambda made: made.secret,
     )
 
 
-_BAD_ID = [DomainUserError("id", UserErrorCode.INVALID_ID)]
+async def _on_webhook(
+    info: Info, global_id: str, act: Callable[[Database, Viewer, UUID], Awaitable[Outcome[T]]]
+) -> Outcome[T]:
+    """`act`, a service of a webhook's owner, on the webhook `global_id` names."""
+    ctx = info.context
+    with signed_in_only():
+        return await on_node(
+            global_id, "Webhook", "id", lambda webhook: act(ctx.db, ctx.viewer, webhook)
+        )
 
 
 @strawberry.type
@@ -121,49 +131,34 @@ class WebhookMutation:
     @guarded_mutation("Change a webhook's URL, filter or description, or switch it off or on.")
     async def update_webhook(self, info: Info, input: UpdateWebhookInput) -> WebhookPayload:
         ctx = info.context
-        local = expect_global_id(input.id, "Webhook")
-        if local is None:
-            return WebhookPayload(webhook=None, user_errors=_errors(info, _BAD_ID))
-        wanted: EventFilter | None = None
-        if input.filter is not UNSET:
-            parsed = _filter(input.filter)
-            if isinstance(parsed, DomainUserError):
-                return WebhookPayload(webhook=None, user_errors=_errors(info, [parsed]))
-            wanted = parsed
-        with signed_in_only():
-            outcome = await service.update_webhook(
-                ctx.db,
-                ctx.settings,
-                ctx.viewer,
-                local,
-                url=input.url if isinstance(input.url, str) else None,
-                event_filter=wanted,
-                description=input.description if isinstance(input.description, str) else None,
-                enabled=input.enabled if isinstance(input.enabled, bool) else None,
-            )
-        return WebhookPayload(
-            webhook=Webhook.of(outcome.value) if outcome.value else None,
-            user_errors=_errors(info, outcome.errors),
-        )
+
+        async def update(webhook: UUID) -> Outcome[WebhookRecord]:
+            wanted = None if input.filter is UNSET else _filter(input.filter)
+            if isinstance(wanted, DomainUserError):
+                return Outcome.failed([wanted])
+            with signed_in_only():
+                return await service.update_webhook(
+                    ctx.db,
+                    ctx.settings,
+                    ctx.viewer,
+                    webhook,
+                    url=input.url if isinstance(input.url, str) else None,
+                    event_filter=wanted,
+                    description=input.description if isinstance(input.description, str) else None,
+                    enabled=input.enabled if isinstance(input.enabled, bool) else None,
+                )
+
+        outcome = await on_node(input.id, "Webhook", "id", update)
+        return payload(WebhookPayload, info, outcome, webhook=Webhook.of)
 
     @guarded_mutation("Delete a webhook and its delivery log.")
     async def delete_webhook(self, info: Info, id: strawberry.ID) -> DeleteWebhookPayload:
-        ctx = info.context
-        local = expect_global_id(id, "Webhook")
-        if local is None:
-            return DeleteWebhookPayload(deleted=False, user_errors=_errors(info, _BAD_ID))
-        with signed_in_only():
-            outcome = await service.delete_webhook(ctx.db, ctx.viewer, local)
+        outcome = await _on_webhook(info, id, service.delete_webhook)
         return DeleteWebhookPayload(
-            deleted=bool(outcome.value), user_errors=_errors(info, outcome.errors)
+            deleted=bool(outcome.value),
+            user_errors=UserError.list_of(outcome.errors, info.context.language),
         )
 
     @guarded_mutation("A new signing secret for one of your webhooks; returned this once.")
     async def rotate_webhook_secret(self, info: Info, id: strawberry.ID) -> WebhookSecretPayload:
-        ctx = info.context
-        local = expect_global_id(id, "Webhook")
-        if local is None:
-            return _secret_payload(info, Outcome.failed(_BAD_ID))
-        with signed_in_only():
-            outcome = await service.rotate_secret(ctx.db, ctx.viewer, local)
-        return _secret_payload(info, outcome)
+        return _secret_payload(info, await _on_webhook(info, id, service.rotate_secret))

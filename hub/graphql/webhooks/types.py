@@ -10,12 +10,11 @@ import strawberry
 from hub.domain import enums as domain
 from hub.domain.live import EventFilter
 from hub.domain.webhooks import DeliveryOutcome
-from hub.graphql.common import PageInfo
-from hub.graphql.connections import Connection, Edge, page_size
+from hub.graphql.connections import Connection, Edge, number_cursor, page_of, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES
-from hub.graphql.errors import ErrorCode, hub_error
-from hub.graphql.ids import to_global_id
+from hub.graphql.ids import node_id
+from hub.graphql.views import view_of
 from hub.services import webhooks as service
 from hub.store.webhooks import DeliveryRecord, WebhookRecord
 
@@ -48,12 +47,8 @@ async def _filter_of(info: Info, wanted: EventFilter) -> WebhookFilter:
         category_codes=list(wanted.category_codes),
         urgencies=list(wanted.urgencies),
         verification_statuses=list(wanted.verification_statuses),
-        organization_ids=[
-            strawberry.ID(to_global_id("Organization", i)) for i in wanted.organization_ids
-        ],
-        entry_ids=[
-            strawberry.ID(to_global_id(TYPE_NAMES[e.kind], e.id)) for e in found if e is not None
-        ],
+        organization_ids=[node_id("Organization", i) for i in wanted.organization_ids],
+        entry_ids=[node_id(TYPE_NAMES[e.kind], e.id) for e in found if e is not None],
     )
 
 
@@ -77,25 +72,9 @@ class WebhookDelivery:
     @classmethod
     def of(cls, record: DeliveryRecord) -> WebhookDelivery:
         """The GraphQL view of a logged attempt."""
-        return cls(
-            id=strawberry.ID(str(record.id)),
-            event_id=str(record.event_position),
-            attempt=record.attempt,
-            started_at=record.started_at,
-            duration_ms=record.duration_ms,
-            http_status=record.http_status,
-            error=record.error,
-            outcome=record.outcome,
-            next_attempt_at=record.next_attempt_at,
+        return view_of(
+            cls, record, id=strawberry.ID(str(record.id)), event_id=str(record.event_position)
         )
-
-
-def _before(after: str | None) -> int | None:
-    if after is None:
-        return None
-    if not after.isdigit() or len(after) > 18:
-        raise hub_error(ErrorCode.INVALID_CURSOR, "after must be a cursor from this log.")
-    return int(after)
 
 
 @strawberry.type(
@@ -127,20 +106,9 @@ class Webhook:
     @classmethod
     def of(cls, record: WebhookRecord) -> Webhook:
         """The GraphQL view of a webhook (its secret is not in the record)."""
-        return cls(
-            id=strawberry.ID(to_global_id("Webhook", record.id)),
-            url=record.url,
-            description=record.description,
-            enabled=record.enabled,
-            disabled_at=record.disabled_at,
-            disabled_reason=record.disabled_reason,
-            consecutive_failures=record.consecutive_failures,
-            failing_since=record.failing_since,
-            last_event_id=str(record.position),
-            next_attempt_at=record.next_attempt_at,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-            record=record,
+        webhook_id = node_id("Webhook", record.id)
+        return view_of(
+            cls, record, id=webhook_id, last_event_id=str(record.position), record=record
         )
 
     @strawberry.field(description="The events it receives.")
@@ -153,20 +121,11 @@ class Webhook:
     ) -> Connection[WebhookDelivery]:
         ctx = info.context
         size = page_size(first, ctx.settings.max_page_size)
-        before = _before(after)
+        before = number_cursor(after, "after must be a cursor from this log.")
         found = await service.deliveries(ctx.db, self.record.id, before, size + 1)
-        edges = [Edge(cursor=str(r.seq), node=WebhookDelivery.of(r)) for r in found[:size]]
 
         async def count() -> int:
             return await service.count_deliveries(ctx.db, self.record.id)
 
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=len(found) > size,
-                has_previous_page=before is not None,
-                start_cursor=edges[0].cursor if edges else None,
-                end_cursor=edges[-1].cursor if edges else None,
-            ),
-            counter=count,
-        )
+        edges = [Edge(cursor=str(r.seq), node=WebhookDelivery.of(r)) for r in found[:size]]
+        return page_of(edges, len(found) > size, before is not None, count)
