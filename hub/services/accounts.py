@@ -13,7 +13,7 @@ from hub.domain.accounts import Role, TokenScope, Viewer, may_grant, validate_si
 from hub.domain.edit_tokens import digest
 from hub.domain.errors import ErrorCode, UserError
 from hub.services.audit import audit
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Forbidden, Outcome, explained
 from hub.services.passwords import hash_password, needs_rehash, verify_password
 from hub.store import accounts as store
 from hub.store.accounts import ApiTokenRecord, UserRecord
@@ -161,13 +161,11 @@ async def set_role(db: Database, actor: Viewer, user_id: UUID, role: Role) -> Ou
     if not may_grant(actor, role):
         return Outcome.failed(
             [
-                UserError(
+                explained(
                     "role",
                     ErrorCode.NOT_ALLOWED,
-                    {
-                        "reason_zh": "只有管理员可以任命协调员或管理员。",
-                        "reason_en": "Only admins may make coordinators or admins.",
-                    },
+                    "只有管理员可以任命协调员或管理员。",
+                    "Only admins may make coordinators or admins.",
                 )
             ]
         )
@@ -178,13 +176,11 @@ async def set_role(db: Database, actor: Viewer, user_id: UUID, role: Role) -> Ou
         if not may_grant(actor, target.role):
             return Outcome.failed(
                 [
-                    UserError(
+                    explained(
                         "userId",
                         ErrorCode.NOT_ALLOWED,
-                        {
-                            "reason_zh": "不能更改同级或更高级别用户的角色。",
-                            "reason_en": "You may not change the role of this user.",
-                        },
+                        "不能更改同级或更高级别用户的角色。",
+                        "You may not change the role of this user.",
                     )
                 ]
             )

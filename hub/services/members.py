@@ -8,7 +8,7 @@ from hub.domain.accounts import Viewer
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.validation import MAX_NOTES, MAX_URL, is_valid_url
 from hub.services.audit import audit
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Forbidden, Outcome, explained
 from hub.store import members as store
 from hub.store import organizations
 from hub.store.db import Database
@@ -51,13 +51,11 @@ async def claim_organization(
         ) or await store.pending_claim_exists(conn, user_id, organization_id):
             return Outcome.failed(
                 [
-                    UserError(
+                    explained(
                         "organizationId",
                         ErrorCode.NOT_ALLOWED,
-                        {
-                            "reason_zh": "您已是该机构成员，或已有待审核的申请。",
-                            "reason_en": "You are a member, or your claim awaits a decision.",
-                        },
+                        "您已是该机构成员，或已有待审核的申请。",
+                        "You are a member, or your claim awaits a decision.",
                     )
                 ]
             )
@@ -87,13 +85,11 @@ async def decide_claim(
         if claim.status != "PENDING":
             return Outcome.failed(
                 [
-                    UserError(
+                    explained(
                         "claimId",
                         ErrorCode.INVALID_STATE,
-                        {
-                            "reason_zh": "该申请已处理。",
-                            "reason_en": "This claim was decided already.",
-                        },
+                        "该申请已处理。",
+                        "This claim was decided already.",
                     )
                 ]
             )

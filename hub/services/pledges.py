@@ -48,7 +48,7 @@ from hub.domain.shipments import (
 )
 from hub.services.audit import audit
 from hub.services.entries import record_change
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Forbidden, Outcome, explained
 from hub.store import entries as entry_store
 from hub.store import members
 from hub.store import organizations as organization_store
@@ -91,7 +91,7 @@ class CarrierRequest:
 
 
 def _state_error(field: str, zh: str, en: str) -> UserError:
-    return UserError(field, ErrorCode.INVALID_STATE, {"reason_zh": zh, "reason_en": en})
+    return explained(field, ErrorCode.INVALID_STATE, zh, en)
 
 
 Locked = tuple[Entry, Ownership]
