@@ -6,15 +6,26 @@ import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Generic, ParamSpec, TypeVar
+from uuid import UUID
 
+from hub.domain.accounts import Viewer
 from hub.domain.errors import ErrorCode, UserError
 
 T = TypeVar("T")
+V = TypeVar("V")
 P = ParamSpec("P")
 
 
 class Forbidden(Exception):
     """The caller may not change this record (a missing or wrong edit token)."""
+
+
+def signed_in(viewer: Viewer) -> UUID:
+    """The viewer's user id; Forbidden for an anonymous one (whom the access rules should
+    have stopped before)."""
+    if viewer.user_id is None:
+        raise Forbidden
+    return viewer.user_id
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,20 @@ def refusals_fail(
             return Outcome.failed(refusal.errors)
 
     return run
+
+
+def refuse_if_any(errors: list[UserError]) -> None:
+    """Refuse the use case when there are errors (inside a `refusals_fail` one)."""
+    if errors:
+        raise Refusal(errors)
+
+
+def must_exist(value: V | None, field: str = "id") -> V:
+    """`value`; a NOT_FOUND refusal on `field` when it is None (inside a `refusals_fail` use
+    case)."""
+    if value is None:
+        raise Refusal([UserError(field, ErrorCode.NOT_FOUND)])
+    return value
 
 
 def explained(field: str, code: ErrorCode, zh: str, en: str) -> UserError:

@@ -26,12 +26,14 @@ from hub.domain.verification import (
 )
 from hub.services.entries import Lifetimes, record_change
 from hub.services.outcome import (
-    Forbidden,
     Outcome,
     Refusal,
     entry_closed,
     explained,
+    must_exist,
     refusals_fail,
+    refuse_if_any,
+    signed_in,
 )
 from hub.store import entries as entry_store
 from hub.store import flags
@@ -64,18 +66,9 @@ def _state(entry: Entry, now: datetime) -> VerificationStatus:
     return entry.verification_status
 
 
-def _reviewer_id(viewer: Viewer) -> UUID:
-    if viewer.user_id is None:  # the access rules let only signed-in reviewers this far
-        raise Forbidden
-    return viewer.user_id
-
-
 async def _locked(conn: Connection, entry_id: UUID) -> tuple[Entry, ReviewState]:
     """The open entry and its review state, locked; raises Refusal when there is none."""
-    found = await entry_store.lock_entry(conn, entry_id)
-    if found is None:
-        raise Refusal([UserError("entryId", ErrorCode.NOT_FOUND)])
-    entry = found[0]
+    entry = must_exist(await entry_store.lock_entry(conn, entry_id), "entryId")[0]
     if entry.status is EntryStatus.CLOSED:
         raise Refusal([entry_closed("entryId")])
     if entry.review is None:
@@ -102,7 +95,7 @@ async def claim_review(
     db: Database, reviewer: Viewer, entry_id: UUID, lease: timedelta
 ) -> Outcome[Entry]:
     """Take an entry for `lease`, so that no two reviewers phone the same hospital."""
-    reviewer_id = _reviewer_id(reviewer)
+    reviewer_id = signed_in(reviewer)
     now = datetime.now(UTC)
     async with db.transaction() as conn:
         entry, review = await _locked(conn, entry_id)
@@ -196,10 +189,8 @@ async def review_entry(
     lifetimes: Lifetimes,
 ) -> Outcome[Entry]:
     """Record a reviewer's decision on an entry they hold a claim on."""
-    reviewer_id = _reviewer_id(reviewer)
-    errors = _check_decision(decision)
-    if errors:
-        return Outcome.failed(errors)
+    reviewer_id = signed_in(reviewer)
+    refuse_if_any(_check_decision(decision))
     now = datetime.now(UTC)
     async with db.transaction() as conn:
         entry, review = await _locked(conn, entry_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import fields
@@ -22,8 +23,14 @@ def from_row(cls: type[R], row: asyncpg.Record, **given: Any) -> R:
     elsewhere); every other field must have its column, so that a missing one fails loudly
     instead of silently taking a default.
     """
-    values = {f.name: given[f.name] if f.name in given else row[f.name] for f in fields(cls)}
+    values = {name: given[name] if name in given else row[name] for name in _field_names(cls)}
     return cls(**values)
+
+
+@functools.cache
+def _field_names(cls: type[DataclassInstance]) -> tuple[str, ...]:
+    # Read once per class: hydrating is on every list's and export's path.
+    return tuple(f.name for f in fields(cls))
 
 
 T = TypeVar("T")
