@@ -405,58 +405,31 @@ class EmbeddedPostgres:
     def _ensure_database(self) -> None:
         password = (self.data_dir / "postgres.password").read_text().strip()
         env = {**os.environ, "PGPASSWORD": password}
-        base = [
-            str(self._bin / "psql"),
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(self._port),
-            "-U",
-            ROLE,
-            "-d",
-            "postgres",
+        exists = f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"
+        if self._psql(env, "postgres", "-tAc", exists).strip() != b"1":
+            self._psql(env, "postgres", "-tAc", f"CREATE DATABASE {DATABASE}")
+        # The password is passed as a psql variable, never pasted into the SQL.
+        self._psql(
+            env,
+            DATABASE,
+            "-q",
             "-v",
-            "ON_ERROR_STOP=1",
-            "-tAc",
-        ]
-        found = subprocess.run(  # noqa: S603 - DATABASE is a constant
-            [*base, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
-            capture_output=True,
-            env=env,
-            check=False,
+            f"app_password={self._app_password()}",
+            stdin=_APP_ROLE_SQL.encode(),
         )
-        if found.returncode != 0:
-            raise EmbeddedPostgresError(found.stderr.decode(errors="replace"))
-        if found.stdout.strip() != b"1":
-            created = subprocess.run(  # noqa: S603
-                [*base, f"CREATE DATABASE {DATABASE}"], capture_output=True, env=env, check=False
-            )
-            if created.returncode != 0:
-                raise EmbeddedPostgresError(created.stderr.decode(errors="replace"))
-        granted = subprocess.run(  # noqa: S603 - fixed SQL, the password is passed as a variable
-            [
-                str(self._bin / "psql"),
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self._port),
-                "-U",
-                ROLE,
-                "-d",
-                DATABASE,
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-q",
-                "-v",
-                f"app_password={self._app_password()}",
-            ],
-            input=_APP_ROLE_SQL.encode(),
-            capture_output=True,
-            env=env,
-            check=False,
+
+    def _psql(
+        self, env: dict[str, str], database: str, *args: str, stdin: bytes | None = None
+    ) -> bytes:
+        """Run psql as the superuser on `database`, stopping at the first error; its output."""
+        command = [str(self._bin / "psql"), "-h", "127.0.0.1", "-p", str(self._port), "-U", ROLE]
+        command += ["-d", database, "-v", "ON_ERROR_STOP=1", *args]
+        done = subprocess.run(  # noqa: S603 - constant SQL; values come as psql variables
+            command, input=stdin, capture_output=True, env=env, check=False
         )
-        if granted.returncode != 0:
-            raise EmbeddedPostgresError(granted.stderr.decode(errors="replace"))
+        if done.returncode != 0:
+            raise EmbeddedPostgresError(done.stderr.decode(errors="replace"))
+        return done.stdout
 
     def _app_password(self) -> str:
         path = self.data_dir / "postgres.app-password"

@@ -13,7 +13,7 @@ from hub.domain.accounts import Role, TokenScope, Viewer, may_grant, validate_si
 from hub.domain.edit_tokens import digest
 from hub.domain.errors import ErrorCode, UserError
 from hub.services.audit import audit
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Outcome, explained, signed_in
 from hub.services.passwords import hash_password, needs_rehash, verify_password
 from hub.store import accounts as store
 from hub.store.accounts import ApiTokenRecord, UserRecord
@@ -123,8 +123,7 @@ async def create_api_token(
     db: Database, viewer: Viewer, name: str, scope: TokenScope
 ) -> Outcome[tuple[str, ApiTokenRecord]]:
     """A new token for the viewer; the secret is returned once and stored only as a digest."""
-    if viewer.user_id is None:
-        raise Forbidden
+    user_id = signed_in(viewer)
     if not name.strip():
         return Outcome.failed([UserError("name", ErrorCode.REQUIRED)])
     if len(name) > 100:
@@ -132,7 +131,7 @@ async def create_api_token(
     token = "hub_" + secrets.token_urlsafe(32)
     async with db.transaction() as conn:
         record = await store.insert_api_token(
-            conn, uuid.uuid4(), viewer.user_id, name.strip(), digest(token), scope
+            conn, uuid.uuid4(), user_id, name.strip(), digest(token), scope
         )
         await audit(
             conn,
@@ -147,47 +146,29 @@ async def create_api_token(
 
 async def revoke_api_token(db: Database, viewer: Viewer, token_id: UUID) -> Outcome[bool]:
     """Revoke one of the viewer's own tokens."""
-    if viewer.user_id is None:
-        raise Forbidden
+    user_id = signed_in(viewer)
     async with db.transaction() as conn:
-        done = await store.revoke_api_token(conn, token_id, viewer.user_id)
+        done = await store.revoke_api_token(conn, token_id, user_id)
         if done:
             await audit(conn, viewer, "api_token.revoked", "API_TOKEN", token_id)
     return Outcome(True) if done else Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
 
 
+# Why a role change is refused (Chinese, English).
+_ADMINS_GRANT = "只有管理员可以任命协调员或管理员。", "Only admins may make coordinators or admins."
+_NOT_ABOVE = "不能更改同级或更高级别用户的角色。", "You may not change the role of this user."
+
+
 async def set_role(db: Database, actor: Viewer, user_id: UUID, role: Role) -> Outcome[UserRecord]:
     """Give a user a role, if the actor may grant it."""
     if not may_grant(actor, role):
-        return Outcome.failed(
-            [
-                UserError(
-                    "role",
-                    ErrorCode.NOT_ALLOWED,
-                    {
-                        "reason_zh": "只有管理员可以任命协调员或管理员。",
-                        "reason_en": "Only admins may make coordinators or admins.",
-                    },
-                )
-            ]
-        )
+        return Outcome.failed([explained("role", ErrorCode.NOT_ALLOWED, *_ADMINS_GRANT)])
     async with db.transaction() as conn:
         target = await store.user_by_id(conn, user_id)
         if target is None:
             return Outcome.failed([UserError("userId", ErrorCode.NOT_FOUND)])
         if not may_grant(actor, target.role):
-            return Outcome.failed(
-                [
-                    UserError(
-                        "userId",
-                        ErrorCode.NOT_ALLOWED,
-                        {
-                            "reason_zh": "不能更改同级或更高级别用户的角色。",
-                            "reason_en": "You may not change the role of this user.",
-                        },
-                    )
-                ]
-            )
+            return Outcome.failed([explained("userId", ErrorCode.NOT_ALLOWED, *_NOT_ABOVE)])
         updated = await store.set_role(conn, user_id, role)
         await audit(
             conn,

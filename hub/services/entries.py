@@ -28,7 +28,7 @@ from hub.domain.validation import validate_entry, validate_organization
 from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Forbidden, Outcome, Refusal, explained, refusals_fail
 from hub.store import (
     categories,
     duplicates,
@@ -119,13 +119,11 @@ async def submit_entry(
     if new_organization is not None:
         if draft.organization_id is not None:
             errors.append(
-                UserError(
+                explained(
                     "organization",
                     ErrorCode.INVALID_COMBINATION,
-                    {
-                        "reason_zh": "请填写已有机构的编号或新机构的信息，不要同时填写。",
-                        "reason_en": "Give either organizationId or organization, not both.",
-                    },
+                    "请填写已有机构的编号或新机构的信息，不要同时填写。",
+                    "Give either organizationId or organization, not both.",
                 )
             )
         errors += validate_organization(new_organization, prefix="organization")
@@ -209,18 +207,21 @@ async def _editable(
     edit_token: str | None,
     version: int,
     actor: Viewer,
-) -> Entry | UserError:
-    """The entry, locked, if the caller may change it at `version`; else why not."""
+) -> Entry:
+    """The entry, locked, if the caller may change it at `version`; else a Refusal says why."""
     locked = await store.lock_entry(conn, entry_id)
     if locked is None or locked[0].kind is not kind:
-        return UserError("id", ErrorCode.NOT_FOUND)
+        raise Refusal([UserError("id", ErrorCode.NOT_FOUND)])
     entry, ownership = locked
     member = await members.is_member(conn, actor.user_id, entry.draft.organization_id)
     if not may_edit(
         actor, ownership.owner, token_matches(edit_token, ownership.token_hash), member
     ):
         raise Forbidden
-    return check_editable(entry, version) or entry
+    error = check_editable(entry, version)
+    if error is not None:
+        raise Refusal([error])
+    return entry
 
 
 async def _check_pledged_items(
@@ -241,6 +242,7 @@ async def _check_pledged_items(
     )
 
 
+@refusals_fail
 async def update_entry(
     db: Database,
     entry_id: UUID,
@@ -254,8 +256,6 @@ async def update_entry(
     """Apply `patch` to an entry read at `version`; a stale version is a CONFLICT."""
     async with db.transaction() as conn:
         found = await _editable(conn, entry_id, kind, edit_token, version, actor)
-        if isinstance(found, UserError):
-            return Outcome.failed([found])
         draft, status = patch(found)
         errors = [] if status is found.status else [e for e in [check_status_change(status)] if e]
         errors += validate_entry(
@@ -291,6 +291,7 @@ async def update_entry(
     return Outcome(entry)
 
 
+@refusals_fail
 async def close_entry(
     db: Database,
     entry_id: UUID,
@@ -303,8 +304,6 @@ async def close_entry(
     """Close an entry for good (met elsewhere, no longer needed, posted by mistake)."""
     async with db.transaction() as conn:
         found = await _editable(conn, entry_id, kind, edit_token, version, actor)
-        if isinstance(found, UserError):
-            return Outcome.failed([found])
         if reason is not None and len(reason) > 2000:
             return Outcome.failed([UserError("reason", ErrorCode.TOO_LONG, {"max": 2000})])
         entry = await store.close_entry(conn, entry_id, reason.strip() if reason else None)

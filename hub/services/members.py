@@ -8,17 +8,11 @@ from hub.domain.accounts import Viewer
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.validation import MAX_NOTES, MAX_URL, is_valid_url
 from hub.services.audit import audit
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Outcome, explained, signed_in
 from hub.store import members as store
 from hub.store import organizations
 from hub.store.db import Database
 from hub.store.members import Claim
-
-
-def _user_id(viewer: Viewer) -> UUID:
-    if viewer.user_id is None:
-        raise Forbidden
-    return viewer.user_id
 
 
 def _check(evidence: str, url: str | None) -> list[UserError]:
@@ -39,7 +33,7 @@ async def claim_organization(
     db: Database, viewer: Viewer, organization_id: UUID, evidence: str, url: str | None
 ) -> Outcome[Claim]:
     """A user asks to be recognised as staff of an organization (a hospital's own account)."""
-    user_id = _user_id(viewer)
+    user_id = signed_in(viewer)
     errors = _check(evidence, url)
     if errors:
         return Outcome.failed(errors)
@@ -51,13 +45,11 @@ async def claim_organization(
         ) or await store.pending_claim_exists(conn, user_id, organization_id):
             return Outcome.failed(
                 [
-                    UserError(
+                    explained(
                         "organizationId",
                         ErrorCode.NOT_ALLOWED,
-                        {
-                            "reason_zh": "您已是该机构成员，或已有待审核的申请。",
-                            "reason_en": "You are a member, or your claim awaits a decision.",
-                        },
+                        "您已是该机构成员，或已有待审核的申请。",
+                        "You are a member, or your claim awaits a decision.",
                     )
                 ]
             )
@@ -79,7 +71,7 @@ async def decide_claim(
     db: Database, coordinator: Viewer, claim_id: UUID, approve: bool, note: str | None
 ) -> Outcome[Claim]:
     """Approve (the user becomes staff, the organization verified) or refuse a claim."""
-    decider = _user_id(coordinator)
+    decider = signed_in(coordinator)
     async with db.transaction() as conn:
         claim = await store.claim_by_id(conn, claim_id)
         if claim is None:
@@ -87,13 +79,11 @@ async def decide_claim(
         if claim.status != "PENDING":
             return Outcome.failed(
                 [
-                    UserError(
+                    explained(
                         "claimId",
                         ErrorCode.INVALID_STATE,
-                        {
-                            "reason_zh": "该申请已处理。",
-                            "reason_en": "This claim was decided already.",
-                        },
+                        "该申请已处理。",
+                        "This claim was decided already.",
                     )
                 ]
             )

@@ -9,7 +9,7 @@ from hub.domain.enums import EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import Entry
 from hub.services.entries import record_change
-from hub.services.outcome import Outcome
+from hub.services.outcome import Outcome, explained
 from hub.store import duplicates
 from hub.store import entries as entry_store
 from hub.store.db import Database
@@ -29,13 +29,11 @@ async def merge_entries(
     if keep_id in ids:
         return Outcome.failed(
             [
-                UserError(
+                explained(
                     "duplicateIds",
                     ErrorCode.INVALID_COMBINATION,
-                    {
-                        "reason_zh": "保留的条目不能同时是重复项。",
-                        "reason_en": "The entry to keep cannot be one of the duplicates.",
-                    },
+                    "保留的条目不能同时是重复项。",
+                    "The entry to keep cannot be one of the duplicates.",
                 )
             ]
         )
@@ -51,13 +49,11 @@ async def merge_entries(
             if found[0].kind is not keep[0].kind:
                 return Outcome.failed(
                     [
-                        UserError(
+                        explained(
                             field,
                             ErrorCode.INVALID_COMBINATION,
-                            {
-                                "reason_zh": "只能合并同类条目。",
-                                "reason_en": "Only entries of the same kind can be merged.",
-                            },
+                            "只能合并同类条目。",
+                            "Only entries of the same kind can be merged.",
                         )
                     ]
                 )

@@ -20,7 +20,7 @@ from hub.domain.enums import EntryStatus
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import Entry
 from hub.services.audit import audit
-from hub.services.outcome import Outcome
+from hub.services.outcome import Outcome, entry_closed
 from hub.store import entries as entry_store
 from hub.store import messages as store
 from hub.store import reconfirmation
@@ -75,13 +75,7 @@ async def send_message(
         if entry is None or entry.merged_into is not None:
             return Outcome.failed([UserError("entryId", ErrorCode.NOT_FOUND), *errors])
         if entry.status is EntryStatus.CLOSED:
-            errors.append(
-                UserError(
-                    "entryId",
-                    ErrorCode.INVALID_STATE,
-                    {"reason_zh": "该条目已关闭。", "reason_en": "This entry is closed."},
-                )
-            )
+            errors.append(entry_closed("entryId"))
         if errors:
             return Outcome.failed(errors)
         # One sender at a time per key: two racing messages cannot both slip under the limit.

@@ -1,17 +1,31 @@
-"""What a use case returns, and the refusal it raises when the caller may not act."""
+"""What a use case returns, and the refusals it raises when the caller may not act."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, ParamSpec, TypeVar
+from uuid import UUID
 
-from hub.domain.errors import UserError
+from hub.domain.accounts import Viewer
+from hub.domain.errors import ErrorCode, UserError
 
 T = TypeVar("T")
+V = TypeVar("V")
+P = ParamSpec("P")
 
 
 class Forbidden(Exception):
     """The caller may not change this record (a missing or wrong edit token)."""
+
+
+def signed_in(viewer: Viewer) -> UUID:
+    """The viewer's user id; Forbidden for an anonymous one (whom the access rules should
+    have stopped before)."""
+    if viewer.user_id is None:
+        raise Forbidden
+    return viewer.user_id
 
 
 @dataclass(frozen=True)
@@ -29,3 +43,53 @@ class Outcome(Generic[T]):
     def failed(cls, errors: list[UserError]) -> Outcome[T]:
         """An outcome that carries only errors."""
         return cls(errors=errors)
+
+
+class Refusal(Exception):
+    """Raised by a check deep in a use case to fail it with `errors` (see `refusals_fail`).
+
+    Checks raise it before anything is written, so the transaction it unwinds loses nothing.
+    """
+
+    def __init__(self, errors: list[UserError]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def refusals_fail(
+    use_case: Callable[P, Awaitable[Outcome[T]]],
+) -> Callable[P, Awaitable[Outcome[T]]]:
+    """`use_case`, returning the failed outcome of a `Refusal` it raises."""
+
+    @functools.wraps(use_case)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> Outcome[T]:
+        try:
+            return await use_case(*args, **kwargs)
+        except Refusal as refusal:
+            return Outcome.failed(refusal.errors)
+
+    return run
+
+
+def refuse_if_any(errors: list[UserError]) -> None:
+    """Refuse the use case when there are errors (inside a `refusals_fail` one)."""
+    if errors:
+        raise Refusal(errors)
+
+
+def must_exist(value: V | None, field: str = "id") -> V:
+    """`value`; a NOT_FOUND refusal on `field` when it is None (inside a `refusals_fail` use
+    case)."""
+    if value is None:
+        raise Refusal([UserError(field, ErrorCode.NOT_FOUND)])
+    return value
+
+
+def explained(field: str, code: ErrorCode, zh: str, en: str) -> UserError:
+    """An error with its reason in both languages (the front ends show the reason as it is)."""
+    return UserError(field, code, {"reason_zh": zh, "reason_en": en})
+
+
+def entry_closed(field: str) -> UserError:
+    """The error of acting on a closed entry."""
+    return explained(field, ErrorCode.INVALID_STATE, "该条目已关闭。", "This entry is closed.")

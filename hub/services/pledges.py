@@ -48,7 +48,14 @@ from hub.domain.shipments import (
 )
 from hub.services.audit import audit
 from hub.services.entries import record_change
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import (
+    Forbidden,
+    Outcome,
+    explained,
+    must_exist,
+    refusals_fail,
+    refuse_if_any,
+)
 from hub.store import entries as entry_store
 from hub.store import members
 from hub.store import organizations as organization_store
@@ -91,7 +98,7 @@ class CarrierRequest:
 
 
 def _state_error(field: str, zh: str, en: str) -> UserError:
-    return UserError(field, ErrorCode.INVALID_STATE, {"reason_zh": zh, "reason_en": en})
+    return explained(field, ErrorCode.INVALID_STATE, zh, en)
 
 
 Locked = tuple[Entry, Ownership]
@@ -260,6 +267,12 @@ async def make_pledge(
     return Outcome(pledge, edit_token=token)
 
 
+def _note_errors(field: str, note: str | None) -> list[UserError]:
+    if note is not None and len(note) > MAX_NOTE:
+        return [UserError(field, ErrorCode.TOO_LONG, {"max": MAX_NOTE})]
+    return []
+
+
 def _donor_errors(request: PledgeRequest) -> list[UserError]:
     errors: list[UserError] = []
     name = (request.donor_name or "").strip()
@@ -267,11 +280,10 @@ def _donor_errors(request: PledgeRequest) -> list[UserError]:
         errors.append(UserError("donorName", ErrorCode.REQUIRED))
     if len(name) > MAX_NAME:
         errors.append(UserError("donorName", ErrorCode.TOO_LONG, {"max": MAX_NAME}))
-    if request.note is not None and len(request.note) > MAX_NOTE:
-        errors.append(UserError("note", ErrorCode.TOO_LONG, {"max": MAX_NOTE}))
-    return errors
+    return errors + _note_errors("note", request.note)
 
 
+@refusals_fail
 async def set_pledge_status(
     db: Database,
     pledge_id: UUID,
@@ -282,17 +294,11 @@ async def set_pledge_status(
 ) -> Outcome[Pledge]:
     """Move a pledge on. Delivery adds its quantities to the need's fulfilled quantities (and
     the offer's given-out ones) and recomputes their status, in the same transaction."""
-    if reason is not None and len(reason) > MAX_NOTE:
-        return Outcome.failed([UserError("reason", ErrorCode.TOO_LONG, {"max": MAX_NOTE})])
+    refuse_if_any(_note_errors("reason", reason))
     async with db.transaction() as conn:
-        known = (await store.get_pledges(conn, [pledge_id])).get(pledge_id)
-        if known is None:
-            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+        known = must_exist((await store.get_pledges(conn, [pledge_id])).get(pledge_id))
         locked = await _lock_all(conn, [known.need_id, known.offer_id])
-        found = await store.lock_pledge(conn, pledge_id)
-        if found is None:
-            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
-        before, owner = found
+        before, owner = must_exist(await store.lock_pledge(conn, pledge_id))
         parties = await _parties(conn, actor, edit_token, before, owner, locked)
         try:
             refused = check_transition(before.status, target, parties)
@@ -350,8 +356,7 @@ async def assign_carrier(
 ) -> Outcome[Shipment]:
     """Put a logistics offer on an accepted pledge, within the carrier's remaining capacity."""
     errors = _region_errors("pickup", request.pickup) + _region_errors("dropoff", request.dropoff)
-    if request.tracking_note is not None and len(request.tracking_note) > MAX_NOTE:
-        errors.append(UserError("trackingNote", ErrorCode.TOO_LONG, {"max": MAX_NOTE}))
+    errors += _note_errors("trackingNote", request.tracking_note)
     async with db.transaction() as conn:
         known = (await store.get_pledges(conn, [request.pledge_id])).get(request.pledge_id)
         if known is None:
@@ -431,6 +436,7 @@ def _region_errors(field: str, region: Region) -> list[UserError]:
     return errors
 
 
+@refusals_fail
 async def update_shipment(
     db: Database,
     shipment_id: UUID,
@@ -441,12 +447,11 @@ async def update_shipment(
 ) -> Outcome[Shipment]:
     """Report a shipment's progress (or add a tracking note). Goods picked up or on the road
     put an accepted pledge IN_TRANSIT."""
-    if note is not None and len(note) > MAX_NOTE:
-        return Outcome.failed([UserError("trackingNote", ErrorCode.TOO_LONG, {"max": MAX_NOTE})])
+    refuse_if_any(_note_errors("trackingNote", note))
     async with db.transaction() as conn:
-        known = (await shipment_store.get_shipments(conn, [shipment_id])).get(shipment_id)
-        if known is None:
-            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+        known = must_exist(
+            (await shipment_store.get_shipments(conn, [shipment_id])).get(shipment_id)
+        )
         pledge_known = (await store.get_pledges(conn, [known.pledge_id]))[known.pledge_id]
         locked = await _lock_all(
             conn, [pledge_known.need_id, pledge_known.offer_id, known.carrier_id]

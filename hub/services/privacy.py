@@ -9,7 +9,7 @@ from hub.domain.accounts import Viewer
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import Contact
 from hub.services.audit import audit
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Outcome, signed_in
 from hub.store import audit as audit_store
 from hub.store.contacts import contact_by_id
 from hub.store.db import Database
@@ -25,15 +25,14 @@ async def reveal_contact(
     db: Database, viewer: Viewer, contact_id: UUID, per_hour: int
 ) -> Outcome[Contact]:
     """The contact in full, with the reveal on the audit trail."""
-    if viewer.user_id is None:
-        raise Forbidden
+    user_id = signed_in(viewer)
     async with db.transaction() as conn:
         found = await contact_by_id(conn, contact_id)
         if found is None:
             return Outcome.failed([UserError("contactId", ErrorCode.NOT_FOUND)])
         contact, owner = found
         since = datetime.now(UTC) - timedelta(hours=1)
-        if await audit_store.count_recent(conn, viewer.user_id, REVEALED, since) >= per_hour:
+        if await audit_store.count_recent(conn, user_id, REVEALED, since) >= per_hour:
             raise RateLimited
         await audit(
             conn, viewer, REVEALED, "CONTACT_OWNER", owner, extra={"contactId": str(contact_id)}

@@ -12,7 +12,7 @@ from hub.domain.lifecycle import expires_at
 from hub.domain.model import Entry
 from hub.domain.verification import Action, Reconfirmation, transition
 from hub.services.entries import Lifetimes, record_change
-from hub.services.outcome import Outcome
+from hub.services.outcome import Outcome, entry_closed
 from hub.store import entries as entry_store
 from hub.store import reconfirmation as store
 from hub.store.db import Database
@@ -33,15 +33,7 @@ async def reconfirm(
             return Outcome.failed([UserError("token", ErrorCode.NOT_FOUND)])
         before = locked[0]
         if before.status is EntryStatus.CLOSED:
-            return Outcome.failed(
-                [
-                    UserError(
-                        "token",
-                        ErrorCode.INVALID_STATE,
-                        {"reason_zh": "该条目已关闭。", "reason_en": "This entry is closed."},
-                    )
-                ]
-            )
+            return Outcome.failed([entry_closed("token")])
         event = EventType.STATUS_CHANGED
         if answer is Reconfirmation.STILL_CURRENT:
             if before.verification_status in (

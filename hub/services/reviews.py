@@ -25,7 +25,16 @@ from hub.domain.verification import (
     transition,
 )
 from hub.services.entries import Lifetimes, record_change
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import (
+    Outcome,
+    Refusal,
+    entry_closed,
+    explained,
+    must_exist,
+    refusals_fail,
+    refuse_if_any,
+    signed_in,
+)
 from hub.store import entries as entry_store
 from hub.store import flags
 from hub.store import reviews as store
@@ -44,7 +53,7 @@ class Decision:
 
 
 def _not_allowed(zh: str, en: str) -> list[UserError]:
-    return [UserError("entryId", ErrorCode.NOT_ALLOWED, {"reason_zh": zh, "reason_en": en})]
+    return [explained("entryId", ErrorCode.NOT_ALLOWED, zh, en)]
 
 
 def _state(entry: Entry, now: datetime) -> VerificationStatus:
@@ -57,25 +66,11 @@ def _state(entry: Entry, now: datetime) -> VerificationStatus:
     return entry.verification_status
 
 
-def _reviewer_id(viewer: Viewer) -> UUID:
-    if viewer.user_id is None:  # the access rules let only signed-in reviewers this far
-        raise Forbidden
-    return viewer.user_id
-
-
-async def _locked(conn: Connection, entry_id: UUID) -> tuple[Entry, ReviewState] | list[UserError]:
-    found = await entry_store.lock_entry(conn, entry_id)
-    if found is None:
-        return [UserError("entryId", ErrorCode.NOT_FOUND)]
-    entry = found[0]
+async def _locked(conn: Connection, entry_id: UUID) -> tuple[Entry, ReviewState]:
+    """The open entry and its review state, locked; raises Refusal when there is none."""
+    entry = must_exist(await entry_store.lock_entry(conn, entry_id), "entryId")[0]
     if entry.status is EntryStatus.CLOSED:
-        return [
-            UserError(
-                "entryId",
-                ErrorCode.INVALID_STATE,
-                {"reason_zh": "该条目已关闭。", "reason_en": "This entry is closed."},
-            )
-        ]
+        raise Refusal([entry_closed("entryId")])
     if entry.review is None:
         raise RuntimeError("the store returned an entry without its review state")
     return entry, entry.review
@@ -95,17 +90,15 @@ async def _event(
     return entry
 
 
+@refusals_fail
 async def claim_review(
     db: Database, reviewer: Viewer, entry_id: UUID, lease: timedelta
 ) -> Outcome[Entry]:
     """Take an entry for `lease`, so that no two reviewers phone the same hospital."""
-    reviewer_id = _reviewer_id(reviewer)
+    reviewer_id = signed_in(reviewer)
     now = datetime.now(UTC)
     async with db.transaction() as conn:
-        found = await _locked(conn, entry_id)
-        if isinstance(found, list):
-            return Outcome.failed(found)
-        entry, review = found
+        entry, review = await _locked(conn, entry_id)
         if review.claimed_at(now):
             if review.claimed_by != reviewer_id:
                 return Outcome.failed([UserError("entryId", ErrorCode.ALREADY_CLAIMED)])
@@ -131,13 +124,11 @@ async def claim_review(
         except InvalidTransition as error:
             return Outcome.failed(
                 [
-                    UserError(
+                    explained(
                         "entryId",
                         ErrorCode.INVALID_STATE,
-                        {
-                            "reason_zh": f"当前状态（{error.state.value}）不能认领。",
-                            "reason_en": f"An entry that is {error.state.value} cannot be claimed.",
-                        },
+                        f"当前状态（{error.state.value}）不能认领。",
+                        f"An entry that is {error.state.value} cannot be claimed.",
                     )
                 ]
             )
@@ -147,14 +138,12 @@ async def claim_review(
         )
 
 
+@refusals_fail
 async def release_review(db: Database, reviewer: Viewer, entry_id: UUID) -> Outcome[Entry]:
     """Give a claimed entry back to the queue (its claimant, or a coordinator, may)."""
     now = datetime.now(UTC)
     async with db.transaction() as conn:
-        found = await _locked(conn, entry_id)
-        if isinstance(found, list):
-            return Outcome.failed(found)
-        entry, review = found
+        entry, review = await _locked(conn, entry_id)
         mine = review.claimed_by == reviewer.user_id
         if not review.claimed_at(now) or not (mine or reviewer.has(Role.COORDINATOR)):
             return Outcome.failed([UserError("entryId", ErrorCode.NOT_CLAIMED)])
@@ -172,13 +161,11 @@ def _check_decision(decision: Decision) -> list[UserError]:
         errors.append(UserError("rejectionReason", ErrorCode.REQUIRED))
     if not rejecting and decision.rejection_reason is not None:
         errors.append(
-            UserError(
+            explained(
                 "rejectionReason",
                 ErrorCode.INVALID_COMBINATION,
-                {
-                    "reason_zh": "只有驳回时才填写驳回原因。",
-                    "reason_en": "Give a rejection reason only when rejecting.",
-                },
+                "只有驳回时才填写驳回原因。",
+                "Give a rejection reason only when rejecting.",
             )
         )
     if decision.note is not None and len(decision.note) > MAX_NOTES:
@@ -192,6 +179,7 @@ def _check_decision(decision: Decision) -> list[UserError]:
     return errors
 
 
+@refusals_fail
 async def review_entry(
     db: Database,
     reviewer: Viewer,
@@ -201,16 +189,11 @@ async def review_entry(
     lifetimes: Lifetimes,
 ) -> Outcome[Entry]:
     """Record a reviewer's decision on an entry they hold a claim on."""
-    reviewer_id = _reviewer_id(reviewer)
-    errors = _check_decision(decision)
-    if errors:
-        return Outcome.failed(errors)
+    reviewer_id = signed_in(reviewer)
+    refuse_if_any(_check_decision(decision))
     now = datetime.now(UTC)
     async with db.transaction() as conn:
-        found = await _locked(conn, entry_id)
-        if isinstance(found, list):
-            return Outcome.failed(found)
-        entry, review = found
+        entry, review = await _locked(conn, entry_id)
         if not (review.claimed_at(now) and review.claimed_by == reviewer_id):
             return Outcome.failed([UserError("entryId", ErrorCode.NOT_CLAIMED)])
         await store.insert_review(
@@ -258,6 +241,7 @@ async def expire_overdue(db: Database) -> int:
     return len(expired)
 
 
+@refusals_fail
 async def flag_entry(
     db: Database, actor: Viewer, entry_id: UUID, reason: FlagReason, note: str | None
 ) -> Outcome[Entry]:
@@ -265,10 +249,7 @@ async def flag_entry(
     if note is not None and len(note) > MAX_NOTES:
         return Outcome.failed([UserError("note", ErrorCode.TOO_LONG, {"max": MAX_NOTES})])
     async with db.transaction() as conn:
-        found = await _locked(conn, entry_id)
-        if isinstance(found, list):
-            return Outcome.failed(found)
-        entry, _review = found
+        entry, _review = await _locked(conn, entry_id)
         await flags.insert_flag(conn, entry_id, reason, (note or "").strip() or None, actor.user_id)
         anonymous = await flags.anonymous_flags_since(conn, entry_id, entry.verified_at)
         if flag_requeues(entry.verification_status, actor.signed_in, anonymous):

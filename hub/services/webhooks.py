@@ -26,7 +26,7 @@ from hub.domain.webhooks import (
 )
 from hub.services.addresses import Refused, Unresolvable, ensure_public_address
 from hub.services.audit import audit
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Outcome, signed_in
 from hub.settings import Settings
 from hub.store import live
 from hub.store import webhooks as store
@@ -57,12 +57,6 @@ async def _check_url(url: str, settings: Settings) -> list[UserError]:
     return []
 
 
-def _owner(viewer: Viewer) -> UUID:
-    if viewer.user_id is None:
-        raise Forbidden
-    return viewer.user_id
-
-
 async def create_webhook(
     db: Database,
     settings: Settings,
@@ -72,7 +66,7 @@ async def create_webhook(
     description: str,
 ) -> Outcome[WithSecret]:
     """A new webhook for the viewer, delivering events committed from now on."""
-    owner = _owner(viewer)
+    owner = signed_in(viewer)
     errors = await _check_url(url, settings) + validate_description(description)
     if errors:
         return Outcome.failed(errors)
@@ -129,7 +123,7 @@ async def update_webhook(
 ) -> Outcome[WebhookRecord]:
     """Change what is given (None: unchanged). Re-enabling starts a clean failure count and
     delivers events committed from then on (those in between are not sent)."""
-    _owner(viewer)
+    signed_in(viewer)
     errors = await _check_url(url, settings) if url is not None else []
     errors += validate_description(description) if description is not None else []
     if errors:
@@ -162,7 +156,7 @@ async def update_webhook(
 
 async def delete_webhook(db: Database, viewer: Viewer, webhook_id: UUID) -> Outcome[bool]:
     """Delete a webhook and its delivery log."""
-    _owner(viewer)
+    signed_in(viewer)
     async with db.transaction() as conn:
         found = await _managed(conn, viewer, webhook_id)
         if found is None:
@@ -175,7 +169,7 @@ async def delete_webhook(db: Database, viewer: Viewer, webhook_id: UUID) -> Outc
 async def rotate_secret(db: Database, viewer: Viewer, webhook_id: UUID) -> Outcome[WithSecret]:
     """A new signing secret, for the owner only (an admin must not learn it); deliveries from
     now on are signed with it."""
-    owner = _owner(viewer)
+    owner = signed_in(viewer)
     secret = new_secret()
     async with db.transaction() as conn:
         found = await store.get_webhook(conn, webhook_id, lock=True)
@@ -190,14 +184,14 @@ async def webhooks_of(
     db: Database, viewer: Viewer, *, everyone: bool = False
 ) -> list[WebhookRecord]:
     """The viewer's webhooks; with `everyone` (admins only, checked by the caller) all of them."""
-    owner = _owner(viewer)
+    owner = signed_in(viewer)
     async with db.connection() as conn:
         return await store.list_webhooks(conn, None if everyone else owner)
 
 
 async def webhook(db: Database, viewer: Viewer, webhook_id: UUID) -> WebhookRecord | None:
     """One webhook, if the viewer may see it."""
-    _owner(viewer)
+    signed_in(viewer)
     async with db.connection() as conn:
         found = await store.get_webhook(conn, webhook_id)
     return found if found is not None and may_manage(viewer, found.owner_id) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hub.domain.taxonomy import SupplyCategory, SupplyCategoryGroup
 from hub.domain.units import Unit
 from hub.store.db import Connection
+from hub.store.records import from_row
 
 
 async def list_groups(conn: Connection) -> list[SupplyCategoryGroup]:
@@ -12,9 +13,7 @@ async def list_groups(conn: Connection) -> list[SupplyCategoryGroup]:
     rows = await conn.fetch(
         "SELECT code, name_zh, name_en, sort_order FROM supply_category_group ORDER BY sort_order"
     )
-    return [
-        SupplyCategoryGroup(r["code"], r["name_zh"], r["name_en"], r["sort_order"]) for r in rows
-    ]
+    return [from_row(SupplyCategoryGroup, r) for r in rows]
 
 
 async def list_categories(conn: Connection) -> list[SupplyCategory]:
@@ -28,16 +27,11 @@ async def list_categories(conn: Connection) -> list[SupplyCategory]:
         """
     )
     return [
-        SupplyCategory(
-            code=r["code"],
-            group_code=r["group_code"],
-            name_zh=r["name_zh"],
-            name_en=r["name_en"],
+        from_row(
+            SupplyCategory,
+            r,
             standards=tuple(r["standards"]),
             default_unit=Unit(r["default_unit"]),
-            sort_order=r["sort_order"],
-            taxonomy_version=r["taxonomy_version"],
-            deprecated=r["deprecated"],
         )
         for r in rows
     ]

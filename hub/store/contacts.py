@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from uuid import UUID
 
 from hub.domain.enums import ContactVisibility
 from hub.domain.model import Contact
 from hub.store.db import Connection
+from hub.store.records import from_row, grouped
 
 
 async def load_contacts(
@@ -27,18 +27,9 @@ async def load_contacts(
         list(entry_ids),
         list(organization_ids),
     )
-    contacts: dict[UUID, list[Contact]] = defaultdict(list)
-    for r in rows:
-        contacts[r["owner"]].append(
-            Contact(
-                r["name"],
-                r["phone"],
-                r["other_channel"],
-                ContactVisibility(r["visibility"]),
-                r["id"],
-            )
-        )
-    return contacts
+    return grouped(
+        rows, "owner", lambda r: from_row(Contact, r, visibility=ContactVisibility(r["visibility"]))
+    )
 
 
 async def replace_contacts(

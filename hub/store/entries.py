@@ -4,7 +4,6 @@ kind's details, in hub/store/entry_sql.py)."""
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -28,6 +27,7 @@ from hub.store.entry_sql import (
     select_sql,
 )
 from hub.store.ownership import Ownership
+from hub.store.records import from_row, grouped
 from hub.store.sql import Where
 
 
@@ -40,22 +40,17 @@ async def _load_items(conn: Connection, entry_ids: Sequence[UUID]) -> dict[UUID,
         """,
         list(entry_ids),
     )
-    items: dict[UUID, list[Item]] = defaultdict(list)
-    for r in rows:
-        items[r["entry_id"]].append(
-            Item(
-                category_code=r["category_code"],
-                name=r["name"],
-                quantity=r["quantity"],
-                unit=Unit(r["unit"]),
-                spec=r["spec"],
-                package_size=r["package_size"],
-                fulfilled_quantity=r["fulfilled_quantity"],
-                certifications=tuple(r["certifications"]),
-                quantity_unknown=r["quantity"] is None,
-            )
-        )
-    return items
+    return grouped(
+        rows,
+        "entry_id",
+        lambda r: from_row(
+            Item,
+            r,
+            unit=Unit(r["unit"]),
+            certifications=tuple(r["certifications"]),
+            quantity_unknown=r["quantity"] is None,
+        ),
+    )
 
 
 async def select_entries(conn: Connection, where: Where, tail: str) -> list[asyncpg.Record]:
@@ -74,40 +69,23 @@ async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Ent
     contacts = await load_contacts(conn, entry_ids=ids)
     entries = []
     for r in rows:
-        draft = EntryDraft(
+        draft = from_row(
+            EntryDraft,
+            r,
             region=Region(r["province"], r["city"], r["district"], r["admin_code"]),
             details=details_of(r),
-            organization_id=r["organization_id"],
-            provider_name=r["provider_name"],
-            address=r["address"],
-            notes=r["notes"],
-            source_url=r["source_url"],
-            source_note=r["source_note"],
             items=tuple(items.get(r["id"], ())),
             contacts=tuple(contacts.get(r["id"], ())),
         )
+        review = from_row(ReviewState, r, round=r["review_round"])
         entries.append(
-            Entry(
-                id=r["id"],
+            from_row(
+                Entry,
+                r,
                 draft=draft,
                 status=EntryStatus(r["status"]),
                 verification_status=VerificationStatus(r["verification_status"]),
-                created_at=r["created_at"],
-                updated_at=r["updated_at"],
-                version=r["version"],
-                verified_at=r["verified_at"],
-                expires_at=r["expires_at"],
-                close_reason=r["close_reason"],
-                self_reported=r["self_reported"],
-                merged_into=r["merged_into"],
-                review=ReviewState(
-                    round=r["review_round"],
-                    queued_at=r["queued_at"],
-                    claimed_by=r["claimed_by"],
-                    lease_until=r["lease_until"],
-                    rejection_reason=r["rejection_reason"],
-                    submitted_by=r["submitted_by"],
-                ),
+                review=review,
             )
         )
     return entries

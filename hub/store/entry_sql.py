@@ -167,32 +167,21 @@ def entry_where(kind: EntryKind, flt: EntryFilter) -> Where:
     """The entries of one kind that `flt` lets through (lists and exports alike)."""
     where = Where()
     where.add("e.kind = {}", kind.value)
-    if flt.province:
-        where.add("e.province = {}", flt.province)
-    if flt.city:
-        where.add("e.city = {}", flt.city)
-    if flt.district:
-        where.add("e.district = {}", flt.district)
-    if flt.destination_province:
-        where.add(
-            _DESTINATION.qualified("destination_province") + " = {}", flt.destination_province
-        )
-    if flt.destination_city:
-        where.add(_DESTINATION.qualified("destination_city") + " = {}", flt.destination_city)
+    where.given("e.province = {}", flt.province)
+    where.given("e.city = {}", flt.city)
+    where.given("e.district = {}", flt.district)
+    where.given(_DESTINATION.qualified("destination_province") + " = {}", flt.destination_province)
+    where.given(_DESTINATION.qualified("destination_city") + " = {}", flt.destination_city)
     if flt.category_codes:
         with_categories(where, flt.category_codes)
-    if flt.urgencies:
-        where.add("e.urgency = ANY({})", [u.value for u in flt.urgencies])
-    if flt.statuses:
-        where.add("e.status = ANY({})", [s.value for s in flt.statuses])
-    if flt.verification_statuses:
-        where.add("e.verification_status = ANY({})", [s.value for s in flt.verification_statuses])
-    if flt.organization_kinds:
-        where.add(
-            "EXISTS (SELECT 1 FROM organization org WHERE org.id = e.organization_id "
-            "AND org.kind = ANY({}))",
-            [k.value for k in flt.organization_kinds],
-        )
+    where.any_of("e.urgency", flt.urgencies)
+    where.any_of("e.status", flt.statuses)
+    where.any_of("e.verification_status", flt.verification_statuses)
+    where.given(
+        "EXISTS (SELECT 1 FROM organization org WHERE org.id = e.organization_id "
+        "AND org.kind = ANY({}))",
+        [k.value for k in flt.organization_kinds],
+    )
     if flt.organization_id is not None:
         where.add("e.organization_id = {}", flt.organization_id)
     if flt.updated_since is not None:

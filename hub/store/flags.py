@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +10,7 @@ from uuid import UUID
 
 from hub.domain.verification import FlagReason
 from hub.store.db import Connection
+from hub.store.records import from_row, grouped
 
 
 @dataclass(frozen=True)
@@ -58,16 +58,4 @@ async def flags_of(conn: Connection, entry_ids: Sequence[UUID]) -> dict[UUID, li
            WHERE entry_id = ANY($1::uuid[]) ORDER BY entry_id, created_at DESC""",
         list(entry_ids),
     )
-    found: dict[UUID, list[Flag]] = defaultdict(list)
-    for r in rows:
-        found[r["entry_id"]].append(
-            Flag(
-                r["id"],
-                r["entry_id"],
-                FlagReason(r["reason"]),
-                r["note"],
-                r["flagged_by"],
-                r["created_at"],
-            )
-        )
-    return found
+    return grouped(rows, "entry_id", lambda r: from_row(Flag, r, reason=FlagReason(r["reason"])))

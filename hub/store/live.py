@@ -8,6 +8,7 @@ from typing import Any
 from hub.domain.enums import EventType
 from hub.domain.live import LiveEvent
 from hub.store.db import Connection
+from hub.store.records import from_row
 
 # One stamper at a time across every hub process on the database.
 _STAMP_LOCK_KEY = 0x48_55_42_4C_49_56  # "HUBLIV"
@@ -16,11 +17,10 @@ _EVENT_COLUMNS = "position, id, entry_id, entry_kind, event_type, created_at"
 
 
 def _event(row: Any) -> LiveEvent:
-    return LiveEvent(
-        position=row["position"],
+    return from_row(
+        LiveEvent,
+        row,
         outbox_id=row["id"],
-        entry_id=row["entry_id"],
-        entry_kind=row["entry_kind"],
         event_type=EventType(row["event_type"]),
         occurred_at=row["created_at"],
     )

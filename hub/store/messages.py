@@ -44,14 +44,18 @@ async def insert_message(
     )
 
 
-async def sent_since(conn: Connection, sender_key: str, since: datetime) -> int:
-    """How many messages a sender has sent since `since` (for the rate limit)."""
+async def _count_since(conn: Connection, column: str, value: object, since: datetime) -> int:
     count: int = await conn.fetchval(
-        "SELECT count(*) FROM entry_message WHERE sender_key = $1 AND created_at >= $2",
-        sender_key,
+        f"SELECT count(*) FROM entry_message WHERE {column} = $1 AND created_at >= $2",
+        value,
         since,
     )
     return count
+
+
+async def sent_since(conn: Connection, sender_key: str, since: datetime) -> int:
+    """How many messages a sender has sent since `since` (for the rate limit)."""
+    return await _count_since(conn, "sender_key", sender_key, since)
 
 
 async def inbox(conn: Connection, entry_id: UUID, limit: int) -> list[Message]:
@@ -69,9 +73,4 @@ async def inbox(conn: Connection, entry_id: UUID, limit: int) -> list[Message]:
 
 async def received_since(conn: Connection, entry_id: UUID, since: datetime) -> int:
     """How many messages an entry's poster has received since `since`."""
-    count: int = await conn.fetchval(
-        "SELECT count(*) FROM entry_message WHERE entry_id = $1 AND created_at >= $2",
-        entry_id,
-        since,
-    )
-    return count
+    return await _count_since(conn, "entry_id", entry_id, since)

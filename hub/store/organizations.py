@@ -142,12 +142,9 @@ async def lock_organization(
 def organization_where(flt: OrganizationFilter) -> Where:
     """The organizations `flt` lets through (lists and exports alike)."""
     where = Where()
-    if flt.kinds:
-        where.add("o.kind = ANY({})", [k.value for k in flt.kinds])
-    if flt.province:
-        where.add("o.province = {}", flt.province)
-    if flt.city:
-        where.add("o.city = {}", flt.city)
+    where.any_of("o.kind", flt.kinds)
+    where.given("o.province = {}", flt.province)
+    where.given("o.city = {}", flt.city)
     if flt.name_contains:
         pattern = (
             "%"

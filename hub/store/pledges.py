@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 from uuid import UUID
@@ -13,6 +12,7 @@ from hub.domain.enums import EntryStatus, PledgeStatus
 from hub.domain.pledges import Pledge, PledgeLine
 from hub.store.db import Connection
 from hub.store.ownership import Ownership
+from hub.store.records import by_key, from_row, grouped
 
 _COLUMNS = """
     p.id, p.need_id, p.offer_id, p.donor_name, p.donor_organization_id, p.status, p.note,
@@ -68,27 +68,13 @@ async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Ple
         """,
         ids,
     )
-    lines: dict[UUID, list[PledgeLine]] = defaultdict(list)
-    for r in line_rows:
-        lines[r["pledge_id"]].append(
-            PledgeLine(r["need_position"], Decimal(r["quantity"]), r["offer_position"])
-        )
+    lines = grouped(
+        line_rows,
+        "pledge_id",
+        lambda r: PledgeLine(r["need_position"], Decimal(r["quantity"]), r["offer_position"]),
+    )
     return [
-        Pledge(
-            id=r["id"],
-            need_id=r["need_id"],
-            offer_id=r["offer_id"],
-            donor_name=r["donor_name"],
-            donor_organization_id=r["donor_organization_id"],
-            status=PledgeStatus(r["status"]),
-            lines=tuple(lines[r["id"]]),
-            note=r["note"],
-            cancel_reason=r["cancel_reason"],
-            created_by=r["created_by"],
-            created_at=r["created_at"],
-            updated_at=r["updated_at"],
-            version=r["version"],
-        )
+        from_row(Pledge, r, status=PledgeStatus(r["status"]), lines=tuple(lines[r["id"]]))
         for r in rows
     ]
 
@@ -111,12 +97,10 @@ async def pledges_of(
         "ORDER BY p.created_at, p.id",
         list(entry_ids),
     )
-    found: dict[UUID, list[Pledge]] = defaultdict(list)
-    for pledge in await _hydrate(conn, rows):
-        key = pledge.offer_id if offers else pledge.need_id
-        if key is not None:
-            found[key].append(pledge)
-    return found
+    # The WHERE above leaves no pledge whose key is None.
+    return by_key(
+        await _hydrate(conn, rows), lambda pledge: pledge.offer_id if offers else pledge.need_id
+    )
 
 
 async def lock_pledge(conn: Connection, pledge_id: UUID) -> tuple[Pledge, Ownership] | None:

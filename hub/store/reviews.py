@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
+
+import asyncpg
 
 from hub.domain.enums import EntryKind, VerificationStatus
 from hub.domain.listing import CursorKey
@@ -16,6 +17,7 @@ from hub.domain.verification import RejectionReason, ReviewDecision, ReviewMetho
 from hub.store.db import Connection
 from hub.store.entries import hydrate_rows, rank_key, select_entries
 from hub.store.entry_sql import with_categories
+from hub.store.records import from_row, grouped
 from hub.store.sql import Where
 
 
@@ -53,12 +55,9 @@ def _queue_where(flt: QueueFilter) -> Where:
         "(e.verification_status = 'IN_REVIEW' AND e.lease_until <= now()))"
     )
     where.add("e.status <> 'CLOSED'")
-    if flt.kinds:
-        where.add("e.kind = ANY({})", [k.value for k in flt.kinds])
-    if flt.province:
-        where.add("e.province = {}", flt.province)
-    if flt.city:
-        where.add("e.city = {}", flt.city)
+    where.any_of("e.kind", flt.kinds)
+    where.given("e.province = {}", flt.province)
+    where.given("e.city = {}", flt.city)
     if flt.category_codes:
         with_categories(where, flt.category_codes)
     return where
@@ -177,6 +176,19 @@ async def reviewers_in_round(conn: Connection, entry_id: UUID, round_: int) -> d
     return {r["reviewer_id"]: r["decision"] for r in rows}
 
 
+def _review(row: asyncpg.Record) -> Review:
+    reason = row["rejection_reason"]
+    return from_row(
+        Review,
+        row,
+        round=row["review_round"],
+        reviewer_handle=row["handle"],
+        decision=ReviewDecision(row["decision"]),
+        method=ReviewMethod(row["method"]),
+        rejection_reason=RejectionReason(reason) if reason else None,
+    )
+
+
 async def reviews_of(conn: Connection, entry_ids: Sequence[UUID]) -> dict[UUID, list[Review]]:
     """Every review of these entries, oldest first, with the reviewers' public handles."""
     rows = await conn.fetch(
@@ -188,23 +200,7 @@ async def reviews_of(conn: Connection, entry_ids: Sequence[UUID]) -> dict[UUID, 
         """,
         list(entry_ids),
     )
-    found: dict[UUID, list[Review]] = defaultdict(list)
-    for r in rows:
-        found[r["entry_id"]].append(
-            Review(
-                r["entry_id"],
-                r["review_round"],
-                r["reviewer_id"],
-                r["handle"],
-                ReviewDecision(r["decision"]),
-                ReviewMethod(r["method"]),
-                RejectionReason(r["rejection_reason"]) if r["rejection_reason"] else None,
-                r["note"],
-                r["evidence_url"],
-                r["created_at"],
-            )
-        )
-    return found
+    return grouped(rows, "entry_id", _review)
 
 
 async def expire_overdue(conn: Connection, limit: int = 500) -> list[tuple[UUID, str]]:

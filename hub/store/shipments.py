@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ import asyncpg
 from hub.domain.enums import ShipmentStatus
 from hub.domain.model import Region
 from hub.store.db import Connection
+from hub.store.records import by_key, from_row, grouped
 
 # Shipments that still take up a carrier's capacity.
 _LIVE = ("ASSIGNED", "PICKED_UP", "IN_TRANSIT")
@@ -107,30 +107,23 @@ async def add_update(
 
 
 async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Shipment]:
-    updates: dict[UUID, list[TrackingUpdate]] = defaultdict(list)
-    for r in await conn.fetch(
+    update_rows = await conn.fetch(
         "SELECT shipment_id, status, note, at FROM shipment_update "
         "WHERE shipment_id = ANY($1::uuid[]) ORDER BY shipment_id, id",
         [r["id"] for r in rows],
-    ):
-        updates[r["shipment_id"]].append(
-            TrackingUpdate(ShipmentStatus(r["status"]), r["note"], r["at"])
-        )
+    )
+    updates = grouped(
+        update_rows,
+        "shipment_id",
+        lambda r: TrackingUpdate(ShipmentStatus(r["status"]), r["note"], r["at"]),
+    )
     return [
-        Shipment(
-            id=r["id"],
-            pledge_id=r["pledge_id"],
-            carrier_id=r["carrier_id"],
+        from_row(
+            Shipment,
+            r,
             status=ShipmentStatus(r["status"]),
             pickup=Region(r["pickup_province"], r["pickup_city"], r["pickup_district"]),
             dropoff=Region(r["dropoff_province"], r["dropoff_city"], r["dropoff_district"]),
-            weight_kg=r["weight_kg"],
-            volume_m3=r["volume_m3"],
-            tracking_note=r["tracking_note"],
-            created_by=r["created_by"],
-            created_at=r["created_at"],
-            updated_at=r["updated_at"],
-            version=r["version"],
             updates=tuple(updates[r["id"]]),
         )
         for r in rows
@@ -152,10 +145,7 @@ async def shipments_of(conn: Connection, pledge_ids: Sequence[UUID]) -> dict[UUI
         "ORDER BY created_at, id",
         list(pledge_ids),
     )
-    found: dict[UUID, list[Shipment]] = defaultdict(list)
-    for shipment in await _hydrate(conn, rows):
-        found[shipment.pledge_id].append(shipment)
-    return found
+    return by_key(await _hydrate(conn, rows), lambda shipment: shipment.pledge_id)
 
 
 async def lock_shipment(conn: Connection, shipment_id: UUID) -> Shipment | None:

@@ -10,6 +10,7 @@ from uuid import UUID
 from hub.domain.live import EventFilter
 from hub.domain.webhooks import DeliveryOutcome, filter_from_json, filter_to_json
 from hub.store.db import Connection
+from hub.store.records import from_row
 
 
 @dataclass(frozen=True)
@@ -69,22 +70,7 @@ _COLUMNS = """id, owner_id, url, filter, description, enabled, disabled_at, disa
 
 
 def _record(row: Any) -> WebhookRecord:
-    return WebhookRecord(
-        id=row["id"],
-        owner_id=row["owner_id"],
-        url=row["url"],
-        event_filter=filter_from_json(row["filter"]),
-        description=row["description"],
-        enabled=row["enabled"],
-        disabled_at=row["disabled_at"],
-        disabled_reason=row["disabled_reason"],
-        consecutive_failures=row["consecutive_failures"],
-        failing_since=row["failing_since"],
-        position=row["position"],
-        next_attempt_at=row["next_attempt_at"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    return from_row(WebhookRecord, row, event_filter=filter_from_json(row["filter"]))
 
 
 async def insert_webhook(
@@ -150,6 +136,21 @@ async def list_webhooks(conn: Connection, owner_id: UUID | None) -> list[Webhook
     return [_record(row) for row in rows]
 
 
+async def _update(
+    conn: Connection, webhook_id: UUID, assignments: str, *args: Any
+) -> WebhookRecord:
+    """Run `UPDATE webhook SET <assignments>` on one webhook; `args` fill `$2` onwards."""
+    row = await conn.fetchrow(
+        f"UPDATE webhook SET {assignments} WHERE id = $1 RETURNING {_COLUMNS}", webhook_id, *args
+    )
+    return _record(row)
+
+
+# Dropping the pending retries and the lease: nothing is sent until a worker claims it anew.
+_NOTHING_PENDING = """pending_position = NULL, pending_attempts = 0, next_attempt_at = NULL,
+    lease_token = NULL, lease_until = NULL, updated_at = now()"""
+
+
 async def update_settings(
     conn: Connection,
     webhook_id: UUID,
@@ -162,69 +163,45 @@ async def update_settings(
     """Change what a webhook sends where; `restart_retries` forgets the pending attempts (a new
     URL is tried at once). Any change drops the lease: a delivery in flight records its attempt
     but no longer moves the webhook on."""
-    row = await conn.fetchrow(
-        f"""
-        UPDATE webhook SET url = $2, filter = $3, description = $4, updated_at = now(),
+    return await _update(
+        conn,
+        webhook_id,
+        """url = $2, filter = $3, description = $4, updated_at = now(),
             lease_token = NULL, lease_until = NULL,
             pending_position = CASE WHEN $5 THEN NULL ELSE pending_position END,
             pending_attempts = CASE WHEN $5 THEN 0 ELSE pending_attempts END,
-            next_attempt_at = CASE WHEN $5 THEN NULL ELSE next_attempt_at END
-        WHERE id = $1
-        RETURNING {_COLUMNS}
-        """,
-        webhook_id,
+            next_attempt_at = CASE WHEN $5 THEN NULL ELSE next_attempt_at END""",
         url,
         filter_to_json(event_filter),
         description,
         restart_retries,
     )
-    return _record(row)
 
 
 async def disable(conn: Connection, webhook_id: UUID, reason: str) -> WebhookRecord:
     """Stop deliveries; the position stays where it is."""
-    row = await conn.fetchrow(
-        f"""
-        UPDATE webhook SET enabled = false, disabled_at = now(), disabled_reason = $2,
-            pending_position = NULL, pending_attempts = 0, next_attempt_at = NULL,
-            lease_token = NULL, lease_until = NULL, updated_at = now()
-        WHERE id = $1
-        RETURNING {_COLUMNS}
-        """,
+    return await _update(
+        conn,
         webhook_id,
+        f"enabled = false, disabled_at = now(), disabled_reason = $2, {_NOTHING_PENDING}",
         reason,
     )
-    return _record(row)
 
 
 async def enable(conn: Connection, webhook_id: UUID, position: int) -> WebhookRecord:
     """Deliver again, from after event `position`, with a clean failure count."""
-    row = await conn.fetchrow(
-        f"""
-        UPDATE webhook SET enabled = true, disabled_at = NULL, disabled_reason = NULL,
-            consecutive_failures = 0, failing_since = NULL, position = $2,
-            pending_position = NULL, pending_attempts = 0, next_attempt_at = NULL,
-            lease_token = NULL, lease_until = NULL, updated_at = now()
-        WHERE id = $1
-        RETURNING {_COLUMNS}
-        """,
+    return await _update(
+        conn,
         webhook_id,
+        f"""enabled = true, disabled_at = NULL, disabled_reason = NULL,
+            consecutive_failures = 0, failing_since = NULL, position = $2, {_NOTHING_PENDING}""",
         position,
     )
-    return _record(row)
 
 
 async def set_secret(conn: Connection, webhook_id: UUID, secret: str) -> WebhookRecord:
     """Replace the signing secret."""
-    row = await conn.fetchrow(
-        f"""
-        UPDATE webhook SET secret = $2, updated_at = now() WHERE id = $1
-        RETURNING {_COLUMNS}
-        """,
-        webhook_id,
-        secret,
-    )
-    return _record(row)
+    return await _update(conn, webhook_id, "secret = $2, updated_at = now()", secret)
 
 
 async def delete_webhook(conn: Connection, webhook_id: UUID) -> bool:
@@ -272,20 +249,7 @@ async def claim_due(
         lease_until,
         limit,
     )
-    return [
-        ClaimedWebhook(
-            id=r["id"],
-            url=r["url"],
-            secret=r["secret"],
-            event_filter=filter_from_json(r["filter"]),
-            position=r["position"],
-            pending_position=r["pending_position"],
-            pending_attempts=r["pending_attempts"],
-            consecutive_failures=r["consecutive_failures"],
-            failing_since=r["failing_since"],
-        )
-        for r in rows
-    ]
+    return [from_row(ClaimedWebhook, r, event_filter=filter_from_json(r["filter"])) for r in rows]
 
 
 async def move_on(
@@ -391,22 +355,7 @@ async def deliveries(
         before_seq,
         limit,
     )
-    return [
-        DeliveryRecord(
-            id=r["id"],
-            seq=r["seq"],
-            webhook_id=r["webhook_id"],
-            event_position=r["event_position"],
-            attempt=r["attempt"],
-            started_at=r["started_at"],
-            duration_ms=r["duration_ms"],
-            http_status=r["http_status"],
-            error=r["error"],
-            outcome=DeliveryOutcome(r["outcome"]),
-            next_attempt_at=r["next_attempt_at"],
-        )
-        for r in rows
-    ]
+    return [from_row(DeliveryRecord, r, outcome=DeliveryOutcome(r["outcome"])) for r in rows]
 
 
 async def count_deliveries(conn: Connection, webhook_id: UUID) -> int:
