@@ -38,7 +38,7 @@ def public_contact(contact: Contact) -> dict[str, Any]:
 
 
 def _item(item: Item) -> dict[str, Any]:
-    # As hub/graphql/entries.py SupplyItem computes them.
+    # As the API's SupplyItem (hub/graphql/entries/items.py) computes them.
     base = to_base(item.quantity, item.unit, item.package_size) if item.quantity else None
     remaining = (
         None if item.quantity is None else max(item.quantity - item.fulfilled_quantity, Decimal(0))
