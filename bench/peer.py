@@ -619,12 +619,11 @@ def run(args: argparse.Namespace) -> Report:
                 "p99_ms": _ratio(hub_s.p99_ms, peer_s.p99_ms),
             },
         }
-    # "wrk debian/4.1.0-3+b2 [epoll] Copyright ...": the first two words.
-    wrk_version = " ".join(
-        subprocess.run(  # noqa: S603
-            [wrk, "-v"], capture_output=True, text=True, check=False, timeout=30
-        ).stdout.split()[:2]
-    )
+    # "wrk debian/4.1.0-3+b2 [epoll] Copyright ...": the second word.
+    wrk_words = subprocess.run(  # noqa: S603
+        [wrk, "-v"], capture_output=True, text=True, check=False, timeout=30
+    ).stdout.split()
+    wrk_version = wrk_words[1] if len(wrk_words) > 1 else "unknown"
     return Report(
         modes=modes,
         runs=runs,
@@ -644,7 +643,7 @@ def run(args: argparse.Namespace) -> Report:
             "PostgreSQL": str(facts["postgresql"]),
             "Node": NODE_VERSION,
             "PostGraphile": PEER_PACKAGES["postgraphile"],
-            "wrk": wrk_version.strip() or "unknown",
+            "wrk": wrk_version,
         },
         cores=os.cpu_count(),
         notes=[
