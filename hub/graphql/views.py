@@ -7,6 +7,7 @@ Most of the API's types show a store or domain record field for field; naming ea
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,7 +19,12 @@ def view_of(cls: type[T], source: object, /, **given: Any) -> T:
 
     Fields with a resolver are not set: strawberry makes them dataclass fields without init.
     """
-    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    copied = {f.name: getattr(source, f.name) for f in fields if f.init and f.name not in given}
     make: Callable[..., T] = cls
+    copied = {name: getattr(source, name) for name in _set_fields(make) if name not in given}
     return make(**copied, **given)
+
+
+@functools.cache
+def _set_fields(cls: Callable[..., object]) -> tuple[str, ...]:
+    # Read once per type: every item of every listed entry is built through view_of.
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)  # type: ignore[arg-type]
