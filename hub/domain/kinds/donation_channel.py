@@ -90,7 +90,6 @@ DONATION_CHANNEL = Kind(
     "for (the account number above all) sends it back to PENDING.",
     slug="donation-channels",
     noun=("捐款渠道", "Donation channel"),
-    plural=("捐款渠道", "Donation channels"),
     table="donation_channel",
     organization_kinds=(
         OrganizationKind.CHARITY,

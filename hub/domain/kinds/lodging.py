@@ -50,7 +50,6 @@ LODGING = Kind(
     update_description="Changes to a lodging offer.",
     slug="lodging",
     noun=("住宿", "Lodging"),
-    plural=("住宿", "Lodging"),
     table="lodging",
     organization_kinds=(
         OrganizationKind.HOTEL,

@@ -84,7 +84,6 @@ LOGISTICS = Kind(
     update_description="Changes to a logistics offer.",
     slug="logistics",
     noun=("物流", "Logistics"),
-    plural=("物流", "Logistics"),
     table="logistics_offer",
     region_name="origin",
     individuals_may_post=True,

@@ -22,7 +22,6 @@ NEED = Kind(
     update_description="Changes to a need.",
     slug="needs",
     noun=("需求", "Need"),
-    plural=("需求", "Needs"),
     # The urgency lives on the entry row itself: every list orders by it.
     table=None,
     has_items=True,

@@ -42,7 +42,6 @@ OFFER = Kind(
     update_description="Changes to an offer.",
     slug="offers",
     noun=("捐赠", "Offer"),
-    plural=("捐赠", "Offers"),
     table="offer",
     has_items=True,
     items_first=True,

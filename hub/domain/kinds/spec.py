@@ -26,43 +26,37 @@ from hub.domain.columns import Column
 from hub.domain.enums import EntryKind, OrganizationKind, VerificationStatus
 from hub.domain.region import Region
 
-
-@dataclass_transform(frozen_default=True)
-class _Rule:
-    """A check's parameters: each check is a frozen dataclass (hub/domain/validation.py
-    applies them by their class)."""
-
-    def __init_subclass__(cls) -> None:
-        super().__init_subclass__()
-        dataclass(frozen=True)(cls)
+# -- what a field may be checked for (hub/domain/validation.py applies them by their class) -----
 
 
-# -- what a field may be checked for ---------------------------------------------------------
-
-
-class Text(_Rule):
+@dataclass(frozen=True)
+class Text:
     """Text of at most `max_length` characters; `required`: not empty either."""
 
     max_length: int
     required: bool = False
 
 
-class WholeNumber(_Rule):
+@dataclass(frozen=True)
+class WholeNumber:
     """A whole number from `low` to `high`."""
 
     low: int
     high: int
 
 
-class PositiveAmount(_Rule):
+@dataclass(frozen=True)
+class PositiveAmount:
     """A quantity above zero and below the hub's largest (validation.MAX_QUANTITY)."""
 
 
-class Place(_Rule):
+@dataclass(frozen=True)
+class Place:
     """A region: province required, the parts short, the administrative code well formed."""
 
 
-class AccountNumber(_Rule):
+@dataclass(frozen=True)
+class AccountNumber:
     """A bank or platform account number: required, 4 to 64 letters or digits once spaces and
     dashes are taken out."""
 
@@ -73,14 +67,16 @@ Check = Text | WholeNumber | PositiveAmount | Place | AccountNumber
 # -- what a kind may be checked for, across its fields ---------------------------------------
 
 
-class Period(_Rule):
+@dataclass(frozen=True)
+class Period:
     """`until` comes after `start` when both are given."""
 
     start: str
     until: str
 
 
-class SourceRequired(_Rule):
+@dataclass(frozen=True)
+class SourceRequired:
     """The entry's source URL is required (what reviewers check it against)."""
 
 
@@ -110,8 +106,7 @@ _SPEC = "hub.kind.field"
 
 @dataclass(frozen=True)
 class FieldMeta:
-    """What `detail(...)` records about a field, beside its name and type: its parameters but
-    `default`, in their order."""
+    """What `detail(...)` records about a field, beside its name and type."""
 
     zh: str
     en: str
@@ -123,7 +118,7 @@ class FieldMeta:
     disclosure: Disclosure
     input_default: Any
     import_default: Any
-    input_description: Any = None
+    input_description: str | None = None
 
 
 _NO_DEFAULT: Any = dataclasses.MISSING
@@ -142,7 +137,7 @@ def detail(
     default: Any = _NO_DEFAULT,
     input_default: Any = _NO_DEFAULT,
     import_default: Any = _NO_DEFAULT,
-    input_description: Any = _NO_DEFAULT,
+    input_description: str | None = _NO_DEFAULT,
 ) -> Any:
     """A field of a kind's details.
 
@@ -154,21 +149,18 @@ def detail(
     takes for an empty cell (a callable gets the values read so far). `input_description`
     documents it in the submit input when that differs from `description` (None: not at all).
     """
-    if input_description is _NO_DEFAULT:
-        input_description = description
-    # FieldMeta's fields are these parameters, in this order (tests/domain/test_kinds.py).
     meta = FieldMeta(
-        zh,
-        en,
-        hxl,
-        description,
-        export_zh,
-        check,
-        search,
-        disclosure,
-        input_default,
-        import_default,
-        input_description,
+        zh=zh,
+        en=en,
+        hxl=hxl,
+        description=description,
+        export_zh=export_zh,
+        check=check,
+        search=search,
+        disclosure=disclosure,
+        input_default=input_default,
+        import_default=import_default,
+        input_description=(description if input_description is _NO_DEFAULT else input_description),
     )
     return dataclasses.field(default=default, metadata={_SPEC: meta})
 
@@ -305,9 +297,8 @@ class Kind:
     update_description: str
     # Its name in URLs, open data files and imports ("needs", "donation-channels").
     slug: str
-    # (Chinese, English): one entry of the kind, and the kind in the plural.
+    # (Chinese, English): one entry of the kind.
     noun: tuple[str, str]
-    plural: tuple[str, str]
     # The table holding its details, keyed by entry_id; None: columns of `entry` itself.
     table: str | None
     # What its place is called: "origin" for transport, else "region".
@@ -370,10 +361,6 @@ class Kind:
         """Whether its details have a field of that Python name."""
         return any(spec.name == name for spec in self.fields)
 
-    def values(self, details: object) -> dict[str, Any]:
-        """Its details' values by field name, in declaration order."""
-        return {spec.name: getattr(details, spec.name) for spec in self.fields}
-
     def make(self, values: Mapping[str, Any]) -> Any:
         """Details of this kind from values by field name (missing optional ones: None)."""
         given = {spec.name: values[spec.name] for spec in self.fields if spec.name in values}
@@ -388,10 +375,6 @@ class Kind:
             spec: spec.disclosed(getattr(details, spec.name), status, reviewer)
             for spec in self.fields
         }
-
-
-# A type a field may have, by what it is read as in a form or a sheet.
-SCALARS: tuple[type, ...] = (str, int, bool, Decimal, datetime)
 
 
 def plain(value: Any) -> Any:
