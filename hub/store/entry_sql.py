@@ -100,7 +100,7 @@ def _read(spec: FieldSpec, values: Sequence[Any]) -> Any:
     if spec.is_region:
         return None if values[0] is None else Region(*values)
     value = values[0]
-    if value is not None and issubclass(spec.value_type, Enum):
+    if value is not None and spec.is_choice:
         return spec.value_type(value)
     return value
 

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from hub.domain.enums import EntryKind
@@ -48,7 +47,7 @@ def shown(spec: FieldSpec, value: Any, language: str) -> str:
         return local_time(value)
     if kind in (int, Decimal):
         return format_quantity(value)
-    if isinstance(kind, type) and issubclass(kind, Enum):
+    if spec.is_choice:
         key = enum_label_prefix(kind) + str(value)
         return labels(language).get(key, str(value))
     return str(value)
@@ -77,9 +76,7 @@ def choices(entry: Mapping[str, Any], language: str) -> str:
     carrier's vehicle), joined."""
     kind = kind_of(EntryKind(entry["kind"]))
     return " · ".join(
-        shown(spec, entry.get(spec.public_name), language)
-        for spec in kind.fields
-        if isinstance(spec.value_type, type) and issubclass(spec.value_type, Enum)
+        shown(spec, entry.get(spec.public_name), language) for spec in kind.fields if spec.is_choice
     )
 
 

@@ -19,7 +19,7 @@ from hub.web.i18n import ENUM_LABELS, LANGUAGES, MESSAGES, enum_label_prefix
 def enum_options(spec: FieldSpec) -> tuple[str, ...]:
     """An enum field's values in the order the forms offer them (that of their labels); none
     for a field of another type."""
-    if not issubclass(spec.value_type, Enum):
+    if not spec.is_choice:
         return ()
     keys = list(ENUM_LABELS)
     prefix = enum_label_prefix(spec.value_type)
@@ -75,7 +75,7 @@ class FormField:
             return "datetime-local"
         if kind is Region:
             return "region"
-        return "select" if issubclass(kind, Enum) else "text"
+        return "select" if self.spec.is_choice else "text"
 
     @property
     def step(self) -> str | None:

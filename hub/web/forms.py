@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from enum import Enum
 from functools import partial
 from typing import Any
 
@@ -139,7 +138,7 @@ def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
         return local_time(text(spec.name))
     if kind in (int, Decimal):
         return number(text(spec.name))
-    if issubclass(kind, Enum):
+    if spec.is_choice:
         return text(spec.name) or FORM_DEFAULTS.get(spec.name) or enum_options(spec)[0]
     return text(spec.name) if spec.optional else text(spec.name) or ""
 

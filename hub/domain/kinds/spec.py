@@ -210,6 +210,11 @@ class FieldSpec:
         return self.value_type is Region
 
     @property
+    def is_choice(self) -> bool:
+        """Whether the field is one of an enum's values (a select in forms, a label on pages)."""
+        return issubclass(self.value_type, Enum)
+
+    @property
     def columns(self) -> tuple[str, ...]:
         """Its SQL columns in the kind's table: a region's four parts, else one."""
         if self.is_region:

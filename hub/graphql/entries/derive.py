@@ -55,7 +55,7 @@ def _graphql_type(spec: FieldSpec, *, place: type) -> Any:
     """The field's GraphQL type without null: Float for decimals, `place` for places."""
     if spec.value_type is Decimal:
         return float
-    if spec.value_type is DomainRegion:
+    if spec.is_region:
         return place
     return spec.value_type
 
