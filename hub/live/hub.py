@@ -28,6 +28,10 @@ class Closable(Protocol):
         """Close the connection with `code`."""
 
 
+# The application_name of the relay's sessions in pg_stat_activity.
+LIVE_POOL_NAME = "crisis-hub-live"
+
+
 class LiveHub:
     """Everything live in one hub process.
 
@@ -38,7 +42,9 @@ class LiveHub:
     @classmethod
     async def open(cls, settings: Settings) -> LiveHub:
         """A LiveHub with its own pool on the hub's database (call start() next)."""
-        db = await Database.connect(settings.dsn(), min_size=1, max_size=LIVE_POOL_SIZE)
+        db = await Database.connect(
+            settings.dsn(), min_size=1, max_size=LIVE_POOL_SIZE, name=LIVE_POOL_NAME
+        )
         return cls(db, settings)
 
     def __init__(self, db: Database, settings: Settings) -> None:

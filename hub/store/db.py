@@ -48,8 +48,11 @@ class Database:
         self._observers: list[QueryObserver] = []
 
     @classmethod
-    async def connect(cls, dsn: str, *, min_size: int = 1, max_size: int = 10) -> Database:
-        """Open a pool to `dsn`."""
+    async def connect(
+        cls, dsn: str, *, min_size: int = 1, max_size: int = 10, name: str = "crisis-hub"
+    ) -> Database:
+        """Open a pool to `dsn`; its sessions carry `name` as their application_name, so that
+        pg_stat_activity tells the pools apart."""
         observers: list[QueryObserver] = []
 
         def log_query(record: Any) -> None:
@@ -63,7 +66,12 @@ class Database:
             conn.add_query_logger(log_query)
 
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, init=init, command_timeout=30
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            init=init,
+            command_timeout=30,
+            server_settings={"application_name": name},
         )
         database = cls(pool, dsn)
         database._observers = observers
