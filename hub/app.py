@@ -66,6 +66,7 @@ def create_app(
             try:
                 await live.start()
                 if background is not None:
+                    log.info("background jobs run in this process")
                     task = asyncio.create_task(background(db, stop), name="background-jobs")
                 yield
             finally:

@@ -54,14 +54,19 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    from hub.app import create_app
-    from hub.http.server import server_for
+    from hub.http.processes import default_workers, reserve_port
 
     settings = replace(
         settings,
         host=args.host or settings.host,
         port=args.port if args.port is not None else settings.port,
     )
+    workers = args.workers if args.workers is not None else settings.workers
+    workers = workers or default_workers()
+    # The port is held from the start, so that port 0 means one free port for every process
+    # and a port in use is reported before the database starts.
+    holder = reserve_port(settings.host, settings.port)
+    settings = replace(settings, port=holder.getsockname()[1])
     # uvicorn shuts down gracefully on SIGTERM and then raises the signal again; without a
     # handler of ours that would kill the process before the embedded database is stopped.
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
@@ -69,20 +74,35 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         with database(settings) as ready:
             asyncio.run(_migrate_and_maybe_demo(ready, args.demo))
             print(
-                f"Crisis Hub: http://{ready.host}:{ready.port}/  (GraphiQL at /graphql)", flush=True
+                f"Crisis Hub: http://{ready.host}:{ready.port}/  (GraphiQL at /graphql)"
+                f"  {workers} process{'es' if workers > 1 else ''}",
+                flush=True,
             )
-            background = None
-            if in_process_jobs(settings):
-                from workers.run import run_forever
-
-                background = run_forever
-            app = create_app(ready, run_migrations=False, background=background)
-            server_for(app, ready).run()
+            _run_servers(ready, workers, in_process_jobs(settings))
     except _Terminated:
         log.info("stopped by SIGTERM")
     finally:
         signal.signal(signal.SIGTERM, previous)
+        holder.close()
     return 0
+
+
+def _run_servers(settings: Settings, workers: int, jobs: bool) -> None:
+    """One server in this process, or `workers` processes under a supervisor."""
+    from hub.app import create_app
+    from hub.http.processes import reuse_port_socket, serve_processes
+    from hub.http.server import server_for
+
+    if workers > 1:
+        serve_processes(settings, workers, jobs)
+        return
+    background = None
+    if jobs:
+        from workers.run import run_forever
+
+        background = run_forever
+    app = create_app(settings, run_migrations=False, background=background)
+    server_for(app, settings).run(sockets=[reuse_port_socket(settings.host, settings.port)])
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -258,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (HUB_HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (HUB_PORT, default 8000)")
     serve.add_argument("--demo", action="store_true", help="load demo data into an empty database")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="server processes on the one port (HUB_WORKERS; default: one per core)",
+    )
     serve.set_defaults(handler=_serve)
 
     commands.add_parser("migrate", help="apply pending migrations").set_defaults(handler=_migrate)

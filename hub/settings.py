@@ -85,6 +85,8 @@ class Settings:
     session_days: int = 30
     # Run background jobs inside `hub serve`; None: only on the embedded database.
     in_process_jobs: bool | None = None
+    # Server processes of `hub serve`, all on one port (SO_REUSEPORT); 0: one per core.
+    workers: int = 0
     # Independent reviewers who must verify an entry before it is VERIFIED.
     reviews_required: int = 1
     review_lease_minutes: int = 15
@@ -174,6 +176,7 @@ class Settings:
             offer_lifetime_hours=_int(env, "HUB_OFFER_LIFETIME_HOURS", 168, minimum=1),
             session_days=_int(env, "HUB_SESSION_DAYS", 30, minimum=1),
             in_process_jobs=_optional_bool(env, "HUB_IN_PROCESS_JOBS"),
+            workers=_int(env, "HUB_WORKERS", 0, minimum=0),
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),

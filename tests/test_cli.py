@@ -12,11 +12,13 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 
 from hub.cli import main
+from tests.helpers import SUBMIT_NEED, need_input
 
 
 def test_schema_check_passes_on_the_checked_in_sdl(capsys: pytest.CaptureFixture[str]) -> None:
@@ -35,14 +37,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _post(port: int, query: str) -> dict[str, object]:
+def _post(port: int, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
+        data=json.dumps({"query": query, "variables": variables or {}}).encode(),
         headers={"content-type": "application/json"},
     )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
-        body: dict[str, object] = json.loads(response.read())
+        body: dict[str, Any] = json.loads(response.read())
     return body
 
 
@@ -90,6 +92,61 @@ def test_serve_demo_then_sigterm_stops_everything(data_dir: Path) -> None:
         finally:
             if hub.poll() is None:
                 hub.kill()
+    with pytest.raises(ProcessLookupError):
+        os.kill(postmaster, 0)
+
+
+def _health(port: int) -> dict[str, object]:
+    # A new connection per call: SO_REUSEPORT spreads connections, not requests.
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+        body: dict[str, object] = json.loads(response.read())
+    return body
+
+
+def test_serve_with_two_processes_shares_one_port_and_one_database(data_dir: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "HUB_DATA_DIR": str(data_dir)}
+    env.pop("HUB_DATABASE_URL", None)
+    command = [sys.executable, "-m", "hub.cli", "serve", "--port", str(port), "--workers", "2"]
+    with subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as hub:
+        try:
+            assert hub.stdout is not None
+            lines: list[str] = []
+            listening = 0
+            for line in hub.stdout:
+                lines.append(line)
+                listening += "Uvicorn running on" in line
+                if listening == 2:
+                    break
+            else:
+                pytest.fail("hub serve exited early:\n" + "".join(lines))
+            assert "2 processes" in "".join(lines)
+            # The kernel picks a process per connection: both answer, well within 200 tries.
+            answered = set()
+            for _ in range(200):
+                answered.add(_health(port)["process"])
+                if len(answered) == 2:
+                    break
+            assert len(answered) == 2, answered
+            assert hub.pid not in answered  # the parent only supervises
+            # Background jobs run in one of them only.
+            assert "".join(lines).count("background jobs run in this process") == 1
+            # A write through one process is read back through either (one database).
+            created = _post(port, SUBMIT_NEED, {"input": need_input()})
+            assert created["data"]["submitNeed"]["userErrors"] == [], created
+            pending = "{ needs(filter: {verificationStatuses: [PENDING]}) { totalCount } }"
+            counts = {json.dumps(_post(port, pending)["data"]) for _ in range(10)}
+            assert counts == {'{"needs": {"totalCount": 1}}'}
+            postmaster = int((data_dir / "postgres" / "postmaster.pid").read_text().split()[0])
+            hub.send_signal(signal.SIGTERM)
+            assert hub.wait(timeout=60) == 0
+            rest = hub.stdout.read()
+        finally:
+            if hub.poll() is None:
+                hub.kill()
+    assert rest.count("Application shutdown complete") == 2, rest
     with pytest.raises(ProcessLookupError):
         os.kill(postmaster, 0)
 

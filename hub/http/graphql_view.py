@@ -13,6 +13,7 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import Any, cast
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -91,8 +92,16 @@ def _csrf_refusal() -> Response:
     )
 
 
+def _encode_bytes(data: object) -> bytes:
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        # orjson refuses integers beyond 64 bits and keys that are not strings.
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def _encode(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _encode_bytes(data).decode()
 
 
 class TextFrames(ASGIWebSocketAdapter):
@@ -160,7 +169,7 @@ class HubGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         """UTF-8 JSON: Chinese text as itself, not as \\u escapes six times its size."""
-        return _encode(data).encode()
+        return _encode_bytes(data)
 
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET

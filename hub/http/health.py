@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -20,7 +21,8 @@ async def healthz(request: Request) -> JSONResponse:
     goes on, and subscribers catch up from PostgreSQL once it is back.
     """
     live = getattr(request.app.state, "live", None)
-    body: dict[str, object] = {"status": "ok"}
+    # Which server process answered (`hub serve --workers N` runs several on one port).
+    body: dict[str, object] = {"status": "ok", "process": os.getpid()}
     if live is not None:
         body["live"] = live.status()
     return JSONResponse(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 
 import uvicorn
@@ -25,6 +26,16 @@ class HubServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: Starlette) -> None:
         super().__init__(config)
         self._app = app
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start as uvicorn does; on sockets handed over (SO_REUSEPORT, hub.http.processes)
+        uvicorn says nothing, so say where this process listens once it accepts."""
+        await super().startup(sockets)
+        if sockets and not self.should_exit:
+            host, port = sockets[0].getsockname()[:2]
+            logging.getLogger("uvicorn.error").info(
+                "Uvicorn running on http://%s:%d (process %d)", host, port, os.getpid()
+            )
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         """Stop accepting, close WebSockets (1001), then shut down as uvicorn does."""

@@ -147,5 +147,5 @@ async def test_the_served_hub_logs_no_link(fresh_dsn: str) -> None:
         # Everything it wrote, to the end (the few lines fit in the pipe meanwhile).
         log, _ = process.communicate(timeout=30)
     assert (page.status_code, answered.status_code, unknown.status_code) == (200, 200, 404)
-    assert "Uvicorn running on" not in log and "Shutting down" in log  # the log was read
+    assert "Shutting down" in log  # the log was read (to the end, every process's lines)
     assert token not in log
