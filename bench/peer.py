@@ -17,8 +17,13 @@ Modes:
     cached  the same document and variables on every request (what real traffic repeats);
     unique  the same document with a variable that differs on every request (a Lua script)
             but leaves the answer as it is: the hub gets a random `updatedSince` decades
-            before any need, the peer a random `first` of the items (at most 4 per need).
-A signed-in mode is not built yet.
+            before any need, the peer a random `first` of the items (at most 4 per need);
+    signed  the cached document and variables sent by a signed-in reviewer (a bearer API
+            token made for the run), which no shared cache may answer; PostGraphile, which
+            has no accounts here, gets the same requests as in cached mode.
+`--pages` also drives the hub's web pages (home, the needs list, one need), anonymous GETs,
+and prints their figures (there is no peer for those; the goal is 500 requests/s each).
+`--hub-workers N` sets the hub's server processes (default: `hub serve`'s, one per core).
 
 Run it from the repository root (it is never part of the test suite):
 
@@ -110,6 +115,7 @@ LUA_TEMPLATE = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/json"
+%(headers)s
 local unique = %(unique)s
 local head = %(head)s
 local tail = %(tail)s
@@ -149,6 +155,7 @@ HUB_LUA_VALUE = (
 )
 PEER_LUA_VALUE = "tostring(4 + math.random(1, 1000000))"
 MARK = "\u0000VALUE\u0000"
+MODES = ("cached", "unique", "signed")
 
 
 def lua_string(text: str) -> str:
@@ -171,8 +178,15 @@ def request_body(query: str, variables: dict[str, Any]) -> str:
     )
 
 
-def write_lua(path: Path, query: str, fixed: dict[str, Any], unique: bool, value: str) -> None:
-    """wrk's script for one server and mode."""
+def write_lua(
+    path: Path,
+    query: str,
+    fixed: dict[str, Any],
+    unique: bool,
+    value: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """wrk's script for one server and mode, sending `headers` as well."""
     (name,) = fixed
     quote = '"' if isinstance(fixed[name], str) else ""
     marked = request_body(query, {name: MARK})
@@ -185,8 +199,23 @@ def write_lua(path: Path, query: str, fixed: dict[str, Any], unique: bool, value
             "tail": lua_string(quote + rest),
             "body": lua_string(request_body(query, fixed)),
             "value": value,
+            "headers": "\n".join(
+                f"wrk.headers[ {lua_string(k)} ] = {lua_string(v)}"
+                for k, v in (headers or {}).items()
+            ),
         }
     )
+
+
+# GET of one page, with what a browser sends; done() as in LUA_TEMPLATE.
+PAGE_LUA = (
+    """
+wrk.method = "GET"
+wrk.headers["Accept"] = "text/html"
+wrk.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
+"""
+    + LUA_TEMPLATE[LUA_TEMPLATE.index("function done") :] % {}
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,6 +367,53 @@ def check_once(name: str, url: str, body: str, root: str, total_count: bool) -> 
     return payload["data"][root].get("totalCount") if total_count else None
 
 
+# The web pages --pages drives: the home page, the needs list and the first need's page.
+PAGES = ("home", "needs", "entry")
+
+
+def page_paths(graphql_url: str) -> dict[str, str]:
+    """The path of each page of PAGES (the entry: the first need of the default list)."""
+    response = httpx.post(
+        graphql_url, json={"query": "{ needs(first: 1) { edges { node { id } } } }"}, timeout=30
+    )
+    edges = response.json()["data"]["needs"]["edges"]
+    if not edges:
+        # The default list shows verified needs only; the seeder's mix has some.
+        raise SystemExit("bench: no verified need to open a page of")
+    return {"home": "/", "needs": "/needs", "entry": f"/entries/{edges[0]['node']['id']}"}
+
+
+def check_page(url: str) -> None:
+    """One GET: HTTP 200 and HTML; SystemExit otherwise."""
+    response = httpx.get(url, headers={"Accept": "text/html"}, timeout=30)
+    if response.status_code != 200 or "<html" not in response.text[:500].lower():
+        raise SystemExit(
+            f"bench: {url} answered HTTP {response.status_code}: {response.text[:300]}"
+        )
+
+
+async def reviewer_token(dsn: str) -> str:
+    """A read-scoped API token of a new, approved reviewer (for the signed mode)."""
+    from hub.domain.accounts import Role, TokenScope, Viewer
+    from hub.services.accounts import create_api_token, create_user
+    from hub.store.db import Database
+
+    db = await Database.connect(dsn, min_size=1, max_size=2)
+    try:
+        made = await create_user(
+            db, "bench-reviewer@example.org", "bench-reviewer", "bench-password-1", Role.REVIEWER,
+            approved=True,
+        )  # fmt: skip
+        assert made.value is not None, made
+        user = made.value
+        viewer = Viewer(user.id, user.handle, user.role, user.approved)
+        token = await create_api_token(db, viewer, "bench", TokenScope.READ)
+        assert token.value is not None, token
+        return token.value[0]
+    finally:
+        await db.close()
+
+
 @dataclass(frozen=True)
 class Run:
     """One timed wrk run of one server in one mode."""
@@ -444,6 +520,8 @@ class Report:
     pool_max: int
     versions: dict[str, str]
     cores: int | None
+    hub_workers: int
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def text(self) -> str:
@@ -457,7 +535,8 @@ class Report:
             f"  data          {self.needs} needs, {self.items} items, "
             f"{self.organizations} organizations; {self.database}, pool max {self.pool_max} each",
             "  versions      " + ", ".join(f"{k} {v}" for k, v in self.versions.items()),
-            f"  cores         {self.cores} (wrk, hub, peer and PostgreSQL share them)",
+            f"  cores         {self.cores} (wrk, hub, peer and PostgreSQL share them); hub "
+            f"processes: {self.hub_workers or 'one per core'}, PostGraphile: one Node process",
             "",
             f"  {'mode':8}{'server':8}{'requests/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}",
         ]
@@ -472,6 +551,11 @@ class Report:
             lines.append(
                 f"  {mode:8}{'hub/peer':8}{r['requests_per_second']:12.2f}{r['p50_ms']:10.2f}"
                 f"{r['p99_ms']:10.2f}"
+            )
+        for name, page in self.pages.items():
+            lines.append(
+                f"  {'page':8}{name:8}{page['requests_per_second']:12.1f}{page['p50_ms']:10.1f}"
+                f"{page['p99_ms']:10.1f}{page['errors']:8d}"
             )
         lines.extend(f"  note          {note}" for note in self.notes)
         return "\n".join(lines)
@@ -506,7 +590,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmup", type=float, default=3.0, help="warm-up seconds per run (3)")
     parser.add_argument("--rounds", type=int, default=2, help="hub/peer alternations (2)")
     parser.add_argument(
-        "--modes", default="cached,unique", help="comma-separated: cached, unique (both)"
+        "--modes",
+        default="cached,unique,signed",
+        help="comma-separated: cached, unique, signed (all three)",
+    )
+    parser.add_argument(
+        "--pages", action="store_true", help="also drive the web pages (home, needs, one need)"
+    )
+    parser.add_argument(
+        "--hub-workers", type=int, default=0, help="hub server processes (0: one per core)"
     )
     parser.add_argument(
         "--no-total-count", action="store_true", help="leave totalCount out of both queries"
@@ -527,8 +619,10 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> No
     if args.seconds < 1 or args.warmup < 0 or args.rounds < 1:
         parser.error("--seconds must be at least 1, --warmup not negative, --rounds positive")
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    if not modes or any(m not in ("cached", "unique") for m in modes):
-        parser.error("--modes takes cached and/or unique")
+    if not modes or any(m not in MODES for m in modes):
+        parser.error(f"--modes takes some of {', '.join(MODES)}")
+    if args.hub_workers < 0:
+        parser.error("--hub-workers must not be negative")
     args.modes = list(dict.fromkeys(modes))
 
 
@@ -552,6 +646,9 @@ def run(args: argparse.Namespace) -> Report:
         hub_log = database.workdir / "hub-serve.log"
         peer_log = database.workdir / "postgraphile.log"
         os.environ["HUB_DB_POOL_MAX"] = str(args.pool_max)
+        if args.hub_workers:
+            os.environ["HUB_WORKERS"] = str(args.hub_workers)
+        token = asyncio.run(reviewer_token(database.dsn)) if "signed" in args.modes else ""
         hub = start_hub(database.dsn, hub_port, hub_log)
         peer: subprocess.Popen[bytes] | None = None
         try:
@@ -585,11 +682,22 @@ def run(args: argparse.Namespace) -> Report:
                     unique = mode == "unique"
                     hub_lua = Path(scripts) / f"hub-{mode}.lua"
                     peer_lua = Path(scripts) / f"peer-{mode}.lua"
-                    write_lua(hub_lua, hub_query, HUB_FIXED, unique, HUB_LUA_VALUE)
+                    signed = {"Authorization": f"Bearer {token}"} if mode == "signed" else {}
+                    write_lua(hub_lua, hub_query, HUB_FIXED, unique, HUB_LUA_VALUE, signed)
                     write_lua(peer_lua, peer_query, PEER_FIXED, unique, PEER_LUA_VALUE)
                     for number in range(1, args.rounds + 1):
                         runs.append(timed_run(wrk, "hub", mode, number, hub_url, hub_lua, args))
                         runs.append(timed_run(wrk, "peer", mode, number, peer_url, peer_lua, args))
+                if args.pages:
+                    page_lua = Path(scripts) / "page.lua"
+                    page_lua.write_text(PAGE_LUA)
+                    base = f"http://{HOST}:{hub_port}"
+                    for name, path in page_paths(hub_url).items():
+                        check_page(base + path)
+                        for number in range(1, args.rounds + 1):
+                            runs.append(
+                                timed_run(wrk, "hub", name, number, base + path, page_lua, args)
+                            )
             # Still alive and well after the load: a crash would make the figures meaningless.
             check_once("the hub", hub_url, request_body(hub_query, HUB_FIXED), "needs", False)
             check_once(
@@ -604,6 +712,9 @@ def run(args: argparse.Namespace) -> Report:
                 stop_process(peer)
             stop_process(hub)
 
+    pages: dict[str, dict[str, Any]] = {}
+    for name in PAGES if args.pages else ():
+        pages[name] = asdict(summarise([r for r in runs if r.mode == name]))
     modes: dict[str, dict[str, Any]] = {}
     for mode in args.modes:
         hub_s = summarise([r for r in runs if r.mode == mode and r.server == "hub"])
@@ -646,10 +757,13 @@ def run(args: argparse.Namespace) -> Report:
             "wrk": wrk_version,
         },
         cores=os.cpu_count(),
+        hub_workers=args.hub_workers,
+        pages=pages,
         notes=[
             "figures are medians over the rounds; ratios are hub/peer "
             "(requests/s above 1 and latency below 1 favour the hub)",
-            "signed-in mode not built yet",
+            "signed mode: the hub's requests carry a reviewer's bearer token; the peer's are "
+            "its cached-mode requests (it has no accounts here)",
         ],
     )
 
