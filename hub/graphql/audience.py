@@ -207,9 +207,11 @@ class _Selected(Visitor):
     def enter_field(self, node: FieldNode, *_args: object) -> None:
         parent = self.type_info.get_parent_type()
         name = node.name.value
-        if parent is None or (self.type_info.get_field_def() is None and name != "__typename"):
-            self.cacheable = False
-        elif field_audience(parent.name, name) is not Audience.PUBLIC:
+        if (
+            parent is None
+            or (self.type_info.get_field_def() is None and name != "__typename")
+            or field_audience(parent.name, name) is not Audience.PUBLIC
+        ):
             self.cacheable = False
 
 

@@ -8,6 +8,7 @@ counter, so a write makes every older response unreachable at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from hub.store.db import DATABASE_ERRORS, Database
@@ -81,7 +82,5 @@ class DataVersion:
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        pass
