@@ -5,13 +5,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
 from hub.domain.accounts import Role
-from hub.http.read_cache import ReadCache
+from hub.http.graphql_cache import Captured
+from hub.http.read_cache import ReadCache, Stored
 from hub.store.data_version import DataVersion
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
@@ -355,3 +357,41 @@ async def test_the_cache_can_be_turned_off(settings: Any) -> None:
                 response = await post(client, NEEDS, pending())
                 assert response.headers["cache-control"] == "private, no-store"
         assert len(cache_of(application)) == 0
+
+
+async def _captured(status: int, body: bytes, *headers: tuple[bytes, bytes]) -> Captured:
+    captured = Captured()
+    await captured.send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), *headers],
+        }
+    )
+    await captured.send({"type": "http.response.body", "body": body})
+    return captured
+
+
+async def test_only_data_without_errors_notices_or_cookies_is_storable() -> None:
+    data = b'{"data":{"search":{"totalCount":1}}}'
+    assert (await _captured(200, data)).cacheable()
+    refused = [
+        await _captured(200, b'{"data":null,"errors":[{"message":"x"}]}'),
+        await _captured(200, b'{"data":{"search":null},"extensions":{"searchFallback":true}}'),
+        await _captured(200, data, (b"set-cookie", b"hub_session=x")),
+        await _captured(400, data),
+        await _captured(200, b"not json"),
+    ]
+    assert not any(captured.cacheable() for captured in refused)
+
+
+def test_the_lru_is_bounded_in_bytes() -> None:
+    version = DataVersion()
+    version.set_listening(True)
+    cache = ReadCache(version, 10_000, 60.0)
+    for number in range(10):
+        cache.put(number, Stored(b"x" * 2_000, b'"e"', (), time.monotonic()))
+    assert cache.bytes <= 10_000
+    assert len(cache) == 4
+    assert cache.counters.evictions == 6
+    assert cache.get(0) is None and cache.get(9) is not None
