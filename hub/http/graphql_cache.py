@@ -315,7 +315,8 @@ class GraphQLReadCache:
             params = {k: v for k, v in data.items() if k != "extensions"}
             params["query"] = document
             return {**scope, "query_string": urlencode(params).encode()}, receive
-        body = json.dumps({**data, "query": document}, ensure_ascii=False).encode()
+        # ASCII escapes: variables may hold lone surrogates, which the endpoint refuses.
+        body = json.dumps({**data, "query": document}).encode()
 
         async def replay_once() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
@@ -350,7 +351,6 @@ class GraphQLReadCache:
             [document, operation, variables or {}, language, "anonymous", version],
             sort_keys=True,
             separators=(",", ":"),
-            ensure_ascii=False,
         )
         return hashlib.sha256(canonical.encode()).digest()
 

@@ -66,7 +66,7 @@ class PersistedQueries:
                 raise NOT_FOUND
             self._documents.move_to_end(wanted)
             return known
-        if hashlib.sha256(query.encode()).hexdigest() != wanted:
+        if hashlib.sha256(query.encode(errors="surrogatepass")).hexdigest() != wanted:
             raise PersistedQueryError(
                 ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
                 "The query's sha256 is not persistedQuery.sha256Hash.",
