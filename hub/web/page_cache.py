@@ -12,6 +12,7 @@ The key is the path, query string, Accept-Language, language cookie and data ver
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from http.cookies import SimpleCookie
@@ -22,13 +23,16 @@ from hub.domain.kinds import KINDS
 from hub.http.cookies import SESSION_COOKIE
 from hub.http.read_cache import ReadCache, Stored, etag_matches, strong_etag
 from hub.web.i18n import LANGUAGE_COOKIE
-from hub.web.security import CSRF_COOKIE
+from hub.web.security import CSRF_COOKIE, CSRF_FIELD
 
 LIST_PATHS = frozenset(f"/{kind.slug}" for kind in KINDS)
 ENTRY_PREFIX = "/entries/"
 HTML = b"text/html"
 _DROPPED = (b"content-length", b"set-cookie", b"etag", b"cache-control", b"vary")
 VARY = (b"vary", b"Accept-Language, Cookie")
+# What secrets.token_urlsafe makes: a cookie holding anything else (set by someone else, say)
+# is never put into a page by the cache, and such a visitor's pages are not cached.
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32,128}")
 
 
 def cacheable_path(path: str) -> bool:
@@ -40,7 +44,7 @@ def cacheable_path(path: str) -> bool:
 
 
 class _Visitor:
-    __slots__ = ("accept_language", "anonymous", "csrf", "if_none_match", "language")
+    __slots__ = ("accept_language", "anonymous", "csrf", "if_none_match", "language", "odd")
 
     def __init__(self, scope: Scope) -> None:
         self.anonymous = True
@@ -48,6 +52,8 @@ class _Visitor:
         self.if_none_match: bytes | None = None
         self.csrf: str | None = None
         self.language: str | None = None
+        # A CSRF cookie the hub would not have made.
+        self.odd = False
         for name, value in scope["headers"]:
             if name == b"authorization":
                 self.anonymous = False
@@ -70,8 +76,10 @@ class _Visitor:
         except Exception:  # a malformed header: read as no cookies, the page decides
             return
         token = jar.get(CSRF_COOKIE)
-        if token is not None and len(token.value) >= 32:
+        if token is not None and TOKEN.fullmatch(token.value):
             self.csrf = token.value
+        elif token is not None:
+            self.odd = True
         language = jar.get(LANGUAGE_COOKIE)
         self.language = language.value if language is not None else None
 
@@ -116,7 +124,7 @@ class PageCache:
             return
         version = self.cache.version.current
         visitor = _Visitor(scope)
-        if version is None or not visitor.anonymous:
+        if version is None or not visitor.anonymous or visitor.odd:
             await self.app(scope, receive, send)
             return
         key = (
@@ -166,7 +174,12 @@ class PageCache:
                 token = rest.split(b";", 1)[0].decode("latin-1")
         body = b"".join(captured.chunks)
         if token:
-            body = body.replace(token.encode(), self.placeholder)
+            # Only where the forms carry it: a token is the visitor's to choose (their cookie),
+            # and must not rewrite any other text of a page others will be served.
+            field = f'name="{CSRF_FIELD}" value="'.encode()
+            body = body.replace(field + token.encode() + b'"', field + self.placeholder + b'"')
+            if token.encode() in body:
+                return None
         headers = tuple((n, v) for n, v in captured.headers if n not in _DROPPED)
         return Stored(body, strong_etag(body), headers, time.monotonic())
 

@@ -111,3 +111,23 @@ async def test_a_new_entry_shows_on_the_list_at_once(
     after = await app_client.get("/needs?verification=ANY")
     assert before.content != after.content
     assert "医用防护口罩".encode() in after.content
+
+
+async def test_a_chosen_csrf_cookie_cannot_rewrite_the_page_others_get(
+    app: Starlette, app_client: httpx.AsyncClient, gql: GraphQLClient
+) -> None:
+    await listening(app)
+    need_id = await new_need(gql)
+    path = f"/entries/{need_id}"
+    # A "token" that is also text of the page (the entry's own id), and one that is markup.
+    for chosen in (need_id[:40], '"><script>alert(1)</script>' + "x" * 20):
+        app_client.cookies.clear()
+        app_client.cookies.set(CSRF_COOKIE, chosen)
+        await app_client.get(path)
+    app_client.cookies.clear()
+    clean = await app_client.get(path)
+    assert need_id.encode() in clean.content
+    assert b"<script>alert" not in clean.content
+    for stored in cache_of(app).entries():
+        assert b"<script>alert" not in stored.body
+        assert need_id[:40].encode() in stored.body
