@@ -44,6 +44,8 @@ class DataVersion:
         self._counter = 0
         self._listening = False
         self.changed = asyncio.Event()
+        # The payload of the last notification (tests send markers to know the queue is read).
+        self.last_payload: str | None = None
 
     @property
     def current(self) -> int | None:
@@ -63,11 +65,15 @@ class DataVersion:
         self._listening = listening
         self.bump()
 
+    def _notified(self, payload: str) -> None:
+        self.last_payload = payload
+        self.bump()
+
     async def listen(self, db: Database, stop: asyncio.Event) -> None:
         """LISTEN until `stop`, reconnecting after a lost connection."""
         while not stop.is_set():
             try:
-                async with db.listening(CHANNEL, lambda _payload: self.bump()) as listening:
+                async with db.listening(CHANNEL, self._notified) as listening:
                     self.set_listening(True)
                     while not stop.is_set() and not listening.lost:
                         await _wait(stop, CHECK_SECONDS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import itertools
 import json
 import time
 from typing import Any
@@ -28,6 +29,7 @@ NEEDS = """query($first: Int!, $after: String, $filter: NeedFilter) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
+_markers = itertools.count()
 DUPLICATES = """query { needs(first: 5, filter: {verificationStatuses: [PENDING]}) {
   edges { node { id possibleDuplicates { score } } } } }"""
 
@@ -39,6 +41,19 @@ async def listening(app: Starlette) -> DataVersion:
         while version.current is None:
             await version.changed.wait()
     return version
+
+
+async def settled(app: Starlette) -> None:
+    """Wait until the app has read every notification of the writes so far: a write moves the
+    writer's version at once and again when its notification arrives, a moment later."""
+    version: DataVersion = app.state.data_version
+    marker = f"marker-{next(_markers)}"
+    db: Database = app.state.db
+    async with db.connection() as conn:
+        await conn.execute("SELECT pg_notify('hub_data_version', $1)", marker)
+    async with asyncio.timeout(10):
+        while version.last_payload != marker:
+            await version.changed.wait()
 
 
 def cache_of(app: Starlette) -> ReadCache:
@@ -72,6 +87,7 @@ async def test_a_repeated_anonymous_read_is_answered_from_the_cache(
 ) -> None:
     await listening(app)
     await submit_need(gql)
+    await settled(app)
     cache = cache_of(app)
     first = await post(app_client, NEEDS, pending())
     second = await post(app_client, NEEDS, pending())
@@ -226,6 +242,7 @@ async def test_single_flight_runs_concurrent_identical_misses_once(
 ) -> None:
     await listening(app)
     await submit_need(gql)
+    await settled(app)
     db: Database = app.state.db
     statements: list[str] = []
     undo = db.observe_queries(statements.append)
@@ -250,6 +267,7 @@ async def test_cursors_stay_stable_across_pages_with_the_cache_on(
     await listening(app)
     for number in range(5):
         await submit_need(gql, notes=f"need {number}")
+    await settled(app)
 
     async def walk() -> list[str]:
         seen: list[str] = []

@@ -12,7 +12,7 @@ from hub.web.page_cache import cacheable_path
 from hub.web.security import CSRF_COOKIE
 from tests.conftest import GraphQLClient
 from tests.helpers import SUBMIT_NEED, need_input
-from tests.http.test_read_cache import listening
+from tests.http.test_read_cache import listening, settled
 
 TOKEN = re.compile(rb'name="csrf" value="([^"]+)"')
 
@@ -39,6 +39,7 @@ async def test_an_entry_page_is_cached_with_each_visitor_s_own_token(
 ) -> None:
     await listening(app)
     need_id = await new_need(gql)
+    await settled(app)
     path = f"/entries/{need_id}"
     cache = cache_of(app)
     tokens = []
@@ -76,6 +77,7 @@ async def test_lists_and_home_are_cached_and_public(
 ) -> None:
     await listening(app)
     await new_need(gql)
+    await settled(app)
     cache = cache_of(app)
     for path in ("/", "/needs?verification=ANY"):
         app_client.cookies.clear()
@@ -118,6 +120,7 @@ async def test_a_chosen_csrf_cookie_cannot_rewrite_the_page_others_get(
 ) -> None:
     await listening(app)
     need_id = await new_need(gql)
+    await settled(app)
     path = f"/entries/{need_id}"
     # A "token" that is also text of the page (the entry's own id), and one that is markup.
     for chosen in (need_id[:40], '"><script>alert(1)</script>' + "x" * 20):
