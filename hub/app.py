@@ -15,18 +15,24 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from hub.graphql.audience import DocumentPolicy
 from hub.graphql.schema import build_schema
 from hub.http.body_limit import BodyLimitMiddleware
 from hub.http.exports import export_routes
+from hub.http.graphql_cache import GraphQLReadCache
 from hub.http.graphql_view import HubGraphQL
 from hub.http.health import healthz, readyz
+from hub.http.persisted_queries import PersistedQueries
+from hub.http.read_cache import ReadCache
 from hub.live.hub import LiveHub
 from hub.search.segment import warm_up
 from hub.search.setup import search_service
 from hub.services.taxonomy import TaxonomyCache
 from hub.settings import Settings
+from hub.store.data_version import DataVersion
 from hub.store.db import Database
 from hub.store.migrate import migrate_database
+from hub.web.page_cache import PageCache
 from hub.web.pages import web_routes
 
 log = logging.getLogger(__name__)
@@ -63,6 +69,9 @@ def create_app(
             app.state.live = live = await LiveHub.open(settings)
             stop = asyncio.Event()
             task = None
+            listener = asyncio.create_task(
+                read_cache.version.listen(db, stop), name="read-cache-version"
+            )
             try:
                 await live.start()
                 if background is not None:
@@ -73,13 +82,21 @@ def create_app(
                 stop.set()
                 if task is not None:
                     await task
+                await listener
                 await live.close_connections("server shutting down")
                 await live.stop()
                 await search.aclose()
         finally:
             await db.close()
 
-    graphql = HubGraphQL(build_schema(settings), settings)
+    graphql_schema = build_schema(settings)
+    graphql = HubGraphQL(graphql_schema, settings)
+    # The read cache (hub/http/read_cache.py): one per process, its version moved by the
+    # database's notifications (the lifespan's listener) and by this process's mutations.
+    read_cache = ReadCache(
+        DataVersion(), settings.read_cache_bytes, float(settings.read_cache_seconds)
+    )
+    persisted = PersistedQueries()
     static = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
     routes = [
         Mount("/static", app=static, name="static"),
@@ -99,9 +116,20 @@ def create_app(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,
                 upload_max_bytes=settings.max_import_bytes,
-            )
+            ),
+            Middleware(
+                GraphQLReadCache,
+                cache=read_cache,
+                persisted=persisted,
+                policy=DocumentPolicy(graphql_schema._schema),
+                default_language=settings.default_language,
+            ),
+            Middleware(PageCache, cache=read_cache, secure_cookies=settings.cookie_secure),
         ],
     )
     # The pages run their GraphQL documents through the same view (and so the same context).
     application.state.graphql = graphql
+    application.state.read_cache = read_cache
+    application.state.data_version = read_cache.version
+    application.state.persisted_queries = persisted
     return application

@@ -130,6 +130,10 @@ class Settings:
     # Webhooks one worker delivers to at once (each one event at a time, in order).
     webhook_concurrency: int = 8
     webhook_log_days: int = 14
+    # The read cache (hub/http/read_cache.py): how long a stored response may be served at
+    # most (0 turns the cache off), and the bytes it may hold per process.
+    read_cache_seconds: int = 5
+    read_cache_bytes: int = 64 * 1024 * 1024
 
     def dsn(self) -> str:
         """The database URL; SettingsError when none is set (the embedded one not started)."""
@@ -209,4 +213,6 @@ class Settings:
             webhook_max_per_user=_int(env, "HUB_WEBHOOK_MAX_PER_USER", 10, minimum=1),
             webhook_concurrency=_int(env, "HUB_WEBHOOK_CONCURRENCY", 8, minimum=1),
             webhook_log_days=_int(env, "HUB_WEBHOOK_LOG_DAYS", 14, minimum=1),
+            read_cache_seconds=_int(env, "HUB_READ_CACHE_SECONDS", 5, minimum=0),
+            read_cache_bytes=_int(env, "HUB_READ_CACHE_BYTES", 64 * 1024 * 1024, minimum=0),
         )

@@ -15,6 +15,7 @@ from hub.graphql.loaders import Loaders
 from hub.live.hub import Closable, LiveHub
 from hub.search.service import SearchService
 from hub.settings import Settings
+from hub.store.data_version import DataVersion
 from hub.store.db import Database
 
 
@@ -54,6 +55,8 @@ class Context:
     search: SearchService | None = None
     # Said to the client in the response's `extensions` (a search that fell back, say).
     notices: dict[str, object] = field(default_factory=dict)
+    # The process's data version, which mutations move (hub.graphql.own_writes).
+    data_version: DataVersion | None = None
     # The request's clock: time-dependent figures (a need's priority) agree within a response.
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 

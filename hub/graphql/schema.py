@@ -33,6 +33,7 @@ from hub.graphql.loaders import make_loaders
 from hub.graphql.organizations.mutations import OrganizationMutation
 from hub.graphql.organizations.queries import OrganizationQuery
 from hub.graphql.organizations.types import Organization
+from hub.graphql.own_writes import MutationsMoveDataVersion
 from hub.graphql.permissions import RejectBadCredentials
 from hub.graphql.pledges.inbox import InboxMutation, InboxQuery
 from hub.graphql.pledges.matching import MatchingQuery
@@ -164,6 +165,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             FreshLoaders,
             SubscriptionsOverWebSockets,
             Notices,
+            MutationsMoveDataVersion,
             RejectBadCredentials,
             RejectUnstorableText,
             lambda: AddValidationRules(rules),

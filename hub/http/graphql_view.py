@@ -217,6 +217,7 @@ class HubGraphQL(GraphQL[Context, None]):
             live=state.live,
             search=state.search,
             connection=websocket,
+            data_version=getattr(state, "data_version", None),
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
