@@ -71,6 +71,8 @@ from read_throughput import (
 )
 
 DEFAULT_POOL_MAX = 10
+# The hub processes run this checkout's code, not whatever `hub` the virtualenv would import.
+ROOT = Path(__file__).resolve().parent.parent
 WRK_TIMEOUT = "10s"
 MUTATION = (
     "mutation Submit($input: SubmitNeedInput!) { submitNeed(input: $input) { "
@@ -279,7 +281,7 @@ def hub_command(dsn: str, *args: str, timeout: float = 3600) -> tuple[int, str, 
         text=True,
         timeout=timeout,
         check=False,
-        env={**os.environ, "HUB_DATABASE_URL": dsn},
+        env={**os.environ, "HUB_DATABASE_URL": dsn, "PYTHONPATH": str(ROOT)},
     )
     return result.returncode, result.stdout + result.stderr, time.perf_counter() - started
 
@@ -428,7 +430,9 @@ def run(args: argparse.Namespace) -> Report:
             port = free_port()
             base_url = f"http://{HOST}:{port}"
             log_path = workdir / "hub-serve.log"
-            hub = spawn_hub(port, log_path, {"HUB_DATABASE_URL": dsn, "HUB_HOST": HOST})
+            hub = spawn_hub(
+                port, log_path, {"HUB_DATABASE_URL": dsn, "HUB_HOST": HOST, "PYTHONPATH": str(ROOT)}
+            )
             try:
                 wait_ready(hub, base_url, log_path)
                 script = workdir / "submit.lua"
@@ -476,7 +480,8 @@ def run(args: argparse.Namespace) -> Report:
                 imported = count_entries(dsn) - before
                 if code != 0 or imported != entries:
                     log(
-                        f"hub import exited {code}, {imported} of {entries} needs:\n{output[-2000:]}"
+                        f"hub import exited {code}, {imported} of {entries} needs:\n"
+                        f"{output[-2000:]}"
                     )
                 import_facts = {
                     "rows": args.import_rows,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from uuid import UUID
 
+from hub.domain.enums import EntryKind
 from hub.domain.model import EntryDraft
 
 THRESHOLD = 0.6
+# Two names or addresses this alike count as the same.
+ALIKE = 0.8
 _NOISE = re.compile(r"[\s\-_,.，。、()（）]+")
 
 
@@ -20,13 +25,50 @@ class Candidate:
     poster_name: str | None
 
 
+@dataclass(frozen=True)
+class Profile:
+    """An entry as far as comparing it goes, read without loading the whole entry (the scan
+    of every submission reads up to 200 of these)."""
+
+    kind: EntryKind
+    province: str
+    city: str | None
+    organization_id: UUID | None
+    address: str | None
+    poster_name: str | None
+    category_codes: frozenset[str]
+    # Normalized once, not once per comparison.
+    _province: str = field(init=False, repr=False, compare=False)
+    _city: str = field(init=False, repr=False, compare=False)
+    _address: str = field(init=False, repr=False, compare=False)
+    _poster: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_province", _normal(self.province))
+        object.__setattr__(self, "_city", _normal(self.city))
+        object.__setattr__(self, "_address", _normal(self.address))
+        object.__setattr__(self, "_poster", _normal(self.poster_name))
+
+
+def profile_of(candidate: Candidate) -> Profile:
+    """The profile of a draft and its poster's name."""
+    draft = candidate.draft
+    return Profile(
+        kind=draft.kind,
+        province=draft.region.province,
+        city=draft.region.city,
+        organization_id=draft.organization_id,
+        address=draft.address,
+        poster_name=candidate.poster_name,
+        category_codes=frozenset(i.category_code for i in draft.items),
+    )
+
+
 def _normal(text: str | None) -> str:
     return _NOISE.sub("", (text or "").lower())
 
 
-def similarity(a: str | None, b: str | None) -> float:
-    """0..1 likeness of two names or addresses, ignoring case, spaces and punctuation."""
-    left, right = _normal(a), _normal(b)
+def _ratio(left: str, right: str) -> float:
     if not left or not right:
         return 0.0
     if left == right:
@@ -34,28 +76,54 @@ def similarity(a: str | None, b: str | None) -> float:
     return SequenceMatcher(None, left, right).ratio()
 
 
-def score(new: Candidate, old: Candidate) -> float:
+def _alike(left: str, right: str) -> bool:
+    """_ratio(left, right) >= ALIKE, skipping the full comparison when its cheap upper
+    bounds already fall short (most pairs of a scan)."""
+    if not left or not right:
+        return False
+    if left == right:
+        return True
+    matcher = SequenceMatcher(None, left, right)
+    return (
+        matcher.real_quick_ratio() >= ALIKE
+        and matcher.quick_ratio() >= ALIKE
+        and matcher.ratio() >= ALIKE
+    )
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    """0..1 likeness of two names or addresses, ignoring case, spaces and punctuation."""
+    return _ratio(_normal(a), _normal(b))
+
+
+def _profile(value: Candidate | Profile) -> Profile:
+    return value if isinstance(value, Profile) else profile_of(value)
+
+
+def score(new: Candidate | Profile, old: Candidate | Profile) -> float:
     """How likely `new` repeats `old`: 0 (different kind or province) to about 1."""
-    a, b = new.draft, old.draft
-    if a.kind is not b.kind or _normal(a.region.province) != _normal(b.region.province):
+    a, b = _profile(new), _profile(old)
+    if a.kind is not b.kind or a._province != b._province:
         return 0.0
     total = 0.0
     if a.organization_id is not None and a.organization_id == b.organization_id:
         total += 0.5
-    elif similarity(new.poster_name, old.poster_name) >= 0.8:
+    elif _alike(a._poster, b._poster):
         total += 0.4
-    if similarity(a.address, b.address) >= 0.8:
+    if _alike(a._address, b._address):
         total += 0.2
-    if a.region.city and _normal(a.region.city) == _normal(b.region.city):
+    if a.city and a._city == b._city:
         total += 0.1
-    codes_a = {i.category_code for i in a.items}
-    codes_b = {i.category_code for i in b.items}
+    codes_a, codes_b = a.category_codes, b.category_codes
     if codes_a and codes_b:
         total += 0.3 * len(codes_a & codes_b) / len(codes_a | codes_b)
     return round(min(total, 1.0), 3)
 
 
-def likely_duplicates(new: Candidate, others: dict[str, Candidate]) -> list[tuple[str, float]]:
+def likely_duplicates(
+    new: Candidate | Profile, others: Mapping[str, Candidate | Profile]
+) -> list[tuple[str, float]]:
     """(key, score) of the others that `new` likely repeats, most likely first."""
-    found = [(key, score(new, other)) for key, other in others.items()]
+    mine = _profile(new)
+    found = [(key, score(mine, other)) for key, other in others.items()]
     return sorted(((k, s) for k, s in found if s >= THRESHOLD), key=lambda p: -p[1])

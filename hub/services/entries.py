@@ -11,7 +11,7 @@ from uuid import UUID
 
 from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
 from hub.domain.audit import snapshot
-from hub.domain.duplicates import Candidate, likely_duplicates
+from hub.domain.duplicates import Candidate, Profile, likely_duplicates, profile_of
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EntryKind, EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
@@ -29,6 +29,7 @@ from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.outcome import Forbidden, Outcome, Refusal, explained, refusals_fail
+from hub.store import audit as audit_store
 from hub.store import (
     categories,
     duplicates,
@@ -39,10 +40,12 @@ from hub.store import (
     reviews,
 )
 from hub.store import entries as store
-from hub.store.db import Connection, Database
+from hub.store.db import Connection, Database, before_commit
 from hub.store.outbox import record_event
 
 Lifetimes = dict[EntryKind, int]
+# The audit action of a new entry (the duplicate scan looks for it on the chain).
+SUBMITTED = "entry.submitted"
 # A patch turns the current entry into its new content and status.
 EntryPatch = Callable[[Entry], tuple[EntryDraft, EntryStatus]]
 
@@ -171,7 +174,7 @@ async def create_in(
     if await members.is_member(conn, actor.user_id, draft.organization_id):
         await members.mark_self_reported(conn, entry.id)
         entry = replace(entry, self_reported=True)
-    await record_change(conn, entry, EventType.CREATED, actor, "entry.submitted", extra=extra)
+    await record_change(conn, entry, EventType.CREATED, actor, SUBMITTED, extra=extra)
     await _find_duplicates(conn, entry, new_organization)
     return entry
 
@@ -179,7 +182,13 @@ async def create_in(
 async def _find_duplicates(
     conn: Connection, entry: Entry, new_organization: OrganizationDraft | None
 ) -> None:
-    """Note the recent entries this one likely repeats, for reviewers to merge or keep."""
+    """Note the recent entries this one likely repeats, for reviewers to merge or keep.
+
+    The scan runs without the audit chain's lock, so it misses entries that commit while it
+    runs; those recorded their submission on the chain after `seen`, and a last step, under
+    the lock (which orders all commits that append), compares them too. Of two entries
+    submitted at once, the one that commits second finds the first.
+    """
     draft = entry.draft
     poster = (
         new_organization.name
@@ -188,12 +197,27 @@ async def _find_duplicates(
             await duplicates.organization_name(conn, draft.organization_id) or draft.provider_name
         )
     )
-    others = await duplicates.recent_in_province(conn, entry.kind, draft.region.province, entry.id)
-    found = likely_duplicates(
-        Candidate(draft, poster),
-        {str(other.id): Candidate(other.draft, name) for other, name in others},
-    )
-    await duplicates.record(conn, entry.id, [(UUID(key), score) for key, score in found])
+    mine = profile_of(Candidate(draft, poster))
+    kind, province = entry.kind, draft.region.province
+    late = not audit_store.holds_lock(conn)
+    seen = await audit_store.last_seq(conn) if late else 0
+    others = dict(await duplicates.recent_in_province(conn, kind, province, entry.id))
+    await _record_duplicates(conn, entry.id, mine, others)
+
+    async def committed_meanwhile(c: Connection) -> None:
+        await audit_store.lock_chain(c)
+        since = await duplicates.recorded_since(c, seen, SUBMITTED, kind, province, entry.id)
+        await _record_duplicates(c, entry.id, mine, {k: p for k, p in since if k not in others})
+
+    if late:
+        before_commit(conn, committed_meanwhile)
+
+
+async def _record_duplicates(
+    conn: Connection, entry_id: UUID, mine: Profile, others: dict[UUID, Profile]
+) -> None:
+    found = likely_duplicates(mine, {str(key): other for key, other in others.items()})
+    await duplicates.record(conn, entry_id, [(UUID(key), score) for key, score in found])
 
 
 def _with_organization(draft: EntryDraft, organization_id: UUID) -> EntryDraft:

@@ -29,6 +29,7 @@ from hub.services.audit import audit
 from hub.services.entries import Lifetimes
 from hub.services.entries import create_in as create_entry_in
 from hub.services.organizations import create_in as create_organization_in
+from hub.store import audit as audit_store
 from hub.store import categories
 from hub.store import imports as store
 from hub.store.db import Connection, Database
@@ -200,6 +201,10 @@ async def import_rows(
     report = ImportReport(mapping.dataset, file_name, sha256, rows=len(sheet.rows), dry_run=dry_run)
     try:
         async with db.transaction() as conn:
+            # The chain's lock for the whole file, as the first statement: each entry's
+            # duplicate scan then sees every entry committed before (see create_in), and the
+            # audit records of the file go on the chain together at the end.
+            await audit_store.lock_chain(conn)
             known = {c.code: c for c in await categories.list_categories(conn) if not c.deprecated}
             context = ImportContext(
                 known, today or datetime.now(UTC).date(), file_name, source or None
@@ -246,6 +251,7 @@ async def _write_all(
         if not record.valid:
             report.rejected += record.problems
         else:
+            queued = audit_store.waiting(writer.conn)
             try:
                 # A savepoint: a record the database refuses takes nothing else with it.
                 async with writer.conn.transaction():
@@ -254,6 +260,8 @@ async def _write_all(
                     else:
                         wrote = await writer.organization(record, header)
             except store.REFUSED as error:
+                # Nor does its audit record, waiting for the end of the transaction.
+                audit_store.forget_after(writer.conn, queued)
                 report.rejected += [
                     RowProblem(
                         number,
