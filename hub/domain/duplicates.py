@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -76,19 +77,25 @@ def _ratio(left: str, right: str) -> float:
     return SequenceMatcher(None, left, right).ratio()
 
 
+def _ratio_of(matches: int, length: int) -> float:
+    # difflib's own formula, so that a bound and the ratio compare alike at the threshold.
+    return 2.0 * matches / length if length else 1.0
+
+
 def _alike(left: str, right: str) -> bool:
-    """_ratio(left, right) >= ALIKE, skipping the full comparison when its cheap upper
-    bounds already fall short (most pairs of a scan)."""
+    """_ratio(left, right) >= ALIKE, skipping the full comparison when difflib's cheap upper
+    bounds (real_quick_ratio: the lengths; quick_ratio: the characters in common, in any
+    order) already fall short, as they do for most pairs of a scan."""
     if not left or not right:
         return False
     if left == right:
         return True
-    matcher = SequenceMatcher(None, left, right)
-    return (
-        matcher.real_quick_ratio() >= ALIKE
-        and matcher.quick_ratio() >= ALIKE
-        and matcher.ratio() >= ALIKE
-    )
+    length = len(left) + len(right)
+    if _ratio_of(min(len(left), len(right)), length) < ALIKE:
+        return False
+    if _ratio_of(sum((Counter(left) & Counter(right)).values()), length) < ALIKE:
+        return False
+    return SequenceMatcher(None, left, right).ratio() >= ALIKE
 
 
 def similarity(a: str | None, b: str | None) -> float:
@@ -102,22 +109,36 @@ def _profile(value: Candidate | Profile) -> Profile:
 
 def score(new: Candidate | Profile, old: Candidate | Profile) -> float:
     """How likely `new` repeats `old`: 0 (different kind or province) to about 1."""
-    a, b = _profile(new), _profile(old)
+    return _score(_profile(new), _profile(old), 0.0)
+
+
+def _capped(total: float) -> float:
+    return round(min(total, 1.0), 3)
+
+
+def _score(a: Profile, b: Profile, floor: float) -> float:
+    """score(a, b), or some value below `floor` as soon as the parts still to compare cannot
+    lift it to `floor` (the name and address comparisons cost the most, so they come last)."""
     if a.kind is not b.kind or a._province != b._province:
         return 0.0
     total = 0.0
-    if a.organization_id is not None and a.organization_id == b.organization_id:
-        total += 0.5
-    elif _alike(a._poster, b._poster):
-        total += 0.4
-    if _alike(a._address, b._address):
-        total += 0.2
     if a.city and a._city == b._city:
         total += 0.1
     codes_a, codes_b = a.category_codes, b.category_codes
     if codes_a and codes_b:
         total += 0.3 * len(codes_a & codes_b) / len(codes_a | codes_b)
-    return round(min(total, 1.0), 3)
+    if a.organization_id is not None and a.organization_id == b.organization_id:
+        total += 0.5
+    else:
+        if _capped(total + 0.4 + 0.2) < floor:
+            return _capped(total)
+        if _alike(a._poster, b._poster):
+            total += 0.4
+    if _capped(total + 0.2) < floor:
+        return _capped(total)
+    if _alike(a._address, b._address):
+        total += 0.2
+    return _capped(total)
 
 
 def likely_duplicates(
@@ -125,5 +146,5 @@ def likely_duplicates(
 ) -> list[tuple[str, float]]:
     """(key, score) of the others that `new` likely repeats, most likely first."""
     mine = _profile(new)
-    found = [(key, score(mine, other)) for key, other in others.items()]
+    found = [(key, _score(mine, _profile(other), THRESHOLD)) for key, other in others.items()]
     return sorted(((k, s) for k, s in found if s >= THRESHOLD), key=lambda p: -p[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from uuid import uuid4
 
@@ -53,3 +54,34 @@ def test_same_organization_counts_most() -> None:
     assert score(a, b) >= 0.6
     ranked = likely_duplicates(a, {"b": b, "c": Candidate(need(province="北京市"), None)})
     assert [key for key, _ in ranked] == ["b"]
+
+
+def test_the_scan_skips_comparisons_without_changing_what_it_finds() -> None:
+    """likely_duplicates stops comparing a pair once it cannot reach the threshold; what it
+    finds must be exactly the pairs score() puts at or above it."""
+    rng = random.Random(13)  # noqa: S311 - test data, not a secret
+    names = ["武汉市第七医院", "武汉市第七人民医院", "武汉市 第七医院", "协和医院", None]
+    addresses = ["中南二路12号", "中南二路 12 号", "中南二路21号", "解放大道1号", None]
+    codes = ["face.medical_respirator", "body.protective_coverall", "face.surgical_mask"]
+    org = uuid4()
+
+    def candidate() -> Candidate:
+        draft = need(
+            city=rng.choice(["武汉市", "武汉", "黄冈市"]),
+            address=rng.choice(addresses),  # type: ignore[arg-type]
+            codes=tuple(rng.sample(codes, rng.randint(1, 3))),
+            org=rng.choice([org, None]),
+        )
+        return Candidate(draft, rng.choice(names))
+
+    others = {str(n): candidate() for n in range(300)}
+    found = 0
+    for _ in range(20):
+        new = candidate()
+        expected = sorted(
+            ((k, score(new, o)) for k, o in others.items() if score(new, o) >= 0.6),
+            key=lambda p: -p[1],
+        )
+        assert likely_duplicates(new, others) == expected
+        found += len(expected)
+    assert found  # the data holds duplicates, or the test would prove nothing
