@@ -8,11 +8,11 @@ import asyncio
 import uuid
 from decimal import Decimal
 
-from hub.domain.accounts import ANONYMOUS
+from hub.domain.accounts import ANONYMOUS, Viewer
 from hub.domain.enums import Urgency
 from hub.domain.model import EntryDraft, Item, NeedDetails, Region
 from hub.domain.units import Unit
-from hub.services.audit import verify_chain
+from hub.services.audit import audit, verify_chain
 from hub.services.entries import create_in
 from hub.settings import Settings
 from hub.store import duplicates
@@ -104,3 +104,14 @@ async def test_audit_records_of_a_failed_transaction_are_not_appended(db: Databa
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM audit_log") == 0
         assert await conn.fetchval("SELECT count(*) FROM entry") == 0
+
+
+async def test_many_records_of_one_transaction_are_chained_at_its_end(db: Database) -> None:
+    async with db.transaction() as conn:
+        for n in range(300):
+            await audit(conn, Viewer(handle=f"writer{n}"), "test.write", "TEST", None)
+        # Nothing on the chain until the transaction ends: the lock is not held meanwhile.
+        assert await conn.fetchval("SELECT count(*) FROM audit_log") == 0
+    report = await verify_chain(db)
+    assert report.intact
+    assert report.records == 300

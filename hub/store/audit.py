@@ -89,8 +89,6 @@ def forget_after(conn: Connection, count: int) -> None:
         del state[_QUEUE][count:]
 
 
-# Beyond this many records at once, COPY beats a pipelined INSERT.
-_COPY_FROM = 64
 _COLUMNS = (
     "seq", "at", "actor_id", "actor_label", "action", "subject_kind", "subject_id", "changes",
     "reason", "prev_hash", "hash",
@@ -127,9 +125,7 @@ async def _write(conn: Connection, batch: list[AuditRecord]) -> None:
             )
         )
         prev_hash = link
-    if len(rows) >= _COPY_FROM:
-        await conn.copy_records_to_table("audit_log", records=rows, columns=_COLUMNS)
-        return
+    # One pipelined INSERT (not COPY: its binary format has no encoder for the jsonb codec).
     await conn.executemany(
         f"INSERT INTO audit_log ({', '.join(_COLUMNS)}) "
         f"VALUES ({', '.join(f'${n}' for n in range(1, len(_COLUMNS) + 1))})",
