@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
 from uuid import UUID
 
 from hub.domain.enums import EntryKind
@@ -43,6 +43,16 @@ class Profile:
     _city: str = field(init=False, repr=False, compare=False)
     _address: str = field(init=False, repr=False, compare=False)
     _poster: str = field(init=False, repr=False, compare=False)
+
+    @cached_property
+    def poster_counts(self) -> dict[str, int]:
+        """The characters of the normalized poster name, counted (for _alike)."""
+        return _counts(self._poster)
+
+    @cached_property
+    def address_counts(self) -> dict[str, int]:
+        """The characters of the normalized address, counted (for _alike)."""
+        return _counts(self._address)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_province", _normal(self.province))
@@ -82,10 +92,18 @@ def _ratio_of(matches: int, length: int) -> float:
     return 2.0 * matches / length if length else 1.0
 
 
-def _alike(left: str, right: str) -> bool:
+def _counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for char in text:
+        counts[char] = counts.get(char, 0) + 1
+    return counts
+
+
+def _alike(left: str, right: str, left_counts: Mapping[str, int] | None = None) -> bool:
     """_ratio(left, right) >= ALIKE, skipping the full comparison when difflib's cheap upper
     bounds (real_quick_ratio: the lengths; quick_ratio: the characters in common, in any
-    order) already fall short, as they do for most pairs of a scan."""
+    order) already fall short, as they do for most pairs of a scan. `left_counts`, the
+    characters of `left` counted once for a whole scan, saves counting them per pair."""
     if not left or not right:
         return False
     if left == right:
@@ -93,7 +111,13 @@ def _alike(left: str, right: str) -> bool:
     length = len(left) + len(right)
     if _ratio_of(min(len(left), len(right)), length) < ALIKE:
         return False
-    if _ratio_of(sum((Counter(left) & Counter(right)).values()), length) < ALIKE:
+    available = dict(left_counts if left_counts is not None else _counts(left))
+    common = 0
+    for char in right:
+        if available.get(char, 0) > 0:
+            available[char] -= 1
+            common += 1
+    if _ratio_of(common, length) < ALIKE:
         return False
     return SequenceMatcher(None, left, right).ratio() >= ALIKE
 
@@ -132,11 +156,11 @@ def _score(a: Profile, b: Profile, floor: float) -> float:
     else:
         if _capped(total + 0.4 + 0.2) < floor:
             return _capped(total)
-        if _alike(a._poster, b._poster):
+        if _alike(a._poster, b._poster, a.poster_counts):
             total += 0.4
     if _capped(total + 0.2) < floor:
         return _capped(total)
-    if _alike(a._address, b._address):
+    if _alike(a._address, b._address, a.address_counts):
         total += 0.2
     return _capped(total)
 

@@ -200,12 +200,13 @@ async def _find_duplicates(
     mine = profile_of(Candidate(draft, poster))
     kind, province = entry.kind, draft.region.province
     late = not audit_store.holds_lock(conn)
-    seen = await audit_store.last_seq(conn) if late else 0
-    others = dict(await duplicates.recent_in_province(conn, kind, province, entry.id))
+    seen, recent = await duplicates.recent_in_province(conn, kind, province, entry.id)
+    others = dict(recent)
     await _record_duplicates(conn, entry.id, mine, others)
 
     async def committed_meanwhile(c: Connection) -> None:
-        await audit_store.lock_chain(c)
+        if not audit_store.holds_lock(c):  # the audit records' own last step took it
+            await audit_store.lock_chain(c)
         since = await duplicates.recorded_since(c, seen, SUBMITTED, kind, province, entry.id)
         await _record_duplicates(c, entry.id, mine, {k: p for k, p in since if k not in others})
 

@@ -46,12 +46,6 @@ def holds_lock(conn: Connection) -> bool:
     return bool(state and state.get(_LOCKED))
 
 
-async def last_seq(conn: Connection) -> int:
-    """The sequence number of the newest committed record (0 for none)."""
-    seq: int | None = await conn.fetchval("SELECT max(seq) FROM audit_log")
-    return seq or 0
-
-
 async def append(conn: Connection, record: AuditRecord) -> None:
     """Append `record` in the caller's transaction.
 

@@ -38,15 +38,19 @@ async def replace_contacts(
     *,
     entry_id: UUID | None = None,
     organization_id: UUID | None = None,
+    fresh: bool = False,
 ) -> None:
     """Make `contacts` the owner's whole list of contacts. A contact the owner already had
-    keeps its id (revealContact and clients that keep contacts by id go on working)."""
-    deleted = await conn.fetch(
-        "DELETE FROM contact WHERE entry_id = $1 OR organization_id = $2 RETURNING id",
-        entry_id,
-        organization_id,
-    )
-    had = {r["id"] for r in deleted}
+    keeps its id (revealContact and clients that keep contacts by id go on working).
+    `fresh`: the owner was inserted in this transaction and has none yet (nothing to delete)."""
+    had: set[UUID] = set()
+    if not fresh:
+        deleted = await conn.fetch(
+            "DELETE FROM contact WHERE entry_id = $1 OR organization_id = $2 RETURNING id",
+            entry_id,
+            organization_id,
+        )
+        had = {r["id"] for r in deleted}
     rows = []
     for position, c in enumerate(contacts):
         # Each old id once: a contact sent twice becomes two contacts, not a clash.
@@ -64,6 +68,8 @@ async def replace_contacts(
                 c.visibility.value,
             )
         )
+    if not rows:
+        return
     await conn.executemany(
         """
         INSERT INTO contact (id, entry_id, organization_id, position, name, phone, other_channel,

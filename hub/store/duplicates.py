@@ -38,13 +38,23 @@ def _profile(row: asyncpg.Record) -> tuple[UUID, Profile]:
 
 async def recent_in_province(
     conn: Connection, kind: EntryKind, province: str, exclude: UUID, limit: int = 200
-) -> list[tuple[UUID, Profile]]:
+) -> tuple[int, list[tuple[UUID, Profile]]]:
     """Open entries of one kind and province from the last 30 days, newest first: the profiles
-    a new entry is compared with (one statement, nothing else of the entries loaded)."""
+    a new entry is compared with (nothing else of the entries is loaded). With them, in the
+    same snapshot, the newest audit record's sequence number: every entry whose submission
+    the chain records after it committed too late to be among these."""
     rows = await conn.fetch(
-        f"{_PROFILE} ORDER BY e.created_at DESC LIMIT $4", kind.value, province, exclude, limit
+        f"""
+        SELECT s.seen, p.* FROM (SELECT coalesce(max(seq), 0) AS seen FROM audit_log) AS s
+        LEFT JOIN LATERAL ({_PROFILE} ORDER BY e.created_at DESC LIMIT $4) AS p ON true
+        """,
+        kind.value,
+        province,
+        exclude,
+        limit,
     )
-    return [_profile(r) for r in rows]
+    seen: int = rows[0]["seen"]
+    return seen, [_profile(r) for r in rows if r["id"] is not None]
 
 
 async def recorded_since(

@@ -98,8 +98,13 @@ async def _write_details(conn: Connection, entry_id: UUID, details: Details) -> 
         await conn.execute(sql, entry_id, *values)
 
 
-async def _replace_items(conn: Connection, entry_id: UUID, items: Sequence[Item]) -> None:
-    await conn.execute("DELETE FROM entry_item WHERE entry_id = $1", entry_id)
+async def _replace_items(
+    conn: Connection, entry_id: UUID, items: Sequence[Item], fresh: bool
+) -> None:
+    if not fresh:
+        await conn.execute("DELETE FROM entry_item WHERE entry_id = $1", entry_id)
+    if not items:
+        return
     await conn.executemany(
         """
         INSERT INTO entry_item (id, entry_id, position, category_code, name, spec, quantity, unit,
@@ -125,11 +130,14 @@ async def _replace_items(conn: Connection, entry_id: UUID, items: Sequence[Item]
     )
 
 
-async def _write_parts(conn: Connection, entry_id: UUID, draft: EntryDraft) -> Entry:
-    """Write what lives beside the entry row (details, items, contacts); return the entry."""
+async def _write_parts(
+    conn: Connection, entry_id: UUID, draft: EntryDraft, fresh: bool = False
+) -> Entry:
+    """Write what lives beside the entry row (details, items, contacts); return the entry.
+    `fresh`: the entry row was inserted just now, so it has no items or contacts to replace."""
     await _write_details(conn, entry_id, draft.details)
-    await _replace_items(conn, entry_id, draft.items)
-    await replace_contacts(conn, draft.contacts, entry_id=entry_id)
+    await _replace_items(conn, entry_id, draft.items, fresh)
+    await replace_contacts(conn, draft.contacts, entry_id=entry_id, fresh=fresh)
     return (await get_entries(conn, [entry_id]))[entry_id]
 
 
@@ -190,7 +198,7 @@ async def insert_entry(
         created_at,
         submitted_by,
     )
-    return await _write_parts(conn, entry_id, draft)
+    return await _write_parts(conn, entry_id, draft, fresh=True)
 
 
 async def update_entry(

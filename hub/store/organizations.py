@@ -70,9 +70,9 @@ def _content(draft: OrganizationDraft) -> tuple[object, ...]:
 
 
 async def _written(
-    conn: Connection, organization_id: UUID, draft: OrganizationDraft
+    conn: Connection, organization_id: UUID, draft: OrganizationDraft, fresh: bool = False
 ) -> Organization:
-    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
+    await replace_contacts(conn, draft.contacts, organization_id=organization_id, fresh=fresh)
     found = await get_organizations(conn, [organization_id])
     return found[organization_id]
 
@@ -96,7 +96,7 @@ async def insert_organization(
         edit_token_hash,
         registered_by,
     )
-    return await _written(conn, organization_id, draft)
+    return await _written(conn, organization_id, draft, fresh=True)
 
 
 async def update_organization(
