@@ -172,3 +172,37 @@ def likely_duplicates(
     mine = _profile(new)
     found = [(key, _score(mine, _profile(other), THRESHOLD)) for key, other in others.items()]
     return sorted(((k, s) for k, s in found if s >= THRESHOLD), key=lambda p: -p[1])
+
+
+class RecentWindow:
+    """The newest entries of each kind and province, at most `size` of each: what a batch of
+    new entries (an import) is compared with in memory, as one submission is compared with the
+    newest entries in the database. Each new entry joins its window once compared."""
+
+    def __init__(self, size: int = 200) -> None:
+        self.size = size
+        # Newest last; keyed by (kind, province).
+        self._windows: dict[tuple[EntryKind, str], dict[str, Profile]] = {}
+
+    def has(self, kind: EntryKind, province: str) -> bool:
+        """Whether the window of `kind` and `province` is loaded."""
+        return (kind, province.strip()) in self._windows
+
+    def load(self, kind: EntryKind, province: str, newest_first: list[tuple[str, Profile]]) -> None:
+        """Fill a window from the database's newest entries (newest first, as they are read)."""
+        self._windows[(kind, province.strip())] = dict(reversed(newest_first[: self.size]))
+
+    def compare_and_add(self, key: str, profile: Profile) -> list[tuple[str, float]]:
+        """likely_duplicates of `profile` in its window (which must be loaded), which it then
+        joins as the newest entry."""
+        window = self._windows[(profile.kind, profile.province.strip())]
+        found = likely_duplicates(profile, window)
+        window.pop(key, None)
+        window[key] = profile
+        if len(window) > self.size:
+            del window[next(iter(window))]
+        return found
+
+    def clear(self) -> None:
+        """Forget every window (the database changed behind them)."""
+        self._windows.clear()

@@ -80,6 +80,34 @@ async def replace_contacts(
     )
 
 
+_COLUMNS = (
+    "id", "entry_id", "organization_id", "position", "name", "phone", "other_channel",
+    "visibility",
+)  # fmt: skip
+
+
+async def insert_contacts(
+    conn: Connection, owners: Sequence[tuple[UUID | None, UUID | None, Sequence[Contact]]]
+) -> None:
+    """The contacts of many new owners, (entry id, organization id, contacts), in one COPY."""
+    rows = [
+        (
+            uuid.uuid4(),
+            entry_id,
+            organization_id,
+            position,
+            _clean(c.name),
+            _clean(c.phone),
+            _clean(c.other_channel),
+            c.visibility.value,
+        )
+        for entry_id, organization_id, contacts in owners
+        for position, c in enumerate(contacts)
+    ]
+    if rows:
+        await conn.copy_records_to_table("contact", records=rows, columns=_COLUMNS)
+
+
 def _clean(value: str | None) -> str | None:
     if value is None:
         return None

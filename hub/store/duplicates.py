@@ -24,16 +24,34 @@ _PROFILE = """
 """
 
 
+# Profiles built before, by the whole row they were built from (so never stale): a scan reads
+# mostly the same recent entries again, and normalizing 200 of them per submission is most of
+# its cost. Bounded; the oldest go first.
+_BUILT: dict[tuple[object, ...], Profile] = {}
+_BUILT_MAX = 20_000
+
+
 def _profile(row: asyncpg.Record) -> tuple[UUID, Profile]:
-    return row["id"], Profile(
-        kind=EntryKind(row["kind"]),
-        province=row["province"],
-        city=row["city"],
-        organization_id=row["organization_id"],
-        address=row["address"],
-        poster_name=row["poster"],
-        category_codes=frozenset(row["codes"]),
-    )
+    codes = tuple(row["codes"])
+    key = (
+        row["id"], row["kind"], row["province"], row["city"], row["organization_id"],
+        row["address"], row["poster"], codes,
+    )  # fmt: skip
+    built = _BUILT.get(key)
+    if built is None:
+        built = Profile(
+            kind=EntryKind(row["kind"]),
+            province=row["province"],
+            city=row["city"],
+            organization_id=row["organization_id"],
+            address=row["address"],
+            poster_name=row["poster"],
+            category_codes=frozenset(codes),
+        )
+        if len(_BUILT) >= _BUILT_MAX:
+            del _BUILT[next(iter(_BUILT))]
+        _BUILT[key] = built
+    return row["id"], built
 
 
 async def recent_in_province(
@@ -74,6 +92,14 @@ async def recorded_since(
     return [_profile(r) for r in rows]
 
 
+async def organization_names(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, str]:
+    """Organizations' names by id."""
+    if not ids:
+        return {}
+    rows = await conn.fetch("SELECT id, name FROM organization WHERE id = ANY($1::uuid[])", ids)
+    return {r["id"]: r["name"] for r in rows}
+
+
 async def organization_name(conn: Connection, organization_id: UUID | None) -> str | None:
     """An organization's name."""
     if organization_id is None:
@@ -93,6 +119,16 @@ async def record(conn: Connection, entry_id: UUID, found: Sequence[tuple[UUID, f
            ON CONFLICT (entry_id, duplicate_of) DO UPDATE SET score = excluded.score""",
         [(entry_id, other, score) for other, score in found],
     )
+
+
+async def record_many(conn: Connection, found: Sequence[tuple[UUID, UUID, float]]) -> None:
+    """record() for many new entries: (entry, the entry it likely duplicates, score)."""
+    if found:
+        await conn.executemany(
+            """INSERT INTO entry_duplicate (entry_id, duplicate_of, score) VALUES ($1, $2, $3)
+               ON CONFLICT (entry_id, duplicate_of) DO UPDATE SET score = excluded.score""",
+            found,
+        )
 
 
 async def duplicates_of(

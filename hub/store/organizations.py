@@ -11,7 +11,7 @@ import asyncpg
 from hub.domain.enums import OrganizationKind, VerificationStatus
 from hub.domain.listing import CursorKey, OrganizationFilter, OrganizationOrder
 from hub.domain.model import Contact, Organization, OrganizationDraft, Region
-from hub.store.contacts import load_contacts, replace_contacts
+from hub.store.contacts import insert_contacts, load_contacts, replace_contacts
 from hub.store.db import Connection
 from hub.store.ownership import Ownership
 from hub.store.sql import Where
@@ -97,6 +97,26 @@ async def insert_organization(
         registered_by,
     )
     return await _written(conn, organization_id, draft, fresh=True)
+
+
+async def insert_organizations(
+    conn: Connection,
+    new: Sequence[tuple[UUID, OrganizationDraft]],
+    registered_by: UUID | None = None,
+) -> dict[UUID, Organization]:
+    """insert_organization for many organizations without edit tokens (imports), by COPY."""
+    await conn.copy_records_to_table(
+        "organization",
+        records=[
+            (organization_id, *_content(draft), registered_by) for organization_id, draft in new
+        ],
+        columns=[
+            "id", "name", "kind", "province", "city", "district", "admin_code", "address",
+            "latitude", "longitude", "website", "registered_by",
+        ],
+    )  # fmt: skip
+    await insert_contacts(conn, [(None, oid, draft.contacts) for oid, draft in new])
+    return await get_organizations(conn, [organization_id for organization_id, _ in new])
 
 
 async def update_organization(
