@@ -45,14 +45,14 @@ class Profile:
     _poster: str = field(init=False, repr=False, compare=False)
 
     @cached_property
-    def poster_counts(self) -> dict[str, int]:
-        """The characters of the normalized poster name, counted (for _alike)."""
-        return _counts(self._poster)
+    def poster_text(self) -> _Text:
+        """The normalized poster name, ready for _alike."""
+        return _Text.of(self._poster)
 
     @cached_property
-    def address_counts(self) -> dict[str, int]:
-        """The characters of the normalized address, counted (for _alike)."""
-        return _counts(self._address)
+    def address_text(self) -> _Text:
+        """The normalized address, ready for _alike."""
+        return _Text.of(self._address)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_province", _normal(self.province))
@@ -99,27 +99,48 @@ def _counts(text: str) -> dict[str, int]:
     return counts
 
 
-def _alike(left: str, right: str, left_counts: Mapping[str, int] | None = None) -> bool:
-    """_ratio(left, right) >= ALIKE, skipping the full comparison when difflib's cheap upper
-    bounds (real_quick_ratio: the lengths; quick_ratio: the characters in common, in any
-    order) already fall short, as they do for most pairs of a scan. `left_counts`, the
-    characters of `left` counted once for a whole scan, saves counting them per pair."""
-    if not left or not right:
+@dataclass(frozen=True)
+class _Text:
+    """A normalized text with what the cheap bounds of _alike need, computed once."""
+
+    text: str
+    counts: dict[str, int]
+    chars: frozenset[str]
+    # Characters beyond the first of each kind: len(text) - len(chars).
+    repeats: int
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        chars = frozenset(text)
+        return cls(text, _counts(text), chars, len(text) - len(chars))
+
+
+def _alike(left: _Text, right: _Text) -> bool:
+    """_ratio(left, right) >= ALIKE, skipping the full comparison when upper bounds of it
+    already fall short, as they do for most pairs of a scan: difflib's real_quick_ratio (the
+    lengths), then a bound of its quick_ratio from the sets of characters (each character
+    of one text that matches is in both sets, counted once, or one of the repeats), then
+    quick_ratio itself (the characters in common, in any order)."""
+    a, b = left.text, right.text
+    if not a or not b:
         return False
-    if left == right:
+    if a == b:
         return True
-    length = len(left) + len(right)
-    if _ratio_of(min(len(left), len(right)), length) < ALIKE:
+    length = len(a) + len(b)
+    if _ratio_of(min(len(a), len(b)), length) < ALIKE:
         return False
-    available = dict(left_counts if left_counts is not None else _counts(left))
+    shared = len(left.chars & right.chars)
+    if _ratio_of(shared + min(left.repeats, right.repeats), length) < ALIKE:
+        return False
+    available = dict(left.counts)
     common = 0
-    for char in right:
+    for char in b:
         if available.get(char, 0) > 0:
             available[char] -= 1
             common += 1
     if _ratio_of(common, length) < ALIKE:
         return False
-    return SequenceMatcher(None, left, right).ratio() >= ALIKE
+    return SequenceMatcher(None, a, b).ratio() >= ALIKE
 
 
 def similarity(a: str | None, b: str | None) -> float:
@@ -140,9 +161,14 @@ def _capped(total: float) -> float:
     return round(min(total, 1.0), 3)
 
 
+# A total this far below the floor rounds (to 3 places) below it too: pruning needs no round().
+_MARGIN = 0.001
+
+
 def _score(a: Profile, b: Profile, floor: float) -> float:
-    """score(a, b), or some value below `floor` as soon as the parts still to compare cannot
-    lift it to `floor` (the name and address comparisons cost the most, so they come last)."""
+    """score(a, b), or 0.0 when it is below `floor`, known as soon as the parts still to
+    compare cannot lift it there (the name and address comparisons cost the most, so they
+    come last)."""
     if a.kind is not b.kind or a._province != b._province:
         return 0.0
     total = 0.0
@@ -150,17 +176,19 @@ def _score(a: Profile, b: Profile, floor: float) -> float:
         total += 0.1
     codes_a, codes_b = a.category_codes, b.category_codes
     if codes_a and codes_b:
-        total += 0.3 * len(codes_a & codes_b) / len(codes_a | codes_b)
+        common = len(codes_a & codes_b)
+        total += 0.3 * common / (len(codes_a) + len(codes_b) - common)
+    low = floor - _MARGIN
     if a.organization_id is not None and a.organization_id == b.organization_id:
         total += 0.5
     else:
-        if _capped(total + 0.4 + 0.2) < floor:
-            return _capped(total)
-        if _alike(a._poster, b._poster, a.poster_counts):
+        if total + 0.6 < low:
+            return 0.0
+        if _alike(a.poster_text, b.poster_text):
             total += 0.4
-    if _capped(total + 0.2) < floor:
-        return _capped(total)
-    if _alike(a._address, b._address, a.address_counts):
+    if total + 0.2 < low:
+        return 0.0
+    if _alike(a.address_text, b.address_text):
         total += 0.2
     return _capped(total)
 
