@@ -87,16 +87,16 @@ def _ratio(left: str, right: str) -> float:
     return SequenceMatcher(None, left, right).ratio()
 
 
-def _ratio_of(matches: int, length: int) -> float:
-    # difflib's own formula, so that a bound and the ratio compare alike at the threshold.
-    return 2.0 * matches / length if length else 1.0
-
-
 def _counts(text: str) -> dict[str, int]:
     counts: dict[str, int] = {}
     for char in text:
         counts[char] = counts.get(char, 0) + 1
     return counts
+
+
+# Characters as bits of an int (by code point, modulo a prime): two texts' characters in
+# common, counted by one AND and a popcount, without building a set per pair.
+_BITS = 1021
 
 
 @dataclass(frozen=True)
@@ -105,32 +105,36 @@ class _Text:
 
     text: str
     counts: dict[str, int]
-    chars: frozenset[str]
-    # Characters beyond the first of each kind: len(text) - len(chars).
-    repeats: int
+    mask: int
+    # What the mask undercounts: characters that share a bit with another of the text, and
+    # characters beyond the first of each kind.
+    slack: int
 
     @classmethod
     def of(cls, text: str) -> _Text:
-        chars = frozenset(text)
-        return cls(text, _counts(text), chars, len(text) - len(chars))
+        mask = 0
+        for char in set(text):
+            mask |= 1 << (ord(char) % _BITS)
+        return cls(text, _counts(text), mask, len(text) - mask.bit_count())
 
 
 def _alike(left: _Text, right: _Text) -> bool:
     """_ratio(left, right) >= ALIKE, skipping the full comparison when upper bounds of it
     already fall short, as they do for most pairs of a scan: difflib's real_quick_ratio (the
-    lengths), then a bound of its quick_ratio from the sets of characters (each character
-    of one text that matches is in both sets, counted once, or one of the repeats), then
-    quick_ratio itself (the characters in common, in any order)."""
+    lengths), then a bound of its quick_ratio from the characters' bits (a character in
+    common sets a bit in both masks, or is part of one text's slack), then quick_ratio
+    itself (the characters in common, in any order). The bounds use difflib's own formula,
+    2 * matches / length, so that they compare alike with the ratio at the threshold."""
     a, b = left.text, right.text
     if not a or not b:
         return False
     if a == b:
         return True
     length = len(a) + len(b)
-    if _ratio_of(min(len(a), len(b)), length) < ALIKE:
+    if 2.0 * min(len(a), len(b)) / length < ALIKE:
         return False
-    shared = len(left.chars & right.chars)
-    if _ratio_of(shared + min(left.repeats, right.repeats), length) < ALIKE:
+    shared = (left.mask & right.mask).bit_count() + min(left.slack, right.slack)
+    if 2.0 * shared / length < ALIKE:
         return False
     available = dict(left.counts)
     common = 0
@@ -138,7 +142,7 @@ def _alike(left: _Text, right: _Text) -> bool:
         if available.get(char, 0) > 0:
             available[char] -= 1
             common += 1
-    if _ratio_of(common, length) < ALIKE:
+    if 2.0 * common / length < ALIKE:
         return False
     return SequenceMatcher(None, a, b).ratio() >= ALIKE
 

@@ -6,7 +6,15 @@ import random
 from decimal import Decimal
 from uuid import uuid4
 
-from hub.domain.duplicates import Candidate, likely_duplicates, score, similarity
+from hub.domain.duplicates import (
+    ALIKE,
+    Candidate,
+    _alike,
+    _Text,
+    likely_duplicates,
+    score,
+    similarity,
+)
 from hub.domain.enums import Urgency
 from hub.domain.model import EntryDraft, Item, NeedDetails, Region
 from hub.domain.units import Unit
@@ -85,3 +93,29 @@ def test_the_scan_skips_comparisons_without_changing_what_it_finds() -> None:
         assert likely_duplicates(new, others) == expected
         found += len(expected)
     assert found  # the data holds duplicates, or the test would prove nothing
+
+
+def test_the_cheap_bounds_never_reject_an_alike_pair() -> None:
+    """Texts from a few characters, some of whose code points share a bit of the masks,
+    compared by the bounded test and by difflib alone."""
+    rng = random.Random(7)  # noqa: S311 - test data, not a secret
+    alphabet = ["医", chr(ord("医") + 1021), "院", chr(ord("院") + 2042), "a", "b", "c"]
+
+    def text() -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+
+    def edited(original: str) -> str:
+        chars = list(original)
+        for _ in range(rng.randint(0, 2)):
+            chars.insert(rng.randint(0, len(chars)), rng.choice(alphabet))
+            del chars[rng.randrange(len(chars))]
+        return "".join(chars)
+
+    alike = 0
+    for n in range(20_000):
+        a = text()
+        b = edited(a) if n % 2 else text()
+        expected = similarity(a, b) >= ALIKE
+        assert _alike(_Text.of(a), _Text.of(b)) is expected, (a, b)
+        alike += expected
+    assert 100 < alike < 19_900  # both answers are tested
