@@ -2,8 +2,10 @@
 
 All or nothing: when any record is rejected nothing is written, unless `skip_invalid`, which
 writes the valid records and reports the rest. A dry run does everything, then rolls back, so
-that it reports what a real run would (failures the database itself raises included). Each
-record is written under a savepoint, so that one the database refuses is reported, not fatal.
+that it reports what a real run would (failures the database itself raises included).
+Entries are written in batches (COPY, a few statements per batch), each under a savepoint;
+a batch the database refuses is written again one record per savepoint, so that only the
+records it refuses are reported, not the whole file.
 
 Imported entries start PENDING (in the review queue like any submission) with their CREATED
 event and audit record; the import itself is audited once (file name, sha256, counts). An id
