@@ -16,7 +16,7 @@ from hub.services.audit import audit, verify_chain
 from hub.services.entries import create_in
 from hub.settings import Settings
 from hub.store import duplicates
-from hub.store.db import Database
+from hub.store.db import Connection, Database, before_commit
 from tests.conftest import GraphQLClient
 from tests.helpers import SUBMIT_NEED, need_input
 
@@ -115,3 +115,18 @@ async def test_many_records_of_one_transaction_are_chained_at_its_end(db: Databa
     report = await verify_chain(db)
     assert report.intact
     assert report.records == 300
+
+
+async def test_a_record_appended_by_a_last_step_is_chained_too(db: Database) -> None:
+    async def late(conn: Connection) -> None:
+        await audit(conn, Viewer(handle="late"), "test.late", "TEST", None)
+
+    async with db.transaction() as conn:
+        await audit(conn, Viewer(handle="early"), "test.early", "TEST", None)
+        before_commit(conn, late)
+    async with db.connection() as conn:
+        actions = [
+            r["action"] for r in await conn.fetch("SELECT action FROM audit_log ORDER BY seq")
+        ]
+    assert actions == ["test.early", "test.late"]
+    assert (await verify_chain(db)).intact

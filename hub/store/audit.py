@@ -60,9 +60,11 @@ async def append(conn: Connection, record: AuditRecord) -> None:
     queue: list[AuditRecord] | None = state.get(_QUEUE)
     if queue is None:
         queue = state[_QUEUE] = []
-        pending = queue
+        pending, held = queue, state
 
         async def write_waiting(c: Connection) -> None:
+            # A record appended by a later last step starts a queue (and a step) of its own.
+            del held[_QUEUE]
             await _write(c, pending)
 
         before_commit(conn, write_waiting)
