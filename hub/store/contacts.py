@@ -39,10 +39,11 @@ async def replace_contacts(
     entry_id: UUID | None = None,
     organization_id: UUID | None = None,
     fresh: bool = False,
-) -> None:
-    """Make `contacts` the owner's whole list of contacts. A contact the owner already had
-    keeps its id (revealContact and clients that keep contacts by id go on working).
-    `fresh`: the owner was inserted in this transaction and has none yet (nothing to delete)."""
+) -> list[Contact]:
+    """Make `contacts` the owner's whole list of contacts; returns them as stored (as
+    load_contacts reads them). A contact the owner already had keeps its id (revealContact
+    and clients that keep contacts by id go on working). `fresh`: the owner was inserted in
+    this transaction and has none yet (nothing to delete)."""
     had: set[UUID] = set()
     if not fresh:
         deleted = await conn.fetch(
@@ -69,7 +70,7 @@ async def replace_contacts(
             )
         )
     if not rows:
-        return
+        return []
     await conn.executemany(
         """
         INSERT INTO contact (id, entry_id, organization_id, position, name, phone, other_channel,
@@ -78,6 +79,10 @@ async def replace_contacts(
         """,
         rows,
     )
+    return [
+        Contact(name, phone, other, ContactVisibility(visibility), contact_id)
+        for contact_id, _, _, _, name, phone, other, visibility in rows
+    ]
 
 
 _COLUMNS = (

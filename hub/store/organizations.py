@@ -70,9 +70,9 @@ def _content(draft: OrganizationDraft) -> tuple[object, ...]:
 
 
 async def _written(
-    conn: Connection, organization_id: UUID, draft: OrganizationDraft, fresh: bool = False
+    conn: Connection, organization_id: UUID, draft: OrganizationDraft
 ) -> Organization:
-    await replace_contacts(conn, draft.contacts, organization_id=organization_id, fresh=fresh)
+    await replace_contacts(conn, draft.contacts, organization_id=organization_id)
     found = await get_organizations(conn, [organization_id])
     return found[organization_id]
 
@@ -84,19 +84,27 @@ async def insert_organization(
     edit_token_hash: bytes | None,
     registered_by: UUID | None = None,
 ) -> Organization:
-    """Register a new organization with its contacts."""
-    await conn.execute(
-        """
-        INSERT INTO organization (id, name, kind, province, city, district, admin_code, address,
-                                  latitude, longitude, website, edit_token_hash, registered_by)
+    """Register a new organization with its contacts (built from what was written, not read
+    back: the row from RETURNING, the contacts as replace_contacts stored them)."""
+    row = await conn.fetchrow(
+        f"""
+        INSERT INTO organization AS o (id, name, kind, province, city, district, admin_code,
+                                       address, latitude, longitude, website, edit_token_hash,
+                                       registered_by)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        RETURNING {ORGANIZATION_COLUMNS}
         """,
         organization_id,
         *_content(draft),
         edit_token_hash,
         registered_by,
     )
-    return await _written(conn, organization_id, draft, fresh=True)
+    if row is None:  # an INSERT without ON CONFLICT returns its row or raises
+        raise RuntimeError("INSERT ... RETURNING returned no row")
+    contacts = await replace_contacts(
+        conn, draft.contacts, organization_id=organization_id, fresh=True
+    )
+    return _organization(row, {organization_id: contacts})
 
 
 async def insert_organizations(
