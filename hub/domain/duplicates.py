@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cached_property
+from uuid import UUID
 
+from hub.domain.enums import EntryKind
 from hub.domain.model import EntryDraft
 
 THRESHOLD = 0.6
+# Two names or addresses this alike count as the same.
+ALIKE = 0.8
 _NOISE = re.compile(r"[\s\-_,.，。、()（）]+")
 
 
@@ -20,13 +26,60 @@ class Candidate:
     poster_name: str | None
 
 
+@dataclass(frozen=True)
+class Profile:
+    """An entry as far as comparing it goes, read without loading the whole entry (the scan
+    of every submission reads up to 200 of these)."""
+
+    kind: EntryKind
+    province: str
+    city: str | None
+    organization_id: UUID | None
+    address: str | None
+    poster_name: str | None
+    category_codes: frozenset[str]
+    # Normalized once, not once per comparison.
+    _province: str = field(init=False, repr=False, compare=False)
+    _city: str = field(init=False, repr=False, compare=False)
+    _address: str = field(init=False, repr=False, compare=False)
+    _poster: str = field(init=False, repr=False, compare=False)
+
+    @cached_property
+    def poster_text(self) -> _Text:
+        """The normalized poster name, ready for _alike."""
+        return _Text.of(self._poster)
+
+    @cached_property
+    def address_text(self) -> _Text:
+        """The normalized address, ready for _alike."""
+        return _Text.of(self._address)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_province", _normal(self.province))
+        object.__setattr__(self, "_city", _normal(self.city))
+        object.__setattr__(self, "_address", _normal(self.address))
+        object.__setattr__(self, "_poster", _normal(self.poster_name))
+
+
+def profile_of(candidate: Candidate) -> Profile:
+    """The profile of a draft and its poster's name."""
+    draft = candidate.draft
+    return Profile(
+        kind=draft.kind,
+        province=draft.region.province,
+        city=draft.region.city,
+        organization_id=draft.organization_id,
+        address=draft.address,
+        poster_name=candidate.poster_name,
+        category_codes=frozenset(i.category_code for i in draft.items),
+    )
+
+
 def _normal(text: str | None) -> str:
     return _NOISE.sub("", (text or "").lower())
 
 
-def similarity(a: str | None, b: str | None) -> float:
-    """0..1 likeness of two names or addresses, ignoring case, spaces and punctuation."""
-    left, right = _normal(a), _normal(b)
+def _ratio(left: str, right: str) -> float:
     if not left or not right:
         return 0.0
     if left == right:
@@ -34,28 +87,154 @@ def similarity(a: str | None, b: str | None) -> float:
     return SequenceMatcher(None, left, right).ratio()
 
 
-def score(new: Candidate, old: Candidate) -> float:
+def _counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for char in text:
+        counts[char] = counts.get(char, 0) + 1
+    return counts
+
+
+# Characters as bits of an int (by code point, modulo a prime): two texts' characters in
+# common, counted by one AND and a popcount, without building a set per pair.
+_BITS = 1021
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A normalized text with what the cheap bounds of _alike need, computed once."""
+
+    text: str
+    counts: dict[str, int]
+    mask: int
+    # What the mask undercounts: characters that share a bit with another of the text, and
+    # characters beyond the first of each kind.
+    slack: int
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        mask = 0
+        for char in set(text):
+            mask |= 1 << (ord(char) % _BITS)
+        return cls(text, _counts(text), mask, len(text) - mask.bit_count())
+
+
+def _alike(left: _Text, right: _Text) -> bool:
+    """_ratio(left, right) >= ALIKE, skipping the full comparison when upper bounds of it
+    already fall short, as they do for most pairs of a scan: difflib's real_quick_ratio (the
+    lengths), then a bound of its quick_ratio from the characters' bits (a character in
+    common sets a bit in both masks, or is part of one text's slack), then quick_ratio
+    itself (the characters in common, in any order). The bounds use difflib's own formula,
+    2 * matches / length, so that they compare alike with the ratio at the threshold."""
+    a, b = left.text, right.text
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    length = len(a) + len(b)
+    if 2.0 * min(len(a), len(b)) / length < ALIKE:
+        return False
+    shared = (left.mask & right.mask).bit_count() + min(left.slack, right.slack)
+    if 2.0 * shared / length < ALIKE:
+        return False
+    available = dict(left.counts)
+    common = 0
+    for char in b:
+        if available.get(char, 0) > 0:
+            available[char] -= 1
+            common += 1
+    if 2.0 * common / length < ALIKE:
+        return False
+    return SequenceMatcher(None, a, b).ratio() >= ALIKE
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    """0..1 likeness of two names or addresses, ignoring case, spaces and punctuation."""
+    return _ratio(_normal(a), _normal(b))
+
+
+def _profile(value: Candidate | Profile) -> Profile:
+    return value if isinstance(value, Profile) else profile_of(value)
+
+
+def score(new: Candidate | Profile, old: Candidate | Profile) -> float:
     """How likely `new` repeats `old`: 0 (different kind or province) to about 1."""
-    a, b = new.draft, old.draft
-    if a.kind is not b.kind or _normal(a.region.province) != _normal(b.region.province):
-        return 0.0
-    total = 0.0
-    if a.organization_id is not None and a.organization_id == b.organization_id:
-        total += 0.5
-    elif similarity(new.poster_name, old.poster_name) >= 0.8:
-        total += 0.4
-    if similarity(a.address, b.address) >= 0.8:
-        total += 0.2
-    if a.region.city and _normal(a.region.city) == _normal(b.region.city):
-        total += 0.1
-    codes_a = {i.category_code for i in a.items}
-    codes_b = {i.category_code for i in b.items}
-    if codes_a and codes_b:
-        total += 0.3 * len(codes_a & codes_b) / len(codes_a | codes_b)
+    return _score(_profile(new), _profile(old), 0.0)
+
+
+def _capped(total: float) -> float:
     return round(min(total, 1.0), 3)
 
 
-def likely_duplicates(new: Candidate, others: dict[str, Candidate]) -> list[tuple[str, float]]:
+# A total this far below the floor rounds (to 3 places) below it too: pruning needs no round().
+_MARGIN = 0.001
+
+
+def _score(a: Profile, b: Profile, floor: float) -> float:
+    """score(a, b), or 0.0 when it is below `floor`, known as soon as the parts still to
+    compare cannot lift it there (the name and address comparisons cost the most, so they
+    come last)."""
+    if a.kind is not b.kind or a._province != b._province:
+        return 0.0
+    total = 0.0
+    if a.city and a._city == b._city:
+        total += 0.1
+    codes_a, codes_b = a.category_codes, b.category_codes
+    if codes_a and codes_b:
+        common = len(codes_a & codes_b)
+        total += 0.3 * common / (len(codes_a) + len(codes_b) - common)
+    low = floor - _MARGIN
+    if a.organization_id is not None and a.organization_id == b.organization_id:
+        total += 0.5
+    else:
+        if total + 0.6 < low:
+            return 0.0
+        if _alike(a.poster_text, b.poster_text):
+            total += 0.4
+    if total + 0.2 < low:
+        return 0.0
+    if _alike(a.address_text, b.address_text):
+        total += 0.2
+    return _capped(total)
+
+
+def likely_duplicates(
+    new: Candidate | Profile, others: Mapping[str, Candidate | Profile]
+) -> list[tuple[str, float]]:
     """(key, score) of the others that `new` likely repeats, most likely first."""
-    found = [(key, score(new, other)) for key, other in others.items()]
+    mine = _profile(new)
+    found = [(key, _score(mine, _profile(other), THRESHOLD)) for key, other in others.items()]
     return sorted(((k, s) for k, s in found if s >= THRESHOLD), key=lambda p: -p[1])
+
+
+class RecentWindow:
+    """The newest entries of each kind and province, at most `size` of each: what a batch of
+    new entries (an import) is compared with in memory, as one submission is compared with the
+    newest entries in the database. Each new entry joins its window once compared."""
+
+    def __init__(self, size: int = 200) -> None:
+        self.size = size
+        # Newest last; keyed by (kind, province).
+        self._windows: dict[tuple[EntryKind, str], dict[str, Profile]] = {}
+
+    def has(self, kind: EntryKind, province: str) -> bool:
+        """Whether the window of `kind` and `province` is loaded."""
+        return (kind, province.strip()) in self._windows
+
+    def load(self, kind: EntryKind, province: str, newest_first: list[tuple[str, Profile]]) -> None:
+        """Fill a window from the database's newest entries (newest first, as they are read)."""
+        self._windows[(kind, province.strip())] = dict(reversed(newest_first[: self.size]))
+
+    def compare_and_add(self, key: str, profile: Profile) -> list[tuple[str, float]]:
+        """likely_duplicates of `profile` in its window (which must be loaded), which it then
+        joins as the newest entry."""
+        window = self._windows[(profile.kind, profile.province.strip())]
+        found = likely_duplicates(profile, window)
+        window.pop(key, None)
+        window[key] = profile
+        if len(window) > self.size:
+            del window[next(iter(window))]
+        return found
+
+    def clear(self) -> None:
+        """Forget every window (the database changed behind them)."""
+        self._windows.clear()

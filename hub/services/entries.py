@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
 from hub.domain.audit import snapshot
-from hub.domain.duplicates import Candidate, likely_duplicates
+from hub.domain.duplicates import (
+    Candidate,
+    Profile,
+    RecentWindow,
+    likely_duplicates,
+    profile_of,
+)
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EntryKind, EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
@@ -29,6 +35,7 @@ from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.outcome import Forbidden, Outcome, Refusal, explained, refusals_fail
+from hub.store import audit as audit_store
 from hub.store import (
     categories,
     duplicates,
@@ -39,10 +46,12 @@ from hub.store import (
     reviews,
 )
 from hub.store import entries as store
-from hub.store.db import Connection, Database
-from hub.store.outbox import record_event
+from hub.store.db import Connection, Database, before_commit
+from hub.store.outbox import record_event, record_events
 
 Lifetimes = dict[EntryKind, int]
+# The audit action of a new entry (the duplicate scan looks for it on the chain).
+SUBMITTED = "entry.submitted"
 # A patch turns the current entry into its new content and status.
 EntryPatch = Callable[[Entry], tuple[EntryDraft, EntryStatus]]
 
@@ -171,7 +180,7 @@ async def create_in(
     if await members.is_member(conn, actor.user_id, draft.organization_id):
         await members.mark_self_reported(conn, entry.id)
         entry = replace(entry, self_reported=True)
-    await record_change(conn, entry, EventType.CREATED, actor, "entry.submitted", extra=extra)
+    await record_change(conn, entry, EventType.CREATED, actor, SUBMITTED, extra=extra)
     await _find_duplicates(conn, entry, new_organization)
     return entry
 
@@ -179,7 +188,13 @@ async def create_in(
 async def _find_duplicates(
     conn: Connection, entry: Entry, new_organization: OrganizationDraft | None
 ) -> None:
-    """Note the recent entries this one likely repeats, for reviewers to merge or keep."""
+    """Note the recent entries this one likely repeats, for reviewers to merge or keep.
+
+    The scan runs without the audit chain's lock, so it misses entries that commit while it
+    runs; those recorded their submission on the chain after `seen`, and a last step, under
+    the lock (which orders all commits that append), compares them too. Of two entries
+    submitted at once, the one that commits second finds the first.
+    """
     draft = entry.draft
     poster = (
         new_organization.name
@@ -188,12 +203,107 @@ async def _find_duplicates(
             await duplicates.organization_name(conn, draft.organization_id) or draft.provider_name
         )
     )
-    others = await duplicates.recent_in_province(conn, entry.kind, draft.region.province, entry.id)
-    found = likely_duplicates(
-        Candidate(draft, poster),
-        {str(other.id): Candidate(other.draft, name) for other, name in others},
+    mine = profile_of(Candidate(draft, poster))
+    kind, province = entry.kind, draft.region.province
+    late = not audit_store.holds_lock(conn)
+    seen, recent = await duplicates.recent_in_province(conn, kind, province, entry.id)
+    others = dict(recent)
+    await _record_duplicates(conn, entry.id, mine, others)
+
+    async def committed_meanwhile(c: Connection) -> None:
+        if not audit_store.holds_lock(c):  # the audit records' own last step took it
+            await audit_store.lock_chain(c)
+        since = await duplicates.recorded_since(c, seen, SUBMITTED, kind, province, entry.id)
+        await _record_duplicates(c, entry.id, mine, {k: p for k, p in since if k not in others})
+
+    if late:
+        before_commit(conn, committed_meanwhile)
+
+
+async def _record_duplicates(
+    conn: Connection, entry_id: UUID, mine: Profile, others: dict[UUID, Profile]
+) -> None:
+    found = likely_duplicates(mine, {str(key): other for key, other in others.items()})
+    await duplicates.record(conn, entry_id, [(UUID(key), score) for key, score in found])
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One entry of a batch (create_many_in)."""
+
+    id: UUID
+    draft: EntryDraft
+    # The organization registered for it in the same batch: its name is the poster's.
+    new_organization: OrganizationDraft | None = None
+    extra: dict[str, Any] | None = None
+
+
+async def create_many_in(
+    conn: Connection,
+    new: Sequence[NewEntry],
+    lifetimes: Lifetimes,
+    actor: Viewer,
+    window: RecentWindow,
+) -> list[Entry]:
+    """create_in for a batch of validated entries without edit tokens (imports), in a few
+    statements per batch instead of a dozen per entry. The caller holds the audit chain's
+    lock, so nothing commits beside the batch, and `window` holds the newest entries of each
+    kind and province: the duplicate scan runs in memory, each entry compared with those
+    before it, as create_in compares it with the database's."""
+    if actor.user_id is not None or not audit_store.holds_lock(conn):
+        # Members' entries are self-reported, one lookup each: the one-by-one path.
+        return [
+            await create_in(
+                conn, n.id, n.draft, lifetimes, actor, None, n.new_organization, n.extra
+            )
+            for n in new
+        ]
+    for kind, province in {(n.draft.kind, n.draft.region.province) for n in new}:
+        if not window.has(kind, province):
+            # Read before the batch is written: an entry is compared with those before it.
+            _, recent = await duplicates.recent_in_province(conn, kind, province, uuid.UUID(int=0))
+            window.load(kind, province, [(str(key), profile) for key, profile in recent])
+    now = datetime.now(UTC)
+    written = await store.insert_entries(
+        conn, [(n.id, n.draft, expires_at(n.draft.kind, now, lifetimes)) for n in new]
     )
-    await duplicates.record(conn, entry.id, [(UUID(key), score) for key, score in found])
+    entries = [written[n.id] for n in new]
+    await record_events(
+        conn, [(e.id, e.kind.value, EventType.CREATED, entry_payload(e)) for e in entries]
+    )
+    for entry, item in zip(entries, new, strict=True):
+        await audit(
+            conn,
+            actor,
+            SUBMITTED,
+            entry.kind.value,
+            entry.id,
+            after=audit_state(entry),
+            extra=item.extra,
+        )
+    names = await duplicates.organization_names(
+        conn,
+        list(
+            {
+                e.draft.organization_id
+                for e, n in zip(entries, new, strict=True)
+                if n.new_organization is None and e.draft.organization_id is not None
+            }
+        ),
+    )
+    found: list[tuple[UUID, UUID, float]] = []
+    for entry, item in zip(entries, new, strict=True):
+        draft = entry.draft
+        poster = (
+            item.new_organization.name
+            if item.new_organization
+            else (names.get(draft.organization_id) if draft.organization_id else None)
+            or draft.provider_name
+        )
+        pairs = window.compare_and_add(str(entry.id), profile_of(Candidate(draft, poster)))
+        found += [(entry.id, UUID(key), score) for key, score in pairs]
+    await duplicates.record_many(conn, found)
+    return entries
 
 
 def _with_organization(draft: EntryDraft, organization_id: UUID) -> EntryDraft:

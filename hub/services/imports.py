@@ -2,8 +2,10 @@
 
 All or nothing: when any record is rejected nothing is written, unless `skip_invalid`, which
 writes the valid records and reports the rest. A dry run does everything, then rolls back, so
-that it reports what a real run would (failures the database itself raises included). Each
-record is written under a savepoint, so that one the database refuses is reported, not fatal.
+that it reports what a real run would (failures the database itself raises included).
+Entries are written in batches (COPY, a few statements per batch), each under a savepoint;
+a batch the database refuses is written again one record per savepoint, so that only the
+records it refuses are reported, not the whole file.
 
 Imported entries start PENDING (in the review queue like any submission) with their CREATED
 event and audit record; the import itself is audited once (file name, sha256, counts). An id
@@ -19,21 +21,28 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 
 from hub.domain.accounts import Viewer
+from hub.domain.duplicates import RecentWindow
 from hub.domain.imports.build import plan_import
 from hub.domain.imports.mapping import ColumnMapping
 from hub.domain.imports.plan import EntryPlan, ImportContext, OrganizationPlan, Plan
 from hub.domain.imports.problems import ImportCode, RowProblem
 from hub.domain.imports.sheet import read_sheet
+from hub.domain.model import OrganizationDraft
 from hub.domain.open_data import Dataset
 from hub.services.audit import audit
-from hub.services.entries import Lifetimes
+from hub.services.entries import Lifetimes, NewEntry
 from hub.services.entries import create_in as create_entry_in
+from hub.services.entries import create_many_in as create_entries_in
 from hub.services.organizations import create_in as create_organization_in
+from hub.services.organizations import create_many_in as create_organizations_in
+from hub.store import audit as audit_store
 from hub.store import categories
 from hub.store import imports as store
 from hub.store.db import Connection, Database
 
 IMPORT_ACTOR = Viewer(handle="import")
+# What a writer knows (organizations by name, ids present), kept across a batch's savepoint.
+_Memory = tuple[dict[tuple[str, str], UUID], set[UUID], set[UUID]]
 Progress = Callable[[int, int], None]
 
 
@@ -87,6 +96,21 @@ class _Writer:
         self.organizations: dict[tuple[str, str], UUID] = {}
         self.present_entries: set[UUID] = set()
         self.present_organizations: set[UUID] = set()
+        # The newest entries per kind and province, for the duplicate scan of batches.
+        self.window = RecentWindow()
+
+    def remember(self) -> _Memory:
+        """What the writer knows now, to go back to when a batch rolls back."""
+        return (
+            dict(self.organizations),
+            set(self.present_entries),
+            set(self.present_organizations),
+        )
+
+    def forget_since(self, memory: _Memory) -> None:
+        """Go back to `memory`; the windows are read again from the database."""
+        self.organizations, self.present_entries, self.present_organizations = memory
+        self.window.clear()
 
     async def look_up(self, plan: Plan) -> None:
         """Ask once for every id and organization the file names."""
@@ -152,6 +176,42 @@ class _Writer:
             self.present_entries.add(plan.given_id)
         return True
 
+    async def entries(self, plans: Sequence[EntryPlan], header: Callable[[str], str]) -> int:
+        """Write a run of entries (and their new organizations) as one batch, as `entry`
+        writes each; how many were written (the others were skipped)."""
+        organizations: list[tuple[UUID, OrganizationDraft]] = []
+        batch: list[NewEntry] = []
+        for plan in plans:
+            if plan.given_id is not None and plan.given_id in self.present_entries:
+                self._skip(plan.rows, header("id"), str(plan.given_id))
+                continue
+            draft = plan.draft
+            new_organization = None
+            if plan.organization is not None:
+                ref = plan.organization
+                if ref.given_id is not None and ref.given_id in self.present_organizations:
+                    organization_id = ref.given_id
+                elif ref.key in self.organizations:
+                    organization_id = self.organizations[ref.key]
+                else:
+                    new_organization = ref.draft
+                    organization_id = ref.given_id or uuid.uuid4()
+                    organizations.append((organization_id, ref.draft))
+                    self.organizations[ref.key] = organization_id
+                    if ref.given_id is not None:
+                        self.present_organizations.add(ref.given_id)
+                draft = replace(draft, organization_id=organization_id)
+            batch.append(
+                NewEntry(plan.given_id or uuid.uuid4(), draft, new_organization, self._extra(plan))
+            )
+            if plan.given_id is not None:
+                self.present_entries.add(plan.given_id)
+        if organizations:
+            await create_organizations_in(self.conn, organizations, self.actor)
+        if batch:
+            await create_entries_in(self.conn, batch, self.lifetimes, self.actor, self.window)
+        return len(batch)
+
     def _extra(self, plan: EntryPlan) -> dict[str, object]:
         source: dict[str, object] = {
             "file": self.report.file_name,
@@ -200,6 +260,10 @@ async def import_rows(
     report = ImportReport(mapping.dataset, file_name, sha256, rows=len(sheet.rows), dry_run=dry_run)
     try:
         async with db.transaction() as conn:
+            # The chain's lock for the whole file, as the first statement: each entry's
+            # duplicate scan then sees every entry committed before (see create_in), and the
+            # audit records of the file go on the chain together at the end.
+            await audit_store.lock_chain(conn)
             known = {c.code: c for c in await categories.list_categories(conn) if not c.deprecated}
             context = ImportContext(
                 known, today or datetime.now(UTC).date(), file_name, source or None
@@ -234,6 +298,11 @@ async def import_rows(
     return report
 
 
+# Entries written together: a batch the database refuses is written again one by one, so
+# that only its bad records are rejected.
+BATCH = 1000
+
+
 async def _write_all(
     writer: _Writer,
     plan: Plan,
@@ -242,30 +311,84 @@ async def _write_all(
     progress: Progress | None,
 ) -> None:
     records = plan.records
-    for done, record in enumerate(records, start=1):
+    run: list[EntryPlan] = []
+    done = 0
+
+    async def write_run() -> None:
+        nonlocal done
+        if run:
+            await _write_batch(writer, run, header, report)
+            done += len(run)
+            run.clear()
+            if progress is not None:
+                progress(done, len(records))
+
+    for record in records:
         if not record.valid:
             report.rejected += record.problems
+            done += 1
+        elif isinstance(record, EntryPlan):
+            run.append(record)
+            if len(run) >= BATCH:
+                await write_run()
+            continue
         else:
-            try:
-                # A savepoint: a record the database refuses takes nothing else with it.
-                async with writer.conn.transaction():
-                    if isinstance(record, EntryPlan):
-                        wrote = await writer.entry(record, header)
-                    else:
-                        wrote = await writer.organization(record, header)
-            except store.REFUSED as error:
-                report.rejected += [
-                    RowProblem(
-                        number,
-                        "",
-                        "",
-                        ImportCode.DATABASE_REFUSED,
-                        {"reason": type(error).__name__},
-                    )
-                    for number in record.rows
-                ]
-            else:
-                report.valid += int(wrote)
+            await write_run()
+            await _write_one(writer, record, header, report)
+            done += 1
         if progress is not None:
             progress(done, len(records))
+    await write_run()
     report.rejected.sort(key=lambda problem: problem.row)
+
+
+async def _write_batch(
+    writer: _Writer, run: Sequence[EntryPlan], header: Callable[[str], str], report: ImportReport
+) -> None:
+    """A run of entries in one savepoint; one by one when the database refuses the batch."""
+    memory = writer.remember()
+    queued = audit_store.waiting(writer.conn)
+    try:
+        async with writer.conn.transaction():
+            written = await writer.entries(run, header)
+    except store.REFUSED:
+        audit_store.forget_after(writer.conn, queued)
+        writer.forget_since(memory)
+        for record in run:
+            await _write_one(writer, record, header, report)
+    else:
+        report.valid += written
+
+
+async def _write_one(
+    writer: _Writer,
+    record: EntryPlan | OrganizationPlan,
+    header: Callable[[str], str],
+    report: ImportReport,
+) -> None:
+    """One record under its own savepoint: one the database refuses takes nothing else with
+    it, and is reported."""
+    queued = audit_store.waiting(writer.conn)
+    try:
+        async with writer.conn.transaction():
+            if isinstance(record, EntryPlan):
+                wrote = await writer.entry(record, header)
+            else:
+                wrote = await writer.organization(record, header)
+    except store.REFUSED as error:
+        # Nor does its audit record, waiting for the end of the transaction.
+        audit_store.forget_after(writer.conn, queued)
+        report.rejected += [
+            RowProblem(
+                number,
+                "",
+                "",
+                ImportCode.DATABASE_REFUSED,
+                {"reason": type(error).__name__},
+            )
+            for number in record.rows
+        ]
+    else:
+        report.valid += int(wrote)
+        # The one-by-one path writes past the windows: read them again when next needed.
+        writer.window.clear()

@@ -38,15 +38,20 @@ async def replace_contacts(
     *,
     entry_id: UUID | None = None,
     organization_id: UUID | None = None,
-) -> None:
-    """Make `contacts` the owner's whole list of contacts. A contact the owner already had
-    keeps its id (revealContact and clients that keep contacts by id go on working)."""
-    deleted = await conn.fetch(
-        "DELETE FROM contact WHERE entry_id = $1 OR organization_id = $2 RETURNING id",
-        entry_id,
-        organization_id,
-    )
-    had = {r["id"] for r in deleted}
+    fresh: bool = False,
+) -> list[Contact]:
+    """Make `contacts` the owner's whole list of contacts; returns them as stored (as
+    load_contacts reads them). A contact the owner already had keeps its id (revealContact
+    and clients that keep contacts by id go on working). `fresh`: the owner was inserted in
+    this transaction and has none yet (nothing to delete)."""
+    had: set[UUID] = set()
+    if not fresh:
+        deleted = await conn.fetch(
+            "DELETE FROM contact WHERE entry_id = $1 OR organization_id = $2 RETURNING id",
+            entry_id,
+            organization_id,
+        )
+        had = {r["id"] for r in deleted}
     rows = []
     for position, c in enumerate(contacts):
         # Each old id once: a contact sent twice becomes two contacts, not a clash.
@@ -64,6 +69,8 @@ async def replace_contacts(
                 c.visibility.value,
             )
         )
+    if not rows:
+        return []
     await conn.executemany(
         """
         INSERT INTO contact (id, entry_id, organization_id, position, name, phone, other_channel,
@@ -72,6 +79,38 @@ async def replace_contacts(
         """,
         rows,
     )
+    return [
+        Contact(name, phone, other, ContactVisibility(visibility), contact_id)
+        for contact_id, _, _, _, name, phone, other, visibility in rows
+    ]
+
+
+_COLUMNS = (
+    "id", "entry_id", "organization_id", "position", "name", "phone", "other_channel",
+    "visibility",
+)  # fmt: skip
+
+
+async def insert_contacts(
+    conn: Connection, owners: Sequence[tuple[UUID | None, UUID | None, Sequence[Contact]]]
+) -> None:
+    """The contacts of many new owners, (entry id, organization id, contacts), in one COPY."""
+    rows = [
+        (
+            uuid.uuid4(),
+            entry_id,
+            organization_id,
+            position,
+            _clean(c.name),
+            _clean(c.phone),
+            _clean(c.other_channel),
+            c.visibility.value,
+        )
+        for entry_id, organization_id, contacts in owners
+        for position, c in enumerate(contacts)
+    ]
+    if rows:
+        await conn.copy_records_to_table("contact", records=rows, columns=_COLUMNS)
 
 
 def _clean(value: str | None) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -19,12 +19,45 @@ else:
     Connection = asyncpg.Connection
     Pool = asyncpg.Pool
 QueryObserver = Callable[[str], None]
+BeforeCommit = Callable[["Connection"], Awaitable[None]]
 # What losing the database looks like, for loops that wait and retry (the live relay).
 DATABASE_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
 )
+
+
+class _TransactionState:
+    """What the steps of one `Database.transaction` leave for its end: the work to do last,
+    just before COMMIT, and whatever those steps keep for it (by key)."""
+
+    def __init__(self) -> None:
+        self.before_commit: list[BeforeCommit] = []
+        self.kept: dict[str, Any] = {}
+
+
+# The state of each open Database.transaction, by the id of its connection (a connection is in
+# at most one at a time, and the entry goes when the transaction ends).
+_STATES: dict[int, _TransactionState] = {}
+
+
+def kept(conn: Connection) -> dict[str, Any] | None:
+    """The mapping the current `Database.transaction` of `conn` keeps for its last steps (see
+    `before_commit`); None when `conn` is in no such transaction."""
+    state = _STATES.get(id(conn))
+    return None if state is None else state.kept
+
+
+def before_commit(conn: Connection, step: BeforeCommit) -> bool:
+    """Run `step` as the last thing `conn`'s `Database.transaction` does before COMMIT (steps
+    in the order they were added), not at all when it rolls back. False, and nothing added,
+    when `conn` is in no such transaction."""
+    state = _STATES.get(id(conn))
+    if state is None:
+        return False
+    state.before_commit.append(step)
+    return True
 
 
 class Listening:
@@ -90,9 +123,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """A pooled connection inside a transaction that commits when the block succeeds."""
+        """A pooled connection inside a transaction that commits when the block succeeds.
+
+        Steps added with `before_commit` run after the block, inside the transaction: what
+        must hold a lock until COMMIT (the audit chain's) holds it only for them.
+        """
         async with self._pool.acquire() as conn, conn.transaction():
-            yield conn
+            state = _STATES[id(conn)] = _TransactionState()
+            try:
+                yield conn
+                # A step may add another (the audit records of a late step): run until none is left.
+                done = 0
+                while done < len(state.before_commit):
+                    await state.before_commit[done](conn)
+                    done += 1
+            finally:
+                del _STATES[id(conn)]
 
     @asynccontextmanager
     async def listening(

@@ -14,7 +14,7 @@ from hub.domain.enums import EntryKind, EntryStatus, VerificationStatus
 from hub.domain.listing import CursorKey, EntryFilter, EntryOrder
 from hub.domain.model import Details, Entry, EntryDraft, Item, Region, ReviewState
 from hub.domain.units import Unit
-from hub.store.contacts import load_contacts, replace_contacts
+from hub.store.contacts import insert_contacts, load_contacts, replace_contacts
 from hub.store.db import Connection
 from hub.store.entry_sql import (
     ENTRY_COLUMNS,
@@ -98,38 +98,55 @@ async def _write_details(conn: Connection, entry_id: UUID, details: Details) -> 
         await conn.execute(sql, entry_id, *values)
 
 
-async def _replace_items(conn: Connection, entry_id: UUID, items: Sequence[Item]) -> None:
-    await conn.execute("DELETE FROM entry_item WHERE entry_id = $1", entry_id)
+_ITEM_COLUMNS = (
+    "id", "entry_id", "position", "category_code", "name", "spec", "quantity", "unit",
+    "package_size", "fulfilled_quantity", "certifications",
+)  # fmt: skip
+
+
+def _item_rows(entry_id: UUID, items: Sequence[Item]) -> list[tuple[object, ...]]:
+    return [
+        (
+            uuid.uuid4(),
+            entry_id,
+            position,
+            item.category_code,
+            item.name.strip(),
+            item.spec,
+            item.quantity,
+            item.unit.value,
+            item.package_size,
+            item.fulfilled_quantity,
+            list(item.certifications),
+        )
+        for position, item in enumerate(items)
+    ]
+
+
+async def _replace_items(
+    conn: Connection, entry_id: UUID, items: Sequence[Item], fresh: bool
+) -> None:
+    if not fresh:
+        await conn.execute("DELETE FROM entry_item WHERE entry_id = $1", entry_id)
+    if not items:
+        return
     await conn.executemany(
-        """
-        INSERT INTO entry_item (id, entry_id, position, category_code, name, spec, quantity, unit,
-                                package_size, fulfilled_quantity, certifications)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        f"""
+        INSERT INTO entry_item ({", ".join(_ITEM_COLUMNS)})
+        VALUES ({", ".join(f"${n}" for n in range(1, len(_ITEM_COLUMNS) + 1))})
         """,
-        [
-            (
-                uuid.uuid4(),
-                entry_id,
-                position,
-                item.category_code,
-                item.name.strip(),
-                item.spec,
-                item.quantity,
-                item.unit.value,
-                item.package_size,
-                item.fulfilled_quantity,
-                list(item.certifications),
-            )
-            for position, item in enumerate(items)
-        ],
+        _item_rows(entry_id, items),
     )
 
 
-async def _write_parts(conn: Connection, entry_id: UUID, draft: EntryDraft) -> Entry:
-    """Write what lives beside the entry row (details, items, contacts); return the entry."""
+async def _write_parts(
+    conn: Connection, entry_id: UUID, draft: EntryDraft, fresh: bool = False
+) -> Entry:
+    """Write what lives beside the entry row (details, items, contacts); return the entry.
+    `fresh`: the entry row was inserted just now, so it has no items or contacts to replace."""
     await _write_details(conn, entry_id, draft.details)
-    await _replace_items(conn, entry_id, draft.items)
-    await replace_contacts(conn, draft.contacts, entry_id=entry_id)
+    await _replace_items(conn, entry_id, draft.items, fresh)
+    await replace_contacts(conn, draft.contacts, entry_id=entry_id, fresh=fresh)
     return (await get_entries(conn, [entry_id]))[entry_id]
 
 
@@ -190,7 +207,36 @@ async def insert_entry(
         created_at,
         submitted_by,
     )
-    return await _write_parts(conn, entry_id, draft)
+    return await _write_parts(conn, entry_id, draft, fresh=True)
+
+
+async def insert_entries(
+    conn: Connection,
+    new: Sequence[tuple[UUID, EntryDraft, datetime]],
+    submitted_by: UUID | None = None,
+) -> dict[UUID, Entry]:
+    """insert_entry for many entries (id, draft, expires_at) without edit tokens: COPY of the
+    rows, items and contacts (an import writes thousands), then one read of them all."""
+    await conn.copy_records_to_table(
+        "entry",
+        records=[
+            (entry_id, draft.kind.value, *_content(draft), expires, submitted_by)
+            for entry_id, draft, expires in new
+        ],
+        columns=["id", "kind", *_CONTENT, "expires_at", "submitted_by"],
+    )
+    details: dict[str, list[tuple[object, ...]]] = {}
+    for entry_id, draft, _ in new:
+        upsert = details_upsert(draft.details)
+        if upsert is not None:
+            details.setdefault(upsert[0], []).append((entry_id, *upsert[1]))
+    for sql, rows in details.items():
+        await conn.executemany(sql, rows)
+    items = [row for entry_id, draft, _ in new for row in _item_rows(entry_id, draft.items)]
+    if items:
+        await conn.copy_records_to_table("entry_item", records=items, columns=_ITEM_COLUMNS)
+    await insert_contacts(conn, [(entry_id, None, draft.contacts) for entry_id, draft, _ in new])
+    return await get_entries(conn, [entry_id for entry_id, _, _ in new])
 
 
 async def update_entry(

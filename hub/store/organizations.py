@@ -11,7 +11,7 @@ import asyncpg
 from hub.domain.enums import OrganizationKind, VerificationStatus
 from hub.domain.listing import CursorKey, OrganizationFilter, OrganizationOrder
 from hub.domain.model import Contact, Organization, OrganizationDraft, Region
-from hub.store.contacts import load_contacts, replace_contacts
+from hub.store.contacts import insert_contacts, load_contacts, replace_contacts
 from hub.store.db import Connection
 from hub.store.ownership import Ownership
 from hub.store.sql import Where
@@ -84,19 +84,47 @@ async def insert_organization(
     edit_token_hash: bytes | None,
     registered_by: UUID | None = None,
 ) -> Organization:
-    """Register a new organization with its contacts."""
-    await conn.execute(
-        """
-        INSERT INTO organization (id, name, kind, province, city, district, admin_code, address,
-                                  latitude, longitude, website, edit_token_hash, registered_by)
+    """Register a new organization with its contacts (built from what was written, not read
+    back: the row from RETURNING, the contacts as replace_contacts stored them)."""
+    row = await conn.fetchrow(
+        f"""
+        INSERT INTO organization AS o (id, name, kind, province, city, district, admin_code,
+                                       address, latitude, longitude, website, edit_token_hash,
+                                       registered_by)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+        RETURNING {ORGANIZATION_COLUMNS}
         """,
         organization_id,
         *_content(draft),
         edit_token_hash,
         registered_by,
     )
-    return await _written(conn, organization_id, draft)
+    if row is None:  # an INSERT without ON CONFLICT returns its row or raises
+        raise RuntimeError("INSERT ... RETURNING returned no row")
+    contacts = await replace_contacts(
+        conn, draft.contacts, organization_id=organization_id, fresh=True
+    )
+    return _organization(row, {organization_id: contacts})
+
+
+async def insert_organizations(
+    conn: Connection,
+    new: Sequence[tuple[UUID, OrganizationDraft]],
+    registered_by: UUID | None = None,
+) -> dict[UUID, Organization]:
+    """insert_organization for many organizations without edit tokens (imports), by COPY."""
+    await conn.copy_records_to_table(
+        "organization",
+        records=[
+            (organization_id, *_content(draft), registered_by) for organization_id, draft in new
+        ],
+        columns=[
+            "id", "name", "kind", "province", "city", "district", "admin_code", "address",
+            "latitude", "longitude", "website", "registered_by",
+        ],
+    )  # fmt: skip
+    await insert_contacts(conn, [(None, oid, draft.contacts) for oid, draft in new])
+    return await get_organizations(conn, [organization_id for organization_id, _ in new])
 
 
 async def update_organization(

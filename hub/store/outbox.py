@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
@@ -28,3 +29,18 @@ async def record_event(
         payload,
     )
     return event_id
+
+
+async def record_events(
+    conn: Connection, events: Sequence[tuple[UUID, str, EventType, dict[str, Any]]]
+) -> None:
+    """record_event for many changes (subject id, subject kind, event, payload) at once."""
+    if not events:
+        return
+    await conn.executemany(
+        """
+        INSERT INTO entry_event (entry_id, entry_kind, event_type, payload)
+        VALUES ($1, $2, $3, $4)
+        """,
+        [(subject, kind, event.value, payload) for subject, kind, event, payload in events],
+    )
