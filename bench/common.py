@@ -40,6 +40,8 @@ DATABASE_ENV = "HUB_BENCH_DATABASE_URL"
 # ---------------------------------------------------------------------------------------------
 # Progress and processes
 # ---------------------------------------------------------------------------------------------
+# The checkout this bench belongs to.
+REPOSITORY = Path(__file__).resolve().parents[1]
 
 
 def log(message: str) -> None:
@@ -73,7 +75,8 @@ def spawn_hub(port: int, log_path: Path, env: dict[str, str]) -> subprocess.Pope
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=subprocess.STDOUT,
-            env={**os.environ, **env},
+            # This checkout's hub, not whichever one the venv was installed from (a worktree).
+            env={**os.environ, "PYTHONPATH": str(REPOSITORY), **env},
             cwd=log_path.parent,
         )
 

@@ -360,6 +360,7 @@ class Report:
     import_exit: int
     seeded_needs: int
     hub_db_pool_max: int
+    hub_workers: int
     database: str
     python: str
     postgresql: str
@@ -384,7 +385,8 @@ class Report:
                 f"{self.import_seconds:.1f} s: {self.import_rows_per_second:.0f} rows/s "
                 f"(exit {self.import_exit})",
                 f"  data          {self.seeded_needs} needs seeded in Hubei first",
-                f"  hub           one process, database pool max {self.hub_db_pool_max}",
+                f"  hub           {self.hub_workers or 'one per core'} server process(es), "
+                f"database pool max {self.hub_db_pool_max} each",
                 f"  versions      Python {self.python}, PostgreSQL {self.postgresql} "
                 f"({self.database})",
                 f"  cores         {self.cores} (wrk, hub and PostgreSQL share them)",
@@ -396,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The command-line options."""
     parser = argparse.ArgumentParser(description="Measure submitNeed and hub import throughput.")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
+    parser.add_argument(
+        "--hub-workers", type=int, default=0, help="hub server processes (0: one per core)"
+    )
     parser.add_argument("--seconds", type=float, default=15.0, help="timed duration (15)")
     parser.add_argument("--warmup", type=float, default=3.0, help="warm-up seconds (3)")
     parser.add_argument("--needs", type=int, default=10_000, help="needs to seed first (10000)")
@@ -431,9 +436,10 @@ def run(args: argparse.Namespace) -> Report:
             port = free_port()
             base_url = f"http://{HOST}:{port}"
             log_path = workdir / "hub-serve.log"
-            hub = spawn_hub(
-                port, log_path, {"HUB_DATABASE_URL": dsn, "HUB_HOST": HOST, "PYTHONPATH": str(ROOT)}
-            )
+            env = {"HUB_DATABASE_URL": dsn, "HUB_HOST": HOST, "PYTHONPATH": str(ROOT)}
+            if args.hub_workers:
+                env["HUB_WORKERS"] = str(args.hub_workers)
+            hub = spawn_hub(port, log_path, env)
             try:
                 wait_ready(hub, base_url, log_path)
                 script = workdir / "submit.lua"
@@ -515,6 +521,7 @@ def run(args: argparse.Namespace) -> Report:
         import_exit=import_facts["exit"],
         seeded_needs=facts["needs"],
         hub_db_pool_max=int(os.environ.get("HUB_DB_POOL_MAX") or DEFAULT_POOL_MAX),
+        hub_workers=args.hub_workers,
         database="external" if database.external else "embedded, fsync off",
         python=platform.python_version(),
         postgresql=facts["postgresql"],
