@@ -260,6 +260,14 @@ def rank_key(key: CursorKey) -> tuple[int, datetime, UUID]:
     return int(key[0]), datetime.fromisoformat(str(key[1])), UUID(str(key[2]))
 
 
+def keyset(where: Where, order: EntryOrder, after: CursorKey | None) -> str:
+    """The ORDER BY clause of a list in `order`; the page after the key `after` (if any) is
+    added to `where`. Lists, and the compiled reads (hub/store/compiled_reads.py), page alike."""
+    if after is not None:
+        _after(where, order, after)
+    return f"ORDER BY {_ORDER_BY[order]}"
+
+
 def _after(where: Where, order: EntryOrder, key: CursorKey) -> None:
     if order is EntryOrder.URGENCY:
         rank, updated, entry_id = rank_key(key)
@@ -290,9 +298,8 @@ async def list_entries(
 ) -> list[Entry]:
     """One page of entries of one kind after the cursor key `after`."""
     where = entry_where(kind, flt)
-    if after is not None:
-        _after(where, order, after)
-    sql = select_sql(where, f"ORDER BY {_ORDER_BY[order]} LIMIT {int(limit)}")
+    order_by = keyset(where, order, after)
+    sql = select_sql(where, f"{order_by} LIMIT {int(limit)}")
     return await _hydrate(conn, await conn.fetch(sql, *where.params))
 
 
