@@ -152,7 +152,11 @@ class HubGraphQL(GraphQL[Context, None]):
             # File uploads (importEntries), guarded against cross-site forms in `run`.
             multipart_uploads_enabled=True,
         )
-        self.compiled = CompiledReads(cast(strawberry.Schema, schema), settings)
+        self.compiled = (
+            CompiledReads(cast(strawberry.Schema, schema), settings)
+            if settings.compiled_reads
+            else None
+        )
 
     @property
     def graphql_ide_html(self) -> str:
@@ -196,8 +200,11 @@ class HubGraphQL(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """The compiled path for the public list queries it covers; strawberry otherwise."""
-        if request_adapter.method == "POST" or self.allow_queries_via_get:
-            data = await self.compiled.execute(
+        compiled = self.compiled
+        if compiled is not None and (
+            request_adapter.method == "POST" or self.allow_queries_via_get
+        ):
+            data = await compiled.execute(
                 request_data.query, request_data.variables, request_data.operation_name, context
             )
             if data is not None:

@@ -30,6 +30,8 @@ ORGANIZATION = "o__"
 SCORE = "priority_score"
 ITEMS = "items"
 TOTAL = "total_count"
+# A row of a page: columns by name.
+Row = asyncpg.Record
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class PageRead:
 class Page:
     """The rows of a page (items as JSON text under ITEMS) and the count, when asked for."""
 
-    rows: list[asyncpg.Record]
+    rows: list[Row]
     total: int | None
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import asyncpg
 import strawberry
 from graphql import FieldNode, GraphQLField, GraphQLSchema, get_named_type
 from graphql.execution.values import VariableValues, get_argument_values
@@ -29,7 +28,7 @@ from hub.graphql.context import Context
 from hub.graphql.entries.kinds import Shape
 from hub.graphql.enums import ListOrder
 from hub.graphql.filters import FILTERS
-from hub.store.compiled_reads import SCORE, PageRead, read_page
+from hub.store.compiled_reads import SCORE, PageRead, Row, read_page
 from hub.store.db import Connection
 
 # The columns each order's cursor is made of (PRIORITY: the score, read as SCORE).
@@ -46,11 +45,11 @@ _ORDER_COLUMNS = {
 class Listing:
     """One page of a list: what a connection's getters read."""
 
-    rows: list[asyncpg.Record]
+    rows: list[Row]
     has_next: bool
     has_previous: bool
     total: int | None
-    cursor: Callable[[asyncpg.Record], str]
+    cursor: Callable[[Row], str]
 
 
 @dataclass
@@ -59,7 +58,7 @@ class _Wants:
     count: bool = False
 
 
-def _key_of(order: EntryOrder, as_of: datetime) -> Callable[[asyncpg.Record], CursorKey]:
+def _key_of(order: EntryOrder, as_of: datetime) -> Callable[[Row], CursorKey]:
     """The cursor key of a row, as hub.domain.listing.entry_key / priority_key make it."""
     if order is EntryOrder.PRIORITY:
         return lambda r: priority_key(as_of, r[SCORE], r["id"])
