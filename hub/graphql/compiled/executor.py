@@ -9,6 +9,7 @@ remains the reference, errors included.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from hub.graphql.permissions import sees_undisclosed
 from hub.graphql.text_guard import unstorable
 from hub.settings import Settings
 
+log = logging.getLogger("hub.graphql.compiled")
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 CACHE_SIZE = 512
@@ -115,6 +117,8 @@ class CompiledReads:
         """The response's data, or None: let strawberry run the request."""
         if not query or context.bad_credentials:
             return None
+        if variables is not None and not isinstance(variables, dict):
+            return None
         document = self._document(query)
         if document is None or document.unstorable or unstorable(variables, None, None):
             return None
@@ -133,6 +137,11 @@ class CompiledReads:
             data = await self._run(plan, context, coerced)
         except GraphQLError:
             return None  # bad page size, cursor, id...: strawberry says so
+        except Exception:
+            # Strawberry, the reference, answers (or reports the fault as it always has); a
+            # fault of the compiled path itself must still be seen.
+            log.warning("compiled read failed; strawberry answers", exc_info=True)
+            return None
         self.answered += 1
         return data
 
