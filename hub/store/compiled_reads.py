@@ -30,6 +30,8 @@ ORGANIZATION = "o__"
 SCORE = "priority_score"
 ITEMS = "items"
 TOTAL = "total_count"
+# The method of the entry's latest verifying review (Verification.method), by this key.
+VERIFY_METHOD = "verify_method"
 # A row of a page: columns by name.
 Row = asyncpg.Record
 
@@ -51,6 +53,7 @@ class PageRead:
     organization_columns: frozenset[str] = frozenset()
     item_columns: frozenset[str] | None = None
     count: bool = False
+    verify_method: bool = False
     # PRIORITY's clock, and the (score, id) the page starts after.
     as_of: datetime | None = None
     priority_after: tuple[float, UUID] | None = None
@@ -84,6 +87,13 @@ def page_sql(read: PageRead) -> tuple[str, list[Any]]:
     selected += [f"o.{c} AS {ORGANIZATION}{c}" for c in sorted(read.organization_columns)]
     if read.item_columns is not None:
         selected.append(_items_sql(read.item_columns))
+    if read.verify_method:
+        # The latest VERIFY review, as reviews_of lists them (its reviewer known), oldest first.
+        selected.append(
+            "(SELECT r.method FROM review r JOIN app_user u ON u.id = r.reviewer_id "
+            "WHERE r.entry_id = e.id AND r.decision = 'VERIFY' "
+            f"ORDER BY r.created_at DESC LIMIT 1) AS {VERIFY_METHOD}"
+        )
     if read.count:
         selected.append(f"({count_sql}) AS {TOTAL}")
     if read.order is EntryOrder.PRIORITY:

@@ -12,16 +12,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 
 from hub.demo.load import load_demo
 from hub.domain.accounts import ANONYMOUS, Role, Viewer
 from hub.domain.enums import EntryKind
+from hub.domain.kinds import KINDS
 from hub.graphql.compiled import CompiledReads
 from hub.graphql.context import Context
 from hub.graphql.loaders import make_loaders
 from hub.http.graphql_view import HubGraphQL
+from hub.web.documents import HOME, list_document
 from tests.conftest import GraphQLClient
 
 LIFETIMES = dict.fromkeys(EntryKind, 72)
@@ -122,13 +125,35 @@ for _order in ("PRIORITY", "URGENCY"):
     _arguments = f"first: 7, orderBy: {_order}, filter: {{verificationStatuses: {ALL_STATES}}}"
     COMPILED.append((every_field("needs", _arguments), {}))
 
+# The web pages' list documents (hub/web/documents.py).
+COMPILED.append((HOME, {}))
+for _kind in KINDS:
+    COMPILED.append((list_document(_kind), {"filter": None, "after": None}))
+    COMPILED.append(
+        (list_document(_kind), {"filter": {"verificationStatuses": ["VERIFIED", "IN_REVIEW"]}})
+    )
+COMPILED += [
+    (
+        f"{{ needs(first: 50, filter: {{verificationStatuses: {ALL_STATES}}}) {{ edges {{ node "
+        "{ verification { status verifiedAt inReviewUntil ageHours method __typename } } } } }",
+        {},
+    ),
+    ("{ supplyCategories { code name nameZh defaultUnit standards } }", {}),
+    ("{ needs { totalCount } supplyCategories { code } }", {}),
+    (
+        "query($g: String, $d: Boolean!) { all: supplyCategories(includeDeprecated: $d) { code }"
+        " face: supplyCategories(groupCode: $g) { code groupCode } }",
+        {"g": "face", "d": True},
+    ),
+]
+
 # Documents it leaves to strawberry.
 FALLBACK: list[tuple[str, dict[str, Any]]] = [
     ("{ needs { edges { node { id contacts { name phone redacted } } } } }", {}),
     ("{ needs { edges { node { id priority { score } } } } }", {}),
-    ("{ needs { edges { node { verification { method } } } } }", {}),
+    ("{ needs { edges { node { verification { method reviews { reviewer } } } } } }", {}),
+    ("{ needs { edges { node { verification { flags { reason } } } } } }", {}),
     ("{ needs { edges { node { organization { contacts { name } } } } } }", {}),
-    ("{ needs { totalCount } supplyCategories { code } }", {}),
     ("{ needs(first: 1000) { totalCount } }", {}),
     ('{ needs(after: "nonsense") { totalCount } }', {}),
     ("{ needs { edges { node { nosuchfield } } } }", {}),
@@ -319,3 +344,25 @@ async def test_the_view_answers_over_http_as_strawberry_does(
     reference = await gql.post(BENCH, {"since": "2000-01-01T00:00:00Z"})
     assert compiled == reference
     assert compiled["data"]["needs"]["totalCount"] > 0
+
+
+async def test_reviews_show_their_method(seeded: Starlette) -> None:
+    document = (
+        f"{{ needs(first: 100, filter: {{verificationStatuses: {ALL_STATES}}}) {{ edges {{ node "
+        "{ verificationStatus verification { method verifiedAt } } } } }"
+    )
+    compiled, reference = await both_ways(seeded, document, {})
+    assert compiled == reference["data"]
+    methods = [e["node"]["verification"]["method"] for e in compiled["needs"]["edges"]]
+    assert any(methods) and None in methods
+
+
+async def test_the_pages_take_the_compiled_path(
+    seeded: Starlette, app_client: httpx.AsyncClient
+) -> None:
+    reads = compiled_reads(seeded)
+    for path in ("/", *(f"/{kind.slug}" for kind in KINDS)):
+        before = reads.answered
+        response = await app_client.get(path)
+        assert response.status_code == 200, path
+        assert reads.answered == before + 1, path

@@ -40,6 +40,7 @@ class Reads:
     items: set[str] = field(default_factory=set)
     # Whether items are selected at all (their columns may be none: `items { __typename }`).
     with_items: bool = False
+    verify_method: bool = False
 
 
 class Builder:

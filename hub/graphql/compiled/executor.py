@@ -32,12 +32,15 @@ from graphql.language import DirectiveNode, Visitor, visit
 
 from hub.graphql.compiled.build import Builder, Reads, Run
 from hub.graphql.compiled.listing import CompiledList
-from hub.graphql.compiled.selection import OutsideVocabulary, Selections, sub_selections
+from hub.graphql.compiled.selection import OutsideVocabulary, Selections
+from hub.graphql.compiled.taxonomy import FIELD as CATEGORIES
+from hub.graphql.compiled.taxonomy import CompiledCategories
 from hub.graphql.context import Context
 from hub.graphql.entries.kinds import SHAPES
 from hub.graphql.permissions import sees_undisclosed
 from hub.graphql.text_guard import unstorable
 from hub.settings import Settings
+from hub.store.db import Connection
 
 log = logging.getLogger("hub.graphql.compiled")
 K = TypeVar("K", bound=Hashable)
@@ -89,7 +92,12 @@ class _DirectiveVariables(Visitor):
 class _Plan:
     """The root fields of an operation, by response key."""
 
-    roots: tuple[tuple[str, CompiledList | str], ...]
+    roots: tuple[tuple[str, CompiledList | CompiledCategories | str], ...]
+
+    @property
+    def needs_database(self) -> bool:
+        """Whether a root field reads the database."""
+        return any(not isinstance(root, str) and root.needs_database for _, root in self.roots)
 
 
 class CompiledReads:
@@ -149,13 +157,25 @@ class CompiledReads:
         self, plan: _Plan, context: Context, variables: VariableValues
     ) -> dict[str, Any]:
         run = Run(context.language, context.categories, sees_undisclosed(context.viewer))
-        data: dict[str, Any] = {}
+        if not plan.needs_database:
+            return await self._fields(plan, None, context, variables, run)
         async with context.db.connection() as conn:
-            for key, root in plan.roots:
-                if isinstance(root, str):
-                    data[key] = root
-                else:
-                    data[key] = await root.run(conn, context, variables, run)
+            return await self._fields(plan, conn, context, variables, run)
+
+    @staticmethod
+    async def _fields(
+        plan: _Plan,
+        conn: Connection | None,
+        context: Context,
+        variables: VariableValues,
+        run: Run,
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key, root in plan.roots:
+            if isinstance(root, str):
+                data[key] = root
+            else:
+                data[key] = await root.run(conn, context, variables, run)
         return data
 
     def _document(self, query: str) -> _Document | None:
@@ -216,17 +236,18 @@ class CompiledReads:
     ) -> _Plan:
         selections = Selections(self.gql, document.fragments, variables)
         fields = selections.collect("Query", [operation.selection_set])
-        roots: list[tuple[str, CompiledList | str]] = []
+        roots: list[tuple[str, CompiledList | CompiledCategories | str]] = []
         for key, nodes in fields.items():
             name = nodes[0].name.value
             if name == "__typename":
                 roots.append((key, "Query"))
                 continue
+            builder = Builder(selections, Reads())
+            if name == CATEGORIES:
+                roots.append((key, CompiledCategories(nodes, builder)))
+                continue
             shape = self.lists.get(name)
             if shape is None:
                 raise OutsideVocabulary(name)
-            if not sub_selections(nodes):
-                raise OutsideVocabulary(name)
-            builder = Builder(selections, Reads())
             roots.append((key, CompiledList(shape, nodes, builder, self.schema)))
         return _Plan(tuple(roots))

@@ -72,6 +72,8 @@ def _key_of(order: EntryOrder, as_of: datetime) -> Callable[[Row], CursorKey]:
 class CompiledList:
     """One root list field (needs, offers, ...) of one document, ready to run."""
 
+    needs_database = True
+
     def __init__(
         self, shape: Shape, nodes: list[FieldNode], builder: Builder, schema: strawberry.Schema
     ) -> None:
@@ -141,7 +143,7 @@ class CompiledList:
         )
 
     async def run(
-        self, conn: Connection, context: Context, variables: VariableValues, run: Run
+        self, conn: Connection | None, context: Context, variables: VariableValues, run: Run
     ) -> dict[str, Any]:
         """The connection's value; hub errors (bad page size, cursor, filter) propagate, and the
         caller falls back to strawberry, which reports them."""
@@ -172,10 +174,11 @@ class CompiledList:
             organization_columns=frozenset(reads.organization),
             item_columns=frozenset(reads.items) if reads.with_items else None,
             count=wants.count,
+            verify_method=reads.verify_method,
             as_of=as_of,
             priority_after=start,
         )
-        if wants.page or wants.count:
+        if conn is not None and (wants.page or wants.count):
             page = await read_page(conn, read)
             rows, total = page.rows, page.total
         else:

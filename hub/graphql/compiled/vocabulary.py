@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,7 @@ from hub.domain.global_ids import to_global_id
 from hub.domain.kinds import Kind
 from hub.domain.kinds.spec import REGION_PARTS, Disclosure, FieldSpec
 from hub.domain.units import UNITS, Unit, to_base
+from hub.domain.verification import ReviewMethod
 from hub.graphql.compiled.build import (
     Builder,
     Getter,
@@ -37,7 +39,7 @@ from hub.graphql.compiled.build import (
     iso,
     keyed,
 )
-from hub.store.compiled_reads import DETAIL, ITEMS, ORGANIZATION
+from hub.store.compiled_reads import DETAIL, ITEMS, ORGANIZATION, VERIFY_METHOD
 
 # Region's fields and the columns of a place's parts (REGION_PARTS), in order.
 REGION_FIELDS = dict(zip(("province", "city", "district", "adminCode"), REGION_PARTS, strict=True))
@@ -180,7 +182,8 @@ def _attribute(name: str, convert: Callable[[Any], Any] | None = None) -> Maker:
     return lambda _builder, _nodes: get
 
 
-_CATEGORY: dict[str, Maker] = {
+# SupplyCategory, read from the taxonomy the context holds (as its resolvers read it).
+CATEGORY: dict[str, Maker] = {
     "code": _attribute("code"),
     "groupCode": _attribute("group_code"),
     "nameZh": _attribute("name_zh"),
@@ -199,7 +202,7 @@ def _enum_attribute(builder: Builder, name: str) -> Getter:
 
 
 def _category(builder: Builder, nodes: list[FieldNode]) -> Getter:
-    category = builder.obj("SupplyCategory", _CATEGORY, nodes)
+    category = builder.obj("SupplyCategory", CATEGORY, nodes)
 
     def get(item: Mapping[str, Any], run: Run) -> Any:
         found = run.categories.get(item["category_code"])
@@ -268,6 +271,45 @@ def _items(builder: Builder, nodes: list[FieldNode]) -> Getter:
     return get
 
 
+# -- verification ------------------------------------------------------------------------------
+
+
+def _age_hours(verified_at: datetime) -> float:
+    # As Verification.age_hours: the wall clock, not the request's.
+    return round((datetime.now(UTC) - verified_at).total_seconds() / 3600, 1)
+
+
+def _in_review_until(row: Any, _run: Run) -> Any:
+    in_review = row["verification_status"] == VerificationStatus.IN_REVIEW.value
+    return iso(row["lease_until"]) if in_review else None
+
+
+def _method(builder: Builder, _nodes: list[FieldNode]) -> Getter:
+    builder.reads.verify_method = True
+    return enum_keyed(builder.schema, VERIFY_METHOD, ReviewMethod)
+
+
+_VERIFICATION: dict[str, Maker] = {
+    "status": _entry_enum("verification_status", VerificationStatus),
+    "verifiedAt": _entry_column("verified_at", iso),
+    "ageHours": _entry_column("verified_at", _age_hours),
+    "method": _method,
+}
+
+
+def _in_review(builder: Builder, _nodes: list[FieldNode]) -> Getter:
+    builder.reads.entry.update(("verification_status", "lease_until"))
+    return _in_review_until
+
+
+_VERIFICATION["inReviewUntil"] = _in_review
+
+
+def _verification(builder: Builder, nodes: list[FieldNode]) -> Getter:
+    """An entry's Verification without its reviews and flags (lists left to strawberry)."""
+    return builder.obj("Verification", _VERIFICATION, nodes)
+
+
 # -- entries -----------------------------------------------------------------------------------
 
 
@@ -317,7 +359,7 @@ def _converter(builder: Builder, spec: FieldSpec) -> Callable[[Any], Any] | None
         return _float
     if spec.is_choice:
         return enum_names(builder.schema, spec.value_type).__getitem__
-    if spec.value_type.__name__ == "datetime":
+    if spec.value_type is datetime:
         return iso
     return None
 
@@ -345,6 +387,7 @@ def entry_vocabulary(kind: Kind) -> dict[str, Maker]:
         "selfReported": _entry_column("self_reported"),
         "mergedInto": _entry_id(type_name, "merged_into"),
         "organization": _organization,
+        "verification": _verification,
     }
     if kind.region_name != "region":
         vocabulary[_camel(kind.region_name)] = region
