@@ -63,10 +63,13 @@ async def hydrate_rows(conn: Connection, rows: Sequence[asyncpg.Record]) -> list
     return await _hydrate(conn, rows)
 
 
-async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Entry]:
+async def _hydrate(
+    conn: Connection, rows: Sequence[asyncpg.Record], *, contacts_too: bool = True
+) -> list[Entry]:
     ids = [r["id"] for r in rows]
     items = await _load_items(conn, ids)
-    contacts = await load_contacts(conn, entry_ids=ids)
+    # Lists that nobody asked contacts of leave them out (their entries then have none).
+    contacts = await load_contacts(conn, entry_ids=ids) if contacts_too else {}
     entries = []
     for r in rows:
         draft = from_row(
@@ -295,12 +298,16 @@ async def list_entries(
     order: EntryOrder,
     after: CursorKey | None,
     limit: int,
+    *,
+    contacts_too: bool = True,
 ) -> list[Entry]:
-    """One page of entries of one kind after the cursor key `after`."""
+    """One page of entries of one kind after the cursor key `after` (without their contacts
+    unless `contacts_too`)."""
     where = entry_where(kind, flt)
     order_by = keyset(where, order, after)
     sql = select_sql(where, f"{order_by} LIMIT {int(limit)}")
-    return await _hydrate(conn, await conn.fetch(sql, *where.params))
+    rows = await conn.fetch(sql, *where.params)
+    return await _hydrate(conn, rows, contacts_too=contacts_too)
 
 
 def priority_sql(as_of: str) -> str:
@@ -317,6 +324,8 @@ async def list_needs_by_priority(
     as_of: datetime,
     after: tuple[float, UUID] | None,
     limit: int,
+    *,
+    contacts_too: bool = True,
 ) -> list[tuple[Entry, float]]:
     """One page of needs, highest priority at `as_of` first, with their scores.
 
@@ -335,7 +344,7 @@ async def list_needs_by_priority(
         f"ORDER BY priority_score DESC, id DESC LIMIT {int(limit)}",
         *where.params,
     )
-    entries = await _hydrate(conn, rows)
+    entries = await _hydrate(conn, rows, contacts_too=contacts_too)
     return [(entry, row["priority_score"]) for entry, row in zip(entries, rows, strict=True)]
 
 

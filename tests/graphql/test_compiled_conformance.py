@@ -26,6 +26,7 @@ from hub.graphql.loaders import make_loaders
 from hub.http.graphql_view import HubGraphQL
 from hub.web.documents import HOME, list_document
 from tests.conftest import GraphQLClient
+from tests.graphql.test_n_plus_one import data_statements
 
 LIFETIMES = dict.fromkeys(EntryKind, 72)
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -366,3 +367,16 @@ async def test_the_pages_take_the_compiled_path(
         response = await app_client.get(path)
         assert response.status_code == 200, path
         assert reads.answered == before + 1, path
+
+
+async def test_the_bench_query_is_one_statement(seeded: Starlette, gql: GraphQLClient) -> None:
+    db = seeded.state.db
+    await gql.post("{ units { unit } }")  # the taxonomy, loaded once per process
+    statements: list[str] = []
+    stop = db.observe_queries(statements.append)
+    try:
+        body = await gql.post(BENCH, {"since": "2000-01-01T00:00:00Z"})
+    finally:
+        stop()
+    assert body["data"]["needs"]["edges"]
+    assert len(data_statements(statements)) == 1, statements
