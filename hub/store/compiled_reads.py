@@ -21,7 +21,7 @@ from hub.domain.kinds import kind_of
 from hub.domain.listing import CursorKey, EntryFilter, EntryOrder
 from hub.store.db import Connection
 from hub.store.entries import keyset, priority_sql
-from hub.store.entry_sql import ENTRY_FROM, entry_where
+from hub.store.entry_sql import entry_where, kind_from
 
 # Prefixes of the row's keys: a details column, an organization column.
 DETAIL = "d__"
@@ -78,7 +78,8 @@ def _items_sql(columns: frozenset[str]) -> str:
 def page_sql(read: PageRead) -> tuple[str, list[Any]]:
     """The statement of one page (and its count) and its parameters."""
     where = entry_where(read.kind, read.flt)
-    count_sql = f"SELECT count(*) {ENTRY_FROM} {where.sql()}"
+    tables = kind_from(read.kind, read.flt)
+    count_sql = f"SELECT count(*) {tables} {where.sql()}"
     if read.limit == 0:
         return count_sql, where.params
     table = kind_of(read.kind).table or "e"
@@ -105,7 +106,7 @@ def page_sql(read: PageRead) -> tuple[str, list[Any]]:
         order_by = f"ORDER BY {SCORE} DESC, e.id DESC"
     else:
         order_by = keyset(where, read.order, read.after)
-    joined = ENTRY_FROM
+    joined = tables
     if read.organization_columns:
         joined += " LEFT JOIN organization o ON o.id = e.organization_id"
     sql = f"SELECT {', '.join(selected)} {joined} {where.sql()} {order_by} LIMIT {int(read.limit)}"

@@ -252,8 +252,9 @@ def _category_field(builder: Builder, nodes: list[FieldNode]) -> Getter:
 _ITEM["category"] = _category_field
 
 
-def _decimal(text: str) -> Decimal:
-    return Decimal(text)
+# Decimals stay exact: floats and base quantities are derived from them as SupplyItem.of
+# derives them from the stored numerics. One decoder for all (json.loads makes one per call).
+_ITEMS_JSON = json.JSONDecoder(parse_float=Decimal)
 
 
 def _items(builder: Builder, nodes: list[FieldNode]) -> Getter:
@@ -264,9 +265,7 @@ def _items(builder: Builder, nodes: list[FieldNode]) -> Getter:
         raw = row[ITEMS]
         if raw is None:
             return []
-        # Decimals stay exact: floats and base quantities are derived from them as
-        # SupplyItem.of derives them from the stored numerics.
-        return [item(line, run) for line in json.loads(raw, parse_float=_decimal)]
+        return [item(line, run) for line in _ITEMS_JSON.decode(raw)]
 
     return get
 
