@@ -20,7 +20,7 @@ from hub.demo.load import load_demo
 from hub.domain.accounts import ANONYMOUS, Role, Viewer
 from hub.domain.enums import EntryKind
 from hub.domain.kinds import KINDS
-from hub.graphql.compiled import CompiledReads
+from hub.graphql.compiled import CompiledReads, listing
 from hub.graphql.context import Context
 from hub.graphql.loaders import make_loaders
 from hub.http.graphql_view import HubGraphQL
@@ -380,3 +380,18 @@ async def test_the_bench_query_is_one_statement(seeded: Starlette, gql: GraphQLC
         stop()
     assert body["data"]["needs"]["edges"]
     assert len(data_statements(statements)) == 1, statements
+
+
+async def test_a_fault_of_the_compiled_path_falls_back(
+    seeded: Starlette, gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*_: object) -> None:
+        raise RuntimeError("a bug of the compiled path")
+
+    monkeypatch.setattr(listing, "read_page", broken)
+    reads = compiled_reads(seeded)
+    before = reads.answered
+    body = await gql.post(BENCH, {"since": "2000-01-01T00:00:00Z"})
+    assert "errors" not in body
+    assert body["data"]["needs"]["totalCount"] > 0
+    assert reads.answered == before

@@ -127,6 +127,26 @@ class CompiledReads:
             return None
         if variables is not None and not isinstance(variables, dict):
             return None
+        try:
+            data = await self._answer(query, variables, operation_name, context)
+        except GraphQLError:
+            return None  # bad page size, cursor, id...: strawberry says so
+        except Exception:
+            # Strawberry, the reference, answers (or reports the fault as it always has); a
+            # fault of the compiled path itself must still be seen.
+            log.warning("compiled read failed; strawberry answers", exc_info=True)
+            return None
+        if data is not None:
+            self.answered += 1
+        return data
+
+    async def _answer(
+        self,
+        query: str,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+        context: Context,
+    ) -> dict[str, Any] | None:
         document = self._document(query)
         if document is None or document.unstorable or unstorable(variables, None, None):
             return None
@@ -141,17 +161,7 @@ class CompiledReads:
         plan = self._plan(query, operation_name, document, operation, coerced)
         if plan is None:
             return None
-        try:
-            data = await self._run(plan, context, coerced)
-        except GraphQLError:
-            return None  # bad page size, cursor, id...: strawberry says so
-        except Exception:
-            # Strawberry, the reference, answers (or reports the fault as it always has); a
-            # fault of the compiled path itself must still be seen.
-            log.warning("compiled read failed; strawberry answers", exc_info=True)
-            return None
-        self.answered += 1
-        return data
+        return await self._run(plan, context, coerced)
 
     async def _run(
         self, plan: _Plan, context: Context, variables: VariableValues
