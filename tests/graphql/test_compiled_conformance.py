@@ -395,3 +395,33 @@ async def test_a_fault_of_the_compiled_path_falls_back(
     assert "errors" not in body
     assert body["data"]["needs"]["totalCount"] > 0
     assert reads.answered == before
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+async def test_get_and_languages_answer_as_strawberry_does(
+    seeded: Starlette,
+    app_client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+) -> None:
+    reads = compiled_reads(seeded)
+    params = {"query": BENCH, "variables": json.dumps({"since": "2000-01-01T00:00:00Z"})}
+    headers = {"accept-language": language}
+    before = reads.answered
+    compiled = await app_client.get("/graphql", params=params, headers=headers)
+    assert reads.answered == before + 1
+
+    async def never(*_: object) -> None:
+        return None
+
+    monkeypatch.setattr(reads, "execute", never)
+    reference = await app_client.get("/graphql", params=params, headers=headers)
+    assert compiled.status_code == reference.status_code == 200
+    assert compiled.json() == reference.json()
+    names = {
+        item["category"]["name"]
+        for edge in compiled.json()["data"]["needs"]["edges"]
+        for item in edge["node"]["items"]
+        if item["category"]
+    }
+    assert names and all(name.isascii() == (language == "en") for name in names), names
