@@ -9,6 +9,7 @@ priority_sql), so a compiled page holds exactly the rows strawberry's page holds
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -82,6 +83,24 @@ def page_sql(read: PageRead) -> tuple[str, list[Any]]:
     count_sql = f"SELECT count(*) {tables} {where.sql()}"
     if read.limit == 0:
         return count_sql, where.params
+    selected = _selected(read)
+    if read.count:
+        selected.append(f"({count_sql}) AS {TOTAL}")
+    if read.order is EntryOrder.PRIORITY:
+        score = priority_sql(where.param(read.as_of))
+        selected.append(f"{score} AS {SCORE}")
+        if read.priority_after is not None:
+            start, entry_id = read.priority_after
+            where.add(f"({score}, e.id) < ({{}}::float8, {{}})", start, entry_id)
+        order_by = f"ORDER BY {SCORE} DESC, e.id DESC"
+    else:
+        order_by = keyset(where, read.order, read.after)
+    joined = _joined(read, tables)
+    sql = f"SELECT {', '.join(selected)} {joined} {where.sql()} {order_by} LIMIT {int(read.limit)}"
+    return sql, where.params
+
+
+def _selected(read: PageRead) -> list[str]:
     table = kind_of(read.kind).table or "e"
     selected = [f"e.{c}" for c in sorted(read.entry_columns)]
     selected += [f"{table}.{c} AS {DETAIL}{c}" for c in sorted(read.detail_columns)]
@@ -95,22 +114,25 @@ def page_sql(read: PageRead) -> tuple[str, list[Any]]:
             "WHERE r.entry_id = e.id AND r.decision = 'VERIFY' "
             f"ORDER BY r.created_at DESC LIMIT 1) AS {VERIFY_METHOD}"
         )
-    if read.count:
-        selected.append(f"({count_sql}) AS {TOTAL}")
-    if read.order is EntryOrder.PRIORITY:
-        score = priority_sql(where.param(read.as_of))
-        selected.append(f"{score} AS {SCORE}")
-        if read.priority_after is not None:
-            start, entry_id = read.priority_after
-            where.add(f"({score}, e.id) < ({{}}::float8, {{}})", start, entry_id)
-        order_by = f"ORDER BY {SCORE} DESC, e.id DESC"
-    else:
-        order_by = keyset(where, read.order, read.after)
-    joined = tables
+    return selected
+
+
+def _joined(read: PageRead, tables: str) -> str:
     if read.organization_columns:
-        joined += " LEFT JOIN organization o ON o.id = e.organization_id"
-    sql = f"SELECT {', '.join(selected)} {joined} {where.sql()} {order_by} LIMIT {int(read.limit)}"
-    return sql, where.params
+        return f"{tables} LEFT JOIN organization o ON o.id = e.organization_id"
+    return tables
+
+
+async def read_entries(conn: Connection, read: PageRead, ids: Sequence[UUID]) -> list[Row]:
+    """Entries of `read.kind` by id, with the columns `read` names ("id" among them; its
+    filter, order and limit unused): one statement. Ids of other kinds or of no entry are left
+    out."""
+    tables = kind_from(read.kind, EntryFilter())
+    sql = (
+        f"SELECT {', '.join(_selected(read))} {_joined(read, tables)} "
+        "WHERE e.kind = $1 AND e.id = ANY($2::uuid[])"
+    )
+    return list(await conn.fetch(sql, read.kind.value, list(ids)))
 
 
 async def read_page(conn: Connection, read: PageRead) -> Page:

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from hub.demo.load import load_demo
 from hub.domain.accounts import ANONYMOUS, Role, Viewer
 from hub.domain.enums import EntryKind
+from hub.domain.global_ids import to_global_id
 from hub.domain.kinds import KINDS
 from hub.graphql.compiled import CompiledReads, listing
 from hub.graphql.context import Context
@@ -425,3 +426,42 @@ async def test_get_and_languages_answer_as_strawberry_does(
         if item["category"]
     }
     assert names and all(name.isascii() == (language == "en") for name in names), names
+
+
+NODES = """
+query($ids: [ID!]!, $id: ID!) {
+  nodes(ids: $ids) {
+    __typename id
+    ... on Entry { status verificationStatus organization { name } region { city } }
+    ... on Need { urgency items { name quantity category { name } } }
+    ... on DonationChannel { accountNumber officialNoticeUrl }
+    ... on Organization { name }
+  }
+  one: node(id: $id) { id ... on Lodging { roomsAvailable } ... on Node { __typename } }
+}
+"""
+
+
+async def test_nodes_answer_as_strawberry_does(seeded: Starlette) -> None:
+    ids = []
+    for field in KIND_FIELDS:
+        document = f"{{ {field}(first: 2, filter: {{verificationStatuses: {ALL_STATES}}}) "
+        document += "{ edges { node { id } } } }"
+        compiled, _ = await both_ways(seeded, document, {})
+        ids += [edge["node"]["id"] for edge in compiled[field]["edges"]]
+    assert len(ids) == 2 * len(KIND_FIELDS)
+    nobody = to_global_id("Need", UUID(int=5))
+    a_user = to_global_id("User", UUID(int=6))
+    variables = {"ids": [*ids, nobody, a_user, ids[0]], "id": ids[-1]}
+    compiled, reference = await both_ways(seeded, NODES, variables)
+    assert "errors" not in reference, reference["errors"]
+    assert compiled == reference["data"]
+    assert compiled["nodes"][-3:-1] == [None, None]
+    assert compiled["one"]["id"] == ids[-1]
+    for fallback in (
+        {"ids": [to_global_id("Organization", UUID(int=7))], "id": ids[0]},
+        {"ids": ["not an id"], "id": ids[0]},
+        {"ids": ids * 20, "id": ids[0]},
+    ):
+        compiled, _ = await both_ways(seeded, NODES, fallback)
+        assert compiled is None

@@ -32,6 +32,8 @@ from graphql.language import DirectiveNode, Visitor, visit
 
 from hub.graphql.compiled.build import Builder, Reads, Run
 from hub.graphql.compiled.listing import CompiledList
+from hub.graphql.compiled.nodes import FIELDS as NODE_FIELDS
+from hub.graphql.compiled.nodes import CompiledNodes
 from hub.graphql.compiled.selection import OutsideVocabulary, Selections
 from hub.graphql.compiled.taxonomy import FIELD as CATEGORIES
 from hub.graphql.compiled.taxonomy import CompiledCategories
@@ -43,6 +45,7 @@ from hub.settings import Settings
 from hub.store.db import Connection
 
 log = logging.getLogger("hub.graphql.compiled")
+Root = CompiledList | CompiledCategories | CompiledNodes
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 CACHE_SIZE = 512
@@ -92,7 +95,7 @@ class _DirectiveVariables(Visitor):
 class _Plan:
     """The root fields of an operation, by response key."""
 
-    roots: tuple[tuple[str, CompiledList | CompiledCategories | str], ...]
+    roots: tuple[tuple[str, Root | str], ...]
 
     @property
     def needs_database(self) -> bool:
@@ -129,8 +132,9 @@ class CompiledReads:
             return None
         try:
             data = await self._answer(query, variables, operation_name, context)
-        except GraphQLError:
-            return None  # bad page size, cursor, id...: strawberry says so
+        except (GraphQLError, OutsideVocabulary):
+            # A bad page size, cursor or id (strawberry says so); an organization's node.
+            return None
         except Exception:
             # Strawberry, the reference, answers (or reports the fault as it always has); a
             # fault of the compiled path itself must still be seen.
@@ -246,7 +250,7 @@ class CompiledReads:
     ) -> _Plan:
         selections = Selections(self.gql, document.fragments, variables)
         fields = selections.collect("Query", [operation.selection_set])
-        roots: list[tuple[str, CompiledList | CompiledCategories | str]] = []
+        roots: list[tuple[str, Root | str]] = []
         for key, nodes in fields.items():
             name = nodes[0].name.value
             if name == "__typename":
@@ -255,6 +259,9 @@ class CompiledReads:
             builder = Builder(selections, Reads())
             if name == CATEGORIES:
                 roots.append((key, CompiledCategories(nodes, builder)))
+                continue
+            if name in NODE_FIELDS:
+                roots.append((key, CompiledNodes(nodes, selections)))
                 continue
             shape = self.lists.get(name)
             if shape is None:
