@@ -79,6 +79,8 @@ class Settings:
     max_query_tokens: int = 2_000
     max_query_aliases: int = 30
     max_page_size: int = 100
+    # Answer the public list queries by the compiled path (hub/graphql/compiled); off: strawberry.
+    compiled_reads: bool = True
     # How long a need stays current before it must be confirmed again.
     need_lifetime_hours: int = 72
     offer_lifetime_hours: int = 168
@@ -176,6 +178,7 @@ class Settings:
             max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", 2_000, minimum=50),
             max_query_aliases=_int(env, "HUB_MAX_QUERY_ALIASES", 30, minimum=0),
             max_page_size=_int(env, "HUB_MAX_PAGE_SIZE", 100, minimum=1),
+            compiled_reads=_bool(env, "HUB_COMPILED_READS", True),
             need_lifetime_hours=_int(env, "HUB_NEED_LIFETIME_HOURS", 72, minimum=1),
             offer_lifetime_hours=_int(env, "HUB_OFFER_LIFETIME_HOURS", 168, minimum=1),
             session_days=_int(env, "HUB_SESSION_DAYS", 30, minimum=1),

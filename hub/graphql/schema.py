@@ -137,6 +137,9 @@ class HubSchema(strawberry.Schema):
     business and are answered with a code. Unexpected exceptions are logged, once, by ErrorCodes.
     """
 
+    # The validation rules added to graphql-core's (set by build_schema).
+    validation_rules: tuple[type[ASTValidationRule], ...] = ()
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -155,7 +158,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         aliases_rule(settings.max_query_aliases),
     ]
     max_tokens = settings.max_query_tokens
-    return HubSchema(
+    schema = HubSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -175,6 +178,9 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: ValidationCache(maxsize=CACHE_SIZE),
         ],
     )
+    # The compiled reads (hub/graphql/compiled) validate with the same rules.
+    schema.validation_rules = tuple(rules)
+    return schema
 
 
 def export_sdl() -> str:

@@ -44,12 +44,17 @@ def _bad_document(query: str | None, document: DocumentNode | None) -> bool:
     return finder.found
 
 
+def unstorable(variables: object, query: str | None, document: DocumentNode | None) -> bool:
+    """Whether the variables or the document's literals hold text PostgreSQL cannot store."""
+    return _bad_value(variables) or _bad_document(query, document)
+
+
 class RejectUnstorableText(SchemaExtension):
     """A request whose text holds NUL or lone surrogates is refused with BAD_USER_INPUT."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if _bad_value(context.variables) or _bad_document(context.query, context.graphql_document):
+        if unstorable(context.variables, context.query, context.graphql_document):
             raise hub_error(
                 ErrorCode.BAD_USER_INPUT,
                 "Text may not contain NUL characters or unpaired UTF-16 surrogates.",

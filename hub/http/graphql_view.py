@@ -14,18 +14,22 @@ from datetime import timedelta
 from typing import Any, cast
 
 import orjson
+import strawberry
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from hub.domain.accounts import ANONYMOUS
 from hub.domain.messages import pick_language
+from hub.graphql.compiled import CompiledReads
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorCode
 from hub.graphql.loaders import make_loaders
@@ -157,6 +161,11 @@ class HubGraphQL(GraphQL[Context, None]):
             # File uploads (importEntries), guarded against cross-site forms in `run`.
             multipart_uploads_enabled=True,
         )
+        self.compiled = (
+            CompiledReads(cast(strawberry.Schema, schema), settings)
+            if settings.compiled_reads
+            else None
+        )
 
     @property
     def graphql_ide_html(self) -> str:
@@ -189,6 +198,29 @@ class HubGraphQL(GraphQL[Context, None]):
             return await super().run(request, context, root_value)
         finally:
             connections.discard(request)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """The compiled path for the public list queries it covers; strawberry otherwise."""
+        compiled = self.compiled
+        if compiled is not None and (
+            request_adapter.method == "POST" or self.allow_queries_via_get
+        ):
+            data = await compiled.execute(
+                request_data.query, request_data.variables, request_data.operation_name, context
+            )
+            if data is not None:
+                return ExecutionResult(data=data, errors=None)
+        return await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket | None = None

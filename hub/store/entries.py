@@ -63,10 +63,13 @@ async def hydrate_rows(conn: Connection, rows: Sequence[asyncpg.Record]) -> list
     return await _hydrate(conn, rows)
 
 
-async def _hydrate(conn: Connection, rows: Sequence[asyncpg.Record]) -> list[Entry]:
+async def _hydrate(
+    conn: Connection, rows: Sequence[asyncpg.Record], *, contacts_too: bool = True
+) -> list[Entry]:
     ids = [r["id"] for r in rows]
     items = await _load_items(conn, ids)
-    contacts = await load_contacts(conn, entry_ids=ids)
+    # Lists that nobody asked contacts of leave them out (their entries then have none).
+    contacts = await load_contacts(conn, entry_ids=ids) if contacts_too else {}
     entries = []
     for r in rows:
         draft = from_row(
@@ -306,6 +309,14 @@ def rank_key(key: CursorKey) -> tuple[int, datetime, UUID]:
     return int(key[0]), datetime.fromisoformat(str(key[1])), UUID(str(key[2]))
 
 
+def keyset(where: Where, order: EntryOrder, after: CursorKey | None) -> str:
+    """The ORDER BY clause of a list in `order`; the page after the key `after` (if any) is
+    added to `where`. Lists, and the compiled reads (hub/store/compiled_reads.py), page alike."""
+    if after is not None:
+        _after(where, order, after)
+    return f"ORDER BY {_ORDER_BY[order]}"
+
+
 def _after(where: Where, order: EntryOrder, key: CursorKey) -> None:
     if order is EntryOrder.URGENCY:
         rank, updated, entry_id = rank_key(key)
@@ -333,13 +344,16 @@ async def list_entries(
     order: EntryOrder,
     after: CursorKey | None,
     limit: int,
+    *,
+    contacts_too: bool = True,
 ) -> list[Entry]:
-    """One page of entries of one kind after the cursor key `after`."""
+    """One page of entries of one kind after the cursor key `after` (without their contacts
+    unless `contacts_too`)."""
     where = entry_where(kind, flt)
-    if after is not None:
-        _after(where, order, after)
-    sql = select_sql(where, f"ORDER BY {_ORDER_BY[order]} LIMIT {int(limit)}")
-    return await _hydrate(conn, await conn.fetch(sql, *where.params))
+    order_by = keyset(where, order, after)
+    sql = select_sql(where, f"{order_by} LIMIT {int(limit)}")
+    rows = await conn.fetch(sql, *where.params)
+    return await _hydrate(conn, rows, contacts_too=contacts_too)
 
 
 def priority_sql(as_of: str) -> str:
@@ -356,6 +370,8 @@ async def list_needs_by_priority(
     as_of: datetime,
     after: tuple[float, UUID] | None,
     limit: int,
+    *,
+    contacts_too: bool = True,
 ) -> list[tuple[Entry, float]]:
     """One page of needs, highest priority at `as_of` first, with their scores.
 
@@ -374,7 +390,7 @@ async def list_needs_by_priority(
         f"ORDER BY priority_score DESC, id DESC LIMIT {int(limit)}",
         *where.params,
     )
-    entries = await _hydrate(conn, rows)
+    entries = await _hydrate(conn, rows, contacts_too=contacts_too)
     return [(entry, row["priority_score"]) for entry, row in zip(entries, rows, strict=True)]
 
 

@@ -163,6 +163,20 @@ def with_categories(where: Where, codes: Sequence[str]) -> None:
 _DESTINATION = next(d for d in _DETAILS.values() if d.kind.has_field("destination"))
 
 
+def kind_from(kind: EntryKind, flt: EntryFilter) -> str:
+    """The FROM of a list of one kind: the entry, its kind's details table, and the destination's
+    table when `flt` filters on it (ENTRY_FROM joins every kind's table, which costs planning)."""
+    tables = {_DETAILS[kind].table}
+    if flt.destination_province or flt.destination_city:
+        tables.add(_DESTINATION.table)
+    joins = [
+        f"LEFT JOIN {d.table} ON {d.table}.entry_id = e.id"
+        for d in _DETAILS.values()
+        if d.table and d.table in tables
+    ]
+    return " ".join(["FROM entry e", *joins])
+
+
 def entry_where(kind: EntryKind, flt: EntryFilter) -> Where:
     """The entries of one kind that `flt` lets through (lists and exports alike)."""
     where = Where()

@@ -98,3 +98,24 @@ async def test_statement_count_does_not_grow_with_the_page(
             stop()
         counts.append(len(data_statements(statements)))
     assert counts[0] == counts[1]
+
+
+async def test_a_list_without_contacts_does_not_read_them(
+    app: Starlette, gql: GraphQLClient
+) -> None:
+    db: Database = app.state.db
+    await seed(db, 3)
+    await gql.data("{ units { unit } }")  # the first request of a process loads the taxonomy
+    # priority keeps the document on strawberry's path (the compiled path never reads contacts).
+    document = "{ needs { edges { node { id priority { score } %s } } } }"
+    read: list[bool] = []
+    for extra in ("", "... on Entry { contacts { name redacted } }"):
+        statements: list[str] = []
+        stop = db.observe_queries(statements.append)
+        try:
+            data = await gql.data(document % extra)
+        finally:
+            stop()
+        assert len(data["needs"]["edges"]) == 3
+        read.append(any("FROM contact" in s for s in data_statements(statements)))
+    assert read == [False, True]

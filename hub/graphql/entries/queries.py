@@ -4,10 +4,12 @@ logisticsOffers, lodgings, donationChannels), made from the registry of kinds.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField, Selection
 from strawberry.utils.str_converters import to_snake_case
 
 from hub.domain.enums import EntryKind
@@ -34,6 +36,21 @@ from hub.store import entries
 MAX_NODES = 100
 
 
+def _selects(selections: Sequence[Selection], name: str) -> bool:
+    for selection in selections:
+        if isinstance(selection, SelectedField) and selection.name == name:
+            return True
+        if _selects(selection.selections, name):
+            return True
+    return False
+
+
+def _selects_contacts(info: Info) -> bool:
+    """Whether the list's selection names `contacts` anywhere (whatever its type, fragment or
+    directive: loading them when unsure is only slower)."""
+    return _selects(info.selected_fields, "contacts")
+
+
 async def _by_priority(
     info: Info, flt: EntryFilter, first: int | None, after: str | None
 ) -> Connection[AnyEntry]:
@@ -47,7 +64,9 @@ async def _by_priority(
         as_of, score, entry_id = read_priority_key(key)
         start = (score, entry_id)
     async with ctx.db.connection() as conn:
-        ranked = await entries.list_needs_by_priority(conn, flt, as_of, start, size + 1)
+        ranked = await entries.list_needs_by_priority(
+            conn, flt, as_of, start, size + 1, contacts_too=_selects_contacts(info)
+        )
     scores = {entry.id: score for entry, score in ranked}
 
     return build_connection(
@@ -75,7 +94,9 @@ async def _entries(
     size = page_size(first, ctx.settings.max_page_size)
     key = after_key(after, order)
     async with ctx.db.connection() as conn:
-        records = await entries.list_entries(conn, kind, flt, order, key, size + 1)
+        records = await entries.list_entries(
+            conn, kind, flt, order, key, size + 1, contacts_too=_selects_contacts(info)
+        )
 
     def node(record: EntryRecord) -> AnyEntry:
         return entry_of(record, ctx.may_see_protected_contacts)
