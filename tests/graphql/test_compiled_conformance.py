@@ -211,18 +211,23 @@ async def seeded(app: Starlette) -> Starlette:
     state: Any = app.state
     await load_demo(state.db, LIFETIMES)
     async with state.db.connection() as conn:
+        # Items of needs, which test_the_lists_are_not_empty looks for (ids are random: items
+        # picked from every kind's would sometimes all be offers').
+        needs_items = (
+            "SELECT i.id FROM entry_item i JOIN entry e ON e.id = i.entry_id "
+            "WHERE e.kind = 'NEED' ORDER BY i.id"
+        )
         await conn.execute(
-            "UPDATE entry_item SET quantity = NULL WHERE id IN "
-            "(SELECT id FROM entry_item ORDER BY id LIMIT 5)"
+            f"UPDATE entry_item SET quantity = NULL WHERE id IN ({needs_items} LIMIT 5)"
         )
         await conn.execute(
             "UPDATE entry_item SET quantity = 0.1, fulfilled_quantity = 0.3, package_size = 3,"
-            " unit = 'CARTON' WHERE id IN (SELECT id FROM entry_item ORDER BY id DESC LIMIT 3)"
+            f" unit = 'CARTON' WHERE id IN ({needs_items} DESC LIMIT 3)"
         )
         await conn.execute("ALTER TABLE entry_item DISABLE TRIGGER ALL")
         await conn.execute(
             "UPDATE entry_item SET category_code = 'no.such.category' WHERE id IN "
-            "(SELECT id FROM entry_item ORDER BY id LIMIT 2 OFFSET 7)"
+            f"({needs_items} LIMIT 2 OFFSET 7)"
         )
         await conn.execute("ALTER TABLE entry_item ENABLE TRIGGER ALL")
         ids = [r["id"] for r in await conn.fetch("SELECT id FROM entry ORDER BY id")]
