@@ -60,6 +60,18 @@ def before_commit(conn: Connection, step: BeforeCommit) -> bool:
     return True
 
 
+async def _keep_session(conn: Connection) -> None:
+    """What a connection goes back to the pool with: nothing to undo.
+
+    asyncpg's default sends `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` on
+    every release, a round trip as costly as the one statement a compiled read runs. The hub
+    leaves no session state on pooled connections (advisory locks are transaction-level,
+    LISTEN and the migrations' session lock use connections of their own, settings are SET
+    LOCAL; tests/store/test_session_state.py holds the code to that), and asyncpg still rolls
+    back a transaction left open before calling this.
+    """
+
+
 class Listening:
     """A LISTENing connection; `lost` tells when the server went away."""
 
@@ -103,6 +115,7 @@ class Database:
             min_size=min_size,
             max_size=max_size,
             init=init,
+            reset=_keep_session,
             command_timeout=30,
             server_settings={"application_name": name},
         )
