@@ -102,6 +102,9 @@ class Settings:
     linkcheck_enabled: bool = True
     # Let the source checker fetch private and loopback addresses (tests, closed networks).
     linkcheck_allow_private: bool = False
+    # One source check, redirects included, ends after this long; at most this many redirects.
+    linkcheck_timeout_seconds: float = 10.0
+    linkcheck_max_redirects: int = 5
     # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
     cookie_secure: bool = False
     # Live events: a subscriber this many events behind is disconnected (and resumes with after).
@@ -116,7 +119,8 @@ class Settings:
     live_poll_seconds: float = 2.0
     # How long shutdown waits for connections and requests to finish.
     shutdown_grace_seconds: int = 10
-    # Webhooks (workers/webhooks.py): per-request timeout; retries back off from the first
+    # Webhooks (workers/webhooks.py): the deadline of one delivery (connect, send, answer, all
+    # of it: a receiver trickling its answer is cut off); retries back off from the first
     # delay, tripling up to the longest, for at most max_attempts tries of one event.
     webhook_timeout_seconds: float = 10.0
     webhook_retry_first_seconds: float = 10.0
@@ -131,6 +135,8 @@ class Settings:
     webhook_max_per_user: int = 10
     # Webhooks one worker delivers to at once (each one event at a time, in order).
     webhook_concurrency: int = 8
+    # Of those, at most this many to one receiver host, so that a slow host cannot take them all.
+    webhook_concurrency_per_host: int = 2
     webhook_log_days: int = 14
     # The read cache (hub/http/read_cache.py): how long a stored response may be served at
     # most (0 turns the cache off), and the bytes it may hold per process.
@@ -193,6 +199,9 @@ class Settings:
             reconfirmation_days=_int(env, "HUB_RECONFIRMATION_DAYS", 30, minimum=1),
             linkcheck_enabled=_bool(env, "HUB_LINKCHECK_ENABLED", True),
             linkcheck_allow_private=_bool(env, "HUB_LINKCHECK_ALLOW_PRIVATE", False),
+            linkcheck_timeout_seconds=_int(env, "HUB_LINKCHECK_TIMEOUT_MS", 10_000, minimum=10)
+            / 1000,
+            linkcheck_max_redirects=_int(env, "HUB_LINKCHECK_MAX_REDIRECTS", 5, minimum=0),
             cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
             live_queue_size=_int(env, "HUB_LIVE_QUEUE_SIZE", 1000, minimum=1),
             live_replay_hours=_int(env, "HUB_LIVE_REPLAY_HOURS", 24, minimum=1),
@@ -215,6 +224,9 @@ class Settings:
             webhook_allow_http=_bool(env, "HUB_WEBHOOK_ALLOW_HTTP", False),
             webhook_max_per_user=_int(env, "HUB_WEBHOOK_MAX_PER_USER", 10, minimum=1),
             webhook_concurrency=_int(env, "HUB_WEBHOOK_CONCURRENCY", 8, minimum=1),
+            webhook_concurrency_per_host=_int(
+                env, "HUB_WEBHOOK_CONCURRENCY_PER_HOST", 2, minimum=1
+            ),
             webhook_log_days=_int(env, "HUB_WEBHOOK_LOG_DAYS", 14, minimum=1),
             read_cache_seconds=_int(env, "HUB_READ_CACHE_SECONDS", 5, minimum=0),
             read_cache_bytes=_int(env, "HUB_READ_CACHE_BYTES", 64 * 1024 * 1024, minimum=0),

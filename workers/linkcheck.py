@@ -1,8 +1,12 @@
 """Job: check entries' source URLs; an entry whose source disappeared goes back to review.
 
-The URLs come from submitters, so the checker refuses to fetch private, loopback and
-link-local addresses (no requests into the hub's own network) unless allowed
-(HUB_LINKCHECK_ALLOW_PRIVATE, for closed networks and the tests' local server).
+The URLs come from submitters, so the checker fetches through hub.services.outbound: never
+from private, loopback and link-local addresses (no requests into the hub's own network)
+unless allowed (HUB_LINKCHECK_ALLOW_PRIVATE, for closed networks and the tests' local server),
+connecting to the address it checked, re-checking every redirect (at most
+HUB_LINKCHECK_MAX_REDIRECTS), reading no body, and giving up after HUB_LINKCHECK_TIMEOUT_MS.
+What it finds is for reviewers: the public history shows only that the entry went back to
+review (hub.domain.history).
 """
 
 from __future__ import annotations
@@ -10,12 +14,11 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import httpx
-
 from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.verification import Action, source_gone, transition
-from hub.services.addresses import Refused, ensure_public_address
+from hub.services.addresses import Refused, Resolver, system_resolver
 from hub.services.entries import record_change
+from hub.services.outbound import OutboundClient, OutboundError
 from hub.settings import Settings
 from hub.store import entries, reviews, source_checks
 from hub.store.db import Database
@@ -24,34 +27,43 @@ log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 600.0
 CHECK_EVERY_HOURS = 6.0
 BATCH = 50
-TIMEOUT_SECONDS = 10.0
+USER_AGENT = "crisis-hub-linkcheck"
 
 
-async def fetch_status(
-    client: httpx.AsyncClient, url: str, allow_private: bool = False
-) -> int | None:
-    """The HTTP status of `url` (HEAD, or GET where HEAD is not allowed); None if unreachable."""
+def linkcheck_client(
+    settings: Settings, *, allow_private: bool | None = None, resolver: Resolver = system_resolver
+) -> OutboundClient:
+    """The checker's HTTP client, as HUB_LINKCHECK_* settings describe it."""
+    return OutboundClient(
+        allow_private=settings.linkcheck_allow_private if allow_private is None else allow_private,
+        user_agent=USER_AGENT,
+        total_seconds=settings.linkcheck_timeout_seconds,
+        # Only the status counts: no byte of any answer is read.
+        max_body_bytes=0,
+        max_redirects=settings.linkcheck_max_redirects,
+        resolver=resolver,
+    )
+
+
+async def fetch_status(client: OutboundClient, url: str) -> int | None:
+    """The HTTP status of `url` (HEAD, or GET where HEAD is not allowed); None if unreachable
+    or not allowed (a private address, a redirect to one, too many redirects)."""
     try:
-        await ensure_public_address(url, allow_private)
-        response = await client.head(url)
-        if response.status_code in (405, 501):
-            response = await client.get(url)
-        return response.status_code
-    except (httpx.HTTPError, OSError, Refused) as error:
+        fetched = await client.fetch("HEAD", url)
+        if fetched.status in (405, 501):
+            fetched = await client.fetch("GET", url)
+        return fetched.status
+    except (OutboundError, Refused) as error:
         log.info("source %s unreachable: %s", url, type(error).__name__)
         return None
 
 
 async def check_sources(
-    db: Database, client: httpx.AsyncClient | None = None, *, allow_private: bool = False
+    db: Database, client: OutboundClient | None = None, *, allow_private: bool = False
 ) -> int:
     """One round; returns how many entries lost their source."""
     own = client is None
-    client = client or httpx.AsyncClient(
-        timeout=TIMEOUT_SECONDS,
-        follow_redirects=True,
-        headers={"user-agent": "crisis-hub-linkcheck"},
-    )
+    client = client or linkcheck_client(Settings.from_env(), allow_private=allow_private)
     lost = 0
     try:
         # Claim the batch (stamping it checked, so other workers pass it by) and commit before
@@ -62,7 +74,7 @@ async def check_sources(
                 await source_checks.record_check(
                     conn, source.entry_id, source.url, None, source.failures
                 )
-        statuses = await asyncio.gather(*(fetch_status(client, d.url, allow_private) for d in due))
+        statuses = await asyncio.gather(*(fetch_status(client, d.url) for d in due))
         async with db.transaction() as conn:
             for source, status in zip(due, statuses, strict=True):
                 ok = status is not None and status < 400
@@ -102,6 +114,7 @@ async def check_sources_job(db: Database) -> None:
     settings = Settings.from_env()
     if not settings.linkcheck_enabled:
         return
-    lost = await check_sources(db, allow_private=settings.linkcheck_allow_private)
+    async with linkcheck_client(settings) as client:
+        lost = await check_sources(db, client)
     if lost:
         log.info("%d entries lost their source and went back to review", lost)

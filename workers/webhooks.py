@@ -11,6 +11,12 @@ Delivery is at least once: a worker that dies between the receiver's answer and 
 its lease until it runs out, and the next worker sends that event again. Receivers deduplicate
 on X-Hub-Event-Id. Webhooks do not wait for each other: up to HUB_WEBHOOK_CONCURRENCY are
 served at once, and a round does not wait for slow receivers.
+
+Receivers are URLs users gave, so deliveries go through hub.services.outbound: to the address
+that was checked (no DNS rebinding), redirects not followed, the answer read only up to
+RESPONSE_BYTES, and the whole delivery cut off at HUB_WEBHOOK_TIMEOUT_MS however slowly the
+receiver trickles. At most HUB_WEBHOOK_CONCURRENCY_PER_HOST of the slots serve webhooks of one
+receiver host: webhooks of a host that has its share wait (unclaimed) while others are served.
 """
 
 from __future__ import annotations
@@ -20,12 +26,11 @@ import logging
 import random
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
-
-import httpx
 
 from hub.domain.live import LiveEvent, matches
 from hub.domain.model import Entry
@@ -38,7 +43,8 @@ from hub.domain.webhooks import (
     signature,
     url_host,
 )
-from hub.services.addresses import Refused, ensure_public_address
+from hub.services.addresses import Refused, Resolver, system_resolver
+from hub.services.outbound import OutboundClient, OutboundError, TimedOut
 from hub.services.webhook_deliveries import (
     Attempt,
     Lease,
@@ -54,9 +60,9 @@ from hub.store.db import DATABASE_ERRORS, Database
 from hub.store.webhooks import ClaimedWebhook
 
 log = logging.getLogger(__name__)
-# httpx logs every request's full URL at INFO, and a webhook URL's query often carries the
+# httpcore logs every request's full URL at DEBUG, and a webhook URL's query often carries the
 # receiver's own token: the hub's log says which webhook and host instead.
-logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
 INTERVAL_SECONDS = 1.0
 # Events read (and their entries loaded) per step.
 BATCH = 100
@@ -66,6 +72,8 @@ EVENTS_PER_CLAIM = 200
 LEASE_MARGIN_SECONDS = 30.0
 # How much of a receiver's answer to a failed delivery the log keeps.
 EXCERPT_CHARS = 200
+# How much of any answer is read: enough for the excerpt (UTF-8 takes up to 4 bytes a character).
+RESPONSE_BYTES = EXCERPT_CHARS * 4
 PRUNE_EVERY_SECONDS = 3600.0
 
 Clock = Callable[[], datetime]
@@ -102,6 +110,7 @@ class WebhookDelivery:
         *,
         clock: Clock = utc_now,
         rand: Callable[[], float] = random.random,
+        resolver: Resolver = system_resolver,
     ) -> None:
         self._settings = settings
         self._policy = policy_of(settings)
@@ -109,12 +118,18 @@ class WebhookDelivery:
         self._rand = rand
         # This worker's lease token: claims, renewals and releases carry it.
         self.token = uuid.uuid4()
-        self._client = httpx.AsyncClient(
-            timeout=settings.webhook_timeout_seconds,
-            follow_redirects=False,
-            headers={"user-agent": USER_AGENT},
+        self._client = OutboundClient(
+            allow_private=settings.webhook_allow_private,
+            user_agent=USER_AGENT,
+            total_seconds=settings.webhook_timeout_seconds,
+            max_body_bytes=RESPONSE_BYTES,
+            # A redirect is an answer (not 2xx: a failed attempt), never followed.
+            max_redirects=0,
+            resolver=resolver,
         )
         self._tasks: dict[UUID, asyncio.Task[None]] = {}
+        # The receiver host of each webhook being served (a task in _tasks, or in a round).
+        self._hosts: dict[UUID, str] = {}
         self._stopping = False
         self._db: Database | None = None
         self._pruned_at = 0.0
@@ -125,6 +140,7 @@ class WebhookDelivery:
         for webhook_id, task in list(self._tasks.items()):
             if task.done():
                 del self._tasks[webhook_id]
+                self._hosts.pop(webhook_id, None)
                 if not task.cancelled() and task.exception() is not None:
                     log.error("webhook %s: delivery failed", webhook_id, exc_info=task.exception())
         free = self._settings.webhook_concurrency - len(self._tasks)
@@ -141,7 +157,11 @@ class WebhookDelivery:
         self._db = db
         done: list[Recorded] = []
         claimed = await self._claim(db, self._settings.webhook_concurrency)
-        await asyncio.gather(*(self._serve(db, webhook, done) for webhook in claimed))
+        try:
+            await asyncio.gather(*(self._serve(db, webhook, done) for webhook in claimed))
+        finally:
+            for webhook in claimed:
+                self._hosts.pop(webhook.id, None)
         return done
 
     async def aclose(self) -> None:
@@ -154,6 +174,7 @@ class WebhookDelivery:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         self._tasks.clear()
+        self._hosts.clear()
         if self._db is not None:
             try:
                 async with self._db.transaction() as conn:
@@ -167,15 +188,35 @@ class WebhookDelivery:
         return Lease(self.token, self._clock() + timedelta(seconds=seconds))
 
     async def _claim(self, db: Database, limit: int) -> list[ClaimedWebhook]:
+        """Lease due webhooks, at most `limit`, and none beyond a receiver host's share; they
+        count against their host's share until served (the caller forgets them)."""
         # Number what committed: no `hub serve` relay may be running beside a lone worker.
         async with db.transaction() as conn:
             await live.stamp_committed(conn)
+        share = self._settings.webhook_concurrency_per_host
+        busy = Counter(self._hosts.values())
         async with db.transaction() as conn:
             newest = await live.last_position(conn)
             lease = self._lease()
-            return await store.claim_due(
-                conn, self._clock(), newest, lease.token, lease.until, limit
+            claimed = await store.claim_due(
+                conn,
+                self._clock(),
+                newest,
+                lease.token,
+                lease.until,
+                limit,
+                [host for host, count in busy.items() if count >= share],
             )
+            kept = []
+            for webhook in claimed:
+                if busy[webhook.host] >= share:
+                    # Claimed in the same batch as others of its host: its turn comes later.
+                    await store.release(conn, webhook.id, lease.token)
+                    continue
+                busy[webhook.host] += 1
+                self._hosts[webhook.id] = webhook.host
+                kept.append(webhook)
+            return kept
 
     async def _next_match(
         self, db: Database, webhook: ClaimedWebhook
@@ -280,21 +321,17 @@ class WebhookDelivery:
         status: int | None = None
         error: str | None = None
         try:
-            await ensure_public_address(webhook.url, self._settings.webhook_allow_private)
-            # The client's timeout bounds each read; this bounds the whole exchange.
-            async with asyncio.timeout(self._settings.webhook_timeout_seconds):
-                async with self._client.stream(
-                    "POST", webhook.url, content=body, headers=headers
-                ) as response:
-                    status = response.status_code
-                    if not 200 <= status < 300:
-                        error = f"HTTP {status}" + await _excerpt(response)
-        except (TimeoutError, httpx.TimeoutException):
+            # The client's deadline bounds the whole exchange, not each read.
+            answer = await self._client.fetch("POST", webhook.url, content=body, headers=headers)
+            status = answer.status
+            if not 200 <= status < 300:
+                error = f"HTTP {status}" + _excerpt(answer.body)
+        except TimedOut:
             error = f"no answer within {self._settings.webhook_timeout_seconds:g} s"
         except Refused as refused:
             error = f"refused: {refused}"
-        except (httpx.HTTPError, OSError) as failure:
-            error = _short(f"{type(failure).__name__}: {failure}")
+        except OutboundError as failure:
+            error = _short(str(failure))
         return Attempt(
             delivery_id=delivery_id,
             event_position=position,
@@ -318,13 +355,8 @@ class WebhookDelivery:
             log.info("webhooks: forgot %d delivery attempts older than %s", pruned, before)
 
 
-async def _excerpt(response: httpx.Response) -> str:
+def _excerpt(raw: bytes) -> str:
     """': <the start of the answer>', or nothing; never more than EXCERPT_CHARS."""
-    raw = b""
-    async for chunk in response.aiter_raw():
-        raw += chunk
-        if len(raw) >= EXCERPT_CHARS * 4:
-            break
     text = _short(raw.decode("utf-8", "replace")) if raw else ""
     return f": {text}" if text else ""
 

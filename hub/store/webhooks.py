@@ -46,6 +46,8 @@ class ClaimedWebhook:
     pending_attempts: int
     consecutive_failures: int
     failing_since: datetime | None
+    # Its URL's host, lowercased (HOST_KEY): deliveries to one host share its slots.
+    host: str
 
 
 @dataclass(frozen=True)
@@ -210,8 +212,17 @@ async def delete_webhook(conn: Connection, webhook_id: UUID) -> bool:
     return result.endswith(" 1")
 
 
-_CLAIMED = """w.id, w.url, w.secret, w.filter, w.position, w.pending_position,
-    w.pending_attempts, w.consecutive_failures, w.failing_since"""
+def host_key(url_column: str) -> str:
+    """SQL for the host of a webhook URL, lowercased and without a final dot ('' if none). One
+    definition, here, for the claim's filter and the host it returns, so that they agree."""
+    return (
+        f"coalesce(rtrim(lower(substring({url_column} from "
+        r"'^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?(\[[^]/?#]*\]|[^:/?#]*)')), '.'), '')"
+    )
+
+
+_CLAIMED = f"""w.id, w.url, w.secret, w.filter, w.position, w.pending_position,
+    w.pending_attempts, w.consecutive_failures, w.failing_since, {host_key("w.url")} AS host"""
 
 
 async def claim_due(
@@ -221,9 +232,11 @@ async def claim_due(
     token: UUID,
     lease_until: datetime,
     limit: int,
+    busy_hosts: list[str] | None = None,
 ) -> list[ClaimedWebhook]:
     """Lease up to `limit` enabled webhooks with events after their position whose next attempt
-    is due and whose lease is free. SKIP LOCKED: two workers claiming at once never share one."""
+    is due and whose lease is free, none of whose host is in `busy_hosts` (ClaimedWebhook.host).
+    SKIP LOCKED: two workers claiming at once never share one."""
     rows = await conn.fetch(
         f"""
         WITH due AS (
@@ -231,6 +244,7 @@ async def claim_due(
             WHERE enabled AND position < $2
               AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
               AND (lease_until IS NULL OR lease_until < $1)
+              AND NOT ({host_key("url")} = ANY($6::text[]))
               -- A disabled account's webhooks wait (they resume if it is enabled again).
               AND NOT EXISTS (
                   SELECT 1 FROM app_user u WHERE u.id = owner_id AND u.disabled_at IS NOT NULL
@@ -248,6 +262,7 @@ async def claim_due(
         token,
         lease_until,
         limit,
+        busy_hosts or [],
     )
     return [from_row(ClaimedWebhook, r, event_filter=filter_from_json(r["filter"])) for r in rows]
 

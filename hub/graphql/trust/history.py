@@ -6,9 +6,11 @@ from datetime import datetime
 
 import strawberry
 
+from hub.domain.history import public_action
 from hub.graphql.context import Info
 from hub.graphql.entries import entry_id_of
 from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.permissions import REVIEW_NOTES_ROLE
 from hub.store import audit, duplicates
 
 
@@ -16,7 +18,8 @@ from hub.store import audit, duplicates
 class HistoryEvent:
     at: datetime
     action: str = strawberry.field(
-        description="entry.submitted, entry.updated, review.claimed, review.decided, ..."
+        description="entry.submitted, entry.updated, review.claimed, review.decided, ...; "
+        "review.reopened where a check sent it back to review (reviewers see which check)."
     )
     actor: str = strawberry.field(
         description="A public handle, or anonymous, edit-token, demo-import or system."
@@ -41,13 +44,15 @@ class HistoryQuery:
                 [r for subject in subjects for r in await audit.history(conn, subject)],
                 key=lambda r: r.seq,
             )
+        # The link checker's findings are shown as review notes are: to reviewers.
+        sees_findings = info.context.viewer.has(REVIEW_NOTES_ROLE)
         events = []
         for stored in records:
             changes = stored.record.changes
             events.append(
                 HistoryEvent(
                     at=stored.at,
-                    action=stored.record.action,
+                    action=public_action(stored.record.action, sees_findings),
                     actor=stored.record.actor_label,
                     changed_fields=sorted(
                         k for k, v in changes.items() if isinstance(v, dict) and "before" in v
