@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import httpcore
+
 from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.verification import Action, source_gone, transition
 from hub.services.addresses import Refused, Resolver, system_resolver
@@ -31,7 +33,11 @@ USER_AGENT = "crisis-hub-linkcheck"
 
 
 def linkcheck_client(
-    settings: Settings, *, allow_private: bool | None = None, resolver: Resolver = system_resolver
+    settings: Settings,
+    *,
+    allow_private: bool | None = None,
+    resolver: Resolver = system_resolver,
+    dialer: httpcore.AsyncNetworkBackend | None = None,
 ) -> OutboundClient:
     """The checker's HTTP client, as HUB_LINKCHECK_* settings describe it."""
     return OutboundClient(
@@ -42,6 +48,7 @@ def linkcheck_client(
         max_body_bytes=0,
         max_redirects=settings.linkcheck_max_redirects,
         resolver=resolver,
+        dialer=dialer,
     )
 
 

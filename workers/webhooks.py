@@ -16,7 +16,8 @@ Receivers are URLs users gave, so deliveries go through hub.services.outbound: t
 that was checked (no DNS rebinding), redirects not followed, the answer read only up to
 RESPONSE_BYTES, and the whole delivery cut off at HUB_WEBHOOK_TIMEOUT_MS however slowly the
 receiver trickles. At most HUB_WEBHOOK_CONCURRENCY_PER_HOST of the slots serve webhooks of one
-receiver host: webhooks of a host that has its share wait (unclaimed) while others are served.
+receiver host (per worker process): webhooks of a host that has its share wait, unclaimed,
+while others are served.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
+
+import httpcore
 
 from hub.domain.live import LiveEvent, matches
 from hub.domain.model import Entry
@@ -111,6 +114,7 @@ class WebhookDelivery:
         clock: Clock = utc_now,
         rand: Callable[[], float] = random.random,
         resolver: Resolver = system_resolver,
+        dialer: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         self._settings = settings
         self._policy = policy_of(settings)
@@ -126,6 +130,7 @@ class WebhookDelivery:
             # A redirect is an answer (not 2xx: a failed attempt), never followed.
             max_redirects=0,
             resolver=resolver,
+            dialer=dialer,
         )
         self._tasks: dict[UUID, asyncio.Task[None]] = {}
         # The receiver host of each webhook being served (a task in _tasks, or in a round).
@@ -193,8 +198,7 @@ class WebhookDelivery:
         # Number what committed: no `hub serve` relay may be running beside a lone worker.
         async with db.transaction() as conn:
             await live.stamp_committed(conn)
-        share = self._settings.webhook_concurrency_per_host
-        busy = Counter(self._hosts.values())
+        in_flight = Counter(self._hosts.values())
         async with db.transaction() as conn:
             newest = await live.last_position(conn)
             lease = self._lease()
@@ -205,18 +209,12 @@ class WebhookDelivery:
                 lease.token,
                 lease.until,
                 limit,
-                [host for host, count in busy.items() if count >= share],
+                per_host=self._settings.webhook_concurrency_per_host,
+                in_flight=dict(in_flight),
             )
-            kept = []
-            for webhook in claimed:
-                if busy[webhook.host] >= share:
-                    # Claimed in the same batch as others of its host: its turn comes later.
-                    await store.release(conn, webhook.id, lease.token)
-                    continue
-                busy[webhook.host] += 1
-                self._hosts[webhook.id] = webhook.host
-                kept.append(webhook)
-            return kept
+        for webhook in claimed:
+            self._hosts[webhook.id] = webhook.host
+        return claimed
 
     async def _next_match(
         self, db: Database, webhook: ClaimedWebhook

@@ -232,26 +232,42 @@ async def claim_due(
     token: UUID,
     lease_until: datetime,
     limit: int,
-    busy_hosts: list[str] | None = None,
+    per_host: int | None = None,
+    in_flight: dict[str, int] | None = None,
 ) -> list[ClaimedWebhook]:
     """Lease up to `limit` enabled webhooks with events after their position whose next attempt
-    is due and whose lease is free, none of whose host is in `busy_hosts` (ClaimedWebhook.host).
-    SKIP LOCKED: two workers claiming at once never share one."""
+    is due and whose lease is free; with `per_host`, no more of one receiver host
+    (ClaimedWebhook.host) than it leaves beside the `in_flight` deliveries to that host, the
+    first due of each host first. SKIP LOCKED: two workers claiming at once never share one."""
+    in_flight = in_flight or {}
     rows = await conn.fetch(
         f"""
-        WITH due AS (
-            SELECT id FROM webhook
+        WITH ready AS (
+            SELECT id, row_number() OVER (
+                       PARTITION BY {host_key("url")} ORDER BY next_attempt_at NULLS FIRST, id
+                   ) AS nth,
+                   {host_key("url")} AS host
+            FROM webhook
             WHERE enabled AND position < $2
               AND (next_attempt_at IS NULL OR next_attempt_at <= $1)
               AND (lease_until IS NULL OR lease_until < $1)
-              AND NOT ({host_key("url")} = ANY($6::text[]))
               -- A disabled account's webhooks wait (they resume if it is enabled again).
               AND NOT EXISTS (
                   SELECT 1 FROM app_user u WHERE u.id = owner_id AND u.disabled_at IS NOT NULL
               )
-            ORDER BY next_attempt_at NULLS FIRST, id
+        ), due AS (
+            SELECT w.id FROM webhook w JOIN ready r ON r.id = w.id
+            WHERE r.nth + coalesce(
+                      (SELECT b.n FROM unnest($6::text[], $7::int[]) AS b(host, n)
+                       WHERE b.host = r.host), 0
+                  ) <= $8
+              -- Again on the locked row: another worker may have claimed it meanwhile.
+              AND w.enabled AND w.position < $2
+              AND (w.next_attempt_at IS NULL OR w.next_attempt_at <= $1)
+              AND (w.lease_until IS NULL OR w.lease_until < $1)
+            ORDER BY w.next_attempt_at NULLS FIRST, w.id
             LIMIT $5
-            FOR UPDATE SKIP LOCKED
+            FOR UPDATE OF w SKIP LOCKED
         )
         UPDATE webhook AS w SET lease_token = $3, lease_until = $4
         FROM due WHERE w.id = due.id
@@ -262,7 +278,9 @@ async def claim_due(
         token,
         lease_until,
         limit,
-        busy_hosts or [],
+        list(in_flight),
+        list(in_flight.values()),
+        limit if per_host is None else per_host,
     )
     return [from_row(ClaimedWebhook, r, event_filter=filter_from_json(r["filter"])) for r in rows]
 
