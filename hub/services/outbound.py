@@ -16,6 +16,7 @@ connection is dialled, and its public API takes one.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -118,13 +119,15 @@ class OutboundClient:
         max_redirects: int = 0,
         resolver: Resolver = system_resolver,
         dialer: httpcore.AsyncNetworkBackend | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self.total_seconds = total_seconds
         self._user_agent = user_agent
         self._max_body_bytes = max_body_bytes
         self._max_redirects = max_redirects
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
+            # Certificates are checked against the URL's host name (the system's CAs).
+            ssl_context=ssl_context or httpx.create_ssl_context(),
             max_connections=None,
             max_keepalive_connections=20,
             keepalive_expiry=30.0,

@@ -3,13 +3,23 @@ every redirect, and stops reading and waiting where its caps say."""
 
 from __future__ import annotations
 
+import asyncio
+import ssl
 import time
+from pathlib import Path
 
 import pytest
 
 from hub.services.addresses import Refused, ensure_public_address
-from hub.services.outbound import OutboundClient, TimedOut, TooManyRedirects
-from tests.outbound.fakes import PUBLIC, Answer, LoopbackDialer, ScriptedResolver, serving
+from hub.services.outbound import OutboundClient, TimedOut, TooManyRedirects, Unreachable
+from tests.outbound.fakes import (
+    PUBLIC,
+    Answer,
+    LoopbackDialer,
+    ScriptedResolver,
+    ScriptedServer,
+    serving,
+)
 
 
 def client(
@@ -148,3 +158,64 @@ async def test_the_early_check_uses_the_same_rules() -> None:
         await ensure_public_address("https://nat64.example/hook", False, resolver)
     with pytest.raises(Refused):
         await ensure_public_address("https://[2002:7f00:1::1]/hook", False, resolver)
+
+
+TLS = Path(__file__).parents[1] / "fixtures" / "tls"
+
+
+async def _tls_server(handle: ScriptedServer) -> asyncio.Server:
+    """`handle` behind TLS, with a certificate for secure.example only (tests/fixtures/tls:
+    a test CA, valid until 2126, whose key was thrown away)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(TLS / "server.pem", TLS / "server.key")
+    return await asyncio.start_server(handle.handle, "127.0.0.1", 0, ssl=context)
+
+
+async def test_tls_is_checked_against_the_name_while_the_checked_address_is_dialled() -> None:
+    resolver = ScriptedResolver({"secure.example": [[PUBLIC]], "other.example": [[PUBLIC]]})
+    dialer = LoopbackDialer()
+    trust = ssl.create_default_context(cafile=str(TLS / "ca.pem"))
+    server = ScriptedServer({"/": Answer(200, body=b"over tls")})
+    listener = await _tls_server(server)
+    port = listener.sockets[0].getsockname()[1]
+    async with listener:
+        outbound = OutboundClient(
+            allow_private=False,
+            user_agent="test",
+            total_seconds=5.0,
+            max_body_bytes=100,
+            resolver=resolver,
+            dialer=dialer,
+            ssl_context=trust,
+        )
+        async with outbound:
+            fetched = await outbound.fetch("GET", f"https://secure.example:{port}/")
+            # Same server, same address, but a name its certificate does not carry: refused.
+            with pytest.raises(Unreachable):
+                await outbound.fetch("GET", f"https://other.example:{port}/")
+    assert (fetched.status, fetched.body) == (200, b"over tls")
+    assert dialer.dialled == [PUBLIC, PUBLIC]
+    assert server.requests == [("GET /", f"secure.example:{port}")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433/",  # 127.0.0.1 as one number
+        "http://0x7f.0.0.1/",
+        "http://0177.0.0.1/",
+        "http://127.1/",
+        "http://0.0.0.0/",  # reaches the host itself on Linux
+        "http://localhost/",
+        "http://[::]/",
+    ],
+)
+async def test_other_spellings_of_loopback_are_refused_by_the_system_resolver(url: str) -> None:
+    dialer = LoopbackDialer(routed=())
+    outbound = OutboundClient(
+        allow_private=False, user_agent="test", total_seconds=5.0, max_body_bytes=0, dialer=dialer
+    )
+    async with outbound:
+        with pytest.raises(Refused):
+            await outbound.fetch("GET", url)
+    assert dialer.dialled == []
