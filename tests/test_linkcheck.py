@@ -160,3 +160,19 @@ async def test_the_checker_reads_no_body() -> None:
         await server.wait_finished(2)
     assert [r for r, _ in server.requests] == ["HEAD /page", "GET /page"]
     assert server.sent < 64 * 1024 * 1024
+
+
+async def test_only_verified_entries_sources_are_fetched_each_url_once(
+    gql: GraphQLClient, db: Database, source_server: SourceServer
+) -> None:
+    # The abuse: anonymous entries, never reviewed, each citing a victim's URL, made the hub
+    # fetch it again and again on their behalf. Only a verified entry can lose its source.
+    url = f"http://127.0.0.1:{source_server.port}/ok"
+    for _ in range(3):
+        payload = await gql.data(SUBMIT_NEED, {"input": need_input(source={"url": url})})
+        assert payload["submitNeed"]["userErrors"] == []
+    assert await check_sources(db, allow_private=True) == 0
+    assert source_server.requests == 0
+    await verify_all(db)
+    assert await check_sources(db, allow_private=True) == 0
+    assert source_server.requests == 1  # three entries, one URL, one request

@@ -81,7 +81,11 @@ async def check_sources(
                 await source_checks.record_check(
                     conn, source.entry_id, source.url, None, source.failures
                 )
-        statuses = await asyncio.gather(*(fetch_status(client, d.url) for d in due))
+        # Each URL once, however many entries cite it.
+        urls = list(dict.fromkeys(d.url for d in due))
+        fetched = await asyncio.gather(*(fetch_status(client, url) for url in urls))
+        found = dict(zip(urls, fetched, strict=True))
+        statuses = [found[d.url] for d in due]
         async with db.transaction() as conn:
             for source, status in zip(due, statuses, strict=True):
                 ok = status is not None and status < 400

@@ -18,12 +18,15 @@ class DueSource:
 
 
 async def claim_due(conn: Connection, every_hours: float, limit: int) -> list[DueSource]:
-    """Sources not checked for `every_hours`, locked so that two workers do not share them."""
+    """Sources of verified entries not checked for `every_hours`, locked so that two workers do
+    not share them. Only a verified entry can lose its source; checking others' would let
+    anyone make the hub fetch any URL, unreviewed, by posting entries."""
     rows = await conn.fetch(
         """
         SELECT e.id, e.source_url, coalesce(c.failures, 0) AS failures
         FROM entry e LEFT JOIN source_check c ON c.entry_id = e.id
         WHERE e.source_url IS NOT NULL AND e.status <> 'CLOSED'
+          AND e.verification_status = 'VERIFIED'
           AND (c.checked_at IS NULL OR c.checked_at < now() - make_interval(secs => $1)
                OR c.url <> e.source_url)
         ORDER BY c.checked_at NULLS FIRST
