@@ -63,8 +63,10 @@ from hub.store.db import DATABASE_ERRORS, Database
 from hub.store.webhooks import ClaimedWebhook
 
 log = logging.getLogger(__name__)
-# httpcore logs every request's full URL at DEBUG, and a webhook URL's query often carries the
-# receiver's own token: the hub's log says which webhook and host instead.
+# httpx logs every request's full URL at INFO, and a webhook URL's query often carries the
+# receiver's own token: the hub's log says which webhook and host instead. (Deliveries go
+# through httpcore, whose DEBUG traces are kept quiet the same way.)
+logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
 INTERVAL_SECONDS = 1.0
 # Events read (and their entries loaded) per step.

@@ -201,7 +201,7 @@ class OutboundClient:
         content: bytes | None,
         cap: int,
     ) -> tuple[int, str | None, bytes, bool]:
-        # Per step, the time left; asyncio.timeout around the whole is the real deadline.
+        # No step may take longer than the whole; the deadline itself is fetch's asyncio.timeout.
         timeouts = dict.fromkeys(("connect", "read", "write", "pool"), self.total_seconds)
         request_headers = {"user-agent": self._user_agent, **headers}
         async with self._pool.stream(
