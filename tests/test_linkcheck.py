@@ -6,8 +6,11 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
+from graphql import parse
 
 from hub.domain.accounts import Role
+from hub.graphql.audience import is_public_document
+from hub.graphql.schema import build_schema
 from hub.services.outbound import OutboundClient
 from hub.settings import Settings
 from hub.store.db import Database
@@ -18,7 +21,8 @@ from tests.outbound.fakes import PUBLIC, Answer, LoopbackDialer, ScriptedResolve
 from workers.linkcheck import check_sources, fetch_status, linkcheck_client
 
 STATUS = {"/ok": 200, "/gone": 404, "/flaky": 503}
-HISTORY = """query($e: ID!) { entryHistory(entryId: $e) { action actor changedFields } }"""
+HISTORY = """query($e: ID!) {
+    entryHistory(entryId: $e) { action actor changedFields recordedAction } }"""
 
 
 class SourceServer:
@@ -101,14 +105,22 @@ async def test_what_the_checker_found_is_shown_to_reviewers_only(
         "action": "review.reopened",
         "actor": "system",
         "changedFields": ["verificationStatus"],
+        "recordedAction": None,
     }
-    assert all(h["action"] != "source.lost" for h in public)
+    assert all(h["action"] != "source.lost" and h["recordedAction"] is None for h in public)
     volunteer, _ = await token_for(db, Role.VOLUNTEER, "curious_volunteer")
     seen = await gql.data(HISTORY, {"e": need_id}, Authorization=f"Bearer {volunteer}")
     assert seen["entryHistory"] == public
     reviewer, _ = await token_for(db, Role.REVIEWER, "source_reviewer")
     reviewed = await gql.data(HISTORY, {"e": need_id}, Authorization=f"Bearer {reviewer}")
-    assert reviewed["entryHistory"][-1]["action"] == "source.lost"
+    assert reviewed["entryHistory"][-1]["action"] == "review.reopened"
+    assert reviewed["entryHistory"][-1]["recordedAction"] == "source.lost"
+    # The public answer may be cached and served to anyone; the reviewer's never is.
+    schema = build_schema()._schema
+    assert is_public_document(
+        schema, parse("query($e: ID!) { entryHistory(entryId: $e) { action } }")
+    )
+    assert not is_public_document(schema, parse(HISTORY))
 
 
 async def test_private_addresses_are_not_fetched(

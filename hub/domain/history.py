@@ -3,7 +3,8 @@
 The source link checker's findings are for reviewers: that an entry's source answered 404 or
 410, or stopped answering, tells outsiders about a page the submitter may not have meant to
 publish, and would turn the checker into a probe of where source URLs lead. The public sees
-only that the entry went back to review (its verification status is public anyway).
+only that the entry went back to review (its verification status is public anyway);
+reviewers read the recorded action beside it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 PUBLIC_STAND_INS = {"source.lost": "review.reopened"}
 
 
-def public_action(action: str, sees_findings: bool) -> str:
-    """The action shown for a history record: as recorded to reviewers (`sees_findings`), with
-    a reviewer-only finding replaced by its neutral stand-in to everyone else."""
-    return action if sees_findings else PUBLIC_STAND_INS.get(action, action)
+def public_action(action: str) -> str:
+    """The action the public is shown for a history record: as recorded, or a reviewer-only
+    finding's neutral stand-in."""
+    return PUBLIC_STAND_INS.get(action, action)

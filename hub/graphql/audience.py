@@ -150,6 +150,7 @@ FIELD_AUDIENCE: dict[tuple[str, str], Audience] = {
     ("PublicReview", "note"): Audience.VIEWER,
     ("PublicReview", "evidenceUrl"): Audience.VIEWER,
     ("EntryFlag", "note"): Audience.VIEWER,
+    ("HistoryEvent", "recordedAction"): Audience.VIEWER,
     **{(name, "possibleDuplicates"): Audience.VIEWER for name in ENTRY_TYPES},
     ("DonationChannel", "accountNumberChange"): Audience.VIEWER,
     # Fields the kind declarations mask until verified, except for reviewers.

@@ -10,7 +10,7 @@ from hub.domain.history import public_action
 from hub.graphql.context import Info
 from hub.graphql.entries import entry_id_of
 from hub.graphql.errors import ErrorCode, hub_error
-from hub.graphql.permissions import REVIEW_NOTES_ROLE
+from hub.graphql.permissions import for_reviewers
 from hub.store import audit, duplicates
 
 
@@ -19,7 +19,7 @@ class HistoryEvent:
     at: datetime
     action: str = strawberry.field(
         description="entry.submitted, entry.updated, review.claimed, review.decided, ...; "
-        "review.reopened where a check sent it back to review (reviewers see which check)."
+        "review.reopened where a check sent it back to review (recordedAction says which)."
     )
     actor: str = strawberry.field(
         description="A public handle, or anonymous, edit-token, demo-import or system."
@@ -28,6 +28,14 @@ class HistoryEvent:
     decision: str | None
     method: str | None
     reason: str | None
+    recorded: strawberry.Private[str]
+
+    @strawberry.field(
+        description="The action as recorded (reviewers and above only): where `action` is a "
+        "stand-in, what happened (source.lost: the link checker found the source gone)."
+    )
+    def recorded_action(self, info: Info) -> str | None:
+        return for_reviewers(info, self.recorded)
 
 
 @strawberry.type
@@ -44,15 +52,15 @@ class HistoryQuery:
                 [r for subject in subjects for r in await audit.history(conn, subject)],
                 key=lambda r: r.seq,
             )
-        # The link checker's findings are shown as review notes are: to reviewers.
-        sees_findings = info.context.viewer.has(REVIEW_NOTES_ROLE)
         events = []
         for stored in records:
             changes = stored.record.changes
             events.append(
                 HistoryEvent(
                     at=stored.at,
-                    action=public_action(stored.record.action, sees_findings),
+                    # The same answer to all (the read cache stores it): recordedAction
+                    # holds what only some may see.
+                    action=public_action(stored.record.action),
                     actor=stored.record.actor_label,
                     changed_fields=sorted(
                         k for k, v in changes.items() if isinstance(v, dict) and "before" in v
@@ -60,6 +68,7 @@ class HistoryQuery:
                     decision=changes.get("decision"),
                     method=changes.get("method"),
                     reason=stored.record.reason,
+                    recorded=stored.record.action,
                 )
             )
         return events
