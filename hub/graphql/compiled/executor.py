@@ -37,7 +37,10 @@ from hub.graphql.compiled.nodes import CompiledNodes
 from hub.graphql.compiled.selection import OutsideVocabulary, Selections
 from hub.graphql.compiled.taxonomy import FIELD as CATEGORIES
 from hub.graphql.compiled.taxonomy import CompiledCategories
+from hub.graphql.connections import DEFAULT_PAGE_SIZE
 from hub.graphql.context import Context
+from hub.graphql.cost.estimate import operation_cost
+from hub.graphql.cost.limit import budget_of
 from hub.graphql.entries.kinds import SHAPES
 from hub.graphql.permissions import sees_undisclosed
 from hub.graphql.text_guard import unstorable
@@ -162,10 +165,30 @@ class CompiledReads:
         )
         if isinstance(coerced, list):
             return None
+        if self._over_budget(document, operation, coerced, context):
+            # Strawberry refuses it (QUERY_TOO_COSTLY), as for every other path.
+            return None
         plan = self._plan(query, operation_name, document, operation, coerced)
         if plan is None:
             return None
         return await self._run(plan, context, coerced)
+
+    def _over_budget(
+        self,
+        document: _Document,
+        operation: OperationDefinitionNode,
+        variables: VariableValues,
+        context: Context,
+    ) -> bool:
+        cost = operation_cost(
+            self.gql,
+            document.document,
+            operation,
+            variables,
+            DEFAULT_PAGE_SIZE,
+            context.settings.max_page_size,
+        )
+        return cost > budget_of(context.viewer, context.settings)
 
     async def _run(
         self, plan: _Plan, context: Context, variables: VariableValues

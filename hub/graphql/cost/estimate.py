@@ -1,0 +1,207 @@
+"""The estimated cost of an operation, from its document and variables, before it runs.
+
+Fields are collected as graphql-core executes them: fragments and inline fragments expanded
+where their type condition applies, `@skip`/`@include` obeyed, every alias counted. A field
+costs its weight (hub.graphql.cost.weights) plus, when it selects fields, the cost of its
+selection times the number of elements it may return: `first` for a list or a connection
+(whose `edges` and `nodes` take the page size), the server's default page size without it.
+An abstract type costs as much as its costliest possible type. A selection is costed once per
+type and page size (memoised), so fragments spread many times cost no time to estimate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLIncludeDirective,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLSkipDirective,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    get_named_type,
+    get_nullable_type,
+    is_abstract_type,
+    is_list_type,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
+
+from hub.graphql.cost.weights import SIZE_ARGUMENTS, field_weight, list_size, page_default
+
+# Fields of a connection that list its page.
+PAGE_FIELDS = frozenset({"edges", "nodes"})
+META_FIELDS = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}
+
+
+def find_operation(
+    document: DocumentNode, operation_name: str | None
+) -> OperationDefinitionNode | None:
+    """The operation that runs: the named one, or the only one."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next(
+        (o for o in operations if o.name is not None and o.name.value == operation_name), None
+    )
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: VariableValues,
+    default_page_size: int,
+    max_page_size: int,
+) -> int:
+    """The estimated cost of `operation` with its coerced `variables` (graphql-core's)."""
+    root = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }[operation.operation]
+    if root is None:
+        return 0
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    walk = _Walk(schema, fragments, variables, default_page_size, max_page_size)
+    return walk.selection(root, operation.selection_set, None)
+
+
+class _Walk:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: VariableValues,
+        default_page_size: int,
+        max_page_size: int,
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+        self.default_page_size = default_page_size
+        self.max_page_size = max_page_size
+        self.memo: dict[tuple[str, int, int | None], int] = {}
+
+    def selection(self, type_: GraphQLNamedType, node: SelectionSetNode, page: int | None) -> int:
+        """What `node` costs on one value of `type_` (its costliest type when abstract)."""
+        if is_abstract_type(type_):
+            possible = self.schema.get_possible_types(type_)
+            return max((self._on(t, node, page) for t in possible), default=0)
+        if isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
+            return self._on(type_, node, page)
+        return 0
+
+    def _on(
+        self,
+        type_: GraphQLObjectType | GraphQLInterfaceType,
+        node: SelectionSetNode,
+        page: int | None,
+    ) -> int:
+        key = (type_.name, id(node), page)
+        known = self.memo.get(key)
+        if known is not None:
+            return known
+        # A fragment cycle (which validation refuses anyway) costs nothing the second time.
+        self.memo[key] = 0
+        total = 0
+        for selection in node.selections:
+            if not self._included(selection):
+                continue
+            if isinstance(selection, FieldNode):
+                total += self._field(type_, selection, page)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                if condition is None or self._applies(condition.name.value, type_):
+                    total += self._on(type_, selection.selection_set, page)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments.get(selection.name.value)
+                if fragment is not None and self._applies(
+                    fragment.type_condition.name.value, type_
+                ):
+                    total += self._on(type_, fragment.selection_set, page)
+        self.memo[key] = total
+        return total
+
+    def _field(
+        self, parent: GraphQLObjectType | GraphQLInterfaceType, node: FieldNode, page: int | None
+    ) -> int:
+        name = node.name.value
+        if name == "__typename":
+            return 0
+        definition = META_FIELDS.get(name) or parent.fields.get(name)
+        if definition is None:
+            return 0
+        weight = field_weight(parent.name, name)
+        if node.selection_set is None:
+            return weight
+        arguments = self._arguments(definition, node)
+        returned = get_nullable_type(definition.type)
+        size = 1
+        inner_page = None
+        if is_list_type(returned):
+            size = self._size(parent.name, name, arguments, page if name in PAGE_FIELDS else None)
+        elif "first" in definition.args:
+            # A connection passes its page size to its `edges` and `nodes`.
+            inner_page = self._page(parent.name, name, arguments)
+        inner = self.selection(get_named_type(returned), node.selection_set, inner_page)
+        return weight + size * inner
+
+    def _size(
+        self, type_name: str, name: str, arguments: Mapping[str, Any], page: int | None
+    ) -> int:
+        if "first" in arguments:
+            return self._page(type_name, name, arguments)
+        counted = SIZE_ARGUMENTS.get((type_name, name))
+        if counted is not None:
+            value = arguments.get(counted)
+            return len(value) if isinstance(value, list) else 1
+        return page if page is not None else list_size(type_name, name)
+
+    def _page(self, type_name: str, name: str, arguments: Mapping[str, Any]) -> int:
+        first = arguments.get("first")
+        if not isinstance(first, int):
+            return page_default(type_name, name, self.default_page_size)
+        # A page beyond the maximum is refused before its elements are resolved.
+        return max(0, min(first, self.max_page_size))
+
+    def _arguments(self, definition: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        try:
+            return get_argument_values(definition, node, self.variables)
+        except GraphQLError:
+            # Execution refuses the field itself; what it would select never runs.
+            return {}
+
+    def _included(self, node: FieldNode | InlineFragmentNode | FragmentSpreadNode | Any) -> bool:
+        try:
+            skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+            include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        except GraphQLError:
+            return True
+        if skip is not None and skip.get("if") is True:
+            return False
+        return not (include is not None and include.get("if") is False)
+
+    def _applies(self, condition: str, type_: GraphQLObjectType | GraphQLInterfaceType) -> bool:
+        if condition == type_.name:
+            return True
+        wanted = self.schema.get_type(condition)
+        if wanted is None:
+            return False
+        if is_abstract_type(wanted) and isinstance(type_, GraphQLObjectType):
+            return self.schema.is_sub_type(wanted, type_)
+        return False
