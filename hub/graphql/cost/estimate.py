@@ -5,8 +5,9 @@ where their type condition applies, `@skip`/`@include` obeyed, every alias count
 costs its weight (hub.graphql.cost.weights) plus, when it selects fields, the cost of its
 selection times the number of elements it may return: `first` for a list or a connection
 (whose `edges` and `nodes` take the page size), the server's default page size without it.
-An abstract type costs as much as its costliest possible type. A selection is costed once per
-type and page size (memoised), so fragments spread many times cost no time to estimate.
+An abstract type costs as much as its costliest possible type. Fields are grouped by response
+key as execution groups them (a key runs once), and a selection is costed once per type and
+page size (memoised), so fragments spread many times cost no time to estimate.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLIncludeDirective,
-    GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
@@ -78,7 +78,7 @@ def operation_cost(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     walk = _Walk(schema, fragments, variables, default_page_size, max_page_size)
-    return walk.selection(root, operation.selection_set, None)
+    return walk.selection(root, (operation.selection_set,), None)
 
 
 class _Walk:
@@ -95,51 +95,67 @@ class _Walk:
         self.variables = variables
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
-        self.memo: dict[tuple[str, int, int | None], int] = {}
+        self.memo: dict[tuple[str, tuple[int, ...], int | None], int] = {}
 
-    def selection(self, type_: GraphQLNamedType, node: SelectionSetNode, page: int | None) -> int:
-        """What `node` costs on one value of `type_` (its costliest type when abstract)."""
+    def selection(
+        self, type_: GraphQLNamedType, nodes: tuple[SelectionSetNode, ...], page: int | None
+    ) -> int:
+        """What `nodes` (merged) cost on one value of `type_` (its costliest type when
+        abstract)."""
         if is_abstract_type(type_):
             possible = self.schema.get_possible_types(type_)
-            return max((self._on(t, node, page) for t in possible), default=0)
-        if isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
-            return self._on(type_, node, page)
+            return max((self._on(t, nodes, page) for t in possible), default=0)
+        if isinstance(type_, GraphQLObjectType):
+            return self._on(type_, nodes, page)
         return 0
 
     def _on(
-        self,
-        type_: GraphQLObjectType | GraphQLInterfaceType,
-        node: SelectionSetNode,
-        page: int | None,
+        self, type_: GraphQLObjectType, nodes: tuple[SelectionSetNode, ...], page: int | None
     ) -> int:
-        key = (type_.name, id(node), page)
+        key = (type_.name, tuple(id(n) for n in nodes), page)
         known = self.memo.get(key)
         if known is not None:
             return known
         # A fragment cycle (which validation refuses anyway) costs nothing the second time.
         self.memo[key] = 0
-        total = 0
+        fields: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
+        for node in nodes:
+            self._collect(type_, node, fields, visited)
+        total = sum(self._field(type_, same, page) for same in fields.values())
+        self.memo[key] = total
+        return total
+
+    def _collect(
+        self,
+        type_: GraphQLObjectType,
+        node: SelectionSetNode,
+        fields: dict[str, list[FieldNode]],
+        visited: set[str],
+    ) -> None:
+        """Fields by response key, as graphql-core collects them: a key runs once, with the
+        selections of all its occurrences merged; a fragment is spread once."""
         for selection in node.selections:
             if not self._included(selection):
                 continue
             if isinstance(selection, FieldNode):
-                total += self._field(type_, selection, page)
+                key = selection.alias.value if selection.alias else selection.name.value
+                fields.setdefault(key, []).append(selection)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 if condition is None or self._applies(condition.name.value, type_):
-                    total += self._on(type_, selection.selection_set, page)
+                    self._collect(type_, selection.selection_set, fields, visited)
             elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None and self._applies(
-                    fragment.type_condition.name.value, type_
-                ):
-                    total += self._on(type_, fragment.selection_set, page)
-        self.memo[key] = total
-        return total
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if name in visited or fragment is None:
+                    continue
+                visited.add(name)
+                if self._applies(fragment.type_condition.name.value, type_):
+                    self._collect(type_, fragment.selection_set, fields, visited)
 
-    def _field(
-        self, parent: GraphQLObjectType | GraphQLInterfaceType, node: FieldNode, page: int | None
-    ) -> int:
+    def _field(self, parent: GraphQLObjectType, same: list[FieldNode], page: int | None) -> int:
+        node = same[0]
         name = node.name.value
         if name == "__typename":
             return 0
@@ -147,7 +163,8 @@ class _Walk:
         if definition is None:
             return 0
         weight = field_weight(parent.name, name)
-        if node.selection_set is None:
+        selections = tuple(n.selection_set for n in same if n.selection_set is not None)
+        if not selections:
             return weight
         arguments = self._arguments(definition, node)
         returned = get_nullable_type(definition.type)
@@ -158,7 +175,7 @@ class _Walk:
         elif "first" in definition.args:
             # A connection passes its page size to its `edges` and `nodes`.
             inner_page = self._page(parent.name, name, arguments)
-        inner = self.selection(get_named_type(returned), node.selection_set, inner_page)
+        inner = self.selection(get_named_type(returned), selections, inner_page)
         return weight + size * inner
 
     def _size(
@@ -196,12 +213,12 @@ class _Walk:
             return False
         return not (include is not None and include.get("if") is False)
 
-    def _applies(self, condition: str, type_: GraphQLObjectType | GraphQLInterfaceType) -> bool:
+    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
         if condition == type_.name:
             return True
         wanted = self.schema.get_type(condition)
         if wanted is None:
             return False
-        if is_abstract_type(wanted) and isinstance(type_, GraphQLObjectType):
+        if is_abstract_type(wanted):
             return self.schema.is_sub_type(wanted, type_)
         return False
