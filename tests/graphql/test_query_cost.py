@@ -30,6 +30,7 @@ from hub.web import documents, flow_documents
 from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import token_for
 from tests.graphql.test_n_plus_one import data_statements
+from tests.http.test_read_cache import listening
 from tests.pledges.steps import post_need
 
 SCHEMA: GraphQLSchema = build_schema()._schema
@@ -332,18 +333,25 @@ def _request(app: Starlette) -> Any:
 
 
 async def test_clients_may_ask_what_an_operation_costs(
-    app_client: httpx.AsyncClient,
+    app: Starlette, app_client: httpx.AsyncClient
 ) -> None:
+    await listening(app)
     query = "{ needs(first: 10) { totalCount edges { node { id } } } }"
-    asked = await app_client.post(
-        "/graphql", json={"query": query, "extensions": {"queryCost": True}}
-    )
-    body = asked.json()
-    assert "errors" not in body
-    assert body["extensions"]["queryCost"] == {
-        "cost": cost(query),
-        "budget": DEFAULTS.query_cost_anonymous,
-    }
-    # Not asked: no extensions, so the read cache may keep the response.
-    plain = (await app_client.post("/graphql", json={"query": query})).json()
-    assert "extensions" not in plain
+    # Not asked: no extensions, so the read cache keeps the response...
+    plain = await app_client.post("/graphql", json={"query": query})
+    assert "extensions" not in plain.json()
+    assert plain.headers["cache-control"].startswith("public")
+    hits = app.state.read_cache.counters.hits
+    # ...and does not answer a client asking for the cost with it.
+    for _ in range(2):
+        asked = await app_client.post(
+            "/graphql", json={"query": query, "extensions": {"queryCost": True}}
+        )
+        body = asked.json()
+        assert "errors" not in body
+        assert body["extensions"]["queryCost"] == {
+            "cost": cost(query),
+            "budget": DEFAULTS.query_cost_anonymous,
+        }
+        assert body["data"] == plain.json()["data"]
+    assert app.state.read_cache.counters.hits == hits
