@@ -24,6 +24,7 @@ from hub.app import create_app
 from hub.domain.accounts import Role
 from hub.domain.kinds import KINDS
 from hub.graphql.cost.estimate import find_operation, operation_cost
+from hub.graphql.cost.weights import FIELD_WEIGHTS
 from hub.graphql.schema import build_schema
 from hub.settings import Settings
 from hub.web import documents, flow_documents
@@ -63,6 +64,7 @@ def aliases_of_matching(count: int) -> str:
 
 
 ATTACK = aliases_of_matching(30)
+MATCHING = FIELD_WEIGHTS[("Query", "matchingOffers")]
 
 # --- The model -----------------------------------------------------------------------------
 
@@ -81,16 +83,23 @@ def test_a_list_of_twenty_multiplies_its_nested_items() -> None:
 
 def test_thirty_aliases_of_matching_exceed_every_budget() -> None:
     one = cost(aliases_of_matching(1), {"id": "x"})
-    assert one == 20_000 + 5 * (1 + 1 + 1)
+    assert one == MATCHING + 5 * (1 + 1 + 1)
     assert cost(ATTACK, {"id": "x"}) == 30 * one
     assert 30 * one > DEFAULTS.query_cost_signed_in > DEFAULTS.query_cost_anonymous
+    # An anonymous request may score matches twice (a need's page asks once), not three times.
+    assert 2 * one <= DEFAULTS.query_cost_anonymous < 3 * one
 
 
 def test_search_pays_for_its_count_and_facets() -> None:
     hits = '{ search(query: "口罩", first: 10) { edges { node { ... on Need { id } } } } }'
     counted = '{ search(query: "口罩") { totalCount facets { kinds { value count } } } }'
-    assert cost(hits) == 5_000 + 1 + 10 * (1 + 1)
-    assert cost(counted) == 5_000 + 2_000 + 10_000 + 1 + 10 * 2
+    search, total, facets = (
+        FIELD_WEIGHTS[("Query", "search")],
+        FIELD_WEIGHTS[("SearchResults", "totalCount")],
+        FIELD_WEIGHTS[("SearchResults", "facets")],
+    )
+    assert cost(hits) == search + 1 + 10 * (1 + 1)
+    assert cost(counted) == search + total + facets + 1 + 10 * 2
     assert cost(counted) > cost(hits) * 3
 
 
@@ -293,6 +302,12 @@ async def test_the_compiled_path_refuses_over_budget_and_signed_in_callers_have_
         assert _refusal(refused)["budget"] == 1_000
         watched.assert_nothing_ran()
         assert compiled.answered == answered + 1
+        # The compiled path keeps costs per document and page size, not per document alone.
+        variable = "query($n: Int) { needs(first: $n) { edges { node { id items { name } } } } }"
+        await gql.data(variable, {"n": 10})
+        assert compiled.answered == answered + 2
+        _refusal(await gql.post(variable, {"n": 100}))
+        assert compiled.answered == answered + 2
         signed_in = await gql.data(large, Authorization=f"Bearer {token}")
         assert signed_in["needs"]["edges"] == []
         # A signed-in caller's budget is larger, not unlimited.

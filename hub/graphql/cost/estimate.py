@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
+    ArgumentNode,
+    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -31,10 +33,13 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    VariableNode,
+    Visitor,
     get_named_type,
     get_nullable_type,
     is_abstract_type,
     is_list_type,
+    visit,
 )
 from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
@@ -56,6 +61,39 @@ def find_operation(
     return next(
         (o for o in operations if o.name is not None and o.name.value == operation_name), None
     )
+
+
+def cost_variables(document: DocumentNode) -> tuple[str, ...]:
+    """The variables whose values can change what `document` costs: page sizes, counted
+    arguments and the conditions of @skip and @include (a cache of costs keys on them)."""
+    finder = _CostVariables()
+    visit(document, finder)
+    return tuple(sorted(finder.names))
+
+
+def variables_key(variables: VariableValues, names: tuple[str, ...]) -> tuple[object, ...]:
+    """What of `variables` a cached cost depends on (a list by its length)."""
+    values = variables.coerced
+    return tuple(
+        len(value) if isinstance(value, list) else value
+        for value in (values.get(name) for name in names)
+    )
+
+
+class _CostVariables(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+        self.counted = {"first", *SIZE_ARGUMENTS.values()}
+
+    def enter_argument(self, node: ArgumentNode, *_: object) -> None:
+        if isinstance(node.value, VariableNode) and node.name.value in self.counted:
+            self.names.add(node.value.name.value)
+
+    def enter_directive(self, node: DirectiveNode, *_: object) -> None:
+        for argument in node.arguments or ():
+            if isinstance(argument.value, VariableNode):
+                self.names.add(argument.value.name.value)
 
 
 def operation_cost(
@@ -197,6 +235,8 @@ class _Walk:
         return max(0, min(first, self.max_page_size))
 
     def _arguments(self, definition: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        if not definition.args:
+            return {}
         try:
             return get_argument_values(definition, node, self.variables)
         except GraphQLError:
@@ -204,6 +244,8 @@ class _Walk:
             return {}
 
     def _included(self, node: FieldNode | InlineFragmentNode | FragmentSpreadNode | Any) -> bool:
+        if not node.directives:
+            return True
         try:
             skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
             include = get_directive_values(GraphQLIncludeDirective, node, self.variables)

@@ -19,12 +19,12 @@ ANY = "*"
 # Extra cost of a field, on top of what it selects.
 FIELD_WEIGHTS: dict[tuple[str, str], int] = {
     # Scores up to 300 candidates, each item against each item (services/matching.py).
-    ("Query", "matchingOffers"): 20_000,
-    ("Query", "matchingNeeds"): 20_000,
+    ("Query", "matchingOffers"): 50_000,
+    ("Query", "matchingNeeds"): 50_000,
     # A full-text query; its count and facets are extra statements over every match.
-    ("Query", "search"): 5_000,
-    ("SearchResults", "totalCount"): 2_000,
-    ("SearchResults", "facets"): 10_000,
+    ("Query", "search"): 15_000,
+    ("SearchResults", "totalCount"): 5_000,
+    ("SearchResults", "facets"): 30_000,
     # A count statement of the whole filtered list.
     (ANY, "totalCount"): 20,
     # Audit trails: every record of a subject, decoded.
