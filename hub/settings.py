@@ -79,6 +79,9 @@ class Settings:
     max_query_tokens: int = 2_000
     max_query_aliases: int = 30
     max_page_size: int = 100
+    # The estimated cost one operation may reach (hub/graphql/cost): anonymous and signed-in.
+    query_cost_anonymous: int = 150_000
+    query_cost_signed_in: int = 500_000
     # Answer the public list queries by the compiled path (hub/graphql/compiled); off: strawberry.
     compiled_reads: bool = True
     # How long a need stays current before it must be confirmed again.
@@ -184,6 +187,8 @@ class Settings:
             max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", 2_000, minimum=50),
             max_query_aliases=_int(env, "HUB_MAX_QUERY_ALIASES", 30, minimum=0),
             max_page_size=_int(env, "HUB_MAX_PAGE_SIZE", 100, minimum=1),
+            query_cost_anonymous=_int(env, "HUB_QUERY_COST_ANONYMOUS", 150_000, minimum=100),
+            query_cost_signed_in=_int(env, "HUB_QUERY_COST_SIGNED_IN", 500_000, minimum=100),
             compiled_reads=_bool(env, "HUB_COMPILED_READS", True),
             need_lifetime_hours=_int(env, "HUB_NEED_LIFETIME_HOURS", 72, minimum=1),
             offer_lifetime_hours=_int(env, "HUB_OFFER_LIFETIME_HOURS", 168, minimum=1),

@@ -36,9 +36,10 @@ class Connection(Generic[T]):
         return await self.counter()
 
 
-def page_size(first: int | None, maximum: int) -> int:
-    """The page size asked for, refused with PAGE_SIZE_EXCEEDED outside 0..maximum."""
-    size = DEFAULT_PAGE_SIZE if first is None else first
+def page_size(first: int | None, maximum: int, default: int = DEFAULT_PAGE_SIZE) -> int:
+    """The page size asked for (`default` without `first`), refused with PAGE_SIZE_EXCEEDED
+    outside 0..maximum."""
+    size = default if first is None else first
     if not 0 <= size <= maximum:
         raise hub_error(ErrorCode.PAGE_SIZE_EXCEEDED, f"first must be between 0 and {maximum}.")
     return size

@@ -27,6 +27,8 @@ class ErrorCode(Enum):
     QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
     TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
     TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    # The operation's estimated cost is above the caller's budget (hub/graphql/cost).
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     # A multipart request (a file upload) without a header a cross-site form cannot send.
     CSRF_REFUSED = "CSRF_REFUSED"

@@ -23,6 +23,7 @@ from strawberry.types.graphql import OperationType
 from hub.graphql.accounts.accounts import AccountMutation, AccountQuery
 from hub.graphql.accounts.members import MemberMutation, MemberQuery
 from hub.graphql.context import Context
+from hub.graphql.cost.limit import QueryCostLimit
 from hub.graphql.entries.mutations import EntryMutation
 from hub.graphql.entries.queries import EntryQuery
 from hub.graphql.entries.types import ENTRY_TYPES
@@ -165,6 +166,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         types=[*ENTRY_TYPES.values(), Organization],
         extensions=[
             ErrorCodes,
+            QueryCostLimit,
             FreshLoaders,
             SubscriptionsOverWebSockets,
             Notices,

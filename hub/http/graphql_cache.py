@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.domain.messages import pick_language
 from hub.graphql.audience import DocumentPolicy
+from hub.graphql.cost.limit import asks_for_cost
 from hub.http.cookies import SESSION_COOKIE
 from hub.http.persisted_queries import PersistedQueries, PersistedQueryError
 from hub.http.read_cache import ReadCache, Stored, etag_matches, strong_etag
@@ -235,7 +236,13 @@ class GraphQLReadCache:
             return
         if persisted_query and document is not None and data.get("query") != document:
             scope, receive = self._with_document(scope, receive, method, data, document)
-        if not cached or document is None or version is None:
+        if (
+            not cached
+            or document is None
+            or version is None
+            or asks_for_cost(data.get("extensions"))
+        ):
+            # A client asking for the cost gets it computed: stored bytes do not carry it.
             await self.app(scope, receive, _no_store(send))
             return
         parsed_document = self._parse(document)

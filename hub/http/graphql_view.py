@@ -31,6 +31,7 @@ from hub.domain.accounts import ANONYMOUS
 from hub.domain.messages import pick_language
 from hub.graphql.compiled import CompiledReads
 from hub.graphql.context import Context
+from hub.graphql.cost.limit import asks_for_cost
 from hub.graphql.errors import ErrorCode
 from hub.graphql.loaders import make_loaders
 from hub.http.cookies import SESSION_COOKIE, ResponseCookies
@@ -210,8 +211,11 @@ class HubGraphQL(GraphQL[Context, None]):
     ) -> ExecutionResult:
         """The compiled path for the public list queries it covers; strawberry otherwise."""
         compiled = self.compiled
-        if compiled is not None and (
-            request_adapter.method == "POST" or self.allow_queries_via_get
+        # A client asking for the cost is answered by strawberry, which reports it.
+        if (
+            compiled is not None
+            and (request_adapter.method == "POST" or self.allow_queries_via_get)
+            and not asks_for_cost(request_data.extensions)
         ):
             data = await compiled.execute(
                 request_data.query, request_data.variables, request_data.operation_name, context

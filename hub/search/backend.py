@@ -28,11 +28,27 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchPage:
-    """A page of hits, the total and the facet counts of the whole result."""
+    """A page of hits, the total and the facet counts of the whole result.
+
+    `total` is 0 and `facets` empty when the search was asked not to count them (Extras);
+    `has_more` says whether hits follow this page either way.
+    """
 
     hits: list[SearchHit]
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    has_more: bool | None = None
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What a search computes beyond its page of hits: each reads every match."""
+
+    total: bool = True
+    facets: bool = True
+
+
+EVERYTHING = Extras()
 
 
 class SearchBackend(Protocol):
@@ -49,6 +65,12 @@ class SearchBackend(Protocol):
         """Put `documents` in, take `removed` out, then record `position`; idempotent."""
 
     async def search(
-        self, query: ParsedQuery, wanted: SearchFilter, limit: int, offset: int
+        self,
+        query: ParsedQuery,
+        wanted: SearchFilter,
+        limit: int,
+        offset: int,
+        extras: Extras = EVERYTHING,
     ) -> SearchPage:
-        """Matching documents, best first; BackendUnavailable when it cannot answer."""
+        """Matching documents, best first, with the `extras` asked for; BackendUnavailable
+        when it cannot answer."""

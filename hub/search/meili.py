@@ -26,7 +26,14 @@ from meilisearch_python_sdk.errors import MeilisearchError
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
 from hub.domain.search import ORGANIZATION, ParsedQuery, SearchDocument, SearchFilter
-from hub.search.backend import FACETS, BackendUnavailable, SearchHit, SearchPage
+from hub.search.backend import (
+    EVERYTHING,
+    FACETS,
+    BackendUnavailable,
+    Extras,
+    SearchHit,
+    SearchPage,
+)
 from hub.search.postgres import highlights_of
 from hub.store import search as store
 from hub.store.db import Connection, Database
@@ -302,12 +309,25 @@ class MeiliSearch:
             self._read_from = None
 
     async def search(
-        self, query: ParsedQuery, wanted: SearchFilter, limit: int, offset: int
+        self,
+        query: ParsedQuery,
+        wanted: SearchFilter,
+        limit: int,
+        offset: int,
+        extras: Extras = EVERYTHING,
     ) -> SearchPage:
-        """Matching documents, best first, with facets over the whole result."""
+        """Matching documents, best first, with the total and facets over the whole result
+        when asked for."""
         text = query_text(query)
         if text is None and not query.empty:
-            return SearchPage([], 0, _empty_facets())
+            return SearchPage([], 0, _empty_facets() if extras.facets else {}, False)
+        # The kinds' counts are the exact total; the other facets only when asked for.
+        if extras.facets:
+            facet_fields: list[str] | None = list(FACET_FIELDS.values())
+        elif extras.total:
+            facet_fields = [FACET_FIELDS["kinds"]]
+        else:
+            facet_fields = None
         with _reachable("search"):
             result = (
                 await self._meili()
@@ -317,7 +337,7 @@ class MeiliSearch:
                     offset=offset,
                     limit=limit,
                     filter=filter_expression(wanted),
-                    facets=list(FACET_FIELDS.values()),
+                    facets=facet_fields,
                     attributes_to_retrieve=["id", "kind", "title", "body"],
                     matching_strategy="all",
                     show_ranking_score=True,
@@ -328,6 +348,7 @@ class MeiliSearch:
         # estimatedTotalHits of offset paging may be an estimate, and stops at maxTotalHits).
         total = sum(facets["kinds"].values())
         if not total and result.hits:
+            # Without facets: Meilisearch's estimate, enough to tell whether more follow.
             total = result.estimated_total_hits or len(result.hits)
         hits = [
             SearchHit(
@@ -338,7 +359,12 @@ class MeiliSearch:
             )
             for hit in result.hits
         ]
-        return SearchPage(hits, total, facets)
+        return SearchPage(
+            hits,
+            total if extras.total else 0,
+            facets if extras.facets else {},
+            offset + len(hits) < total,
+        )
 
     async def swap_in(self, new: str, position: int) -> bool:
         """Make `new` the live index (swapped with the old one, or renamed when there is none)

@@ -13,7 +13,7 @@ from hub.domain.search import (
     SearchFilter,
     highlight,
 )
-from hub.search.backend import SearchHit, SearchPage
+from hub.search.backend import EVERYTHING, Extras, SearchHit, SearchPage
 from hub.search.segment import index_words, latin_words, query_words
 from hub.store import search as store
 from hub.store.db import Database
@@ -80,18 +80,25 @@ class PostgresSearch:
             await store.set_position(conn, NAME, position)
 
     async def search(
-        self, query: ParsedQuery, wanted: SearchFilter, limit: int, offset: int
+        self,
+        query: ParsedQuery,
+        wanted: SearchFilter,
+        limit: int,
+        offset: int,
+        extras: Extras = EVERYTHING,
     ) -> SearchPage:
-        """Matching documents, best first, with facets."""
+        """Matching documents, best first, with the total and facets when asked for."""
         terms = [term_match(t) for t in query.terms]
         words = [w for t in query.terms for w in query_words(t)]
         rank_query = " | ".join(words) if words else None
+        facets: dict[str, dict[str, int]] = {}
         async with self._db.transaction() as conn:
             await store.prefer_custom_plans(conn)
-            hits, total = await store.search(
-                conn, terms, query.phrases, rank_query, wanted, limit, offset
+            hits, total, has_more = await store.search(
+                conn, terms, query.phrases, rank_query, wanted, limit, offset, count=extras.total
             )
-            facets = await store.facets(conn, terms, query.phrases, wanted)
+            if extras.facets:
+                facets = await store.facets(conn, terms, query.phrases, wanted)
         return SearchPage(
             [
                 SearchHit(h.subject_id, h.kind, h.score, highlights_of(h.title, h.body, query))
@@ -99,4 +106,5 @@ class PostgresSearch:
             ],
             total,
             facets,
+            has_more,
         )

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from hub.domain.search import ParsedQuery, SearchFilter
-from hub.search.backend import BackendUnavailable, SearchBackend, SearchPage
+from hub.search.backend import EVERYTHING, BackendUnavailable, Extras, SearchBackend, SearchPage
 from hub.store.db import DATABASE_ERRORS
 
 log = logging.getLogger(__name__)
@@ -70,13 +70,18 @@ class SearchService:
         return self._problem
 
     async def search(
-        self, query: ParsedQuery, wanted: SearchFilter, limit: int, offset: int
+        self,
+        query: ParsedQuery,
+        wanted: SearchFilter,
+        limit: int,
+        offset: int,
+        extras: Extras = EVERYTHING,
     ) -> SearchAnswer:
         """Ask the preferred backend, or PostgreSQL when it is unreachable."""
         reason = None
         if self._preferred is not None:
             try:
-                page = await self._preferred.search(query, wanted, limit, offset)
+                page = await self._preferred.search(query, wanted, limit, offset, extras)
                 return SearchAnswer(page, self._preferred.name)
             except BackendUnavailable as error:
                 log.warning(
@@ -88,5 +93,5 @@ class SearchService:
         problem = await self._postgres_problem()
         if problem is not None:
             raise SearchUnavailable(f"Search is off on this database: {problem}.")
-        page = await self._postgres.search(query, wanted, limit, offset)
+        page = await self._postgres.search(query, wanted, limit, offset, extras)
         return SearchAnswer(page, self._postgres.name, reason)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -162,6 +162,20 @@ async def history(conn: Connection, subject_id: UUID) -> list[StoredRecord]:
         "SELECT * FROM audit_log WHERE subject_id = $1 ORDER BY seq", subject_id
     )
     return [_stored(r) for r in rows]
+
+
+async def histories(
+    conn: Connection, subject_ids: Sequence[UUID]
+) -> dict[UUID, list[StoredRecord]]:
+    """The records about each of these subjects, oldest first, in one statement."""
+    rows = await conn.fetch(
+        "SELECT * FROM audit_log WHERE subject_id = ANY($1::uuid[]) ORDER BY seq",
+        list(subject_ids),
+    )
+    found: dict[UUID, list[StoredRecord]] = {}
+    for row in rows:
+        found.setdefault(row["subject_id"], []).append(_stored(row))
+    return found
 
 
 async def count_recent(conn: Connection, actor_id: UUID, action: str, since: datetime) -> int:

@@ -51,11 +51,18 @@ async def anonymous_flags_since(conn: Connection, entry_id: UUID, since: datetim
     return count
 
 
-async def flags_of(conn: Connection, entry_ids: Sequence[UUID]) -> dict[UUID, list[Flag]]:
-    """Reports on these entries, newest first."""
+async def flags_of(
+    conn: Connection, entry_ids: Sequence[UUID], per_entry: int
+) -> dict[UUID, list[Flag]]:
+    """The newest `per_entry` reports on each of these entries, newest first."""
     rows = await conn.fetch(
-        """SELECT id, entry_id, reason, note, flagged_by, created_at FROM entry_flag
-           WHERE entry_id = ANY($1::uuid[]) ORDER BY entry_id, created_at DESC""",
+        """SELECT id, entry_id, reason, note, flagged_by, created_at FROM (
+             SELECT f.*, row_number() OVER (PARTITION BY entry_id ORDER BY created_at DESC, id)
+                    AS n
+             FROM entry_flag f WHERE entry_id = ANY($1::uuid[])
+           ) f
+           WHERE n <= $2 ORDER BY entry_id, created_at DESC, id""",
         list(entry_ids),
+        per_entry,
     )
     return grouped(rows, "entry_id", lambda r: from_row(Flag, r, reason=FlagReason(r["reason"])))

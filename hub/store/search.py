@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+import asyncpg
+
 from hub.domain.search import SearchDocument, SearchFilter
 from hub.store.db import Connection
 from hub.store.sql import Where
@@ -189,11 +191,15 @@ async def search(
     wanted: SearchFilter,
     limit: int,
     offset: int,
-) -> tuple[list[Hit], int]:
-    """Matching documents, best first, and how many match in all.
+    *,
+    count: bool = True,
+) -> tuple[list[Hit], int, bool]:
+    """Matching documents, best first, how many match in all (0 unless `count`) and whether
+    more follow this page.
 
     The score weighs text relevance (ts_rank_cd on the words, title above body), then urgency,
-    recency (half-life of about three days) and verification.
+    recency (half-life of about three days) and verification. Without `count`, one row more
+    than the page is read to tell whether more follow.
     """
     where = _where(terms, phrases, wanted)
     rank = (
@@ -201,10 +207,12 @@ async def search(
         if rank_query
         else "0"
     )
-    limit_slot, offset_slot = where.param(limit), where.param(offset)
+    limit_slot = where.param(limit if count else limit + 1)
+    offset_slot = where.param(offset)
+    total_column = "count(*) OVER ()" if count else "0"
     rows = await conn.fetch(
         f"""
-        SELECT subject_id, kind, title, body, count(*) OVER () AS total,
+        SELECT subject_id, kind, title, body, {total_column} AS total,
                ({rank}) * 4
                + (4 - urgency_rank) * 0.1
                + 0.3 * exp(-extract(epoch FROM now() - updated_at) / 259200.0)
@@ -216,9 +224,15 @@ async def search(
         """,
         *where.params,
     )
+    if not count:
+        hits = [_hit(r) for r in rows[:limit]]
+        return hits, 0, len(rows) > limit
     total = rows[0]["total"] if rows else await _count(conn, terms, phrases, wanted)
-    hits = [Hit(r["subject_id"], r["kind"], float(r["score"]), r["title"], r["body"]) for r in rows]
-    return hits, total
+    return [_hit(r) for r in rows], total, offset + len(rows) < total
+
+
+def _hit(row: asyncpg.Record) -> Hit:
+    return Hit(row["subject_id"], row["kind"], float(row["score"]), row["title"], row["body"])
 
 
 async def _count(

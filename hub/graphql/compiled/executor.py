@@ -37,7 +37,10 @@ from hub.graphql.compiled.nodes import CompiledNodes
 from hub.graphql.compiled.selection import OutsideVocabulary, Selections
 from hub.graphql.compiled.taxonomy import FIELD as CATEGORIES
 from hub.graphql.compiled.taxonomy import CompiledCategories
+from hub.graphql.connections import DEFAULT_PAGE_SIZE
 from hub.graphql.context import Context
+from hub.graphql.cost.estimate import cost_variables, operation_cost, variables_key
+from hub.graphql.cost.limit import budget_of
 from hub.graphql.entries.kinds import SHAPES
 from hub.graphql.permissions import sees_undisclosed
 from hub.graphql.text_guard import unstorable
@@ -78,6 +81,8 @@ class _Document:
     fragments: dict[str, FragmentDefinitionNode]
     directive_variables: tuple[str, ...]
     unstorable: bool
+    # The variables its cost depends on (hub.graphql.cost.estimate.cost_variables).
+    cost_variables: tuple[str, ...]
 
 
 class _DirectiveVariables(Visitor):
@@ -115,6 +120,8 @@ class CompiledReads:
         self.lists = {shape.kind.list_field: shape for shape in SHAPES}
         self.documents: _Lru[str, _Document | None] = _Lru(CACHE_SIZE)
         self.plans: _Lru[tuple[Any, ...], _Plan | None] = _Lru(CACHE_SIZE)
+        self.costs: _Lru[tuple[Any, ...], int] = _Lru(CACHE_SIZE)
+        self.max_page = settings.max_page_size
         # How many requests the compiled path answered (tests check it was taken).
         self.answered = 0
 
@@ -162,10 +169,35 @@ class CompiledReads:
         )
         if isinstance(coerced, list):
             return None
+        if self._cost(query, operation_name, document, operation, coerced) > budget_of(
+            context.viewer, context.settings
+        ):
+            # Strawberry refuses it (QUERY_TOO_COSTLY), as for every other path.
+            return None
         plan = self._plan(query, operation_name, document, operation, coerced)
         if plan is None:
             return None
         return await self._run(plan, context, coerced)
+
+    def _cost(
+        self,
+        query: str,
+        operation_name: str | None,
+        document: _Document,
+        operation: OperationDefinitionNode,
+        variables: VariableValues,
+    ) -> int:
+        # Estimating walks the document (about half a millisecond for a page's list): once per
+        # document, operation and values of the variables the cost depends on.
+        key = (query, operation_name, variables_key(variables, document.cost_variables))
+        found, cost = self.costs.get(key)
+        if found and cost is not None:
+            return cost
+        cost = operation_cost(
+            self.gql, document.document, operation, variables, DEFAULT_PAGE_SIZE, self.max_page
+        )
+        self.costs.put(key, cost)
+        return cost
 
     async def _run(
         self, plan: _Plan, context: Context, variables: VariableValues
@@ -222,7 +254,12 @@ class CompiledReads:
         finder = _DirectiveVariables()
         visit(node, finder)
         return _Document(
-            node, operations, fragments, tuple(sorted(finder.names)), unstorable(None, query, node)
+            node,
+            operations,
+            fragments,
+            tuple(sorted(finder.names)),
+            unstorable(None, query, node),
+            cost_variables(node),
         )
 
     def _plan(

@@ -8,7 +8,7 @@ its class here holds only what no declaration can say, such as a need's priority
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -20,6 +20,7 @@ from hub.domain.enums import EntryKind, EntryStatus, PledgeStatus, Urgency, Veri
 from hub.domain.kinds import KINDS, kind_of
 from hub.domain.priority import priority as need_priority
 from hub.graphql.common import Contact, Region, Source
+from hub.graphql.connections import page_size
 from hub.graphql.context import Info
 from hub.graphql.entries.derive import disclosed_field, entry_type, entry_values
 from hub.graphql.entries.kinds import shape_of
@@ -98,7 +99,7 @@ class Entry(Node):
             verified_at=self.verified_at,
             in_review_until=self.lease_until if in_review else None,
             reviews=[PublicReview.of(r) for r in reviews],
-            flags=[EntryFlag.of(f) for f in flags],
+            newest_flags=[EntryFlag.of(f) for f in flags],
         )
 
     @strawberry.field
@@ -157,11 +158,19 @@ class NeedPriority:
     pledges: int = strawberry.field(description="Pledges it has drawn (all but cancelled).")
 
 
-async def _pledges(info: Info, entry_id: UUID, to_need: bool) -> list[Pledge]:
+# How many pledges `pledges` lists without `first`, and at most.
+DEFAULT_PLEDGES = 50
+MAX_PLEDGES = 100
+_PLEDGES_FIRST = strawberry.argument(
+    description=f"How many, oldest first: {DEFAULT_PLEDGES} by default, at most {MAX_PLEDGES}."
+)
 
+
+async def _pledges(info: Info, entry_id: UUID, to_need: bool, first: int | None) -> list[Pledge]:
+    size = page_size(first, MAX_PLEDGES, DEFAULT_PLEDGES)
     loaders = info.context.loaders
     loader = loaders.pledges_to_need if to_need else loaders.pledges_from_offer
-    return [Pledge.of(p) for p in await loader.load(entry_id)]
+    return [Pledge.of(p) for p in (await loader.load(entry_id))[:size]]
 
 
 @entry_type(shape_of(EntryKind.NEED))
@@ -180,15 +189,19 @@ class Need(Entry):
         return view_of(NeedPriority, found)
 
     @strawberry.field(description="Pledges made to this need, oldest first.")
-    async def pledges(self, info: Info) -> list[Pledge]:
-        return await _pledges(info, self.entry_id, to_need=True)
+    async def pledges(
+        self, info: Info, first: Annotated[int | None, _PLEDGES_FIRST] = None
+    ) -> list[Pledge]:
+        return await _pledges(info, self.entry_id, to_need=True, first=first)
 
 
 @entry_type(shape_of(EntryKind.OFFER))
 class Offer(Entry):
     @strawberry.field(description="Pledges drawing on this offer, oldest first.")
-    async def pledges(self, info: Info) -> list[Pledge]:
-        return await _pledges(info, self.entry_id, to_need=False)
+    async def pledges(
+        self, info: Info, first: Annotated[int | None, _PLEDGES_FIRST] = None
+    ) -> list[Pledge]:
+        return await _pledges(info, self.entry_id, to_need=False, first=first)
 
 
 @entry_type(shape_of(EntryKind.LOGISTICS_OFFER))

@@ -19,7 +19,6 @@ from hub.graphql.filters import MAX_FILTER_VALUES
 from hub.graphql.ids import expect_global_id, node_id
 from hub.graphql.loaders import Loaders, make_loaders
 from hub.live.fanout import Delivery
-from hub.store import live as live_store
 
 strawberry.enum(domain.EventType, name="EntryEventType")
 
@@ -180,9 +179,5 @@ class LiveQuery:
         "once more)."
     )
     async def latest_event_id(self, info: Info) -> str:
-        live = info.context.live
-        if live is not None:
-            # Number what has committed but is not stamped yet (the caller's own last write).
-            await live.relay.stamp_and_publish()
-        async with info.context.db.connection() as conn:
-            return str(await live_store.last_position(conn))
+        # Once per request: every alias shares one stamping (hub.graphql.loaders).
+        return str(await info.context.loaders.latest_position.load(info.context.live))

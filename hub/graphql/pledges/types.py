@@ -25,7 +25,6 @@ from hub.graphql.context import Info
 from hub.graphql.ids import node_id
 from hub.graphql.organizations.types import Organization
 from hub.graphql.views import view_of
-from hub.store import audit as audit_store
 from hub.store import shipments as shipment_store
 
 if TYPE_CHECKING:
@@ -173,8 +172,7 @@ class Pledge:
 
     @strawberry.field(description="Every step of the pledge, oldest first (from the audit trail).")
     async def history(self, info: Info) -> list[PledgeStep]:
-        async with info.context.db.connection() as conn:
-            trail = await audit_store.history(conn, self.pledge_id)
+        trail = await info.context.loaders.history.load(self.pledge_id)
         steps = []
         for stored in trail:
             status = stored.record.changes.get("status")

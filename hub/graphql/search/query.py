@@ -24,7 +24,8 @@ from hub.graphql.entries import DonationChannel, Lodging, LogisticsOffer, Need, 
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
 from hub.graphql.organizations.types import Organization
-from hub.search.backend import SearchHit
+from hub.graphql.selection import selected_fields
+from hub.search.backend import Extras, SearchHit
 from hub.search.service import SearchUnavailable
 
 SearchResult = Annotated[
@@ -163,8 +164,10 @@ class SearchQuery:
         wanted = (filter or SearchFilter()).to_domain([k.value for k in kinds or ()])
         if ctx.search is None:
             raise hub_error(ErrorCode.SEARCH_UNAVAILABLE, "Search is not set up on this hub.")
+        selected = selected_fields(info)
+        extras = Extras(total="totalCount" in selected, facets="facets" in selected)
         try:
-            page = await ctx.search.search(parse_query(query), wanted, size, offset)
+            page = await ctx.search.search(parse_query(query), wanted, size, offset, extras)
         except SearchUnavailable as error:
             raise hub_error(ErrorCode.SEARCH_UNAVAILABLE, str(error)) from None
         if page.fallback_reason:
@@ -189,8 +192,8 @@ class SearchQuery:
         return SearchResults(
             edges=edges,
             page_info=PageInfo(
-                has_next_page=offset + len(page.result.hits)
-                < min(page.result.total, MAX_SEARCH_DEPTH),
+                has_next_page=bool(page.result.has_more)
+                and offset + len(page.result.hits) < MAX_SEARCH_DEPTH,
                 has_previous_page=offset > 0,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,

@@ -8,11 +8,16 @@ import strawberry
 
 from hub.domain.enums import VerificationStatus
 from hub.domain.verification import FlagReason, RejectionReason, ReviewDecision, ReviewMethod
+from hub.graphql.connections import page_size
 from hub.graphql.context import Info
+from hub.graphql.loaders import MAX_FLAGS
 from hub.graphql.permissions import for_reviewers
 from hub.graphql.views import view_of
 from hub.store.flags import Flag
 from hub.store.reviews import Review
+
+# How many reports `Verification.flags` shows without `first` (at most MAX_FLAGS).
+DEFAULT_FLAGS = 20
 
 strawberry.enum(ReviewDecision, name="ReviewDecision")
 strawberry.enum(ReviewMethod, name="ReviewMethod")
@@ -76,7 +81,15 @@ class Verification:
         description="When the current reviewer's claim runs out, while IN_REVIEW."
     )
     reviews: list[PublicReview] = strawberry.field(description="Every review, oldest first.")
-    flags: list[EntryFlag] = strawberry.field(description="Reports that it is wrong, newest first.")
+    # The newest MAX_FLAGS reports (the loader reads no more).
+    newest_flags: strawberry.Private[list[EntryFlag]]
+
+    @strawberry.field(
+        description=f"Reports that it is wrong, newest first: the first {DEFAULT_FLAGS} "
+        f"unless `first` says otherwise (at most {MAX_FLAGS})."
+    )
+    def flags(self, first: int | None = None) -> list[EntryFlag]:
+        return self.newest_flags[: page_size(first, MAX_FLAGS, DEFAULT_FLAGS)]
 
     @strawberry.field(description="Hours since the last verification, for 'verified 5 h ago'.")
     def age_hours(self) -> float | None:
