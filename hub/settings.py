@@ -136,11 +136,13 @@ class Settings:
     # most (0 turns the cache off), and the bytes it may hold per process.
     read_cache_seconds: int = 5
     read_cache_bytes: int = 64 * 1024 * 1024
-    # Matching (matchingOffers, matchingNeeds, an entry's page): one call scores at most this
-    # many VERIFIED candidates, compares at most this many item pairs and spends at most this
-    # long; calls run in worker threads, this many at a time per process, and one that waits
+    # Matching (matchingOffers, matchingNeeds, an entry's page): one call scores at most
+    # matching_candidates VERIFIED candidates, reads at most matching_max_items of their items,
+    # compares at most matching_max_pairs item pairs and spends at most matching_budget_ms.
+    # Calls run in worker threads, matching_concurrency at a time per process; one that waits
     # longer than matching_wait_ms for a thread is refused (MATCHING_BUSY).
     matching_candidates: int = 200
+    matching_max_items: int = 2_000
     matching_max_pairs: int = 20_000
     matching_budget_ms: int = 250
     matching_concurrency: int = 1
@@ -233,6 +235,7 @@ class Settings:
             read_cache_seconds=_int(env, "HUB_READ_CACHE_SECONDS", 5, minimum=0),
             read_cache_bytes=_int(env, "HUB_READ_CACHE_BYTES", 64 * 1024 * 1024, minimum=0),
             matching_candidates=_int(env, "HUB_MATCHING_CANDIDATES", 200, minimum=1),
+            matching_max_items=_int(env, "HUB_MATCHING_MAX_ITEMS", 2_000, minimum=1),
             matching_max_pairs=_int(env, "HUB_MATCHING_MAX_PAIRS", 20_000, minimum=1),
             matching_budget_ms=_int(env, "HUB_MATCHING_BUDGET_MS", 250, minimum=1),
             matching_concurrency=_int(env, "HUB_MATCHING_CONCURRENCY", 1, minimum=1),

@@ -17,6 +17,8 @@ class MatchLimits:
 
     # Candidates read from the database and scored at most.
     candidates: int = 200
+    # Items of candidates (in categories that can match) read at most.
+    items: int = 2_000
     # Item pairs compared at most, over all candidates.
     pairs: int = 20_000
     # Time the scoring may take, in seconds.

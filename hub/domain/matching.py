@@ -293,8 +293,10 @@ def match(
                 if not meets_standards(need_standards[n_pos], o_item, offer_standards[o_pos]):
                     continue
                 fits = _fit(n_left, offer.left.get(o_pos))
-                if best is None or _more(fits, best[1]) or (
-                    not _more(best[1], fits) and o_pos < best[0]
+                if (
+                    best is None
+                    or _more(fits, best[1])
+                    or (not _more(best[1], fits) and o_pos < best[0])
                 ):
                     best = (o_pos, fits)
         if best is not None:

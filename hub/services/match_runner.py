@@ -70,18 +70,20 @@ class MatchRunner:
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """`fn(*args)` in a worker thread once a slot is free."""
-        try:
-            await asyncio.wait_for(self._slots.acquire(), self._wait_seconds)
-        except TimeoutError:
-            raise MatchingBusy from None
+        if self._slots.locked():
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self._wait_seconds)
+            except TimeoutError:
+                raise MatchingBusy from None
+        else:
+            # Free now: taken without a wait (wait_for with no time left would refuse).
+            await self._slots.acquire()
         try:
             return await asyncio.to_thread(fn, *args, **kwargs)
         finally:
             self._slots.release()
 
-    async def shared(
-        self, key: Hashable, compute: Callable[[], Awaitable[R]], *, keep: bool
-    ) -> R:
+    async def shared(self, key: Hashable, compute: Callable[[], Awaitable[R]], *, keep: bool) -> R:
         """What `compute` returns, computed once for concurrent callers of the same `key`, and
         kept for later ones when `keep` (the key then names a data version)."""
         if keep:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID
 
-from hub.domain.enums import EntryKind
+from hub.domain.enums import EntryKind, Urgency, VerificationStatus
 from hub.domain.match_budget import MatchLimits, WorkBudget
 from hub.domain.matching import (
     ALSO_ANSWERS,
@@ -28,8 +28,9 @@ from hub.domain.matching import (
     match,
     side_standards,
 )
-from hub.domain.model import Entry, NeedDetails, Organization
+from hub.domain.model import Entry, Item, NeedDetails
 from hub.domain.pledges import available, promised_by_position
+from hub.domain.region import Region
 from hub.services.match_runner import MatchRunner, runner_for
 from hub.settings import Settings
 from hub.store import entries as entry_store
@@ -37,6 +38,7 @@ from hub.store import matching as store
 from hub.store import organizations as organization_store
 from hub.store import pledges as pledge_store
 from hub.store.db import Connection, Database
+from hub.store.matching import Candidate
 
 # How many suggestions an answer keeps (the API's largest `first`).
 KEPT = 50
@@ -69,6 +71,7 @@ def limits_of(settings: Settings) -> MatchLimits:
     """The matching limits the settings set."""
     return MatchLimits(
         candidates=settings.matching_candidates,
+        items=settings.matching_max_items,
         pairs=settings.matching_max_pairs,
         seconds=settings.matching_budget_ms / 1000,
     )
@@ -91,31 +94,47 @@ def _answered_by(offer_categories: set[str]) -> set[str]:
     return found
 
 
-async def _sides(conn: Connection, entries: list[Entry], *, offers: bool) -> dict[UUID, Side]:
-    """What matching needs of each entry; standards are parsed later, in the worker thread."""
-    pledges = await pledge_store.pledges_of(conn, [e.id for e in entries], offers=offers)
-    org_ids = [e.draft.organization_id for e in entries if e.draft.organization_id]
-    organizations = await organization_store.get_organizations(conn, org_ids)
-    sides = {}
-    for entry in entries:
-        promised = promised_by_position(pledges.get(entry.id, []), offer=offers)
-        org_id = entry.draft.organization_id
-        org: Organization | None = organizations.get(org_id) if org_id else None
-        details = entry.draft.details
-        sides[entry.id] = Side(
-            items=entry.draft.items,
-            left={
-                pos: available(item, promised.get(pos, Decimal(0)))
-                for pos, item in enumerate(entry.draft.items)
-            },
-            region=entry.draft.region,
-            verification=entry.verification_status,
-            updated_at=entry.updated_at,
-            urgency=details.urgency if isinstance(details, NeedDetails) else None,
-            latitude=org.draft.latitude if org else None,
-            longitude=org.draft.longitude if org else None,
-        )
-    return sides
+def _side(
+    items: tuple[Item, ...],
+    promised: dict[int, Decimal],
+    region: Region,
+    verification: VerificationStatus,
+    updated_at: datetime,
+    urgency: Urgency | None,
+    latitude: float | None,
+    longitude: float | None,
+) -> Side:
+    return Side(
+        items=items,
+        left={
+            pos: available(item, promised.get(pos, Decimal(0))) for pos, item in enumerate(items)
+        },
+        region=region,
+        verification=verification,
+        updated_at=updated_at,
+        urgency=urgency,
+        latitude=latitude,
+        longitude=longitude,
+    )
+
+
+async def _target_side(conn: Connection, target: Entry, *, offer: bool) -> Side:
+    pledges = await pledge_store.pledges_of(conn, [target.id], offers=offer)
+    org_id = target.draft.organization_id
+    org = (
+        (await organization_store.get_organizations(conn, [org_id])).get(org_id) if org_id else None
+    )
+    details = target.draft.details
+    return _side(
+        target.draft.items,
+        promised_by_position(pledges.get(target.id, []), offer=offer),
+        target.draft.region,
+        target.verification_status,
+        target.updated_at,
+        details.urgency if isinstance(details, NeedDetails) else None,
+        org.draft.latitude if org else None,
+        org.draft.longitude if org else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -124,14 +143,17 @@ class _Work:
 
     target: Entry
     target_side: Side
-    candidates: list[Entry]
+    # Most recently updated first: the budget keeps the freshest.
+    candidates: list[Candidate]
+    # How many there were before the item budget cut the list.
+    before_cut: int
     sides: dict[UUID, Side]
     suggesting_offers: bool
     now: datetime
 
 
 async def _read(
-    db: Database, entry_id: UUID, kind: EntryKind, limits: MatchLimits
+    db: Database, runner: MatchRunner, entry_id: UUID, kind: EntryKind, limits: MatchLimits
 ) -> _Work | None:
     other = EntryKind.OFFER if kind is EntryKind.NEED else EntryKind.NEED
     async with db.connection() as conn:
@@ -140,64 +162,113 @@ async def _read(
             return None
         categories = {item.category_code for item in target.draft.items}
         wanted = _answering(categories) if kind is EntryKind.NEED else _answered_by(categories)
-        ids = await store.candidate_ids(
+        target_side = await _target_side(conn, target, offer=kind is EntryKind.OFFER)
+        read = await store.candidates(
             conn,
             other,
             sorted(wanted),
             sorted(MATCHABLE, key=lambda s: s.value),
             entry_id,
             limits.candidates,
+            # Each item that can match is compared with at most every item of the target.
+            min(limits.items, limits.pairs // max(len(target.draft.items), 1)),
         )
-        candidates = list((await entry_store.get_entries(conn, ids)).values())
-        target_side = (await _sides(conn, [target], offers=kind is EntryKind.OFFER))[target.id]
-        sides = await _sides(conn, candidates, offers=other is EntryKind.OFFER)
-    # The order the SQL chose (most recently updated first): the budget keeps the freshest.
-    order = {entry_id: i for i, entry_id in enumerate(ids)}
-    candidates.sort(key=lambda e: order[e.id])
+        # Standards parsed before are taken now (pinned for this call); only the other
+        # entries' long texts are read.
+        stated = {c.id: runner.standards.get((c.id, c.version)) for c in read.found}
+        texts = await store.item_texts(
+            conn, [c.id for c in read.found if stated[c.id] is None], sorted(wanted)
+        )
+        offers = other is EntryKind.OFFER
+        pledges = await pledge_store.pledges_of(conn, [c.id for c in read.found], offers=offers)
+    sides = {
+        c.id: replace(
+            _side(
+                _with_texts(c.items, texts.get(c.id, {})),
+                promised_by_position(pledges.get(c.id, []), offer=offers),
+                c.region,
+                c.verification,
+                c.updated_at,
+                c.urgency,
+                c.latitude,
+                c.longitude,
+            ),
+            stated=stated[c.id],
+        )
+        for c in read.found
+    }
+    found = read.found
     return _Work(
-        target, target_side, candidates, sides, kind is EntryKind.NEED, datetime.now(UTC)
+        target,
+        target_side,
+        found,
+        read.before_cut,
+        sides,
+        kind is EntryKind.NEED,
+        datetime.now(UTC),
     )
 
 
-def _with_standards(runner: MatchRunner, entry: Entry, side: Side) -> Side:
-    """`side` with its items' standards, parsed once per entry version."""
-    key = (entry.id, entry.version)
-    stated = runner.standards.get(key)
+def _with_texts(
+    items: tuple[Item, ...], texts: dict[int, tuple[str | None, tuple[str, ...]]]
+) -> tuple[Item, ...]:
+    """The items with the spec and certifications read for them."""
+    if not texts:
+        return items
+    return tuple(
+        replace(item, spec=texts[pos][0], certifications=texts[pos][1]) if pos in texts else item
+        for pos, item in enumerate(items)
+    )
+
+
+def _with_standards(runner: MatchRunner, key: tuple[UUID, int], side: Side) -> Side:
+    """`side` with its items' standards, parsed once per entry version (`key`)."""
+    stated = side.stated or runner.standards.get(key)
     if stated is None:
         stated = side_standards(side.items)
         runner.standards.put(key, stated)
-    return Side(
-        items=side.items,
-        left=side.left,
-        region=side.region,
-        verification=side.verification,
-        updated_at=side.updated_at,
-        urgency=side.urgency,
-        latitude=side.latitude,
-        longitude=side.longitude,
-        stated=stated,
-    )
+    return replace(side, stated=stated)
 
 
-def score(runner: MatchRunner, work: _Work, limits: MatchLimits) -> Suggestions:
+@dataclass(frozen=True)
+class Scored:
+    """The best matches by entry id, best first, and how far the budget let scoring go."""
+
+    found: tuple[tuple[UUID, Match], ...]
+    candidates: int
+    scored: int
+
+
+def score(runner: MatchRunner, work: _Work, limits: MatchLimits) -> Scored:
     """Rank the candidates within the budget (CPU only: runs in the worker thread)."""
     budget = WorkBudget(limits, time.monotonic)
-    target = _with_standards(runner, work.target, work.target_side)
-    found = []
+    target = _with_standards(runner, (work.target.id, work.target.version), work.target_side)
+    found: list[tuple[UUID, Match]] = []
     scored = 0
     for candidate in work.candidates:
         if budget.exhausted:
             break
-        side = _with_standards(runner, candidate, work.sides[candidate.id])
+        side = _with_standards(runner, (candidate.id, candidate.version), work.sides[candidate.id])
         need, offer = (target, side) if work.suggesting_offers else (side, target)
         if not budget.spend(comparisons(need, offer)):
             break
         scored += 1
         result = match(need, offer, work.now, suggesting_offers=work.suggesting_offers)
         if result is not None:
-            found.append(Suggestion(candidate, result))
-    found.sort(key=lambda s: (-s.match.score, str(s.entry.id)))
-    return Suggestions(tuple(found[:KEPT]), len(work.candidates), scored)
+            found.append((candidate.id, result))
+    found.sort(key=lambda f: (-f[1].score, str(f[0])))
+    return Scored(tuple(found[:KEPT]), work.before_cut, scored)
+
+
+async def _suggested(db: Database, scored: Scored) -> Suggestions:
+    """The scored matches with their entries, read in full (only those: at most KEPT)."""
+    async with db.connection() as conn:
+        entries = await entry_store.get_entries(conn, [entry_id for entry_id, _ in scored.found])
+    return Suggestions(
+        tuple(Suggestion(entries[i], m) for i, m in scored.found if i in entries),
+        scored.candidates,
+        scored.scored,
+    )
 
 
 async def suggestions(
@@ -215,12 +286,15 @@ async def suggestions(
     runner = runner_for(db, settings)
 
     async def compute() -> Suggestions | None:
-        work = await _read(db, entry_id, kind, limits)
+        work = await _read(db, runner, entry_id, kind, limits)
         if work is None:
             return None
-        return await runner.run(score, runner, work, limits)
+        scored = await runner.run(score, runner, work, limits)
+        return await _suggested(db, scored)
 
-    return await runner.shared((kind, entry_id, data_version), compute, keep=data_version is not None)
+    return await runner.shared(
+        (kind, entry_id, data_version), compute, keep=data_version is not None
+    )
 
 
 def best(found: Suggestions, first: int) -> Sequence[Suggestion]:
