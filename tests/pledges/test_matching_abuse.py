@@ -246,3 +246,26 @@ async def test_a_call_that_cannot_get_a_worker_in_time_is_refused(
         assert refused["errors"][0]["extensions"]["code"] == "MATCHING_BUSY"
         assert refused["data"] is None
         assert "errors" not in await busy
+
+
+async def test_views_of_an_entry_page_share_one_matching_run(
+    settings: Settings, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = count_scoring(monkeypatch)
+    async with hub(settings) as (app, gql):
+        need_id = await seed_attack(gql, db, pending=0, verified=3)
+        await settled(app)
+        # Query strings the page cache has never seen, as a visitor busting it would send.
+        for n in range(5):
+            page = await gql.http.get(f"/entries/{need_id}", params={"v": str(n)})
+            assert page.status_code == 200
+        assert len(runs) == 1
+        assert runs[0].scored == 3
+        # A change to the data is seen at the next view.
+        async with db.connection() as conn:
+            await conn.execute(
+                "UPDATE entry SET verification_status = 'PENDING' WHERE kind = 'OFFER'"
+            )
+        await settled(app)
+        await gql.http.get(f"/entries/{need_id}", params={"v": "after"})
+        assert len(runs) == 2 and runs[1].candidates == 0
