@@ -42,6 +42,9 @@ from hub.store.matching import Candidate
 
 # How many suggestions an answer keeps (the API's largest `first`).
 KEPT = 50
+# Specs and certifications read per call, for the entries whose standards are not parsed yet
+# (reading them is work on the event loop; what does not fit is read by later calls).
+TEXT_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -176,9 +179,8 @@ async def _read(
         # Standards parsed before are taken now (pinned for this call); only the other
         # entries' long texts are read.
         stated = {c.id: runner.standards.get((c.id, c.version)) for c in read.found}
-        texts = await store.item_texts(
-            conn, [c.id for c in read.found if stated[c.id] is None], sorted(wanted)
-        )
+        unparsed = [c.id for c in read.found if stated[c.id] is None]
+        texts = await store.item_texts(conn, unparsed, sorted(wanted), TEXT_BYTES)
         offers = other is EntryKind.OFFER
         pledges = await pledge_store.pledges_of(conn, [c.id for c in read.found], offers=offers)
     sides = {
@@ -196,6 +198,8 @@ async def _read(
             stated=stated[c.id],
         )
         for c in read.found
+        # Entries whose texts did not fit this call's share are left to a later one.
+        if stated[c.id] is not None or c.id in texts
     }
     found = read.found
     return _Work(
@@ -247,6 +251,9 @@ def score(runner: MatchRunner, work: _Work, limits: MatchLimits) -> Scored:
     scored = 0
     for candidate in work.candidates:
         if budget.exhausted:
+            break
+        if candidate.id not in work.sides:
+            # Its texts were not read (beyond this call's share): the budget ends here.
             break
         side = _with_standards(runner, (candidate.id, candidate.version), work.sides[candidate.id])
         need, offer = (target, side) if work.suggesting_offers else (side, target)

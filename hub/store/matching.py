@@ -110,16 +110,34 @@ async def candidates(
 
 
 async def item_texts(
-    conn: Connection, entry_ids: Sequence[UUID], category_codes: Sequence[str]
+    conn: Connection, entry_ids: Sequence[UUID], category_codes: Sequence[str], max_bytes: int
 ) -> dict[UUID, dict[int, tuple[str | None, tuple[str, ...]]]]:
-    """Spec and certifications by entry and item position, for items in the categories."""
+    """Spec and certifications by entry and item position, for items in the categories: of the
+    entries in the order given, as many as fit in `max_bytes` of text (at least the first)."""
     rows = await conn.fetch(
         """
-        SELECT entry_id, position, spec, certifications FROM entry_item
-        WHERE entry_id = ANY($1::uuid[]) AND category_code = ANY($2::text[])
+        WITH wanted AS (
+            SELECT id, ord FROM unnest($1::uuid[]) WITH ORDINALITY AS w (id, ord)
+        ), sizes AS (
+            SELECT w.id, w.ord, coalesce(sum(octet_length(coalesce(i.spec, ''))
+                   + octet_length(array_to_string(i.certifications, ''))), 0) AS bytes
+            FROM wanted w JOIN entry_item i ON i.entry_id = w.id
+            WHERE i.category_code = ANY($2::text[])
+            GROUP BY w.id, w.ord
+        ), fitting AS (
+            SELECT id FROM (
+                SELECT id, coalesce(sum(bytes) OVER (
+                    ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+                FROM sizes
+            ) counted WHERE before < $3
+        )
+        SELECT i.entry_id, i.position, i.spec, i.certifications
+        FROM entry_item i JOIN fitting f ON f.id = i.entry_id
+        WHERE i.category_code = ANY($2::text[])
         """,
         list(entry_ids),
         list(category_codes),
+        max_bytes,
     )
     found: dict[UUID, dict[int, tuple[str | None, tuple[str, ...]]]] = defaultdict(dict)
     for r in rows:
