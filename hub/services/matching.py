@@ -180,7 +180,7 @@ async def _read(
         # entries' long texts are read.
         stated = {c.id: runner.standards.get((c.id, c.version)) for c in read.found}
         unparsed = [c.id for c in read.found if stated[c.id] is None]
-        texts = await store.item_texts(conn, unparsed, sorted(wanted), TEXT_BYTES)
+        texts = await store.item_texts(conn, unparsed, TEXT_BYTES)
         offers = other is EntryKind.OFFER
         pledges = await pledge_store.pledges_of(conn, [c.id for c in read.found], offers=offers)
     sides = {
@@ -227,7 +227,7 @@ def _with_texts(
 
 def _with_standards(runner: MatchRunner, key: tuple[UUID, int], side: Side) -> Side:
     """`side` with its items' standards, parsed once per entry version (`key`)."""
-    stated = side.stated or runner.standards.get(key)
+    stated = side.stated if side.stated is not None else runner.standards.get(key)
     if stated is None:
         stated = side_standards(side.items)
         runner.standards.put(key, stated)

@@ -1,11 +1,11 @@
 """Candidates for matching: open entries of one kind holding items in given categories, read
 with only what scoring uses.
 
-Specs and certifications (the long texts) are read separately (`item_texts`), only for items of
-the categories that can match and only for the entries whose standards matching has not parsed
-yet; items carry their place, category, unit and quantities, which the score's coverage counts.
-Candidates are cut off in SQL once the items that can match add up to `max_items`, so that one
-call never reads more than it may compare.
+Specs and certifications (the long texts) are read separately (`item_texts`), only for the
+entries whose standards matching has not parsed yet (all their items: parsed standards are kept
+per entry version, whatever is matched next); items carry their place, category, unit and
+quantities, which the score's coverage counts. Candidates are cut off in SQL once the items
+that can match add up to `max_items`, so that one call never reads more than it may compare.
 """
 
 from __future__ import annotations
@@ -110,10 +110,10 @@ async def candidates(
 
 
 async def item_texts(
-    conn: Connection, entry_ids: Sequence[UUID], category_codes: Sequence[str], max_bytes: int
+    conn: Connection, entry_ids: Sequence[UUID], max_bytes: int
 ) -> dict[UUID, dict[int, tuple[str | None, tuple[str, ...]]]]:
-    """Spec and certifications by entry and item position, for items in the categories: of the
-    entries in the order given, as many as fit in `max_bytes` of text (at least the first)."""
+    """Spec and certifications by entry and item position, of every item: of the entries in the
+    order given, as many as fit in `max_bytes` of text (at least the first)."""
     rows = await conn.fetch(
         """
         WITH wanted AS (
@@ -122,21 +122,18 @@ async def item_texts(
             SELECT w.id, w.ord, coalesce(sum(octet_length(coalesce(i.spec, ''))
                    + octet_length(array_to_string(i.certifications, ''))), 0) AS bytes
             FROM wanted w JOIN entry_item i ON i.entry_id = w.id
-            WHERE i.category_code = ANY($2::text[])
             GROUP BY w.id, w.ord
         ), fitting AS (
             SELECT id FROM (
                 SELECT id, coalesce(sum(bytes) OVER (
                     ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
                 FROM sizes
-            ) counted WHERE before < $3
+            ) counted WHERE before < $2
         )
         SELECT i.entry_id, i.position, i.spec, i.certifications
         FROM entry_item i JOIN fitting f ON f.id = i.entry_id
-        WHERE i.category_code = ANY($2::text[])
         """,
         list(entry_ids),
-        list(category_codes),
         max_bytes,
     )
     found: dict[UUID, dict[int, tuple[str | None, tuple[str, ...]]]] = defaultdict(dict)

@@ -26,7 +26,7 @@ from hub.services import matching
 from hub.settings import Settings
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
-from tests.helpers import OFFER, SUBMIT_OFFER
+from tests.helpers import OFFER, SUBMIT_OFFER, verify_all
 from tests.http.test_read_cache import settled
 from tests.pledges.steps import post_need
 
@@ -269,3 +269,31 @@ async def test_views_of_an_entry_page_share_one_matching_run(
         await settled(app)
         await gql.http.get(f"/entries/{need_id}", params={"v": "after"})
         assert len(runs) == 2 and runs[1].candidates == 0
+
+
+async def test_standards_kept_from_one_call_are_whole_for_the_next(
+    gql: GraphQLClient, db: Database
+) -> None:
+    # The offer's respirators are KN95 (GB 2626) filed as medical respirators. A first call,
+    # for coveralls, parses the offer's standards and keeps them; a second, for medical
+    # respirators, must still see that the respirators are not GB 19083.
+    items = [
+        {"categoryCode": "body.protective_coverall", "name": "防护服", "spec": "GB 19082",
+         "quantity": 100, "unit": "ITEM"},
+        {"categoryCode": "face.medical_respirator", "name": "口罩", "spec": "KN95 GB 2626",
+         "quantity": 100, "unit": "ITEM"},
+    ]  # fmt: skip
+    offer = (await gql.data(SUBMIT_OFFER, {"input": {**OFFER, "items": items}}))["submitOffer"]
+    coveralls = await post_need(gql, notes="防护服")
+    async with db.connection() as conn:
+        await conn.execute(
+            "UPDATE entry_item SET category_code = 'body.protective_coverall', spec = 'GB 19082' "
+            "WHERE entry_id = (SELECT id FROM entry WHERE notes = '防护服')"
+        )
+    await verify_all(db)
+    first = await gql.data(MATCHING_OFFERS, {"id": coveralls.id})
+    assert [m["offer"]["id"] for m in first["matchingOffers"]] == [offer["offer"]["id"]]
+    respirators = await post_need(gql, spec="GB 19083-2010", notes="口罩")
+    await verify_all(db)
+    second = await gql.data(MATCHING_OFFERS, {"id": respirators.id})
+    assert second["matchingOffers"] == []
