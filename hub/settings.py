@@ -145,6 +145,22 @@ class Settings:
     # most (0 turns the cache off), and the bytes it may hold per process.
     read_cache_seconds: int = 5
     read_cache_bytes: int = 64 * 1024 * 1024
+    # Matching (matchingOffers, matchingNeeds, an entry's page): one call scores at most
+    # matching_candidates VERIFIED candidates, reads at most matching_max_items of their items,
+    # compares at most matching_max_pairs item pairs and spends at most matching_budget_ms.
+    # Calls run in worker threads, matching_concurrency at a time per process; one that waits
+    # longer than matching_wait_ms for a thread is refused (MATCHING_BUSY).
+    matching_candidates: int = 200
+    matching_max_items: int = 2_000
+    matching_max_pairs: int = 20_000
+    matching_budget_ms: int = 250
+    matching_concurrency: int = 1
+    matching_wait_ms: int = 2_000
+    # Exports (hub/http/exports.py): a download whose client takes longer than
+    # export_idle_seconds to take one chunk, or that lasts longer than export_total_seconds,
+    # is cut off.
+    export_idle_seconds: float = 30.0
+    export_total_seconds: float = 600.0
 
     def dsn(self) -> str:
         """The database URL; SettingsError when none is set (the embedded one not started)."""
@@ -235,4 +251,12 @@ class Settings:
             webhook_log_days=_int(env, "HUB_WEBHOOK_LOG_DAYS", 14, minimum=1),
             read_cache_seconds=_int(env, "HUB_READ_CACHE_SECONDS", 5, minimum=0),
             read_cache_bytes=_int(env, "HUB_READ_CACHE_BYTES", 64 * 1024 * 1024, minimum=0),
+            matching_candidates=_int(env, "HUB_MATCHING_CANDIDATES", 200, minimum=1),
+            matching_max_items=_int(env, "HUB_MATCHING_MAX_ITEMS", 2_000, minimum=1),
+            matching_max_pairs=_int(env, "HUB_MATCHING_MAX_PAIRS", 20_000, minimum=1),
+            matching_budget_ms=_int(env, "HUB_MATCHING_BUDGET_MS", 250, minimum=1),
+            matching_concurrency=_int(env, "HUB_MATCHING_CONCURRENCY", 1, minimum=1),
+            matching_wait_ms=_int(env, "HUB_MATCHING_WAIT_MS", 2_000, minimum=0),
+            export_idle_seconds=_int(env, "HUB_EXPORT_IDLE_MS", 30_000, minimum=10) / 1000,
+            export_total_seconds=_int(env, "HUB_EXPORT_TOTAL_MS", 600_000, minimum=10) / 1000,
         )

@@ -20,6 +20,7 @@ from enum import Enum
 
 from hub.domain.enums import Urgency, VerificationStatus
 from hub.domain.model import Item, Region
+from hub.domain.units import Unit
 
 # Categories whose supply also answers another category's need (it meets a stricter standard).
 ALSO_ANSWERS: dict[str, frozenset[str]] = {
@@ -51,21 +52,26 @@ SATISFIED_BY: dict[str, frozenset[str]] = {
     "EN 14126": frozenset({"EN 14126", "GB 19082"}),
 }
 
+# Each pattern runs on upper-cased text whose whitespace is collapsed to single spaces (faster
+# than re.I, which defeats the literal prefix search), and is written so
+# that no two unbounded repeats can share the same characters: "GB" followed by hundreds of
+# spaces once made `GB\s*/?\s*T?\s*19083` backtrack cubically (1.3 s for 400 spaces).
 _STANDARD_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"GB\s*/?\s*T?\s*19083", re.I), "GB 19083"),
+    (re.compile(r"GB(?: ?/)?(?: ?T)? ?19083"), "GB 19083"),
     (
-        re.compile(r"GB\s*/?\s*T?\s*2626|\bKN\s?(?:95|90|100)\b|\bKP\s?(?:95|90|100)\b", re.I),
+        re.compile(r"GB(?: ?/)?(?: ?T)? ?2626|\bKN ?(?:95|90|100)\b|\bKP ?(?:95|90|100)\b"),
         "GB 2626",
     ),
-    (re.compile(r"GB\s*/?\s*T?\s*19082", re.I), "GB 19082"),
-    (re.compile(r"GB\s*/?\s*T?\s*14866", re.I), "GB 14866"),
-    (re.compile(r"YY\s*/\s*T\s*0969", re.I), "YY/T 0969"),
-    (re.compile(r"YY\s*0469", re.I), "YY 0469"),
-    (re.compile(r"\bEN\s*149\b|\bFFP[23]\b", re.I), "EN 149"),
-    (re.compile(r"\bEN\s*14126\b", re.I), "EN 14126"),
+    (re.compile(r"GB(?: ?/)?(?: ?T)? ?19082"), "GB 19082"),
+    (re.compile(r"GB(?: ?/)?(?: ?T)? ?14866"), "GB 14866"),
+    (re.compile(r"YY ?/ ?T ?0969"), "YY/T 0969"),
+    (re.compile(r"YY ?0469"), "YY 0469"),
+    (re.compile(r"\bEN ?149\b|\bFFP[23]\b"), "EN 149"),
+    (re.compile(r"\bEN ?14126\b"), "EN 14126"),
     # N95 alone (not KN95): the American NIOSH rating.
-    (re.compile(r"(?<![A-Za-z])N\s?95\b|NIOSH", re.I), "NIOSH N95"),
+    (re.compile(r"(?<![A-Za-z])N ?95\b|NIOSH"), "NIOSH N95"),
 )
+_WHITESPACE = re.compile(r"\s+")
 
 
 def standards_in(*texts: str | None) -> frozenset[str]:
@@ -74,32 +80,54 @@ def standards_in(*texts: str | None) -> frozenset[str]:
     for text in texts:
         if not text:
             continue
+        collapsed = _WHITESPACE.sub(" ", text).upper()
         for pattern, standard in _STANDARD_PATTERNS:
-            if pattern.search(text):
+            if standard not in found and pattern.search(collapsed):
                 found.add(standard)
     return frozenset(found)
 
 
-def _stated(item: Item) -> frozenset[str]:
+def stated_standards(item: Item) -> frozenset[str]:
+    """The standards an item's spec and certifications name (parse once per item: matching
+    compares each item with many)."""
     return standards_in(item.spec, *item.certifications)
+
+
+def answers_category(need_category: str, offer_category: str) -> bool:
+    """Whether supply of `offer_category` can answer a need of `need_category`."""
+    return need_category == offer_category or offer_category in ALSO_ANSWERS.get(
+        need_category, frozenset()
+    )
 
 
 def item_satisfies(need: Item, offer: Item) -> tuple[bool, str, str]:
     """Whether the offered item can answer the needed one, and why not (zh, en) when it can't."""
-    answers = need.category_code == offer.category_code or offer.category_code in ALSO_ANSWERS.get(
-        need.category_code, frozenset()
-    )
-    if not answers:
+    if not answers_category(need.category_code, offer.category_code):
         return False, "物资类别不符。", "Another category of supply."
-    required = _stated(need)
+    return standards_satisfied(stated_standards(need), offer, stated_standards(offer))
+
+
+def _offered(offer: Item, stated: frozenset[str]) -> frozenset[str]:
+    """What an offered item is certified to: what it states, else its category's standard."""
+    return stated or frozenset(s for s in [CATEGORY_STANDARDS.get(offer.category_code)] if s)
+
+
+def meets_standards(required: frozenset[str], offer: Item, stated: frozenset[str]) -> bool:
+    """Whether an offered item stating `stated` meets one of the standards a need requires."""
     if not required:
+        return True
+    offered = _offered(offer, stated)
+    return any(offered & SATISFIED_BY.get(standard, frozenset({standard})) for standard in required)
+
+
+def standards_satisfied(
+    required: frozenset[str], offer: Item, stated: frozenset[str]
+) -> tuple[bool, str, str]:
+    """Whether an offered item of an answering category, stating `stated`, meets the standards
+    a need `required`, and why not (zh, en) when it does not."""
+    if meets_standards(required, offer, stated):
         return True, "", ""
-    offered = _stated(offer) or frozenset(
-        s for s in [CATEGORY_STANDARDS.get(offer.category_code)] if s
-    )
-    for standard in required:
-        if offered & SATISFIED_BY.get(standard, frozenset({standard})):
-            return True, "", ""
+    offered = _offered(offer, stated)
     wanted = "、".join(sorted(required))
     have = "、".join(sorted(offered)) or "未注明"
     return (
@@ -149,8 +177,11 @@ _VERIFICATION = {
     VerificationStatus.IN_REVIEW: 0.4,
     VerificationStatus.PENDING: 0.4,
 }
-# Statuses whose entries may be suggested at all.
-MATCHABLE = frozenset(_VERIFICATION)
+# Statuses whose entries may be suggested at all: only what a reviewer checked, for everyone
+# (reviewers included; they see the rest in the review queue). Anyone may post a PENDING
+# entry, so matching them let anonymous posts fill every suggestion list and made each call
+# score whatever an attacker posted.
+MATCHABLE = frozenset({VerificationStatus.VERIFIED})
 FRESH_HOURS = 72.0
 
 
@@ -188,6 +219,47 @@ class Side:
     urgency: Urgency | None = None
     latitude: float | None = None
     longitude: float | None = None
+    # The standards each item states, by position (`side_standards`), parsed once per entry
+    # version by whoever builds sides for many comparisons; None: parsed when matched.
+    stated: tuple[frozenset[str], ...] | None = None
+
+    def standards(self) -> tuple[frozenset[str], ...]:
+        """The standards each item states, by position."""
+        return self.stated if self.stated is not None else side_standards(self.items)
+
+
+def side_standards(items: Sequence[Item]) -> tuple[frozenset[str], ...]:
+    """The standards each of `items` states, by position."""
+    return tuple(stated_standards(item) for item in items)
+
+
+def _answering_categories(need_category: str) -> tuple[str, ...]:
+    return (need_category, *ALSO_ANSWERS.get(need_category, ()))
+
+
+def _by_category(side: Side) -> dict[tuple[str, Unit], list[int]]:
+    """Positions of the items with something left, by (category, unit)."""
+    index: dict[tuple[str, Unit], list[int]] = {}
+    for pos, item in enumerate(side.items):
+        left = side.left.get(pos)
+        if left is None or left > 0:
+            index.setdefault((item.category_code, item.unit), []).append(pos)
+    return index
+
+
+def comparisons(need: Side, offer: Side) -> int:
+    """How many item pairs `match` compares: only the needed items still lacking something,
+    each with the offered items of an answering category and the same unit (the work a match
+    costs, counted before doing it)."""
+    index = _by_category(offer)
+    total = 0
+    for pos, item in enumerate(need.items):
+        left = need.left.get(pos)
+        if left is not None and left <= 0:
+            continue
+        for category in _answering_categories(item.category_code):
+            total += len(index.get((category, item.unit), ()))
+    return total
 
 
 @dataclass(frozen=True)
@@ -205,20 +277,28 @@ def match(
     """The suggestion pairing `offer` with `need`; None when no offered item answers any
     needed item that still lacks something. Freshness is the suggested side's."""
     lines: list[MatchLine] = []
+    # Each item's standards are parsed once, not once per pair; only offered items of an
+    # answering category and the same unit are compared at all.
+    need_standards = need.standards()
+    offer_standards = offer.standards()
+    index = _by_category(offer)
     for n_pos, n_item in enumerate(need.items):
         n_left = need.left.get(n_pos)
         if n_left is not None and n_left <= 0:
             continue
         best: tuple[int, Decimal | None] | None = None
-        for o_pos, o_item in enumerate(offer.items):
-            o_left = offer.left.get(o_pos)
-            if (o_left is not None and o_left <= 0) or o_item.unit is not n_item.unit:
-                continue
-            if not item_satisfies(n_item, o_item)[0]:
-                continue
-            fits = _fit(n_left, o_left)
-            if best is None or _more(fits, best[1]):
-                best = (o_pos, fits)
+        for category in _answering_categories(n_item.category_code):
+            for o_pos in index.get((category, n_item.unit), ()):
+                o_item = offer.items[o_pos]
+                if not meets_standards(need_standards[n_pos], o_item, offer_standards[o_pos]):
+                    continue
+                fits = _fit(n_left, offer.left.get(o_pos))
+                if (
+                    best is None
+                    or _more(fits, best[1])
+                    or (not _more(best[1], fits) and o_pos < best[0])
+                ):
+                    best = (o_pos, fits)
         if best is not None:
             lines.append(MatchLine(n_pos, best[0], best[1]))
     if not lines:

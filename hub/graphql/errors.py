@@ -37,6 +37,7 @@ class ErrorCode(Enum):
     REPLAY_WINDOW_EXCEEDED = "REPLAY_WINDOW_EXCEEDED"
     # No search index can answer (or the database's locale would make Chinese search blind).
     SEARCH_UNAVAILABLE = "SEARCH_UNAVAILABLE"
+    MATCHING_BUSY = "MATCHING_BUSY"
     # Automatic persisted queries: the hash is unknown (send the query with it), or the query
     # sent is not the one the hash names.
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"

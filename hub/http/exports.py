@@ -1,9 +1,12 @@
 """GET /export (the index) and GET /export/{dataset}.{csv,hxl.csv,json} (the files).
 
-A file is streamed: its rows are read through a server-side cursor inside one read-only
-snapshot, BATCH_SIZE entries at a time, and sent as they are written, so that memory stays flat
-however many entries the hub holds. Exports may hold at most half of the connection pool at
-once (the rest stays free for the API and the pages); beyond that they get 503 EXPORTS_BUSY.
+A file is streamed: its rows are read BATCH_SIZE entries at a time, each batch in a short
+transaction of its own (hub/store/exports.py), and sent as they are written, so that memory
+stays flat however many entries the hub holds, and no pooled connection waits on a slow client.
+At most half of the connection pool's size may run at once; beyond that they get 503
+EXPORTS_BUSY. A client that takes longer than HUB_EXPORT_IDLE_MS to take one chunk, or a
+download that lasts longer than HUB_EXPORT_TOTAL_MS, is cut off (the body ends unfinished), so
+that slow readers cannot keep every export slot forever.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from hub.domain.open_data import Dataset
 from hub.exports.catalog import catalog
@@ -86,20 +89,19 @@ async def export_index(request: Request) -> JSONResponse:
 
 
 async def _records(db: Database, export: ExportRequest) -> AsyncGenerator[list[Record], None]:
-    async with exports.snapshot(db) as conn:
-        kind = export.dataset.entry_kind
-        if kind is None:
-            organizations = exports.organization_batches(
-                conn, export.organizations, export.updated_since, BATCH_SIZE
-            )
-            async with aclosing(organizations) as batches:
-                async for batch in batches:
-                    yield [organization_record(o) for o in batch]
-        else:
-            entries = exports.entry_batches(conn, kind, export.entries, BATCH_SIZE)
-            async with aclosing(entries) as batches:
-                async for pairs in batches:
-                    yield [entry_record(entry, name) for entry, name in pairs]
+    kind = export.dataset.entry_kind
+    if kind is None:
+        organizations = exports.organization_batches(
+            db, export.organizations, export.updated_since, BATCH_SIZE
+        )
+        async with aclosing(organizations) as batches:
+            async for batch in batches:
+                yield [organization_record(o) for o in batch]
+    else:
+        entries = exports.entry_batches(db, kind, export.entries, BATCH_SIZE)
+        async with aclosing(entries) as batches:
+            async for pairs in batches:
+                yield [entry_record(entry, name) for entry, name in pairs]
 
 
 async def _body(
@@ -120,6 +122,31 @@ async def _body(
         count,
         time.monotonic() - started,
     )
+
+
+class ExportTimedOut(Exception):
+    """The client took too long to take a chunk, or the download lasted too long."""
+
+
+def _timed(send: Send, idle_seconds: float, total_seconds: float) -> Send:
+    """`send` that gives up on a body chunk the client has not taken within `idle_seconds`, or
+    once `total_seconds` have passed since the first call."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + total_seconds
+
+    async def timed_send(message: Message) -> None:
+        if message["type"] != "http.response.body":
+            await send(message)
+            return
+        left = deadline - loop.time()
+        if left <= 0:
+            raise ExportTimedOut("total")
+        try:
+            await asyncio.wait_for(send(message), min(idle_seconds, left))
+        except TimeoutError:
+            raise ExportTimedOut("idle" if idle_seconds < left else "total") from None
+
+    return timed_send
 
 
 class ExportFiles:
@@ -164,9 +191,15 @@ class ExportFiles:
         response = StreamingResponse(
             body, media_type=export.file_format.media_type, headers=_headers(request, export, now)
         )
+        settings = request.app.state.settings
+        timed = _timed(send, settings.export_idle_seconds, settings.export_total_seconds)
         self._running += 1
         try:
-            await response(scope, receive, send)
+            await response(scope, receive, timed)
+        except ExportTimedOut as timeout:
+            # The server closes the connection on a body left unfinished: the client sees a
+            # truncated file (no final chunk), never one that looks complete.
+            log.info("export %s cut off: %s timeout", request.url.path, timeout)
         finally:
             self._running -= 1
             # Whether the file was sent, the client went away or the server is stopping: give

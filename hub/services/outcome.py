@@ -20,6 +20,10 @@ class Forbidden(Exception):
     """The caller may not change this record (a missing or wrong edit token)."""
 
 
+class MatchingBusy(Exception):
+    """Every matching worker stayed busy for longer than a caller may wait."""
+
+
 def signed_in(viewer: Viewer) -> UUID:
     """The viewer's user id; Forbidden for an anonymous one (whom the access rules should
     have stopped before)."""

@@ -1,5 +1,10 @@
-"""SQL of the open data exports: public entries and organizations, read in batches through a
-server-side cursor inside one read-only snapshot.
+"""SQL of the open data exports: public entries and organizations, read in batches.
+
+Each batch is one short read-only transaction on a pooled connection, given back before the
+batch is sent: a client reading slowly never holds a connection (or a snapshot that keeps
+VACUUM from cleaning up) while the bytes trickle out. Batches follow each other by keyset
+(created_at, id), so an entry appears once, in order, even when others are added meanwhile; what
+changes during a long download is read as it is when its batch is read.
 
 The filters are the list queries' own where-builders (hub/store/entry_sql.py, organizations.py),
 with the rules of open data added on top: entries REJECTED or merged into another never leave,
@@ -30,9 +35,9 @@ EntryBatch = list[tuple[Entry, str | None]]
 
 
 @asynccontextmanager
-async def snapshot(db: Database) -> AsyncIterator[Connection]:
-    """A connection inside a read-only REPEATABLE READ transaction: every batch of one export
-    sees the same committed state, however long the download takes."""
+async def _batch(db: Database) -> AsyncIterator[Connection]:
+    """A connection inside a read-only REPEATABLE READ transaction: an entry, its items, contacts
+    and organization name are read from one committed state."""
     async with (
         db.connection() as conn,
         conn.transaction(isolation="repeatable_read", readonly=True),
@@ -57,37 +62,60 @@ async def _organization_names(conn: Connection, ids: Collection[UUID | None]) ->
 
 
 async def entry_batches(
-    conn: Connection, kind: EntryKind, flt: EntryFilter, batch_size: int
+    db: Database, kind: EntryKind, flt: EntryFilter, batch_size: int
 ) -> AsyncGenerator[EntryBatch, None]:
-    """The public entries of one kind matching `flt`, `batch_size` at a time, each with the
-    name of its organization. `conn` must be inside a transaction (see `snapshot`).
+    """The public entries of one kind matching `flt`, oldest first, `batch_size` at a time, each
+    with the name of its organization.
 
-    Per batch: one fetch from the cursor, then one statement each for items, contacts and
-    organization names, whatever the batch holds.
+    Per batch: one statement for the entries, then one each for items, contacts and
+    organization names, whatever the batch holds; no connection is held between batches.
     """
-    where = _public_entries(kind, flt)
-    sql = select_sql(where, _ENTRY_ORDER)
-    cursor = await conn.cursor(sql, *where.params)
-    while rows := await cursor.fetch(batch_size):
-        hydrated = await entries.hydrate_rows(conn, rows)
-        names = await _organization_names(conn, [e.draft.organization_id for e in hydrated])
+    after: tuple[datetime, UUID] | None = None
+    while True:
+        where = _public_entries(kind, flt)
+        if after is not None:
+            where.add("(e.created_at, e.id) > ({}, {})", *after)
+        async with _batch(db) as conn:
+            rows = await conn.fetch(
+                select_sql(where, f"{_ENTRY_ORDER} LIMIT {int(batch_size)}"), *where.params
+            )
+            hydrated = await entries.hydrate_rows(conn, rows)
+            names = await _organization_names(conn, [e.draft.organization_id for e in hydrated])
+        if not hydrated:
+            return
         yield [
             (entry, names.get(entry.draft.organization_id) if entry.draft.organization_id else None)
             for entry in hydrated
         ]
+        if len(rows) < batch_size:
+            return
+        after = (rows[-1]["created_at"], rows[-1]["id"])
 
 
 async def organization_batches(
-    conn: Connection, flt: OrganizationFilter, updated_since: datetime | None, batch_size: int
+    db: Database, flt: OrganizationFilter, updated_since: datetime | None, batch_size: int
 ) -> AsyncGenerator[list[Organization], None]:
-    """Organizations matching `flt` (and changed since `updated_since`), `batch_size` at a
-    time, with their contacts. `conn` must be inside a transaction (see `snapshot`)."""
-    where = organizations.organization_where(flt)
-    if updated_since is not None:
-        where.add("o.updated_at >= {}", updated_since)
-    where.add("o.verification_status <> 'REJECTED'")
-    columns = organizations.ORGANIZATION_COLUMNS
-    sql = f"SELECT {columns} FROM organization o {where.sql()} {_ORGANIZATION_ORDER}"
-    cursor = await conn.cursor(sql, *where.params)
-    while rows := await cursor.fetch(batch_size):
-        yield await organizations.hydrate_organizations(conn, rows)
+    """Organizations matching `flt` (and changed since `updated_since`), oldest first,
+    `batch_size` at a time, with their contacts; no connection is held between batches."""
+    after: tuple[datetime, UUID] | None = None
+    while True:
+        where = organizations.organization_where(flt)
+        if updated_since is not None:
+            where.add("o.updated_at >= {}", updated_since)
+        where.add("o.verification_status <> 'REJECTED'")
+        if after is not None:
+            where.add("(o.created_at, o.id) > ({}, {})", *after)
+        columns = organizations.ORGANIZATION_COLUMNS
+        sql = (
+            f"SELECT {columns} FROM organization o {where.sql()} {_ORGANIZATION_ORDER} "
+            f"LIMIT {int(batch_size)}"
+        )
+        async with _batch(db) as conn:
+            rows = await conn.fetch(sql, *where.params)
+            batch = await organizations.hydrate_organizations(conn, rows)
+        if not batch:
+            return
+        yield batch
+        if len(rows) < batch_size:
+            return
+        after = (rows[-1]["created_at"], rows[-1]["id"])

@@ -167,6 +167,9 @@ class PageCache:
         for name, value in captured.headers:
             if name == b"content-type" and not value.startswith(HTML):
                 return None
+            # A page showing a secret (hub.web.security.private) is the visitor's alone.
+            if name == b"cache-control" and b"no-store" in value:
+                return None
             if name == b"set-cookie":
                 cookie_name, _, rest = value.partition(b"=")
                 if cookie_name.strip() != CSRF_COOKIE.encode():

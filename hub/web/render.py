@@ -25,7 +25,14 @@ from hub.web.i18n import (
     parse_time,
     translator,
 )
-from hub.web.security import CSRF_FIELD, csrf_token, remember_csrf, with_page_headers
+from hub.web.security import (
+    CSRF_FIELD,
+    csrf_token,
+    private,
+    remember_csrf,
+    shows_secrets,
+    with_page_headers,
+)
 
 HERE = Path(__file__).resolve().parent
 # autoescape: every value a visitor supplied is escaped (a need's notes may hold <script>).
@@ -67,7 +74,8 @@ async def render(
     remember_csrf(request, response, state.settings.cookie_secure)
     if request.query_params.get("lang") == language:
         response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400)
-    return with_page_headers(response)
+    with_page_headers(response)
+    return private(response) if shows_secrets(values) else response
 
 
 def field_errors(errors: list[dict[str, Any]]) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -61,7 +62,25 @@ def csrf_ok(request: Request, submitted: object) -> bool:
     )
 
 
+# A page showing a secret (an edit code, a private link, a revealed number): no cache may keep
+# it (browser, proxy, the page cache) and no Referer may carry it off the page.
+PRIVATE_PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+# What the templates call the secrets they show.
+SECRET_VALUES = ("edit_token", "reconfirmation_token", "pledge_token", "revealed", "token")
+
+
 def with_page_headers(response: Response) -> Response:
     """`response` with the pages' security headers."""
     response.headers.update(PAGE_HEADERS)
+    return response
+
+
+def shows_secrets(values: Mapping[str, object]) -> bool:
+    """Whether a page rendered with `values` shows a secret."""
+    return any(values.get(name) for name in SECRET_VALUES)
+
+
+def private(response: Response) -> Response:
+    """`response` marked as a page that shows a secret."""
+    response.headers.update(PRIVATE_PAGE_HEADERS)
     return response

@@ -3,6 +3,7 @@ spec compatibility, priority."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
@@ -287,3 +288,20 @@ def test_an_item_with_nothing_left_does_not_count_against_compatibility() -> Non
     compatibility = next(f for f in found.factors if f.factor is Factor.COMPATIBILITY)
     assert compatibility.value == 1.0
     assert compatibility.note_en == "Answers 1 of 1 needed items (category and standard)."
+
+
+def test_standards_are_found_in_linear_time_whatever_the_whitespace() -> None:
+    # "GB" and hundreds of spaces made the GB patterns backtrack cubically (400 spaces: 1.3 s,
+    # 5,000: hours); collapsed whitespace and patterns without nested repeats make it instant.
+    done = threading.Event()
+    texts = ["GB" + " " * 5_000, "GB" + "\u3000 \t" * 2_000 + "19083", "YY" + " " * 5_000 + "/"]
+
+    def scan() -> None:
+        standards_in(*texts)
+        done.set()
+
+    threading.Thread(target=scan, daemon=True).start()
+    # A margin of thousands over the time the scan takes; the old patterns never finished.
+    assert done.wait(timeout=20)
+    assert standards_in("GB" + " " * 400 + "19083") == frozenset({"GB 19083"})
+    assert standards_in("GB /  T\u3000 2626-2019", "YY / T 0969") == {"GB 2626", "YY/T 0969"}

@@ -184,3 +184,46 @@ async def test_gzip_when_the_client_accepts_it(
         response = await client.get("/export/needs.csv", headers={"accept-encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
     assert response.content.decode("utf-8-sig").count("\r\n") == 1 + 3 * 2
+
+
+@pytest.mark.parametrize(
+    ("idle", "total"), [(0.2, 600.0), (600.0, 0.2)], ids=["idle timeout", "total timeout"]
+)
+async def test_a_slow_reader_is_cut_off_and_holds_no_connection_meanwhile(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, idle: float, total: float
+) -> None:
+    # A client that stops reading: its chunks wait in send() (as uvicorn's does when the
+    # socket's buffers are full), while five of them once held five pooled connections.
+    slow = replace(settings, db_pool_max=2, export_idle_seconds=idle, export_total_seconds=total)
+    app = create_app(slow)
+    async with app.router.lifespan_context(app):
+        await post_needs(app, 3)
+        monkeypatch.setattr(hub.http.exports, "BATCH_SIZE", 1)
+        stuck = asyncio.Event()
+        messages: list[Message] = []
+
+        async def not_reading(message: Message) -> None:
+            messages.append(message)
+            if message["type"] == "http.response.body" and len(messages) == 3:
+                stuck.set()
+                await asyncio.Event().wait()
+
+        download = asyncio.create_task(app(scope("/export/needs.csv"), Receiver(), not_reading))
+        await stuck.wait()
+        # While it is stuck, both of the pool's connections can be taken (the deadline only
+        # bounds a failure): the export holds none.
+        db = app.state.db
+        async with asyncio.timeout(10), db.connection() as one, db.connection() as two:
+            assert await one.fetchval("SELECT 1") == await two.fetchval("SELECT 1") == 1
+        # It is cut off: the body never ends (a truncated file, not one that looks whole).
+        async with asyncio.timeout(10):
+            await download
+        assert not [
+            m for m in messages if m["type"] == "http.response.body" and not m.get("more_body")
+        ]
+        # Its slot is free again for the next download.
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as client:
+            response = await client.get("/export/needs.csv")
+            assert response.status_code == 200
+            assert response.content.count(b"\r\n") == 1 + 3 * 2

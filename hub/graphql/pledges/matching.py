@@ -15,6 +15,7 @@ from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id
 from hub.graphql.pledges.types import as_float
 from hub.services import matching
+from hub.services.outcome import MatchingBusy
 
 strawberry.enum(Factor, name="MatchFactor")
 
@@ -82,10 +83,20 @@ async def _suggest(
         raise hub_error(ErrorCode.INVALID_ID, f"Not a {type_name} id.")
     if not 1 <= first <= MAX_SUGGESTIONS:
         raise hub_error(ErrorCode.PAGE_SIZE_EXCEEDED, f"first must be 1 to {MAX_SUGGESTIONS}.")
-    found = await matching.suggestions(info.context.db, entry_id, kind, first)
+    ctx = info.context
+    version = ctx.data_version.current if ctx.data_version is not None else None
+    try:
+        found = await matching.suggestions(ctx.db, ctx.settings, entry_id, kind, version)
+    except MatchingBusy:
+        raise hub_error(
+            ErrorCode.MATCHING_BUSY, "Matching is busy; try again in a few seconds."
+        ) from None
     if found is None:
         raise hub_error(ErrorCode.BAD_USER_INPUT, f"No such {type_name}.")
-    return found
+    if not found.complete:
+        # Said to the client (and keeps the partial answer out of the response cache).
+        ctx.notices["matching"] = {"candidates": found.candidates, "scored": found.scored}
+    return list(matching.best(found, first))
 
 
 def _explained(

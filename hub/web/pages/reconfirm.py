@@ -12,13 +12,9 @@ from hub.web import documents as doc
 from hub.web.api import call, page_language
 from hub.web.i18n import translator
 from hub.web.render import first_message, render
-from hub.web.security import CSRF_FIELD, csrf_ok
+from hub.web.security import CSRF_FIELD, csrf_ok, private
 
 RECONFIRM_ANSWERS = ("STILL_CURRENT", "FULFILLED", "WITHDRAWN")
-
-
-# The link's secret is in the address: no Referer may carry it off the page, no cache keep it.
-PRIVATE_PAGE_HEADERS = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 
 
 async def reconfirm(request: Request) -> Response:
@@ -55,13 +51,13 @@ async def reconfirm(request: Request) -> Response:
 
 async def _private_page(request: Request, status_code: int = 200, **values: Any) -> Response:
     response = await render(request, "reconfirm.html", status_code=status_code, **values)
-    response.headers.update(PRIVATE_PAGE_HEADERS)
-    return response
+    # The link's secret is in the address: no Referer may carry it off, no cache keep it.
+    return private(response)
 
 
 async def _private_not_found(request: Request, t: Callable[..., str]) -> Response:
     state: Any = request.app.state
     message = t("reconfirm.not_found", days=state.settings.reconfirmation_days)
     response = await render(request, "not_found.html", status_code=404, message=message)
-    response.headers.update(PRIVATE_PAGE_HEADERS)
-    return response
+    # The link's secret is in the address: no Referer may carry it off, no cache keep it.
+    return private(response)
