@@ -187,11 +187,13 @@ class HubGraphQL(GraphQL[Context, None]):
         return super().graphql_ide_html.replace("https://unpkg.com/", STATIC_PREFIX)
 
     def parse_json(self, data: str | bytes) -> Any:
-        """JSON from a request; bytes that are not UTF-8 are refused like bad JSON (strawberry
-        catches only JSONDecodeError, and answered 500 to a UnicodeDecodeError)."""
+        """JSON from a request; bytes that are not UTF-8 and values nested too deep to decode are
+        refused like bad JSON (strawberry catches only JSONDecodeError, and answered 500 to a
+        UnicodeDecodeError or a RecursionError)."""
         try:
             return json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: arrays or objects nested deeper than the parser recurses.
             raise HTTPException(400, "Unable to parse request body as JSON") from None
 
     async def parse_http_body(

@@ -35,6 +35,11 @@ def _refusal(response: httpx.Response) -> str:
         b'[{"query": "{ latestEventId }"}]',
         b'{"query": "{ latestEventId }", "variables": [1]}',
         b'{"query": 5}',
+        # Nested deeper than the JSON parser recurses: a RecursionError, once a 500.
+        b'{"query": "{ latestEventId }", "variables": {"x": '
+        + b"[" * 20_000
+        + b"]" * 20_000
+        + b"}}",
     ],
 )
 async def test_a_body_that_is_not_a_json_object_is_a_bad_request(
@@ -75,6 +80,16 @@ async def test_a_mutation_over_get_is_refused_with_a_code(app_client: httpx.Asyn
     assert response.status_code == 400
     assert _refusal(response) == "BAD_REQUEST"
     assert "GET" in response.json()["errors"][0]["message"]
+
+
+async def test_get_variables_nested_too_deep_are_a_bad_request(
+    app_client: httpx.AsyncClient,
+) -> None:
+    deep = "[" * 5_000 + "]" * 5_000
+    for params in ({"variables": deep}, {"extensions": deep}):
+        response = await app_client.get("/graphql", params={"query": "{ latestEventId }", **params})
+        assert response.status_code == 400
+        assert _refusal(response) == "BAD_REQUEST"
 
 
 async def test_get_variables_of_null_still_work(app_client: httpx.AsyncClient) -> None:
