@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=14, help="random seed of the run")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    parser.add_argument(
+        "--documents",
+        type=int,
+        default=400,
+        help="distinct documents drawn from the schema (each sent several times, varied)",
+    )
     return parser
 
 
@@ -84,6 +90,7 @@ def fuzz(args: argparse.Namespace) -> Report:
                     rng_seed=args.seed,
                     concurrency=args.concurrency,
                     timeout_seconds=args.timeout,
+                    unique_documents=args.documents,
                 )
             )
         finally:

@@ -46,7 +46,7 @@ def _exception_names() -> frozenset[str]:
         pending.extend(cls.__subclasses__())
         if (
             re.fullmatch(r"[A-Z]\w*(Error|Exception|Violation)", cls.__name__)
-            and len(cls.__name__) > 8
+            and len(cls.__name__) >= 7
         ):
             names.add(cls.__name__)
     return frozenset(names)
