@@ -162,6 +162,8 @@ def _real_ids(
 ) -> Any:
     """`value` with the strings in ID positions replaced by seeded ids half of the time."""
     named = graphql.get_nullable_type(type_)
+    if value is None:
+        return None
     if isinstance(named, graphql.GraphQLList):
         items = value if isinstance(value, list) else [value]
         return [_real_ids(item, named.of_type, pick_id, rng) for item in items]
