@@ -78,6 +78,8 @@ class Settings:
     max_query_depth: int = 12
     max_query_tokens: int = 2_000
     max_query_aliases: int = 30
+    # Fields a document may select once its fragments are spread out (hub/graphql/expansion.py).
+    max_expanded_fields: int = 20_000
     max_page_size: int = 100
     # The estimated cost one operation may reach (hub/graphql/cost): anonymous and signed-in.
     query_cost_anonymous: int = 150_000
@@ -202,6 +204,7 @@ class Settings:
             max_query_depth=_int(env, "HUB_MAX_QUERY_DEPTH", 12, minimum=2),
             max_query_tokens=_int(env, "HUB_MAX_QUERY_TOKENS", 2_000, minimum=50),
             max_query_aliases=_int(env, "HUB_MAX_QUERY_ALIASES", 30, minimum=0),
+            max_expanded_fields=_int(env, "HUB_MAX_EXPANDED_FIELDS", 20_000, minimum=100),
             max_page_size=_int(env, "HUB_MAX_PAGE_SIZE", 100, minimum=1),
             query_cost_anonymous=_int(env, "HUB_QUERY_COST_ANONYMOUS", 150_000, minimum=100),
             query_cost_signed_in=_int(env, "HUB_QUERY_COST_SIGNED_IN", 500_000, minimum=100),

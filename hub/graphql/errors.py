@@ -42,6 +42,10 @@ class ErrorCode(Enum):
     # sent is not the one the hash names.
     PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
     PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
+    # A request /graphql cannot read: its body is not a JSON object, its content type is one
+    # the endpoint does not serve, its variables are not an object, it is a batch, or it is
+    # a mutation sent over GET.
+    BAD_REQUEST = "BAD_REQUEST"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"

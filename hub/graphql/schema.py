@@ -28,6 +28,7 @@ from hub.graphql.entries.mutations import EntryMutation
 from hub.graphql.entries.queries import EntryQuery
 from hub.graphql.entries.types import ENTRY_TYPES
 from hub.graphql.errors import ErrorCode, ErrorCodes, hub_error
+from hub.graphql.expansion import expansion_rule, within_expansion
 from hub.graphql.imports.mutations import ImportMutation
 from hub.graphql.live.subscriptions import LiveQuery, Subscription
 from hub.graphql.loaders import make_loaders
@@ -154,9 +155,13 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     # The rule classes are made once: the validation cache is keyed by them, so rules made
     # afresh for every request (as QueryDepthLimiter() does) would never hit it.
+    # Strawberry's limiters walk every expansion of every fragment: they run only on documents
+    # whose expansion is bounded (hub/graphql/expansion.py).
+    max_fields = settings.max_expanded_fields
     rules: list[type[ASTValidationRule]] = [
-        depth_rule(settings.max_query_depth, None, None),
-        aliases_rule(settings.max_query_aliases),
+        expansion_rule(max_fields),
+        within_expansion(depth_rule(settings.max_query_depth, None, None), max_fields),
+        within_expansion(aliases_rule(settings.max_query_aliases), max_fields),
     ]
     max_tokens = settings.max_query_tokens
     schema = HubSchema(

@@ -253,7 +253,7 @@ class GraphQLReadCache:
         if isinstance(variables, str):  # GET sends them as JSON text
             try:
                 variables = json.loads(variables)
-            except ValueError:
+            except (ValueError, RecursionError):
                 await self.app(scope, receive, _no_store(send))
                 return
         key = self._key(document, data.get("operationName"), variables, request, version)
@@ -302,12 +302,13 @@ class GraphQLReadCache:
             if isinstance(extensions, str):
                 try:
                     data["extensions"] = json.loads(extensions)
-                except ValueError:
+                except (ValueError, RecursionError):
                     return None
         else:
             try:
                 data = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
+                # Not JSON, or nested deeper than the parser recurses: the endpoint refuses it.
                 return None
         if not isinstance(data, dict):
             return None

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import orjson
 import strawberry
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -97,6 +98,15 @@ def _csrf_refusal() -> Response:
     )
 
 
+def _refusal_of(error: HTTPException) -> Response:
+    """Strawberry's refusals of a malformed request (body not JSON, a content type it does not
+    serve, variables not an object, a batch, a mutation over GET) as JSON errors with a code,
+    like every other refusal, instead of its plain text."""
+    code = ErrorCode.BAD_REQUEST.value
+    body = {"errors": [{"message": error.reason, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=error.status_code)
+
+
 def _encode_bytes(data: object) -> bytes:
     try:
         return orjson.dumps(data)
@@ -177,6 +187,27 @@ class HubGraphQL(GraphQL[Context, None]):
         """
         return super().graphql_ide_html.replace("https://unpkg.com/", STATIC_PREFIX)
 
+    def parse_json(self, data: str | bytes) -> Any:
+        """JSON from a request; bytes that are not UTF-8 and values nested too deep to decode are
+        refused like bad JSON (strawberry catches only JSONDecodeError, and answered 500 to a
+        UnicodeDecodeError or a RecursionError)."""
+        try:
+            return json.loads(data)
+        except (ValueError, RecursionError):
+            # RecursionError: arrays or objects nested deeper than the parser recurses.
+            raise HTTPException(400, "Unable to parse request body as JSON") from None
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """The request's operation; a body (or multipart `operations`) that is JSON but not an
+        object, such as `null`, `42` or `"{ x }"`, is refused with 400. Strawberry calls `.get`
+        on whatever it decoded, and answered those with 500."""
+        try:
+            return await super().parse_http_body(request)
+        except AttributeError:
+            raise HTTPException(400, "The request must be a JSON object") from None
+
     def encode_json(self, data: object) -> bytes:
         """UTF-8 JSON: Chinese text as itself, not as \\u escapes six times its size."""
         return _encode_bytes(data)
@@ -190,6 +221,8 @@ class HubGraphQL(GraphQL[Context, None]):
                 return _csrf_refusal()
             try:
                 return await super().run(request, context, root_value)
+            except HTTPException as error:
+                return _refusal_of(error)
             finally:
                 # Uploaded files are spooled to temporary files: close them (a no-op otherwise).
                 await request.close()

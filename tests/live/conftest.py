@@ -198,6 +198,7 @@ class HubProcess:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
         self.process = None

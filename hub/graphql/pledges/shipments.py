@@ -60,7 +60,7 @@ class ShipmentMutation:
         carrier_id = expect_global_id(input.logistics_offer_id, "LogisticsOffer")
         if pledge_id is None or carrier_id is None:
             field = "pledgeId" if pledge_id is None else "logisticsOfferId"
-            return payload(ShipmentPayload, info, invalid_id(field))
+            return payload(ShipmentPayload, info, invalid_id(field), shipment=Shipment.of)
         request = service.CarrierRequest(
             pledge_id=pledge_id,
             carrier_id=carrier_id,
