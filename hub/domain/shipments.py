@@ -13,13 +13,14 @@ from hub.domain.units import decimal_text
 _S = ShipmentStatus
 _D, _R, _K, _C = Party.DONOR, Party.RECEIVER, Party.CARRIER, Party.COORDINATOR
 # Each step of a shipment belongs to the party who does it, and only that party (or a
-# coordinator) may report it. Picking up and carrying are the carrier's (the carrier of this
-# shipment, not of another leg of the pledge). Arrival is the carrier's or the receiver's word.
+# coordinator) may report it. Pickup is the carrier's, or the donor's who handed the goods
+# over; carrying is the carrier's (the carrier of this shipment, not of another leg of the
+# pledge); arrival is the carrier's or the receiver's word.
 # Before pickup, either side of the pledge may turn the carrier down, and the carrier may
 # decline the job; once the goods are on the road, only the carrier (who holds them) or a
 # coordinator may call the leg off.
 MOVES: dict[tuple[ShipmentStatus, ShipmentStatus], frozenset[Party]] = {
-    (_S.ASSIGNED, _S.PICKED_UP): frozenset({_K, _C}),
+    (_S.ASSIGNED, _S.PICKED_UP): frozenset({_K, _D, _C}),
     (_S.ASSIGNED, _S.CANCELLED): frozenset({_D, _R, _K, _C}),
     (_S.PICKED_UP, _S.IN_TRANSIT): frozenset({_K, _C}),
     (_S.PICKED_UP, _S.DELIVERED): frozenset({_K, _R, _C}),

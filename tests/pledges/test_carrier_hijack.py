@@ -71,8 +71,8 @@ async def _assigned(gql: GraphQLClient, db: Database) -> tuple[Posted, dict[str,
 async def test_each_shipment_step_is_its_partys(gql: GraphQLClient, db: Database) -> None:
     need, made, carrier, shipment = await _assigned(gql, db)
     donor = made["editToken"]
-    # Pickup is the carrier's step: neither the donor nor the receiver may claim it.
-    assert _code(await _move(gql, shipment, "PICKED_UP", donor)) == "FORBIDDEN"
+    # Pickup is the carrier's step (or the donor's, who hands the goods over), never the
+    # receiver's.
     assert _code(await _move(gql, shipment, "PICKED_UP", need.edit_token)) == "FORBIDDEN"
     # Nor may they write the carrier's tracking notes.
     assert _code(await _move(gql, shipment, "ASSIGNED", donor)) == "FORBIDDEN"

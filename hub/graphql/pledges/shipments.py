@@ -77,8 +77,9 @@ class ShipmentMutation:
         return payload(ShipmentPayload, info, outcome, shipment=Shipment.of)
 
     @pledge_mutation(
-        "Report a shipment's progress; each step is its party's: PICKED_UP, IN_TRANSIT and "
-        "tracking notes the shipment's carrier's, DELIVERED the carrier's or the receiver's, "
+        "Report a shipment's progress; each step is its party's: PICKED_UP the shipment's "
+        "carrier's or the donor's, IN_TRANSIT and tracking notes the carrier's, DELIVERED the "
+        "carrier's or the receiver's, "
         "CANCELLED any party's before pickup and the carrier's after it; coordinators may make "
         "any step. Goods PICKED_UP or IN_TRANSIT put an accepted pledge IN_TRANSIT."
     )
