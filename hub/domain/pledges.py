@@ -238,6 +238,11 @@ def promised_by_position(pledges: Iterable[Pledge], *, offer: bool = False) -> d
     return _by_position(pledges, LIVE, offer)
 
 
+def proposed_by_position(pledges: Iterable[Pledge]) -> dict[int, Decimal]:
+    """What PROPOSED pledges ask of a need, per need item position."""
+    return _by_position(pledges, {PledgeStatus.PROPOSED}, False)
+
+
 def reserved_by_position(pledges: Iterable[Pledge]) -> dict[int, Decimal]:
     """What accepted (and moving) pledges hold back of a need, per need item position."""
     return _by_position(pledges, RESERVING, False)
@@ -338,14 +343,18 @@ def check_item_edit(
     after: Sequence[Item],
     reserved: Mapping[int, Decimal],
     delivered_total: Mapping[int, Decimal],
+    proposed: Mapping[int, Decimal] | None = None,
 ) -> list[UserError]:
     """An edit must keep what pledges refer to: a pledged item keeps its position, category and
-    unit, and its quantity stays at least what pledges reserve and delivered."""
+    unit, and its quantity stays at least what pledges reserve and delivered. `proposed`
+    (proposals to a need) keeps positions but sets no floor: proposals may together ask for
+    more than the need lacks, and must not freeze the poster's quantities."""
     errors: list[UserError] = []
-    for position in sorted(set(reserved) | set(delivered_total)):
+    asked = proposed or {}
+    for position in sorted(set(reserved) | set(delivered_total) | set(asked)):
         field = f"items.{position}"
         held = reserved.get(position, Decimal(0)) + delivered_total.get(position, Decimal(0))
-        if held <= 0:
+        if held + asked.get(position, Decimal(0)) <= 0:
             continue
         reason: dict[str, str | int] = {
             "reason_zh": "该物资已有认捐，不能删除、调换位置或更改类别和单位；请先取消相关认捐。",

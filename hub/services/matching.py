@@ -10,7 +10,7 @@ from uuid import UUID
 from hub.domain.enums import EntryKind
 from hub.domain.matching import ALSO_ANSWERS, MATCHABLE, Match, Side, match
 from hub.domain.model import Entry, NeedDetails, Organization
-from hub.domain.pledges import available, promised_by_position
+from hub.domain.pledges import available, promised_by_position, reserved_by_position
 from hub.store import entries as entry_store
 from hub.store import matching as store
 from hub.store import organizations as organization_store
@@ -52,7 +52,12 @@ async def _sides(conn: Connection, entries: list[Entry], *, offers: bool) -> dic
     organizations = await organization_store.get_organizations(conn, org_ids)
     sides = {}
     for entry in entries:
-        promised = promised_by_position(pledges.get(entry.id, []), offer=offers)
+        # What a need still lacks discounts only accepted pledges (a proposal of everything
+        # must not hide it from donors); an offer's own proposals hold its stock.
+        taken = pledges.get(entry.id, [])
+        promised = (
+            promised_by_position(taken, offer=True) if offers else reserved_by_position(taken)
+        )
         org_id = entry.draft.organization_id
         org: Organization | None = organizations.get(org_id) if org_id else None
         details = entry.draft.details

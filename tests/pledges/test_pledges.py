@@ -273,7 +273,10 @@ async def test_pledged_items_cannot_be_pulled_from_under_the_pledge(
     gql: GraphQLClient, db: Database
 ) -> None:
     need = await post_need(gql, quantity=1000)
-    assert (await pledge(gql, need, 700))["userErrors"] == []
+    made = await pledge(gql, need, 700)
+    assert made["userErrors"] == []
+    # Accepted, the pledge holds its units (a mere proposal sets no floor: test_squatting).
+    await set_status(gql, made["pledge"]["id"], "ACCEPTED", need.edit_token)
     async with db.connection() as conn:
         version = await conn.fetchval("SELECT version FROM entry WHERE kind = 'NEED'")
     body = await gql.data(

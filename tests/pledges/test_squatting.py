@@ -12,8 +12,9 @@ from hub.graphql.ids import require_global_id
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import token_for
-from tests.helpers import table_counts, verify_all
-from tests.pledges.steps import pledge, post_need, set_status
+from tests.helpers import UPDATE_NEED, table_counts, verify_all
+from tests.pledges.steps import pledge, post_need, post_offer, set_status
+from tests.pledges.test_matching import MATCHING_NEEDS
 from workers.pledge_expiry import expire_pledge_proposals
 
 PRIORITY = """query($id: ID!) { node(id: $id) { ... on Need {
@@ -149,3 +150,46 @@ async def test_proposals_nobody_accepts_expire(
     await expire_pledge_proposals(db)
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM pledge WHERE status = 'CANCELLED'") == 1
+
+
+async def test_proposals_beyond_the_need_neither_freeze_its_items_nor_hide_it_from_donors(
+    gql: GraphQLClient, db: Database
+) -> None:
+    need = await post_need(gql, quantity=1000)
+    offer = await post_offer(gql, quantity=5000)
+    await verify_all(db)
+    # Three proposals of everything: together three times what the need lacks.
+    for _ in range(3):
+        assert (await pledge(gql, need, 1000))["userErrors"] == []
+    # Matching still offers the need's whole quantity to donors.
+    found = (await gql.data(MATCHING_NEEDS, {"id": offer.id}))["matchingNeeds"]
+    assert [(m["need"]["id"], m["lines"][0]["quantity"]) for m in found] == [(need.id, 1000)]
+    # The poster may still lower the quantity (the proposals only keep the item in place).
+    async with db.connection() as conn:
+        version = await conn.fetchval("SELECT version FROM entry WHERE kind = 'NEED'")
+    item = {"categoryCode": "face.medical_respirator", "name": "医用防护口罩", "unit": "ITEM"}
+    lowered = await gql.data(
+        UPDATE_NEED,
+        {
+            "input": {
+                "id": need.id,
+                "version": version,
+                "editToken": need.edit_token,
+                "items": [{**item, "quantity": 800}],
+            }
+        },
+    )
+    assert lowered["updateNeed"]["userErrors"] == []
+    # ...but not pull it from under them (another category at its position).
+    moved = await gql.data(
+        UPDATE_NEED,
+        {
+            "input": {
+                "id": need.id,
+                "version": version + 1,
+                "editToken": need.edit_token,
+                "items": [{**item, "categoryCode": "body.isolation_gown", "quantity": 800}],
+            }
+        },
+    )
+    assert moved["updateNeed"]["userErrors"][0]["code"] == "INVALID_STATE"
