@@ -90,6 +90,16 @@ class Settings:
     need_lifetime_hours: int = 72
     offer_lifetime_hours: int = 168
     session_days: int = 30
+    # A session unused this long ends, whatever its lifetime (session_days) says.
+    session_idle_hours: int = 24
+    # Sessions one user may hold at once; signing in ends the least recently used beyond it.
+    max_sessions: int = 10
+    # API tokens expire: createApiToken's expiresInDays defaults to, and may not exceed, this.
+    api_token_max_days: int = 90
+    # A PROPOSED pledge not accepted within this many hours is cancelled (the expiry job).
+    pledge_proposal_hours: int = 72
+    # PROPOSED pledges one pledger (account, else client address) may hold on one need.
+    pledge_open_proposals: int = 3
     # Run background jobs inside `hub serve`; None: only on the embedded database.
     in_process_jobs: bool | None = None
     # Server processes of `hub serve`, all on one port (SO_REUSEPORT); 0: one per core.
@@ -212,6 +222,11 @@ class Settings:
             need_lifetime_hours=_int(env, "HUB_NEED_LIFETIME_HOURS", 72, minimum=1),
             offer_lifetime_hours=_int(env, "HUB_OFFER_LIFETIME_HOURS", 168, minimum=1),
             session_days=_int(env, "HUB_SESSION_DAYS", 30, minimum=1),
+            session_idle_hours=_int(env, "HUB_SESSION_IDLE_HOURS", 24, minimum=1),
+            max_sessions=_int(env, "HUB_MAX_SESSIONS", 10, minimum=1),
+            api_token_max_days=_int(env, "HUB_API_TOKEN_MAX_DAYS", 90, minimum=1),
+            pledge_proposal_hours=_int(env, "HUB_PLEDGE_PROPOSAL_HOURS", 72, minimum=1),
+            pledge_open_proposals=_int(env, "HUB_PLEDGE_OPEN_PROPOSALS", 3, minimum=1),
             in_process_jobs=_optional_bool(env, "HUB_IN_PROCESS_JOBS"),
             workers=_int(env, "HUB_WORKERS", 0, minimum=0),
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),

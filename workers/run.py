@@ -13,6 +13,8 @@ from workers.expiry import INTERVAL_SECONDS as EXPIRY_INTERVAL
 from workers.expiry import expire_verifications
 from workers.linkcheck import INTERVAL_SECONDS as LINKCHECK_INTERVAL
 from workers.linkcheck import check_sources_job
+from workers.pledge_expiry import INTERVAL_SECONDS as PLEDGE_EXPIRY_INTERVAL
+from workers.pledge_expiry import expire_pledge_proposals
 from workers.search_indexer import INTERVAL_SECONDS as INDEX_INTERVAL
 from workers.search_indexer import index_meilisearch, index_postgres
 from workers.webhooks import INTERVAL_SECONDS as WEBHOOKS_INTERVAL
@@ -26,6 +28,7 @@ JOBS: dict[str, tuple[Job, float]] = {
     "expire-verifications": (expire_verifications, EXPIRY_INTERVAL),
     "check-sources": (check_sources_job, LINKCHECK_INTERVAL),
     "search-index-postgres": (index_postgres, INDEX_INTERVAL),
+    "expire-pledge-proposals": (expire_pledge_proposals, PLEDGE_EXPIRY_INTERVAL),
 }
 
 

@@ -22,8 +22,16 @@ from hub.domain.matching import item_satisfies
 from hub.domain.model import Item
 from hub.domain.units import decimal_text
 
-# Pledges that still hold supply back for their need (and from their offer).
+# Pledges still under way: they hold supply back from their offer (only the offer's own side
+# may pledge its stock, so its proposals are its own word).
 LIVE = frozenset({PledgeStatus.PROPOSED, PledgeStatus.ACCEPTED, PledgeStatus.IN_TRANSIT})
+# Pledges the receiving side agreed to: only these hold a need's units back. A proposal is
+# anyone's claim (an anonymous one too), so proposals never block another donor; the receiver
+# cannot accept beyond what the need still lacks (check_acceptance).
+RESERVING = frozenset({PledgeStatus.ACCEPTED, PledgeStatus.IN_TRANSIT})
+# Pledges that lower a need's priority (hub/domain/priority.py): the ones the receiving side
+# accepted at some point. Junk proposals leave a need's rank alone.
+WEIGHTY = frozenset({PledgeStatus.ACCEPTED, PledgeStatus.IN_TRANSIT, PledgeStatus.DELIVERED})
 MAX_LINES = 50
 MAX_NOTE = 1000
 
@@ -125,11 +133,11 @@ def check_lines(
     offer_items: Sequence[Item] | None = None,
     offer_promised: Mapping[int, Decimal] | None = None,
 ) -> list[UserError]:
-    """Problems with a pledge's lines given what live pledges already promise.
+    """Problems with a pledge's lines given what other pledges already hold back.
 
-    `need_promised` (and `offer_promised`) map item positions to the quantities that live
-    pledges hold back; the caller reads them under the need's (and offer's) row lock so that
-    two racing pledges cannot both take the last units.
+    `need_promised` maps need item positions to what accepted pledges hold back
+    (reserved_by_position), `offer_promised` offer positions to what live pledges hold back
+    (promised_by_position); the caller reads them under the need's (and offer's) row lock.
     """
     errors: list[UserError] = []
     if not lines:
@@ -230,6 +238,52 @@ def promised_by_position(pledges: Iterable[Pledge], *, offer: bool = False) -> d
     return _by_position(pledges, LIVE, offer)
 
 
+def proposed_by_position(pledges: Iterable[Pledge]) -> dict[int, Decimal]:
+    """What PROPOSED pledges ask of a need, per need item position."""
+    return _by_position(pledges, {PledgeStatus.PROPOSED}, False)
+
+
+def reserved_by_position(pledges: Iterable[Pledge]) -> dict[int, Decimal]:
+    """What accepted (and moving) pledges hold back of a need, per need item position."""
+    return _by_position(pledges, RESERVING, False)
+
+
+def weighty(pledges: Iterable[Pledge]) -> int:
+    """How many pledges count in the need's priority (see WEIGHTY)."""
+    return sum(1 for pledge in pledges if pledge.status in WEIGHTY)
+
+
+def check_open_proposals(open_proposals: int, cap: int) -> UserError | None:
+    """One pledger may hold at most `cap` open proposals on one need."""
+    if open_proposals < cap:
+        return None
+    return UserError("needId", ErrorCode.TOO_MANY, {"max": cap})
+
+
+def check_acceptance(
+    pledge: Pledge, need_items: Sequence[Item], reserved: Mapping[int, Decimal]
+) -> list[UserError]:
+    """The receiving side may accept a proposal only within what the need still lacks, given
+    what accepted pledges (`reserved`, read under the need's row lock) already hold back."""
+    errors: list[UserError] = []
+    for index, line in enumerate(pledge.lines):
+        if not 0 <= line.need_position < len(need_items):
+            errors.append(UserError(f"items.{index}.needItem", ErrorCode.NOT_FOUND))
+            continue
+        left = available(
+            need_items[line.need_position], reserved.get(line.need_position, Decimal(0))
+        )
+        if left is not None and line.quantity > left:
+            errors.append(
+                UserError(
+                    f"items.{index}.quantity",
+                    ErrorCode.OVER_PLEDGED,
+                    {"available": decimal_text(left)},
+                )
+            )
+    return errors
+
+
 def delivered_by_position(pledges: Iterable[Pledge], *, offer: bool = False) -> dict[int, Decimal]:
     """What delivered pledges brought, per need item position (or took, per offer position)."""
     return _by_position(pledges, {PledgeStatus.DELIVERED}, offer)
@@ -289,14 +343,18 @@ def check_item_edit(
     after: Sequence[Item],
     reserved: Mapping[int, Decimal],
     delivered_total: Mapping[int, Decimal],
+    proposed: Mapping[int, Decimal] | None = None,
 ) -> list[UserError]:
     """An edit must keep what pledges refer to: a pledged item keeps its position, category and
-    unit, and its quantity stays at least what pledges reserve and delivered."""
+    unit, and its quantity stays at least what pledges reserve and delivered. `proposed`
+    (proposals to a need) keeps positions but sets no floor: proposals may together ask for
+    more than the need lacks, and must not freeze the poster's quantities."""
     errors: list[UserError] = []
-    for position in sorted(set(reserved) | set(delivered_total)):
+    asked = proposed or {}
+    for position in sorted(set(reserved) | set(delivered_total) | set(asked)):
         field = f"items.{position}"
         held = reserved.get(position, Decimal(0)) + delivered_total.get(position, Decimal(0))
-        if held <= 0:
+        if held + asked.get(position, Decimal(0)) <= 0:
             continue
         reason: dict[str, str | int] = {
             "reason_zh": "该物资已有认捐，不能删除、调换位置或更改类别和单位；请先取消相关认捐。",

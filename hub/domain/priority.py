@@ -1,8 +1,9 @@
 """A need's priority: urgency, raised by neglect.
 
 The score rises with the need's urgency, with the share of it still unmet, with how long it has
-waited, and falls with every live pledge it has drawn, so that a township hospital nobody has
-answered for three days rises above a city hospital that is nearly supplied:
+waited, and falls with every pledge the needing side accepted (hub.domain.pledges.WEIGHTY: a
+proposal is anyone's claim, so junk proposals cannot bury a need), so that a township hospital
+nobody has answered for three days rises above a city hospital that is nearly supplied:
 
     score = URGENCY_WEIGHT × (0.2 + 0.8 × unmetShare) × (1 + min(waitingHours, 168) / 72)
             / (1 + 0.5 × pledges)

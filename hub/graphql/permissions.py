@@ -47,6 +47,7 @@ MUTATION_RULES: dict[str, Rule] = {
     "signUp": ANYONE,
     "signIn": ANYONE,
     "signOut": ANYONE,
+    "signOutEverywhere": SIGNED_IN,
     "createApiToken": SIGNED_IN,
     "revokeApiToken": SIGNED_IN,
     "setUserRole": Rule(role=Role.COORDINATOR),

@@ -268,7 +268,8 @@ class HubGraphQL(GraphQL[Context, None]):
         )
         bearer = bearer_token(request)
         session_token = request.cookies.get(SESSION_COOKIE) if bearer is None else None
-        viewer = await identify(state.db, session_token, bearer)
+        idle = timedelta(hours=state.settings.session_idle_hours)
+        viewer = await identify(state.db, session_token, bearer, idle)
         websocket = request if isinstance(request, WebSocket) else None
         return Context(
             db=state.db,

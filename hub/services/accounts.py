@@ -72,13 +72,41 @@ def _viewer(user: UserRecord) -> Viewer:
     return Viewer(user.id, user.handle, user.role, user.approved)
 
 
-async def open_session(db: Database, user: UserRecord, lifetime: timedelta) -> Session:
-    """A new browser session for `user`."""
+# Defaults of HUB_SESSION_IDLE_HOURS, HUB_MAX_SESSIONS and HUB_API_TOKEN_MAX_DAYS.
+SESSION_IDLE = timedelta(hours=24)
+MAX_SESSIONS = 10
+API_TOKEN_MAX_DAYS = 90
+
+
+async def open_session(
+    db: Database,
+    user: UserRecord,
+    lifetime: timedelta,
+    *,
+    idle: timedelta = SESSION_IDLE,
+    keep: int = MAX_SESSIONS,
+) -> Session:
+    """A new browser session for `user`. Signing in ends the user's sessions that are over and,
+    beyond `keep` sessions in all, the least recently used: a stolen cookie does not live on
+    for a month next to an owner who keeps signing in."""
     token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + lifetime
     async with db.transaction() as conn:
+        await store.trim_sessions(conn, user.id, max(keep - 1, 0), idle)
         await store.insert_session(conn, digest(token), user.id, expires_at)
     return Session(token, expires_at, user)
+
+
+async def sign_out_everywhere(db: Database, viewer: Viewer) -> int:
+    """End every browser session of the viewer (this one too); returns how many ended. API
+    tokens are revoked one by one (revoke_api_token)."""
+    user_id = signed_in(viewer)
+    async with db.transaction() as conn:
+        ended = await store.delete_sessions_of(conn, user_id)
+        await audit(
+            conn, viewer, "user.signed_out_everywhere", "USER", user_id, extra={"sessions": ended}
+        )
+    return ended
 
 
 async def sign_in(db: Database, email: str, password: str) -> UserRecord | None:
@@ -101,8 +129,14 @@ async def sign_out(db: Database, session_token: str) -> None:
         await store.delete_session(conn, digest(session_token))
 
 
-async def identify(db: Database, session_token: str | None, bearer: str | None) -> Viewer | None:
-    """The viewer behind a session cookie or a bearer token; None when neither is valid."""
+async def identify(
+    db: Database,
+    session_token: str | None,
+    bearer: str | None,
+    idle: timedelta = SESSION_IDLE,
+) -> Viewer | None:
+    """The viewer behind a session cookie (unless unused for `idle`) or an unexpired bearer
+    token; None when neither is valid."""
     if not session_token and not bearer:
         return None
     async with db.connection() as conn:
@@ -110,6 +144,7 @@ async def identify(db: Database, session_token: str | None, bearer: str | None) 
             conn,
             digest(session_token) if session_token else None,
             digest(bearer) if bearer else None,
+            idle,
         )
 
 
@@ -120,18 +155,29 @@ async def user(db: Database, user_id: UUID) -> UserRecord | None:
 
 
 async def create_api_token(
-    db: Database, viewer: Viewer, name: str, scope: TokenScope
+    db: Database,
+    viewer: Viewer,
+    name: str,
+    scope: TokenScope,
+    expires_in_days: int | None = None,
+    max_days: int = API_TOKEN_MAX_DAYS,
 ) -> Outcome[tuple[str, ApiTokenRecord]]:
-    """A new token for the viewer; the secret is returned once and stored only as a digest."""
+    """A new token for the viewer, expiring after `expires_in_days` (at most, and by default,
+    `max_days`); the secret is returned once and stored only as a digest."""
     user_id = signed_in(viewer)
     if not name.strip():
         return Outcome.failed([UserError("name", ErrorCode.REQUIRED)])
     if len(name) > 100:
         return Outcome.failed([UserError("name", ErrorCode.TOO_LONG, {"max": 100})])
+    days = max_days if expires_in_days is None else expires_in_days
+    if not 1 <= days <= max_days:
+        return Outcome.failed(
+            [UserError("expiresInDays", ErrorCode.OUT_OF_RANGE, {"min": 1, "max": max_days})]
+        )
     token = "hub_" + secrets.token_urlsafe(32)
     async with db.transaction() as conn:
         record = await store.insert_api_token(
-            conn, uuid.uuid4(), user_id, name.strip(), digest(token), scope
+            conn, uuid.uuid4(), user_id, name.strip(), digest(token), scope, timedelta(days=days)
         )
         await audit(
             conn,
@@ -139,7 +185,11 @@ async def create_api_token(
             "api_token.created",
             "API_TOKEN",
             record.id,
-            after={"name": record.name, "scope": scope.value},
+            after={
+                "name": record.name,
+                "scope": scope.value,
+                "expiresAt": record.expires_at.isoformat(),
+            },
         )
     return Outcome((token, record))
 

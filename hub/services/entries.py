@@ -29,7 +29,13 @@ from hub.domain.lifecycle import (
     substance_changed,
 )
 from hub.domain.model import Entry, EntryDraft, OrganizationDraft
-from hub.domain.pledges import check_item_edit, delivered_by_position, promised_by_position
+from hub.domain.pledges import (
+    check_item_edit,
+    delivered_by_position,
+    promised_by_position,
+    proposed_by_position,
+    reserved_by_position,
+)
 from hub.domain.validation import validate_entry, validate_organization
 from hub.domain.verification import Action, transition
 from hub.services.audit import audit
@@ -344,11 +350,20 @@ async def _check_pledged_items(
     found = (await pledges.pledges_of(conn, [entry.id], offers=offer)).get(entry.id, [])
     if not found:
         return []
+    if offer:
+        # An offer's proposals are its own side's word: they hold its stock.
+        return check_item_edit(
+            entry.draft.items,
+            draft.items,
+            promised_by_position(found, offer=True),
+            delivered_by_position(found, offer=True),
+        )
     return check_item_edit(
         entry.draft.items,
         draft.items,
-        promised_by_position(found, offer=offer),
-        delivered_by_position(found, offer=offer),
+        reserved_by_position(found),
+        delivered_by_position(found),
+        proposed_by_position(found),
     )
 
 

@@ -29,7 +29,7 @@ from hub.domain.matching import (
     side_standards,
 )
 from hub.domain.model import Entry, Item, NeedDetails
-from hub.domain.pledges import available, promised_by_position
+from hub.domain.pledges import Pledge, available, promised_by_position, reserved_by_position
 from hub.domain.region import Region
 from hub.services.match_runner import MatchRunner, runner_for
 from hub.settings import Settings
@@ -97,6 +97,13 @@ def _answered_by(offer_categories: set[str]) -> set[str]:
     return found
 
 
+def _held(taken: Sequence[Pledge], *, offer: bool) -> dict[int, Decimal]:
+    """What each item has promised away. What a need still lacks discounts only accepted
+    pledges (a proposal of everything must not hide it from donors); an offer's own
+    proposals hold its stock."""
+    return promised_by_position(taken, offer=True) if offer else reserved_by_position(taken)
+
+
 def _side(
     items: tuple[Item, ...],
     promised: dict[int, Decimal],
@@ -130,7 +137,7 @@ async def _target_side(conn: Connection, target: Entry, *, offer: bool) -> Side:
     details = target.draft.details
     return _side(
         target.draft.items,
-        promised_by_position(pledges.get(target.id, []), offer=offer),
+        _held(pledges.get(target.id, []), offer=offer),
         target.draft.region,
         target.verification_status,
         target.updated_at,
@@ -187,7 +194,7 @@ async def _read(
         c.id: replace(
             _side(
                 _with_texts(c.items, texts.get(c.id, {})),
-                promised_by_position(pledges.get(c.id, []), offer=offers),
+                _held(pledges.get(c.id, []), offer=offers),
                 c.region,
                 c.verification,
                 c.updated_at,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -32,22 +33,26 @@ from hub.domain.pledges import (
     Pledge,
     PledgeLine,
     TransitionRefused,
+    check_acceptance,
     check_lines,
+    check_open_proposals,
     check_transition,
     delivered,
     promised_by_position,
+    reserved_by_position,
     status_of,
 )
 from hub.domain.shipments import (
     ASSIGNERS,
     CARRIABLE,
     MOVING,
-    REPORTERS,
+    MoveRefused,
     check_capacity,
     check_move,
 )
 from hub.services.audit import audit
 from hub.services.entries import record_change
+from hub.services.messages import sender_key
 from hub.services.outcome import (
     Forbidden,
     Outcome,
@@ -67,9 +72,16 @@ from hub.store.ownership import Ownership
 from hub.store.shipments import Shipment
 
 MAX_NAME = 200
+# Open (PROPOSED) pledges one pledger (account, else client address) may hold on one need;
+# HUB_PLEDGE_OPEN_PROPOSALS sets it for the API.
+OPEN_PROPOSALS = 3
+# Stale proposals cancelled per transaction by the expiry job.
+EXPIRY_BATCH = 100
+EXPIRED_REASON = "expired: not accepted in time"
 # Entries that can no longer take or give pledges.
 _UNTRUSTED = frozenset({VerificationStatus.REJECTED})
 _DONE = frozenset({EntryStatus.CLOSED, EntryStatus.FULFILLED})
+_SHIPMENT_OVER = frozenset({ShipmentStatus.CANCELLED, ShipmentStatus.DELIVERED})
 
 
 @dataclass(frozen=True)
@@ -143,7 +155,10 @@ async def _parties(
     pledge: Pledge,
     pledge_owner: Ownership,
     locked: dict[UUID, Locked],
+    carrier_ids: Sequence[UUID] | None = None,
 ) -> set[Party]:
+    """The parties the actor speaks for on this pledge. CARRIER: a carrier of `carrier_ids`
+    (one shipment's), else of any shipment of the pledge still under way."""
     parties: set[Party] = set()
     if actor.has(Role.COORDINATOR):
         parties.add(Party.COORDINATOR)
@@ -157,11 +172,14 @@ async def _parties(
         parties.add(Party.DONOR)
     if pledge.need_id in locked and await _acts_for(conn, actor, token, *locked[pledge.need_id]):
         parties.add(Party.RECEIVER)
-    # Carriers are read, not locked: locks are taken in id order before the pledge's.
-    carrier_ids = [
-        s.carrier_id
-        for s in (await shipment_store.shipments_of(conn, [pledge.id])).get(pledge.id, [])
-    ]
+    # Carriers are read, not locked: locks are taken in id order before the pledge's. A
+    # carrier whose leg was cancelled or is over no longer acts on the pledge.
+    if carrier_ids is None:
+        carrier_ids = [
+            s.carrier_id
+            for s in (await shipment_store.shipments_of(conn, [pledge.id])).get(pledge.id, [])
+            if s.status not in _SHIPMENT_OVER
+        ]
     carriers = await entry_store.get_entries(conn, carrier_ids)
     owners = await entry_store.ownerships(conn, carrier_ids)
     for carrier_id, carrier in carriers.items():
@@ -194,11 +212,23 @@ async def _announce(conn: Connection, pledge: Pledge, *entries: Entry | None) ->
 
 
 async def make_pledge(
-    db: Database, request: PledgeRequest, actor: Viewer = ANONYMOUS, edit_token: str | None = None
+    db: Database,
+    request: PledgeRequest,
+    actor: Viewer = ANONYMOUS,
+    edit_token: str | None = None,
+    *,
+    client: str | None = None,
+    open_proposals: int = OPEN_PROPOSALS,
 ) -> Outcome[Pledge]:
     """Commit supply to a need (PROPOSED). Pledging from an offer needs the right to speak for
-    the offer (its edit token, submitter or staff, or a coordinator)."""
+    the offer (its edit token, submitter or staff, or a coordinator).
+
+    A proposal may take what the need lacks beyond accepted pledges, whatever other proposals
+    say (they reserve nothing until the receiving side accepts them), and one pledger (the
+    account, else the client address) may hold at most `open_proposals` of them per need.
+    """
     errors = _donor_errors(request)
+    pledger = sender_key(actor, client)
     async with db.transaction() as conn:
         locked = await _lock_all(conn, [request.need_id, request.offer_id])
         need_found = _usable("needId", locked.get(request.need_id), EntryKind.NEED)
@@ -231,10 +261,16 @@ async def make_pledge(
             if offer
             else []
         )
+        if not actor.has(Role.COORDINATOR):
+            capped = check_open_proposals(
+                await store.open_proposals(conn, need.id, pledger), open_proposals
+            )
+            if capped is not None:
+                errors.append(capped)
         errors += check_lines(
             request.lines,
             need.draft.items,
-            promised_by_position(need_pledges),
+            reserved_by_position(need_pledges),
             offer.draft.items if offer else None,
             promised_by_position(offer_pledges, offer=True) if offer else None,
         )
@@ -252,6 +288,7 @@ async def make_pledge(
             note=request.note,
             created_by=actor.user_id,
             edit_token_hash=token_hash,
+            pledger_key=pledger,
         )
         await _announce(conn, pledge, need, offer)
         await audit(
@@ -306,8 +343,14 @@ async def set_pledge_status(
             raise Forbidden from None
         if refused is not None:
             return Outcome.failed([refused])
+        need = locked[before.need_id][0]
+        if target is PledgeStatus.ACCEPTED:
+            # Accepting is what reserves the need's units: never beyond what it still lacks.
+            others = (await store.pledges_of(conn, [need.id])).get(need.id, [])
+            over = check_acceptance(before, need.draft.items, reserved_by_position(others))
+            if over:
+                return Outcome.failed(over)
         pledge = await store.set_status(conn, pledge_id, target, reason)
-        need = locked[pledge.need_id][0]
         offer = locked[pledge.offer_id][0] if pledge.offer_id in locked else None
         if target is PledgeStatus.DELIVERED:
             await _fulfil(conn, need, pledge, actor, offer=False)
@@ -368,15 +411,23 @@ async def assign_carrier(
         if isinstance(carrier_found, UserError):
             return Outcome.failed([carrier_found, *errors])
         carrier = carrier_found[0]
+        if carrier.verification_status is not VerificationStatus.VERIFIED:
+            # Anyone may post a logistics offer; only one a reviewer checked may carry goods.
+            errors.append(
+                _state_error(
+                    "logisticsOfferId",
+                    "只有已核实的运力才能承运。",
+                    "Only a verified logistics offer can carry a pledge.",
+                )
+            )
         details = carrier.draft.details
         found = await store.lock_pledge(conn, request.pledge_id)
         if found is None or not isinstance(details, LogisticsDetails):
             return Outcome.failed([UserError("pledgeId", ErrorCode.NOT_FOUND)])
         pledge, owner = found
         parties = await _parties(conn, actor, edit_token, pledge, owner, locked)
-        if await _acts_for(conn, actor, edit_token, *carrier_found):
-            parties.add(Party.CARRIER)
         if not parties & ASSIGNERS:
+            # A carrier may not put itself on someone's pledge: a side of the pledge chooses.
             raise Forbidden
         if pledge.status not in CARRIABLE:
             errors.append(
@@ -461,10 +512,14 @@ async def update_shipment(
         if pledge_found is None or shipment is None:
             return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
         pledge, owner = pledge_found
-        parties = await _parties(conn, actor, edit_token, pledge, owner, locked)
-        if not parties & REPORTERS:
-            raise Forbidden
-        refused = check_move(shipment.status, target)
+        # The carrier of this leg, not of another leg of the same pledge.
+        parties = await _parties(
+            conn, actor, edit_token, pledge, owner, locked, [shipment.carrier_id]
+        )
+        try:
+            refused = check_move(shipment.status, target, parties)
+        except MoveRefused:
+            raise Forbidden from None
         if refused is not None:
             return Outcome.failed([refused])
         updated = await shipment_store.set_status(conn, shipment.id, target, note)
@@ -485,3 +540,47 @@ async def update_shipment(
             via_token=not actor.signed_in,
         )
     return Outcome(updated)
+
+
+async def expire_proposals(db: Database, older_than: timedelta) -> int:
+    """Cancel PROPOSED pledges made more than `older_than` ago (a worker job), so that a
+    proposal nobody accepts stops counting against its pledger's cap and its offer's stock.
+    Each in its own transaction, in the steps' lock order (entries, then the pledge)."""
+    before = datetime.now(UTC) - older_than
+    async with db.connection() as conn:
+        stale = await store.stale_proposals(conn, before, EXPIRY_BATCH)
+    expired = 0
+    for pledge_id in stale:
+        if await _expire_one(db, pledge_id, before):
+            expired += 1
+    return expired
+
+
+async def _expire_one(db: Database, pledge_id: UUID, before: datetime) -> bool:
+    async with db.transaction() as conn:
+        known = (await store.get_pledges(conn, [pledge_id])).get(pledge_id)
+        if known is None:
+            return False
+        locked = await _lock_all(conn, [known.need_id, known.offer_id])
+        found = await store.lock_pledge(conn, pledge_id)
+        if found is None:
+            return False
+        pledge = found[0]
+        # Accepted or cancelled meanwhile: nothing to do.
+        if pledge.status is not PledgeStatus.PROPOSED or pledge.created_at >= before:
+            return False
+        after = await store.set_status(conn, pledge_id, PledgeStatus.CANCELLED, EXPIRED_REASON)
+        need = locked[after.need_id][0] if after.need_id in locked else None
+        offer = locked[after.offer_id][0] if after.offer_id in locked else None
+        await _announce(conn, after, need, offer)
+        await audit(
+            conn,
+            None,
+            "pledge.status",
+            "PLEDGE",
+            pledge_id,
+            before=_pledge_state(pledge),
+            after=_pledge_state(after),
+            reason=EXPIRED_REASON,
+        )
+    return True

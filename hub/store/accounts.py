@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
@@ -34,10 +34,25 @@ class ApiTokenRecord:
     scope: TokenScope
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime
 
 
 _USER = """id, email, handle, role, approved_at IS NOT NULL AS approved, created_at,
            password_hash"""
+
+
+_API_TOKEN_FIELDS = "id, name, scope, created_at, revoked_at, expires_at"  # noqa: S105 - columns
+
+
+def _token(row: asyncpg.Record) -> ApiTokenRecord:
+    return ApiTokenRecord(
+        row["id"],
+        row["name"],
+        TokenScope(row["scope"]),
+        row["created_at"],
+        row["revoked_at"],
+        row["expires_at"],
+    )
 
 
 def _required(row: asyncpg.Record | None) -> asyncpg.Record:
@@ -153,27 +168,64 @@ async def insert_session(
     )
 
 
+async def trim_sessions(conn: Connection, user_id: UUID, keep: int, idle: timedelta) -> int:
+    """End a user's sessions that are over (expired or idle) and, of the rest, all but the
+    `keep` most recently used; returns how many ended."""
+    result = await conn.execute(
+        """
+        DELETE FROM user_session WHERE user_id = $1 AND token_hash IN (
+            SELECT token_hash FROM user_session WHERE user_id = $1
+            ORDER BY (expires_at > now() AND last_seen_at > now() - $3::interval) DESC,
+                     last_seen_at DESC, created_at DESC
+            OFFSET $2
+        )
+        """,
+        user_id,
+        keep,
+        idle,
+    )
+    return int(result.split()[-1])
+
+
+async def delete_sessions_of(conn: Connection, user_id: UUID) -> int:
+    """End every session of a user; returns how many."""
+    result = await conn.execute("DELETE FROM user_session WHERE user_id = $1", user_id)
+    return int(result.split()[-1])
+
+
 async def delete_session(conn: Connection, token_hash: bytes) -> None:
     """Close a browser session."""
     await conn.execute("DELETE FROM user_session WHERE token_hash = $1", token_hash)
 
 
 async def viewer_for(
-    conn: Connection, session_hash: bytes | None, token_hash: bytes | None
+    conn: Connection, session_hash: bytes | None, token_hash: bytes | None, idle: timedelta
 ) -> Viewer | None:
-    """The user behind a live session or an unrevoked API token, in one statement."""
+    """The user behind a live session (neither expired nor unused for `idle`) or an unrevoked,
+    unexpired API token, in one statement, which also marks the session used (at most once a
+    minute, so that a busy session does not write on every request)."""
     row = await conn.fetchrow(
         """
+        WITH touched AS (
+            UPDATE user_session SET last_seen_at = now()
+            WHERE $1::bytea IS NOT NULL AND token_hash = $1 AND expires_at > now()
+              AND last_seen_at > now() - $3::interval
+              AND last_seen_at < now() - interval '1 minute'
+            RETURNING token_hash
+        )
         SELECT u.id, u.handle, u.role, u.approved_at IS NOT NULL AS approved, t.scope
         FROM app_user u
         LEFT JOIN api_token t ON t.user_id = u.id AND t.token_hash = $2 AND t.revoked_at IS NULL
+                              AND t.expires_at > now()
         LEFT JOIN user_session s ON s.user_id = u.id AND s.token_hash = $1
                                  AND s.expires_at > now()
+                                 AND s.last_seen_at > now() - $3::interval
         WHERE u.disabled_at IS NULL AND (t.id IS NOT NULL OR s.token_hash IS NOT NULL)
         LIMIT 1
         """,
         session_hash,
         token_hash,
+        idle,
     )
     if row is None:
         return None
@@ -188,23 +240,23 @@ async def insert_api_token(
     name: str,
     token_hash: bytes,
     scope: TokenScope,
+    lifetime: timedelta,
 ) -> ApiTokenRecord:
-    """Issue an API token."""
+    """Issue an API token that expires `lifetime` from now."""
     row = await conn.fetchrow(
-        """
-        INSERT INTO api_token (id, user_id, name, token_hash, scope) VALUES ($1, $2, $3, $4, $5)
-        RETURNING id, name, scope, created_at, revoked_at
+        f"""
+        INSERT INTO api_token (id, user_id, name, token_hash, scope, expires_at)
+        VALUES ($1, $2, $3, $4, $5, now() + $6::interval)
+        RETURNING {_API_TOKEN_FIELDS}
         """,
         token_id,
         user_id,
         name,
         token_hash,
         scope.value,
+        lifetime,
     )
-    row = _required(row)
-    return ApiTokenRecord(
-        row["id"], row["name"], TokenScope(row["scope"]), row["created_at"], row["revoked_at"]
-    )
+    return _token(_required(row))
 
 
 async def revoke_api_token(conn: Connection, token_id: UUID, user_id: UUID) -> bool:
@@ -221,11 +273,7 @@ async def revoke_api_token(conn: Connection, token_id: UUID, user_id: UUID) -> b
 async def api_tokens_of(conn: Connection, user_id: UUID) -> list[ApiTokenRecord]:
     """A user's tokens, newest first."""
     rows = await conn.fetch(
-        """SELECT id, name, scope, created_at, revoked_at FROM api_token WHERE user_id = $1
-           ORDER BY created_at DESC""",
+        f"SELECT {_API_TOKEN_FIELDS} FROM api_token WHERE user_id = $1 ORDER BY created_at DESC",
         user_id,
     )
-    return [
-        ApiTokenRecord(r["id"], r["name"], TokenScope(r["scope"]), r["created_at"], r["revoked_at"])
-        for r in rows
-    ]
+    return [_token(r) for r in rows]

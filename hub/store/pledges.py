@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -32,13 +33,15 @@ async def insert_pledge(
     note: str | None,
     created_by: UUID | None,
     edit_token_hash: bytes | None,
+    pledger_key: str | None = None,
 ) -> Pledge:
-    """Store a new PROPOSED pledge with its lines."""
+    """Store a new PROPOSED pledge with its lines (`pledger_key`: who proposed it, for the
+    cap on open proposals per pledger and need)."""
     await conn.execute(
         """
         INSERT INTO pledge (id, need_id, offer_id, donor_name, donor_organization_id, note,
-                            created_by, edit_token_hash)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                            created_by, edit_token_hash, pledger_key)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """,
         pledge_id,
         need_id,
@@ -48,6 +51,7 @@ async def insert_pledge(
         note,
         created_by,
         edit_token_hash,
+        pledger_key,
     )
     await conn.executemany(
         """
@@ -133,16 +137,45 @@ async def set_status(
     return (await get_pledges(conn, [pledge_id]))[pledge_id]
 
 
-async def live_pledge_counts(conn: Connection, need_ids: Sequence[UUID]) -> dict[UUID, int]:
-    """How many pledges each need has drawn (all but the cancelled)."""
+async def weighty_pledge_counts(conn: Connection, need_ids: Sequence[UUID]) -> dict[UUID, int]:
+    """How many pledges count in each need's priority (hub.domain.pledges.WEIGHTY: the ones
+    the receiving side accepted)."""
     rows = await conn.fetch(
         """
         SELECT need_id, count(*) AS n FROM pledge
-        WHERE need_id = ANY($1::uuid[]) AND status <> 'CANCELLED' GROUP BY need_id
+        WHERE need_id = ANY($1::uuid[]) AND status IN ('ACCEPTED', 'IN_TRANSIT', 'DELIVERED')
+        GROUP BY need_id
         """,
         list(need_ids),
     )
     return {r["need_id"]: r["n"] for r in rows}
+
+
+async def open_proposals(conn: Connection, need_id: UUID, pledger_key: str) -> int:
+    """How many PROPOSED pledges one pledger holds on one need (the caller holds the need's
+    row lock, so that racing proposals of one pledger count each other)."""
+    count: int = await conn.fetchval(
+        """
+        SELECT count(*) FROM pledge
+        WHERE need_id = $1 AND pledger_key = $2 AND status = 'PROPOSED'
+        """,
+        need_id,
+        pledger_key,
+    )
+    return count
+
+
+async def stale_proposals(conn: Connection, before: datetime, limit: int) -> list[UUID]:
+    """PROPOSED pledges made before `before`, oldest first (at most `limit`)."""
+    rows = await conn.fetch(
+        """
+        SELECT id FROM pledge WHERE status = 'PROPOSED' AND created_at < $1
+        ORDER BY created_at, id LIMIT $2
+        """,
+        before,
+        limit,
+    )
+    return [r["id"] for r in rows]
 
 
 async def set_fulfilment(

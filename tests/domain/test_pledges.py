@@ -19,15 +19,20 @@ from hub.domain.pledges import (
     Pledge,
     PledgeLine,
     TransitionRefused,
+    check_acceptance,
     check_item_edit,
     check_lines,
+    check_open_proposals,
     check_transition,
     delivered,
     promised_by_position,
+    proposed_by_position,
+    reserved_by_position,
     status_of,
+    weighty,
 )
 from hub.domain.priority import priority
-from hub.domain.shipments import check_capacity, check_move
+from hub.domain.shipments import ASSIGNERS, MoveRefused, check_capacity, check_move
 from hub.domain.units import Unit
 
 NOW = datetime(2020, 2, 1, 12, tzinfo=UTC)
@@ -305,3 +310,79 @@ def test_standards_are_found_in_linear_time_whatever_the_whitespace() -> None:
     assert done.wait(timeout=20)
     assert standards_in("GB" + " " * 400 + "19083") == frozenset({"GB 19083"})
     assert standards_in("GB /  T\u3000 2626-2019", "YY / T 0969") == {"GB 2626", "YY/T 0969"}
+
+
+def test_only_accepted_pledges_reserve_a_need_and_weigh_on_its_priority() -> None:
+    need = [item("face.medical_respirator", 1000)]
+    pledges = [
+        pledge(PledgeStatus.PROPOSED, PledgeLine(0, Decimal(1000))),
+        pledge(PledgeStatus.ACCEPTED, PledgeLine(0, Decimal(300))),
+        pledge(PledgeStatus.IN_TRANSIT, PledgeLine(0, Decimal(100))),
+        pledge(PledgeStatus.DELIVERED, PledgeLine(0, Decimal(50))),
+        pledge(PledgeStatus.CANCELLED, PledgeLine(0, Decimal(900))),
+    ]
+    reserved = reserved_by_position(pledges)
+    assert reserved == {0: Decimal(400)}
+    assert proposed_by_position(pledges) == {0: Decimal(1000)}
+    # The proposal of everything does not stop another donor.
+    assert check_lines([PledgeLine(0, Decimal(600))], need, reserved) == []
+    assert weighty(pledges) == 3
+    [over] = check_acceptance(pledges[0], need, reserved)
+    assert (over.field, over.code, over.params) == (
+        "items.0.quantity",
+        ErrorCode.OVER_PLEDGED,
+        {"available": "600"},
+    )
+    fits = pledge(PledgeStatus.PROPOSED, PledgeLine(0, Decimal(600)))
+    assert check_acceptance(fits, need, reserved) == []
+
+
+def test_open_proposals_are_capped() -> None:
+    assert check_open_proposals(2, 3) is None
+    capped = check_open_proposals(3, 3)
+    assert capped is not None
+    assert (capped.field, capped.code, capped.params) == ("needId", ErrorCode.TOO_MANY, {"max": 3})
+
+
+def test_proposals_keep_positions_but_set_no_quantity_floor() -> None:
+    before = [item("face.medical_respirator", 1000)]
+    lowered = [item("face.medical_respirator", 500)]
+    assert check_item_edit(before, lowered, {}, {}, {0: Decimal(3000)}) == []
+    assert check_item_edit(before, [], {}, {}, {0: Decimal(10)})[0].code is ErrorCode.INVALID_STATE
+    [floor] = check_item_edit(before, lowered, {0: Decimal(600)}, {}, {0: Decimal(3000)})
+    assert floor.code is ErrorCode.OUT_OF_RANGE
+
+
+_SS = ShipmentStatus
+
+
+@pytest.mark.parametrize(
+    ("current", "target", "party", "allowed"),
+    [
+        (_SS.ASSIGNED, _SS.PICKED_UP, Party.CARRIER, True),
+        (_SS.ASSIGNED, _SS.PICKED_UP, Party.DONOR, True),
+        (_SS.ASSIGNED, _SS.PICKED_UP, Party.RECEIVER, False),
+        (_SS.ASSIGNED, _SS.CANCELLED, Party.RECEIVER, True),
+        (_SS.ASSIGNED, _SS.ASSIGNED, Party.DONOR, False),  # a note is the carrier's
+        (_SS.ASSIGNED, _SS.ASSIGNED, Party.CARRIER, True),
+        (_SS.PICKED_UP, _SS.IN_TRANSIT, Party.DONOR, False),
+        (_SS.PICKED_UP, _SS.CANCELLED, Party.DONOR, False),
+        (_SS.PICKED_UP, _SS.CANCELLED, Party.CARRIER, True),
+        (_SS.IN_TRANSIT, _SS.DELIVERED, Party.RECEIVER, True),
+        (_SS.IN_TRANSIT, _SS.DELIVERED, Party.DONOR, False),
+        (_SS.IN_TRANSIT, _SS.CANCELLED, Party.COORDINATOR, True),
+    ],
+)
+def test_each_shipment_step_is_its_partys(
+    current: ShipmentStatus, target: ShipmentStatus, party: Party, allowed: bool
+) -> None:
+    if allowed:
+        assert check_move(current, target, {party}) is None
+    else:
+        with pytest.raises(MoveRefused):
+            check_move(current, target, {party})
+
+
+def test_a_carrier_does_not_assign_itself() -> None:
+    assert Party.CARRIER not in ASSIGNERS
+    assert {Party.DONOR, Party.RECEIVER, Party.COORDINATOR} <= ASSIGNERS

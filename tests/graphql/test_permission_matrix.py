@@ -115,6 +115,7 @@ CALLS: dict[str, tuple[str, dict[str, Any]]] = {
         {},
     ),
     "signOut": ("mutation { signOut { signedOut } }", {}),
+    "signOutEverywhere": ("mutation { signOutEverywhere { sessionsEnded } }", {}),
     "createApiToken": (
         'mutation { createApiToken(input: {name: ""}) { userErrors { code } } }',
         {},

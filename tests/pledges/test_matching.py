@@ -108,7 +108,7 @@ async def test_needs_default_to_priority_and_the_database_agrees_with_the_rules(
     now = datetime.now(UTC)
     async with db.connection() as conn:
         ranked = await entry_store.list_needs_by_priority(conn, EntryFilter(), now, None, 10)
-        counts = await pledge_store.live_pledge_counts(conn, [e.id for e, _ in ranked])
+        counts = await pledge_store.weighty_pledge_counts(conn, [e.id for e, _ in ranked])
     for entry, score in ranked:
         urgency = getattr(entry.draft.details, "urgency", Urgency.LOW)
         expected = priority(

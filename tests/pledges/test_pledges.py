@@ -101,6 +101,8 @@ async def test_over_pledging_is_refused_and_writes_nothing(
     need = await post_need(gql, quantity=100)
     first = await pledge(gql, need, 60)
     assert first["userErrors"] == []
+    # Accepted pledges hold the need's units back (proposals do not: test_pledge_squatting).
+    await set_status(gql, first["pledge"]["id"], "ACCEPTED", need.edit_token)
     before = await table_counts(db)
     async with db.connection() as conn:
         pledges_before = await conn.fetchval("SELECT count(*) FROM pledge")
@@ -114,23 +116,29 @@ async def test_over_pledging_is_refused_and_writes_nothing(
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM pledge") == pledges_before
     # A cancelled pledge gives its units back.
-    await set_status(gql, first["pledge"]["id"], "CANCELLED", first["editToken"], reason="没货了")
+    await set_status(gql, first["pledge"]["id"], "CANCELLED", need.edit_token, reason="没货了")
     assert (await pledge(gql, need, 100))["userErrors"] == []
 
 
-async def test_two_racing_pledges_for_the_last_100_units_one_wins(
+async def test_two_racing_acceptances_for_the_last_100_units_one_wins(
     gql: GraphQLClient, db: Database
 ) -> None:
     need = await post_need(gql, quantity=1000)
-    assert (await pledge(gql, need, 900))["userErrors"] == []
+    first = await pledge(gql, need, 900)
+    await set_status(gql, first["pledge"]["id"], "ACCEPTED", need.edit_token)
     for _ in range(3):
-        results = await asyncio.gather(pledge(gql, need, 100), pledge(gql, need, 100))
-        winners = [r for r in results if r["pledge"] is not None]
-        losers = [r for r in results if r["pledge"] is None]
+        ids = [(await pledge(gql, need, 100))["pledge"]["id"] for _ in range(2)]
+        results = await asyncio.gather(
+            *(set_status(gql, pledge_id, "ACCEPTED", need.edit_token) for pledge_id in ids)
+        )
+        answers = [r["data"]["setPledgeStatus"] for r in results]
+        winners = [a for a in answers if a["pledge"] is not None]
+        losers = [a for a in answers if a["pledge"] is None]
         if len(winners) == 1:
             assert losers[0]["userErrors"][0]["code"] == "OVER_PLEDGED"
             # Undo, so that the next round races again for the same 100 units.
-            await set_status(gql, winners[0]["pledge"]["id"], "CANCELLED", winners[0]["editToken"])
+            for pledge_id in ids:
+                await set_status(gql, pledge_id, "CANCELLED", need.edit_token)
         else:
             raise AssertionError(f"both or neither won: {results}")
     async with db.connection() as conn:
@@ -265,7 +273,10 @@ async def test_pledged_items_cannot_be_pulled_from_under_the_pledge(
     gql: GraphQLClient, db: Database
 ) -> None:
     need = await post_need(gql, quantity=1000)
-    assert (await pledge(gql, need, 700))["userErrors"] == []
+    made = await pledge(gql, need, 700)
+    assert made["userErrors"] == []
+    # Accepted, the pledge holds its units (a mere proposal sets no floor: test_squatting).
+    await set_status(gql, made["pledge"]["id"], "ACCEPTED", need.edit_token)
     async with db.connection() as conn:
         version = await conn.fetchval("SELECT version FROM entry WHERE kind = 'NEED'")
     body = await gql.data(
@@ -300,7 +311,8 @@ async def test_pledges_show_on_needs_and_priority_parts(gql: GraphQLClient, db: 
     )
     node = data["needs"]["edges"][0]["node"]
     assert node["pledges"] == [{"status": "PROPOSED", "items": [{"quantity": 50}]}]
-    assert node["priority"]["pledges"] == 1
+    # A proposal does not lower the need's priority; an accepted pledge does.
+    assert node["priority"]["pledges"] == 0
     assert node["priority"]["unmetShare"] == 1.0
     assert node["priority"]["urgency"] == "CRITICAL"
     assert node["priority"]["score"] > 0

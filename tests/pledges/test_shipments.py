@@ -7,7 +7,7 @@ from typing import Any
 
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
-from tests.helpers import LOGISTICS, SUBMIT_LOGISTICS, table_counts
+from tests.helpers import LOGISTICS, SUBMIT_LOGISTICS, table_counts, verify_all
 from tests.pledges.steps import Posted, pledge, post_need, set_status
 
 ASSIGN = """
@@ -27,11 +27,16 @@ mutation($input: UpdateShipmentInput!) {
 }"""
 
 
-async def post_carrier(gql: GraphQLClient, capacity_kg: float | None = 500) -> Posted:
+async def post_carrier(
+    gql: GraphQLClient, capacity_kg: float | None = 500, db: Database | None = None
+) -> Posted:
+    """A logistics offer; verified (with every other entry so far) when `db` is given."""
     carrier = copy.deepcopy(LOGISTICS)
     carrier["capacityKg"] = capacity_kg
     data = (await gql.data(SUBMIT_LOGISTICS, {"input": carrier}))["submitLogisticsOffer"]
     assert data["userErrors"] == []
+    if db is not None:
+        await verify_all(db)
     return Posted(data["logisticsOffer"]["id"], data["editToken"])
 
 
@@ -59,7 +64,7 @@ def assignment(pledge_id: str, carrier: Posted, weight: float | None, token: str
 async def test_a_carrier_takes_shipments_up_to_its_capacity(
     gql: GraphQLClient, db: Database
 ) -> None:
-    carrier = await post_carrier(gql, capacity_kg=500)
+    carrier = await post_carrier(gql, capacity_kg=500, db=db)
     _, first = await accepted_pledge(gql)
     _, second = await accepted_pledge(gql)
     ok = await gql.data(ASSIGN, assignment(first["pledge"]["id"], carrier, 300, first["editToken"]))
@@ -102,7 +107,7 @@ async def test_a_carrier_takes_shipments_up_to_its_capacity(
 async def test_tracking_moves_the_pledge_in_transit_and_only_parties_report(
     gql: GraphQLClient, db: Database
 ) -> None:
-    carrier = await post_carrier(gql, capacity_kg=None)
+    carrier = await post_carrier(gql, capacity_kg=None, db=db)
     need, made = await accepted_pledge(gql)
     proposed = await pledge(gql, need, 10)
     early = await gql.data(
@@ -111,9 +116,9 @@ async def test_tracking_moves_the_pledge_in_transit_and_only_parties_report(
     assert early["assignCarrier"]["userErrors"][0]["code"] == "INVALID_STATE"
     stranger = await gql.post(ASSIGN, assignment(made["pledge"]["id"], carrier, None, "wrong"))
     assert stranger["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    # The carrier itself may take the job.
+    # The receiving side chooses the carrier (the carrier cannot put itself on the pledge).
     shipment = (
-        await gql.data(ASSIGN, assignment(made["pledge"]["id"], carrier, None, carrier.edit_token))
+        await gql.data(ASSIGN, assignment(made["pledge"]["id"], carrier, None, need.edit_token))
     )["assignCarrier"]["shipment"]
     nobody = await gql.post(UPDATE, {"input": {"id": shipment["id"], "status": "PICKED_UP"}})
     assert nobody["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -37,7 +37,7 @@ async def test_a_need_page_shows_priority_matches_and_pledges(
     assert made["userErrors"] == []
     page = (await app_client.get(f"/entries/{need.id}")).text
     assert "Priority score" in page and "still missing" in page and "Waiting for" in page
-    assert "1 pledges so far" in page
+    assert "0 accepted pledges" in page  # a proposal does not lower the priority
     assert f'href="/entries/{offer.id}"' in page  # the matching offer, linked
     assert "Category and standard" in page and "Match " in page  # explained
     assert f'href="/pledges/{made["pledge"]["id"]}"' in page and "Proposed" in page

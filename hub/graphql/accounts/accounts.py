@@ -46,6 +46,9 @@ class ApiToken:
     scope: TokenScope
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime = strawberry.field(
+        description="After this the token is refused (UNAUTHENTICATED); make a new one."
+    )
 
     @classmethod
     def of(cls, token: ApiTokenRecord) -> ApiToken:
@@ -70,6 +73,11 @@ class SignInInput:
 class CreateApiTokenInput:
     name: str = strawberry.field(description="What the token is for, e.g. 'hospital dashboard'.")
     scope: TokenScope = TokenScope.READ
+    expires_in_days: int | None = strawberry.field(
+        default=None,
+        description="Days until the token expires: 1 to the hub's maximum "
+        "(HUB_API_TOKEN_MAX_DAYS, 90 unless configured), which is also the default.",
+    )
 
 
 @strawberry.type
@@ -81,6 +89,11 @@ class AuthPayload:
 @strawberry.type
 class SignOutPayload:
     signed_out: bool
+
+
+@strawberry.type
+class SignOutEverywherePayload:
+    sessions_ended: int = strawberry.field(description="Browser sessions ended, this one too.")
 
 
 @strawberry.type
@@ -116,7 +129,13 @@ def _require_cookies(info: Info) -> None:
 
 async def _start_session(info: Info, user: UserRecord) -> None:
     ctx = info.context
-    session = await service.open_session(ctx.db, user, timedelta(days=ctx.settings.session_days))
+    session = await service.open_session(
+        ctx.db,
+        user,
+        timedelta(days=ctx.settings.session_days),
+        idle=timedelta(hours=ctx.settings.session_idle_hours),
+        keep=ctx.settings.max_sessions,
+    )
     if ctx.cookies is not None:
         ctx.cookies.set_session(session.token, session.expires_at)
 
@@ -146,7 +165,9 @@ class AccountMutation:
         return payload(AuthPayload, info, outcome, user=User.of)
 
     @guarded_mutation(
-        "Sign in; the session lives in an HTTP-only cookie.",
+        "Sign in; the session lives in an HTTP-only cookie. It ends after HUB_SESSION_DAYS, or "
+        "sooner when unused for HUB_SESSION_IDLE_HOURS; beyond HUB_MAX_SESSIONS sessions, "
+        "signing in ends the least recently used."
     )
     async def sign_in(self, info: Info, input: SignInInput) -> AuthPayload:
         ctx = info.context
@@ -172,6 +193,18 @@ class AccountMutation:
         return SignOutPayload(signed_out=True)
 
     @guarded_mutation(
+        "End every browser session of your account, this one too (a lost phone, a shared "
+        "computer). API tokens are revoked one by one with revokeApiToken."
+    )
+    async def sign_out_everywhere(self, info: Info) -> SignOutEverywherePayload:
+        ctx = info.context
+        with signed_in_only():
+            ended = await service.sign_out_everywhere(ctx.db, ctx.viewer)
+        if ctx.cookies is not None and ctx.session_token:
+            ctx.cookies.clear_session()
+        return SignOutEverywherePayload(sessions_ended=ended)
+
+    @guarded_mutation(
         "A bearer token for scripts and apps (READ or WRITE).",
     )
     async def create_api_token(
@@ -179,7 +212,14 @@ class AccountMutation:
     ) -> CreateApiTokenPayload:
         ctx = info.context
         with signed_in_only():
-            outcome = await service.create_api_token(ctx.db, ctx.viewer, input.name, input.scope)
+            outcome = await service.create_api_token(
+                ctx.db,
+                ctx.viewer,
+                input.name,
+                input.scope,
+                input.expires_in_days,
+                ctx.settings.api_token_max_days,
+            )
         if outcome.value is None:
             return CreateApiTokenPayload(
                 token=None,

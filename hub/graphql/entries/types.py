@@ -16,8 +16,9 @@ import strawberry
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
 from hub.domain.donations import account_change
-from hub.domain.enums import EntryKind, EntryStatus, PledgeStatus, Urgency, VerificationStatus
+from hub.domain.enums import EntryKind, EntryStatus, Urgency, VerificationStatus
 from hub.domain.kinds import KINDS, kind_of
+from hub.domain.pledges import weighty
 from hub.domain.priority import priority as need_priority
 from hub.graphql.common import Contact, Region, Source
 from hub.graphql.connections import page_size
@@ -155,7 +156,10 @@ class NeedPriority:
     urgency: Urgency
     unmet_share: float = strawberry.field(description="0 to 1: the mean share of items unmet.")
     waiting_hours: float = strawberry.field(description="Hours since the need was posted.")
-    pledges: int = strawberry.field(description="Pledges it has drawn (all but cancelled).")
+    pledges: int = strawberry.field(
+        description="Pledges the needing side accepted (accepted, in transit or delivered); "
+        "proposals do not lower the priority."
+    )
 
 
 # How many pledges `pledges` lists without `first`, and at most.
@@ -182,9 +186,13 @@ class Need(Entry):
     @strawberry.field(description="Why the need ranks where it does (the default order).")
     async def priority(self, info: Info) -> NeedPriority:
         pledges = await info.context.loaders.pledges_to_need.load(self.entry_id)
-        live = sum(1 for p in pledges if p.status is not PledgeStatus.CANCELLED)
         found = need_priority(
-            self.urgency, self.domain_items, self.status, self.created_at, live, info.context.now
+            self.urgency,
+            self.domain_items,
+            self.status,
+            self.created_at,
+            weighty(pledges),
+            info.context.now,
         )
         return view_of(NeedPriority, found)
 

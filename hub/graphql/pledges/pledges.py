@@ -88,9 +88,12 @@ class PledgePayload:
 @strawberry.type
 class PledgeMutation:
     @pledge_mutation(
-        "Commit supply to a need. More than the need still lacks, or than the offer still "
-        "holds, is refused with OVER_PLEDGED; an offered item that cannot answer the needed one "
-        "(another category, or a standard that does not satisfy the need's) with INCOMPATIBLE."
+        "Commit supply to a need (PROPOSED until the needing side accepts it). More than the "
+        "need still lacks beyond accepted pledges, or than the offer still holds, is refused "
+        "with OVER_PLEDGED; an offered item that cannot answer the needed one (another "
+        "category, or a standard that does not satisfy the need's) with INCOMPATIBLE; more open "
+        "proposals on one need than allowed per pledger with TOO_MANY. Proposals not accepted "
+        "in time are cancelled."
     )
     async def pledge(self, info: Info, input: PledgeInput) -> PledgePayload:
         ctx = info.context
@@ -118,12 +121,20 @@ class PledgeMutation:
             donor_organization_id=org_id,
             note=input.note,
         )
-        outcome = await service.make_pledge(ctx.db, request, ctx.viewer, input.edit_token)
+        outcome = await service.make_pledge(
+            ctx.db,
+            request,
+            ctx.viewer,
+            input.edit_token,
+            client=ctx.client,
+            open_proposals=ctx.settings.pledge_open_proposals,
+        )
         return PledgePayload.of(info, outcome)
 
     @pledge_mutation(
-        "Move a pledge on: ACCEPTED (the needing side or a coordinator), IN_TRANSIT (donor, "
-        "carrier), DELIVERED (the receiver confirms), CANCELLED."
+        "Move a pledge on: ACCEPTED (the needing side or a coordinator; OVER_PLEDGED beyond "
+        "what the need still lacks), IN_TRANSIT (donor, carrier), DELIVERED (the receiver "
+        "confirms), CANCELLED."
     )
     async def set_pledge_status(self, info: Info, input: SetPledgeStatusInput) -> PledgePayload:
         ctx = info.context

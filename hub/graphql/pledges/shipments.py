@@ -51,8 +51,11 @@ class ShipmentPayload:
 @strawberry.type
 class ShipmentMutation:
     @pledge_mutation(
-        "Put a logistics offer on an accepted pledge, within the carrier's remaining capacity "
-        "(OVER_CAPACITY otherwise)."
+        "Put a verified logistics offer on an accepted pledge, within the carrier's remaining "
+        "capacity (OVER_CAPACITY otherwise). The donor's side, the receiving side or a "
+        "coordinator chooses the carrier; a carrier cannot put itself on a pledge. The carrier "
+        "takes the job by picking the goods up, or declines by cancelling; either side of the "
+        "pledge may turn it down before pickup."
     )
     async def assign_carrier(self, info: Info, input: AssignCarrierInput) -> ShipmentPayload:
         ctx = info.context
@@ -74,8 +77,11 @@ class ShipmentMutation:
         return payload(ShipmentPayload, info, outcome, shipment=Shipment.of)
 
     @pledge_mutation(
-        "Report a shipment's progress (the carrier, donor, receiver or a coordinator). Goods "
-        "PICKED_UP or IN_TRANSIT put an accepted pledge IN_TRANSIT."
+        "Report a shipment's progress; each step is its party's: PICKED_UP the shipment's "
+        "carrier's or the donor's, IN_TRANSIT and tracking notes the carrier's, DELIVERED the "
+        "carrier's or the receiver's, "
+        "CANCELLED any party's before pickup and the carrier's after it; coordinators may make "
+        "any step. Goods PICKED_UP or IN_TRANSIT put an accepted pledge IN_TRANSIT."
     )
     async def update_shipment(self, info: Info, input: UpdateShipmentInput) -> ShipmentPayload:
         ctx = info.context
