@@ -150,7 +150,9 @@ FIELD_AUDIENCE: dict[tuple[str, str], Audience] = {
     ("PublicReview", "note"): Audience.VIEWER,
     ("PublicReview", "evidenceUrl"): Audience.VIEWER,
     ("EntryFlag", "note"): Audience.VIEWER,
+    ("Verification", "recheckRequestedAt"): Audience.VIEWER,
     **{(name, "possibleDuplicates"): Audience.VIEWER for name in ENTRY_TYPES},
+    **{(name, "unconfirmedOrganization"): Audience.VIEWER for name in ENTRY_TYPES},
     ("DonationChannel", "accountNumberChange"): Audience.VIEWER,
     # Fields the kind declarations mask until verified, except for reviewers.
     **{

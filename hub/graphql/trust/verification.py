@@ -77,6 +77,15 @@ class Verification:
     )
     reviews: list[PublicReview] = strawberry.field(description="Every review, oldest first.")
     flags: list[EntryFlag] = strawberry.field(description="Reports that it is wrong, newest first.")
+    private_recheck: strawberry.Private[datetime | None] = None
+
+    @strawberry.field(
+        description="When reports put this verified entry up for a reviewer's recheck (it stays "
+        "VERIFIED and listed until a reviewer decides); null when none is pending. Reviewers "
+        "and above only."
+    )
+    def recheck_requested_at(self, info: Info) -> datetime | None:
+        return for_reviewers(info, self.private_recheck)
 
     @strawberry.field(description="Hours since the last verification, for 'verified 5 h ago'.")
     def age_hours(self) -> float | None:
