@@ -238,6 +238,8 @@ async def expire_overdue(conn: Connection, limit: int = 500) -> list[tuple[UUID,
         WHERE id IN (SELECT id FROM entry
                      WHERE verification_status = 'VERIFIED' AND expires_at < now()
                        AND status <> 'CLOSED'
+                       -- A recheck under way keeps it until the reviewer decides (or lets go).
+                       AND (lease_until IS NULL OR lease_until <= now())
                      ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING id, kind
         """,

@@ -170,3 +170,21 @@ async def test_a_poster_cannot_dismiss_a_recheck_by_reconfirming(
     claimed = (await gql.data(CLAIM, {"e": need}, **auth(reviewer)))["claimReview"]
     assert codes(claimed) == []
     assert claimed["entry"]["verificationStatus"] == "VERIFIED"
+
+
+async def test_a_recheck_under_way_does_not_expire_under_the_reviewer(
+    gql: GraphQLClient, db: Database
+) -> None:
+    from hub.services.reviews import expire_overdue
+
+    reviewer, _ = await token_for(db, Role.REVIEWER, "expiry_judge")
+    reporter, _ = await token_for(db, Role.REVIEWER, "expiry_reporter")
+    need = await _verified_need(gql, reviewer)
+    await _flag(gql, need, **auth(reporter))
+    await gql.data(CLAIM, {"e": need}, **auth(reviewer))
+    async with db.connection() as conn:
+        await conn.execute("UPDATE entry SET expires_at = now() - interval '1 hour'")
+    assert await expire_overdue(db) == 0
+    decided = await verify(gql, reviewer, need)
+    assert decided["userErrors"] == []
+    assert decided["entry"]["verificationStatus"] == "VERIFIED"
