@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub.domain.enums import EntryKind
+from hub.domain.flags import DEFAULT_RECHECK_WEIGHT
 from hub.domain.kinds import KINDS
 from hub.domain.kinds.spec import Lifetime
 from hub.domain.open_data import LICENCE, LICENCE_URL
@@ -107,6 +108,12 @@ class Settings:
     # Independent reviewers who must verify an entry before it is VERIFIED.
     reviews_required: int = 1
     review_lease_minutes: int = 15
+    # The weight of distinct reporters (hub/domain/flags.py) that puts a verified entry up for a
+    # reviewer's recheck; reports never unpublish an entry on their own.
+    flag_recheck_weight: int = DEFAULT_RECHECK_WEIGHT
+    # A reviewer on the same client address as an entry's submission may not review it (off
+    # only where the hub cannot tell clients apart, behind a proxy it does not trust).
+    review_link_by_address: bool = True
     reveals_per_hour: int = 30
     # Messages one sender may leave for posters per hour (sendMessage).
     messages_per_hour: int = 10
@@ -231,6 +238,10 @@ class Settings:
             workers=_int(env, "HUB_WORKERS", 0, minimum=0),
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
+            flag_recheck_weight=_int(
+                env, "HUB_FLAG_RECHECK_WEIGHT", DEFAULT_RECHECK_WEIGHT, minimum=1
+            ),
+            review_link_by_address=_bool(env, "HUB_REVIEW_LINK_BY_ADDRESS", True),
             reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),
             messages_per_hour=_int(env, "HUB_MESSAGES_PER_HOUR", 10, minimum=0),
             export_licence=env.get("HUB_EXPORT_LICENCE", "").strip() or LICENCE,

@@ -138,8 +138,17 @@ async def db(fresh_dsn: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def settings(fresh_dsn: str) -> Settings:
-    """Settings pointing at this test's database (English messages unless asked otherwise)."""
-    return Settings(database_url=fresh_dsn, default_language="en", max_body_bytes=64 * 1024)
+    """Settings pointing at this test's database (English messages unless asked otherwise).
+
+    Every in-process client comes from one address, as behind a proxy the hub does not trust:
+    reviewers are not refused for sharing it with submitters (tests of that turn it on).
+    """
+    return Settings(
+        database_url=fresh_dsn,
+        default_language="en",
+        max_body_bytes=64 * 1024,
+        review_link_by_address=False,
+    )
 
 
 class GraphQLClient:

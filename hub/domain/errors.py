@@ -32,6 +32,9 @@ class ErrorCode(Enum):
     NOT_ALLOWED = "NOT_ALLOWED"
     ALREADY_CLAIMED = "ALREADY_CLAIMED"
     NOT_CLAIMED = "NOT_CLAIMED"
+    # The reviewer is tied to the entry's submission beyond their account (same browser,
+    # network or edit token): another reviewer must check it.
+    NOT_INDEPENDENT = "NOT_INDEPENDENT"
     # More than a need still lacks, or than an offer still holds.
     OVER_PLEDGED = "OVER_PLEDGED"
     OVER_CAPACITY = "OVER_CAPACITY"

@@ -55,6 +55,7 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
         "请先认领此条目（或您的认领已过期）。",
         "Claim the entry first (or your claim has run out).",
     ),
+    ErrorCode.NOT_INDEPENDENT: ("{reason_zh}", "{reason_en}"),
     ErrorCode.OVER_PLEDGED: (
         "超出可认捐数量：最多还可认捐 {available}。",
         "More than is left to pledge: at most {available}.",

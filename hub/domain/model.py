@@ -156,6 +156,8 @@ class ReviewState:
     lease_until: datetime | None = None
     rejection_reason: str | None = None
     submitted_by: UUID | None = None
+    # Reports asked a reviewer to recheck this verified entry (hub/domain/flags.py) at this time.
+    recheck_requested_at: datetime | None = None
 
     def claimed_at(self, now: datetime) -> bool:
         """Whether a reviewer's lease is running at `now`."""

@@ -31,8 +31,9 @@ class Action(Enum):
     REJECT = "REJECT"
     SUBSTANCE_CHANGED = "SUBSTANCE_CHANGED"
     EXPIRE = "EXPIRE"
-    # Enough people reported a verified entry as wrong: it needs checking again.
-    FLAG = "FLAG"
+    # A reviewer takes a verified entry that reports put up for a recheck; it stays VERIFIED
+    # (and public) while they check, and their decision is the only thing that changes it.
+    CLAIM_RECHECK = "CLAIM_RECHECK"
     # The poster of a verified entry says it is still current.
     RECONFIRM = "RECONFIRM"
     # The notice or post the entry was verified from has disappeared.
@@ -83,7 +84,13 @@ TRANSITIONS: dict[tuple[VerificationStatus, Action], VerificationStatus] = {
     (REJECTED, Action.SUBSTANCE_CHANGED): PENDING,
     (EXPIRED, Action.SUBSTANCE_CHANGED): PENDING,
     (VERIFIED, Action.EXPIRE): EXPIRED,
-    (VERIFIED, Action.FLAG): PENDING,
+    # A recheck (hub/domain/flags.py): the entry stays VERIFIED until the reviewer decides.
+    (VERIFIED, Action.CLAIM_RECHECK): VERIFIED,
+    (VERIFIED, Action.RELEASE): VERIFIED,
+    (VERIFIED, Action.VERIFY): VERIFIED,
+    (VERIFIED, Action.VERIFY_PARTLY): VERIFIED,
+    (VERIFIED, Action.REQUEST_CHANGES): NEEDS_CHANGES,
+    (VERIFIED, Action.REJECT): REJECTED,
     (VERIFIED, Action.RECONFIRM): VERIFIED,
     (EXPIRED, Action.RECONFIRM): VERIFIED,
     (VERIFIED, Action.SOURCE_LOST): PENDING,
@@ -134,18 +141,6 @@ class FlagReason(Enum):
     OUTDATED = "OUTDATED"
     DUPLICATE = "DUPLICATE"
     OTHER = "OTHER"
-
-
-# Anonymous reports are cheap to make: it takes this many since the last verification to send a
-# verified entry back to the queue, where one report from a signed-in user is enough.
-ANONYMOUS_FLAGS_TO_REQUEUE = 3
-
-
-def flag_requeues(state: VerificationStatus, signed_in: bool, anonymous_flags: int) -> bool:
-    """Whether a new flag sends the entry back to the review queue."""
-    if (state, Action.FLAG) not in TRANSITIONS:
-        return False  # not verified: the flag simply waits for the reviewer
-    return signed_in or anonymous_flags >= ANONYMOUS_FLAGS_TO_REQUEUE
 
 
 class Reconfirmation(Enum):

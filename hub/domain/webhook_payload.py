@@ -18,6 +18,7 @@ from hub.domain.kinds import kind_of
 from hub.domain.kinds.spec import plain
 from hub.domain.live import LiveEvent
 from hub.domain.model import Contact, Entry, Item, Organization
+from hub.domain.organization_trust import shows_organization
 from hub.domain.privacy import visible_contact
 from hub.domain.public import details_json
 from hub.domain.units import UNITS, to_base
@@ -59,8 +60,11 @@ def _item(item: Item) -> dict[str, Any]:
     }
 
 
-def _organization(organization: Organization | None) -> dict[str, Any] | None:
-    if organization is None:
+def _organization(organization: Organization | None, entry: Entry) -> dict[str, Any] | None:
+    # As the API shows it: not on an entry that would borrow a verified organization's badge.
+    if organization is None or not shows_organization(
+        organization.verification_status, entry.verification_status, entry.self_reported
+    ):
         return None
     return {
         "id": to_global_id("Organization", organization.id),
@@ -78,7 +82,7 @@ def public_entry(entry: Entry, organization: Organization | None) -> dict[str, A
         "status": entry.status.value,
         "verificationStatus": entry.verification_status.value,
         "providerName": draft.provider_name,
-        "organization": _organization(organization),
+        "organization": _organization(organization, entry),
         "region": plain(draft.region),
         "address": draft.address,
         "notes": draft.notes,

@@ -151,7 +151,9 @@ FIELD_AUDIENCE: dict[tuple[str, str], Audience] = {
     ("PublicReview", "evidenceUrl"): Audience.VIEWER,
     ("EntryFlag", "note"): Audience.VIEWER,
     ("HistoryEvent", "recordedAction"): Audience.VIEWER,
+    ("Verification", "recheckRequestedAt"): Audience.VIEWER,
     **{(name, "possibleDuplicates"): Audience.VIEWER for name in ENTRY_TYPES},
+    **{(name, "unconfirmedOrganization"): Audience.VIEWER for name in ENTRY_TYPES},
     ("DonationChannel", "accountNumberChange"): Audience.VIEWER,
     # Fields the kind declarations mask until verified, except for reviewers.
     **{

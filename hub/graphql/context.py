@@ -42,6 +42,11 @@ class Context:
     viewer: Viewer = ANONYMOUS
     # The client's network address, for limits on what anonymous callers may send.
     client: str | None = None
+    # The browser's long-lived cookie (the pages' CSRF token), when it sent one, and an edit
+    # token sent in the Hub-Edit-Token header: what ties a request to a submission beyond the
+    # account (hub/graphql/provenance.py).
+    browser: str | None = None
+    edit_token: str | None = None
     # A bearer token was sent but is unknown or revoked: refused rather than read as anonymous.
     bad_credentials: bool = False
     # How sign-in and sign-out set or clear the session cookie (None over WebSockets).

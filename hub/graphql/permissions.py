@@ -44,6 +44,8 @@ MUTATION_RULES: dict[str, Rule] = {
     # rules of the entries' mutations are made from the kinds, at the end of this module.
     "registerOrganization": ANYONE,
     "updateOrganization": ANYONE,
+    # Edits of a verified organization by its staff wait for this (issue 14).
+    "verifyOrganization": Rule(role=Role.REVIEWER),
     "signUp": ANYONE,
     "signIn": ANYONE,
     "signOut": ANYONE,

@@ -7,6 +7,12 @@ from datetime import datetime
 from starlette.responses import Response
 
 SESSION_COOKIE = "hub_session"
+# The pages' CSRF cookie (hub/web/security.py) lives as long as the browser keeps it, across
+# sign-ins: it is what ties an anonymous submission to the browser a reviewer later uses.
+BROWSER_COOKIE = "hub_csrf"
+# An entry's edit token sent with a read or a review: its holder reads the entry even when the
+# public may not (REJECTED, merged), and a reviewer holding it is not independent of it.
+EDIT_TOKEN_HEADER = "hub-edit-token"  # noqa: S105 - a header name, not a secret
 
 
 def set_session_cookie(response: Response, token: str, expires: datetime, *, secure: bool) -> None:

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hub.domain.messages import pick_language
 from hub.graphql.audience import DocumentPolicy
 from hub.graphql.cost.limit import asks_for_cost
-from hub.http.cookies import SESSION_COOKIE
+from hub.http.cookies import EDIT_TOKEN_HEADER, SESSION_COOKIE
 from hub.http.persisted_queries import PersistedQueries, PersistedQueryError
 from hub.http.read_cache import ReadCache, Stored, etag_matches, strong_etag
 
@@ -37,6 +37,7 @@ JSON = b"application/json"
 NO_STORE = (b"cache-control", b"private, no-store")
 VARY = (b"vary", b"Accept-Language, Authorization, Cookie")
 _SESSION = SESSION_COOKIE.encode() + b"="
+_EDIT_TOKEN = EDIT_TOKEN_HEADER.encode()
 # Parsed documents kept for the policy check of misses.
 PARSED_DOCUMENTS = 512
 
@@ -60,6 +61,9 @@ class Request:
             elif name == b"cookie":
                 if _SESSION in value:
                     anonymous = False
+            elif name == _EDIT_TOKEN:
+                # Its holder may read what the public may not (a REJECTED entry): never cached.
+                anonymous = False
             elif name == b"accept-language":
                 self.accept_language = value
             elif name == b"if-none-match":

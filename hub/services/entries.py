@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
+from hub.domain.accounts import ANONYMOUS, Role, Viewer, may_edit
 from hub.domain.audit import snapshot
 from hub.domain.duplicates import (
     Candidate,
@@ -48,6 +48,7 @@ from hub.store import (
     members,
     organizations,
     pledges,
+    provenance,
     reconfirmation,
     reviews,
 )
@@ -125,10 +126,13 @@ async def submit_entry(
     new_organization: OrganizationDraft | None = None,
     actor: Viewer = ANONYMOUS,
     reconfirmation_days: int = 30,
+    links: frozenset[bytes] = frozenset(),
 ) -> Outcome[Entry]:
     """Publish an entry (PENDING), registering its new organization in the same transaction.
 
     The poster gets an edit token and a reconfirmation link secret (see reconfirmation).
+    `links` (hub/domain/provenance.py) are remembered so that no reviewer tied to them
+    reviews it.
     """
     errors: list[UserError] = []
     if new_organization is not None:
@@ -156,6 +160,7 @@ async def submit_entry(
         entry = await create_in(
             conn, uuid.uuid4(), draft, lifetimes, actor, token_hash, new_organization
         )
+        await provenance.record_links(conn, entry.id, links)
         link, link_hash = new_edit_token()
         await reconfirmation.insert_token(
             conn, link_hash, entry.id, datetime.now(UTC) + timedelta(days=reconfirmation_days)
@@ -377,8 +382,13 @@ async def update_entry(
     patch: EntryPatch,
     lifetimes: Lifetimes,
     actor: Viewer = ANONYMOUS,
+    links: frozenset[bytes] = frozenset(),
 ) -> Outcome[Entry]:
-    """Apply `patch` to an entry read at `version`; a stale version is a CONFLICT."""
+    """Apply `patch` to an entry read at `version`; a stale version is a CONFLICT.
+
+    Whoever changes it (`links`: their client, browser, account) speaks for it from then on,
+    and may no more review it than its submitter (hub/domain/provenance.py).
+    """
     async with db.transaction() as conn:
         found = await _editable(conn, entry_id, kind, edit_token, version, actor)
         draft, status = patch(found)
@@ -413,6 +423,9 @@ async def update_entry(
             before=found,
             via_token=not actor.signed_in,
         )
+        if edit_token is not None or not actor.has(Role.REVIEWER):
+            # Not a reviewer correcting it in their role: whoever speaks for the entry.
+            await provenance.record_links(conn, entry_id, links)
     return Outcome(entry)
 
 

@@ -7,15 +7,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from uuid import UUID
 
-from hub.domain.accounts import ANONYMOUS, Viewer, may_edit
+from hub.domain.accounts import ANONYMOUS, Viewer
 from hub.domain.audit import snapshot
 from hub.domain.edit_tokens import new_edit_token, token_matches
-from hub.domain.enums import EventType
+from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import Organization, OrganizationDraft
+from hub.domain.organization_trust import edit_needs_review, may_edit_organization
 from hub.domain.validation import validate_organization
 from hub.services.audit import audit
-from hub.services.outcome import Forbidden, Outcome
+from hub.services.outcome import Forbidden, Outcome, explained, signed_in
 from hub.store import members
 from hub.store import organizations as store
 from hub.store.db import Connection, Database
@@ -115,16 +116,17 @@ async def update_organization(
     patch: Callable[[OrganizationDraft], OrganizationDraft],
     actor: Viewer = ANONYMOUS,
 ) -> Outcome[Organization]:
-    """Apply `patch` to an organization read at `version`, if the edit token opens it."""
+    """Apply `patch` to an organization read at `version`, if the actor speaks for it (see
+    hub/domain/organization_trust.py); an edit of a verified organization by its staff takes
+    the badge away until a reviewer verifies it again."""
     async with db.transaction() as conn:
         locked = await store.lock_organization(conn, organization_id)
         if locked is None:
             return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
-        current, ownership = locked
+        current, ownership, verified_once = locked
         member = await members.is_member(conn, actor.user_id, organization_id)
-        if not may_edit(
-            actor, ownership.owner, token_matches(edit_token, ownership.token_hash), member
-        ):
+        token_matched = token_matches(edit_token, ownership.token_hash)
+        if not may_edit_organization(actor, ownership.owner, token_matched, member, verified_once):
             raise Forbidden
         if current.version != version:
             return Outcome.failed(
@@ -135,5 +137,63 @@ async def update_organization(
         if errors:
             return Outcome.failed(errors)
         organization = await store.update_organization(conn, organization_id, draft)
+        if draft != current.draft and edit_needs_review(current.verification_status, actor):
+            organization = await store.set_organization_status(
+                conn, organization_id, VerificationStatus.PENDING
+            )
         await _record(conn, organization, EventType.UPDATED, actor, before=current)
+    return Outcome(organization)
+
+
+async def verify_organization(
+    db: Database, reviewer: Viewer, organization_id: UUID, version: int
+) -> Outcome[Organization]:
+    """A reviewer vouches for an organization as it is at `version` (after checking it, say by
+    phoning its switchboard); its own staff may not."""
+    reviewer_id = signed_in(reviewer)
+    async with db.transaction() as conn:
+        locked = await store.lock_organization(conn, organization_id)
+        if locked is None:
+            return Outcome.failed([UserError("id", ErrorCode.NOT_FOUND)])
+        current, ownership, _verified_once = locked
+        if current.version != version:
+            return Outcome.failed(
+                [UserError("version", ErrorCode.CONFLICT, {"current": current.version})]
+            )
+        if ownership.owner == reviewer_id or await members.is_member(
+            conn, reviewer_id, organization_id
+        ):
+            return Outcome.failed(
+                [
+                    explained(
+                        "id",
+                        ErrorCode.NOT_INDEPENDENT,
+                        "不能核实您自己登记或所属的机构，需要另一位审核员。",
+                        "You cannot verify an organization you registered or belong to; "
+                        "another reviewer is needed.",
+                    )
+                ]
+            )
+        if current.verification_status is VerificationStatus.VERIFIED:
+            return Outcome.failed(
+                [
+                    explained(
+                        "id",
+                        ErrorCode.INVALID_STATE,
+                        "该机构已核实。",
+                        "This organization is verified already.",
+                    )
+                ]
+            )
+        organization = await store.set_organization_status(
+            conn, organization_id, VerificationStatus.VERIFIED
+        )
+        await record_event(
+            conn,
+            organization.id,
+            "ORGANIZATION",
+            EventType.VERIFIED,
+            organization_payload(organization),
+        )
+        await audit(conn, reviewer, "organization.verified", "ORGANIZATION", organization.id)
     return Outcome(organization)

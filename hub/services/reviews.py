@@ -10,8 +10,10 @@ from uuid import UUID
 from hub.domain.accounts import Role, Viewer
 from hub.domain.enums import EntryStatus, EventType, VerificationStatus
 from hub.domain.errors import ErrorCode, UserError
+from hub.domain.flags import flag_weight, recheck_due
 from hub.domain.lifecycle import expires_at
 from hub.domain.model import Entry, ReviewState
+from hub.domain.provenance import UNKNOWN, Provenance, linked
 from hub.domain.validation import MAX_NOTES, MAX_URL, is_valid_url
 from hub.domain.verification import (
     Action,
@@ -21,7 +23,6 @@ from hub.domain.verification import (
     ReviewDecision,
     ReviewMethod,
     decision_action,
-    flag_requeues,
     transition,
 )
 from hub.services.entries import Lifetimes, record_change
@@ -36,7 +37,7 @@ from hub.services.outcome import (
     signed_in,
 )
 from hub.store import entries as entry_store
-from hub.store import flags
+from hub.store import flags, provenance
 from hub.store import reviews as store
 from hub.store.db import Connection, Database
 
@@ -68,12 +69,41 @@ def _state(entry: Entry, now: datetime) -> VerificationStatus:
 
 async def _locked(conn: Connection, entry_id: UUID) -> tuple[Entry, ReviewState]:
     """The open entry and its review state, locked; raises Refusal when there is none."""
-    entry = must_exist(await entry_store.lock_entry(conn, entry_id), "entryId")[0]
+    entry, review, _token_hash = await _locked_with_token(conn, entry_id)
+    return entry, review
+
+
+async def _locked_with_token(
+    conn: Connection, entry_id: UUID
+) -> tuple[Entry, ReviewState, bytes | None]:
+    """The open entry, locked, its review state and its edit token's digest; Refusal when
+    there is none."""
+    entry, ownership = must_exist(await entry_store.lock_entry(conn, entry_id), "entryId")
     if entry.status is EntryStatus.CLOSED:
         raise Refusal([entry_closed("entryId")])
     if entry.review is None:
         raise RuntimeError("the store returned an entry without its review state")
-    return entry, entry.review
+    return entry, entry.review, ownership.token_hash
+
+
+async def _refuse_if_linked(
+    conn: Connection, entry_id: UUID, token_hash: bytes | None, request: Provenance
+) -> None:
+    """Refusal NOT_INDEPENDENT when the reviewer's request is tied to the entry's submission
+    (a shared client, browser or account, or its edit token): their own entry, by another
+    route than their account."""
+    if linked(request, await provenance.links_of(conn, entry_id), token_hash):
+        raise Refusal(
+            [
+                explained(
+                    "entryId",
+                    ErrorCode.NOT_INDEPENDENT,
+                    "您与此条目的提交者有关联（同一设备、网络或编辑码），需要另一位审核员。",
+                    "You are linked to this entry's submission (same browser, network or edit "
+                    "code); another reviewer is needed.",
+                )
+            ]
+        )
 
 
 async def _event(
@@ -92,13 +122,20 @@ async def _event(
 
 @refusals_fail
 async def claim_review(
-    db: Database, reviewer: Viewer, entry_id: UUID, lease: timedelta
+    db: Database,
+    reviewer: Viewer,
+    entry_id: UUID,
+    lease: timedelta,
+    request: Provenance = UNKNOWN,
 ) -> Outcome[Entry]:
-    """Take an entry for `lease`, so that no two reviewers phone the same hospital."""
+    """Take an entry for `lease`, so that no two reviewers phone the same hospital.
+
+    A verified entry that reports put up for a recheck stays VERIFIED while claimed.
+    """
     reviewer_id = signed_in(reviewer)
     now = datetime.now(UTC)
     async with db.transaction() as conn:
-        entry, review = await _locked(conn, entry_id)
+        entry, review, token_hash = await _locked_with_token(conn, entry_id)
         if review.claimed_at(now):
             if review.claimed_by != reviewer_id:
                 return Outcome.failed([UserError("entryId", ErrorCode.ALREADY_CLAIMED)])
@@ -119,8 +156,16 @@ async def claim_review(
                     "You reviewed this entry already; another reviewer is needed.",
                 )
             )
+        await _refuse_if_linked(conn, entry_id, token_hash, request)
+        recheck = review.recheck_requested_at is not None
+        state = _state(entry, now)
+        action = (
+            Action.CLAIM_RECHECK
+            if recheck and state is VerificationStatus.VERIFIED
+            else Action.CLAIM
+        )
         try:
-            transition(_state(entry, now), Action.CLAIM)
+            claimed = transition(state, action)
         except InvalidTransition as error:
             return Outcome.failed(
                 [
@@ -132,7 +177,7 @@ async def claim_review(
                     )
                 ]
             )
-        await store.claim(conn, entry_id, reviewer_id, now + lease)
+        await store.claim(conn, entry_id, reviewer_id, now + lease, claimed)
         return Outcome(
             await _event(conn, entry_id, EventType.STATUS_CHANGED, reviewer, "review.claimed")
         )
@@ -148,6 +193,7 @@ async def release_review(db: Database, reviewer: Viewer, entry_id: UUID) -> Outc
         if not review.claimed_at(now) or not (mine or reviewer.has(Role.COORDINATOR)):
             return Outcome.failed([UserError("entryId", ErrorCode.NOT_CLAIMED)])
         state = transition(entry.verification_status, Action.RELEASE)
+        # A released recheck keeps its request: only a decision ends it.
         await store.set_verification(conn, entry_id, state)
         return Outcome(
             await _event(conn, entry_id, EventType.STATUS_CHANGED, reviewer, "review.released")
@@ -187,15 +233,18 @@ async def review_entry(
     decision: Decision,
     reviews_required: int,
     lifetimes: Lifetimes,
+    request: Provenance = UNKNOWN,
 ) -> Outcome[Entry]:
     """Record a reviewer's decision on an entry they hold a claim on."""
     reviewer_id = signed_in(reviewer)
     refuse_if_any(_check_decision(decision))
     now = datetime.now(UTC)
     async with db.transaction() as conn:
-        entry, review = await _locked(conn, entry_id)
+        entry, review, token_hash = await _locked_with_token(conn, entry_id)
         if not (review.claimed_at(now) and review.claimed_by == reviewer_id):
             return Outcome.failed([UserError("entryId", ErrorCode.NOT_CLAIMED)])
+        # Checked again at the decision: the claim may have come from another browser.
+        await _refuse_if_linked(conn, entry_id, token_hash, request)
         await store.insert_review(
             conn,
             entry_id,
@@ -218,6 +267,8 @@ async def review_entry(
             verified=action is Action.VERIFY,
             expires_at=expires_at(entry.kind, now, lifetimes) if action is Action.VERIFY else None,
             rejection_reason=decision.rejection_reason,
+            # A recheck waiting for another independent reviewer stays in the queue.
+            recheck_done=action is not Action.VERIFY_PARTLY,
         )
         event = {Action.VERIFY: EventType.VERIFIED, Action.REJECT: EventType.REJECTED}.get(
             action, EventType.STATUS_CHANGED
@@ -243,18 +294,38 @@ async def expire_overdue(db: Database) -> int:
 
 @refusals_fail
 async def flag_entry(
-    db: Database, actor: Viewer, entry_id: UUID, reason: FlagReason, note: str | None
+    db: Database,
+    actor: Viewer,
+    entry_id: UUID,
+    reason: FlagReason,
+    note: str | None,
+    reporter: str,
+    recheck_weight: int,
 ) -> Outcome[Entry]:
-    """Anyone may report an entry; credible reports send a verified entry back to the queue."""
+    """Anyone may report an entry; reports never unpublish it. Each reporter (`reporter`: the
+    account, or a keyed hash of the client) counts once per verification, weighted by trust;
+    past `recheck_weight` a verified entry goes to the review queue for a recheck and stays
+    VERIFIED and public until a reviewer decides. A repeated report is accepted and ignored."""
     if note is not None and len(note) > MAX_NOTES:
         return Outcome.failed([UserError("note", ErrorCode.TOO_LONG, {"max": MAX_NOTES})])
     async with db.transaction() as conn:
-        entry, _review = await _locked(conn, entry_id)
-        await flags.insert_flag(conn, entry_id, reason, (note or "").strip() or None, actor.user_id)
-        anonymous = await flags.anonymous_flags_since(conn, entry_id, entry.verified_at)
-        if flag_requeues(entry.verification_status, actor.signed_in, anonymous):
-            state = transition(entry.verification_status, Action.FLAG)
-            await store.set_verification(conn, entry_id, state, new_round=True)
+        # The entry's row lock orders reports on one entry: a reporter is found or inserted once.
+        entry, review = await _locked(conn, entry_id)
+        if await flags.has_reported(conn, entry_id, reporter, entry.verified_at):
+            return Outcome(entry)
+        await flags.insert_flag(
+            conn,
+            entry_id,
+            reason,
+            (note or "").strip() or None,
+            actor.user_id,
+            reporter,
+            flag_weight(actor),
+        )
+        weight = await flags.weight_since(conn, entry_id, entry.verified_at)
+        requested = review.recheck_requested_at is not None
+        if recheck_due(entry.verification_status, requested, weight, recheck_weight):
+            await store.request_recheck(conn, entry_id)
         return Outcome(
             await _event(
                 conn,

@@ -27,6 +27,8 @@ UNVERSIONED_TABLES = frozenset(
         "entry_message",
         "reconfirmation_token",
         "search_position",
+        "entry_link",
+        "contact_reveal",
     }
 )
 # How often the listener checks its connection is still there.

@@ -29,7 +29,7 @@ _ENTRY_COLUMNS = (
     "admin_code", "address", "notes", "source_url", "source_note", "status",
     "verification_status", "close_reason", "created_at", "updated_at", "verified_at",
     "expires_at", "version", "review_round", "queued_at", "claimed_by", "lease_until",
-    "rejection_reason", "submitted_by", "self_reported", "merged_into",
+    "rejection_reason", "submitted_by", "self_reported", "merged_into", "recheck_requested_at",
 )  # fmt: skip
 
 

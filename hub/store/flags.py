@@ -26,29 +26,54 @@ class Flag:
 
 
 async def insert_flag(
-    conn: Connection, entry_id: UUID, reason: FlagReason, note: str | None, by: UUID | None
+    conn: Connection,
+    entry_id: UUID,
+    reason: FlagReason,
+    note: str | None,
+    by: UUID | None,
+    reporter_key: str,
+    weight: int,
 ) -> None:
-    """Record a report."""
+    """Record a report from `reporter_key` (the account, or a keyed hash of the client)."""
     await conn.execute(
-        """INSERT INTO entry_flag (id, entry_id, reason, note, flagged_by)
-           VALUES ($1, $2, $3, $4, $5)""",
+        """INSERT INTO entry_flag (id, entry_id, reason, note, flagged_by, reporter_key, weight)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
         uuid.uuid4(),
         entry_id,
         reason.value,
         note,
         by,
+        reporter_key,
+        weight,
     )
 
 
-async def anonymous_flags_since(conn: Connection, entry_id: UUID, since: datetime | None) -> int:
-    """Anonymous reports on the entry since `since` (its last verification)."""
-    count: int = await conn.fetchval(
-        """SELECT count(*) FROM entry_flag WHERE entry_id = $1 AND flagged_by IS NULL
-           AND ($2::timestamptz IS NULL OR created_at >= $2)""",
+async def has_reported(
+    conn: Connection, entry_id: UUID, reporter_key: str, since: datetime | None
+) -> bool:
+    """Whether this reporter already reported the entry since `since` (its last verification)."""
+    found: bool = await conn.fetchval(
+        """SELECT EXISTS (SELECT 1 FROM entry_flag WHERE entry_id = $1 AND reporter_key = $3
+           AND ($2::timestamptz IS NULL OR created_at >= $2))""",
+        entry_id,
+        since,
+        reporter_key,
+    )
+    return found
+
+
+async def weight_since(conn: Connection, entry_id: UUID, since: datetime | None) -> int:
+    """The reports' total weight since `since`, each reporter counted once (their heaviest)."""
+    total: int = await conn.fetchval(
+        """SELECT coalesce(sum(weight), 0)::int FROM (
+               SELECT max(weight) AS weight FROM entry_flag
+               WHERE entry_id = $1 AND reporter_key IS NOT NULL
+                 AND ($2::timestamptz IS NULL OR created_at >= $2)
+               GROUP BY reporter_key) AS reporters""",
         entry_id,
         since,
     )
-    return count
+    return total
 
 
 async def flags_of(

@@ -123,8 +123,10 @@ async def decide_claim(
             claim.organization_id,
             claim.user_id,
         )
+        # Verified once, for good: its staff now speak for it (hub/domain/organization_trust.py).
         await conn.execute(
-            "UPDATE organization SET verification_status = 'VERIFIED' WHERE id = $1",
+            """UPDATE organization SET verification_status = 'VERIFIED',
+                   verified_at = coalesce(verified_at, now()) WHERE id = $1""",
             claim.organization_id,
         )
     return claim

@@ -154,17 +154,36 @@ async def get_organizations(conn: Connection, ids: Sequence[UUID]) -> dict[UUID,
 
 async def lock_organization(
     conn: Connection, organization_id: UUID
-) -> tuple[Organization, Ownership] | None:
-    """The organization and who may change it, locked for the rest of the transaction."""
+) -> tuple[Organization, Ownership, bool] | None:
+    """The organization, who registered it (its edit token and account) and whether it was
+    ever verified, locked for the rest of the transaction."""
     row = await conn.fetchrow(
-        f"""SELECT {ORGANIZATION_COLUMNS}, o.edit_token_hash, o.registered_by
+        f"""SELECT {ORGANIZATION_COLUMNS}, o.edit_token_hash, o.registered_by,
+                   o.verified_at IS NOT NULL AS verified_once
             FROM organization o WHERE o.id = $1 FOR UPDATE""",
         organization_id,
     )
     if row is None:
         return None
     (organization,) = await hydrate_organizations(conn, [row])
-    return organization, Ownership(row["edit_token_hash"], row["registered_by"])
+    ownership = Ownership(row["edit_token_hash"], row["registered_by"])
+    return organization, ownership, row["verified_once"]
+
+
+async def set_organization_status(
+    conn: Connection, organization_id: UUID, status: VerificationStatus
+) -> Organization:
+    """Record an organization's verification state (VERIFIED marks it verified once, for
+    good: see hub/domain/organization_trust.py)."""
+    await conn.execute(
+        """UPDATE organization SET verification_status = $2,
+               verified_at = CASE WHEN $2 = 'VERIFIED' THEN coalesce(verified_at, now())
+                                  ELSE verified_at END
+           WHERE id = $1""",
+        organization_id,
+        status.value,
+    )
+    return (await get_organizations(conn, [organization_id]))[organization_id]
 
 
 def organization_where(flt: OrganizationFilter) -> Where:

@@ -49,10 +49,13 @@ class Review:
 
 def _queue_where(flt: QueueFilter) -> Where:
     where = Where()
-    # A claim whose lease ran out counts as unclaimed: leases expire without any job.
+    # A claim whose lease ran out counts as unclaimed: leases expire without any job. Verified
+    # entries that reports put up for a recheck wait here too, still VERIFIED.
     where.add(
         "(e.verification_status IN ('PENDING', 'EXPIRED') OR "
-        "(e.verification_status = 'IN_REVIEW' AND e.lease_until <= now()))"
+        "(e.verification_status = 'IN_REVIEW' AND e.lease_until <= now()) OR "
+        "(e.verification_status = 'VERIFIED' AND e.recheck_requested_at IS NOT NULL "
+        "AND (e.lease_until IS NULL OR e.lease_until <= now())))"
     )
     where.add("e.status <> 'CLOSED'")
     where.any_of("e.kind", flt.kinds)
@@ -90,14 +93,32 @@ async def queue_count(conn: Connection, flt: QueueFilter) -> int:
     return count
 
 
-async def claim(conn: Connection, entry_id: UUID, reviewer: UUID, lease_until: datetime) -> None:
-    """Give the entry to a reviewer until `lease_until`."""
+async def claim(
+    conn: Connection,
+    entry_id: UUID,
+    reviewer: UUID,
+    lease_until: datetime,
+    status: VerificationStatus = VerificationStatus.IN_REVIEW,
+) -> None:
+    """Give the entry to a reviewer until `lease_until` (a recheck keeps it VERIFIED)."""
     await conn.execute(
-        """UPDATE entry SET verification_status = 'IN_REVIEW', claimed_by = $2, lease_until = $3
+        """UPDATE entry SET verification_status = $4, claimed_by = $2, lease_until = $3
            WHERE id = $1""",
         entry_id,
         reviewer,
         lease_until,
+        status.value,
+    )
+
+
+async def request_recheck(conn: Connection, entry_id: UUID) -> None:
+    """Put a verified entry in the review queue for a recheck, as a new round; it stays
+    VERIFIED and public until a reviewer decides."""
+    await conn.execute(
+        """UPDATE entry SET recheck_requested_at = now(), queued_at = now(),
+                            review_round = review_round + 1
+           WHERE id = $1""",
+        entry_id,
     )
 
 
@@ -111,10 +132,13 @@ async def set_verification(
     rejection_reason: RejectionReason | None = None,
     new_round: bool = False,
     verified_at: datetime | None = None,
+    recheck_done: bool = False,
 ) -> None:
     """Record a verification state; a new round puts the entry back at the end of the queue.
 
     `verified_at` defaults to now (imports of older, already verified data pass their time).
+    Only a reviewer's decision ends a recheck (`recheck_done`): a poster reconfirming their
+    own flagged entry must not.
     """
     await conn.execute(
         """
@@ -123,7 +147,8 @@ async def set_verification(
                expires_at = coalesce($4, expires_at),
                rejection_reason = $5,
                review_round = review_round + CASE WHEN $6 THEN 1 ELSE 0 END,
-               queued_at = CASE WHEN $6 THEN now() ELSE queued_at END
+               queued_at = CASE WHEN $6 THEN now() ELSE queued_at END,
+               recheck_requested_at = CASE WHEN $8 THEN NULL ELSE recheck_requested_at END
         WHERE id = $1
         """,
         entry_id,
@@ -133,6 +158,7 @@ async def set_verification(
         rejection_reason.value if rejection_reason else None,
         new_round,
         verified_at,
+        recheck_done,
     )
 
 
@@ -212,6 +238,8 @@ async def expire_overdue(conn: Connection, limit: int = 500) -> list[tuple[UUID,
         WHERE id IN (SELECT id FROM entry
                      WHERE verification_status = 'VERIFIED' AND expires_at < now()
                        AND status <> 'CLOSED'
+                       -- A recheck under way keeps it until the reviewer decides (or lets go).
+                       AND (lease_until IS NULL OR lease_until <= now())
                      ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING id, kind
         """,

@@ -31,7 +31,13 @@ ALLOWED = {
     (S.REJECTED, Action.SUBSTANCE_CHANGED): S.PENDING,
     (S.EXPIRED, Action.SUBSTANCE_CHANGED): S.PENDING,
     (S.VERIFIED, Action.EXPIRE): S.EXPIRED,
-    (S.VERIFIED, Action.FLAG): S.PENDING,
+    # Reports never unpublish: a recheck keeps the entry VERIFIED until a reviewer decides.
+    (S.VERIFIED, Action.CLAIM_RECHECK): S.VERIFIED,
+    (S.VERIFIED, Action.RELEASE): S.VERIFIED,
+    (S.VERIFIED, Action.VERIFY): S.VERIFIED,
+    (S.VERIFIED, Action.VERIFY_PARTLY): S.VERIFIED,
+    (S.VERIFIED, Action.REQUEST_CHANGES): S.NEEDS_CHANGES,
+    (S.VERIFIED, Action.REJECT): S.REJECTED,
     (S.VERIFIED, Action.RECONFIRM): S.VERIFIED,
     (S.EXPIRED, Action.RECONFIRM): S.VERIFIED,
     (S.VERIFIED, Action.SOURCE_LOST): S.PENDING,
@@ -64,13 +70,22 @@ def test_verification_needs_enough_independent_reviewers() -> None:
     assert decision_action(ReviewDecision.REQUEST_CHANGES, 5, 1) is Action.REQUEST_CHANGES
 
 
-def test_flags_requeue_verified_entries_only_when_credible() -> None:
-    from hub.domain.verification import flag_requeues
+def test_flags_ask_for_a_recheck_only_past_the_weighted_threshold() -> None:
+    from uuid import uuid4
 
-    assert flag_requeues(S.VERIFIED, signed_in=True, anonymous_flags=0)
-    assert not flag_requeues(S.VERIFIED, signed_in=False, anonymous_flags=2)
-    assert flag_requeues(S.VERIFIED, signed_in=False, anonymous_flags=3)
-    assert not flag_requeues(S.PENDING, signed_in=True, anonymous_flags=9)
+    from hub.domain.accounts import ANONYMOUS, Role, Viewer
+    from hub.domain.flags import DEFAULT_RECHECK_WEIGHT, flag_weight, recheck_due
+
+    fresh = Viewer(uuid4(), "fresh", Role.VOLUNTEER, approved=False)
+    volunteer = Viewer(uuid4(), "vol", Role.VOLUNTEER, approved=True)
+    reviewer = Viewer(uuid4(), "rev", Role.REVIEWER)
+    assert flag_weight(ANONYMOUS) == flag_weight(fresh) == 1
+    assert flag_weight(volunteer) == 2
+    assert flag_weight(reviewer) == DEFAULT_RECHECK_WEIGHT
+    assert not recheck_due(S.VERIFIED, False, 3, DEFAULT_RECHECK_WEIGHT)
+    assert recheck_due(S.VERIFIED, False, 4, DEFAULT_RECHECK_WEIGHT)
+    assert not recheck_due(S.VERIFIED, True, 9, DEFAULT_RECHECK_WEIGHT)  # asked already
+    assert not recheck_due(S.PENDING, False, 9, DEFAULT_RECHECK_WEIGHT)  # in the queue already
 
 
 def test_sources_are_gone_at_once_when_deleted_or_after_repeated_failures() -> None:

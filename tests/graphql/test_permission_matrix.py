@@ -161,6 +161,10 @@ CALLS["decideOrganizationClaim"] = (
     "{ userErrors { code } } }",
     {},
 )
+CALLS["verifyOrganization"] = (
+    "mutation($o: ID!) { verifyOrganization(input: {id: $o, version: 1}) { userErrors { code } } }",
+    {"o": "T3JnYW5pemF0aW9uOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA"},
+)
 CALLS["reconfirmEntry"] = (
     'mutation { reconfirmEntry(input: {token: "nope", answer: STILL_CURRENT}) '
     "{ userErrors { code } } }",

@@ -129,3 +129,38 @@ async def test_reveals_are_rate_limited(settings: Settings, db: Database) -> Non
                 ]["phone"] == "13800001234"
             limited = await gql.post(REVEAL, {"c": contact_id}, **bearer)
             assert limited["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+
+
+async def test_concurrent_reveals_get_exactly_the_limit(
+    gql: GraphQLClient, db: Database, settings: Settings
+) -> None:
+    """Issue 14: the count ran before the lock, so 200 reveals sent at once got far more than
+    the hourly limit. Counted under the account's lock, exactly the limit succeeds."""
+    import asyncio
+
+    from hub.domain.accounts import Role, Viewer
+    from hub.graphql.ids import expect_global_id
+    from hub.services.accounts import approve_user
+    from tests.graphql.test_accounts import token_for
+
+    volunteer, user_id = await token_for(db, Role.VOLUNTEER, "volunteer_racer")
+    local = expect_global_id(user_id, "User")
+    assert local is not None
+    await approve_user(db, Viewer(handle="coordinator", role=Role.COORDINATOR), local)
+    need = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]["need"]
+    contact_id = (await gql.data(CONTACT_IDS, {"id": need["id"]}))["node"]["contacts"][0]["id"]
+
+    bearer = {"Authorization": f"Bearer {volunteer}"}
+    results = await asyncio.gather(
+        *(gql.post(REVEAL, {"c": contact_id}, **bearer) for _ in range(200))
+    )
+    shown = [r for r in results if "errors" not in r and r["data"]["revealContact"]["contact"]]
+    limited = [r for r in results if "errors" in r]
+    assert len(shown) == settings.reveals_per_hour == 30
+    assert len(limited) == 170
+    assert {r["errors"][0]["extensions"]["code"] for r in limited} == {"RATE_LIMITED"}
+    async with db.connection() as conn:
+        audited = await conn.fetchval(
+            "SELECT count(*) FROM audit_log WHERE action = 'contact.revealed'"
+        )
+    assert audited == 30

@@ -92,6 +92,8 @@ COVERED_ELSEWHERE = {
     "WEAK_PASSWORD",
     "INVALID_CREDENTIALS",
     "NOT_ALLOWED",
+    # Reviewer independence: tests/graphql/test_review_independence.py.
+    "NOT_INDEPENDENT",
     # Pledges and shipments: tests/pledges.
     "OVER_PLEDGED",
     "OVER_CAPACITY",

@@ -134,7 +134,14 @@ async def test_the_body_is_the_public_api_view_without_protected_contacts(
 
 
 # Fields of the API's entries a webhook body leaves out: relations with their own queries.
-NOT_IN_THE_BODY = {"verification", "possibleDuplicates", "pledges", "priority"}
+# unconfirmedOrganization is for reviewers only (issue 14), never for receivers.
+NOT_IN_THE_BODY = {
+    "verification",
+    "possibleDuplicates",
+    "pledges",
+    "priority",
+    "unconfirmedOrganization",
+}
 
 
 def test_the_body_has_every_field_of_the_api_entry_types() -> None:

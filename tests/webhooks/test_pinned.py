@@ -20,4 +20,10 @@ PINNED = json.loads((Path(__file__).parents[1] / "fixtures" / "kinds-pinned.json
 def test_the_payload_says_what_it_said(dataset: Dataset, status: VerificationStatus) -> None:
     # Same names and values; an offer's own fields now come in the order it declares them.
     body = json.loads(payload(dataset, status))
-    assert body == PINNED["webhooks"][f"{dataset.value}/{status.value}"]
+    expected = json.loads(json.dumps(PINNED["webhooks"][f"{dataset.value}/{status.value}"]))
+    if status is VerificationStatus.PENDING:
+        # Issue 14: an entry not yet verified does not show the verified organization it names
+        # (the sample's hospital) unless that organization's staff posted it.
+        assert expected["entry"]["organization"] is not None
+        expected["entry"]["organization"] = None
+    assert body == expected

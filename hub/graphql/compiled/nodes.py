@@ -13,8 +13,10 @@ from uuid import UUID
 from graphql import FieldNode, GraphQLField
 from graphql.execution.values import VariableValues, get_argument_values
 
+from hub.domain.enums import VerificationStatus
 from hub.domain.kinds import KINDS, Kind
 from hub.domain.listing import EntryFilter, EntryOrder
+from hub.domain.visibility import publicly_shown
 from hub.graphql.compiled.build import Builder, Reads, Run
 from hub.graphql.compiled.selection import OutsideVocabulary, Selections
 from hub.graphql.compiled.vocabulary import entry_vocabulary
@@ -25,6 +27,7 @@ from hub.store.compiled_reads import PageRead, Row, read_entries
 from hub.store.db import Connection
 
 FIELDS = ("node", "nodes")
+_VISIBILITY = ("verification_status", "merged_into")
 
 
 class _Kind:
@@ -43,7 +46,8 @@ class _Kind:
             order=EntryOrder.NEWEST,
             after=None,
             limit=0,
-            entry_columns=frozenset(reads.entry | {"id"}),
+            # The state decides who may see the entry at all (hub/domain/visibility.py).
+            entry_columns=frozenset(reads.entry | {"id", *_VISIBILITY}),
             detail_columns=frozenset(reads.details),
             organization_columns=frozenset(reads.organization),
             item_columns=frozenset(reads.items) if reads.with_items else None,
@@ -64,7 +68,7 @@ class CompiledNodes:
         self.kinds = {kind.type_name: _Kind(kind, selections, nodes) for kind in KINDS}
 
     async def run(
-        self, conn: Connection | None, _context: Context, variables: VariableValues, run: Run
+        self, conn: Connection | None, context: Context, variables: VariableValues, run: Run
     ) -> Any:
         """The node (or nodes, in the order of the ids); null for an id of nothing public."""
         args = get_argument_values(self.field_def, self.node, variables)
@@ -83,6 +87,14 @@ class CompiledNodes:
         for type_name, local_ids in wanted.items():
             plan = self.kinds[type_name]
             for row in await read_entries(conn, plan.read, sorted(local_ids)):
+                if not publicly_shown(
+                    VerificationStatus(row["verification_status"]), row["merged_into"]
+                ):
+                    if context.viewer.signed_in or context.edit_token is not None:
+                        # Reviewers, submitters and token holders may see it: strawberry
+                        # decides, as for every reader it is unsure of.
+                        raise OutsideVocabulary("an entry the public does not see")
+                    continue
                 found[(type_name, row["id"])] = plan.make(row, run)
         answers = [found.get(key) for key in parsed]
         return answers if self.many else answers[0]

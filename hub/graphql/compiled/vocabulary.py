@@ -27,6 +27,7 @@ from hub.domain.enums import (
 from hub.domain.global_ids import to_global_id
 from hub.domain.kinds import Kind
 from hub.domain.kinds.spec import REGION_PARTS, Disclosure, FieldSpec
+from hub.domain.organization_trust import shows_organization
 from hub.domain.units import UNITS, Unit, to_base
 from hub.domain.verification import ReviewMethod
 from hub.graphql.compiled.build import (
@@ -136,10 +137,19 @@ _ORGANIZATION: dict[str, Maker] = {
 def _organization(builder: Builder, nodes: list[FieldNode]) -> Getter:
     # The organization's id tells a missing organization (null) from a present one.
     key = _on_organization(builder, "id")
+    organization_status = _on_organization(builder, "verification_status")
+    entry_status = _on_entry(builder, "verification_status")
+    self_reported = _on_entry(builder, "self_reported")
     organization = builder.obj("Organization", _ORGANIZATION, nodes)
 
     def get(source: Any, run: Run) -> Any:
-        return None if source[key] is None else organization(source, run)
+        if source[key] is None or not shows_organization(
+            VerificationStatus(source[organization_status]),
+            VerificationStatus(source[entry_status]),
+            source[self_reported],
+        ):
+            return None
+        return organization(source, run)
 
     return get
 

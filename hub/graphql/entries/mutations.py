@@ -28,6 +28,7 @@ from hub.graphql.entries.types import TYPE_NAMES, entry_of
 from hub.graphql.ids import expect_global_id
 from hub.graphql.payloads import invalid_id, on_node
 from hub.graphql.permissions import edit_refused, entry_mutations, guarded_mutation
+from hub.graphql.provenance import provenance
 from hub.services import entries as entry_service
 from hub.services.outcome import Outcome
 
@@ -63,11 +64,13 @@ async def _submit(info: Info, data: SubmitEntryBase) -> Outcome[EntryRecord]:
         new_organization,
         ctx.viewer,
         ctx.settings.reconfirmation_days,
+        provenance(info).links,
     )
 
 
 async def _update(info: Info, kind: EntryKind, data: UpdateEntryBase) -> Outcome[EntryRecord]:
     ctx = info.context
+    links = provenance(info).links
 
     async def update(entry_id: UUID) -> Outcome[EntryRecord]:
         return await entry_service.update_entry(
@@ -79,6 +82,7 @@ async def _update(info: Info, kind: EntryKind, data: UpdateEntryBase) -> Outcome
             data.patch,
             ctx.lifetimes,
             ctx.viewer,
+            links,
         )
 
     with edit_refused():

@@ -12,6 +12,7 @@ import strawberry
 from strawberry.types.nodes import SelectedField, Selection
 from strawberry.utils.str_converters import to_snake_case
 
+from hub.domain.edit_tokens import token_matches
 from hub.domain.enums import EntryKind
 from hub.domain.listing import (
     EntryFilter,
@@ -21,6 +22,7 @@ from hub.domain.listing import (
     read_priority_key,
 )
 from hub.domain.model import Entry as EntryRecord
+from hub.domain.visibility import shown_to
 from hub.graphql.connections import Connection, after_key, build_connection, counted, page_size
 from hub.graphql.context import Info
 from hub.graphql.entries.kinds import SHAPES, Shape
@@ -158,7 +160,19 @@ async def _node(info: Info, global_id: str) -> Node | None:
     entry = await ctx.loaders.entry.load(local_id)
     if entry is None or TYPE_NAMES[entry.kind] != type_name:
         return None
+    if not shown_to(entry, ctx.viewer, await _holds_token(info, entry)):
+        return None  # REJECTED or merged: not for the public (hub/domain/visibility.py)
     return entry_of(entry, ctx.may_see_protected_contacts)
+
+
+async def _holds_token(info: Info, entry: EntryRecord) -> bool:
+    """Whether the request carries the entry's edit token (the Hub-Edit-Token header)."""
+    ctx = info.context
+    if ctx.edit_token is None:
+        return False
+    async with ctx.db.connection() as conn:
+        ownership = (await entries.ownerships(conn, [entry.id])).get(entry.id)
+    return ownership is not None and token_matches(ctx.edit_token, ownership.token_hash)
 
 
 @strawberry.type

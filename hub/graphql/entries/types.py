@@ -18,6 +18,7 @@ from hub.domain import model
 from hub.domain.donations import account_change
 from hub.domain.enums import EntryKind, EntryStatus, Urgency, VerificationStatus
 from hub.domain.kinds import KINDS, kind_of
+from hub.domain.organization_trust import shows_organization
 from hub.domain.pledges import weighty
 from hub.domain.priority import priority as need_priority
 from hub.graphql.common import Contact, Region, Source
@@ -28,7 +29,11 @@ from hub.graphql.entries.kinds import shape_of
 from hub.graphql.ids import node_id, parse_global_id
 from hub.graphql.node import Node
 from hub.graphql.organizations.types import Organization
-from hub.graphql.permissions import sees_account_changes, sees_possible_duplicates
+from hub.graphql.permissions import (
+    for_reviewers,
+    sees_account_changes,
+    sees_possible_duplicates,
+)
 from hub.graphql.pledges.types import Pledge
 from hub.graphql.trust.verification import EntryFlag, PublicReview, Verification
 from hub.graphql.views import view_of
@@ -74,6 +79,7 @@ class Entry(Node):
     organization_id: strawberry.Private[UUID | None]
     entry_id: strawberry.Private[UUID]
     lease_until: strawberry.Private[datetime | None]
+    recheck_requested_at: strawberry.Private[datetime | None]
 
     @strawberry.field(
         description="Recent entries this one likely repeats or is repeated by (reviewers only)."
@@ -101,16 +107,36 @@ class Entry(Node):
             in_review_until=self.lease_until if in_review else None,
             reviews=[PublicReview.of(r) for r in reviews],
             newest_flags=[EntryFlag.of(f) for f in flags],
+            private_recheck=self.recheck_requested_at,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="The organization behind the entry. An entry attached to a verified "
+        "organization shows it only once the entry is verified too, or when the organization's "
+        "own staff posted it: until then it is null (see unconfirmedOrganization)."
+    )
     async def organization(self, info: Info) -> Organization | None:
-        if self.organization_id is None:
+        found = await self._named_organization(info)
+        if found is None or not shows_organization(
+            found.verification_status, self.verification_status, self.self_reported
+        ):
             return None
-        found = await info.context.loaders.organization.load(self.organization_id)
+        return Organization.of(found, info.context.may_see_protected_contacts)
+
+    @strawberry.field(
+        description="The organization the entry names, shown or not (reviewers and above "
+        "only): what a reviewer checks before the entry may show a verified organization."
+    )
+    async def unconfirmed_organization(self, info: Info) -> Organization | None:
+        found = for_reviewers(info, await self._named_organization(info))
         if found is None:
             return None
         return Organization.of(found, info.context.may_see_protected_contacts)
+
+    async def _named_organization(self, info: Info) -> model.Organization | None:
+        if self.organization_id is None:
+            return None
+        return await info.context.loaders.organization.load(self.organization_id)
 
 
 @strawberry.type(description="An entry that is likely the same as another, and how likely.")
@@ -144,6 +170,7 @@ def _common(entry: model.Entry, may_see_protected: bool) -> dict[str, object]:
         "self_reported": entry.self_reported,
         "merged_into": node_id(type_name, entry.merged_into) if entry.merged_into else None,
         "lease_until": entry.review.lease_until if entry.review else None,
+        "recheck_requested_at": entry.review.recheck_requested_at if entry.review else None,
     }
 
 

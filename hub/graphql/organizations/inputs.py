@@ -81,3 +81,11 @@ class UpdateOrganizationInput:
         if given(self.contacts) and self.contacts is not None:
             changes["contacts"] = updated_contacts(self.contacts, draft.contacts)
         return replace(draft, **changes)
+
+
+@strawberry.input(description="A reviewer's verification of an organization as it now is.")
+class VerifyOrganizationInput:
+    id: strawberry.ID
+    version: int = strawberry.field(
+        description="The version you checked; a newer one (edited since) is a CONFLICT."
+    )

@@ -10,7 +10,11 @@ import strawberry
 from hub.domain import model
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
-from hub.graphql.organizations.inputs import OrganizationInput, UpdateOrganizationInput
+from hub.graphql.organizations.inputs import (
+    OrganizationInput,
+    UpdateOrganizationInput,
+    VerifyOrganizationInput,
+)
 from hub.graphql.organizations.types import Organization
 from hub.graphql.payloads import on_node, payload
 from hub.graphql.permissions import edit_refused, guarded_mutation
@@ -57,7 +61,12 @@ class OrganizationMutation:
             edit_token=lambda _: outcome.edit_token,
         )
 
-    @guarded_mutation("Change an organization (needs its editToken).", refused=edit_refused)
+    @guarded_mutation(
+        "Change an organization: with its editToken until it is first verified, then as its "
+        "staff (or a coordinator). An edit of a verified organization by its staff makes it "
+        "PENDING until a reviewer verifies it again.",
+        refused=edit_refused,
+    )
     async def update_organization(
         self, info: Info, input: UpdateOrganizationInput
     ) -> UpdateOrganizationPayload:
@@ -69,4 +78,21 @@ class OrganizationMutation:
             )
 
         outcome = await on_node(input.id, "Organization", "id", update)
+        return payload(UpdateOrganizationPayload, info, outcome, organization=_view(info))
+
+    @guarded_mutation(
+        "Verify an organization as it is at `version` (reviewers; not its own staff). Edits "
+        "by its staff make a verified organization PENDING until this is done again."
+    )
+    async def verify_organization(
+        self, info: Info, input: VerifyOrganizationInput
+    ) -> UpdateOrganizationPayload:
+        ctx = info.context
+
+        async def verify(organization: UUID) -> Outcome[model.Organization]:
+            return await organization_service.verify_organization(
+                ctx.db, ctx.viewer, organization, input.version
+            )
+
+        outcome = await on_node(input.id, "Organization", "id", verify)
         return payload(UpdateOrganizationPayload, info, outcome, organization=_view(info))

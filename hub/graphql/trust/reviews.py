@@ -24,6 +24,7 @@ from hub.graphql.context import Info
 from hub.graphql.entries import Entry, entry_id_of, entry_of
 from hub.graphql.payloads import invalid_id, on_id, payload
 from hub.graphql.permissions import guarded_field, guarded_mutation
+from hub.graphql.provenance import provenance, reporter_key
 from hub.services import merges, reconfirmation
 from hub.services import reviews as service
 from hub.services.outcome import Outcome
@@ -129,8 +130,10 @@ class ReviewMutation:
     async def claim_review(self, info: Info, entry_id: strawberry.ID) -> ReviewPayload:
         ctx = info.context
         lease = timedelta(minutes=ctx.settings.review_lease_minutes)
+        request = provenance(info, reviewing=True)
         outcome = await _on_entry(
-            entry_id, lambda entry: service.claim_review(ctx.db, ctx.viewer, entry, lease)
+            entry_id,
+            lambda entry: service.claim_review(ctx.db, ctx.viewer, entry, lease, request),
         )
         return payload(ReviewPayload, info, outcome, entry=_view(info))
 
@@ -142,13 +145,27 @@ class ReviewMutation:
         )
         return payload(ReviewPayload, info, outcome, entry=_view(info))
 
-    @guarded_mutation("Report an entry as wrong; reviewers see the report and may recheck it.")
+    @guarded_mutation(
+        "Report an entry as wrong. Reports never unpublish an entry: enough of them, from "
+        "distinct and trusted enough reporters, put it in front of a reviewer; a repeated "
+        "report from the same reporter is accepted and adds nothing."
+    )
     async def flag_entry(self, info: Info, input: FlagEntryInput) -> FlagEntryPayload:
         ctx = info.context
-        outcome = await _on_entry(
-            input.entry_id,
-            lambda entry: service.flag_entry(ctx.db, ctx.viewer, entry, input.reason, input.note),
-        )
+        reporter = reporter_key(info)
+
+        async def flag(entry: UUID) -> Outcome[EntryRecord]:
+            return await service.flag_entry(
+                ctx.db,
+                ctx.viewer,
+                entry,
+                input.reason,
+                input.note,
+                reporter,
+                ctx.settings.flag_recheck_weight,
+            )
+
+        outcome = await _on_entry(input.entry_id, flag)
         return payload(FlagEntryPayload, info, outcome, entry=_view(info))
 
     @guarded_mutation("Verify, ask for changes or reject an entry you have claimed.")
@@ -158,9 +175,17 @@ class ReviewMutation:
             input.decision, input.method, input.note, input.evidence_url, input.rejection_reason
         )
 
+        request = provenance(info, reviewing=True)
+
         async def review(entry: UUID) -> Outcome[EntryRecord]:
             return await service.review_entry(
-                ctx.db, ctx.viewer, entry, decision, ctx.settings.reviews_required, ctx.lifetimes
+                ctx.db,
+                ctx.viewer,
+                entry,
+                decision,
+                ctx.settings.reviews_required,
+                ctx.lifetimes,
+                request,
             )
 
         return payload(

@@ -83,6 +83,7 @@ class Verification:
     reviews: list[PublicReview] = strawberry.field(description="Every review, oldest first.")
     # The newest MAX_FLAGS reports (the loader reads no more).
     newest_flags: strawberry.Private[list[EntryFlag]]
+    private_recheck: strawberry.Private[datetime | None] = None
 
     @strawberry.field(
         description=f"Reports that it is wrong, newest first: the first {DEFAULT_FLAGS} "
@@ -90,6 +91,14 @@ class Verification:
     )
     def flags(self, first: int | None = None) -> list[EntryFlag]:
         return self.newest_flags[: page_size(first, MAX_FLAGS, DEFAULT_FLAGS)]
+
+    @strawberry.field(
+        description="When reports put this verified entry up for a reviewer's recheck (it stays "
+        "VERIFIED and listed until a reviewer decides); null when none is pending. Reviewers "
+        "and above only."
+    )
+    def recheck_requested_at(self, info: Info) -> datetime | None:
+        return for_reviewers(info, self.private_recheck)
 
     @strawberry.field(description="Hours since the last verification, for 'verified 5 h ago'.")
     def age_hours(self) -> float | None:
