@@ -93,6 +93,8 @@ class Settings:
     reviews_required: int = 1
     review_lease_minutes: int = 15
     reveals_per_hour: int = 30
+    # How often the background jobs sign and store a checkpoint of the audit trail's heads.
+    audit_checkpoint_minutes: int = 60
     # Messages one sender may leave for posters per hour (sendMessage).
     messages_per_hour: int = 10
     # The licence the open data exports are published under (hub/http/exports.py).
@@ -102,8 +104,9 @@ class Settings:
     linkcheck_enabled: bool = True
     # Let the source checker fetch private and loopback addresses (tests, closed networks).
     linkcheck_allow_private: bool = False
-    # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
-    cookie_secure: bool = False
+    # Cookies carry Secure: true, false, or None ("auto": Secure except for plain HTTP from a
+    # loopback client; hub.http.cookies.secure_cookies).
+    cookie_secure: bool | None = None
     # Live events: a subscriber this many events behind is disconnected (and resumes with after).
     live_queue_size: int = 1000
     # How far back a reconnecting subscriber may replay with `after`.
@@ -187,13 +190,14 @@ class Settings:
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),
+            audit_checkpoint_minutes=_int(env, "HUB_AUDIT_CHECKPOINT_MINUTES", 60, minimum=1),
             messages_per_hour=_int(env, "HUB_MESSAGES_PER_HOUR", 10, minimum=0),
             export_licence=env.get("HUB_EXPORT_LICENCE", "").strip() or LICENCE,
             export_licence_url=env.get("HUB_EXPORT_LICENCE_URL", "").strip() or LICENCE_URL,
             reconfirmation_days=_int(env, "HUB_RECONFIRMATION_DAYS", 30, minimum=1),
             linkcheck_enabled=_bool(env, "HUB_LINKCHECK_ENABLED", True),
             linkcheck_allow_private=_bool(env, "HUB_LINKCHECK_ALLOW_PRIVATE", False),
-            cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
+            cookie_secure=_optional_bool(env, "HUB_COOKIE_SECURE"),
             live_queue_size=_int(env, "HUB_LIVE_QUEUE_SIZE", 1000, minimum=1),
             live_replay_hours=_int(env, "HUB_LIVE_REPLAY_HOURS", 24, minimum=1),
             live_max_subscriptions=_int(env, "HUB_LIVE_MAX_SUBSCRIPTIONS", 20, minimum=1),

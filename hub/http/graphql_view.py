@@ -33,7 +33,7 @@ from hub.graphql.compiled import CompiledReads
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorCode
 from hub.graphql.loaders import make_loaders
-from hub.http.cookies import SESSION_COOKIE, ResponseCookies
+from hub.http.cookies import SESSION_COOKIE, ResponseCookies, secure_cookies
 from hub.services.accounts import identify
 from hub.settings import Settings
 
@@ -242,7 +242,9 @@ class HubGraphQL(GraphQL[Context, None]):
             viewer=viewer or ANONYMOUS,
             client=request.client.host if request.client else None,
             bad_credentials=bearer is not None and viewer is None,
-            cookies=ResponseCookies(response, secure=state.settings.cookie_secure)
+            cookies=ResponseCookies(
+                response, secure=secure_cookies(request.scope, state.settings.cookie_secure)
+            )
             if isinstance(response, Response)
             else None,
             session_token=session_token if viewer else None,
