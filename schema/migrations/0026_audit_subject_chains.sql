@@ -49,23 +49,26 @@ CREATE TRIGGER audit_checkpoint_no_truncate BEFORE TRUNCATE ON audit_checkpoint
 -- Same ownership as the audit log (migration 0011): the app may add, never change or remove.
 DO $$
 DECLARE
+    t text;
     grantee text;
 BEGIN
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'hub_audit_owner') THEN
         ALTER TABLE audit_checkpoint OWNER TO hub_audit_owner;
         ALTER SEQUENCE audit_log_seq OWNER TO hub_audit_owner;
     END IF;
-    FOR grantee IN
-        SELECT DISTINCT g.grantee FROM information_schema.role_table_grants g
-        WHERE g.table_schema = 'public' AND g.table_name = 'audit_checkpoint'
+    -- Run by a member of the owner role, a REVOKE acts as the owner: this also takes back
+    -- what migration 0012 could not where the migrating role was no superuser.
+    FOR t, grantee IN
+        SELECT DISTINCT g.table_name, g.grantee FROM information_schema.role_table_grants g
+        WHERE g.table_schema = 'public' AND g.table_name IN ('audit_log', 'audit_checkpoint')
           AND g.privilege_type IN ('UPDATE', 'DELETE', 'TRUNCATE')
           AND g.grantee NOT IN (
-              SELECT tableowner FROM pg_tables WHERE tablename = 'audit_checkpoint')
+              SELECT tableowner FROM pg_tables WHERE tablename = g.table_name)
     LOOP
         IF grantee = 'PUBLIC' THEN
-            REVOKE UPDATE, DELETE, TRUNCATE ON audit_checkpoint FROM PUBLIC;
+            EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM PUBLIC', t);
         ELSE
-            EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON audit_checkpoint FROM %I', grantee);
+            EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM %I', t, grantee);
         END IF;
     END LOOP;
     GRANT SELECT, INSERT ON audit_checkpoint TO PUBLIC;
