@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -19,12 +18,25 @@ import pytest
 
 from hub.cli import main
 from hub.domain.accounts import Viewer
-from hub.domain.audit import GENESIS, AuditRecord, chain_hash, from_published, published
-from hub.services.audit import TrailBroken, audit, take_checkpoint, verify_chain
+from hub.domain.audit import (
+    GENESIS,
+    AuditRecord,
+    Checkpoint,
+    chain_hash,
+    from_published,
+    published,
+)
+from hub.services.audit import (
+    TrailBroken,
+    audit,
+    latest_checkpoint,
+    take_checkpoint,
+    verify_chain,
+)
 from hub.store.db import Connection, Database, before_commit
 from hub.store.migrate import load_migrations, migrate
-from tests.imports.test_batches import sheet
 from tests.imports.helpers import run_import
+from tests.imports.test_batches import sheet
 
 KEY = "test-secret-key-for-checkpoints"
 
@@ -36,7 +48,9 @@ async def _write(db: Database, subject: UUID, action: str = "test.write") -> Non
 
 async def _seqs(db: Database, subject: UUID) -> list[int]:
     async with db.connection() as conn:
-        rows = await conn.fetch("SELECT seq FROM audit_log WHERE subject_id = $1 ORDER BY seq", subject)
+        rows = await conn.fetch(
+            "SELECT seq FROM audit_log WHERE subject_id = $1 ORDER BY seq", subject
+        )
     return [r["seq"] for r in rows]
 
 
@@ -44,7 +58,9 @@ async def _tamper(db: Database, *statements: str) -> None:
     # Someone with the owner's powers switches the guards off: the chains still tell.
     async with db.transaction() as conn:
         await conn.execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change")
-        await conn.execute("ALTER TABLE audit_checkpoint DISABLE TRIGGER audit_checkpoint_no_change")
+        await conn.execute(
+            "ALTER TABLE audit_checkpoint DISABLE TRIGGER audit_checkpoint_no_change"
+        )
         for sql in statements:
             await conn.execute(sql)
         await conn.execute("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change")
@@ -74,7 +90,9 @@ async def test_transactions_about_different_entries_are_past_their_append_at_onc
             async def hold(c: Connection) -> None:
                 # After the audit step: the record is written, the subject's lock held.
                 appended_in_first.append(
-                    await c.fetchval("SELECT count(*) FROM audit_log WHERE subject_id = $1", first_subject)
+                    await c.fetchval(
+                        "SELECT count(*) FROM audit_log WHERE subject_id = $1", first_subject
+                    )
                 )
                 appended.set()
                 await release.wait()
@@ -114,7 +132,8 @@ async def test_transactions_about_one_entry_queue_and_chain_in_commit_order(db: 
     await asyncio.wait_for(appended.wait(), 10)
     second = asyncio.create_task(_write(db, subject, "test.second"))
     async with asyncio.timeout(10):
-        while not await _waiting_on_a_lock(db):
+        # PostgreSQL tells no one when a backend starts waiting: ask until it says so.
+        while not await _waiting_on_a_lock(db):  # noqa: ASYNC110
             await asyncio.sleep(0.01)
     assert not second.done()
     release.set()
@@ -130,7 +149,7 @@ async def test_transactions_about_one_entry_queue_and_chain_in_commit_order(db: 
 
 
 @pytest.fixture
-async def trail(db: Database) -> AsyncIterator[tuple[UUID, UUID]]:
+async def trail(db: Database) -> tuple[UUID, UUID]:
     """Two subjects: one with three records, one with two; a signed checkpoint after them."""
     long, short = uuid4(), uuid4()
     for subject in (long, short, long, short, long):
@@ -138,7 +157,7 @@ async def trail(db: Database) -> AsyncIterator[tuple[UUID, UUID]]:
     await take_checkpoint(db, KEY)
     report = await verify_chain(db, KEY)
     assert report.intact and report.checkpoints_checked == 1 and not report.warnings
-    yield long, short
+    return long, short
 
 
 async def _broken_at(db: Database) -> int | None:
@@ -156,7 +175,7 @@ async def test_an_edited_record_is_detected(db: Database, trail: tuple[UUID, UUI
 
 async def test_a_deleted_record_is_detected(db: Database, trail: tuple[UUID, UUID]) -> None:
     long, _ = trail
-    first, second, third = await _seqs(db, long)
+    _first, second, third = await _seqs(db, long)
     await _tamper(db, f"DELETE FROM audit_log WHERE seq = {second}")
     assert await _broken_at(db) == third
 
@@ -200,7 +219,9 @@ async def test_a_record_moved_to_another_chain_is_detected(
     assert await _broken_at(db) == newest
 
 
-async def test_a_changed_checkpoint_fails_its_signature(db: Database, trail: tuple[UUID, UUID]) -> None:
+async def test_a_changed_checkpoint_fails_its_signature(
+    db: Database, trail: tuple[UUID, UUID]
+) -> None:
     await _tamper(db, "UPDATE audit_checkpoint SET chains = chains + 1")
     report = await verify_chain(db, KEY)
     assert not report.intact
@@ -211,10 +232,8 @@ async def test_a_copy_kept_elsewhere_outlives_the_checkpoints(
     db: Database, trail: tuple[UUID, UUID]
 ) -> None:
     long, _ = trail
-    async with db.connection() as conn:
-        row = await conn.fetchrow("SELECT * FROM audit_checkpoint")
-    assert row is not None
-    copy = from_published(json.loads(json.dumps(published((await _latest(db))))))
+    # What an outsider kept of GET /audit/head.
+    copy = from_published(json.loads(json.dumps(published(await _latest(db)))))
     newest = (await _seqs(db, long))[-1]
     # The tail and every checkpoint go: the database alone can no longer tell...
     await _tamper(db, f"DELETE FROM audit_log WHERE seq = {newest}", "DELETE FROM audit_checkpoint")
@@ -226,9 +245,7 @@ async def test_a_copy_kept_elsewhere_outlives_the_checkpoints(
     assert not report.intact
 
 
-async def _latest(db: Database):  # type: ignore[no-untyped-def]
-    from hub.services.audit import latest_checkpoint
-
+async def _latest(db: Database) -> Checkpoint:
     checkpoint = await latest_checkpoint(db)
     assert checkpoint is not None
     return checkpoint
@@ -306,14 +323,15 @@ async def test_records_from_before_subject_chains_stay_verified(empty_dsn: str) 
     try:
         await migrate(conn, [m for m in migrations if m.version < 26])
         prev = GENESIS
-        at = (await conn.fetchval("SELECT date_trunc('milliseconds', now())"))
+        at = await conn.fetchval("SELECT date_trunc('milliseconds', now())")
         subject = uuid4()
         for seq in (1, 2, 3):
             record = AuditRecord(None, "system", f"old.{seq}", "NEED", subject)
             link = chain_hash(prev, seq, at, record)
             await conn.execute(
-                """INSERT INTO audit_log (seq, at, actor_label, action, subject_kind, subject_id,
-                   changes, prev_hash, hash) VALUES ($1, $2, 'system', $3, 'NEED', $4, '{}', $5, $6)""",
+                """INSERT INTO audit_log (seq, at, actor_label, action, subject_kind,
+                   subject_id, changes, prev_hash, hash)
+                   VALUES ($1, $2, 'system', $3, 'NEED', $4, '{}', $5, $6)""",
                 seq, at, f"old.{seq}", subject, prev, link,
             )  # fmt: skip
             prev = link

@@ -7,8 +7,8 @@ so voided the audit table's protections.
 
 from __future__ import annotations
 
+import asyncio
 import os
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -40,16 +40,16 @@ async def deployed(pg_server_dsn: str) -> AsyncIterator[tuple[str, str]]:
     owner, app = f"hub_owner_{suffix}", f"hub_app_{suffix}"
     try:
         async with scratch_database(pg_server_dsn, "hub_roles", None) as dsn:
-            done = subprocess.run(  # noqa: S603 - the deploy's own file, values as variables
-                [
-                    str(find_bin_dir() / "psql"), dsn, "-X", "-q", "-f", str(ROLES_SQL),
-                    "-v", f"owner_role={owner}", "-v", f"app_role={app}",
-                    "-v", "owner_password=owner-password-1", "-v", "app_password=app-password-1",
-                ],  # fmt: skip
-                capture_output=True,
-                check=False,
+            psql = [
+                str(find_bin_dir() / "psql"), dsn, "-X", "-q", "-f", str(ROLES_SQL),
+                "-v", f"owner_role={owner}", "-v", f"app_role={app}",
+                "-v", "owner_password=owner-password-1", "-v", "app_password=app-password-1",
+            ]  # fmt: skip
+            done = await asyncio.create_subprocess_exec(
+                *psql, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
             )
-            assert done.returncode == 0, done.stderr.decode()
+            _, stderr = await done.communicate()
+            assert done.returncode == 0, stderr.decode()
             owner_dsn = _as(dsn, owner, "owner-password-1")
             assert await migrate_database(owner_dsn)
             yield owner_dsn, _as(dsn, app, "app-password-1")

@@ -33,8 +33,8 @@ JOBS: dict[str, tuple[Job, float]] = {
 
 @contextlib.asynccontextmanager
 async def configured_jobs() -> AsyncIterator[dict[str, tuple[Job, float]]]:
-    """JOBS, webhook deliveries, audit checkpoints, and the Meilisearch indexer when HUB_MEILI_URL is set (each
-    closed afterwards)."""
+    """JOBS, webhook deliveries, audit checkpoints, and the Meilisearch indexer when
+    HUB_MEILI_URL is set (each closed afterwards)."""
     webhooks = webhook_delivery_job()
     settings = Settings.from_env()
     jobs: dict[str, tuple[Job, float]] = {

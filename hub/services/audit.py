@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from hub.domain.accounts import Viewer
 from hub.domain.audit import (
     GENESIS,
     LEGACY_CHAIN,
@@ -23,7 +25,6 @@ from hub.domain.audit import (
     sign,
     signature_holds,
 )
-from hub.domain.accounts import Viewer
 from hub.store import audit as store
 from hub.store.db import Connection, Database
 
@@ -202,7 +203,7 @@ def _check_checkpoints(
             problems.add(
                 checkpoint.seq, f"the checkpoint of {checkpoint.at.isoformat()} is not signed right"
             )
-    for before, after in zip(stored, stored[1:], strict=False):
+    for before, after in itertools.pairwise(stored):
         if after.seq < before.seq:
             problems.add(after.seq, f"the checkpoint of {after.at.isoformat()} goes backwards")
     if unsigned:

@@ -292,9 +292,7 @@ async def latest_checkpoint(conn: Connection) -> Checkpoint | None:
 
 async def checkpoints(conn: Connection) -> list[Checkpoint]:
     """Every checkpoint, oldest first."""
-    return [
-        _checkpoint(r) for r in await conn.fetch("SELECT * FROM audit_checkpoint ORDER BY at")
-    ]
+    return [_checkpoint(r) for r in await conn.fetch("SELECT * FROM audit_checkpoint ORDER BY at")]
 
 
 async def history(conn: Connection, subject_id: UUID) -> list[StoredRecord]:

@@ -28,10 +28,14 @@ from tests.web.test_page_cache import cache_of, new_need
 async def _client(
     dsn: str, setting: bool | None, base_url: str, client: str, behind_proxy: bool = False
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Starlette]]:
-    application = create_app(Settings(database_url=dsn, default_language="en", cookie_secure=setting))
+    application = create_app(
+        Settings(database_url=dsn, default_language="en", cookie_secure=setting)
+    )
     # The proxy case as `hub serve` runs it: uvicorn trusts X-Forwarded-* from 127.0.0.1 only.
     served: ASGIApp = (
-        ProxyHeadersMiddleware(application, trusted_hosts="127.0.0.1") if behind_proxy else application
+        ProxyHeadersMiddleware(application, trusted_hosts="127.0.0.1")
+        if behind_proxy
+        else application
     )
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=served, client=(client, 40000))
@@ -44,7 +48,9 @@ async def _session_cookie(http: httpx.AsyncClient, headers: dict[str, str] | Non
         "/graphql", json={"query": SIGN_UP, "variables": sign_up_input()}, headers=headers or {}
     )
     assert response.status_code == 200
-    cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith("hub_session="))
+    cookie = next(
+        c for c in response.headers.get_list("set-cookie") if c.startswith("hub_session=")
+    )
     return cookie.lower()
 
 
@@ -91,7 +97,10 @@ async def test_an_untrusted_client_cannot_talk_its_cookie_out_of_secure(fresh_ds
 
 @pytest.mark.parametrize(
     ("base_url", "client", "secure"),
-    [("http://127.0.0.1:8000", "127.0.0.1", False), ("https://hub.example.org", "203.0.113.9", True)],
+    [
+        ("http://127.0.0.1:8000", "127.0.0.1", False),
+        ("https://hub.example.org", "203.0.113.9", True),
+    ],
 )
 async def test_the_pages_csrf_cookie_follows_the_same_rule(
     fresh_dsn: str, base_url: str, client: str, secure: bool
