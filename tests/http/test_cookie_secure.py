@@ -118,3 +118,12 @@ async def test_the_pages_csrf_cookie_follows_the_same_rule(
             assert ("; secure" in csrf[0]) is secure
             http.cookies.clear()
         assert cache_of(application).counters.hits == 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "setting"),
+    [(None, None), ("auto", None), ("", None), ("true", True), ("false", False)],
+)
+def test_hub_cookie_secure_defaults_to_auto(raw: str | None, setting: bool | None) -> None:
+    env = {} if raw is None else {"HUB_COOKIE_SECURE": raw}
+    assert Settings.from_env(env).cookie_secure is setting
