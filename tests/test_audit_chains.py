@@ -369,3 +369,21 @@ async def test_a_dry_run_import_takes_no_lock(db: Database) -> None:
         data = sheet(("武汉市第一医院", "中山大道215号"), ("武汉协和医院", "解放大道1277号"))
         report = await asyncio.wait_for(run_import(db, data, "needs", dry_run=True), 30)
         assert report.valid == 2 and report.imported == 0
+
+
+async def test_the_background_jobs_sign_checkpoints(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workers.audit_checkpoint import AuditCheckpointJob
+    from workers.run import configured_jobs
+
+    monkeypatch.setenv("HUB_SECRET_KEY", KEY)
+    monkeypatch.setenv("HUB_AUDIT_CHECKPOINT_MINUTES", "5")
+    async with configured_jobs() as jobs:
+        job, interval = jobs["audit-checkpoint"]
+    assert isinstance(job, AuditCheckpointJob) and interval == 300.0
+    await _write(db, uuid4())
+    await job(db)
+    checkpoint = await _latest(db)
+    assert checkpoint.signature is not None
+    assert (await verify_chain(db, KEY)).checkpoints_checked == 1
