@@ -387,3 +387,25 @@ async def test_the_background_jobs_sign_checkpoints(
     checkpoint = await _latest(db)
     assert checkpoint.signature is not None
     assert (await verify_chain(db, KEY)).checkpoints_checked == 1
+
+
+async def test_appends_and_checkpoints_at_once_neither_deadlock_nor_break(db: Database) -> None:
+    subjects = [uuid4() for _ in range(4)]
+
+    async def writer(n: int) -> None:
+        async with db.transaction() as conn:
+            # Two subjects each, in either order: the locks still go in one order.
+            for subject in (subjects[n % 4], subjects[(n * 3 + 1) % 4]):
+                await audit(conn, Viewer(handle=f"w{n}"), "test.write", "NEED", subject)
+
+    async def checkpoints() -> None:
+        for _ in range(3):
+            await take_checkpoint(db, KEY)
+
+    await asyncio.wait_for(
+        asyncio.gather(*(writer(n) for n in range(24)), checkpoints()), timeout=60
+    )
+    await take_checkpoint(db, KEY)
+    report = await verify_chain(db, KEY)
+    assert report.intact, report.problem
+    assert (report.records, report.chains) == (48, 4)
