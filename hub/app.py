@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 
 from hub.graphql.audience import DocumentPolicy
 from hub.graphql.schema import build_schema
+from hub.http.audit_head import audit_head
 from hub.http.body_limit import BodyLimitMiddleware
 from hub.http.exports import export_routes
 from hub.http.graphql_cache import GraphQLReadCache
@@ -102,6 +103,7 @@ def create_app(
         Mount("/static", app=static, name="static"),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/audit/head", audit_head),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         *export_routes(),

@@ -5,15 +5,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import json
 import logging
 import signal
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hub.cli_support import ProgressBar, database
 from hub.embedded import EmbeddedPostgresError
 from hub.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from hub.domain.audit import Checkpoint
 
 log = logging.getLogger("hub")
 SDL_PATH = Path(__file__).resolve().parents[1] / "schema" / "hub.graphql"
@@ -158,25 +163,68 @@ def _user(settings: Settings, args: argparse.Namespace) -> int:
         return asyncio.run(_create_user(ready, args, password))
 
 
-async def _verify_audit(settings: Settings) -> int:
+def _checkpoint_copies(paths: list[str]) -> list[Checkpoint]:
+    """Copies of GET /audit/head kept elsewhere: each file one object, or a list of them."""
+    from hub.domain.audit import from_published
+
+    copies = []
+    for path in paths:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        copies += [from_published(item) for item in (data if isinstance(data, list) else [data])]
+    return copies
+
+
+async def _verify_audit(settings: Settings, copies: list[Checkpoint]) -> int:
     from hub.services.audit import verify_chain
     from hub.store.db import Database
 
     db = await Database.connect(settings.dsn(), min_size=1, max_size=1)
     try:
-        report = await verify_chain(db)
+        report = await verify_chain(db, settings.secret_key, copies)
     finally:
         await db.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     if report.intact:
-        print(f"audit trail intact: {report.records} records")
+        print(
+            f"audit trail intact: {report.records} records in {report.chains} chains, "
+            f"{report.checkpoints_checked} checkpoints checked"
+        )
         return 0
     print(f"audit trail BROKEN at record {report.first_broken}: {report.problem}", file=sys.stderr)
     return 1
 
 
+async def _take_checkpoint(settings: Settings) -> int:
+    from hub.domain.audit import published
+    from hub.services.audit import TrailBroken, take_checkpoint
+    from hub.store.db import Database
+
+    db = await Database.connect(settings.dsn(), min_size=1, max_size=1)
+    try:
+        checkpoint = await take_checkpoint(db, settings.secret_key)
+    except TrailBroken as error:
+        print(f"hub: no checkpoint signed: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await db.close()
+    if checkpoint.signature is None:
+        print("warning: HUB_SECRET_KEY is not set: the checkpoint is unsigned", file=sys.stderr)
+    print(json.dumps(published(checkpoint), indent=2))
+    return 0
+
+
 def _audit(settings: Settings, args: argparse.Namespace) -> int:
+    if args.audit_command == "checkpoint":
+        with database(settings) as ready:
+            return asyncio.run(_take_checkpoint(ready))
+    try:
+        copies = _checkpoint_copies(args.checkpoint or [])
+    except (OSError, ValueError) as error:
+        print(f"hub: {error}", file=sys.stderr)
+        return 2
     with database(settings) as ready:
-        return asyncio.run(_verify_audit(ready))
+        return asyncio.run(_verify_audit(ready, copies))
 
 
 def _no_meili() -> int:
@@ -311,8 +359,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser(
+        "verify",
+        help="recompute the hash chains, check the signed checkpoints, report the first break",
+    )
+    verify.add_argument(
+        "--checkpoint",
+        action="append",
+        metavar="FILE",
+        help="a copy of GET /audit/head kept elsewhere (JSON; repeatable): the trail must "
+        "still hold it",
+    )
+    verify.set_defaults(handler=_audit)
     audit_commands.add_parser(
-        "verify", help="recompute the hash chain and report the first broken link"
+        "checkpoint", help="sign and store a checkpoint of the audit trail's heads now"
     ).set_defaults(handler=_audit)
 
     search = commands.add_parser("search", help="the search indexes")

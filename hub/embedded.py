@@ -53,7 +53,8 @@ _STOP_TIMEOUT_S = 30.0
 
 # Run at every start, so that clusters made before the app role existed get it too. Tables that
 # migrations create later reach the app role through the default privileges; the audit log's
-# UPDATE/DELETE are taken back by migration 0012 (and here, for older clusters).
+# and checkpoints' UPDATE/DELETE are taken back by migrations 0012 and 0026 (and here, for older
+# clusters).
 _APP_ROLE_SQL = f"""
 SELECT format('CREATE ROLE {APP_ROLE} LOGIN PASSWORD %L', :'app_password')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') \\gexec
@@ -66,8 +67,9 @@ ALTER DEFAULT PRIVILEGES FOR ROLE {ROLE} IN SCHEMA public
     GRANT USAGE, SELECT ON SEQUENCES TO {APP_ROLE};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE};
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE};
-SELECT 'REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM {APP_ROLE}'
-WHERE to_regclass('audit_log') IS NOT NULL \\gexec
+SELECT format('REVOKE UPDATE, DELETE, TRUNCATE ON %I FROM {APP_ROLE}', t)
+FROM unnest(ARRAY['audit_log', 'audit_checkpoint']) AS t
+WHERE to_regclass(t) IS NOT NULL \\gexec
 """
 
 

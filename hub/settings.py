@@ -115,6 +115,8 @@ class Settings:
     # only where the hub cannot tell clients apart, behind a proxy it does not trust).
     review_link_by_address: bool = True
     reveals_per_hour: int = 30
+    # How often the background jobs sign and store a checkpoint of the audit trail's heads.
+    audit_checkpoint_minutes: int = 60
     # Messages one sender may leave for posters per hour (sendMessage).
     messages_per_hour: int = 10
     # The licence the open data exports are published under (hub/http/exports.py).
@@ -127,8 +129,9 @@ class Settings:
     # One source check, redirects included, ends after this long; at most this many redirects.
     linkcheck_timeout_seconds: float = 10.0
     linkcheck_max_redirects: int = 5
-    # Send the session cookie only over HTTPS; set it wherever the hub sits behind TLS.
-    cookie_secure: bool = False
+    # Cookies carry Secure: true, false, or None ("auto": Secure except for plain HTTP from a
+    # loopback client; hub.http.cookies.secure_cookies).
+    cookie_secure: bool | None = None
     # Live events: a subscriber this many events behind is disconnected (and resumes with after).
     live_queue_size: int = 1000
     # How far back a reconnecting subscriber may replay with `after`.
@@ -243,6 +246,7 @@ class Settings:
             ),
             review_link_by_address=_bool(env, "HUB_REVIEW_LINK_BY_ADDRESS", True),
             reveals_per_hour=_int(env, "HUB_REVEALS_PER_HOUR", 30, minimum=0),
+            audit_checkpoint_minutes=_int(env, "HUB_AUDIT_CHECKPOINT_MINUTES", 60, minimum=1),
             messages_per_hour=_int(env, "HUB_MESSAGES_PER_HOUR", 10, minimum=0),
             export_licence=env.get("HUB_EXPORT_LICENCE", "").strip() or LICENCE,
             export_licence_url=env.get("HUB_EXPORT_LICENCE_URL", "").strip() or LICENCE_URL,
@@ -252,7 +256,7 @@ class Settings:
             linkcheck_timeout_seconds=_int(env, "HUB_LINKCHECK_TIMEOUT_MS", 10_000, minimum=10)
             / 1000,
             linkcheck_max_redirects=_int(env, "HUB_LINKCHECK_MAX_REDIRECTS", 5, minimum=0),
-            cookie_secure=_bool(env, "HUB_COOKIE_SECURE", False),
+            cookie_secure=_optional_bool(env, "HUB_COOKIE_SECURE"),
             live_queue_size=_int(env, "HUB_LIVE_QUEUE_SIZE", 1000, minimum=1),
             live_replay_hours=_int(env, "HUB_LIVE_REPLAY_HOURS", 24, minimum=1),
             live_max_subscriptions=_int(env, "HUB_LIVE_MAX_SUBSCRIPTIONS", 20, minimum=1),

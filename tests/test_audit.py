@@ -10,7 +10,7 @@ import pytest
 
 from hub.cli import main
 from hub.domain.accounts import Role, Viewer
-from hub.services.audit import audit, verify_chain
+from hub.services.audit import audit, take_checkpoint, verify_chain
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import token_for
@@ -92,16 +92,19 @@ async def _tamper(db: Database, sql: str) -> None:
     ("sql", "seq"),
     [
         ("UPDATE audit_log SET actor_label = 'mallory' WHERE seq = 2", 2),
-        ("DELETE FROM audit_log WHERE seq = 3", 4),
+        # Each submission's records are the only ones of their subjects: deleting one deletes
+        # a whole subject chain, which only the checkpoint (taken at record 6) shows.
+        ("DELETE FROM audit_log WHERE seq = 3", 6),
         ("UPDATE audit_log SET changes = '{}' WHERE seq = 4", 4),
     ],
 )
 async def test_tampering_is_detected(gql: GraphQLClient, db: Database, sql: str, seq: int) -> None:
     for _ in range(3):
         await submit(gql)  # an organization and a need each: six records
-    assert (await verify_chain(db)).intact
+    await take_checkpoint(db, "test-secret-key")
+    assert (await verify_chain(db, "test-secret-key")).intact
     await _tamper(db, sql)
-    report = await verify_chain(db)
+    report = await verify_chain(db, "test-secret-key")
     assert not report.intact
     assert report.first_broken == seq
 
@@ -114,7 +117,8 @@ async def test_concurrent_appends_keep_one_chain(db: Database) -> None:
     await asyncio.gather(*(one(n) for n in range(20)))
     report = await verify_chain(db)
     assert report.intact
-    assert report.records == 20
+    # Records about no one thing share their kind's chain: one chain, twenty links.
+    assert (report.records, report.chains) == (20, 1)
 
 
 def test_hub_audit_verify(
@@ -122,7 +126,7 @@ def test_hub_audit_verify(
 ) -> None:
     monkeypatch.setenv("HUB_DATABASE_URL", fresh_dsn)
     assert main(["audit", "verify"]) == 0
-    assert "audit trail intact: 0 records" in capsys.readouterr().out
+    assert "audit trail intact: 0 records in 0 chains" in capsys.readouterr().out
 
 
 async def test_an_app_role_that_is_not_superuser_cannot_touch_audit_rows(

@@ -8,7 +8,9 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from hub.settings import Settings
 from hub.store.db import Database
+from workers.audit_checkpoint import AuditCheckpointJob, checkpoint_interval
 from workers.expiry import INTERVAL_SECONDS as EXPIRY_INTERVAL
 from workers.expiry import expire_verifications
 from workers.linkcheck import INTERVAL_SECONDS as LINKCHECK_INTERVAL
@@ -34,10 +36,15 @@ JOBS: dict[str, tuple[Job, float]] = {
 
 @contextlib.asynccontextmanager
 async def configured_jobs() -> AsyncIterator[dict[str, tuple[Job, float]]]:
-    """JOBS, webhook deliveries, and the Meilisearch indexer when HUB_MEILI_URL is set (each
-    closed afterwards)."""
+    """JOBS, webhook deliveries, audit checkpoints, and the Meilisearch indexer when
+    HUB_MEILI_URL is set (each closed afterwards)."""
     webhooks = webhook_delivery_job()
-    jobs: dict[str, tuple[Job, float]] = {**JOBS, "deliver-webhooks": (webhooks, WEBHOOKS_INTERVAL)}
+    settings = Settings.from_env()
+    jobs: dict[str, tuple[Job, float]] = {
+        **JOBS,
+        "deliver-webhooks": (webhooks, WEBHOOKS_INTERVAL),
+        "audit-checkpoint": (AuditCheckpointJob(settings), checkpoint_interval(settings)),
+    }
     try:
         meilisearch = index_meilisearch()
         if meilisearch is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from starlette.responses import Response
 
@@ -13,6 +16,27 @@ BROWSER_COOKIE = "hub_csrf"
 # An entry's edit token sent with a read or a review: its holder reads the entry even when the
 # public may not (REJECTED, merged), and a reviewer holding it is not independent of it.
 EDIT_TOKEN_HEADER = "hub-edit-token"  # noqa: S105 - a header name, not a secret
+
+
+def secure_cookies(scope: Mapping[str, Any], setting: bool | None) -> bool:
+    """Whether cookies set in answer to this request carry Secure.
+
+    HUB_COOKIE_SECURE true or false decides alone. Unset ("auto"): Secure, except for plain
+    HTTP from a loopback client, the hub on http://127.0.0.1 of the README's first command
+    (browsers drop a Secure cookie sent over plain HTTP, so sign-in would not stick there). A
+    request over HTTPS, directly or through a proxy uvicorn trusts (its X-Forwarded-Proto and
+    X-Forwarded-For then set scheme and client), gets Secure, and so does plain HTTP from
+    anywhere else: a TLS proxy the hub was not told to trust fails closed, not open.
+    """
+    if setting is not None:
+        return setting
+    if scope.get("scheme") in ("https", "wss"):
+        return True
+    client = scope.get("client")
+    try:
+        return not (client and ipaddress.ip_address(client[0]).is_loopback)
+    except ValueError:
+        return True
 
 
 def set_session_cookie(response: Response, token: str, expires: datetime, *, secure: bool) -> None:

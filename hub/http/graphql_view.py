@@ -35,7 +35,13 @@ from hub.graphql.context import Context
 from hub.graphql.cost.limit import asks_for_cost
 from hub.graphql.errors import ErrorCode
 from hub.graphql.loaders import make_loaders
-from hub.http.cookies import BROWSER_COOKIE, EDIT_TOKEN_HEADER, SESSION_COOKIE, ResponseCookies
+from hub.http.cookies import (
+    BROWSER_COOKIE,
+    EDIT_TOKEN_HEADER,
+    SESSION_COOKIE,
+    ResponseCookies,
+    secure_cookies,
+)
 from hub.services.accounts import identify
 from hub.settings import Settings
 
@@ -282,7 +288,9 @@ class HubGraphQL(GraphQL[Context, None]):
             browser=request.cookies.get(BROWSER_COOKIE) or None,
             edit_token=request.headers.get(EDIT_TOKEN_HEADER) or None,
             bad_credentials=bearer is not None and viewer is None,
-            cookies=ResponseCookies(response, secure=state.settings.cookie_secure)
+            cookies=ResponseCookies(
+                response, secure=secure_cookies(request.scope, state.settings.cookie_secure)
+            )
             if isinstance(response, Response)
             else None,
             session_token=session_token if viewer else None,

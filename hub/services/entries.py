@@ -41,7 +41,6 @@ from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.outcome import Forbidden, Outcome, Refusal, explained, refusals_fail
-from hub.store import audit as audit_store
 from hub.store import (
     categories,
     duplicates,
@@ -201,10 +200,10 @@ async def _find_duplicates(
 ) -> None:
     """Note the recent entries this one likely repeats, for reviewers to merge or keep.
 
-    The scan runs without the audit chain's lock, so it misses entries that commit while it
-    runs; those recorded their submission on the chain after `seen`, and a last step, under
-    the lock (which orders all commits that append), compares them too. Of two entries
-    submitted at once, the one that commits second finds the first.
+    The scan runs without a lock, so it misses entries that commit while it runs; a last step
+    takes the lock of the kind's window in the province (held until COMMIT by every
+    transaction adding to it) and compares the entries the window gained meanwhile. Of two
+    entries submitted at once, the one that commits second finds the first.
     """
     draft = entry.draft
     poster = (
@@ -216,16 +215,14 @@ async def _find_duplicates(
     )
     mine = profile_of(Candidate(draft, poster))
     kind, province = entry.kind, draft.region.province
-    late = not audit_store.holds_lock(conn)
-    seen, recent = await duplicates.recent_in_province(conn, kind, province, entry.id)
-    others = dict(recent)
+    late = not duplicates.holds_window(conn, kind, province)
+    others = dict(await duplicates.recent_in_province(conn, kind, province, entry.id))
     await _record_duplicates(conn, entry.id, mine, others)
 
     async def committed_meanwhile(c: Connection) -> None:
-        if not audit_store.holds_lock(c):  # the audit records' own last step took it
-            await audit_store.lock_chain(c)
-        since = await duplicates.recorded_since(c, seen, SUBMITTED, kind, province, entry.id)
-        await _record_duplicates(c, entry.id, mine, {k: p for k, p in since if k not in others})
+        await duplicates.lock_windows(c, [(kind, province)])
+        since = await duplicates.unseen_in_window(c, kind, province, entry.id, others)
+        await _record_duplicates(c, entry.id, mine, dict(since))
 
     if late:
         before_commit(conn, committed_meanwhile)
@@ -257,11 +254,14 @@ async def create_many_in(
     window: RecentWindow,
 ) -> list[Entry]:
     """create_in for a batch of validated entries without edit tokens (imports), in a few
-    statements per batch instead of a dozen per entry. The caller holds the audit chain's
-    lock, so nothing commits beside the batch, and `window` holds the newest entries of each
-    kind and province: the duplicate scan runs in memory, each entry compared with those
-    before it, as create_in compares it with the database's."""
-    if actor.user_id is not None or not audit_store.holds_lock(conn):
+    statements per batch instead of a dozen per entry. When the caller holds the windows of
+    the batch's kinds and provinces (duplicates.lock_windows), nothing commits beside the
+    batch there, and `window` holds the newest entries of each kind and province: the
+    duplicate scan runs in memory, each entry compared with those before it, as create_in
+    compares it with the database's."""
+    if actor.user_id is not None or not all(
+        duplicates.holds_window(conn, n.draft.kind, n.draft.region.province) for n in new
+    ):
         # Members' entries are self-reported, one lookup each: the one-by-one path.
         return [
             await create_in(
@@ -272,7 +272,7 @@ async def create_many_in(
     for kind, province in {(n.draft.kind, n.draft.region.province) for n in new}:
         if not window.has(kind, province):
             # Read before the batch is written: an entry is compared with those before it.
-            _, recent = await duplicates.recent_in_province(conn, kind, province, uuid.UUID(int=0))
+            recent = await duplicates.recent_in_province(conn, kind, province, uuid.UUID(int=0))
             window.load(kind, province, [(str(key), profile) for key, profile in recent])
     now = datetime.now(UTC)
     written = await store.insert_entries(

@@ -36,7 +36,7 @@ from hub.services.entries import create_many_in as create_entries_in
 from hub.services.organizations import create_in as create_organization_in
 from hub.services.organizations import create_many_in as create_organizations_in
 from hub.store import audit as audit_store
-from hub.store import categories
+from hub.store import categories, duplicates
 from hub.store import imports as store
 from hub.store.db import Connection, Database
 
@@ -260,15 +260,22 @@ async def import_rows(
     report = ImportReport(mapping.dataset, file_name, sha256, rows=len(sheet.rows), dry_run=dry_run)
     try:
         async with db.transaction() as conn:
-            # The chain's lock for the whole file, as the first statement: each entry's
-            # duplicate scan then sees every entry committed before (see create_in), and the
-            # audit records of the file go on the chain together at the end.
-            await audit_store.lock_chain(conn)
             known = {c.code: c for c in await categories.list_categories(conn) if not c.deprecated}
             context = ImportContext(
                 known, today or datetime.now(UTC).date(), file_name, source or None
             )
             plan = plan_import(sheet, context)
+            if dry_run:
+                # Nothing of a dry run is kept: it locks nothing, and waits for no one.
+                duplicates.rehearse(conn)
+            else:
+                # The windows of the file's kinds and provinces, before anything is written:
+                # each entry's duplicate scan then sees every entry committed before it (see
+                # create_many_in), and submissions elsewhere go on. The audit records of the
+                # file go on their chains together at the end.
+                await duplicates.lock_windows(
+                    conn, {(p.draft.kind, p.draft.region.province) for p in plan.entries}
+                )
             report.warnings += plan.warnings
             writer = _Writer(conn, report, lifetimes, actor)
             await writer.look_up(plan)

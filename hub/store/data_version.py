@@ -29,6 +29,8 @@ UNVERSIONED_TABLES = frozenset(
         "search_position",
         "entry_link",
         "contact_reveal",
+        # Read by GET /audit/head, which no cache serves.
+        "audit_checkpoint",
     }
 )
 # How often the listener checks its connection is still there.

@@ -34,7 +34,22 @@ class _TransactionState:
 
     def __init__(self) -> None:
         self.before_commit: list[BeforeCommit] = []
+        # Steps that go after every other (the audit appends): the locks they take come last.
+        self.at_commit: list[BeforeCommit] = []
         self.kept: dict[str, Any] = {}
+
+    async def run_steps(self, conn: Connection) -> None:
+        """Every step, `at_commit` ones after the others; a step may add another."""
+        done = done_last = 0
+        while True:
+            if done < len(self.before_commit):
+                await self.before_commit[done](conn)
+                done += 1
+            elif done_last < len(self.at_commit):
+                await self.at_commit[done_last](conn)
+                done_last += 1
+            else:
+                return
 
 
 # The state of each open Database.transaction, by the id of its connection (a connection is in
@@ -49,14 +64,17 @@ def kept(conn: Connection) -> dict[str, Any] | None:
     return None if state is None else state.kept
 
 
-def before_commit(conn: Connection, step: BeforeCommit) -> bool:
+def before_commit(conn: Connection, step: BeforeCommit, *, last: bool = False) -> bool:
     """Run `step` as the last thing `conn`'s `Database.transaction` does before COMMIT (steps
-    in the order they were added), not at all when it rolls back. False, and nothing added,
-    when `conn` is in no such transaction."""
+    in the order they were added, those added with `last` after all others), not at all when
+    it rolls back. False, and nothing added, when `conn` is in no such transaction.
+
+    `last` is for the audit appends: the subject locks they take then come after any lock an
+    ordinary step takes, one order for every transaction, so that none waits in a cycle."""
     state = _STATES.get(id(conn))
     if state is None:
         return False
-    state.before_commit.append(step)
+    (state.at_commit if last else state.before_commit).append(step)
     return True
 
 
@@ -146,10 +164,7 @@ class Database:
             try:
                 yield conn
                 # A step may add another (the audit records of a late step): run until none is left.
-                done = 0
-                while done < len(state.before_commit):
-                    await state.before_commit[done](conn)
-                    done += 1
+                await state.run_steps(conn)
             finally:
                 del _STATES[id(conn)]
 

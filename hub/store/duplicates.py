@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 import asyncpg
 
 from hub.domain.duplicates import Profile
 from hub.domain.enums import EntryKind
-from hub.store.db import Connection
+from hub.store.db import Connection, kept
 
 # An entry's profile (hub.domain.duplicates.Profile): the poster is its organization's name, or
 # the provider's name when it has no organization.
@@ -56,40 +57,82 @@ def _profile(row: asyncpg.Record) -> tuple[UUID, Profile]:
 
 async def recent_in_province(
     conn: Connection, kind: EntryKind, province: str, exclude: UUID, limit: int = 200
-) -> tuple[int, list[tuple[UUID, Profile]]]:
+) -> list[tuple[UUID, Profile]]:
     """Open entries of one kind and province from the last 30 days, newest first: the profiles
-    a new entry is compared with (nothing else of the entries is loaded). With them, in the
-    same snapshot, the newest audit record's sequence number: every entry whose submission
-    the chain records after it committed too late to be among these."""
+    a new entry is compared with (nothing else of the entries is loaded)."""
     rows = await conn.fetch(
-        f"""
-        SELECT s.seen, p.* FROM (SELECT coalesce(max(seq), 0) AS seen FROM audit_log) AS s
-        LEFT JOIN LATERAL ({_PROFILE} ORDER BY e.created_at DESC LIMIT $4) AS p ON true
-        """,
+        f"{_PROFILE} ORDER BY e.created_at DESC LIMIT $4", kind.value, province, exclude, limit
+    )
+    return [_profile(r) for r in rows]
+
+
+async def unseen_in_window(
+    conn: Connection,
+    kind: EntryKind,
+    province: str,
+    exclude: UUID,
+    seen: Iterable[UUID],
+    limit: int = 200,
+) -> list[tuple[UUID, Profile]]:
+    """The entries recent_in_province gives now but did not give before (`seen`): those that
+    committed while a transaction was scanning. Call it holding the window's lock."""
+    rows = await conn.fetch(
+        f"""SELECT * FROM ({_PROFILE} ORDER BY e.created_at DESC LIMIT $4) AS w
+            WHERE w.id <> ALL($5::uuid[])""",
         kind.value,
         province,
         exclude,
         limit,
-    )
-    seen: int = rows[0]["seen"]
-    return seen, [_profile(r) for r in rows if r["id"] is not None]
-
-
-async def recorded_since(
-    conn: Connection, seq: int, action: str, kind: EntryKind, province: str, exclude: UUID
-) -> list[tuple[UUID, Profile]]:
-    """Like recent_in_province, for the entries whose `action` (their submission) the audit
-    trail recorded after record `seq`: those that committed while a transaction was scanning."""
-    rows = await conn.fetch(
-        f"""{_PROFILE} AND e.id IN (
-                SELECT a.subject_id FROM audit_log a WHERE a.seq > $4 AND a.action = $5)""",
-        kind.value,
-        province,
-        exclude,
-        seq,
-        action,
+        list(seen),
     )
     return [_profile(r) for r in rows]
+
+
+# A province's window of recent entries of one kind is locked by the transactions that add to
+# it, from their duplicate scan's last step (or, for an import, its first) until they commit:
+# pg_advisory_xact_lock(_WINDOW_CLASS, hash of kind and province).
+_WINDOW_CLASS = 0x48_55_42_44  # "HUBD"
+_WINDOWS = "duplicates.windows"
+_REHEARSAL = "duplicates.rehearsal"
+
+
+def _window_key(kind: EntryKind, province: str) -> int:
+    digest = hashlib.sha256(f"{kind.value}\t{province}".encode()).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
+
+
+async def lock_windows(conn: Connection, windows: Iterable[tuple[EntryKind, str]]) -> None:
+    """Lock the windows of these kinds and provinces until the transaction ends (in key order,
+    the same for everyone): no entry of theirs commits beside the caller's meanwhile."""
+    wanted = set(windows)
+    state = kept(conn)
+    held: set[tuple[EntryKind, str]] = (
+        state.setdefault(_WINDOWS, set()) if state is not None else set()
+    )
+    keys = sorted({_window_key(k, p) for k, p in wanted - held})
+    if keys:
+        await conn.execute(
+            "SELECT count(pg_advisory_xact_lock($1::int, k)) FROM unnest($2::int[]) AS k",
+            _WINDOW_CLASS,
+            keys,
+        )
+    held |= wanted
+
+
+def rehearse(conn: Connection) -> None:
+    """Mark `conn`'s Database.transaction as one that will roll back (a dry run): what commits
+    beside it cannot matter, so it holds every window without locking any."""
+    state = kept(conn)
+    if state is not None:
+        state[_REHEARSAL] = True
+
+
+def holds_window(conn: Connection, kind: EntryKind, province: str) -> bool:
+    """Whether nothing of this kind and province can commit beside `conn`'s transaction."""
+    state = kept(conn)
+    if state is None:
+        return False
+    return bool(state.get(_REHEARSAL)) or (kind, province) in state.get(_WINDOWS, set())
 
 
 async def organization_names(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, str]:

@@ -48,6 +48,10 @@ def load_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
 
 
 async def _ensure_table(conn: Connection) -> None:
+    # Looked up first: an app role without CREATE on the schema (deploy/roles.sql) may still
+    # check that nothing is pending, and CREATE TABLE IF NOT EXISTS would need that right.
+    if await conn.fetchval("SELECT to_regclass('schema_migration') IS NOT NULL"):
+        return
     await conn.execute(
         """
         CREATE TABLE IF NOT EXISTS schema_migration (

@@ -20,7 +20,7 @@ from http.cookies import SimpleCookie
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.domain.kinds import KINDS
-from hub.http.cookies import SESSION_COOKIE
+from hub.http.cookies import SESSION_COOKIE, secure_cookies
 from hub.http.read_cache import ReadCache, Stored, etag_matches, strong_etag
 from hub.web.i18n import LANGUAGE_COOKIE
 from hub.web.security import CSRF_COOKIE, CSRF_FIELD
@@ -44,9 +44,13 @@ def cacheable_path(path: str) -> bool:
 
 
 class _Visitor:
-    __slots__ = ("accept_language", "anonymous", "csrf", "if_none_match", "language", "odd")
+    __slots__ = (
+        "accept_language", "anonymous", "csrf", "if_none_match", "language", "odd", "secure",
+    )  # fmt: skip
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, secure: bool | None = None) -> None:
+        # Whether a cookie set for this visitor carries Secure (hub.http.cookies).
+        self.secure = secure_cookies(scope, secure)
         self.anonymous = True
         self.accept_language = b""
         self.if_none_match: bytes | None = None
@@ -105,7 +109,7 @@ class _Captured:
 class PageCache:
     """The middleware (it shares the GraphQL reads' ReadCache and its byte budget)."""
 
-    def __init__(self, app: ASGIApp, cache: ReadCache, secure_cookies: bool) -> None:
+    def __init__(self, app: ASGIApp, cache: ReadCache, secure_cookies: bool | None) -> None:
         self.app = app
         self.cache = cache
         self.secure_cookies = secure_cookies
@@ -123,7 +127,7 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         version = self.cache.version.current
-        visitor = _Visitor(scope)
+        visitor = _Visitor(scope, self.secure_cookies)
         if version is None or not visitor.anonymous or visitor.odd:
             await self.app(scope, receive, send)
             return
@@ -195,7 +199,7 @@ class PageCache:
             token = visitor.csrf
             if token is None:
                 token = secrets.token_urlsafe(32)
-                headers.append((b"set-cookie", self._csrf_cookie(token)))
+                headers.append((b"set-cookie", self._csrf_cookie(token, visitor.secure)))
             body = body.replace(self.placeholder, token.encode())
             # The page carries the visitor's token: theirs alone to keep.
             etag = strong_etag(stored.etag + token.encode())
@@ -210,7 +214,7 @@ class PageCache:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    def _csrf_cookie(self, token: str) -> bytes:
+    def _csrf_cookie(self, token: str, secure_cookie: bool) -> bytes:
         # As hub.web.security.remember_csrf sets it.
-        secure = "; Secure" if self.secure_cookies else ""
+        secure = "; Secure" if secure_cookie else ""
         return f"{CSRF_COOKIE}={token}; HttpOnly; Path=/; SameSite=strict{secure}".encode()

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from hub.http.cookies import secure_cookies
 from hub.web import documents as doc
 from hub.web.api import ApiResult, call, page_language
 from hub.web.facts import choices, facts, row_facts
@@ -71,7 +72,7 @@ async def render(
         status_code=status_code,
     )
     state: Any = request.app.state
-    remember_csrf(request, response, state.settings.cookie_secure)
+    remember_csrf(request, response, secure_cookies(request.scope, state.settings.cookie_secure))
     if request.query_params.get("lang") == language:
         response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400)
     with_page_headers(response)
