@@ -136,10 +136,22 @@ async def db(fresh_dsn: str) -> AsyncIterator[Database]:
     await database.close()
 
 
+# Every test's requests come from one address (127.0.0.1): tests that are not about rate limits
+# get limits this many times the defaults, so that many writes in a row pass. The tests of the
+# limits (tests/limits) override `settings` with the real ones.
+TEST_RATE_LIMIT_SCALE = 1000.0
+
+
 @pytest.fixture
 def settings(fresh_dsn: str) -> Settings:
-    """Settings pointing at this test's database (English messages unless asked otherwise)."""
-    return Settings(database_url=fresh_dsn, default_language="en", max_body_bytes=64 * 1024)
+    """Settings pointing at this test's database (English messages unless asked otherwise),
+    with generous rate limits (TEST_RATE_LIMIT_SCALE)."""
+    return Settings(
+        database_url=fresh_dsn,
+        default_language="en",
+        max_body_bytes=64 * 1024,
+        rate_limit_scale=TEST_RATE_LIMIT_SCALE,
+    )
 
 
 class GraphQLClient:

@@ -28,6 +28,8 @@ class ErrorCode(Enum):
     TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
     TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    # The request body did not arrive whole in time (HUB_HTTP_BODY_TIMEOUT_MS).
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
     # A multipart request (a file upload) without a header a cross-site form cannot send.
     CSRF_REFUSED = "CSRF_REFUSED"
     RATE_LIMITED = "RATE_LIMITED"
@@ -44,9 +46,9 @@ class ErrorCode(Enum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-def hub_error(code: ErrorCode, message: str) -> GraphQLError:
-    """A GraphQL error carrying `code` in its extensions."""
-    return GraphQLError(message, extensions={"code": code.value})
+def hub_error(code: ErrorCode, message: str, **extensions: object) -> GraphQLError:
+    """A GraphQL error carrying `code` (and any other `extensions`) in its extensions."""
+    return GraphQLError(message, extensions={"code": code.value, **extensions})
 
 
 @contextlib.contextmanager

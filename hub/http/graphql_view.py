@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any, cast
@@ -34,6 +34,8 @@ from hub.graphql.context import Context
 from hub.graphql.errors import ErrorCode
 from hub.graphql.loaders import make_loaders
 from hub.http.cookies import SESSION_COOKIE, ResponseCookies
+from hub.http.socket_admission import SocketRefusal, admit_websocket, refuse_websocket
+from hub.limits.sockets import TooManySockets
 from hub.services.accounts import identify
 from hub.settings import Settings
 
@@ -106,6 +108,13 @@ def _encode_bytes(data: object) -> bytes:
 
 def _encode(data: object) -> str:
     return _encode_bytes(data).decode()
+
+
+def _retry_after_header(response: Response) -> Callable[[int], None]:
+    def tell(seconds: int) -> None:
+        response.headers["retry-after"] = str(seconds)
+
+    return tell
 
 
 class TextFrames(ASGIWebSocketAdapter):
@@ -192,12 +201,25 @@ class HubGraphQL(GraphQL[Context, None]):
             finally:
                 # Uploaded files are spooled to temporary files: close them (a no-op otherwise).
                 await request.close()
-        connections = request.app.state.live.connections
-        connections.add(request)
+        state: Any = request.app.state
+        refusal = await admit_websocket(request, state)
+        if refusal is not None:
+            await refuse_websocket(request, refusal)
+            return request
+        client = state.identity.client_key(
+            request.client.host if request.client else None, request.scope["headers"]
+        )
         try:
-            return await super().run(request, context, root_value)
-        finally:
-            connections.discard(request)
+            with state.sockets.held(client):
+                connections = state.live.connections
+                connections.add(request)
+                try:
+                    return await super().run(request, context, root_value)
+                finally:
+                    connections.discard(request)
+        except TooManySockets as full:
+            await refuse_websocket(request, SocketRefusal.too_many(full))
+            return request
 
     async def execute_single(
         self,
@@ -233,6 +255,8 @@ class HubGraphQL(GraphQL[Context, None]):
         session_token = request.cookies.get(SESSION_COOKIE) if bearer is None else None
         viewer = await identify(state.db, session_token, bearer)
         websocket = request if isinstance(request, WebSocket) else None
+        identity = state.identity
+        peer = request.client.host if request.client else None
         return Context(
             db=state.db,
             settings=state.settings,
@@ -240,7 +264,12 @@ class HubGraphQL(GraphQL[Context, None]):
             loaders=make_loaders(state.db),
             categories=await state.taxonomy.categories(),
             viewer=viewer or ANONYMOUS,
-            client=request.client.host if request.client else None,
+            client=peer,
+            client_key=identity.client_key(peer, request.scope["headers"]),
+            limiter=state.limiter,
+            identity=identity,
+            hashing=state.hashing,
+            retry_after=_retry_after_header(response) if isinstance(response, Response) else None,
             bad_credentials=bearer is not None and viewer is None,
             cookies=ResponseCookies(response, secure=state.settings.cookie_secure)
             if isinstance(response, Response)

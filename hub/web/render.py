@@ -13,7 +13,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from hub.web import documents as doc
-from hub.web.api import ApiResult, call, page_language
+from hub.web.api import ApiResult, call, page_language, retry_after
 from hub.web.facts import choices, facts, row_facts
 from hub.web.i18n import (
     LANGUAGE_COOKIE,
@@ -46,6 +46,10 @@ async def render(
     t = translator(language)
     now = datetime.now(UTC)
     me = await call(request, doc.ME)
+    refused_for = retry_after(request)
+    if refused_for is not None:
+        # What the page says (error.rate_limited) is a refusal; say so to machines too.
+        status_code = 429
     response = templates.TemplateResponse(
         request,
         template,
@@ -63,6 +67,8 @@ async def render(
         },
         status_code=status_code,
     )
+    if refused_for is not None:
+        response.headers["retry-after"] = str(refused_for)
     state: Any = request.app.state
     remember_csrf(request, response, state.settings.cookie_secure)
     if request.query_params.get("lang") == language:

@@ -1,0 +1,25 @@
+"""The key client addresses are digested with, shared by every process of the installation."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from hub.limits.identity import ClientIdentity
+from hub.settings import Settings
+from hub.store.db import Database
+from hub.store.installation import installation_key
+
+PURPOSE = "client-identity"
+
+
+async def client_identity(db: Database, settings: Settings) -> ClientIdentity:
+    """Reads clients behind the settings' trusted proxies, digesting their addresses with a key
+    derived from HUB_SECRET_KEY, or (unset) with the installation's own random key, which the
+    database keeps so that every process and every restart agree on it."""
+    if settings.secret_key:
+        key = hmac.new(settings.secret_key.encode(), PURPOSE.encode(), hashlib.sha256).digest()
+    else:
+        async with db.transaction() as conn:
+            key = await installation_key(conn, PURPOSE)
+    return ClientIdentity.of(key, settings.trusted_proxies)

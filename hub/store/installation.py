@@ -1,0 +1,21 @@
+"""Keys made once per installation and shared by every process through the database."""
+
+from __future__ import annotations
+
+import secrets
+
+from hub.store.db import Connection
+
+
+async def installation_key(conn: Connection, purpose: str) -> bytes:
+    """The installation's key for `purpose`, made (32 random bytes) by whoever asks first."""
+    await conn.execute(
+        "INSERT INTO installation_key (purpose, secret) VALUES ($1, $2) "
+        "ON CONFLICT (purpose) DO NOTHING",
+        purpose,
+        secrets.token_bytes(32),
+    )
+    secret: bytes = await conn.fetchval(
+        "SELECT secret FROM installation_key WHERE purpose = $1", purpose
+    )
+    return secret
