@@ -108,6 +108,7 @@ def create_app(
                 await search.aclose()
         finally:
             hashing.close()
+            await limiter.aclose()
             await db.close()
 
     graphql_schema = build_schema(settings)

@@ -196,8 +196,8 @@ class Settings:
     rate_limit_overrides: tuple[tuple[str, str], ...] = ()
     # Proxies whose X-Forwarded-For is believed (CIDRs); none: the socket's peer is the client.
     trusted_proxies: tuple[str, ...] = ()
-    # Origins (scheme://host[:port]) other than the hub's own whose pages may open a
-    # cookie-authenticated WebSocket.
+    # Origins (scheme://host[:port]) other than the hub's own whose pages may open WebSockets
+    # (browsers send the session cookie with them); "*" allows any.
     allowed_origins: tuple[str, ...] = ()
     # WebSockets one client (one address, one IPv6 /64) and everyone may hold open per process.
     live_max_sockets_per_client: int = 20
@@ -296,7 +296,7 @@ class Settings:
             rate_limit_scale=_rate_limit_scale(env),
             rate_limit_overrides=_rate_limit_overrides(env),
             trusted_proxies=_networks(env, "HUB_TRUSTED_PROXIES"),
-            allowed_origins=tuple(o.rstrip("/").lower() for o in _list(env, "HUB_ALLOWED_ORIGINS")),
+            allowed_origins=_list(env, "HUB_ALLOWED_ORIGINS"),
             live_max_sockets_per_client=_int(env, "HUB_LIVE_MAX_SOCKETS_PER_CLIENT", 20, minimum=1),
             live_max_sockets=_int(env, "HUB_LIVE_MAX_SOCKETS", 10_000, minimum=1),
             password_hash_concurrency=_int(env, "HUB_PASSWORD_HASH_CONCURRENCY", 2, minimum=1),

@@ -169,6 +169,10 @@ class HubGraphQL(GraphQL[Context, None]):
             max_subscriptions_per_connection=settings.live_max_subscriptions,
             # File uploads (importEntries), guarded against cross-site forms in `run`.
             multipart_uploads_enabled=True,
+            # A browser sends the session cookie with a WebSocket handshake whatever page
+            # opens it: strawberry refuses (403) pages of origins other than the hub's own and
+            # these (cross-site WebSocket hijacking).
+            allowed_origins=settings.allowed_origins,
         )
         self.compiled = (
             CompiledReads(cast(strawberry.Schema, schema), settings)

@@ -1,10 +1,7 @@
-"""Who may open a WebSocket: the Origin check, the connect rate, and the refusals.
+"""Who may open a WebSocket: the connect rate, the caps, and the refusals.
 
-A browser sends its cookies with a WebSocket handshake to any site, whatever page opened it,
-and the same-origin policy does not apply to WebSockets: a foreign page could open the live
-endpoint with a visitor's session (cross-site WebSocket hijacking). So when the session cookie
-would authenticate the socket, the page's Origin must be the hub's own or one the operator
-allows (HUB_ALLOWED_ORIGINS). Without the cookie a foreign page gets only what anyone gets.
+(The Origin check against cross-site WebSocket hijacking is strawberry's: a page of another
+origin than the hub's own or one of HUB_ALLOWED_ORIGINS is refused; see HubGraphQL.)
 
 Refusals happen before the handshake is accepted, as HTTP responses (429 with Retry-After,
 403) where the server supports the denial-response extension (uvicorn does), as a close
@@ -16,13 +13,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from hub.graphql.errors import ErrorCode
-from hub.http.cookies import SESSION_COOKIE
 from hub.limits.limiter import Caller, RateLimited
 from hub.limits.sockets import TooManySockets
 
@@ -49,27 +44,9 @@ class SocketRefusal:
         return cls(503, ErrorCode.RATE_LIMITED, "The server holds all the WebSockets it may.", 60)
 
 
-def _same_origin(origin: str, websocket: WebSocket, allowed: tuple[str, ...]) -> bool:
-    origin = origin.strip().rstrip("/").lower()
-    if origin in allowed:
-        return True
-    host = websocket.headers.get("host", "").strip().lower()
-    return bool(host) and urlsplit(origin).netloc == host
-
-
 async def admit_websocket(websocket: WebSocket, state: Any) -> SocketRefusal | None:
-    """None when `websocket` may be accepted; the refusal otherwise."""
-    origin = websocket.headers.get("origin")
-    if (
-        origin is not None
-        and SESSION_COOKIE in websocket.cookies
-        and not _same_origin(origin, websocket, state.settings.allowed_origins)
-    ):
-        return SocketRefusal(
-            403,
-            ErrorCode.FORBIDDEN,
-            "This page's origin may not open a signed-in WebSocket (HUB_ALLOWED_ORIGINS).",
-        )
+    """None when `websocket` may be accepted (as far as the connect rate goes); the refusal
+    otherwise."""
     peer = websocket.client.host if websocket.client else None
     client = state.identity.client_key(peer, websocket.scope["headers"])
     try:

@@ -18,6 +18,9 @@ from limits import RateLimitItem
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
+from redis.asyncio import ConnectionPool
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from hub.limits.table import Rates
 
@@ -46,13 +49,30 @@ class Caller:
     vouched: bool = False
 
 
+# A limit is checked on the request's path: when Redis is slow or gone, give up on it quickly.
+REDIS_TIMEOUT_SECONDS = 1.0
+
+
 def storage_for(redis_url: str | None) -> Storage:
     """Redis (redis-py's asyncio client) when a URL is set, this process's memory otherwise."""
     if redis_url is None:
         return MemoryStorage()
     scheme, _, rest = redis_url.partition("://")
     uri = f"async+redis+unix://{rest}" if scheme == "unix" else f"async+{scheme}://{rest}"
-    return RedisStorage(uri, wrap_exceptions=True, implementation="redispy", key_prefix=KEY_PREFIX)
+    # Our own pool, so that `RateLimiter.aclose` can close its connections.
+    pool = ConnectionPool.from_url(
+        redis_url,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), 0),
+    )
+    return RedisStorage(
+        uri,
+        wrap_exceptions=True,
+        implementation="redispy",
+        key_prefix=KEY_PREFIX,
+        connection_pool=pool,  # type: ignore[arg-type]
+    )
 
 
 class RateLimiter:
@@ -101,6 +121,14 @@ class RateLimiter:
             return
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
         raise RateLimited(name, scope, retry_after)
+
+    async def aclose(self) -> None:
+        """Close the connections to Redis, if any."""
+        bridge = getattr(self.storage, "bridge", None)
+        client = getattr(bridge, "storage", None)
+        if client is not None:
+            await client.aclose()
+            await client.connection_pool.disconnect()
 
     async def reset(self) -> None:
         """Forget every count (tests, and `hub` commands that clear a flood's aftermath)."""

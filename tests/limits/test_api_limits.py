@@ -179,3 +179,23 @@ async def test_the_web_sign_in_form_answers_429_with_a_readable_message(
         assert statuses == [400, 429]
         assert int(response.headers["retry-after"]) > 0
         assert "Too many tries" in response.text
+
+
+SEND = """mutation($input: SendMessageInput!) { sendMessage(input: $input) { sent } }"""
+
+
+async def test_the_hourly_message_limit_counts_each_client_behind_a_proxy_apart(
+    settings: Settings,
+) -> None:
+    # Before: the limit keyed on the socket's peer, so behind a proxy every anonymous sender
+    # shared one bucket and one sender could use it up for all.
+    configured = replace(settings, messages_per_hour=1, trusted_proxies=("10.0.0.0/8",))
+    async with running(configured) as app, client_at(app, "10.0.0.5") as proxy:
+        need = (await proxy.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]["need"]
+        message = {"input": {"entryId": need["id"], "body": "我们有口罩"}}
+        first = await proxy.data(SEND, message, **forwarded("192.0.2.10"))
+        assert first["sendMessage"]["sent"] is True
+        refused = refusal(await proxy.post(SEND, message, **forwarded("192.0.2.10")))
+        assert refused["retryAfter"] == 3600
+        other = await proxy.data(SEND, message, **forwarded("192.0.2.11"))
+        assert other["sendMessage"]["sent"] is True
