@@ -55,10 +55,14 @@ class HashingPool:
 
     async def run(self, work: Callable[..., _T], *args: Any) -> _T:
         """`work(*args)` on a hashing thread, once a slot is free."""
-        try:
-            await asyncio.wait_for(self._slots.acquire(), self.wait_seconds)
-        except TimeoutError:
-            raise HashingBusy from None
+        if not self._slots.locked():
+            # A free slot: taken at once (wait_for would give up at once with a wait of 0).
+            await self._slots.acquire()
+        else:
+            try:
+                await asyncio.wait_for(self._slots.acquire(), self.wait_seconds)
+            except TimeoutError:
+                raise HashingBusy from None
         try:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._executor, work, *args)
