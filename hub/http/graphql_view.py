@@ -33,6 +33,7 @@ from hub.graphql.compiled import CompiledReads
 from hub.graphql.context import Context
 from hub.graphql.errors import ErrorCode
 from hub.graphql.loaders import make_loaders
+from hub.http.clients import client_key
 from hub.http.cookies import SESSION_COOKIE, ResponseCookies
 from hub.http.socket_admission import SocketRefusal, admit_websocket, refuse_websocket
 from hub.limits.sockets import TooManySockets
@@ -196,7 +197,8 @@ class HubGraphQL(GraphQL[Context, None]):
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Response | WebSocket:
-        """Serve a request; WebSockets are tracked so that shutdown can close them (1001)."""
+        """Serve a request. WebSockets are admitted first (connect rate and caps, see
+        hub.http.socket_admission), then tracked so that shutdown can close them (1001)."""
         if not isinstance(request, WebSocket):
             if not upload_allowed(request):
                 return _csrf_refusal()
@@ -210,11 +212,8 @@ class HubGraphQL(GraphQL[Context, None]):
         if refusal is not None:
             await refuse_websocket(request, refusal)
             return request
-        client = state.identity.client_key(
-            request.client.host if request.client else None, request.scope["headers"]
-        )
         try:
-            with state.sockets.held(client):
+            with state.sockets.held(client_key(request)):
                 connections = state.live.connections
                 connections.add(request)
                 try:
@@ -259,7 +258,6 @@ class HubGraphQL(GraphQL[Context, None]):
         session_token = request.cookies.get(SESSION_COOKIE) if bearer is None else None
         viewer = await identify(state.db, session_token, bearer)
         websocket = request if isinstance(request, WebSocket) else None
-        identity = state.identity
         peer = request.client.host if request.client else None
         return Context(
             db=state.db,
@@ -269,9 +267,9 @@ class HubGraphQL(GraphQL[Context, None]):
             categories=await state.taxonomy.categories(),
             viewer=viewer or ANONYMOUS,
             client=peer,
-            client_key=identity.client_key(peer, request.scope["headers"]),
+            client_key=client_key(request),
             limiter=state.limiter,
-            identity=identity,
+            identity=state.identity,
             hashing=state.hashing,
             retry_after=_retry_after_header(response) if isinstance(response, Response) else None,
             bad_credentials=bearer is not None and viewer is None,

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from hub.graphql.errors import ErrorCode
+from hub.http.clients import client_key
 from hub.limits.limiter import Caller, RateLimited
 from hub.limits.sockets import TooManySockets
 
@@ -47,10 +48,8 @@ class SocketRefusal:
 async def admit_websocket(websocket: WebSocket, state: Any) -> SocketRefusal | None:
     """None when `websocket` may be accepted (as far as the connect rate goes); the refusal
     otherwise."""
-    peer = websocket.client.host if websocket.client else None
-    client = state.identity.client_key(peer, websocket.scope["headers"])
     try:
-        await state.limiter.hit("ws_connect", Caller(client))
+        await state.limiter.hit("ws_connect", Caller(client_key(websocket)))
     except RateLimited as refused:
         return SocketRefusal(
             429, ErrorCode.RATE_LIMITED, "Too many WebSocket connections.", refused.retry_after
