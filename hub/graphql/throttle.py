@@ -2,7 +2,7 @@
 
 Every mutation (guarded_mutation) carries the `Throttled` extension, which looks up the
 mutation's limit here by field name and counts the call before the resolver runs; the limits
-themselves, and their defaults, are in hub.limits.table. tests/graphql/test_rate_limits.py
+themselves, and their defaults, are in hub.limits.table. tests/limits/test_table.py
 fails when a mutation of the schema has no entry here.
 """
 

@@ -75,7 +75,6 @@ def server_for(app: Starlette, settings: Settings, *, port: int | None = None) -
         http=with_header_deadline(settings.http_header_timeout_seconds),
         timeout_keep_alive=settings.http_keep_alive_seconds,
         limit_concurrency=settings.http_limit_concurrency,
-        h11_max_incomplete_event_size=16 * 1024,
         # The client's address is read by hub/limits/identity.py, from X-Forwarded-For only
         # behind HUB_TRUSTED_PROXIES; uvicorn's own reading would believe any local peer.
         proxy_headers=False,
