@@ -27,6 +27,8 @@ UNVERSIONED_TABLES = frozenset(
         "entry_message",
         "reconfirmation_token",
         "search_position",
+        # The key client addresses are digested with (hub.store.installation): never shown.
+        "installation_key",
     }
 )
 # How often the listener checks its connection is still there.
