@@ -64,6 +64,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# A benchmark is one client at 127.0.0.1 sending as fast as it can: exactly what the rate limits
+# and the per-client WebSocket cap stop (issue 14). They measure the hub, not its defences.
+UNLIMITED = {"HUB_RATE_LIMITS": "off", "HUB_LIVE_MAX_SOCKETS_PER_CLIENT": "1000000"}
+
+
 def spawn_hub(port: int, log_path: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """Start `hub serve` on 127.0.0.1:`port` with `env` added to this process's environment.
 
@@ -76,7 +81,7 @@ def spawn_hub(port: int, log_path: Path, env: dict[str, str]) -> subprocess.Pope
             stdout=log_file,
             stderr=subprocess.STDOUT,
             # This checkout's hub, not whichever one the venv was installed from (a worktree).
-            env={**os.environ, "PYTHONPATH": str(REPOSITORY), **env},
+            env={**os.environ, "PYTHONPATH": str(REPOSITORY), **UNLIMITED, **env},
             cwd=log_path.parent,
         )
 

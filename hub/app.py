@@ -25,9 +25,14 @@ from hub.http.graphql_view import HubGraphQL
 from hub.http.health import healthz, readyz
 from hub.http.persisted_queries import PersistedQueries
 from hub.http.read_cache import ReadCache
+from hub.limits.limiter import RateLimiter, storage_for
+from hub.limits.sockets import SocketCaps
+from hub.limits.table import build_table
 from hub.live.hub import LiveHub
 from hub.search.segment import warm_up
 from hub.search.setup import search_service
+from hub.services.client_identity import client_identity
+from hub.services.passwords import HashingPool
 from hub.services.taxonomy import TaxonomyCache
 from hub.settings import Settings
 from hub.store.data_version import DataVersion
@@ -55,6 +60,15 @@ def create_app(
         db = await Database.connect(
             dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max
         )
+        # Rate limits (hub/limits): counted in Redis when there is one, so that every process
+        # of `hub serve --workers N` (and every host) shares them; in this process otherwise.
+        limiter = RateLimiter(
+            build_table(settings.rate_limit_scale, settings.rate_limit_overrides),
+            storage_for(settings.redis_url),
+        )
+        hashing = HashingPool(
+            settings.password_hash_concurrency, settings.password_hash_wait_seconds
+        )
         try:
             if run_migrations:
                 applied = await migrate_database(settings.migrate_dsn())
@@ -62,6 +76,12 @@ def create_app(
                     log.info("applied migrations: %s", ", ".join(applied))
             app.state.db = db
             app.state.settings = settings
+            app.state.identity = await client_identity(db, settings)
+            app.state.limiter = limiter
+            app.state.hashing = hashing
+            app.state.sockets = SocketCaps(
+                settings.live_max_sockets_per_client, settings.live_max_sockets
+            )
             app.state.taxonomy = TaxonomyCache(db)
             app.state.search = search = search_service(db, settings)
             await search.check_at_startup()
@@ -88,6 +108,8 @@ def create_app(
                 await live.stop()
                 await search.aclose()
         finally:
+            hashing.close()
+            await limiter.aclose()
             await db.close()
 
     graphql_schema = build_schema(settings)
@@ -118,6 +140,7 @@ def create_app(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,
                 upload_max_bytes=settings.max_import_bytes,
+                timeout_seconds=settings.http_body_timeout_seconds,
             ),
             Middleware(
                 GraphQLReadCache,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from hub.domain.flags import DEFAULT_RECHECK_WEIGHT
 from hub.domain.kinds import KINDS
 from hub.domain.kinds.spec import Lifetime
 from hub.domain.open_data import LICENCE, LICENCE_URL
+from hub.limits.table import build_table
 
 
 class SettingsError(ValueError):
@@ -46,6 +48,58 @@ def _optional_bool(env: Mapping[str, str], name: str) -> bool | None:
     if not env.get(name, "").strip() or env[name].strip().lower() == "auto":
         return None
     return _bool(env, name, False)
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list (blank items dropped)."""
+    return tuple(item.strip() for item in env.get(name, "").split(",") if item.strip())
+
+
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A list of CIDRs (or single addresses), each checked, in their canonical spelling."""
+    found = []
+    for item in _list(env, name):
+        try:
+            found.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise SettingsError(f"{name}: {item!r} is not an address or CIDR") from None
+    return tuple(found)
+
+
+def _rate_limit_scale(env: Mapping[str, str]) -> float:
+    """HUB_RATE_LIMITS: on (1), off (0), or a factor every limit is multiplied by."""
+    raw = env.get("HUB_RATE_LIMITS", "").strip().lower()
+    if raw in ("", "on", "true", "1"):
+        return 1.0
+    if raw in ("off", "false", "0"):
+        return 0.0
+    try:
+        scale = float(raw.removeprefix("x"))
+    except ValueError:
+        scale = -1.0
+    if scale <= 0:
+        raise SettingsError(f"HUB_RATE_LIMITS must be on, off or a positive factor, got {raw!r}")
+    return scale
+
+
+# HUB_RATE_LIMIT_<NAME>_<SCOPE>=20/minute;100/hour (or off) changes one limit of the table in
+# hub/limits/table.py; SCOPE is CLIENT, ACCOUNT, TARGET or GLOBAL.
+_RATE_LIMIT_PREFIX = "HUB_RATE_LIMIT_"
+
+
+def _rate_limit_overrides(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    overrides = tuple(
+        sorted(
+            (name.removeprefix(_RATE_LIMIT_PREFIX).lower(), value.strip())
+            for name, value in env.items()
+            if name.startswith(_RATE_LIMIT_PREFIX) and value.strip()
+        )
+    )
+    try:
+        build_table(1.0, overrides)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+    return overrides
 
 
 def _str(env: Mapping[str, str], name: str) -> str | None:
@@ -183,6 +237,27 @@ class Settings:
     # is cut off.
     export_idle_seconds: float = 30.0
     export_total_seconds: float = 600.0
+    # Rate limits (hub/limits): 1 as declared, 0 off, another factor scales every limit.
+    rate_limit_scale: float = 1.0
+    # (name_scope, spec) pairs changing single limits, e.g. ("submit_client", "5/minute").
+    rate_limit_overrides: tuple[tuple[str, str], ...] = ()
+    # Proxies whose X-Forwarded-For is believed (CIDRs); none: the socket's peer is the client.
+    trusted_proxies: tuple[str, ...] = ()
+    # Origins (scheme://host[:port]) other than the hub's own whose pages may open WebSockets
+    # (browsers send the session cookie with them); "*" allows any.
+    allowed_origins: tuple[str, ...] = ()
+    # WebSockets one client (one address, one IPv6 /64) and everyone may hold open per process.
+    live_max_sockets_per_client: int = 20
+    live_max_sockets: int = 10_000
+    # argon2 hashes (64 MiB each) run at once per process, and how long a caller waits for one.
+    password_hash_concurrency: int = 2
+    password_hash_wait_seconds: float = 5.0
+    # The server (hub/http/server.py): connections and requests at once per process, before
+    # 503; the seconds a client has to send its request's headers, and its body.
+    http_limit_concurrency: int = 12_000
+    http_keep_alive_seconds: int = 5
+    http_header_timeout_seconds: float = 10.0
+    http_body_timeout_seconds: float = 60.0
 
     def dsn(self) -> str:
         """The database URL; SettingsError when none is set (the embedded one not started)."""
@@ -292,4 +367,19 @@ class Settings:
             matching_wait_ms=_int(env, "HUB_MATCHING_WAIT_MS", 2_000, minimum=0),
             export_idle_seconds=_int(env, "HUB_EXPORT_IDLE_MS", 30_000, minimum=10) / 1000,
             export_total_seconds=_int(env, "HUB_EXPORT_TOTAL_MS", 600_000, minimum=10) / 1000,
+            rate_limit_scale=_rate_limit_scale(env),
+            rate_limit_overrides=_rate_limit_overrides(env),
+            trusted_proxies=_networks(env, "HUB_TRUSTED_PROXIES"),
+            allowed_origins=_list(env, "HUB_ALLOWED_ORIGINS"),
+            live_max_sockets_per_client=_int(env, "HUB_LIVE_MAX_SOCKETS_PER_CLIENT", 20, minimum=1),
+            live_max_sockets=_int(env, "HUB_LIVE_MAX_SOCKETS", 10_000, minimum=1),
+            password_hash_concurrency=_int(env, "HUB_PASSWORD_HASH_CONCURRENCY", 2, minimum=1),
+            password_hash_wait_seconds=_int(env, "HUB_PASSWORD_HASH_WAIT_MS", 5000, minimum=0)
+            / 1000,
+            http_limit_concurrency=_int(env, "HUB_HTTP_LIMIT_CONCURRENCY", 12_000, minimum=10),
+            http_keep_alive_seconds=_int(env, "HUB_HTTP_KEEP_ALIVE_SECONDS", 5, minimum=1),
+            http_header_timeout_seconds=_int(env, "HUB_HTTP_HEADER_TIMEOUT_MS", 10_000, minimum=100)
+            / 1000,
+            http_body_timeout_seconds=_int(env, "HUB_HTTP_BODY_TIMEOUT_MS", 60_000, minimum=100)
+            / 1000,
         )

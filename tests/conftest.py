@@ -136,8 +136,16 @@ async def db(fresh_dsn: str) -> AsyncIterator[Database]:
     await database.close()
 
 
+# Every test's requests come from one address (127.0.0.1): tests that are not about rate limits
+# get limits this many times the defaults, so that many writes in a row pass. The tests of the
+# limits (tests/limits) override `settings` with the real ones.
+TEST_RATE_LIMIT_SCALE = 1000.0
+
+
 @pytest.fixture
 def settings(fresh_dsn: str) -> Settings:
+    """Settings pointing at this test's database (English messages unless asked otherwise),
+    with generous rate limits (TEST_RATE_LIMIT_SCALE)."""
     """Settings pointing at this test's database (English messages unless asked otherwise).
 
     Every in-process client comes from one address, as behind a proxy the hub does not trust:
@@ -148,6 +156,7 @@ def settings(fresh_dsn: str) -> Settings:
         default_language="en",
         max_body_bytes=64 * 1024,
         review_link_by_address=False,
+        rate_limit_scale=TEST_RATE_LIMIT_SCALE,
     )
 
 

@@ -71,6 +71,19 @@ FORBIDDEN = {
         "strawberry",
         "starlette",
     ),
+    # Rate limits count and identify; the layers above hand them addresses and names.
+    "hub.limits": (
+        "hub.graphql",
+        "hub.http",
+        "hub.web",
+        "hub.app",
+        "hub.services",
+        "hub.store",
+        "hub.live",
+        "asyncpg",
+        "strawberry",
+        "starlette",
+    ),
     # An import is a command and a use case; the command line reaches it, never the reverse.
     "hub.imports": (
         "hub.cli",

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 import strawberry
 
-from hub.domain.accounts import ANONYMOUS, Viewer
+from hub.domain.accounts import ANONYMOUS, Role, Viewer
 from hub.domain.enums import EntryKind
 from hub.domain.taxonomy import SupplyCategory
 from hub.graphql.loaders import Loaders
+from hub.limits.identity import ClientIdentity
+from hub.limits.limiter import Caller, RateLimiter
 from hub.live.hub import Closable, LiveHub
 from hub.search.service import SearchService
+from hub.services.passwords import DEFAULT_POOL, HashingPool
 from hub.settings import Settings
 from hub.store.data_version import DataVersion
 from hub.store.db import Database
@@ -40,13 +44,23 @@ class Context:
     # The supply taxonomy by code (cached per process; see hub.services.taxonomy).
     categories: dict[str, SupplyCategory]
     viewer: Viewer = ANONYMOUS
-    # The client's network address, for limits on what anonymous callers may send.
+    # The client's network address as the socket saw it (a proxy's, behind one).
     client: str | None = None
     # The browser's long-lived cookie (the pages' CSRF token), when it sent one, and an edit
     # token sent in the Hub-Edit-Token header: what ties a request to a submission beyond the
     # account (hub/graphql/provenance.py).
     browser: str | None = None
     edit_token: str | None = None
+    # Who the client is for limits and deduplication: a keyed digest of its address, read
+    # behind trusted proxies (hub.limits.identity). Use this, never `client`, to count callers.
+    client_key: str = "client:unknown"
+    # The rate limits (None: none counted, as in contexts built outside a request).
+    limiter: RateLimiter | None = None
+    identity: ClientIdentity | None = None
+    # Where argon2 runs (a few dedicated threads per process).
+    hashing: HashingPool = DEFAULT_POOL
+    # Tells the HTTP response to carry `Retry-After` (None over WebSockets and in pages).
+    retry_after: Callable[[int], None] | None = None
     # A bearer token was sent but is unknown or revoked: refused rather than read as anonymous.
     bad_credentials: bool = False
     # How sign-in and sign-out set or clear the session cookie (None over WebSockets).
@@ -69,6 +83,14 @@ class Context:
     def lifetimes(self) -> dict[EntryKind, int]:
         """Hours each kind of entry stays current before it needs confirming again."""
         return self.settings.entry_lifetimes()
+
+    @property
+    def caller(self) -> Caller:
+        """Who the rate limits count this request against."""
+        viewer = self.viewer
+        account = None if viewer.user_id is None else f"user:{viewer.user_id}"
+        vouched = viewer.approved or viewer.has(Role.REVIEWER)
+        return Caller(self.client_key, account, vouched and account is not None)
 
     @property
     def may_see_protected_contacts(self) -> bool:

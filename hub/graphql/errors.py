@@ -30,6 +30,8 @@ class ErrorCode(Enum):
     # The operation's estimated cost is above the caller's budget (hub/graphql/cost).
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
     PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    # The request body did not arrive whole in time (HUB_HTTP_BODY_TIMEOUT_MS).
+    REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
     # A multipart request (a file upload) without a header a cross-site form cannot send.
     CSRF_REFUSED = "CSRF_REFUSED"
     RATE_LIMITED = "RATE_LIMITED"
@@ -51,9 +53,9 @@ class ErrorCode(Enum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-def hub_error(code: ErrorCode, message: str) -> GraphQLError:
-    """A GraphQL error carrying `code` in its extensions."""
-    return GraphQLError(message, extensions={"code": code.value})
+def hub_error(code: ErrorCode, message: str, **extensions: object) -> GraphQLError:
+    """A GraphQL error carrying `code` (and any other `extensions`) in its extensions."""
+    return GraphQLError(message, extensions={"code": code.value, **extensions})
 
 
 @contextlib.contextmanager

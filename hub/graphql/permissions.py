@@ -22,6 +22,7 @@ from hub.domain.accounts import Role, Viewer
 from hub.domain.kinds import KINDS
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error, refused_as
+from hub.graphql.throttle import Throttled
 
 _T = TypeVar("_T")
 
@@ -133,6 +134,8 @@ def guarded_mutation(description: str, refused: Refusal | None = None) -> Any:
     `refused` says what the services' record-level Forbidden means for it (edit_refused, say).
     """
     extensions: list[FieldExtension] = [] if refused is None else [_Refusing(refused)]
+    # Counted against its rate limit (hub.graphql.throttle) once access is granted.
+    extensions.append(Throttled())
     return strawberry.mutation(
         permission_classes=[Authorized], description=description, extensions=extensions
     )

@@ -15,29 +15,23 @@ from hub.domain.accounts import Viewer
 from hub.domain.flags import reporter_key as domain_reporter_key
 from hub.domain.provenance import Provenance
 from hub.graphql.context import Context, Info
-from hub.settings import Settings
 
-# Without HUB_SECRET_KEY the hashes are keyed per process: still irreversible, but a restart
-# (or another server process) no longer recognises a client it saw before. Set the key.
+# Only where no ClientIdentity is in the context (contexts built outside a request): hashes
+# keyed per process, still irreversible.
 _PROCESS_KEY = secrets.token_bytes(32)
 
 
-def _key(settings: Settings) -> bytes:
-    return settings.secret_key.encode() if settings.secret_key else _PROCESS_KEY
-
-
-def _keyed(settings: Settings, purpose: str, value: str) -> bytes:
+def _keyed(ctx: Context, purpose: str, value: str) -> bytes:
+    # The identity's key (HUB_SECRET_KEY, else the installation's key every process shares).
+    key = ctx.identity.key if ctx.identity is not None else _PROCESS_KEY
     message = purpose.encode() + b"\0" + value.encode()
-    return hmac.new(_key(settings), message, hashlib.sha256).digest()
+    return hmac.new(key, message, hashlib.sha256).digest()
 
 
 def client_key(ctx: Context) -> str:
-    """The anonymous client's key: a keyed hash of its network address.
-
-    The one place the hub derives it for trust decisions, so that the address as seen behind
-    trusted proxies can replace the peer address here alone.
-    """
-    return _keyed(ctx.settings, "client", ctx.client or "unknown").hex()[:32]
+    """The client's key: the limits' keyed digest of its address as read behind trusted
+    proxies (hub.limits.identity)."""
+    return ctx.client_key
 
 
 def reporter_key(info: Info) -> str:
@@ -56,14 +50,14 @@ def provenance(info: Info, *, reviewing: bool = False) -> Provenance:
     ctx = info.context
     links = set()
     if not reviewing or ctx.settings.review_link_by_address:
-        links.add(_keyed(ctx.settings, "link-client", client_key(ctx)))
+        links.add(_keyed(ctx, "link-client", client_key(ctx)))
     if ctx.browser:
-        links.add(_keyed(ctx.settings, "link-browser", ctx.browser))
+        links.add(_keyed(ctx, "link-browser", ctx.browser))
     if ctx.viewer.user_id is not None:
-        links.add(account_link(ctx.settings, ctx.viewer))
+        links.add(account_link(ctx, ctx.viewer))
     return Provenance(links=frozenset(links), edit_token=ctx.edit_token)
 
 
-def account_link(settings: Settings, viewer: Viewer) -> bytes:
+def account_link(ctx: Context, viewer: Viewer) -> bytes:
     """The link of a signed-in account."""
-    return _keyed(settings, "link-account", str(viewer.user_id))
+    return _keyed(ctx, "link-account", str(viewer.user_id))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import timedelta
 from typing import Any, cast
@@ -35,6 +35,7 @@ from hub.graphql.context import Context
 from hub.graphql.cost.limit import asks_for_cost
 from hub.graphql.errors import ErrorCode
 from hub.graphql.loaders import make_loaders
+from hub.http.clients import client_key
 from hub.http.cookies import (
     BROWSER_COOKIE,
     EDIT_TOKEN_HEADER,
@@ -42,6 +43,8 @@ from hub.http.cookies import (
     ResponseCookies,
     secure_cookies,
 )
+from hub.http.socket_admission import SocketRefusal, admit_websocket, refuse_websocket
+from hub.limits.sockets import TooManySockets
 from hub.services.accounts import identify
 from hub.settings import Settings
 
@@ -125,6 +128,13 @@ def _encode(data: object) -> str:
     return _encode_bytes(data).decode()
 
 
+def _retry_after_header(response: Response) -> Callable[[int], None]:
+    def tell(seconds: int) -> None:
+        response.headers["retry-after"] = str(seconds)
+
+    return tell
+
+
 class TextFrames(ASGIWebSocketAdapter):
     """Sends JSON as text frames: graphql-ws clients ignore binary ones."""
 
@@ -177,6 +187,10 @@ class HubGraphQL(GraphQL[Context, None]):
             max_subscriptions_per_connection=settings.live_max_subscriptions,
             # File uploads (importEntries), guarded against cross-site forms in `run`.
             multipart_uploads_enabled=True,
+            # A browser sends the session cookie with a WebSocket handshake whatever page
+            # opens it: strawberry refuses (403) pages of origins other than the hub's own and
+            # these (cross-site WebSocket hijacking).
+            allowed_origins=settings.allowed_origins,
         )
         self.compiled = (
             CompiledReads(cast(strawberry.Schema, schema), settings)
@@ -221,7 +235,8 @@ class HubGraphQL(GraphQL[Context, None]):
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Response | WebSocket:
-        """Serve a request; WebSockets are tracked so that shutdown can close them (1001)."""
+        """Serve a request. WebSockets are admitted first (connect rate and caps, see
+        hub.http.socket_admission), then tracked so that shutdown can close them (1001)."""
         if not isinstance(request, WebSocket):
             if not upload_allowed(request):
                 return _csrf_refusal()
@@ -232,12 +247,22 @@ class HubGraphQL(GraphQL[Context, None]):
             finally:
                 # Uploaded files are spooled to temporary files: close them (a no-op otherwise).
                 await request.close()
-        connections = request.app.state.live.connections
-        connections.add(request)
+        state: Any = request.app.state
+        refusal = await admit_websocket(request, state)
+        if refusal is not None:
+            await refuse_websocket(request, refusal)
+            return request
         try:
-            return await super().run(request, context, root_value)
-        finally:
-            connections.discard(request)
+            with state.sockets.held(client_key(request)):
+                connections = state.live.connections
+                connections.add(request)
+                try:
+                    return await super().run(request, context, root_value)
+                finally:
+                    connections.discard(request)
+        except TooManySockets as full:
+            await refuse_websocket(request, SocketRefusal.too_many(full))
+            return request
 
     async def execute_single(
         self,
@@ -277,6 +302,7 @@ class HubGraphQL(GraphQL[Context, None]):
         idle = timedelta(hours=state.settings.session_idle_hours)
         viewer = await identify(state.db, session_token, bearer, idle)
         websocket = request if isinstance(request, WebSocket) else None
+        peer = request.client.host if request.client else None
         return Context(
             db=state.db,
             settings=state.settings,
@@ -284,7 +310,12 @@ class HubGraphQL(GraphQL[Context, None]):
             loaders=make_loaders(state.db),
             categories=await state.taxonomy.categories(),
             viewer=viewer or ANONYMOUS,
-            client=request.client.host if request.client else None,
+            client=peer,
+            client_key=client_key(request),
+            limiter=state.limiter,
+            identity=state.identity,
+            hashing=state.hashing,
+            retry_after=_retry_after_header(response) if isinstance(response, Response) else None,
             browser=request.cookies.get(BROWSER_COOKIE) or None,
             edit_token=request.headers.get(EDIT_TOKEN_HEADER) or None,
             bad_credentials=bearer is not None and viewer is None,

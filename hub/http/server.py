@@ -10,6 +10,7 @@ import socket
 import uvicorn
 from starlette.applications import Starlette
 
+from hub.http.slow_clients import with_header_deadline
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,5 +69,14 @@ def server_for(app: Starlette, settings: Settings, *, port: int | None = None) -
         ws_ping_timeout=settings.live_keepalive_seconds,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
         lifespan="on",
+        # Slow clients (slowloris): a deadline on headers (hub/http/slow_clients.py), on idle
+        # kept-alive connections, and on bodies (hub/http/body_limit.py); beyond this many
+        # connections and requests at once a process answers 503 rather than fall over.
+        http=with_header_deadline(settings.http_header_timeout_seconds),
+        timeout_keep_alive=settings.http_keep_alive_seconds,
+        limit_concurrency=settings.http_limit_concurrency,
+        # The client's address is read by hub/limits/identity.py, from X-Forwarded-For only
+        # behind HUB_TRUSTED_PROXIES; uvicorn's own reading would believe any local peer.
+        proxy_headers=False,
     )
     return HubServer(config, app)

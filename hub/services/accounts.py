@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from hub.domain.edit_tokens import digest
 from hub.domain.errors import ErrorCode, UserError
 from hub.services.audit import audit
 from hub.services.outcome import Outcome, explained, signed_in
-from hub.services.passwords import hash_password, needs_rehash, verify_password
+from hub.services.passwords import DEFAULT_POOL, HashingPool, needs_rehash
 from hub.store import accounts as store
 from hub.store.accounts import ApiTokenRecord, UserRecord
 from hub.store.db import Database
@@ -30,14 +29,22 @@ class Session:
 
 
 async def create_user(
-    db: Database, email: str, handle: str, password: str, role: Role, *, approved: bool = False
+    db: Database,
+    email: str,
+    handle: str,
+    password: str,
+    role: Role,
+    *,
+    approved: bool = False,
+    hashing: HashingPool = DEFAULT_POOL,
 ) -> Outcome[UserRecord]:
-    """Create an account (sign-up, or `hub user create`)."""
+    """Create an account (sign-up, or `hub user create`); HashingBusy when every argon2 slot
+    stays taken."""
     errors = validate_sign_up(email, handle, password)
     if errors:
         return Outcome.failed(errors)
-    # argon2 is deliberately slow: keep it off the event loop.
-    password_hash = await asyncio.to_thread(hash_password, password)
+    # argon2 is deliberately slow: off the event loop, on the few threads kept for it.
+    password_hash = await hashing.hash(password)
     async with db.transaction() as conn:
         email_taken, handle_taken = await store.email_or_handle_taken(
             conn, email.strip(), handle.strip()
@@ -109,15 +116,18 @@ async def sign_out_everywhere(db: Database, viewer: Viewer) -> int:
     return ended
 
 
-async def sign_in(db: Database, email: str, password: str) -> UserRecord | None:
-    """The user whose credentials these are, or None (same cost whether or not they exist)."""
+async def sign_in(
+    db: Database, email: str, password: str, hashing: HashingPool = DEFAULT_POOL
+) -> UserRecord | None:
+    """The user whose credentials these are, or None (same cost whether or not they exist);
+    HashingBusy when every argon2 slot stays taken."""
     async with db.connection() as conn:
         user = await store.user_by_email(conn, email.strip())
-    ok = await asyncio.to_thread(verify_password, user.password_hash if user else None, password)
+    ok = await hashing.verify(user.password_hash if user else None, password)
     if user is None or not ok:
         return None
     if needs_rehash(user.password_hash):
-        new_hash = await asyncio.to_thread(hash_password, password)
+        new_hash = await hashing.hash(password)
         async with db.transaction() as conn:
             await store.set_password_hash(conn, user.id, new_hash)
     return user

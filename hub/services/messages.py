@@ -2,13 +2,13 @@
 
 A message lands in the inbox behind the poster's reconfirmation link, so the poster's number
 is never revealed; the poster answers through whatever reply address the sender chose to give.
-Senders are rate-limited (signed-in users by account, others by a digest of their address) and
-every message is audited, without its body.
+Senders are rate-limited (signed-in users by account, others by their client key: a keyed
+digest of their address, read behind trusted proxies; see hub.limits.identity) and every message
+is audited, without its body.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,12 +38,12 @@ class RateLimited(Exception):
     """The sender (or the recipient's inbox) reached its limit; try later."""
 
 
-def sender_key(viewer: Viewer, client: str | None) -> str:
-    """Who is sending, for the limits: the account, else a digest of the client address."""
+def sender_key(viewer: Viewer, client_key: str) -> str:
+    """Who is sending, for the limits: the account, else the client key (hub.limits.identity;
+    already a keyed digest, so no address is stored)."""
     if viewer.user_id is not None:
         return f"user:{viewer.user_id}"
-    address = (client or "unknown").encode()
-    return "addr:" + hashlib.sha256(b"hub-message-sender:" + address).hexdigest()[:32]
+    return client_key
 
 
 def _validate(body: str, reply_to: str | None) -> list[UserError]:
@@ -63,12 +63,12 @@ async def send_message(
     body: str,
     reply_to: str | None,
     viewer: Viewer,
-    client: str | None,
+    client_key: str,
     per_hour: int,
 ) -> Outcome[UUID]:
     """Leave a message for an entry's poster; RateLimited beyond the limits."""
     errors = _validate(body, reply_to)
-    key = sender_key(viewer, client)
+    key = sender_key(viewer, client_key)
     now = datetime.now(UTC)
     async with db.transaction() as conn:
         entry = (await entry_store.get_entries(conn, [entry_id])).get(entry_id)

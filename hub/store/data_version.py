@@ -31,6 +31,8 @@ UNVERSIONED_TABLES = frozenset(
         "contact_reveal",
         # Read by GET /audit/head, which no cache serves.
         "audit_checkpoint",
+        # The key client addresses are digested with (hub.store.installation): never shown.
+        "installation_key",
     }
 )
 # How often the listener checks its connection is still there.

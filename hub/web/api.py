@@ -64,4 +64,18 @@ async def call(
     codes = [
         str((e.extensions or {}).get("code", "INTERNAL_SERVER_ERROR")) for e in result.errors or []
     ]
+    waits = [
+        int(wait)
+        for e in result.errors or []
+        if isinstance(wait := (e.extensions or {}).get("retryAfter"), int)
+    ]
+    if waits:
+        # The page rendered for this request is the refusal: 429 with Retry-After (render).
+        request.state.retry_after = max(waits)
     return ApiResult(dict(result.data or {}), codes)
+
+
+def retry_after(request: Request) -> int | None:
+    """Seconds to wait, when an operation of this request was refused by a rate limit."""
+    wait = getattr(request.state, "retry_after", None)
+    return wait if isinstance(wait, int) else None

@@ -14,7 +14,7 @@ from starlette.templating import Jinja2Templates
 
 from hub.http.cookies import secure_cookies
 from hub.web import documents as doc
-from hub.web.api import ApiResult, call, page_language
+from hub.web.api import ApiResult, call, page_language, retry_after
 from hub.web.facts import choices, facts, row_facts
 from hub.web.i18n import (
     LANGUAGE_COOKIE,
@@ -54,6 +54,10 @@ async def render(
     t = translator(language)
     now = datetime.now(UTC)
     me = await call(request, doc.ME)
+    refused_for = retry_after(request)
+    if refused_for is not None:
+        # What the page says (error.rate_limited) is a refusal; say so to machines too.
+        status_code = 429
     response = templates.TemplateResponse(
         request,
         template,
@@ -71,6 +75,8 @@ async def render(
         },
         status_code=status_code,
     )
+    if refused_for is not None:
+        response.headers["retry-after"] = str(refused_for)
     state: Any = request.app.state
     remember_csrf(request, response, secure_cookies(request.scope, state.settings.cookie_secure))
     if request.query_params.get("lang") == language:

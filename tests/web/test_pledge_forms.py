@@ -168,7 +168,9 @@ async def test_a_message_from_an_entry_page_and_the_limit(
     assert sent.status_code == 200, sent.text
     assert "Your message was delivered" in sent.text
     limited = await app_client.post(f"{url}/message", data={"csrf": csrf, "body": "再问一次"})
-    assert limited.status_code == 400
+    # A refusal by a rate limit is a 429, with the time to wait (issue 14).
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) > 0
     assert "Too many messages: please try again in an hour." in limited.text
     assert "再问一次" in limited.text  # kept, to send later
     inbox = (await app_client.get(f"/reconfirm/{need.reconfirmation_token}")).text

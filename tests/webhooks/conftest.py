@@ -17,7 +17,7 @@ from hub.app import create_app
 from hub.domain.accounts import Role
 from hub.settings import Settings
 from hub.store.db import Database
-from tests.conftest import GraphQLClient
+from tests.conftest import TEST_RATE_LIMIT_SCALE, GraphQLClient
 from tests.graphql.test_accounts import token_for
 from workers.webhooks import WebhookDelivery
 
@@ -126,6 +126,7 @@ def settings(fresh_dsn: str) -> Settings:
         webhook_retry_max_seconds=600,
         webhook_max_attempts=3,
         webhook_disable_after_failures=2,
+        rate_limit_scale=TEST_RATE_LIMIT_SCALE,
     )
 
 

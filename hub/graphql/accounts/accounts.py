@@ -158,7 +158,7 @@ class AccountMutation:
         ctx = info.context
         _require_cookies(info)
         outcome = await service.create_user(
-            ctx.db, input.email, input.handle, input.password, Role.VOLUNTEER
+            ctx.db, input.email, input.handle, input.password, Role.VOLUNTEER, hashing=ctx.hashing
         )
         if outcome.value is not None:
             await _start_session(info, outcome.value)
@@ -172,7 +172,7 @@ class AccountMutation:
     async def sign_in(self, info: Info, input: SignInInput) -> AuthPayload:
         ctx = info.context
         _require_cookies(info)
-        user = await service.sign_in(ctx.db, input.email, input.password)
+        user = await service.sign_in(ctx.db, input.email, input.password, ctx.hashing)
         if user is None:
             return AuthPayload(
                 user=None,

@@ -10,13 +10,16 @@ import strawberry
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
 from hub.graphql.entries import Entry, entry_id_of, entry_of
-from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import node_id
 from hub.graphql.payloads import on_id
 from hub.graphql.permissions import guarded_mutation
+from hub.graphql.throttle import rate_limited
 from hub.graphql.views import view_of
 from hub.services import messages
 from hub.services.outcome import Outcome
+
+# The hourly limits are counted in the database; their refusals ask for at most an hour.
+HOUR = 3600
 
 
 @strawberry.type(description="A message left for an entry's poster.")
@@ -88,16 +91,14 @@ class InboxMutation:
                 input.body,
                 input.reply_to,
                 ctx.viewer,
-                ctx.client,
+                ctx.client_key,
                 ctx.settings.messages_per_hour,
             )
 
         try:
             outcome = await on_id(entry_id_of(input.entry_id), "entryId", send)
         except messages.RateLimited:
-            raise hub_error(
-                ErrorCode.RATE_LIMITED, "Too many messages; try again in an hour."
-            ) from None
+            raise rate_limited(ctx, HOUR, "Too many messages; try again in an hour.") from None
         return SendMessagePayload(
             sent=outcome.value is not None,
             user_errors=UserError.list_of(outcome.errors, ctx.language),

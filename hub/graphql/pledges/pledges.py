@@ -126,7 +126,7 @@ class PledgeMutation:
             request,
             ctx.viewer,
             input.edit_token,
-            client=ctx.client,
+            client=ctx.client_key,
             open_proposals=ctx.settings.pledge_open_proposals,
         )
         return PledgePayload.of(info, outcome)

@@ -9,9 +9,10 @@ import strawberry
 from hub.domain import model
 from hub.graphql.common import Contact, UserError
 from hub.graphql.context import Info
-from hub.graphql.errors import ErrorCode, hub_error, signed_in_only
+from hub.graphql.errors import signed_in_only
 from hub.graphql.payloads import on_node, payload
 from hub.graphql.permissions import guarded_mutation
+from hub.graphql.throttle import rate_limited
 from hub.services import privacy as service
 from hub.services.outcome import Outcome
 
@@ -37,9 +38,8 @@ class PrivacyMutation:
             with signed_in_only():
                 outcome = await on_node(contact_id, "Contact", "contactId", reveal)
         except service.RateLimited:
-            raise hub_error(
-                ErrorCode.RATE_LIMITED,
-                "Too many contacts revealed in the last hour; try again later.",
+            raise rate_limited(
+                ctx, 3600, "Too many contacts revealed in the last hour; try again later."
             ) from None
         # In full: the reveal is what this mutation is for.
         return payload(

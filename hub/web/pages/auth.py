@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 from hub.web import documents as doc
 from hub.web.api import call, page_language
 from hub.web.i18n import translator
-from hub.web.render import field_errors, render
+from hub.web.render import field_errors, first_message, render
 from hub.web.security import CSRF_FIELD, csrf_ok, with_page_headers
 
 
@@ -41,7 +41,7 @@ async def _auth(
     payload = result.data.get(field) or {}
     errors = payload.get("userErrors") or []
     if not result.ok or errors or not payload.get("user"):
-        shown = field_errors(errors) or {"": t("error.generic")}
+        shown = field_errors(errors) or {"": first_message(result, errors, t)}
         safe_form = {k: v for k, v in form.items() if k != "password"}
         return await render(request, template, form=safe_form, errors=shown, status_code=400)
     return with_page_headers(redirect)

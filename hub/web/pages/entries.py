@@ -9,7 +9,7 @@ from hub.web import documents as doc
 from hub.web.api import call, page_language
 from hub.web.entry_view import entry_response
 from hub.web.i18n import translator
-from hub.web.render import field_errors
+from hub.web.render import field_errors, first_message
 from hub.web.security import CSRF_FIELD, csrf_ok
 
 
@@ -38,7 +38,8 @@ async def report_problem(request: Request) -> Response:
         return await entry_response(
             request,
             "entry.html",
-            report_errors=field_errors(errors) or {"": "error"},
+            report_errors=field_errors(errors)
+            or {"": first_message(result, errors, translator(page_language(request)))},
             status_code=400,
         )
     return await entry_response(request, "entry.html", reported=True)
