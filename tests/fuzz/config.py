@@ -19,4 +19,8 @@ FUZZ_ENV: dict[str, str] = {
     "HUB_WORKERS": "1",
     # The read cache stays on, as in production: cached answers are checked like the others.
     "HUB_READ_CACHE_SECONDS": "5",
+    # Rate limits twenty times the defaults (every request comes from one address): most
+    # operations reach the code behind the limits, and bursts still meet RATE_LIMITED.
+    "HUB_RATE_LIMITS": "x20",
+    # The cost budgets stay the defaults: costly documents must meet QUERY_TOO_COSTLY.
 }
