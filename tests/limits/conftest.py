@@ -37,10 +37,11 @@ async def running(settings: Settings) -> AsyncIterator[Starlette]:
 
 @asynccontextmanager
 async def client_at(app: Starlette, address: str, **headers: str) -> AsyncIterator[GraphQLClient]:
-    """A GraphQL client whose requests come from `address` (the socket's peer)."""
+    """A GraphQL client whose requests come from `address` (the socket's peer), over HTTPS as
+    a remote browser's would (cookies are Secure for remote clients)."""
     transport = httpx.ASGITransport(app=app, client=(address, 40000))
     async with httpx.AsyncClient(
-        transport=transport, base_url="http://hub.test", headers=headers
+        transport=transport, base_url="https://hub.test", headers=headers
     ) as http:
         yield GraphQLClient(http)
 

@@ -167,7 +167,7 @@ async def test_the_web_sign_in_form_answers_429_with_a_readable_message(
     configured = limited(settings, ("sign_in_client", "1/minute"))
     async with running(configured) as app:
         transport = httpx.ASGITransport(app=app, client=("198.51.100.80", 1234))
-        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as browser:
+        async with httpx.AsyncClient(transport=transport, base_url="https://hub.test") as browser:
             page = await browser.get("/signin")
             form = {"email": "a@example.org", "password": "not-the-password"}
             form["csrf"] = browser.cookies.get("hub_csrf") or ""

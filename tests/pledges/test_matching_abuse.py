@@ -174,14 +174,20 @@ async def test_the_attack_is_bounded_and_pending_offers_are_not_matched(
         # and the client is told how far it got.
         assert run.scored <= settings.matching_max_pairs // (ITEMS * ITEMS)
         assert body["extensions"]["matching"] == {"candidates": 200, "scored": run.scored}
-        # Thirty aliases of the same call, with nothing changed meanwhile: no scoring at all.
+    # The cost model refuses thirty aliases of matching outright (tests/graphql/
+    # test_query_cost.py); with the budget lifted, matching's own bound must hold too.
+    lifted = replace(settings, query_cost_anonymous=10_000_000)
+    before = len(runs)
+    async with hub(lifted) as (app, gql):
+        # Thirty aliases of the same call, with nothing changed meanwhile: at most one scoring
+        # (none where the process kept the answer).
         aliases = " ".join(
             f'm{n}: matchingOffers(needId: "{need_id}") {{ score }}' for n in range(30)
         )
         many = await gql.post(f"query {{ {aliases} }}")
         assert "errors" not in many, many["errors"]
         assert len(many["data"]) == 30
-        assert len(runs) == 1
+        assert len(runs) - before <= 1
 
 
 async def test_other_requests_are_served_while_matching_runs(
