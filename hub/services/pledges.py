@@ -225,7 +225,8 @@ async def make_pledge(
 
     A proposal may take what the need lacks beyond accepted pledges, whatever other proposals
     say (they reserve nothing until the receiving side accepts them), and one pledger (the
-    account, else the client key of hub.limits.identity) may hold at most `open_proposals` of them per need.
+    account, else the client key of hub.limits.identity) may hold at most `open_proposals` of
+    them per need.
     """
     errors = _donor_errors(request)
     pledger = sender_key(actor, client)
