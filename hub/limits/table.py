@@ -51,7 +51,7 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     # Reviewers' and coordinators' work (claims, reviews, roles, merges).
     "review": Limit(account="120/minute;3000/hour"),
     "flag": Limit(client="5/minute;20/hour", account="10/minute;60/hour", everyone="1000/hour"),
-    # A burst limit; the hourly one (HUB_REVEALS_PER_HOUR) stays on the audit log.
+    # A burst limit; the hourly one (HUB_REVEALS_PER_HOUR) is counted in contact_reveal.
     "reveal": Limit(account="10/minute"),
     "import": Limit(account="10/minute;60/hour"),
     "pledge": Limit(client="10/minute;60/hour", account="30/minute;300/hour", everyone="2000/hour"),
