@@ -68,3 +68,17 @@ def test_a_traceback_in_the_log_is_found_with_its_exception() -> None:
     check_log(log, findings)
     assert findings.counts["log-traceback"] == 1
     assert "TypeError: boom" in findings.examples["log-traceback"][0]
+
+
+def test_an_answer_echoing_the_callers_own_digits_is_no_leak() -> None:
+    # A random id holding six digits of a canary, quoted back in the error message.
+    echoed = {"errors": [{"message": "Not a valid node id: '99123456'", "extensions": {}}]}
+    asked = Operation(
+        VALID, "test", content=json.dumps({"query": '{ node(id: "99123456") { id } }'}).encode()
+    )
+    response = httpx.Response(200, text=json.dumps(echoed))
+    findings = Findings()
+    check_response(asked, response, SECRETS, Observed(), findings)
+    assert LEAK not in findings.failures()
+    # The same answer to a caller who never sent those digits is one.
+    assert LEAK in _findings(echoed).failures()
