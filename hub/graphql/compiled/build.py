@@ -15,7 +15,8 @@ from typing import Any
 from graphql import FieldNode, GraphQLEnumType, GraphQLSchema
 
 from hub.domain.taxonomy import SupplyCategory
-from hub.graphql.compiled.selection import OutsideVocabulary, Selections, plain, sub_selections
+from hub.graphql.compiled.selection import OutsideVocabulary, plain, sub_selections
+from hub.graphql.field_collection import Selections
 
 Getter = Callable[[Any, "Run"], Any]
 Maker = Callable[["Builder", list[FieldNode]], Getter]

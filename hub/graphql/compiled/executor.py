@@ -34,7 +34,7 @@ from hub.graphql.compiled.build import Builder, Reads, Run
 from hub.graphql.compiled.listing import CompiledList
 from hub.graphql.compiled.nodes import FIELDS as NODE_FIELDS
 from hub.graphql.compiled.nodes import CompiledNodes
-from hub.graphql.compiled.selection import OutsideVocabulary, Selections
+from hub.graphql.compiled.selection import OutsideVocabulary
 from hub.graphql.compiled.taxonomy import FIELD as CATEGORIES
 from hub.graphql.compiled.taxonomy import CompiledCategories
 from hub.graphql.connections import DEFAULT_PAGE_SIZE
@@ -42,6 +42,7 @@ from hub.graphql.context import Context
 from hub.graphql.cost.estimate import cost_variables, operation_cost, variables_key
 from hub.graphql.cost.limit import budget_of
 from hub.graphql.entries.kinds import SHAPES
+from hub.graphql.field_collection import Selections
 from hub.graphql.permissions import sees_undisclosed
 from hub.graphql.text_guard import unstorable
 from hub.settings import Settings

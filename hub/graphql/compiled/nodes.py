@@ -18,10 +18,11 @@ from hub.domain.kinds import KINDS, Kind
 from hub.domain.listing import EntryFilter, EntryOrder
 from hub.domain.visibility import publicly_shown
 from hub.graphql.compiled.build import Builder, Reads, Run
-from hub.graphql.compiled.selection import OutsideVocabulary, Selections
+from hub.graphql.compiled.selection import OutsideVocabulary
 from hub.graphql.compiled.vocabulary import entry_vocabulary
 from hub.graphql.context import Context
 from hub.graphql.entries.queries import MAX_NODES
+from hub.graphql.field_collection import Selections
 from hub.graphql.ids import require_global_id
 from hub.store.compiled_reads import PageRead, Row, read_entries
 from hub.store.db import Connection

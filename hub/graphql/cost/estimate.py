@@ -21,15 +21,11 @@ from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
-    GraphQLIncludeDirective,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLSkipDirective,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -41,10 +37,12 @@ from graphql import (
     is_list_type,
     visit,
 )
-from graphql.execution.values import VariableValues, get_argument_values, get_directive_values
+from graphql.execution.values import VariableValues, get_argument_values
+from graphql.language import SelectionNode
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 
 from hub.graphql.cost.weights import SIZE_ARGUMENTS, field_weight, list_size, page_default
+from hub.graphql.field_collection import Selections
 
 # Fields of a connection that list its page.
 PAGE_FIELDS = frozenset({"edges", "nodes"})
@@ -119,6 +117,17 @@ def operation_cost(
     return walk.selection(root, (operation.selection_set,), None)
 
 
+class _Collector(Selections):
+    """Field collection as the compiled path does it, except that a directive whose variables
+    cannot be read counts as included: an estimate errs on the costly side."""
+
+    def _included(self, node: SelectionNode) -> bool:
+        try:
+            return super()._included(node)
+        except GraphQLError:
+            return True
+
+
 class _Walk:
     def __init__(
         self,
@@ -131,6 +140,7 @@ class _Walk:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.collector = _Collector(schema, fragments, variables)
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
         self.memo: dict[tuple[str, tuple[int, ...], int | None], int] = {}
@@ -156,41 +166,10 @@ class _Walk:
             return known
         # A fragment cycle (which validation refuses anyway) costs nothing the second time.
         self.memo[key] = 0
-        fields: dict[str, list[FieldNode]] = {}
-        visited: set[str] = set()
-        for node in nodes:
-            self._collect(type_, node, fields, visited)
+        fields = self.collector.collect(type_.name, nodes)
         total = sum(self._field(type_, same, page) for same in fields.values())
         self.memo[key] = total
         return total
-
-    def _collect(
-        self,
-        type_: GraphQLObjectType,
-        node: SelectionSetNode,
-        fields: dict[str, list[FieldNode]],
-        visited: set[str],
-    ) -> None:
-        """Fields by response key, as graphql-core collects them: a key runs once, with the
-        selections of all its occurrences merged; a fragment is spread once."""
-        for selection in node.selections:
-            if not self._included(selection):
-                continue
-            if isinstance(selection, FieldNode):
-                key = selection.alias.value if selection.alias else selection.name.value
-                fields.setdefault(key, []).append(selection)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                if condition is None or self._applies(condition.name.value, type_):
-                    self._collect(type_, selection.selection_set, fields, visited)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if name in visited or fragment is None:
-                    continue
-                visited.add(name)
-                if self._applies(fragment.type_condition.name.value, type_):
-                    self._collect(type_, fragment.selection_set, fields, visited)
 
     def _field(self, parent: GraphQLObjectType, same: list[FieldNode], page: int | None) -> int:
         node = same[0]
@@ -242,25 +221,3 @@ class _Walk:
         except GraphQLError:
             # Execution refuses the field itself; what it would select never runs.
             return {}
-
-    def _included(self, node: FieldNode | InlineFragmentNode | FragmentSpreadNode | Any) -> bool:
-        if not node.directives:
-            return True
-        try:
-            skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-            include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        except GraphQLError:
-            return True
-        if skip is not None and skip.get("if") is True:
-            return False
-        return not (include is not None and include.get("if") is False)
-
-    def _applies(self, condition: str, type_: GraphQLObjectType) -> bool:
-        if condition == type_.name:
-            return True
-        wanted = self.schema.get_type(condition)
-        if wanted is None:
-            return False
-        if is_abstract_type(wanted):
-            return self.schema.is_sub_type(wanted, type_)
-        return False
