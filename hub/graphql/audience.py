@@ -244,3 +244,27 @@ class DocumentPolicy:
             if len(self._known) > self._size:
                 self._known.popitem(last=False)
         return known
+
+
+class _EventSelection(_Selected):
+    """As _Selected, for a subscription: the root field stands for its event type, which is
+    classified like any other; only what is selected inside it decides."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_args: object) -> None:
+        if node.operation is not OperationType.SUBSCRIPTION:
+            self.cacheable = False
+
+    def enter_field(self, node: FieldNode, *_args: object) -> None:
+        parent = self.type_info.get_parent_type()
+        if parent is not None and parent.name == "Subscription":
+            return
+        super().enter_field(node)
+
+
+def is_public_event_selection(schema: GraphQLSchema, document: DocumentNode) -> bool:
+    """Whether `document` is a subscription whose events select only PUBLIC fields: then every
+    viewer is sent the same bytes for an event, and subscribers may share one execution."""
+    type_info = TypeInfo(schema)
+    selected = _EventSelection(type_info)
+    visit(document, TypeInfoVisitor(type_info, selected))
+    return selected.cacheable

@@ -80,7 +80,9 @@ _LIMIT_MESSAGES = (
 )
 
 
-def _classify(error: GraphQLError) -> GraphQLError:
+def classify(error: GraphQLError) -> GraphQLError:
+    """`error` with an `extensions.code`; an unexpected exception becomes INTERNAL_SERVER_ERROR
+    (logged here, once) and the client learns nothing of it but that it happened."""
     extensions = dict(error.extensions or {})
     if "code" in extensions:
         return error
@@ -122,8 +124,8 @@ class ErrorCodes(SchemaExtension):
         except GraphQLError as error:
             # A parse error raised inside ParserCache escapes the operation instead of becoming
             # its result; it leaves as the error we raise here.
-            raise _classify(error) from None
+            raise classify(error) from None
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if result is not None and errors:
-            result.errors = [_classify(error) for error in errors]
+            result.errors = [classify(error) for error in errors]

@@ -13,7 +13,6 @@ from contextlib import suppress
 from datetime import timedelta
 from typing import Any, cast
 
-import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
@@ -24,6 +23,10 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.schema import BaseSchema
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
@@ -33,7 +36,9 @@ from hub.domain.messages import pick_language
 from hub.graphql.compiled import CompiledReads
 from hub.graphql.context import Context
 from hub.graphql.cost.limit import asks_for_cost
+from hub.graphql.encoding import json_bytes
 from hub.graphql.errors import ErrorCode
+from hub.graphql.live.channel import CURRENT_CHANNEL
 from hub.graphql.loaders import make_loaders
 from hub.http.clients import client_key
 from hub.http.cookies import (
@@ -43,7 +48,9 @@ from hub.http.cookies import (
     ResponseCookies,
     secure_cookies,
 )
+from hub.http.live_frames import OperationChannel
 from hub.http.socket_admission import SocketRefusal, admit_websocket, refuse_websocket
+from hub.http.websocket_protocol import FRAMES_EXTENSION, FrameWriter
 from hub.limits.sockets import TooManySockets
 from hub.services.accounts import identify
 from hub.settings import Settings
@@ -116,16 +123,8 @@ def _refusal_of(error: HTTPException) -> Response:
     return JSONResponse(body, status_code=error.status_code)
 
 
-def _encode_bytes(data: object) -> bytes:
-    try:
-        return orjson.dumps(data)
-    except TypeError:
-        # orjson refuses integers beyond 64 bits and keys that are not strings.
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-
-
 def _encode(data: object) -> str:
-    return _encode_bytes(data).decode()
+    return json_bytes(data).decode()
 
 
 def _retry_after_header(response: Response) -> Callable[[int], None]:
@@ -145,6 +144,28 @@ class TextFrames(ASGIWebSocketAdapter):
         except (WebSocketDisconnect, RuntimeError) as exc:
             # RuntimeError: the hub closed the socket (shutdown, slow consumer) mid-operation.
             raise WebSocketDisconnected from exc
+
+
+class TransportProtocol(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, with a channel for each operation to which the live fan-out writes
+    shared renderings directly (hub.http.live_frames), when the server offers a frame writer."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        """Run the operation as strawberry does, its channel set for `entryEvents` to find."""
+        writer = frame_writer(self.websocket)
+        if writer is not None:
+            limit = self.context.settings.live_queue_size
+            CURRENT_CHANNEL.set(OperationChannel(writer, self.operations, operation, limit))
+        await super().run_operation(operation)
+
+
+def frame_writer(adapter: object) -> FrameWriter | None:
+    """The connection's frame writer (hub.http.websocket_protocol), when the server has one."""
+    websocket = getattr(adapter, "ws", None)
+    if not isinstance(websocket, WebSocket):
+        return None
+    writer = websocket.scope.get("extensions", {}).get(FRAMES_EXTENSION)
+    return writer if isinstance(writer, FrameWriter) else None
 
 
 class LegacyProtocol(BaseGraphQLWSHandler[Context, None]):
@@ -175,6 +196,7 @@ class HubGraphQL(GraphQL[Context, None]):
     """Builds a fresh Context (and fresh DataLoaders) for every request or connection."""
 
     websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = TransportProtocol
     graphql_ws_handler_class = LegacyProtocol
 
     def __init__(self, schema: BaseSchema, settings: Settings) -> None:
@@ -230,7 +252,7 @@ class HubGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         """UTF-8 JSON: Chinese text as itself, not as \\u escapes six times its size."""
-        return _encode_bytes(data)
+        return json_bytes(data)
 
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET

@@ -11,6 +11,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from hub.http.slow_clients import with_header_deadline
+from hub.http.websocket_protocol import protocol_class
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,9 @@ def server_for(app: Starlette, settings: Settings, *, port: int | None = None) -
         port=settings.port if port is None else port,
         log_level="info",
         access_log=False,
-        ws="websockets-sansio",
+        # uvicorn's sans-I/O protocol with bounded compression state and a frame writer for
+        # the live fan-out (hub/http/websocket_protocol.py).
+        ws=protocol_class(settings.live_compression),
         # The same cap as HTTP bodies (uvicorn's default is 16 MiB per message).
         ws_max_size=settings.max_body_bytes,
         ws_ping_interval=settings.live_keepalive_seconds,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from hub.domain.live import EventFilter, LiveEvent, matches
 from hub.domain.model import Entry
+from hub.live.cohorts import Member, Rendered, Shape
 from hub.store import entries
 from hub.store import live as store
 from hub.store.db import Database
@@ -46,19 +47,25 @@ class Delivery:
 Slot = Delivery | None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Subscriber:
-    """A local subscriber: its filter and its bounded queue."""
+    """A local subscriber: its filter, and either a cohort membership or a bounded queue.
+
+    A member of a cohort is sent renderings shared with its cohort (hub.live.cohorts); a
+    subscriber without one (the legacy graphql-ws protocol) gets deliveries on its queue, and
+    its own execution renders each.
+    """
 
     wanted: EventFilter
     # The last position delivered to the process when this subscriber joined.
     since: int
-    queue: asyncio.Queue[Slot] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[Slot] | None = None
+    member: Member | None = None
     behind: bool = False
 
     def offer(self, delivery: Delivery) -> None:
         """Queue `delivery` without waiting; a full queue marks the subscriber as behind."""
-        if self.behind:
+        if self.behind or self.queue is None:
             return
         try:
             self.queue.put_nowait(delivery)
@@ -77,8 +84,10 @@ class Fanout:
         self._db = db
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
+        # The same filter is evaluated once per event however many subscribers share it.
+        self._by_filter: dict[EventFilter, set[Subscriber]] = {}
         self._lock = asyncio.Lock()
-        self._joined = asyncio.Event()
+        self._changed = asyncio.Event()
         self.last_position = 0
         self.started = False
 
@@ -95,22 +104,39 @@ class Fanout:
         """How many subscribers this process serves."""
         return len(self._subscribers)
 
-    def subscribe(self, wanted: EventFilter) -> Subscriber:
-        """Register a subscriber for every event after the current position."""
-        subscriber = Subscriber(wanted, self.last_position, asyncio.Queue(maxsize=self._queue_size))
+    def subscribe(self, wanted: EventFilter, member: Member | None = None) -> Subscriber:
+        """Register a subscriber for every event after the current position: a member of a
+        cohort when `member` is given, a subscriber with a bounded queue otherwise."""
+        queue: asyncio.Queue[Slot] | None = None
+        if member is None:
+            queue = asyncio.Queue(maxsize=self._queue_size)
+        subscriber = Subscriber(wanted, self.last_position, queue, member)
         self._subscribers.add(subscriber)
-        self._joined.set()
+        self._by_filter.setdefault(wanted, set()).add(subscriber)
+        self._changed.set()
         return subscriber
 
     async def until_subscribers(self, count: int) -> None:
         """Wait until at least `count` subscribers are registered (benchmarks, tests)."""
         while len(self._subscribers) < count:
-            self._joined.clear()
-            await self._joined.wait()
+            self._changed.clear()
+            await self._changed.wait()
+
+    async def until_at_most(self, count: int) -> None:
+        """Wait until at most `count` subscribers are registered (benchmarks, tests)."""
+        while len(self._subscribers) > count:
+            self._changed.clear()
+            await self._changed.wait()
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         """Forget a subscriber (its stream ended)."""
         self._subscribers.discard(subscriber)
+        self._changed.set()
+        sharing = self._by_filter.get(subscriber.wanted)
+        if sharing is not None:
+            sharing.discard(subscriber)
+            if not sharing:
+                del self._by_filter[subscriber.wanted]
 
     async def announce(self, news: Announcement) -> None:
         """Deliver every event up to `news.last_position` not delivered yet, reading gaps."""
@@ -162,10 +188,31 @@ class Fanout:
         for event in events:
             entry = found.get(event.entry_id)
             if entry is not None:
-                delivery = Delivery(event, entry, shared)
-                for subscriber in list(self._subscribers):
-                    if event.position > subscriber.since and matches(
-                        subscriber.wanted, event, entry
-                    ):
-                        subscriber.offer(delivery)
+                await self._deliver_one(Delivery(event, entry, shared))
             self.last_position = event.position
+
+    async def _deliver_one(self, delivery: Delivery) -> None:
+        event = delivery.event
+        cohorts: dict[Shape, list[Member]] = {}
+        # Copies: a subscriber may leave while renderings are awaited.
+        for wanted, sharing in list(self._by_filter.items()):
+            if not matches(wanted, event, delivery.entry):
+                continue
+            for subscriber in list(sharing):
+                if event.position <= subscriber.since:
+                    continue
+                if subscriber.member is None:
+                    subscriber.offer(delivery)
+                else:
+                    cohorts.setdefault(subscriber.member.shape, []).append(subscriber.member)
+        if not cohorts:
+            return
+        shapes = list(cohorts)
+        renderings = await asyncio.gather(*(shape.render(delivery) for shape in shapes))
+        for shape, rendered in zip(shapes, renderings, strict=True):
+            self._push(cohorts[shape], event.position, rendered)
+
+    def _push(self, members: list[Member], position: int, rendered: Rendered) -> None:
+        for member in members:
+            if not member.done and not member.push(position, rendered):
+                member.end()

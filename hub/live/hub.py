@@ -10,6 +10,7 @@ from typing import Protocol
 
 from hub.domain.live import EventFilter
 from hub.live.broker import Broker, PostgresBroker, RedisBroker
+from hub.live.cohorts import Member
 from hub.live.fanout import Delivery, Fanout
 from hub.live.relay import Relay
 from hub.live.stream import check_resume_point, entry_events
@@ -72,14 +73,17 @@ class LiveHub:
         ]
         log.info("live events through %s", self.broker.name)
 
-    async def events(self, wanted: EventFilter, after: int | None) -> AsyncIterator[Delivery]:
-        """A subscription's stream (see hub.live.stream.entry_events).
+    async def events(
+        self, wanted: EventFilter, after: int | None, member: Member | None = None
+    ) -> AsyncIterator[Delivery]:
+        """A subscription's stream (see hub.live.stream.entry_events); with `member`, live
+        events go to its cohort's sink and the stream yields only the replay.
 
         Raises UnknownPosition or ReplayTooOld at once, before any event is streamed.
         """
         if after is not None:
             await check_resume_point(self._db, after, self._settings.live_replay_hours)
-        return entry_events(self._db, self.fanout, wanted, after)
+        return entry_events(self._db, self.fanout, wanted, after, member)
 
     def status(self) -> dict[str, object]:
         """What /healthz shows: the broker, whether it is connected, subscribers, position."""

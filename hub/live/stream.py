@@ -12,6 +12,7 @@ from hub.domain.live import (
     UnknownPosition,
     replay_too_old,
 )
+from hub.live.cohorts import Member
 from hub.live.fanout import PAGE, Delivery, Fanout, Subscriber
 from hub.store import live as store
 from hub.store.db import Database
@@ -28,16 +29,25 @@ async def check_resume_point(db: Database, after: int, replay_hours: int) -> Non
 
 
 async def entry_events(
-    db: Database, fanout: Fanout, wanted: EventFilter, after: int | None
+    db: Database,
+    fanout: Fanout,
+    wanted: EventFilter,
+    after: int | None,
+    member: Member | None = None,
 ) -> AsyncIterator[Delivery]:
     """Every event passing `wanted` after position `after` (None: from now on), in order.
 
     Check `after` with check_resume_point first.
 
     The subscriber joins the fanout before the replay starts, so what commits during the replay
-    waits in its queue: the replay covers (after, since], the queue everything after `since`.
+    waits for it: the replay covers (after, since], the queue (or the cohort member's hold)
+    everything after `since`.
+
+    With `member`, only the replay is yielded here: live events are rendered once per cohort
+    and pushed into the member's sink by the fanout, and this generator waits until the member
+    falls behind (TooFarBehind) or the caller closes it.
     """
-    subscriber = fanout.subscribe(wanted)
+    subscriber = fanout.subscribe(wanted, member)
     try:
         seen = subscriber.since
         if after is not None:
@@ -46,8 +56,13 @@ async def entry_events(
             # A resume point that this process has not announced yet (the client saw it on a
             # faster process): skip live events up to it.
             seen = max(after, subscriber.since)
-        while True:
-            slot = await subscriber.queue.get()
+        if member is not None:
+            if member.go_live(seen):
+                await member.ended()
+            raise TooFarBehind
+        queue = subscriber.queue
+        while queue is not None:
+            slot = await queue.get()
             if slot is None:
                 raise TooFarBehind
             if slot.event.position > seen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
-from datetime import datetime
 from uuid import UUID
 
 import strawberry
@@ -13,14 +12,15 @@ from hub.domain import enums as domain
 from hub.domain.live import EventFilter, ReplayTooOld, TooFarBehind, UnknownPosition
 from hub.graphql.connections import number_cursor
 from hub.graphql.context import Info
-from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
+from hub.graphql.entries import TYPE_NAMES
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
-from hub.graphql.ids import expect_global_id, node_id
-from hub.graphql.loaders import Loaders, make_loaders
+from hub.graphql.ids import expect_global_id
+from hub.graphql.live.channel import CURRENT_CHANNEL
+from hub.graphql.live.events import EntryEvent, batch_loaders, event_of
+from hub.graphql.live.shapes import shape_for
+from hub.live.cohorts import Member
 from hub.live.fanout import Delivery
-
-strawberry.enum(domain.EventType, name="EntryEventType")
 
 # The WebSocket close code for a subscriber whose queue overflowed (4000-4999 are the
 # application's; graphql-ws uses 4400-4499). Reconnect and resubscribe with `after`.
@@ -87,54 +87,13 @@ def _ids(values: list[strawberry.ID] | None, types: tuple[str, ...], name: str) 
     return tuple(found)
 
 
-@strawberry.type(description="Something that happened to an entry, delivered in commit order.")
-class EntryEvent:
-    id: str = strawberry.field(
-        description="The event's position: grows with every committed event. Pass the last one "
-        "you received as `after` when you reconnect."
-    )
-    type: domain.EventType
-    kind: domain.EntryKind
-    entry_id: strawberry.ID
-    occurred_at: datetime
-    replayed: bool = strawberry.field(description="Sent from the replay of missed events.")
-    entry: Entry | None = strawberry.field(
-        description="The entry as a query returns it now (protected contacts masked)."
-    )
-
-
-def _event_of(delivery: Delivery, may_see_protected: bool) -> EntryEvent:
-    event = delivery.event
-    kind = domain.EntryKind(event.entry_kind)
-    return EntryEvent(
-        id=str(event.position),
-        type=event.event_type,
-        kind=kind,
-        entry_id=node_id(TYPE_NAMES[kind], event.entry_id),
-        occurred_at=event.occurred_at,
-        replayed=delivery.replayed,
-        entry=entry_of(delivery.entry, may_see_protected) if delivery.entry else None,
-    )
-
-
-def _batch_loaders(info: Info, delivery: Delivery) -> Loaders:
-    """The loaders every subscriber of this process shares for one delivered batch."""
-    loaders: Loaders | None = delivery.shared.get("loaders")
-    if loaders is None:
-        loaders = make_loaders(info.context.db)
-        for entry_id, entry in delivery.shared.get("entries", {}).items():
-            loaders.entry.prime(entry_id, entry)
-        delivery.shared["loaders"] = loaders
-    return loaders
-
-
 async def _stream(info: Info, deliveries: AsyncIterator[Delivery]) -> AsyncGenerator[EntryEvent]:
     ctx = info.context
     try:
         async for delivery in deliveries:
             # Fresh loaders per event (the connection's context outlives any one event).
-            ctx.loaders = _batch_loaders(info, delivery)
-            yield _event_of(delivery, ctx.may_see_protected_contacts)
+            ctx.loaders = batch_loaders(ctx.db, delivery)
+            yield event_of(delivery, ctx.may_see_protected_contacts)
     except TooFarBehind:
         if ctx.connection is not None:
             await ctx.connection.close(
@@ -142,6 +101,19 @@ async def _stream(info: Info, deliveries: AsyncIterator[Delivery]) -> AsyncGener
             )
     finally:
         await deliveries.aclose()  # type: ignore[attr-defined]
+
+
+def _cohort_member(info: Info, after: int | None) -> Member | None:
+    """This subscription's place in the cohort of its shape, when the transport offers a
+    channel to write to; None: its own execution renders every event."""
+    channel = CURRENT_CHANNEL.get()
+    if channel is None:
+        return None
+    shape = shape_for(info, channel.variables)
+    if shape is None:
+        return None
+    limit = info.context.settings.live_queue_size
+    return Member(shape, channel, limit, live=after is None)
 
 
 @strawberry.type
@@ -157,8 +129,9 @@ class Subscription:
         if ctx.live is None or ctx.connection is None:
             raise hub_error(ErrorCode.BAD_USER_INPUT, "Subscriptions are served over WebSockets.")
         wanted = filter.to_domain() if filter else EventFilter()
+        resume = number_cursor(after, _AFTER)
         try:
-            deliveries = await ctx.live.events(wanted, number_cursor(after, _AFTER))
+            deliveries = await ctx.live.events(wanted, resume, _cohort_member(info, resume))
         except ReplayTooOld:
             raise hub_error(
                 ErrorCode.REPLAY_WINDOW_EXCEEDED,

@@ -1,0 +1,145 @@
+"""Live events as WebSocket frames: a cohort's rendering in each subscriber's envelope.
+
+A cohort's rendering (the `payload` of a graphql-transport-ws `next` message) is the same bytes
+for every member; only the envelope differs: `{"id":"<operation id>","type":"next","payload":`
+before it and `}` after. So a member's frame is a header, its envelope and the shared payload,
+joined: no execution, no JSON encoding and no compression per subscriber.
+
+With permessage-deflate (negotiated without context takeover, hub.http.websocket_protocol), the
+payload is compressed once per cohort and window size, and each frame's body is a valid deflate
+stream made of three parts: the envelope's start as a stored (uncompressed) block, the shared
+compressed payload (which ends byte-aligned, on the empty stored block of a sync flush), and
+the envelope's end as a stored block reusing that block's header. A receiver appends
+00 00 ff ff (RFC 7692, 7.2.2) and inflates it as one message.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Mapping
+from typing import Any
+
+from hub.graphql.encoding import json_bytes
+from hub.http.websocket_protocol import FrameWriter
+from hub.live.cohorts import Rendered
+
+_FIN_TEXT = 0x81
+_RSV1 = 0x40
+# A sync flush ends with an empty stored block: its header bits, then LEN 0000 and NLEN ffff.
+_SYNC_TAIL = b"\x00\x00\xff\xff"
+# The start of a stored block's header when the stream is byte-aligned (BFINAL 0, BTYPE 00).
+_STORED = b"\x00"
+# A stored block holds at most this many bytes (an operation id could be longer: sent plain).
+_MAX_STORED = 0xFFFF
+_LEVEL = 6
+_MEM_LEVEL = 5
+
+
+def frame_header(length: int, compressed: bool) -> bytes:
+    """The header of a final, unmasked text frame (a server's) of `length` payload bytes."""
+    first = _FIN_TEXT | (_RSV1 if compressed else 0)
+    if length < 126:
+        return bytes((first, length))
+    if length < 1 << 16:
+        return struct.pack("!BBH", first, 126, length)
+    return struct.pack("!BBQ", first, 127, length)
+
+
+def _stored_length(data: bytes) -> bytes:
+    return struct.pack("<HH", len(data), len(data) ^ 0xFFFF)
+
+
+def deflated(rendered: Rendered, window_bits: int) -> bytes | None:
+    """The payload compressed on its own with `window_bits` (once per rendering), ending on a
+    sync flush; None when compressing does not make it smaller."""
+    key = ("deflate", window_bits)
+    found = rendered.encodings.get(key)
+    if found is None:
+        compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -window_bits, _MEM_LEVEL)
+        found = compressor.compress(rendered.payload) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        rendered.encodings[key] = found
+    # The envelope's stored blocks cost 10 bytes more than the plain frame's envelope.
+    return found if len(found) + 10 < len(rendered.payload) else None
+
+
+class Envelope:
+    """One operation's envelope around payloads, plain and as stored deflate blocks."""
+
+    __slots__ = ("_end", "_start", "_stored_end", "_stored_start")
+
+    def __init__(self, start: bytes, end: bytes) -> None:
+        self._start = start
+        self._end = end
+        self._stored_start = self._stored_end = b""
+        if max(len(start), len(end)) <= _MAX_STORED:
+            self._stored_start = _STORED + _stored_length(start) + start
+            # The sync flush's empty block header is already there: only LEN, NLEN and the
+            # data; then the header of the empty block the receiver completes with 00 00 ff ff.
+            self._stored_end = _stored_length(end) + end + _STORED
+
+    def frame(self, rendered: Rendered, window_bits: int | None) -> bytes:
+        """A whole frame carrying `rendered` in this envelope (compressed when it pays)."""
+        if window_bits is not None and self._stored_start:
+            compressed = deflated(rendered, window_bits)
+            if compressed is not None:
+                body = self._stored_start + compressed[: -len(_SYNC_TAIL)] + self._stored_end
+                return frame_header(len(body), True) + body
+        length = len(self._start) + len(rendered.payload) + len(self._end)
+        return frame_header(length, False) + self._start + rendered.payload + self._end
+
+
+def next_envelope(operation_id: str) -> Envelope:
+    """The envelope of a graphql-transport-ws `next` message for `operation_id`."""
+    start = b'{"id":' + json_bytes(operation_id) + b',"type":"next","payload":'
+    return Envelope(start, b"}")
+
+
+class OperationChannel:
+    """Where the fanout writes one subscribed operation's events (hub.graphql.live.channel).
+
+    The bound on a slow reader: frames written while the transport still held earlier ones
+    are counted, and past `limit` of them the subscriber is too far behind (the stream then
+    closes the socket with 4800, telling the client to resume with `after`).
+    """
+
+    __slots__ = (
+        "_backlog",
+        "_envelope",
+        "_limit",
+        "_operation",
+        "_operations",
+        "_writer",
+        "variables",
+    )
+
+    def __init__(
+        self,
+        writer: FrameWriter,
+        operations: Mapping[str, Any],
+        operation: Any,
+        limit: int,
+    ) -> None:
+        self._writer = writer
+        # The handler's operations: an operation completed (or replaced under the same id) is
+        # sent nothing more, even before its task has been cancelled.
+        self._operations = operations
+        self._operation = operation
+        self._envelope = next_envelope(operation.id)
+        self._limit = limit
+        self._backlog = 0
+        self.variables: Mapping[str, object] | None = operation.variables
+
+    def push(self, rendered: Rendered) -> bool:
+        """Write `rendered` as this operation's next result; False when too far behind."""
+        if self._operations.get(self._operation.id) is not self._operation:
+            return True
+        writer = self._writer
+        if writer.buffered():
+            self._backlog += 1
+            if self._backlog > self._limit:
+                return False
+        else:
+            self._backlog = 0
+        writer.write(self._envelope.frame(rendered, writer.deflate_window_bits))
+        return True
