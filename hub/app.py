@@ -23,6 +23,7 @@ from hub.http.exports import export_routes
 from hub.http.graphql_cache import GraphQLReadCache
 from hub.http.graphql_view import HubGraphQL
 from hub.http.health import healthz, readyz
+from hub.http.memory_release import freeze_startup_objects
 from hub.http.persisted_queries import PersistedQueries
 from hub.http.read_cache import ReadCache
 from hub.limits.limiter import RateLimiter, storage_for
@@ -98,6 +99,7 @@ def create_app(
                 if background is not None:
                     log.info("background jobs run in this process")
                     task = asyncio.create_task(background(db, stop), name="background-jobs")
+                freeze_startup_objects()
                 yield
             finally:
                 stop.set()

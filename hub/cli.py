@@ -59,7 +59,11 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from hub.http.memory_release import use_system_allocator
     from hub.http.processes import default_workers, reserve_port
+
+    if settings.system_malloc:
+        use_system_allocator(sys.argv[1:])
 
     settings = replace(
         settings,

@@ -198,6 +198,8 @@ class Settings:
     live_poll_seconds: float = 2.0
     # permessage-deflate on WebSockets, without context takeover (hub.http.websocket_protocol).
     live_compression: bool = True
+    # `hub serve` runs on glibc's allocator, which gives memory back (hub.http.memory_release).
+    system_malloc: bool = True
     # How long shutdown waits for connections and requests to finish.
     shutdown_grace_seconds: int = 10
     # Webhooks (workers/webhooks.py): the deadline of one delivery (connect, send, answer, all
@@ -341,6 +343,7 @@ class Settings:
             live_init_timeout_seconds=_int(env, "HUB_LIVE_INIT_TIMEOUT_SECONDS", 10, minimum=1),
             live_poll_seconds=_int(env, "HUB_LIVE_POLL_MS", 2000, minimum=10) / 1000,
             live_compression=_bool(env, "HUB_LIVE_COMPRESSION", True),
+            system_malloc=_bool(env, "HUB_SYSTEM_MALLOC", True),
             shutdown_grace_seconds=_int(env, "HUB_SHUTDOWN_GRACE_SECONDS", 10, minimum=0),
             webhook_timeout_seconds=_int(env, "HUB_WEBHOOK_TIMEOUT_MS", 10_000, minimum=10) / 1000,
             webhook_retry_first_seconds=_int(env, "HUB_WEBHOOK_RETRY_FIRST_MS", 10_000, minimum=1)

@@ -26,10 +26,12 @@ from strawberry.schema import BaseSchema
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
+    _OperationStreamClosed,
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
+from strawberry.utils.aio import aclosing
 
 from hub.domain.accounts import ANONYMOUS
 from hub.domain.messages import pick_language
@@ -147,16 +149,72 @@ class TextFrames(ASGIWebSocketAdapter):
 
 
 class TransportProtocol(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws, with a channel for each operation to which the live fan-out writes
-    shared renderings directly (hub.http.live_frames), when the server offers a frame writer."""
+    """graphql-transport-ws, with a channel per operation to which the live fan-out writes
+    shared renderings directly (hub.http.live_frames), when the server offers a frame writer.
+
+    A subscription that joins a cohort outlives its operation's task: once its replay is sent,
+    nothing of strawberry's execution is kept for it (that is most of what an idle subscriber
+    costs); the cohort member stays until the client completes it or the socket closes.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._channels: dict[str, OperationChannel] = {}
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
-        """Run the operation as strawberry does, its channel set for `entryEvents` to find."""
+        """Run the operation as strawberry does, its channel set for `entryEvents` to find; a
+        subscription adopted by a cohort is not completed when its stream ends."""
         writer = frame_writer(self.websocket)
-        if writer is not None:
-            limit = self.context.settings.live_queue_size
-            CURRENT_CHANNEL.set(OperationChannel(writer, self.operations, operation, limit))
-        await super().run_operation(operation)
+        if writer is None:
+            await super().run_operation(operation)
+            return
+        limit = self.context.settings.live_queue_size
+        channel = OperationChannel(writer, self.operations, operation, limit, self.websocket)
+        self._channels[operation.id] = channel
+        CURRENT_CHANNEL.set(channel)
+        try:
+            result_source = await self.schema.stream(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=self.context,
+                root_value=self.root_value,
+                operation_name=operation.operation_name,
+            )
+            async with aclosing(result_source):
+                await self._send_result_stream(operation, result_source)
+            if channel.adopted:
+                return
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except _OperationStreamClosed:
+            return
+        except Exception as error:
+            await self.handle_task_exception(error)
+            with suppress(Exception):
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            self.operations.pop(operation.id, None)
+            raise
+        finally:
+            if not channel.adopted:
+                self._forget_channel(operation.id, channel)
+
+    async def cleanup_operation(self, operation_id: str) -> None:
+        """Stop the operation (the client completed it, or the socket is closing)."""
+        channel = self._channels.get(operation_id)
+        if channel is not None:
+            self._forget_channel(operation_id, channel)
+        await super().cleanup_operation(operation_id)
+
+    def forget_id(self, id: str) -> None:
+        """The operation ended (strawberry sent complete or error): its channel goes too."""
+        channel = self._channels.get(id)
+        if channel is not None:
+            self._forget_channel(id, channel)
+        super().forget_id(id)
+
+    def _forget_channel(self, operation_id: str, channel: OperationChannel) -> None:
+        if self._channels.get(operation_id) is channel:
+            del self._channels[operation_id]
+        channel.leave()
 
 
 def frame_writer(adapter: object) -> FrameWriter | None:

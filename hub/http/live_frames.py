@@ -15,14 +15,16 @@ the envelope's end as a stored block reusing that block's header. A receiver app
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import zlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from hub.graphql.encoding import json_bytes
+from hub.graphql.live.subscriptions import CLOSE_TOO_FAR_BEHIND, TOO_FAR_BEHIND
 from hub.http.websocket_protocol import FrameWriter
-from hub.live.cohorts import Rendered
+from hub.live.cohorts import Member, Rendered
 
 _FIN_TEXT = 0x81
 _RSV1 = 0x40
@@ -95,21 +97,30 @@ def next_envelope(operation_id: str) -> Envelope:
     return Envelope(start, b"}")
 
 
+class Closing(Protocol):
+    """The connection, as far as telling a slow reader to resume goes."""
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close the connection with `code`."""
+
+
 class OperationChannel:
     """Where the fanout writes one subscribed operation's events (hub.graphql.live.channel).
 
     The bound on a slow reader: frames written while the transport still held earlier ones
-    are counted, and past `limit` of them the subscriber is too far behind (the stream then
-    closes the socket with 4800, telling the client to resume with `after`).
+    are counted, and past `limit` of them the subscriber is too far behind: the socket is
+    closed with 4800, telling the client to resume with `after`.
     """
 
     __slots__ = (
         "_backlog",
+        "_connection",
         "_envelope",
         "_limit",
         "_operation",
         "_operations",
         "_writer",
+        "member",
         "variables",
     )
 
@@ -119,16 +130,34 @@ class OperationChannel:
         operations: Mapping[str, Any],
         operation: Any,
         limit: int,
+        connection: Closing,
     ) -> None:
         self._writer = writer
         # The handler's operations: an operation completed (or replaced under the same id) is
         # sent nothing more, even before its task has been cancelled.
         self._operations = operations
         self._operation = operation
+        self._connection = connection
         self._envelope = next_envelope(operation.id)
         self._limit = limit
         self._backlog = 0
         self.variables: Mapping[str, object] | None = operation.variables
+        self.member: Member | None = None
+
+    @property
+    def adopted(self) -> bool:
+        """Whether a cohort member carries the subscription on (and has not left)."""
+        return self.member is not None and not self.member.done
+
+    def adopt(self, member: Member) -> None:
+        """The subscription lives on in `member` after its stream ends."""
+        self.member = member
+
+    def leave(self) -> None:
+        """The operation ended: its member (if any) stops receiving events."""
+        member, self.member = self.member, None
+        if member is not None:
+            member.leave()
 
     def push(self, rendered: Rendered) -> bool:
         """Write `rendered` as this operation's next result; False when too far behind."""
@@ -143,3 +172,20 @@ class OperationChannel:
             self._backlog = 0
         writer.write(self._envelope.frame(rendered, writer.deflate_window_bits))
         return True
+
+    def fell_behind(self) -> None:
+        """Close the socket with 4800 (the close is sent after what the transport holds)."""
+        task = asyncio.ensure_future(self._connection.close(CLOSE_TOO_FAR_BEHIND, TOO_FAR_BEHIND))
+        _CLOSING.add(task)
+        task.add_done_callback(_closed)
+
+
+# Closes in flight (the loop keeps only weak references to tasks).
+_CLOSING: set[asyncio.Task[None]] = set()
+
+
+def _closed(task: asyncio.Task[None]) -> None:
+    _CLOSING.discard(task)
+    if not task.cancelled():
+        # A socket that is gone already cannot be closed: nothing to report.
+        task.exception()

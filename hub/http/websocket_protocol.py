@@ -17,6 +17,7 @@ to the transport, and says how much the transport still holds for a slow reader.
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -27,6 +28,8 @@ from websockets.extensions.permessage_deflate import (
 )
 from websockets.http11 import Request
 from websockets.server import ServerProtocol
+
+from hub.http.memory_release import RELEASE
 
 # The scope extension holding a connection's FrameWriter.
 FRAMES_EXTENSION = "hub.frames"
@@ -107,10 +110,20 @@ class HubWebSocketProtocol(WebSocketsSansIOProtocol):
             # The app's task was created but has not run: it sees the writer from the start.
             scope["extensions"][FRAMES_EXTENSION] = FrameWriter(self)
 
+    async def send(self, message: Any) -> None:
+        """Send as uvicorn does; once the handshake is answered, let go of its request and
+        response (a few KB of parsed headers per idle connection; the scope keeps its own)."""
+        await super().send(message)
+        if message["type"] == "websocket.accept":
+            for name in ("request", "response"):
+                with suppress(AttributeError):
+                    delattr(self, name)
+
     def connection_lost(self, exc: Exception | None) -> None:
         """As uvicorn does; and drop the writer, which would keep this protocol alive in a
         cycle (protocol -> scope -> writer -> protocol) until the next garbage collection."""
         super().connection_lost(exc)
+        RELEASE.connection_closed()
         scope = getattr(self, "scope", None)
         if scope is not None:
             scope["extensions"].pop(FRAMES_EXTENSION, None)

@@ -9,8 +9,7 @@ subscriber's own envelope. Nothing here knows GraphQL or WebSockets.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -43,15 +42,21 @@ class Sink(Protocol):
     def push(self, rendered: Rendered) -> bool:
         """Send `rendered` in this subscriber's envelope; False when it is too far behind."""
 
+    def fell_behind(self) -> None:
+        """Tell the client it fell too far behind (it resumes with `after`); nothing more is
+        pushed after this."""
+
 
 class Member:
-    """A subscriber's place in a cohort: its shape, its sink, and what waits for it to end.
+    """A subscriber's place in a cohort: its shape, its sink, and how it leaves.
 
     While its replay runs, renderings wait here (at most `limit`); then `go_live` sends them and
-    every later one goes straight to the sink.
+    every later one goes straight to the sink. From then on the member needs no task of its
+    own: it stays subscribed until `leave` (the operation completed, the socket closed) or until
+    its sink is full (`end`).
     """
 
-    __slots__ = ("_ended", "done", "held", "limit", "live", "shape", "sink")
+    __slots__ = ("_release", "done", "held", "limit", "live", "shape", "sink")
 
     def __init__(self, shape: Shape, sink: Sink, limit: int, live: bool) -> None:
         self.shape = shape
@@ -60,7 +65,13 @@ class Member:
         self.live = live
         self.held: list[tuple[int, Rendered]] = []
         self.done = False
-        self._ended: asyncio.Future[None] | None = None
+        self._release: Callable[[], None] | None = None
+
+    def joined(self, release: Callable[[], None]) -> None:
+        """Remember how to leave the fanout (called when it registers the member)."""
+        self._release = release
+        if self.done:
+            self.leave()
 
     def push(self, position: int, rendered: Rendered) -> bool:
         """Send (or hold) the rendering of the event at `position`; False when behind."""
@@ -71,22 +82,25 @@ class Member:
         self.held.append((position, rendered))
         return True
 
-    def go_live(self, seen: int) -> bool:
+    def go_live(self, seen: int) -> None:
         """Send what was held for events after position `seen`, then send directly."""
         held, self.held = self.held, []
         self.live = True
-        return all(self.sink.push(rendered) for position, rendered in held if position > seen)
+        if not self.done and not all(
+            self.sink.push(rendered) for position, rendered in held if position > seen
+        ):
+            self.end()
 
     def end(self) -> None:
-        """Wake whoever waits in `ended` (the subscriber fell behind)."""
-        self.done = True
-        if self._ended is not None and not self._ended.done():
-            self._ended.set_result(None)
+        """The sink is full: tell the client, and leave."""
+        if not self.done:
+            self.sink.fell_behind()
+        self.leave()
 
-    async def ended(self) -> None:
-        """Return once `end` was called."""
-        if self.done:
-            return
-        if self._ended is None:
-            self._ended = asyncio.get_running_loop().create_future()
-        await self._ended
+    def leave(self) -> None:
+        """Stop receiving events (idempotent)."""
+        self.done = True
+        self.held = []
+        release, self._release = self._release, None
+        if release is not None:
+            release()

@@ -13,7 +13,7 @@ from hub.live.broker import Broker, PostgresBroker, RedisBroker
 from hub.live.cohorts import Member
 from hub.live.fanout import Delivery, Fanout
 from hub.live.relay import Relay
-from hub.live.stream import check_resume_point, entry_events
+from hub.live.stream import check_resume_point, entry_events, join_cohort
 from hub.settings import Settings
 from hub.store.db import DATABASE_ERRORS, Database
 
@@ -76,14 +76,16 @@ class LiveHub:
     async def events(
         self, wanted: EventFilter, after: int | None, member: Member | None = None
     ) -> AsyncIterator[Delivery]:
-        """A subscription's stream (see hub.live.stream.entry_events); with `member`, live
-        events go to its cohort's sink and the stream yields only the replay.
+        """A subscription's stream (see hub.live.stream.entry_events); with `member`, the
+        replay only, after which the member is live in its cohort (hub.live.stream.join_cohort).
 
         Raises UnknownPosition or ReplayTooOld at once, before any event is streamed.
         """
         if after is not None:
             await check_resume_point(self._db, after, self._settings.live_replay_hours)
-        return entry_events(self._db, self.fanout, wanted, after, member)
+        if member is not None:
+            return join_cohort(self._db, self.fanout, wanted, after, member)
+        return entry_events(self._db, self.fanout, wanted, after)
 
     def status(self) -> dict[str, object]:
         """What /healthz shows: the broker, whether it is connected, subscribers, position."""

@@ -29,25 +29,16 @@ async def check_resume_point(db: Database, after: int, replay_hours: int) -> Non
 
 
 async def entry_events(
-    db: Database,
-    fanout: Fanout,
-    wanted: EventFilter,
-    after: int | None,
-    member: Member | None = None,
+    db: Database, fanout: Fanout, wanted: EventFilter, after: int | None
 ) -> AsyncIterator[Delivery]:
     """Every event passing `wanted` after position `after` (None: from now on), in order.
 
     Check `after` with check_resume_point first.
 
     The subscriber joins the fanout before the replay starts, so what commits during the replay
-    waits for it: the replay covers (after, since], the queue (or the cohort member's hold)
-    everything after `since`.
-
-    With `member`, only the replay is yielded here: live events are rendered once per cohort
-    and pushed into the member's sink by the fanout, and this generator waits until the member
-    falls behind (TooFarBehind) or the caller closes it.
+    waits in its queue: the replay covers (after, since], the queue everything after `since`.
     """
-    subscriber = fanout.subscribe(wanted, member)
+    subscriber = fanout.subscribe(wanted)
     try:
         seen = subscriber.since
         if after is not None:
@@ -56,10 +47,6 @@ async def entry_events(
             # A resume point that this process has not announced yet (the client saw it on a
             # faster process): skip live events up to it.
             seen = max(after, subscriber.since)
-        if member is not None:
-            if member.go_live(seen):
-                await member.ended()
-            raise TooFarBehind
         queue = subscriber.queue
         while queue is not None:
             slot = await queue.get()
@@ -69,6 +56,31 @@ async def entry_events(
                 yield slot
     finally:
         fanout.unsubscribe(subscriber)
+
+
+async def join_cohort(
+    db: Database, fanout: Fanout, wanted: EventFilter, after: int | None, member: Member
+) -> AsyncIterator[Delivery]:
+    """Make `member` a live subscriber of every event passing `wanted` after `after`.
+
+    Check `after` with check_resume_point first. This yields the replay of what was missed (its
+    own execution renders each), then returns with the member live: from then on the fanout
+    pushes its cohort's renderings into its sink until `member.leave()` or its sink is full.
+    The member joins before the replay starts; what commits meanwhile waits in its hold.
+    """
+    subscriber = fanout.subscribe(wanted, member)
+    member.joined(lambda: fanout.unsubscribe(subscriber))
+    try:
+        seen = subscriber.since
+        if after is not None:
+            async for delivery in _replay(db, fanout, subscriber, after):
+                yield delivery
+            seen = max(after, subscriber.since)
+    except BaseException:
+        # The replay failed or its consumer went away: the member never went live.
+        member.leave()
+        raise
+    member.go_live(seen)
 
 
 async def _replay(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Protocol
 
-from hub.live.cohorts import Rendered
+from hub.live.cohorts import Member, Rendered
 
 
 class EventChannel(Protocol):
@@ -24,6 +24,13 @@ class EventChannel(Protocol):
 
     def push(self, rendered: Rendered) -> bool:
         """Send `rendered` as this operation's next result; False when too far behind."""
+
+    def fell_behind(self) -> None:
+        """Close the connection with 4800: the client resumes with `after`."""
+
+    def adopt(self, member: Member) -> None:
+        """The subscription lives on in `member` once its stream (the replay) ends: the
+        transport must not complete it, and makes it leave when the operation ends."""
 
 
 CURRENT_CHANNEL: ContextVar[EventChannel | None] = ContextVar("live_channel", default=None)

@@ -16,7 +16,7 @@ from hub.graphql.entries import TYPE_NAMES
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
 from hub.graphql.ids import expect_global_id
-from hub.graphql.live.channel import CURRENT_CHANNEL
+from hub.graphql.live.channel import CURRENT_CHANNEL, EventChannel
 from hub.graphql.live.events import EntryEvent, batch_loaders, event_of
 from hub.graphql.live.shapes import shape_for
 from hub.live.cohorts import Member
@@ -25,6 +25,7 @@ from hub.live.fanout import Delivery
 # The WebSocket close code for a subscriber whose queue overflowed (4000-4999 are the
 # application's; graphql-ws uses 4400-4499). Reconnect and resubscribe with `after`.
 CLOSE_TOO_FAR_BEHIND = 4800
+TOO_FAR_BEHIND = "Too far behind: resubscribe with after=<last event id>"
 # The refusal of an `after` that is no event's position.
 _AFTER = "after must be the id of an event you received."
 
@@ -96,14 +97,12 @@ async def _stream(info: Info, deliveries: AsyncIterator[Delivery]) -> AsyncGener
             yield event_of(delivery, ctx.may_see_protected_contacts)
     except TooFarBehind:
         if ctx.connection is not None:
-            await ctx.connection.close(
-                CLOSE_TOO_FAR_BEHIND, "Too far behind: resubscribe with after=<last event id>"
-            )
+            await ctx.connection.close(CLOSE_TOO_FAR_BEHIND, TOO_FAR_BEHIND)
     finally:
         await deliveries.aclose()  # type: ignore[attr-defined]
 
 
-def _cohort_member(info: Info, after: int | None) -> Member | None:
+def _cohort_member(info: Info, after: int | None) -> tuple[EventChannel, Member] | None:
     """This subscription's place in the cohort of its shape, when the transport offers a
     channel to write to; None: its own execution renders every event."""
     channel = CURRENT_CHANNEL.get()
@@ -113,7 +112,7 @@ def _cohort_member(info: Info, after: int | None) -> Member | None:
     if shape is None:
         return None
     limit = info.context.settings.live_queue_size
-    return Member(shape, channel, limit, live=after is None)
+    return channel, Member(shape, channel, limit, live=after is None)
 
 
 @strawberry.type
@@ -130,8 +129,9 @@ class Subscription:
             raise hub_error(ErrorCode.BAD_USER_INPUT, "Subscriptions are served over WebSockets.")
         wanted = filter.to_domain() if filter else EventFilter()
         resume = number_cursor(after, _AFTER)
+        cohort = _cohort_member(info, resume)
         try:
-            deliveries = await ctx.live.events(wanted, resume, _cohort_member(info, resume))
+            deliveries = await ctx.live.events(wanted, resume, cohort[1] if cohort else None)
         except ReplayTooOld:
             raise hub_error(
                 ErrorCode.REPLAY_WINDOW_EXCEEDED,
@@ -140,6 +140,10 @@ class Subscription:
             ) from None
         except UnknownPosition:
             raise hub_error(ErrorCode.INVALID_CURSOR, "No event has this id on this hub.") from None
+        if cohort is not None:
+            # The stream yields the replay only; live events go to the cohort's sink.
+            channel, member = cohort
+            channel.adopt(member)
         return _stream(info, deliveries)
 
 
