@@ -30,6 +30,7 @@ from websockets.http11 import Request
 from websockets.server import ServerProtocol
 
 from hub.http.memory_release import RELEASE
+from hub.http.socket_signals import Flag, Inbox
 
 # The scope extension holding a connection's FrameWriter.
 FRAMES_EXTENSION = "hub.frames"
@@ -95,6 +96,10 @@ class HubWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # uvicorn's asyncio.Queue and asyncio.Event, at a fifth of their memory.
+        self.queue = Inbox()  # type: ignore[assignment]
+        self.writable = Flag()  # type: ignore[assignment]
+        self.writable.set()
         extensions: list[ServerExtensionFactory] = [deflate_factory()] if self.compression else []
         self.conn = ServerProtocol(
             extensions=extensions,
