@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Awaitable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -44,10 +45,14 @@ class BodyLimitMiddleware:
         self.upload_max_bytes = upload_max_bytes or max_bytes
         self.timeout_seconds = timeout_seconds
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            # A WebSocket may stay open for hours: no frame of ours on its stack (see
+            # hub/http/websocket_protocol.py on what an idle subscriber costs).
+            return self.app(scope, receive, send)
+        return self._http(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         limit = self.max_bytes
         for name, value in scope.get("headers", []):
             if name == b"content-type" and value.lower().startswith(b"multipart/form-data"):

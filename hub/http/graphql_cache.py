@@ -19,6 +19,7 @@ import hashlib
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -192,10 +193,13 @@ class GraphQLReadCache:
         self._documents: OrderedDict[str, DocumentNode | None] = OrderedDict()
         self._cache_control = f"public, max-age={int(cache.max_seconds)}".encode()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if scope["type"] != "http" or scope["path"] != PATH:
-            await self.app(scope, receive, send)
-            return
+            # No frame of ours on the stack of a WebSocket that may stay open for hours.
+            return self.app(scope, receive, send)
+        return self._graphql(scope, receive, send)
+
+    async def _graphql(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope["method"]
         request = Request(scope)
         if method == "POST":

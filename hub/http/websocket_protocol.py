@@ -27,6 +27,7 @@ from websockets.extensions.permessage_deflate import (
     ServerPerMessageDeflateFactory,
 )
 from websockets.http11 import Request
+from websockets.protocol import Protocol, State
 from websockets.server import ServerProtocol
 
 from hub.http.memory_release import RELEASE
@@ -123,6 +124,20 @@ class HubWebSocketProtocol(WebSocketsSansIOProtocol):
             for name in ("request", "response"):
                 with suppress(AttributeError):
                     delattr(self, name)
+            self._restart_frame_parser()
+
+    def _restart_frame_parser(self) -> None:
+        """Give websockets' protocol a frame parser that does not hold the handshake request.
+
+        Its parser is a generator that reads the request, then frames for as long as the socket
+        is open, with the request (2-3 KB of parsed headers) still in its frame. Right after the
+        handshake nothing of a frame was read yet (a client sends none before the 101), so a
+        fresh frame parser, as the one it delegates to, takes over with nothing lost.
+        """
+        conn = self.conn
+        if conn.state is State.OPEN and not conn.reader.buffer:
+            conn.parser = Protocol.parse(conn)
+            next(conn.parser)
 
     def connection_lost(self, exc: Exception | None) -> None:
         """As uvicorn does; and drop the writer, which would keep this protocol alive in a

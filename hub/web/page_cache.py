@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Awaitable
 from http.cookies import SimpleCookie
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -117,15 +118,18 @@ class PageCache:
         self.placeholder = f"hub-csrf-{secrets.token_hex(16)}".encode()
         self._public = f"public, max-age={int(cache.max_seconds)}".encode()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         if (
             scope["type"] != "http"
             or scope["method"] != "GET"
             or not self.cache.enabled
             or not cacheable_path(scope["path"])
         ):
-            await self.app(scope, receive, send)
-            return
+            # No frame of ours on the stack of a WebSocket that may stay open for hours.
+            return self.app(scope, receive, send)
+        return self._cached(scope, receive, send)
+
+    async def _cached(self, scope: Scope, receive: Receive, send: Send) -> None:
         version = self.cache.version.current
         visitor = _Visitor(scope, self.secure_cookies)
         if version is None or not visitor.anonymous or visitor.odd:

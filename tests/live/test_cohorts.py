@@ -9,9 +9,11 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import pytest
+from websockets.http11 import Request
 
 from hub.domain.accounts import Role
 from hub.graphql.live.shapes import LiveShape, ShapeKey
+from hub.http.websocket_protocol import HubWebSocketProtocol
 from hub.live.cohorts import Rendered
 from hub.live.fanout import Delivery
 from hub.store.db import Database
@@ -154,3 +156,30 @@ async def test_a_resumed_subscriber_gets_the_replay_then_the_cohort_in_order(
     ids = [int(event["id"]) for event in replayed]
     assert ids == sorted(ids)
     assert fresh == replayed[-1]
+
+
+async def test_an_idle_subscriber_keeps_no_execution_and_no_handshake(
+    live_server: LiveServer, client: GraphQLClient
+) -> None:
+    async with subscribers(live_server, [(ENTRY_EVENTS, {}, {}) for _ in range(3)]) as sockets:
+        # Once subscribed, nothing of strawberry's execution waits for an event...
+        running = [
+            task
+            for task in asyncio.all_tasks()
+            if "run_operation" in repr(task.get_coro()) and not task.done()
+        ]
+        assert running == []
+        # ...nor does websockets' parser keep the handshake's request and its headers.
+        protocols = [
+            connection
+            for connection in live_server.server.server_state.connections
+            if isinstance(connection, HubWebSocketProtocol)
+        ]
+        assert len(protocols) == 3
+        for protocol in protocols:
+            held = protocol.conn.parser.gi_frame.f_locals.values()
+            assert not [value for value in held if isinstance(value, Request)]
+        # And they are live all the same.
+        need_id = await post_need(client)
+        events = await asyncio.gather(*(ws.event() for ws in sockets))
+    assert {event["entryId"] for event in events} == {need_id}
