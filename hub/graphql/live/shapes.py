@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import weakref
+from collections import OrderedDict
 from collections.abc import Awaitable, Hashable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
     VariableNode,
     Visitor,
@@ -154,6 +156,39 @@ class LiveShape:
 _SHAPES: weakref.WeakValueDictionary[ShapeKey, LiveShape] = weakref.WeakValueDictionary()
 
 
+@dataclass(frozen=True, slots=True)
+class _DocumentFacts:
+    """What a subscription document's text decides about its shape, worked out once."""
+
+    public: bool
+    variables: frozenset[str]
+
+
+# By (document, operation name): 10,000 browsers of one page send one document.
+_FACTS: OrderedDict[tuple[str, str | None], _DocumentFacts] = OrderedDict()
+_FACTS_SIZE = 256
+
+
+def _facts(
+    text: str,
+    name: str | None,
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    root: FieldNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+) -> _DocumentFacts:
+    key = (text, name)
+    found = _FACTS.get(key)
+    if found is None:
+        found = _DocumentFacts(
+            is_public_event_selection(schema, document), selection_variables(root, fragments)
+        )
+        _FACTS[key] = found
+        if len(_FACTS) > _FACTS_SIZE:
+            _FACTS.popitem(last=False)
+    return found
+
+
 def shape_for(info: Info, variables: Mapping[str, object] | None) -> LiveShape | None:
     """The shape of the subscription `info` resolves, from the raw `variables` the client sent;
     None when the document cannot be shared (then its own execution renders each event)."""
@@ -163,23 +198,21 @@ def shape_for(info: Info, variables: Mapping[str, object] | None) -> LiveShape |
     if text is None or root is None:
         return None
     context = info.context
-    document = DocumentNode(definitions=(raw.operation, *raw.fragments.values()))
+    operation: OperationDefinitionNode = raw.operation
+    name = operation.name.value if operation.name else None
+    document = DocumentNode(definitions=(operation, *raw.fragments.values()))
     schema = raw.schema
-    audience: Hashable = "public"
-    if not is_public_event_selection(schema, document):
-        audience = ("viewer", context.viewer)
-    used = selection_variables(root, raw.fragments)
+    facts = _facts(text, name, schema, document, root, raw.fragments)
+    audience: Hashable = "public" if facts.public else ("viewer", context.viewer)
     given = dict(variables or {})
     try:
         chosen = json.dumps(
-            {name: given[name] for name in sorted(used) if name in given},
+            {name: given[name] for name in sorted(facts.variables) if name in given},
             sort_keys=True,
             ensure_ascii=False,
         )
     except (TypeError, ValueError):
         return None
-    operation: OperationDefinitionNode = raw.operation
-    name = operation.name.value if operation.name else None
     key = ShapeKey(text, name, chosen, context.language, audience)
     known = _SHAPES.get(key)
     if known is not None:
