@@ -55,19 +55,21 @@ def deflate_factory() -> ServerPerMessageDeflateFactory:
 class FrameWriter:
     """Writes whole frames, built by the caller, to one connection."""
 
-    __slots__ = ("_protocol",)
+    __slots__ = ("_protocol", "deflate_window_bits")
 
     def __init__(self, protocol: HubWebSocketProtocol) -> None:
         self._protocol = protocol
-
-    @property
-    def deflate_window_bits(self) -> int | None:
-        """The server's compression window when permessage-deflate was negotiated, else None.
-        Frames compressed with it (no context taken over) may be sent; so may plain ones."""
-        for extension in self._protocol.conn.extensions:
-            if isinstance(extension, PerMessageDeflate):
-                return extension.local_max_window_bits
-        return None
+        # The server's compression window when permessage-deflate was negotiated (with the
+        # handshake, before this writer is made), else None. Frames compressed with it (no
+        # context taken over) may be sent; so may plain ones.
+        self.deflate_window_bits: int | None = next(
+            (
+                extension.local_max_window_bits
+                for extension in protocol.conn.extensions
+                if isinstance(extension, PerMessageDeflate)
+            ),
+            None,
+        )
 
     @property
     def open(self) -> bool:

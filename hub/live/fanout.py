@@ -84,8 +84,10 @@ class Fanout:
         self._db = db
         self._queue_size = queue_size
         self._subscribers: set[Subscriber] = set()
-        # The same filter is evaluated once per event however many subscribers share it.
-        self._by_filter: dict[EventFilter, set[Subscriber]] = {}
+        # Subscribers by filter, then by shape (None: those with a queue of their own): each
+        # filter is evaluated once per event and each shape rendered once, however many share
+        # them, and nothing is regrouped per event.
+        self._by_filter: dict[EventFilter, dict[Shape | None, set[Subscriber]]] = {}
         self._lock = asyncio.Lock()
         self._changed = asyncio.Event()
         self.last_position = 0
@@ -112,7 +114,8 @@ class Fanout:
             queue = asyncio.Queue(maxsize=self._queue_size)
         subscriber = Subscriber(wanted, self.last_position, queue, member)
         self._subscribers.add(subscriber)
-        self._by_filter.setdefault(wanted, set()).add(subscriber)
+        shapes = self._by_filter.setdefault(wanted, {})
+        shapes.setdefault(member.shape if member else None, set()).add(subscriber)
         self._changed.set()
         return subscriber
 
@@ -132,10 +135,15 @@ class Fanout:
         """Forget a subscriber (its stream ended)."""
         self._subscribers.discard(subscriber)
         self._changed.set()
-        sharing = self._by_filter.get(subscriber.wanted)
-        if sharing is not None:
-            sharing.discard(subscriber)
-            if not sharing:
+        shapes = self._by_filter.get(subscriber.wanted)
+        shape = subscriber.member.shape if subscriber.member else None
+        sharing = shapes.get(shape) if shapes is not None else None
+        if shapes is None or sharing is None:
+            return
+        sharing.discard(subscriber)
+        if not sharing:
+            del shapes[shape]
+            if not shapes:
                 del self._by_filter[subscriber.wanted]
 
     async def announce(self, news: Announcement) -> None:
@@ -193,26 +201,31 @@ class Fanout:
 
     async def _deliver_one(self, delivery: Delivery) -> None:
         event = delivery.event
-        cohorts: dict[Shape, list[Member]] = {}
-        # Copies: a subscriber may leave while renderings are awaited.
-        for wanted, sharing in list(self._by_filter.items()):
+        cohorts: dict[Shape, list[set[Subscriber]]] = {}
+        for wanted, shapes in list(self._by_filter.items()):
             if not matches(wanted, event, delivery.entry):
                 continue
-            for subscriber in list(sharing):
-                if event.position <= subscriber.since:
-                    continue
-                if subscriber.member is None:
-                    subscriber.offer(delivery)
+            for shape, sharing in shapes.items():
+                if shape is None:
+                    for subscriber in sharing:
+                        if event.position > subscriber.since:
+                            subscriber.offer(delivery)
                 else:
-                    cohorts.setdefault(subscriber.member.shape, []).append(subscriber.member)
+                    cohorts.setdefault(shape, []).append(sharing)
         if not cohorts:
             return
-        shapes = list(cohorts)
-        renderings = await asyncio.gather(*(shape.render(delivery) for shape in shapes))
-        for shape, rendered in zip(shapes, renderings, strict=True):
-            self._push(cohorts[shape], event.position, rendered)
+        shapes_to_render = list(cohorts)
+        renderings = await asyncio.gather(*(shape.render(delivery) for shape in shapes_to_render))
+        for shape, rendered in zip(shapes_to_render, renderings, strict=True):
+            for sharing in cohorts[shape]:
+                # A copy: a member that falls behind leaves its set.
+                self._push(list(sharing), event.position, rendered)
 
-    def _push(self, members: list[Member], position: int, rendered: Rendered) -> None:
-        for member in members:
-            if not member.done and not member.push(position, rendered):
+    @staticmethod
+    def _push(subscribers: list[Subscriber], position: int, rendered: Rendered) -> None:
+        for subscriber in subscribers:
+            member = subscriber.member
+            if position <= subscriber.since or member is None or member.done:
+                continue
+            if not member.push(position, rendered):
                 member.end()

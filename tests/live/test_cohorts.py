@@ -13,7 +13,7 @@ from websockets.http11 import Request
 
 from hub.domain.accounts import Role
 from hub.graphql.live.shapes import LiveShape, ShapeKey
-from hub.http.websocket_protocol import HubWebSocketProtocol
+from hub.http.websocket_protocol import FRAMES_EXTENSION, WINDOW_BITS, HubWebSocketProtocol
 from hub.live.cohorts import Rendered
 from hub.live.fanout import Delivery
 from hub.store.db import Database
@@ -161,7 +161,12 @@ async def test_a_resumed_subscriber_gets_the_replay_then_the_cohort_in_order(
 async def test_an_idle_subscriber_keeps_no_execution_and_no_handshake(
     live_server: LiveServer, client: GraphQLClient
 ) -> None:
-    async with subscribers(live_server, [(ENTRY_EVENTS, {}, {}) for _ in range(3)]) as sockets:
+    plans = [
+        (ENTRY_EVENTS, {}, {}),
+        (ENTRY_EVENTS, {}, {}),
+        (ENTRY_EVENTS, {}, {"compression": None}),
+    ]
+    async with subscribers(live_server, plans) as sockets:
         # Once subscribed, nothing of strawberry's execution waits for an event...
         running = [
             task
@@ -176,6 +181,11 @@ async def test_an_idle_subscriber_keeps_no_execution_and_no_handshake(
             if isinstance(connection, HubWebSocketProtocol)
         ]
         assert len(protocols) == 3
+        # Compression as negotiated: the client's offer, accepted with the hub's window.
+        windows = sorted(
+            (p.scope["extensions"][FRAMES_EXTENSION].deflate_window_bits or 0) for p in protocols
+        )
+        assert windows == [0, WINDOW_BITS, WINDOW_BITS]
         for protocol in protocols:
             held = protocol.conn.parser.gi_frame.f_locals.values()
             assert not [value for value in held if isinstance(value, Request)]

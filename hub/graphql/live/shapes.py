@@ -111,9 +111,8 @@ def selection_variables(
 class LiveShape:
     """Executes one subscription document per event, for every subscriber of its key.
 
-    Equal keys make equal shapes (the fanout groups by them); `shape_for` also hands out one
-    object per key while any subscriber holds it, so that 5,000 subscribers of a page hold one
-    executor, not 5,000.
+    `shape_for` hands out one object per key while any subscriber holds it, so the fanout
+    groups by the object itself, and 5,000 subscribers of a page hold one executor, not 5,000.
     """
 
     __slots__ = ("__weakref__", "_context", "_executor", "key")
@@ -122,12 +121,6 @@ class LiveShape:
         self.key = key
         self._executor = executor
         self._context = context
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, LiveShape) and other.key == self.key
 
     async def render(self, delivery: Delivery) -> Rendered:
         """The event as this shape's subscribers see it: `{"data": ..., "errors": [...]}`."""
