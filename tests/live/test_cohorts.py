@@ -12,6 +12,7 @@ import pytest
 from websockets.http11 import Request
 
 from hub.domain.accounts import Role
+from hub.graphql.live import shapes
 from hub.graphql.live.shapes import LiveShape, ShapeKey
 from hub.http.websocket_protocol import FRAMES_EXTENSION, WINDOW_BITS, HubWebSocketProtocol
 from hub.live.cohorts import Rendered
@@ -146,6 +147,8 @@ async def test_a_resumed_subscriber_gets_the_replay_then_the_cohort_in_order(
 ) -> None:
     after = await latest_event_id(client)
     missed = [await post_need(client) for _ in range(3)]
+    # Reading the newest id stamps and announces what committed: the three are history now.
+    await latest_event_id(client)
     plans = [(ENTRY_EVENTS, {"after": after}, {}), (ENTRY_EVENTS, {}, {})]
     async with subscribers(live_server, plans) as (resumed, live):
         posted = await post_need(client)
@@ -193,3 +196,17 @@ async def test_an_idle_subscriber_keeps_no_execution_and_no_handshake(
         need_id = await post_need(client)
         events = await asyncio.gather(*(ws.event() for ws in sockets))
     assert {event["entryId"] for event in events} == {need_id}
+
+
+async def test_a_shape_does_not_grow_with_the_events_it_renders(
+    live_server: LiveServer, client: GraphQLClient, renders: list[ShapeKey]
+) -> None:
+    async with subscribers(live_server, [(ENTRY_EVENTS, {}, {})]) as (ws,):
+        sizes = []
+        for _ in range(3):
+            await post_need(client)
+            await ws.event()
+            shape = shapes._SHAPES[renders[-1]]
+            # graphql-core's per-event copies would share (and grow) the shape's own memo.
+            sizes.append(len(shape._executor._relevant_sub_fields))
+    assert sizes == [0, 0, 0]

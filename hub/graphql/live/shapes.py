@@ -33,6 +33,7 @@ from graphql import (
 )
 from graphql.execution import Executor, execute_subscription_event
 from graphql.execution.executor_throwing_on_incremental import ExecutorThrowingOnIncremental
+from graphql.pyutils import RefMap
 
 from hub.graphql.audience import is_public_event_selection
 from hub.graphql.context import Context, Info
@@ -132,7 +133,7 @@ class LiveShape:
         context.notices = {}
         try:
             event = event_of(delivery, context.may_see_protected_contacts)
-            outcome = execute_subscription_event(self._executor.build_per_event_executor(event))
+            outcome = execute_subscription_event(_per_event(self._executor, event))
             result = await outcome if isinstance(outcome, Awaitable) else outcome
             payload: dict[str, object] = {"data": result.data}
             if result.errors:
@@ -143,6 +144,16 @@ class LiveShape:
         except Exception:
             log.exception("a live shape failed to render event %s", delivery.event.position)
             return Rendered(_BROKEN)
+
+
+def _per_event(executor: Executor[Context], event: object) -> Executor[Context]:
+    """graphql-core's executor for one event, with memos of its own: the copy it makes shares
+    the subscription's memo of collected subfields, keyed on lists made afresh per event, which
+    would keep every event's lists alive for as long as the shape lives."""
+    per_event = executor.build_per_event_executor(event)
+    per_event._relevant_sub_fields = {}
+    per_event._stream_usages = RefMap()
+    return per_event
 
 
 # One shape per key while anyone holds it.
