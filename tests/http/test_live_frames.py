@@ -77,3 +77,23 @@ def test_an_envelope_too_long_for_a_stored_block_is_sent_plain() -> None:
     frame = envelope.frame(Rendered(LONG), 12)
     assert not frame[0] & 0x40
     assert json.loads(bytes(read_frame(frame, 12).data))["id"] == "x" * 70_000
+
+
+def test_accepted_websockets_are_not_logged_one_by_one() -> None:
+    import logging
+
+    from starlette.applications import Starlette
+
+    from hub.http.server import NoSocketAccessLog, server_for
+    from hub.settings import Settings
+
+    server_for(Starlette(), Settings(), port=0)
+    logger = logging.getLogger("uvicorn.error")
+    [quiet] = [f for f in logger.filters if isinstance(f, NoSocketAccessLog)]
+
+    def record(level: int, msg: str) -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.error", level, __file__, 1, msg, ("a", "/graphql"), None)
+
+    assert not quiet.filter(record(logging.INFO, '%s - "WebSocket %s" [accepted]'))
+    assert quiet.filter(record(logging.INFO, '%s - "WebSocket %s" 403'))
+    assert quiet.filter(record(logging.ERROR, "Exception in ASGI application %s %s"))
