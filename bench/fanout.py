@@ -130,7 +130,9 @@ ADMISSION_MARGIN = 1000
 # A client process at or above this share of one core while writing and draining may have
 # delayed receipts: the report says so.
 CLIENT_BUSY_SHARE = 0.8
-DEFAULT_CLIENT_PROCESSES = 1
+# One receiving process per core: a burst of events (one per subscriber) is read by both at
+# once, so that the last receipt of a burst waits behind half as many others.
+DEFAULT_CLIENT_PROCESSES = 2
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -663,6 +665,10 @@ class RunReport:
     client_cores_write: float
     client_share_of_busy: float
     client_busiest_process_share: float
+    # The receiving processes' CPU per event received, and the benchmark process's own CPU
+    # (the writer, the commit listener, the waits), while writing and draining.
+    client_us_per_event: float
+    client_writer_cpu_s: float
     redis_cpu_write_s: float
     postgres_cpu_write_s: float
     # Share of all cores busy while writing and draining (anything on the machine counts).
@@ -734,7 +740,7 @@ class RunReport:
                 f"{hub.rss_end_mb:.1f} MB at the end ({hub.kb_per_subscriber:.0f} kB per "
                 "subscriber)",
                 f"                after closing: RSS {hub.rss_after_close_mb:.1f} MB, "
-                f"{hub.memory_returned:.0%} of the growth given back; peak RSS "
+                f"{max(0.0, hub.memory_returned):.0%} of the growth given back; peak RSS "
                 f"{hub.peak_rss_mb:.1f} MB (its start included)",
             ]
         busy = (
@@ -749,6 +755,8 @@ class RunReport:
             f"writing and draining = {self.client_cores_write:.2f} cores, "
             f"{self.client_share_of_busy:.0%} of the machine's busy CPU; busiest process "
             f"{self.client_busiest_process_share:.0%} of a core{busy}",
+            f"                {self.client_us_per_event:.1f} us per event received; the writer's "
+            f"process {self.client_writer_cpu_s:.1f} s",
             f"                RSS (Pss) {self.client_rss_mb:.1f} MB, peak "
             f"{self.client_peak_rss_mb:.1f} MB",
             f"  others        CPU writing and draining: Redis {self.redis_cpu_write_s:.1f} s, "
@@ -911,11 +919,11 @@ async def measure(
         # Sampled at the end, before the sockets close.
         end_memory = {hub.name: memory_kb(hub.process.pid) for hub in hubs}
         end = Sample.take(hubs, pool, others)
+        received_write = pool.received() - baseline
         client_memory = client_memory_kb(pool)
     finally:
         log("closing the sockets")
-        with suppress(TimeoutError, EOFError, OSError):
-            subs = await pool.close()
+        subs = await pool.close()
         for client in clients:
             await client.aclose()
     await asyncio.sleep(AFTER_CLOSE_S)
@@ -999,6 +1007,10 @@ async def measure(
         client_cores_write=round(client_cpu_write / window, 3),
         client_share_of_busy=round(client_cpu_write / busy_seconds, 3) if busy_seconds else 0.0,
         client_busiest_process_share=round(max(client_write.values()) / window, 3),
+        client_us_per_event=round(
+            (client_cpu_write - client_write[0]) * 1e6 / max(1, received_write), 1
+        ),
+        client_writer_cpu_s=round(client_write[0], 2),
         redis_cpu_write_s=round(end.others["redis"] - mid.others["redis"], 2),
         postgres_cpu_write_s=round(end.others["postgres"] - mid.others["postgres"], 2),
         machine_busy_write=round(
