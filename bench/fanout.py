@@ -2,39 +2,45 @@
 
 The benchmark starts a database (the embedded PostgreSQL in a throw-away folder, or the one
 named by HUB_BENCH_DATABASE_URL), applies the migrations, starts a redis-server of its own
-on a free loopback port, and, for each subscriber count asked for, two `hub serve`
-processes on free loopback ports that share the database and Redis. Then:
+on a free loopback port, and, for each subscriber count asked for (1,000, 5,000 and 10,000 by
+default), two `hub serve` processes on free loopback ports that share the database and Redis,
+each one server process (HUB_WORKERS=1) whose admission caps let every subscriber from
+127.0.0.1 in (hub_environment). Then:
 
-1. It takes `{ latestEventId }` over HTTP, before anything is written.
-2. It opens N WebSocket connections (graphql-transport-ws), split evenly over the two hubs
-   (at most `--connect-concurrency` handshakes at a time), and subscribes each to
-   `entryEvents(after: <that id>)`, so every subscriber must receive every later event
-   exactly once, in position order.
+1. It forks the receiving processes (bench/fanout_client.py), takes `{ latestEventId }` over
+   HTTP before anything is written, and samples each hub's RSS ("before").
+2. It opens N WebSocket connections (graphql-transport-ws), split evenly over the two hubs and
+   the receiving processes (at most `--connect-concurrency` handshakes at a time), and
+   subscribes each to `entryEvents(after: <that id>)`, so every subscriber must receive every
+   later event exactly once, in position order.
 3. It posts one warm-up need and waits until every subscriber has received its event: from
    then on every subscription is known to be live, and what follows measures delivery, not
-   subscribing.
+   subscribing. The hubs' RSS is sampled again once it settles ("idle").
 4. A writer posts `submitNeed` at a steady `--rate` for `--duration` seconds, one at a time on
    a fixed schedule, alternating between the two hubs as a load balancer would. A write that
    falls behind the schedule is sent at once; the achieved rate is reported.
 5. It waits (at most `--drain` seconds) until every subscriber has received every need's
-   CREATED event, samples memory and CPU, closes the sockets, stops the hubs with SIGTERM.
+   CREATED event, samples memory and CPU, closes the sockets, samples the hubs' RSS once it
+   settles after that, and stops the hubs with SIGTERM.
 
-It reports, per subscriber count: writes and the achieved write rate; events expected
-(writes x subscribers), delivered, missing, duplicated and out of order; delivery latency
-(p50, p99, max, min); RSS at the end and peak RSS (VmHWM) of each hub process and of the
-benchmark client; CPU seconds of the hubs, Redis, PostgreSQL and the client; and the time it
+It reports, per subscriber count: a verdict (every event arrived in order: yes or no); writes
+and the achieved write rate; events expected (writes x subscribers), delivered, missing,
+duplicated and out of order; delivery latency (p50, p99, max, min); per hub, CPU per delivery
+and per event, RSS per idle subscriber, and how much of its memory growth it gave back after
+the sockets closed; the client's CPU (in cores, as a share of the machine's busy CPU, and of
+its busiest receiving process) so that a reader sees whether the client was the bottleneck;
+CPU of Redis and PostgreSQL; the permessage-deflate parameters negotiated; and the time it
 took to connect every subscriber. It never passes or fails on a figure.
 
-Latency, measured two ways, both on this process's monotonic clock:
+Latency, measured two ways, both on the machine's monotonic clock (CLOCK_MONOTONIC: one clock
+for every process, so receipts noted by the receiving processes compare with this one's):
 
-- From the write's response (as the issue asks). An event's `occurredAt` is its transaction's
-  start time, not its commit time, so it is not used. The writer notes `time.monotonic()` when
-  the submitNeed HTTP response arrives (the transaction committed before the response was
-  sent), and a subscriber notes the same clock when it has read and decoded the event. This is
-  commit-to-receipt minus the response's trip back to the writer, so it can come out negative
-  when an event beats the HTTP response; nothing is clamped, and the minimum is reported too.
-  Under load the response is not quick: the hub that took the write answers it from the same
-  event loop that is busy fanning out the previous events.
+- From the write's response. An event's `occurredAt` is its transaction's start time, not its
+  commit time, so it is not used. The writer notes `time.monotonic()` when the submitNeed HTTP
+  response arrives (the transaction committed before the response was sent), and a receiving
+  process notes the same clock when a subscriber's socket has data. This is commit-to-receipt
+  minus the response's trip back to the writer, so it can come out negative when an event beats
+  the HTTP response; nothing is clamped, and the minimum is reported too.
 - From the commit itself. A thread of its own LISTENs on the database channel `hub_outbox`,
   which the hub's trigger notifies once per transaction that adds entry events; PostgreSQL
   delivers that notification at COMMIT. The writer is the only source of events and writes
@@ -42,12 +48,13 @@ Latency, measured two ways, both on this process's monotonic clock:
   minus that moment; the report also says how long after the commit the HTTP response arrived.
   When a write fails, or the count of notifications differs, this figure is left out.
 
-The client (one Python process, one event loop) shares the machine's cores with the hubs,
-Redis and PostgreSQL: when it is busy, receipt times include its own queueing.
+The client shares the machine's cores with the hubs, Redis and PostgreSQL: when a receiving
+process is busy, receipt times include its own queueing (the report says when one was near a
+whole core).
 
 Run it from the repository root:
 
-    .venv/bin/python bench/fanout.py                       # 1,000 then 5,000 subscribers
+    .venv/bin/python bench/fanout.py                       # 1,000, 5,000 then 10,000
     .venv/bin/python bench/fanout.py --subscribers 200 --duration 5    # a quick check
     .venv/bin/python bench/fanout.py --json                # the same report as one JSON object
 
@@ -1205,6 +1212,7 @@ def main(argv: list[str] | None = None) -> int:
             "rate": args.rate,
             "duration": args.duration,
             "compression": args.compression,
+            "client_processes": args.client_processes,
             "python": platform.python_version(),
             "cores": os.cpu_count(),
             "database": "external" if os.environ.get(DATABASE_ENV) else "embedded",
@@ -1212,8 +1220,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({**common, "runs": [asdict(r) for r in reports]}, ensure_ascii=False))
     else:
         print(
-            f"Python {platform.python_version()}, {os.cpu_count()} cores shared by the client, "
-            f"both hubs, Redis and PostgreSQL; compression {args.compression}"
+            f"Python {platform.python_version()}, {os.cpu_count()} cores shared by the client "
+            f"({args.client_processes} receiving processes), both hubs, Redis and PostgreSQL; "
+            f"compression {args.compression}"
         )
     return 0
 
