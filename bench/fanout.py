@@ -746,8 +746,10 @@ class RunReport:
                 f"{hub.kb_per_idle_subscriber:.1f} kB per idle subscriber; "
                 f"{hub.rss_end_mb:.1f} MB at the end ({hub.kb_per_subscriber:.0f} kB per "
                 "subscriber)",
-                f"                after closing: RSS {hub.rss_after_close_mb:.1f} MB, "
-                f"{max(0.0, hub.memory_returned):.0%} of the growth given back; peak RSS "
+                f"                after closing: RSS {hub.rss_after_close_mb:.1f} MB = before "
+                f"{hub.rss_after_close_mb - hub.rss_before_mb:+.1f} MB, peak with subscribers "
+                f"{hub.rss_after_close_mb - max(hub.rss_idle_mb, hub.rss_end_mb):+.1f} MB: "
+                f"{max(0.0, hub.memory_returned):.0%} of the growth given back; VmHWM "
                 f"{hub.peak_rss_mb:.1f} MB (its start included)",
             ]
         busy = (
