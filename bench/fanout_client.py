@@ -34,6 +34,7 @@ import asyncio
 import gc
 import multiprocessing
 import os
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -413,6 +414,9 @@ async def _serve_order(pipe: Connection, order: OpenOrder, counters: Counters) -
 
 def client_process(pipe: Connection, shared: Any) -> None:
     """A client process: wait for its order, open, wait for CLOSE, close, send the results."""
+    # Ctrl-C reaches the whole process group: the benchmark's process handles it and tells this
+    # one to close (or this one sees its pipe end), so that the sockets close in order.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     order = pipe.recv()
     if not isinstance(order, OpenOrder):
         return
