@@ -544,9 +544,11 @@ class Delivery:
     out_of_order: int = 0
     other_events: int = 0
     complete_subscribers: int = 0
-    # From the write's HTTP response, and from the commit noted by the listener.
+    # From the write's HTTP response, and from the commit noted by the listener, to arrival.
     latencies_ms: list[float] = field(default_factory=list)
     commit_latencies_ms: list[float] = field(default_factory=list)
+    # From arrival (the kernel's stamp) to the moment the client process read the event.
+    client_wait_ms: list[float] = field(default_factory=list)
 
 
 def analyse(subs: list[Subscriber], writes: Writes, warmup_id: str) -> Delivery:
@@ -555,7 +557,7 @@ def analyse(subs: list[Subscriber], writes: Writes, warmup_id: str) -> Delivery:
     for sub in subs:
         seen: Counter[str] = Counter()
         last_position = -1
-        for position, entry_id, event_type, received_at in sub.events:
+        for position, entry_id, event_type, received_at, read_at in sub.events:
             if position <= last_position:
                 result.out_of_order += 1
             last_position = max(last_position, position)
@@ -567,6 +569,7 @@ def analyse(subs: list[Subscriber], writes: Writes, warmup_id: str) -> Delivery:
             seen[entry_id] += 1
             if seen[entry_id] == 1:
                 result.latencies_ms.append((received_at - committed) * 1000)
+                result.client_wait_ms.append((read_at - received_at) * 1000)
                 if entry_id in writes.commit_at:
                     at = writes.commit_at[entry_id]
                     result.commit_latencies_ms.append((received_at - at) * 1000)
@@ -660,6 +663,12 @@ class RunReport:
     commit_to_response_p50_ms: float | None
     commit_to_response_max_ms: float | None
     commit_note: str | None
+    # How long events waited between their arrival and the client's read, and how many of
+    # the client's reads came without the kernel's arrival stamp (then arrival = read).
+    client_wait_p50_ms: float
+    client_wait_p99_ms: float
+    client_wait_max_ms: float
+    untimed_reads: int
     hubs: list[HubFigures]
     client_processes: int
     # Proportional set size of the benchmark process and its client processes, summed.
@@ -723,18 +732,28 @@ class RunReport:
                 else f"the last arrived {self.drain_seconds:.2f} s after the last write's response"
             ),
             f"  latency ms    p50 {self.p50_ms:.1f}  p99 {self.p99_ms:.1f}  "
-            f"max {self.max_ms:.1f}  min {self.min_ms:.1f}  (write response to receipt)",
+            f"max {self.max_ms:.1f}  min {self.min_ms:.1f}  (write response to arrival)",
         ]
         if self.commit_note is None:
             lines += [
                 f"  latency ms    p50 {self.commit_p50_ms:.1f}  p99 {self.commit_p99_ms:.1f}  "
                 f"max {self.commit_max_ms:.1f}  min {self.commit_min_ms:.1f}  "
-                "(commit NOTIFY to receipt)",
+                "(commit NOTIFY to arrival)",
                 f"  response      arrived p50 {self.commit_to_response_p50_ms:.1f} ms, max "
                 f"{self.commit_to_response_max_ms:.1f} ms after the commit",
             ]
         else:
             lines.append(f"  commit times  not available: {self.commit_note}")
+        lines.append(
+            f"  client wait   p50 {self.client_wait_p50_ms:.1f}  p99 {self.client_wait_p99_ms:.1f}"
+            f"  max {self.client_wait_max_ms:.1f} ms from arrival to the client's read (not in "
+            "the latencies)"
+            + (
+                f"; {self.untimed_reads} reads without the kernel's stamp"
+                if self.untimed_reads
+                else ""
+            )
+        )
         for hub in self.hubs:
             lines += [
                 f"  hub {hub.name}         {hub.subscribers} subscribers, {hub.writes_taken} "
@@ -951,6 +970,7 @@ async def measure(
         last = max(event[3] for sub in live for event in sub.events)
         drain_seconds = last - writes.finished
     latencies = sorted(delivery.latencies_ms)
+    client_wait = sorted(delivery.client_wait_ms)
     submit = sorted(writes.latencies_ms)
     hub_figures = [
         _hub_figures(
@@ -1007,6 +1027,10 @@ async def measure(
         commit_to_response_p50_ms=round(percentile(to_response, 50), 1) if to_response else None,
         commit_to_response_max_ms=round(to_response[-1], 1) if to_response else None,
         commit_note=commit_note if commit_note or commit else "no events delivered",
+        client_wait_p50_ms=round(percentile(client_wait, 50), 1),
+        client_wait_p99_ms=round(percentile(client_wait, 99), 1),
+        client_wait_max_ms=round(client_wait[-1], 1) if client_wait else 0.0,
+        untimed_reads=sum(sub.untimed_reads for sub in subs),
         hubs=hub_figures,
         client_processes=len(pool.members),
         client_rss_mb=_mb(client_memory[0]),

@@ -2,14 +2,18 @@
 
 10,000 subscribers at 2 events a second are 20,000 messages a second to read, decompress,
 decode and check, on the same cores as the hubs, Redis and PostgreSQL. One asyncio task and a
-full `websockets` client per socket cost about 100 us per message here (profiled at 2,000
-subscribers: mostly asyncio futures and the connection's message assembler), which made the
-client, not the hubs, the bottleneck. So each socket is an `asyncio.Protocol` driving
-websockets' sans-I/O `ClientProtocol` directly (handshake, extension negotiation, frames,
-permessage-deflate, answering pings, closing), on uvloop, with orjson decoding: a few
-microseconds per message. websockets decompresses per RFC 7692: with or without
-server_no_context_takeover / client_no_context_takeover, and messages sent uncompressed (RSV1
-not set) inside a deflate session are taken as they are.
+full `websockets` client per socket cost about 70 to 120 us per message here (profiled at 2,000
+subscribers: mostly asyncio futures, the connection's message assembler, and a proxy lookup in
+the environment per connection), which made the client, not the hubs, the bottleneck. So each
+socket is a bare non-blocking socket watched by the event loop (uvloop), driving websockets'
+sans-I/O `ClientProtocol` directly (handshake, extension negotiation, frames,
+permessage-deflate, answering pings, closing), with orjson decoding. websockets decompresses
+per RFC 7692: with or without server_no_context_takeover / client_no_context_takeover, and
+messages sent uncompressed (RSV1 not set) inside a deflate session are taken as they are.
+
+Reads use recvmsg() with SO_TIMESTAMPNS: each carries the moment the kernel received the bytes,
+which is an event's arrival whatever this process was doing then; the moment the process read
+them is kept too, so that the report can say how long events waited for the client.
 
 The subscribers are split over one or more forked processes (`--client-processes`), so that the
 benchmark's own process (the writer, the commit listener) is not slowed by them; each runs
@@ -20,12 +24,12 @@ benchmark's own process (the writer, the commit listener) is not slowed by them;
     benchmark -> process: CLOSE
     process -> benchmark: list[Subscriber], with every event each one received
 
-Each process keeps two shared counters up to date (events received, subscriptions still
-open), so that the benchmark can wait for delivery without asking. Receipt times come from
-time.monotonic(), one clock for every process of the machine.
+Each process keeps two shared counters up to date (events received, subscriptions open), so
+that the benchmark can wait for delivery without asking. Times are time.monotonic() (kernel
+stamps are moved onto it), one clock for every process of the machine.
 
-This module imports nothing of the hub or of bench/common.py, so that tests can import it as
-`bench.fanout_client`.
+This module imports nothing of the hub or of bench/common.py, so that tests can import it
+without starting anything.
 """
 
 from __future__ import annotations
@@ -35,14 +39,16 @@ import gc
 import multiprocessing
 import os
 import signal
+import socket
+import struct
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, cast
+from typing import Any
 
 import orjson
 import uvloop
@@ -72,6 +78,13 @@ MAX_MESSAGE_BYTES = 1 << 20
 CLOSE = "close"
 # Shared counters of one process: events received, subscriptions open.
 RECEIVED, OPEN = 0, 1
+# One read takes whatever the socket holds (events are a few hundred bytes each).
+READ_BYTES = 1 << 16
+# SO_TIMESTAMPNS (Linux; the option and its control message share the number) and its
+# struct timespec.
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
+TIMESPEC = struct.Struct("@qq")
+TIMESTAMP_SPACE = socket.CMSG_SPACE(TIMESPEC.size)
 # What a subscriber sends, encoded once.
 CONNECTION_INIT = b'{"type":"connection_init"}'
 PONG = b'{"type":"pong"}'
@@ -83,14 +96,17 @@ class Subscriber:
 
     index: int
     hub: int
-    # (position, entryId, type, monotonic time of receipt), in the order received.
-    events: list[tuple[int, str, str, float]] = field(default_factory=list)
+    # (position, entryId, type, arrival, read), in the order received: arrival is when the
+    # kernel received the bytes, read when this process read them (time.monotonic() both).
+    events: list[tuple[int, str, str, float, float]] = field(default_factory=list)
     failure: str | None = None
     ended: str | None = None
     errors: list[str] = field(default_factory=list)
     # The Sec-WebSocket-Extensions the hub answered ("" when none).
     extensions: str = ""
     subscribed: bool = False
+    # Reads that came without a kernel timestamp (their arrival is the read).
+    untimed_reads: int = 0
 
 
 @dataclass(frozen=True)
@@ -144,103 +160,104 @@ class Counters:
         self.shared[OPEN] = self.open
 
 
-class SubscriberConnection(asyncio.Protocol):
-    """A graphql-transport-ws subscriber on websockets' sans-I/O protocol.
+class SubscriberConnection:
+    """A graphql-transport-ws subscriber on websockets' sans-I/O protocol and a bare socket.
 
     States: the HTTP handshake, then connection_init until connection_ack, then subscribed.
-    `ready` resolves once the subscribe message is sent, or when the subscriber failed.
+    `ready` resolves once the subscribe message is sent, or when the subscriber failed;
+    `closed` once the socket is closed.
+
+    The socket is read with recvmsg() and SO_TIMESTAMPNS, so that each read carries the moment
+    the kernel received its bytes: that is an event's arrival, and the benchmark's latency,
+    however long this process took to get to the socket (its CPU is shared with the hubs').
+    The moment the process read it is kept as well; the difference is the client's queueing.
     """
 
     def __init__(
         self,
         sub: Subscriber,
+        sock: socket.socket,
         url: str,
         after: str,
         compression: str | None,
         counters: Counters,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sub = sub
+        self.sock = sock
+        self.fd = sock.fileno()
         self.after = after
         self.counters = counters
-        self.clock = clock
+        self.loop = asyncio.get_running_loop()
         self.protocol = ClientProtocol(
             parse_uri(url),
             subprotocols=[PROTOCOL],
             extensions=_extension_factories(compression),
             max_size=MAX_MESSAGE_BYTES,
         )
-        self.transport: asyncio.Transport | None = None
-        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.ready: asyncio.Future[None] = self.loop.create_future()
+        self.closed: asyncio.Future[None] = self.loop.create_future()
         self.acked = False
+        # Bytes the socket did not take at once (a full send buffer: not expected).
+        self._unsent = bytearray()
         # Fragments of a message split over several frames (not expected from the hub).
         self._fragments: list[BytesLike] = []
 
-    # -- asyncio.Protocol -------------------------------------------------------------------
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Send the opening handshake."""
-        # uvloop's transports implement asyncio.Transport without subclassing it.
-        self.transport = cast(asyncio.Transport, transport)
+    def start(self) -> None:
+        """Send the opening handshake and start reading."""
+        self.loop.add_reader(self.fd, self._readable)
         self.protocol.send_request(self.protocol.connect())
         self._flush()
 
-    def data_received(self, data: bytes) -> None:
-        """Parse what arrived and act on every event (the hot path: kept short)."""
-        received_at = self.clock()
+    # -- reading: the hot path, kept short ----------------------------------------------------
+
+    def _readable(self) -> None:
+        try:
+            data, ancillary, _, _ = self.sock.recvmsg(READ_BYTES, TIMESTAMP_SPACE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as error:
+            self._lost(error)
+            return
+        read_at = time.monotonic()
+        if not data:
+            # The hub closed its side: let the protocol finish, then close ours.
+            self.protocol.receive_eof()
+            self._flush()
+            self._lost(None)
+            return
+        arrived_at = read_at
+        for level, kind, stamp in ancillary:
+            if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(stamp) >= 16:
+                seconds, nanoseconds = TIMESPEC.unpack_from(stamp)
+                # The kernel's stamp is CLOCK_REALTIME: moved to the monotonic clock by the
+                # offset between the two right now (they differ only by clock steps).
+                arrived_at = seconds + nanoseconds * 1e-9 - (time.time() - read_at)
+                break
+        else:
+            self.sub.untimed_reads += 1
         self.protocol.receive_data(data)
         for event in self.protocol.events_received():
             if isinstance(event, Frame):
-                self._frame(event, received_at)
+                self._frame(event, arrived_at, read_at)
             elif isinstance(event, Response):
                 self._handshake_done(event)
         self._flush()
 
-    def eof_received(self) -> bool | None:
-        """The hub closed its side: let the protocol finish, then close ours."""
-        self.protocol.receive_eof()
-        self._flush()
-        return None
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        """Note why the connection ended, when the benchmark did not end it."""
-        if self.sub.subscribed:
-            self.counters.add_open(-1)
-            if not self.counters.stopping and self.sub.ended is None:
-                code = self.protocol.close_code
-                reason = self.protocol.close_reason or ""
-                self.sub.ended = f"closed by the hub: {code} {reason}".strip()
-        self._fail(f"connection lost: {exc or 'closed'}")
-        if not self.closed.done():
-            self.closed.set_result(None)
-
-    # -- graphql-transport-ws -----------------------------------------------------------------
-
-    def _handshake_done(self, response: Response) -> None:
-        error = self.protocol.handshake_exc
-        if error is not None:
-            self._fail(f"connect: {type(error).__name__}: {str(error)[:80]}")
-            self._abort()
-            return
-        self.sub.extensions = response.headers.get("Sec-WebSocket-Extensions", "")
-        self.protocol.send_text(CONNECTION_INIT)
-
-    def _frame(self, frame: Frame, received_at: float) -> None:
+    def _frame(self, frame: Frame, arrived_at: float, read_at: float) -> None:
         opcode = frame.opcode
         if opcode is Opcode.TEXT or opcode is Opcode.BINARY:
             if not frame.fin:
                 self._fragments = [frame.data]
                 return
-            self._message(frame.data, received_at)
+            self._message(frame.data, arrived_at, read_at)
         elif opcode is Opcode.CONT:
             self._fragments.append(frame.data)
             if frame.fin:
                 data, self._fragments = b"".join(self._fragments), []
-                self._message(data, received_at)
+                self._message(data, arrived_at, read_at)
         # Pings are answered and closes echoed by the protocol itself.
 
-    def _message(self, data: BytesLike, received_at: float) -> None:
+    def _message(self, data: BytesLike, arrived_at: float, read_at: float) -> None:
         try:
             message = orjson.loads(data)
             kind = message.get("type")
@@ -253,7 +270,9 @@ class SubscriberConnection(asyncio.Protocol):
                 strings = self.counters.strings
                 entry_id = strings.setdefault(event["entryId"], event["entryId"])
                 event_type = strings.setdefault(event["type"], event["type"])
-                self.sub.events.append((int(event["id"]), entry_id, event_type, received_at))
+                self.sub.events.append(
+                    (int(event["id"]), entry_id, event_type, arrived_at, read_at)
+                )
                 self.counters.add_received()
             elif kind == "ping":
                 self.protocol.send_text(PONG)
@@ -268,6 +287,17 @@ class SubscriberConnection(asyncio.Protocol):
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             self.sub.ended = f"bad message: {type(error).__name__}: {error}"
             self._fail(self.sub.ended)
+
+    # -- graphql-transport-ws -----------------------------------------------------------------
+
+    def _handshake_done(self, response: Response) -> None:
+        error = self.protocol.handshake_exc
+        if error is not None:
+            self._fail(f"connect: {type(error).__name__}: {str(error)[:80]}")
+            self.abort()
+            return
+        self.sub.extensions = response.headers.get("Sec-WebSocket-Extensions", "")
+        self.protocol.send_text(CONNECTION_INIT)
 
     def _subscribe(self) -> None:
         subscribe = {
@@ -291,20 +321,61 @@ class SubscriberConnection(asyncio.Protocol):
             self.ready.set_result(None)
 
     def _flush(self) -> None:
-        transport = self.transport
-        if transport is None or transport.is_closing():
+        if self.closed.done():
             return
         for data in self.protocol.data_to_send():
             if data:
-                transport.write(data)
-            elif transport.can_write_eof():
-                transport.write_eof()
-        if self.protocol.state is State.CLOSED:
-            transport.close()
+                self._send(data)
+            else:
+                with suppress(OSError):
+                    self.sock.shutdown(socket.SHUT_WR)
+        if self.protocol.state is State.CLOSED and not self._unsent:
+            self._lost(None)
 
-    def _abort(self) -> None:
-        if self.transport is not None:
-            self.transport.abort()
+    def _send(self, data: bytes) -> None:
+        if self._unsent:
+            self._unsent += data
+            return
+        try:
+            sent = self.sock.send(data)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        except OSError as error:
+            self._lost(error)
+            return
+        if sent < len(data):
+            self._unsent += data[sent:]
+            self.loop.add_writer(self.fd, self._writable)
+
+    def _writable(self) -> None:
+        try:
+            sent = self.sock.send(self._unsent)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as error:
+            self._lost(error)
+            return
+        del self._unsent[:sent]
+        if not self._unsent:
+            self.loop.remove_writer(self.fd)
+            if self.protocol.state is State.CLOSED:
+                self._lost(None)
+
+    def _lost(self, error: Exception | None) -> None:
+        """Close the socket once, and note why it ended when the benchmark did not end it."""
+        if self.closed.done():
+            return
+        self.loop.remove_reader(self.fd)
+        self.loop.remove_writer(self.fd)
+        self.sock.close()
+        if self.sub.subscribed:
+            self.counters.add_open(-1)
+            if not self.counters.stopping and self.sub.ended is None:
+                code = self.protocol.close_code
+                reason = self.protocol.close_reason or ""
+                self.sub.ended = f"closed by the hub: {code} {reason}".strip()
+        self._fail(f"connection lost: {error or 'closed'}")
+        self.closed.set_result(None)
 
     def close(self) -> None:
         """Start the closing handshake (1000); the hub closes the TCP connection after it."""
@@ -312,12 +383,12 @@ class SubscriberConnection(asyncio.Protocol):
             with suppress(WebSocketException):
                 self.protocol.send_close(1000)
             self._flush()
-        elif self.transport is not None:
-            self.transport.close()
+        else:
+            self._lost(None)
 
     def abort(self) -> None:
-        """Drop the connection at once (a close that did not finish in time)."""
-        self._abort()
+        """Drop the connection at once (a close that did not finish in time, a failure)."""
+        self._lost(None)
 
 
 async def open_one(
@@ -333,16 +404,20 @@ async def open_one(
     loop = asyncio.get_running_loop()
     url = f"ws://{host}:{port}/graphql"
     async with gate:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        # Without kernel timestamps arrival is the read (counted as untimed reads).
+        with suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         try:
             async with asyncio.timeout(OPEN_TIMEOUT_S):
-                _, connection = await loop.create_connection(
-                    lambda: SubscriberConnection(sub, url, after, compression, counters),
-                    host,
-                    port,
-                )
+                await loop.sock_connect(sock, (host, port))
         except (OSError, TimeoutError) as error:
+            sock.close()
             sub.failure = f"connect: {type(error).__name__}: {str(error)[:80]}"
             return None
+        connection = SubscriberConnection(sub, sock, url, after, compression, counters)
+        connection.start()
         try:
             async with asyncio.timeout(ACK_TIMEOUT_S):
                 await connection.ready

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +30,8 @@ from fanout_client import (
 )
 
 WAIT_S = 10.0
+# How long the client's process is kept busy while an event waits in its socket.
+BUSY_S = 0.1
 
 
 class WatchedCounters(Counters):
@@ -180,3 +183,25 @@ async def _refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
     writer.write(b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nRetry-After: 5\r\n\r\n")
     await writer.drain()
     writer.close()
+
+
+async def test_arrival_is_when_the_kernel_got_the_event_not_when_a_busy_client_read_it() -> None:
+    # The client shares the cores with the hubs: an event that waits in the socket while the
+    # client is busy must not count against the hub. Arrival is the kernel's receive stamp.
+    hub = FakeHub()
+    await hub.start()
+    try:
+        (sub,), connections, counters = await _open(hub, 1, "deflate")
+        (server,) = hub.connections
+        sent_at = time.monotonic()
+        server.send(event_message(1, "need-1"))
+        # Blocking the loop is the point: the client busy elsewhere, the event in its socket.
+        time.sleep(BUSY_S)  # noqa: ASYNC251
+        await _until(hub.changed, lambda: counters.received == 1, "the event")
+        ((_, _, _, arrived_at, read_at),) = sub.events
+        assert sub.untimed_reads == 0
+        assert sent_at <= arrived_at < sent_at + BUSY_S / 2
+        assert read_at - arrived_at >= BUSY_S
+        await close_all(connections, counters)
+    finally:
+        await hub.stop()
