@@ -33,24 +33,26 @@ CPU of Redis and PostgreSQL; the permessage-deflate parameters negotiated; and t
 took to connect every subscriber. It never passes or fails on a figure.
 
 Latency, measured two ways, both on the machine's monotonic clock (CLOCK_MONOTONIC: one clock
-for every process, so receipts noted by the receiving processes compare with this one's):
+for every process, so times noted by the receiving processes compare with this one's), both
+ending at an event's arrival: the kernel's receive stamp on the subscriber's socket
+(SO_TIMESTAMPNS), not the moment the client got to read it:
 
 - From the write's response. An event's `occurredAt` is its transaction's start time, not its
   commit time, so it is not used. The writer notes `time.monotonic()` when the submitNeed HTTP
-  response arrives (the transaction committed before the response was sent), and a receiving
-  process notes the same clock when a subscriber's socket has data. This is commit-to-receipt
-  minus the response's trip back to the writer, so it can come out negative when an event beats
-  the HTTP response; nothing is clamped, and the minimum is reported too.
+  response arrives (the transaction committed before the response was sent). This is
+  commit-to-arrival minus the response's trip back to the writer, so it can come out negative
+  when an event beats the HTTP response; nothing is clamped, and the minimum is reported too.
 - From the commit itself. A thread of its own LISTENs on the database channel `hub_outbox`,
   which the hub's trigger notifies once per transaction that adds entry events; PostgreSQL
   delivers that notification at COMMIT. The writer is the only source of events and writes
-  one need at a time, so the k-th notification is the k-th write's commit. Latency is receipt
+  one need at a time, so the k-th notification is the k-th write's commit. Latency is arrival
   minus that moment; the report also says how long after the commit the HTTP response arrived.
   When a write fails, or the count of notifications differs, this figure is left out.
 
-The client shares the machine's cores with the hubs, Redis and PostgreSQL: when a receiving
-process is busy, receipt times include its own queueing (the report says when one was near a
-whole core).
+The client shares the machine's cores with the hubs, Redis and PostgreSQL: its own queueing
+(arrival to read) is reported apart ("client wait"), and its CPU, which competes with the
+hubs', in cores and per event (the report says when a receiving process was near a whole
+core).
 
 Run it from the repository root:
 
@@ -134,11 +136,11 @@ FD_MARGIN = 256
 # The hubs' admission caps (hub/limits/sockets.py, hub/http/server.py) default to less than a
 # large run opens from one address: each is raised to at least this many above the run's count.
 ADMISSION_MARGIN = 1000
-# A client process at or above this share of one core while writing and draining may have
-# delayed receipts: the report says so.
+# A client process at or above this share of one core while writing and draining competes
+# hard with the hubs for the cores: the report says so.
 CLIENT_BUSY_SHARE = 0.8
 # One receiving process per core: a burst of events (one per subscriber) is read by both at
-# once, so that the last receipt of a burst waits behind half as many others.
+# once, so that no process falls far behind (its queueing is reported as "client wait").
 DEFAULT_CLIENT_PROCESSES = 2
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -966,7 +968,7 @@ async def measure(
         (writes.committed[need_id] - at) * 1000 for need_id, at in writes.commit_at.items()
     )
     if drained and delivery.latencies_ms:
-        # The last event's receipt, not the moment the poll noticed it.
+        # The last event's arrival, not the moment the poll noticed it.
         last = max(event[3] for sub in live for event in sub.events)
         drain_seconds = last - writes.finished
     latencies = sorted(delivery.latencies_ms)
