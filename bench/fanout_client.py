@@ -70,8 +70,7 @@ PROTOCOL = Subprotocol("graphql-transport-ws")
 OPEN_TIMEOUT_S = 60.0
 ACK_TIMEOUT_S = 60.0
 CLOSE_TIMEOUT_S = 60.0
-# How long a spawned process may take to start, and to hand its results back.
-PROCESS_START_TIMEOUT_S = 60.0
+# How long a client process may take to hand its results back once its sockets are closed.
 RESULTS_TIMEOUT_S = 120.0
 # The largest message a subscriber accepts (an event is a few hundred bytes).
 MAX_MESSAGE_BYTES = 1 << 20
