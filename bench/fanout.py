@@ -2,52 +2,61 @@
 
 The benchmark starts a database (the embedded PostgreSQL in a throw-away folder, or the one
 named by HUB_BENCH_DATABASE_URL), applies the migrations, starts a redis-server of its own
-on a free loopback port, and, for each subscriber count asked for, two `hub serve`
-processes on free loopback ports that share the database and Redis. Then:
+on a free loopback port, and, for each subscriber count asked for (1,000, 5,000 and 10,000 by
+default), two `hub serve` processes on free loopback ports that share the database and Redis,
+each one server process (HUB_WORKERS=1) whose admission caps let every subscriber from
+127.0.0.1 in (hub_environment). Then:
 
-1. It takes `{ latestEventId }` over HTTP, before anything is written.
-2. It opens N WebSocket connections (graphql-transport-ws), split evenly over the two hubs
-   (at most `--connect-concurrency` handshakes at a time), and subscribes each to
-   `entryEvents(after: <that id>)`, so every subscriber must receive every later event
-   exactly once, in position order.
+1. It forks the receiving processes (bench/fanout_client.py), takes `{ latestEventId }` over
+   HTTP before anything is written, and samples each hub's RSS ("before").
+2. It opens N WebSocket connections (graphql-transport-ws), split evenly over the two hubs and
+   the receiving processes (at most `--connect-concurrency` handshakes at a time), and
+   subscribes each to `entryEvents(after: <that id>)`, so every subscriber must receive every
+   later event exactly once, in position order.
 3. It posts one warm-up need and waits until every subscriber has received its event: from
    then on every subscription is known to be live, and what follows measures delivery, not
-   subscribing.
+   subscribing. The hubs' RSS is sampled again once it settles ("idle").
 4. A writer posts `submitNeed` at a steady `--rate` for `--duration` seconds, one at a time on
    a fixed schedule, alternating between the two hubs as a load balancer would. A write that
    falls behind the schedule is sent at once; the achieved rate is reported.
 5. It waits (at most `--drain` seconds) until every subscriber has received every need's
-   CREATED event, samples memory and CPU, closes the sockets, stops the hubs with SIGTERM.
+   CREATED event, samples memory and CPU, closes the sockets, samples the hubs' RSS once it
+   settles after that, and stops the hubs with SIGTERM.
 
-It reports, per subscriber count: writes and the achieved write rate; events expected
-(writes x subscribers), delivered, missing, duplicated and out of order; delivery latency
-(p50, p99, max, min); RSS at the end and peak RSS (VmHWM) of each hub process and of the
-benchmark client; CPU seconds of the hubs, Redis, PostgreSQL and the client; and the time it
+It reports, per subscriber count: a verdict (every event arrived in order: yes or no); writes
+and the achieved write rate; events expected (writes x subscribers), delivered, missing,
+duplicated and out of order; delivery latency (p50, p99, max, min); per hub, CPU per delivery
+and per event, RSS per idle subscriber, and how much of its memory growth it gave back after
+the sockets closed; the client's CPU (in cores, as a share of the machine's busy CPU, and of
+its busiest receiving process) so that a reader sees whether the client was the bottleneck;
+CPU of Redis and PostgreSQL; the permessage-deflate parameters negotiated; and the time it
 took to connect every subscriber. It never passes or fails on a figure.
 
-Latency, measured two ways, both on this process's monotonic clock:
+Latency, measured two ways, both on the machine's monotonic clock (CLOCK_MONOTONIC: one clock
+for every process, so times noted by the receiving processes compare with this one's), both
+ending at an event's arrival: the kernel's receive stamp on the subscriber's socket
+(SO_TIMESTAMPNS), not the moment the client got to read it:
 
-- From the write's response (as the issue asks). An event's `occurredAt` is its transaction's
-  start time, not its commit time, so it is not used. The writer notes `time.monotonic()` when
-  the submitNeed HTTP response arrives (the transaction committed before the response was
-  sent), and a subscriber notes the same clock when it has read and decoded the event. This is
-  commit-to-receipt minus the response's trip back to the writer, so it can come out negative
+- From the write's response. An event's `occurredAt` is its transaction's start time, not its
+  commit time, so it is not used. The writer notes `time.monotonic()` when the submitNeed HTTP
+  response arrives (the transaction committed before the response was sent). This is
+  commit-to-arrival minus the response's trip back to the writer, so it can come out negative
   when an event beats the HTTP response; nothing is clamped, and the minimum is reported too.
-  Under load the response is not quick: the hub that took the write answers it from the same
-  event loop that is busy fanning out the previous events.
 - From the commit itself. A thread of its own LISTENs on the database channel `hub_outbox`,
   which the hub's trigger notifies once per transaction that adds entry events; PostgreSQL
   delivers that notification at COMMIT. The writer is the only source of events and writes
-  one need at a time, so the k-th notification is the k-th write's commit. Latency is receipt
+  one need at a time, so the k-th notification is the k-th write's commit. Latency is arrival
   minus that moment; the report also says how long after the commit the HTTP response arrived.
   When a write fails, or the count of notifications differs, this figure is left out.
 
-The client (one Python process, one event loop) shares the machine's cores with the hubs,
-Redis and PostgreSQL: when it is busy, receipt times include its own queueing.
+The client shares the machine's cores with the hubs, Redis and PostgreSQL: its own queueing
+(arrival to read) is reported apart ("client wait"), and its CPU, which competes with the
+hubs', in cores and per event (the report says when a receiving process was near a whole
+core).
 
 Run it from the repository root:
 
-    .venv/bin/python bench/fanout.py                       # 1,000 then 5,000 subscribers
+    .venv/bin/python bench/fanout.py                       # 1,000, 5,000 then 10,000
     .venv/bin/python bench/fanout.py --subscribers 200 --duration 5    # a quick check
     .venv/bin/python bench/fanout.py --json                # the same report as one JSON object
 
@@ -76,9 +85,6 @@ from typing import Any
 
 import asyncpg
 import httpx
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed, WebSocketException
-from websockets.typing import Subprotocol
 
 # Run as a script, bench/ is on the path already; put it there for any other way in as well.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -100,36 +106,43 @@ from common import (
     tail,
     wait_ready,
 )
+from fanout_client import ClientPool, Subscriber
 
 from tests.helpers import SUBMIT_NEED, need_input
 
-SUBSCRIPTION = (
-    "subscription($after: String) { entryEvents(after: $after) "
-    "{ id type kind entryId occurredAt entry { id ... on Need { urgency } } } }"
-)
-PROTOCOL = Subprotocol("graphql-transport-ws")
 PROCESSES = 2
 HUB_NAMES = ("A", "B")
 # Bounds: generous but finite; a step that takes longer is broken, not slow.
 REDIS_READY_TIMEOUT_S = 30.0
-OPEN_TIMEOUT_S = 60.0
-ACK_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 30.0
 WARMUP_TIMEOUT_S = 120.0
-CLOSE_TIMEOUT_S = 60.0
-# How long the hubs get to clean up closed subscriptions before their RSS is sampled again.
-AFTER_CLOSE_S = 3.0
+# How long the hubs get by default to clean up closed subscriptions and give memory back
+# before their RSS is sampled again (then, bounded, until it stops changing). A hub may wait
+# for closes to stop, then collect and trim: on a busy machine that takes a few seconds.
+AFTER_CLOSE_S = 10.0
 # A hub's RSS peaks while it starts (about twice its idle size) and then falls: the "before"
 # figure is taken once two samples this far apart differ by less than SETTLED_KB, or after
 # SETTLE_TIMEOUT_S.
 SETTLE_INTERVAL_S = 0.5
 SETTLED_KB = 1024
 SETTLE_TIMEOUT_S = 15.0
+# The same once every subscriber is connected and idle, before the writes.
+SETTLE_IDLE_TIMEOUT_S = 5.0
 POLL_S = 0.05
 # What every transaction that adds entry events notifies, at its commit (migration 0013).
 OUTBOX_CHANNEL = "hub_outbox"
-# File descriptors the client needs besides its sockets (HTTP clients, logs, Python itself).
+# File descriptors a process needs besides its sockets (HTTP clients, the database pool,
+# logs, Python itself).
 FD_MARGIN = 256
+# The hubs' admission caps (hub/limits/sockets.py, hub/http/server.py) default to less than a
+# large run opens from one address: each is raised to at least this many above the run's count.
+ADMISSION_MARGIN = 1000
+# A client process at or above this share of one core while writing and draining competes
+# hard with the hubs for the cores: the report says so.
+CLIENT_BUSY_SHARE = 0.8
+# One receiving process per core: a burst of events (one per subscriber) is read by both at
+# once, so that no process falls far behind (its queueing is reported as "client wait").
+DEFAULT_CLIENT_PROCESSES = 2
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -190,7 +203,26 @@ class HubProcess:
         return f"ws://{HOST}:{self.port}/graphql"
 
 
-def start_hub(name: str, dsn: str, redis_url: str, folder: Path) -> HubProcess:
+def hub_environment(subscribers: int) -> dict[str, str]:
+    """The settings the benchmark gives each hub, on top of the caller's HUB_* variables.
+
+    One server process per hub (HUB_WORKERS=1; `hub serve` would start one per core, and the
+    figures would be the supervisor's). Admission: every subscriber comes from 127.0.0.1, which
+    the WebSocket caps per client address and in total, the connect rate limit and the
+    server's connection limit would refuse long before 10,000; rate limits are off and the caps
+    are raised above the run's count, so that the benchmark measures delivery, not refusals.
+    """
+    room = str(subscribers + ADMISSION_MARGIN)
+    return {
+        "HUB_WORKERS": "1",
+        "HUB_RATE_LIMITS": "off",
+        "HUB_LIVE_MAX_SOCKETS_PER_CLIENT": room,
+        "HUB_LIVE_MAX_SOCKETS": str(max(10_000, subscribers + ADMISSION_MARGIN)),
+        "HUB_HTTP_LIMIT_CONCURRENCY": str(max(12_000, subscribers + ADMISSION_MARGIN)),
+    }
+
+
+def start_hub(name: str, dsn: str, redis_url: str, folder: Path, subscribers: int) -> HubProcess:
     """Start `hub serve` on a free loopback port, with Redis as its broker."""
     port = free_port()
     log_path = folder / f"hub-{name}.log"
@@ -203,6 +235,7 @@ def start_hub(name: str, dsn: str, redis_url: str, folder: Path) -> HubProcess:
         # nothing leaves the machine.
         "HUB_IN_PROCESS_JOBS": "false",
         "HUB_LINKCHECK_ENABLED": "false",
+        **hub_environment(subscribers),
     }
     return HubProcess(name, port, spawn_hub(port, log_path, env), log_path)
 
@@ -218,6 +251,17 @@ def memory_kb(pid: int) -> dict[str, int]:
     except (OSError, ValueError, IndexError):
         return {}
     return found
+
+
+def pss_kb(pid: int) -> int:
+    """Proportional set size in kB: forked processes share pages, and Pss shares them out."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return memory_kb(pid).get("VmRSS", 0)
 
 
 def _stat_fields(pid: int) -> list[str]:
@@ -257,9 +301,9 @@ def descendants(root: int, exclude: set[int]) -> list[int]:
     return found
 
 
-def settle_memory(pids: list[int]) -> None:
-    """Wait (bounded) until the RSS of every process in `pids` has stopped changing."""
-    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+def settle_memory(pids: list[int], within: float) -> None:
+    """Wait (at most `within` s) until the RSS of every process in `pids` stopped changing."""
+    deadline = time.monotonic() + within
     last = [memory_kb(pid).get("VmRSS", 0) for pid in pids]
     while time.monotonic() < deadline:
         time.sleep(SETTLE_INTERVAL_S)
@@ -285,17 +329,29 @@ def client_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def raise_fd_limit(subscribers: int) -> tuple[int, int]:
-    """Raise the open-file limit to what `subscribers` sockets need (up to the hard limit).
+def fds_needed(subscribers: int, client_processes: int) -> int:
+    """Open files one process needs: the busiest of a client process and a hub."""
+    per_client = -(-subscribers // client_processes)
+    per_hub = -(-subscribers // PROCESSES)
+    return max(per_client, per_hub) + FD_MARGIN
 
-    The hubs inherit the limit. Returns (soft limit now, hard limit).
+
+def raise_fd_limit(needed: int) -> tuple[int, int]:
+    """Raise the open-file limit to `needed`; SystemExit when the hard limit is lower.
+
+    The limit is per process, and the hubs and client processes inherit it. Returns (soft
+    limit now, hard limit).
     """
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = subscribers + FD_MARGIN
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-        soft = target
+    if hard != resource.RLIM_INFINITY and hard < needed:
+        raise SystemExit(
+            f"bench: {needed} open files per process are needed (sockets plus {FD_MARGIN}), "
+            f"and the hard limit is {hard}: raise it (ulimit -Hn, LimitNOFILE=), or use fewer "
+            "--subscribers or more --client-processes"
+        )
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
+        soft = needed
     return soft, hard
 
 
@@ -359,158 +415,16 @@ class CommitListener:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class Subscriber:
-    """One WebSocket connection with one entryEvents subscription."""
-
-    index: int
-    hub: int
-    ws: ClientConnection | None = None
-    reader: asyncio.Task[None] | None = None
-    # (position, entryId, type, monotonic time of receipt), in the order received.
-    events: list[tuple[int, str, str, float]] = field(default_factory=list)
-    failure: str | None = None
-    ended: str | None = None
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Progress:
-    """Counters the readers keep, so that waits need not scan every subscriber."""
-
-    received: int = 0
-    stopping: bool = False
-
-
-async def _open(
-    sub: Subscriber,
-    url: str,
-    after: str,
-    compression: str | None,
-    progress: Progress,
-    gate: asyncio.Semaphore,
-) -> None:
-    """Connect, init, wait for the ack, subscribe, and start reading."""
-    async with gate:
-        try:
-            ws = await connect(
-                url,
-                subprotocols=[PROTOCOL],
-                open_timeout=OPEN_TIMEOUT_S,
-                # The hub pings every client (HUB_LIVE_KEEPALIVE_SECONDS); no pings of ours.
-                ping_interval=None,
-                close_timeout=5,
-                compression=compression,
-            )
-        except (OSError, TimeoutError, WebSocketException) as error:
-            sub.failure = f"connect: {type(error).__name__}: {str(error)[:80]}"
-            return
-        sub.ws = ws
-        try:
-            await ws.send(json.dumps({"type": "connection_init"}))
-            async with asyncio.timeout(ACK_TIMEOUT_S):
-                while True:
-                    message = json.loads(await ws.recv())
-                    if message.get("type") == "ping":
-                        await ws.send('{"type":"pong"}')
-                        continue
-                    if message.get("type") != "connection_ack":
-                        sub.failure = f"init: {str(message)[:80]}"
-                        return
-                    break
-            subscribe = {
-                "id": "1",
-                "type": "subscribe",
-                "payload": {"query": SUBSCRIPTION, "variables": {"after": after}},
-            }
-            await ws.send(json.dumps(subscribe))
-        except (OSError, TimeoutError, WebSocketException, ValueError) as error:
-            sub.failure = f"init: {type(error).__name__}: {str(error)[:80]}"
-            return
-        sub.reader = asyncio.create_task(_read(sub, ws, progress))
-
-
-async def _read(sub: Subscriber, ws: ClientConnection, progress: Progress) -> None:
-    """Record every event until the connection ends (bounded by the connection's life)."""
-    try:
-        async for raw in ws:
-            received_at = time.monotonic()
-            message = json.loads(raw)
-            kind = message.get("type")
-            if kind == "next":
-                payload = message.get("payload") or {}
-                if payload.get("errors"):
-                    sub.errors.append(str(payload["errors"])[:200])
-                    continue
-                event = payload["data"]["entryEvents"]
-                sub.events.append((int(event["id"]), event["entryId"], event["type"], received_at))
-                progress.received += 1
-            elif kind == "ping":
-                await ws.send('{"type":"pong"}')
-            elif kind in ("error", "complete"):
-                sub.ended = f"{kind}: {str(message.get('payload'))[:120]}"
-                return
-    except ConnectionClosed:
-        pass
-    except (ValueError, KeyError, TypeError) as error:
-        sub.ended = f"bad message: {type(error).__name__}: {error}"
-        return
-    if not progress.stopping:
-        sub.ended = f"closed by the hub: {ws.close_code} {ws.close_reason or ''}".strip()
-
-
-async def open_subscribers(
-    hubs: list[HubProcess],
-    count: int,
-    after: str,
-    compression: str | None,
-    concurrency: int,
-    progress: Progress,
-) -> list[Subscriber]:
-    """Open `count` subscribers, subscriber i on hub i mod 2, `concurrency` handshakes at once."""
-    gate = asyncio.Semaphore(concurrency)
-    subs = [Subscriber(index, index % len(hubs)) for index in range(count)]
-    await asyncio.gather(
-        *(_open(sub, hubs[sub.hub].ws_url, after, compression, progress, gate) for sub in subs)
-    )
-    return subs
-
-
-async def close_subscribers(subs: list[Subscriber], progress: Progress) -> None:
-    """Close every socket (bounded), then stop the readers."""
-    progress.stopping = True
-    gate = asyncio.Semaphore(500)
-
-    async def close(sub: Subscriber) -> None:
-        if sub.ws is None:
-            return
-        async with gate:
-            with suppress(OSError, WebSocketException):
-                await sub.ws.close()
-
-    try:
-        async with asyncio.timeout(CLOSE_TIMEOUT_S):
-            await asyncio.gather(*(close(sub) for sub in subs))
-    except TimeoutError:
-        log(f"not every socket closed within {CLOSE_TIMEOUT_S:.0f} s")
-    readers = [sub.reader for sub in subs if sub.reader is not None]
-    for reader in readers:
-        reader.cancel()
-    await asyncio.gather(*readers, return_exceptions=True)
-
-
-async def wait_for_events(
-    subs: list[Subscriber], progress: Progress, total: int, within: float
-) -> bool:
-    """Wait until the readers hold `total` events, all readers ended, or `within` s passed."""
+async def wait_for_events(pool: ClientPool, total: int, within: float) -> bool:
+    """Wait until the subscribers hold `total` events, none is open, or `within` s passed."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if progress.received >= total:
+        if pool.received() >= total:
             return True
-        if all(sub.reader is None or sub.reader.done() for sub in subs):
+        if pool.open_subscriptions() == 0:
             return False
         await asyncio.sleep(POLL_S)
-    return progress.received >= total
+    return pool.received() >= total
 
 
 # ---------------------------------------------------------------------------------------------
@@ -633,9 +547,11 @@ class Delivery:
     out_of_order: int = 0
     other_events: int = 0
     complete_subscribers: int = 0
-    # From the write's HTTP response, and from the commit noted by the listener.
+    # From the write's HTTP response, and from the commit noted by the listener, to arrival.
     latencies_ms: list[float] = field(default_factory=list)
     commit_latencies_ms: list[float] = field(default_factory=list)
+    # From arrival (the kernel's stamp) to the moment the client process read the event.
+    client_wait_ms: list[float] = field(default_factory=list)
 
 
 def analyse(subs: list[Subscriber], writes: Writes, warmup_id: str) -> Delivery:
@@ -644,7 +560,7 @@ def analyse(subs: list[Subscriber], writes: Writes, warmup_id: str) -> Delivery:
     for sub in subs:
         seen: Counter[str] = Counter()
         last_position = -1
-        for position, entry_id, event_type, received_at in sub.events:
+        for position, entry_id, event_type, received_at, read_at in sub.events:
             if position <= last_position:
                 result.out_of_order += 1
             last_position = max(last_position, position)
@@ -656,6 +572,7 @@ def analyse(subs: list[Subscriber], writes: Writes, warmup_id: str) -> Delivery:
             seen[entry_id] += 1
             if seen[entry_id] == 1:
                 result.latencies_ms.append((received_at - committed) * 1000)
+                result.client_wait_ms.append((read_at - received_at) * 1000)
                 if entry_id in writes.commit_at:
                     at = writes.commit_at[entry_id]
                     result.commit_latencies_ms.append((received_at - at) * 1000)
@@ -680,16 +597,29 @@ class HubFigures:
     name: str
     subscribers: int
     writes_taken: int
+    # VmRSS just before any subscriber connected; with every subscription live and idle (the
+    # warm-up event delivered, before the writes); at the end, before the sockets closed; and
+    # once it settled after they closed. VmHWM: the peak of the process's life (its start
+    # included).
     rss_before_mb: float
+    rss_idle_mb: float
     rss_end_mb: float
     peak_rss_mb: float
     rss_after_close_mb: float
+    # (idle - before) / subscribers, and (end - before) / subscribers.
+    kb_per_idle_subscriber: float
     kb_per_subscriber: float
+    # Share of the growth while connected (the larger of idle and end, minus before) that was
+    # given back after the sockets closed: 1.0 all of it, 0.0 none.
+    memory_returned: float
     cpu_connect_s: float
     cpu_write_s: float
-    # Writer events this hub delivered, and its CPU while writing and draining per delivery.
+    # Writer events this hub delivered, and its CPU while writing and draining per delivery
+    # (in ms and in us) and per event written (all of its deliveries of that event).
     deliveries: int
     cpu_ms_per_delivery: float
+    cpu_us_per_delivery: float
+    cpu_ms_per_event: float
 
 
 @dataclass(frozen=True)
@@ -701,6 +631,8 @@ class RunReport:
     connected: int
     connect_seconds: float
     connect_failures: dict[str, int]
+    # Sec-WebSocket-Extensions answered by the hubs -> subscribers ("" for none).
+    extensions: dict[str, int]
     warmup_seconds: float
     warmup_complete: int
     writes: int
@@ -717,6 +649,9 @@ class RunReport:
     out_of_order: int
     other_events: int
     complete_subscribers: int
+    # Every subscriber connected and got every written need once, in position order.
+    in_order: bool
+    in_order_note: str
     drain_seconds: float
     drained: bool
     p50_ms: float
@@ -731,11 +666,28 @@ class RunReport:
     commit_to_response_p50_ms: float | None
     commit_to_response_max_ms: float | None
     commit_note: str | None
+    # How long events waited between their arrival and the client's read, and how many of
+    # the client's reads came without the kernel's arrival stamp (then arrival = read).
+    client_wait_p50_ms: float
+    client_wait_p99_ms: float
+    client_wait_max_ms: float
+    untimed_reads: int
     hubs: list[HubFigures]
+    client_processes: int
+    # Proportional set size of the benchmark process and its client processes, summed.
     client_rss_mb: float
     client_peak_rss_mb: float
     client_cpu_connect_s: float
     client_cpu_write_s: float
+    # While writing and draining: the client's CPU in cores (1.0 = one core all the time), its
+    # share of all the CPU the machine used, and the busiest client process's core share.
+    client_cores_write: float
+    client_share_of_busy: float
+    client_busiest_process_share: float
+    # The receiving processes' CPU per event received, and the benchmark process's own CPU
+    # (the writer, the commit listener, the waits), while writing and draining.
+    client_us_per_event: float
+    client_writer_cpu_s: float
     redis_cpu_write_s: float
     postgres_cpu_write_s: float
     # Share of all cores busy while writing and draining (anything on the machine counts).
@@ -743,15 +695,27 @@ class RunReport:
     ended_early: dict[str, int]
     subscription_errors: int
     hub_log_problems: list[str]
+    # What the benchmark set in each hub's environment (see hub_environment).
+    hub_environment: dict[str, str]
 
     def text(self) -> str:
         """The report as a few aligned lines."""
         per_hub = " + ".join(str(hub.subscribers) for hub in self.hubs)
+        extensions = ", ".join(
+            f"{count} {name or 'no compression'}"
+            for name, count in sorted(self.extensions.items(), key=lambda kv: -kv[1])
+        )
         lines = [
             f"Crisis Hub fan-out: entryEvents to {self.subscribers} WebSocket subscribers on "
             f"{self.processes} hub processes",
+            f"  in order      every event arrived in order: {'yes' if self.in_order else 'no'}"
+            + (f" ({self.in_order_note})" if self.in_order_note else ""),
+            "  hub settings  "
+            + " ".join(f"{name}={value}" for name, value in self.hub_environment.items())
+            + " (every subscriber from 127.0.0.1 admitted)",
             f"  subscribers   {self.connected} of {self.subscribers} connected ({per_hub}) "
             f"in {self.connect_seconds:.2f} s",
+            f"  negotiated    {extensions or 'nothing'}",
             f"  warm-up       event reached {self.warmup_complete} of {self.connected} "
             f"subscribers in {self.warmup_seconds:.2f} s",
             f"  writes        {self.writes} needs in {self.write_seconds:.2f} s: "
@@ -771,34 +735,61 @@ class RunReport:
                 else f"the last arrived {self.drain_seconds:.2f} s after the last write's response"
             ),
             f"  latency ms    p50 {self.p50_ms:.1f}  p99 {self.p99_ms:.1f}  "
-            f"max {self.max_ms:.1f}  min {self.min_ms:.1f}  (write response to receipt)",
+            f"max {self.max_ms:.1f}  min {self.min_ms:.1f}  (write response to arrival)",
         ]
         if self.commit_note is None:
             lines += [
                 f"  latency ms    p50 {self.commit_p50_ms:.1f}  p99 {self.commit_p99_ms:.1f}  "
                 f"max {self.commit_max_ms:.1f}  min {self.commit_min_ms:.1f}  "
-                "(commit NOTIFY to receipt)",
+                "(commit NOTIFY to arrival)",
                 f"  response      arrived p50 {self.commit_to_response_p50_ms:.1f} ms, max "
                 f"{self.commit_to_response_max_ms:.1f} ms after the commit",
             ]
         else:
             lines.append(f"  commit times  not available: {self.commit_note}")
+        lines.append(
+            f"  client wait   p50 {self.client_wait_p50_ms:.1f}  p99 {self.client_wait_p99_ms:.1f}"
+            f"  max {self.client_wait_max_ms:.1f} ms from arrival to the client's read (not in "
+            "the latencies)"
+            + (
+                f"; {self.untimed_reads} reads without the kernel's stamp"
+                if self.untimed_reads
+                else ""
+            )
+        )
         for hub in self.hubs:
             lines += [
                 f"  hub {hub.name}         {hub.subscribers} subscribers, {hub.writes_taken} "
-                f"writes taken; RSS {hub.rss_end_mb:.1f} MB at the end "
-                f"({hub.rss_before_mb:.1f} MB before subscribers, "
-                f"{hub.kb_per_subscriber:.0f} kB per subscriber)",
-                f"                peak RSS {hub.peak_rss_mb:.1f} MB; RSS "
-                f"{hub.rss_after_close_mb:.1f} MB {AFTER_CLOSE_S:g} s after the sockets closed",
-                f"                CPU {hub.cpu_connect_s:.1f} s connecting, "
-                f"{hub.cpu_write_s:.1f} s writing and draining = "
-                f"{hub.cpu_ms_per_delivery:.2f} ms per event delivered ({hub.deliveries})",
+                f"writes taken; CPU {hub.cpu_us_per_delivery:.0f} us per delivery, "
+                f"{hub.cpu_ms_per_event:.1f} ms per event ({hub.cpu_write_s:.1f} s writing and "
+                f"draining, {hub.deliveries} deliveries; {hub.cpu_connect_s:.1f} s connecting)",
+                f"                RSS {hub.rss_before_mb:.1f} MB before subscribers, "
+                f"{hub.rss_idle_mb:.1f} MB idle with them = "
+                f"{hub.kb_per_idle_subscriber:.1f} kB per idle subscriber; "
+                f"{hub.rss_end_mb:.1f} MB at the end ({hub.kb_per_subscriber:.0f} kB per "
+                "subscriber)",
+                f"                after closing: RSS {hub.rss_after_close_mb:.1f} MB = before "
+                f"{hub.rss_after_close_mb - hub.rss_before_mb:+.1f} MB, peak with subscribers "
+                f"{hub.rss_after_close_mb - max(hub.rss_idle_mb, hub.rss_end_mb):+.1f} MB: "
+                f"{max(0.0, hub.memory_returned):.0%} of the growth given back; VmHWM "
+                f"{hub.peak_rss_mb:.1f} MB (its start included)",
             ]
+        busy = (
+            "; it may have been the bottleneck"
+            if self.client_busiest_process_share >= CLIENT_BUSY_SHARE
+            else ""
+        )
         lines += [
-            f"  client        RSS {self.client_rss_mb:.1f} MB, peak "
-            f"{self.client_peak_rss_mb:.1f} MB; CPU {self.client_cpu_connect_s:.1f} s "
-            f"connecting, {self.client_cpu_write_s:.1f} s writing and draining",
+            f"  client        {self.client_processes} receiving process"
+            f"{'es' if self.client_processes != 1 else ''}; CPU "
+            f"{self.client_cpu_connect_s:.1f} s connecting, {self.client_cpu_write_s:.1f} s "
+            f"writing and draining = {self.client_cores_write:.2f} cores, "
+            f"{self.client_share_of_busy:.0%} of the machine's busy CPU; busiest process "
+            f"{self.client_busiest_process_share:.0%} of a core{busy}",
+            f"                {self.client_us_per_event:.1f} us per event received; the writer's "
+            f"process {self.client_writer_cpu_s:.1f} s",
+            f"                RSS (Pss) {self.client_rss_mb:.1f} MB, peak "
+            f"{self.client_peak_rss_mb:.1f} MB",
             f"  others        CPU writing and draining: Redis {self.redis_cpu_write_s:.1f} s, "
             f"PostgreSQL {self.postgres_cpu_write_s:.1f} s; all cores "
             f"{self.machine_busy_write:.0%} busy",
@@ -839,15 +830,67 @@ def _hub_log_problems(hubs: list[HubProcess], limit: int = 10) -> list[str]:
     return found
 
 
+def in_order_verdict(
+    count: int, live: list[Subscriber], delivery: Delivery, drained: bool, writes: Writes
+) -> tuple[bool, str]:
+    """Whether every subscriber got every written need once and in order, and if not why."""
+    reasons = []
+    if len(live) < count:
+        reasons.append(f"{count - len(live)} subscribers not connected")
+    if not writes.committed:
+        reasons.append("nothing written")
+    if delivery.missing:
+        reasons.append(f"{delivery.missing} missing")
+    if delivery.duplicates:
+        reasons.append(f"{delivery.duplicates} duplicated")
+    if delivery.out_of_order:
+        reasons.append(f"{delivery.out_of_order} out of order")
+    errors = sum(len(sub.errors) for sub in live)
+    if errors:
+        reasons.append(f"{errors} errors")
+    if not drained and not reasons:
+        reasons.append("not drained")
+    return not reasons, ", ".join(reasons)
+
+
+@dataclass
+class Sample:
+    """CPU seconds of the hubs, the client, Redis and PostgreSQL, and the machine, at once."""
+
+    hubs: dict[str, float]
+    client: dict[int, float]
+    others: dict[str, float]
+    machine: tuple[int, int]
+    at: float
+
+    @classmethod
+    def take(cls, hubs: list[HubProcess], pool: ClientPool, others: dict[str, list[int]]) -> Sample:
+        """Read /proc for every process of the run."""
+        return cls(
+            hubs={hub.name: cpu_seconds(hub.process.pid) for hub in hubs},
+            # The benchmark's own process (the writer) is pid 0 here.
+            client={0: client_cpu_seconds(), **{pid: cpu_seconds(pid) for pid in pool.pids}},
+            others={name: sum(map(cpu_seconds, pids)) for name, pids in others.items()},
+            machine=machine_cpu(),
+            at=time.monotonic(),
+        )
+
+
+def client_memory_kb(pool: ClientPool) -> tuple[int, int]:
+    """(Pss now, peak RSS) of the benchmark and its client processes, summed, in kB."""
+    pids = [os.getpid(), *pool.pids]
+    return sum(map(pss_kb, pids)), sum(memory_kb(pid).get("VmHWM", 0) for pid in pids)
+
+
 async def measure(
     hubs: list[HubProcess],
     args: argparse.Namespace,
     count: int,
     redis_pid: int,
     listener: CommitListener,
+    pool: ClientPool,
 ) -> RunReport:
     """Connect, warm up, write, drain, sample; the event-loop part of one run."""
-    progress = Progress()
     compression = None if args.compression == "none" else "deflate"
     before = {hub.name: memory_kb(hub.process.pid) for hub in hubs}
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
@@ -856,19 +899,21 @@ async def measure(
         for hub in hubs
     ]
     subs: list[Subscriber] = []
+    others: dict[str, list[int]] = {"redis": [redis_pid], "postgres": []}
     try:
         after = await latest_event_id(clients[0])
 
-        cpu_start = {hub.name: cpu_seconds(hub.process.pid) for hub in hubs}
-        client_start = client_cpu_seconds()
+        start = Sample.take(hubs, pool, others)
         log(f"opening {count} subscribers (after event {after})")
-        started = time.monotonic()
-        subs = await open_subscribers(
-            hubs, count, after, compression, args.connect_concurrency, progress
+        opened = await pool.open(
+            [(HOST, hub.port) for hub in hubs],
+            count,
+            after,
+            compression,
+            args.connect_concurrency,
         )
-        connect_seconds = time.monotonic() - started
-        live = [sub for sub in subs if sub.reader is not None]
-        log(f"{len(live)} of {count} subscribed in {connect_seconds:.2f} s; warm-up write")
+        connect_seconds = time.monotonic() - start.at
+        log(f"{opened.subscribed} of {count} subscribed in {connect_seconds:.2f} s; warm-up write")
 
         # The warm-up need: once every subscriber has its event, every subscription is live.
         started = time.monotonic()
@@ -876,45 +921,47 @@ async def measure(
             warmup_id = await submit_need(clients[0])
         except (httpx.HTTPError, RuntimeError) as error:
             raise SystemExit(f"bench: the warm-up write failed: {error}") from error
-        await wait_for_events(subs, progress, len(live), WARMUP_TIMEOUT_S)
+        await wait_for_events(pool, opened.subscribed, WARMUP_TIMEOUT_S)
         warmup_seconds = time.monotonic() - started
-        warmup_complete = sum(1 for sub in live if sub.events)
+        warmup_complete = pool.received()
         log(f"warm-up event reached {warmup_complete} subscribers in {warmup_seconds:.2f} s")
+        # Idle: every subscription live, nothing being delivered.
+        await asyncio.to_thread(
+            settle_memory, [hub.process.pid for hub in hubs], SETTLE_IDLE_TIMEOUT_S
+        )
+        idle = {hub.name: memory_kb(hub.process.pid) for hub in hubs}
 
-        cpu_mid = {hub.name: cpu_seconds(hub.process.pid) for hub in hubs}
-        client_mid = client_cpu_seconds()
-        # PostgreSQL: every process below this one that is not a hub or Redis (the backends
-        # that exist now; the hubs' pools have grown by this time).
-        exclude = {hub.process.pid for hub in hubs} | {redis_pid}
-        others = {"redis": [redis_pid], "postgres": descendants(os.getpid(), exclude)}
-        machine_mid = machine_cpu()
-        others_mid = {name: sum(map(cpu_seconds, pids)) for name, pids in others.items()}
+        # PostgreSQL: every process below this one that is not a hub, Redis or a client
+        # process (the backends that exist now; the hubs' pools have grown by this time).
+        exclude = {hub.process.pid for hub in hubs} | {redis_pid} | set(pool.pids)
+        others["postgres"] = descendants(os.getpid(), exclude)
+        mid = Sample.take(hubs, pool, others)
         log(f"writing {args.rate:g} needs/s for {args.duration:g} s")
-        baseline = progress.received
+        baseline = pool.received()
         writes = await write(clients, args.rate, args.duration)
         log(
             f"{len(writes.committed)} needs written; waiting at most {args.drain:g} s for "
             "every subscriber to receive them"
         )
-        expected_total = baseline + len(writes.committed) * len(live)
-        drained = await wait_for_events(subs, progress, expected_total, args.drain)
+        expected_total = baseline + len(writes.committed) * opened.subscribed
+        drained = await wait_for_events(pool, expected_total, args.drain)
         drain_seconds = time.monotonic() - writes.finished
 
         # Sampled at the end, before the sockets close.
-        end = {hub.name: memory_kb(hub.process.pid) for hub in hubs}
-        cpu_end = {hub.name: cpu_seconds(hub.process.pid) for hub in hubs}
-        client_end = client_cpu_seconds()
-        others_end = {name: sum(map(cpu_seconds, pids)) for name, pids in others.items()}
-        client_memory = memory_kb(os.getpid())
-        machine_end = machine_cpu()
+        end_memory = {hub.name: memory_kb(hub.process.pid) for hub in hubs}
+        end = Sample.take(hubs, pool, others)
+        received_write = pool.received() - baseline
+        client_memory = client_memory_kb(pool)
     finally:
         log("closing the sockets")
-        await close_subscribers(subs, progress)
+        subs = await pool.close()
         for client in clients:
             await client.aclose()
-    await asyncio.sleep(AFTER_CLOSE_S)
+    await asyncio.sleep(args.after_close)
+    await asyncio.to_thread(settle_memory, [hub.process.pid for hub in hubs], SETTLE_TIMEOUT_S)
     after_close = {hub.name: memory_kb(hub.process.pid) for hub in hubs}
 
+    live = [sub for sub in subs if sub.subscribed]
     commit_note = match_commits(writes, [at for at in listener.times if at >= writes.started])
     delivery = analyse(live, writes, warmup_id)
     commit = sorted(delivery.commit_latencies_ms) if commit_note is None else []
@@ -922,45 +969,36 @@ async def measure(
         (writes.committed[need_id] - at) * 1000 for need_id, at in writes.commit_at.items()
     )
     if drained and delivery.latencies_ms:
-        # The last event's receipt, not the moment the poll noticed it.
+        # The last event's arrival, not the moment the poll noticed it.
         last = max(event[3] for sub in live for event in sub.events)
         drain_seconds = last - writes.finished
     latencies = sorted(delivery.latencies_ms)
+    client_wait = sorted(delivery.client_wait_ms)
     submit = sorted(writes.latencies_ms)
-    hub_figures = []
-    for index, hub in enumerate(hubs):
-        on_hub = sum(1 for sub in live if sub.hub == index)
-        grown_kb = end[hub.name].get("VmRSS", 0) - before[hub.name].get("VmRSS", 0)
-        delivered = sum(
-            len({event[1] for event in sub.events if event[1] in writes.committed})
-            for sub in live
-            if sub.hub == index
+    hub_figures = [
+        _hub_figures(
+            hub,
+            index,
+            live,
+            writes,
+            memory=(before, idle, end_memory, after_close),
+            cpu=(start, mid, end),
         )
-        cpu_write = cpu_end[hub.name] - cpu_mid[hub.name]
-        hub_figures.append(
-            HubFigures(
-                name=hub.name,
-                subscribers=on_hub,
-                writes_taken=writes.per_hub[index],
-                rss_before_mb=_mb(before[hub.name].get("VmRSS")),
-                rss_end_mb=_mb(end[hub.name].get("VmRSS")),
-                peak_rss_mb=_mb(end[hub.name].get("VmHWM")),
-                rss_after_close_mb=_mb(after_close[hub.name].get("VmRSS")),
-                kb_per_subscriber=round(grown_kb / on_hub, 1) if on_hub else 0.0,
-                cpu_connect_s=round(cpu_mid[hub.name] - cpu_start[hub.name], 2),
-                cpu_write_s=round(cpu_write, 2),
-                deliveries=delivered,
-                cpu_ms_per_delivery=round(cpu_write * 1000 / delivered, 3) if delivered else 0.0,
-            )
-        )
+        for index, hub in enumerate(hubs)
+    ]
     write_seconds = max(args.duration, writes.finished - writes.started)
-    failures = Counter(sub.failure for sub in subs if sub.failure)
+    window = max(1e-9, end.at - mid.at)
+    client_write = {pid: end.client[pid] - mid.client.get(pid, 0.0) for pid in end.client}
+    client_cpu_write = sum(client_write.values())
+    busy_seconds = (end.machine[0] - mid.machine[0]) / CLK_TCK
+    in_order, in_order_note = in_order_verdict(count, live, delivery, drained, writes)
     return RunReport(
         subscribers=count,
         processes=len(hubs),
         connected=len(live),
         connect_seconds=round(connect_seconds, 2),
-        connect_failures=dict(failures),
+        connect_failures=opened.failures,
+        extensions=dict(Counter(sub.extensions for sub in live)),
         warmup_seconds=round(warmup_seconds, 2),
         warmup_complete=warmup_complete,
         writes=len(writes.committed),
@@ -977,6 +1015,8 @@ async def measure(
         out_of_order=delivery.out_of_order,
         other_events=delivery.other_events,
         complete_subscribers=delivery.complete_subscribers,
+        in_order=in_order,
+        in_order_note=in_order_note,
         drain_seconds=round(drain_seconds, 2),
         drained=drained,
         p50_ms=round(percentile(latencies, 50), 1),
@@ -990,19 +1030,75 @@ async def measure(
         commit_to_response_p50_ms=round(percentile(to_response, 50), 1) if to_response else None,
         commit_to_response_max_ms=round(to_response[-1], 1) if to_response else None,
         commit_note=commit_note if commit_note or commit else "no events delivered",
+        client_wait_p50_ms=round(percentile(client_wait, 50), 1),
+        client_wait_p99_ms=round(percentile(client_wait, 99), 1),
+        client_wait_max_ms=round(client_wait[-1], 1) if client_wait else 0.0,
+        untimed_reads=sum(sub.untimed_reads for sub in subs),
         hubs=hub_figures,
-        client_rss_mb=_mb(client_memory.get("VmRSS")),
-        client_peak_rss_mb=_mb(client_memory.get("VmHWM")),
-        client_cpu_connect_s=round(client_mid - client_start, 2),
-        client_cpu_write_s=round(client_end - client_mid, 2),
-        redis_cpu_write_s=round(others_end["redis"] - others_mid["redis"], 2),
-        postgres_cpu_write_s=round(others_end["postgres"] - others_mid["postgres"], 2),
+        client_processes=len(pool.members),
+        client_rss_mb=_mb(client_memory[0]),
+        client_peak_rss_mb=_mb(client_memory[1]),
+        client_cpu_connect_s=round(sum(mid.client.values()) - sum(start.client.values()), 2),
+        client_cpu_write_s=round(client_cpu_write, 2),
+        client_cores_write=round(client_cpu_write / window, 3),
+        client_share_of_busy=round(client_cpu_write / busy_seconds, 3) if busy_seconds else 0.0,
+        client_busiest_process_share=round(max(client_write.values()) / window, 3),
+        client_us_per_event=round(
+            (client_cpu_write - client_write[0]) * 1e6 / max(1, received_write), 1
+        ),
+        client_writer_cpu_s=round(client_write[0], 2),
+        redis_cpu_write_s=round(end.others["redis"] - mid.others["redis"], 2),
+        postgres_cpu_write_s=round(end.others["postgres"] - mid.others["postgres"], 2),
         machine_busy_write=round(
-            (machine_end[0] - machine_mid[0]) / max(1, machine_end[1] - machine_mid[1]), 3
+            (end.machine[0] - mid.machine[0]) / max(1, end.machine[1] - mid.machine[1]), 3
         ),
         ended_early=dict(Counter(sub.ended for sub in live if sub.ended)),
         subscription_errors=sum(len(sub.errors) for sub in live),
         hub_log_problems=_hub_log_problems(hubs),
+        hub_environment=hub_environment(count),
+    )
+
+
+def _hub_figures(
+    hub: HubProcess,
+    index: int,
+    live: list[Subscriber],
+    writes: Writes,
+    memory: tuple[dict[str, dict[str, int]], ...],
+    cpu: tuple[Sample, Sample, Sample],
+) -> HubFigures:
+    """One hub's memory and CPU figures from the samples of the run."""
+    before, idle, end, after_close = (sample[hub.name].get("VmRSS", 0) for sample in memory)
+    peak = memory[2][hub.name].get("VmHWM", 0)
+    start, mid, finish = cpu
+    on_hub = sum(1 for sub in live if sub.hub == index)
+    delivered = sum(
+        len({event[1] for event in sub.events if event[1] in writes.committed})
+        for sub in live
+        if sub.hub == index
+    )
+    cpu_write = finish.hubs[hub.name] - mid.hubs[hub.name]
+    grown = max(idle, end) - before
+    return HubFigures(
+        name=hub.name,
+        subscribers=on_hub,
+        writes_taken=writes.per_hub[index],
+        rss_before_mb=_mb(before),
+        rss_idle_mb=_mb(idle),
+        rss_end_mb=_mb(end),
+        peak_rss_mb=_mb(peak),
+        rss_after_close_mb=_mb(after_close),
+        kb_per_idle_subscriber=round((idle - before) / on_hub, 1) if on_hub else 0.0,
+        kb_per_subscriber=round((end - before) / on_hub, 1) if on_hub else 0.0,
+        memory_returned=round((max(idle, end) - after_close) / grown, 3) if grown > 0 else 1.0,
+        cpu_connect_s=round(mid.hubs[hub.name] - start.hubs[hub.name], 2),
+        cpu_write_s=round(cpu_write, 2),
+        deliveries=delivered,
+        cpu_ms_per_delivery=round(cpu_write * 1000 / delivered, 3) if delivered else 0.0,
+        cpu_us_per_delivery=round(cpu_write * 1e6 / delivered, 1) if delivered else 0.0,
+        cpu_ms_per_event=round(cpu_write * 1000 / len(writes.committed), 2)
+        if writes.committed
+        else 0.0,
     )
 
 
@@ -1018,17 +1114,21 @@ def run_one(
     folder = workdir / f"run-{count}"
     folder.mkdir()
     hubs: list[HubProcess] = []
+    pool: ClientPool | None = None
     try:
         for name in HUB_NAMES[:PROCESSES]:
-            hub = start_hub(name, dsn, redis_url, folder)
+            hub = start_hub(name, dsn, redis_url, folder, count)
             hubs.append(hub)
             wait_ready(hub.process, hub.http_url, hub.log_path)
         log("hubs ready: " + ", ".join(f"{hub.name} {hub.http_url}" for hub in hubs))
-        settle_memory([hub.process.pid for hub in hubs])
+        settle_memory([hub.process.pid for hub in hubs], SETTLE_TIMEOUT_S)
+        # Forked before the listener's thread and the run's event loop exist.
+        pool = ClientPool(args.client_processes)
+        pool.start()
         listener = CommitListener(dsn)
         listener.start()
         try:
-            report = asyncio.run(measure(hubs, args, count, redis.pid, listener))
+            report = asyncio.run(measure(hubs, args, count, redis.pid, listener, pool))
         finally:
             listener.stop()
         for hub in hubs:
@@ -1040,6 +1140,8 @@ def run_one(
             log(f"hub {hub.name} log, last lines:\n{tail(hub.log_path)}")
         raise
     finally:
+        if pool is not None:
+            pool.stop()
         for hub in hubs:
             stop_process(hub.process)
 
@@ -1053,8 +1155,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--subscribers",
         type=int,
         nargs="+",
-        default=[1000, 5000],
-        help="subscriber counts, one run each (1000 5000)",
+        default=[1000, 5000, 10_000],
+        help="subscriber counts, one run each (1000 5000 10000)",
     )
     parser.add_argument("--rate", type=float, default=2.0, help="needs written per second (2)")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of writing (20)")
@@ -1073,6 +1175,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="deflate",
         help="offer permessage-deflate as browsers do (deflate), or not (none)",
     )
+    parser.add_argument(
+        "--after-close",
+        type=float,
+        default=AFTER_CLOSE_S,
+        help=f"seconds the hubs get after the sockets close before RSS is read ({AFTER_CLOSE_S:g})",
+    )
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=DEFAULT_CLIENT_PROCESSES,
+        help=f"processes the subscribers are split over ({DEFAULT_CLIENT_PROCESSES})",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     return parser
 
@@ -1084,6 +1198,10 @@ def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> No
         parser.error("--rate must be in (0, 100], --duration positive, --drain not negative")
     if not 1 <= args.connect_concurrency <= 5000:
         parser.error("--connect-concurrency must be between 1 and 5000")
+    if not 0 <= args.after_close <= 600:
+        parser.error("--after-close must be between 0 and 600")
+    if not 1 <= args.client_processes <= 16:
+        parser.error("--client-processes must be between 1 and 16")
 
 
 def run(args: argparse.Namespace) -> list[RunReport]:
@@ -1091,10 +1209,9 @@ def run(args: argparse.Namespace) -> list[RunReport]:
     binary = shutil.which("redis-server")
     if binary is None:
         raise SystemExit("bench: no redis-server on this machine (apt-get install redis-server)")
-    soft, hard = raise_fd_limit(max(args.subscribers))
+    # Refused here, before anything starts, when the hard limit is too low.
+    soft, hard = raise_fd_limit(fds_needed(max(args.subscribers), args.client_processes))
     log(f"open-file limit {soft} (hard {hard})")
-    if soft < max(args.subscribers) + FD_MARGIN:
-        log(f"the open-file limit is too low for {max(args.subscribers)} subscribers")
     reports: list[RunReport] = []
     with bench_database("hub-bench-fanout-") as database:
         dsn, workdir = database.dsn, database.workdir
@@ -1132,6 +1249,8 @@ def main(argv: list[str] | None = None) -> int:
             "rate": args.rate,
             "duration": args.duration,
             "compression": args.compression,
+            "client_processes": args.client_processes,
+            "after_close": args.after_close,
             "python": platform.python_version(),
             "cores": os.cpu_count(),
             "database": "external" if os.environ.get(DATABASE_ENV) else "embedded",
@@ -1139,8 +1258,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({**common, "runs": [asdict(r) for r in reports]}, ensure_ascii=False))
     else:
         print(
-            f"Python {platform.python_version()}, {os.cpu_count()} cores shared by the client, "
-            f"both hubs, Redis and PostgreSQL; compression {args.compression}"
+            f"Python {platform.python_version()}, {os.cpu_count()} cores shared by the client "
+            f"({args.client_processes} receiving processes), both hubs, Redis and PostgreSQL; "
+            f"compression {args.compression}"
         )
     return 0
 
