@@ -16,6 +16,7 @@ to the transport, and says how much the transport still holds for a slow reader.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import suppress
 from typing import Any
@@ -141,11 +142,16 @@ class HubWebSocketProtocol(WebSocketsSansIOProtocol):
             conn.parser = Protocol.parse(conn)
             next(conn.parser)
 
+    def on_task_complete(self, task: asyncio.Task[None]) -> None:
+        """The app is done with this connection: what it held can be given back now (not at
+        connection_lost, when the app's handler has yet to unwind)."""
+        super().on_task_complete(task)
+        RELEASE.connection_closed()
+
     def connection_lost(self, exc: Exception | None) -> None:
         """As uvicorn does; and drop the writer, which would keep this protocol alive in a
         cycle (protocol -> scope -> writer -> protocol) until the next garbage collection."""
         super().connection_lost(exc)
-        RELEASE.connection_closed()
         scope = getattr(self, "scope", None)
         if scope is not None:
             scope["extensions"].pop(FRAMES_EXTENSION, None)
