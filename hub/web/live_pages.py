@@ -109,7 +109,8 @@ def home_live() -> dict[str, Any]:
         "province": None,
         "city": None,
         "insert": "rank",
-        "more": True,
+        # Not "more": fewer than HOME_NEEDS shown means every verified need is.
+        "more": False,
         "limit": HOME_NEEDS,
         "fragment": {},
         "newEvents": list(NEW_EVENTS),

@@ -6,17 +6,22 @@ from __future__ import annotations
 import copy
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import httpx
+from graphql import GraphQLInputObjectType, coerce_input_value, parse, validate
 from starlette.applications import Starlette
 
+import hub.web
 from hub.domain.accounts import Role
-from hub.domain.kinds import kind_by_slug
+from hub.domain.kinds import KINDS, kind_by_slug
 from hub.domain.listing import EntryOrder, encode_cursor, priority_key
+from hub.graphql.schema import build_schema
 from hub.store.db import Database
-from hub.web.live_pages import home_live, list_live, rank_of
+from hub.web.live_pages import home_live, list_live, rank_of, review_live
+from hub.web.page_cache import cacheable_path
 from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import token_for
 from tests.graphql.test_reviews import CLAIM, auth, verify
@@ -195,3 +200,27 @@ def test_a_needs_row_is_ranked_by_the_score_in_its_cursor() -> None:
     recent = encode_cursor(EntryOrder.RECENTLY_UPDATED, (as_of.isoformat(), str(uuid4())))
     assert rank_of(recent) is None
     assert rank_of(None) is None and rank_of("garbage") is None
+
+
+def test_the_live_document_and_every_page_s_variables_are_valid() -> None:
+    """web.js's one subscription document, and the filters the pages render for it."""
+    schema = build_schema()._schema
+    script = (Path(hub.web.__file__).parent / "static" / "web.js").read_text(encoding="utf-8")
+    found = re.search(r"const LIVE_DOCUMENT =\s*((?:\"[^\"]*\"\s*\+?\s*)+);", script)
+    assert found is not None
+    document = "".join(re.findall(r"\"([^\"]*)\"", found.group(1)))
+    assert validate(schema, parse(document)) == []
+    filter_type = schema.get_type("EntryEventFilter")
+    assert isinstance(filter_type, GraphQLInputObjectType)
+    pages = [home_live(), review_live()]
+    for kind in KINDS:
+        for flt in ({}, {"province": "湖北省", "city": "武汉市", "categoryCodes": ["x"]}):
+            pages.append(list_live(kind, flt, searching=False, first_page=True, more=True))
+    for live in pages:
+        coerce_input_value(live["filter"], filter_type)  # raises on what the hub refuses
+
+
+def test_the_fragments_are_cached_as_pages() -> None:
+    assert cacheable_path("/fragments/counts") and cacheable_path("/fragments/entries/abc")
+    for path in ("/fragments/entries/", "/fragments/entries/abc/x", "/fragments", "/fragments/x"):
+        assert not cacheable_path(path), path

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from hub.domain.kinds import KINDS, Kind, kind_by_slug
 from hub.web import documents as doc
 from hub.web.api import call
-from hub.web.live_pages import home_live, list_live
+from hub.web.live_pages import ANY_STATUSES, home_live, list_live
 from hub.web.render import render
 
 
@@ -35,7 +35,7 @@ def _list_filter(request: Request, kind: Kind) -> dict[str, Any]:
         flt["urgencies"] = [params["urgency"]]
     verification = params.get("verification")
     if verification == "ANY":
-        flt["verificationStatuses"] = ["PENDING", "IN_REVIEW", "VERIFIED", "NEEDS_CHANGES"]
+        flt["verificationStatuses"] = list(ANY_STATUSES)
     elif verification:
         flt["verificationStatuses"] = [verification]
     return flt

@@ -22,6 +22,8 @@ const LIVE_DOCUMENT =
   "entry { verificationStatus updatedAt region { province city } } } }";
 // The hub takes at most this many ids in a filter (hub/graphql/filters.py).
 const MAX_FOLLOWED_ROWS = 50;
+// What an entry's pending fetch finds when an event said it left the list meanwhile.
+const GONE = "gone";
 
 function liveLists() {
   const results = document.getElementById("results");
@@ -184,6 +186,12 @@ function liveLists() {
         fetching.set(entryId, null);
         await fetchRow(next);
         next = fetching.get(entryId);
+        if (next === GONE) {
+          // It left the list while its row was on the way.
+          const stale = rowOf(entryId);
+          if (stale) removeRow(stale);
+          break;
+        }
       }
     } catch (error) {
       // The row stays as it was; the next event about it fetches it again.
@@ -254,6 +262,7 @@ function liveLists() {
     const row = rowOf(event.entryId);
     const shown = !config.kinds || config.kinds.includes(event.kind);
     if (shown && !belongs(event.entry)) {
+      if (fetching.has(event.entryId)) fetching.set(event.entryId, GONE);
       if (row) {
         removeRow(row);
         followRows();
