@@ -125,7 +125,7 @@ async def test_a_public_list_fetches_only_the_rows_its_events_change(
         await expect(page.locator("[data-live-count]")).to_have_text("1")
 
         # Verifying an entry the page shows: one fragment request, its row on top.
-        fresh, _ = await writes.submit(**WUHAN)  # PENDING, then IN_REVIEW: not sent here
+        fresh, fresh_token = await writes.submit(**WUHAN)  # PENDING, IN_REVIEW: not sent here
         await writes.decide(fresh)
         await watched.handled(1)
         await expect(page.locator("#results li.row").first).to_have_attribute(
@@ -158,6 +158,13 @@ async def test_a_public_list_fetches_only_the_rows_its_events_change(
         await watched.handled(3)
         await expect(watched.row(shown)).to_have_count(0)
         await expect(page.locator("[data-live-count]")).to_have_text("1")
+        assert watched.requests == []
+
+        # The row added live is followed too (a subscription of its own: probe, list, 2 rows).
+        await live_server.app.state.live.fanout.until_subscribers(4)
+        assert await writes.update(fresh, fresh_token, notes="也改了") == "PENDING"
+        await watched.handled(4)
+        await expect(watched.row(fresh)).to_have_count(0)
         assert watched.requests == []
 
 

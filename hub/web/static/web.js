@@ -22,6 +22,9 @@ const LIVE_DOCUMENT =
   "entry { verificationStatus updatedAt region { province city } } } }";
 // The hub takes at most this many ids in a filter (hub/graphql/filters.py).
 const MAX_FOLLOWED_ROWS = 50;
+// Of the hub's 20 operations per connection (HUB_LIVE_MAX_SUBSCRIPTIONS): the list's, these,
+// and one more while they are folded into one.
+const MAX_ROW_SUBSCRIPTIONS = 8;
 // What an entry's pending fetch finds when an event said it left the list meanwhile.
 const GONE = "gone";
 
@@ -38,8 +41,7 @@ function liveLists() {
   let retry = 1000;
   let serial = 0;
   let lastEvent = null;
-  let rowsId = null;
-  let rowsKey = "";
+  let rowSubscriptions = [];
   let refreshTimer = null;
   let countsBusy = false;
   let countsAgain = null;
@@ -57,12 +59,12 @@ function liveLists() {
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   }
 
-  function subscribe(prefix, filter) {
+  // `resume` after a reconnection: first what was missed since the last event handled.
+  function subscribe(prefix, filter, resume) {
     serial += 1;
     const id = prefix + "-" + serial;
     const variables = { filter: filter };
-    // Resuming (a reconnection, the shown rows changed): nothing between the two is lost.
-    if (lastEvent !== null) variables.after = lastEvent;
+    if (resume && lastEvent !== null) variables.after = lastEvent;
     send({ id: id, type: "subscribe", payload: { query: LIVE_DOCUMENT, variables: variables } });
     return id;
   }
@@ -75,17 +77,27 @@ function liveLists() {
     return shownRows().find((row) => row.dataset.entryId === entryId) || null;
   }
 
-  // The shown rows have a subscription of their own: the page's filter stops letting through
-  // an entry that leaves it (expired, rejected, edited back to PENDING), and its row must go.
-  function followRows() {
+  // The shown rows have subscriptions of their own: the page's filter stops letting through an
+  // entry that leaves it (expired, rejected, edited back to PENDING), and its row must go. A
+  // new row gets a subscription for itself rather than a new one for all rows, which would need
+  // `after` (a replay read per browser) to lose nothing while one ends and the other starts;
+  // every browser on the page adds the same one, so they still share shapes. Past
+  // MAX_ROW_SUBSCRIPTIONS they are folded into one (the new one starts before the old end).
+  function followRows(resume) {
     if (config.insert === "refresh") return;
-    const ids = shownRows().slice(0, MAX_FOLLOWED_ROWS).map((row) => row.dataset.entryId).sort();
-    const key = ids.join(" ");
-    if (key === rowsKey && rowsId !== null) return;
-    if (rowsId !== null) send({ id: rowsId, type: "complete" });
-    rowsId = null;
-    rowsKey = key;
-    if (ids.length) rowsId = subscribe("rows", { entryIds: ids });
+    const shown = shownRows().slice(0, MAX_FOLLOWED_ROWS).map((row) => row.dataset.entryId);
+    const followed = new Set(rowSubscriptions.flatMap((sub) => sub.ids));
+    const missing = shown.filter((entryId) => !followed.has(entryId)).sort();
+    if (!missing.length) return;
+    if (rowSubscriptions.length < MAX_ROW_SUBSCRIPTIONS) {
+      const id = subscribe("rows", { entryIds: missing }, resume);
+      rowSubscriptions.push({ id: id, ids: missing });
+      return;
+    }
+    const all = shown.sort();
+    const id = subscribe("rows", { entryIds: all }, resume);
+    for (const sub of rowSubscriptions) send({ id: sub.id, type: "complete" });
+    rowSubscriptions = [{ id: id, ids: all }];
   }
 
   function belongs(entry) {
@@ -288,10 +300,9 @@ function liveLists() {
       const data = JSON.parse(message.data);
       if (data.type === "connection_ack") {
         retry = 1000;
-        if (config.filter !== null) subscribe("list", config.filter);
-        rowsId = null;
-        rowsKey = "";
-        followRows();
+        if (config.filter !== null) subscribe("list", config.filter, true);
+        rowSubscriptions = [];
+        followRows(true);
         document.body.dataset.live = "on";
       } else if (data.type === "ping") {
         send({ type: "pong" });
