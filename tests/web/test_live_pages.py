@@ -9,11 +9,12 @@ after its verification is a verified entry's event).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 from urllib.parse import unquote
 
-from playwright.async_api import Page, Request, expect
+from playwright.async_api import Page, Request, Route, expect
 
 from hub.domain.accounts import Role
 from hub.store.db import Database
@@ -193,6 +194,42 @@ async def test_a_newly_verified_need_takes_its_place_by_priority(
         await watched.page.reload()
         reloaded = [await row.get_attribute("data-entry-id") for row in await rows.all()]
         assert reloaded == order
+
+
+async def test_a_row_that_leaves_while_its_fetch_is_under_way_is_removed_once(
+    live_server: LiveServer, new_page: NewPage, gql: GraphQLClient, db: Database
+) -> None:
+    reviewer, _ = await token_for(db, Role.REVIEWER, "qian")
+    async with subscribed(live_server.ws_url) as probe:
+        await live_server.app.state.live.fanout.until_subscribers(1)
+        writes = Writes(gql, probe, reviewer)
+        entries = [await writes.submit(**WUHAN) for _ in range(2)]
+        for entry_id, _ in entries:
+            await writes.decide(entry_id)
+        (shown, token), _ = entries
+        watched = await watching(live_server, new_page, "/offers?city=武汉市", 2)
+        page = watched.page
+        await expect(page.locator("[data-live-count]")).to_have_text("2")
+        # The shown row is rendered while it is still listed, and its answer held until the
+        # entry has left the list.
+        fetched, release = asyncio.Event(), asyncio.Event()
+
+        async def hold(route: Route) -> None:
+            answer = await route.fetch()
+            fetched.set()
+            await release.wait()
+            await route.fulfill(response=answer)
+
+        await page.route("**/fragments/entries/**", hold)
+        assert await writes.update(shown, token, status="PARTIALLY_FULFILLED") == "VERIFIED"
+        await asyncio.wait_for(fetched.wait(), 15)
+        assert await writes.update(shown, token, notes="改了备注") == "PENDING"
+        await watched.handled(1)  # the departure: nothing to fetch, the row left to its fetch
+        release.set()
+        await watched.handled(2)
+        await expect(watched.row(shown)).to_have_count(0)
+        await expect(page.locator("[data-live-count]")).to_have_text("1")
+        assert watched.requests == [f"fragments/entries/{shown}?at={await _last_event(db) - 1}"]
 
 
 async def _last_event(db: Database) -> int:

@@ -199,7 +199,7 @@ function liveLists() {
         await fetchRow(next);
         next = fetching.get(entryId);
         if (next === GONE) {
-          // It left the list while its row was on the way.
+          // It left the list while its row was on the way (handle left the row to this).
           const stale = rowOf(entryId);
           if (stale) removeRow(stale);
           break;
@@ -274,11 +274,13 @@ function liveLists() {
     const row = rowOf(event.entryId);
     const shown = !config.kinds || config.kinds.includes(event.kind);
     if (shown && !belongs(event.entry)) {
-      if (fetching.has(event.entryId)) fetching.set(event.entryId, GONE);
-      if (row) {
+      if (row) countsMove = counts !== null;
+      if (fetching.has(event.entryId)) {
+        // Its row is on the way: removed once it has landed (refreshRow), counted once.
+        fetching.set(event.entryId, GONE);
+      } else if (row) {
         removeRow(row);
         followRows();
-        countsMove = counts !== null;
       }
     } else if (shown && row) {
       work.push(refreshRow(event));
