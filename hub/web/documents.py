@@ -67,12 +67,32 @@ fragment PledgeRow on Pledge {
 HOME = (
     "query Home {\n"
     + "".join(
-        f"  {kind.list_field}(first: 10) {{ totalCount edges {{ node {{ ...EntryRow }} }} }}\n"
+        f"  {kind.list_field}(first: 10) "
+        "{ totalCount edges { cursor node { ...EntryRow } } }\n"
         if kind.kind is EntryKind.NEED
         else f"  {kind.list_field}(first: 0) {{ totalCount }}\n"
         for kind in KINDS
     )
     + "}\n"
+    + ENTRY_ROW
+)
+
+
+# The counts the home page shows (home.html's _counts.html), alone: what its live counts fetch.
+COUNTS = (
+    "query Counts {\n"
+    + "".join(f"  {kind.list_field}(first: 0) {{ totalCount }}\n" for kind in KINDS)
+    + "}\n"
+)
+
+# One entry as a list row (_row.html): what a live page fetches when an event changes a row.
+# A need's score places its row in a list ranked by priority (lists read it from cursors).
+ROW = (
+    """
+query Row($id: ID!) {
+  node(id: $id) { ... on Entry { ...EntryRow } ... on Need { priority { score } } }
+}
+"""
     + ENTRY_ROW
 )
 
@@ -83,7 +103,7 @@ def list_document(kind: Kind) -> str:
         f"""
 query List($filter: {kind.filter_type}, $after: String) {{
   list: {kind.list_field}(filter: $filter, first: 20, after: $after) {{
-    totalCount pageInfo {{ hasNextPage endCursor }} edges {{ node {{ ...EntryRow }} }}
+    totalCount pageInfo {{ hasNextPage endCursor }} edges {{ cursor node {{ ...EntryRow }} }}
   }}
   supplyCategories {{ code nameZh nameEn }}
 }}

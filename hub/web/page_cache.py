@@ -1,4 +1,5 @@
-"""The read cache for the public pages (home, the lists, an entry), anonymous GETs only.
+"""The read cache for the public pages (home, the lists, an entry, the live pages' fragments),
+anonymous GETs only.
 
 Pages embed one thing per visitor when nobody is signed in: the CSRF token of the forms on the
 page (report a problem, contact the poster), which is the visitor's `hub_csrf` cookie. A page
@@ -28,6 +29,9 @@ from hub.web.security import CSRF_COOKIE, CSRF_FIELD
 
 LIST_PATHS = frozenset(f"/{kind.slug}" for kind in KINDS)
 ENTRY_PREFIX = "/entries/"
+# hub/web/pages/fragments.py: what a live page fetches for one event.
+ROW_FRAGMENT_PREFIX = "/fragments/entries/"
+COUNTS_FRAGMENT = "/fragments/counts"
 HTML = b"text/html"
 _DROPPED = (b"content-length", b"set-cookie", b"etag", b"cache-control", b"vary")
 VARY = (b"vary", b"Accept-Language, Cookie")
@@ -37,11 +41,14 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{32,128}")
 
 
 def cacheable_path(path: str) -> bool:
-    """The pages that show the same thing to every anonymous visitor."""
-    if path == "/" or path in LIST_PATHS:
+    """The pages (and the live pages' fragments) that show the same thing to every anonymous
+    visitor."""
+    if path == "/" or path in LIST_PATHS or path == COUNTS_FRAGMENT:
         return True
-    rest = path.removeprefix(ENTRY_PREFIX)
-    return rest != path and rest != "" and "/" not in rest
+    return any(
+        (rest := path.removeprefix(prefix)) != path and rest != "" and "/" not in rest
+        for prefix in (ENTRY_PREFIX, ROW_FRAGMENT_PREFIX)
+    )
 
 
 class _Visitor:

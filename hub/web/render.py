@@ -26,6 +26,7 @@ from hub.web.i18n import (
     parse_time,
     translator,
 )
+from hub.web.live_pages import rank_of
 from hub.web.security import (
     CSRF_FIELD,
     csrf_token,
@@ -42,7 +43,7 @@ templates = Jinja2Templates(
 )
 templates.env.filters["qty"] = format_quantity
 templates.env.filters["local"] = local_time
-templates.env.globals.update(choices=choices, facts=facts, row_facts=row_facts)
+templates.env.globals.update(choices=choices, facts=facts, row_facts=row_facts, rank_of=rank_of)
 ACTION_KEYS = frozenset(k for k in MESSAGES if k.startswith("action."))
 
 
@@ -83,6 +84,27 @@ async def render(
         response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 86400)
     with_page_headers(response)
     return private(response) if shows_secrets(values) else response
+
+
+def fragment(request: Request, template: str, **values: Any) -> Response:
+    """A piece of a page (`template` alone: a list row, the home page's counts) in the
+    visitor's language, for a live page to put in place. No `me`, no forms: a fragment is the
+    same for every visitor allowed to see it, so the page cache keeps it like a page."""
+    language = page_language(request)
+    t = translator(language)
+    now = datetime.now(UTC)
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": language,
+            "t": t,
+            "labels": labels(language),
+            "ago": lambda value: age(parse_time(value), now, t),
+            **values,
+        },
+    )
+    return with_page_headers(response)
 
 
 def field_errors(errors: list[dict[str, Any]]) -> dict[str, str]:

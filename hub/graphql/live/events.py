@@ -8,6 +8,7 @@ import strawberry
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import enums as domain
+from hub.domain.visibility import publicly_shown
 from hub.graphql.entries import TYPE_NAMES, Entry, entry_of
 from hub.graphql.ids import node_id
 from hub.graphql.loaders import Loaders, make_loaders
@@ -29,7 +30,9 @@ class EntryEvent:
     occurred_at: datetime
     replayed: bool = strawberry.field(description="Sent from the replay of missed events.")
     entry: Entry | None = strawberry.field(
-        description="The entry as a query returns it now (protected contacts masked)."
+        description="The entry as a query returns it now (protected contacts masked); null "
+        "once it is REJECTED or merged into another, for everyone alike (fetch it by id if "
+        "you may see such entries)."
     )
 
 
@@ -44,7 +47,13 @@ def event_of(delivery: Delivery, may_see_protected: bool) -> EntryEvent:
         entry_id=node_id(TYPE_NAMES[kind], event.entry_id),
         occurred_at=event.occurred_at,
         replayed=delivery.replayed,
-        entry=entry_of(delivery.entry, may_see_protected) if delivery.entry else None,
+        # Not a REJECTED or merged entry (hub/domain/visibility.py): subscribing to its id or
+        # to REJECTED must not hand it out. For everyone, so that every viewer of a shape is
+        # sent the same bytes.
+        entry=entry_of(delivery.entry, may_see_protected)
+        if delivery.entry
+        and publicly_shown(delivery.entry.verification_status, delivery.entry.merged_into)
+        else None,
     )
 
 

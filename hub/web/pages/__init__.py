@@ -1,8 +1,8 @@
 """The pages: each one runs public GraphQL documents as the visitor and renders a template.
 
-One module per concept: the lists, an entry's page, posting, editing, the poster's private link,
-organizations, signing in, review, coordination and imports; hub.web.pledge_pages has the
-pledges and shipments.
+One module per concept: the lists, an entry's page, the live pages' fragments, posting,
+editing, the poster's private link, organizations, signing in, review, coordination and
+imports; hub.web.pledge_pages has the pledges and shipments.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from hub.web.pages.auth import sign_in, sign_out, sign_up
 from hub.web.pages.coordinate import coordinate, merge
 from hub.web.pages.editing import edit_entry
 from hub.web.pages.entries import entry_page, report_problem
+from hub.web.pages.fragments import counts, entry_row
 from hub.web.pages.imports import import_sheet
 from hub.web.pages.lists import entry_list, home
 from hub.web.pages.organizations import edit_organization, new_organization
@@ -32,6 +33,8 @@ def web_routes() -> list[BaseRoute]:
     return [
         Route("/", home),
         Route("/entries/{entry_id}", entry_page),
+        Route("/fragments/entries/{entry_id}", entry_row),
+        Route("/fragments/counts", counts),
         Route("/entries/{entry_id}/report", report_problem, methods=["POST"]),
         Route("/entries/{entry_id}/edit", edit_entry, methods=["GET", "POST"]),
         Route("/organizations/new", new_organization, methods=["GET", "POST"]),

@@ -11,13 +11,16 @@ from starlette.responses import Response
 from hub.domain.kinds import KINDS, Kind, kind_by_slug
 from hub.web import documents as doc
 from hub.web.api import call
+from hub.web.live_pages import ANY_STATUSES, home_live, list_live
 from hub.web.render import render
 
 
 async def home(request: Request) -> Response:
     """Counts and the most urgent verified needs."""
     result = await call(request, doc.HOME)
-    return await render(request, "home.html", data=result.data, kinds=KINDS, failed=not result.ok)
+    return await render(
+        request, "home.html", data=result.data, kinds=KINDS, failed=not result.ok, live=home_live()
+    )
 
 
 def _list_filter(request: Request, kind: Kind) -> dict[str, Any]:
@@ -32,7 +35,7 @@ def _list_filter(request: Request, kind: Kind) -> dict[str, Any]:
         flt["urgencies"] = [params["urgency"]]
     verification = params.get("verification")
     if verification == "ANY":
-        flt["verificationStatuses"] = ["PENDING", "IN_REVIEW", "VERIFIED", "NEEDS_CHANGES"]
+        flt["verificationStatuses"] = list(ANY_STATUSES)
     elif verification:
         flt["verificationStatuses"] = [verification]
     return flt
@@ -95,6 +98,15 @@ async def entry_list(request: Request) -> Response:
         query=query,
         params=request.query_params,
         connection=connection,
+        live=list_live(
+            kind,
+            flt,
+            searching=bool(query),
+            first_page=after is None,
+            more=bool(connection and connection["pageInfo"]["hasNextPage"]),
+        )
+        if connection
+        else None,
         categories=result.data.get("supplyCategories") or [],
         failed=not result.ok,
         export_query=export_query(flt),

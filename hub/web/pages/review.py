@@ -11,6 +11,7 @@ from hub.web import documents as doc
 from hub.web.api import call, page_language
 from hub.web.entry_view import entry_response
 from hub.web.i18n import translator
+from hub.web.live_pages import review_live
 from hub.web.render import first_message, render
 from hub.web.security import CSRF_FIELD, csrf_ok
 
@@ -27,6 +28,7 @@ async def review_queue(request: Request, **extra: Any) -> Response:
         "review.html",
         allowed=allowed,
         queue=result.data.get("reviewQueue") if allowed else None,
+        live=review_live(),
         **extra,
     )
 
