@@ -30,6 +30,7 @@ from hub.limits.limiter import RateLimiter, storage_for
 from hub.limits.sockets import SocketCaps
 from hub.limits.table import build_table
 from hub.live.hub import LiveHub
+from hub.memory_trace import start_tracing
 from hub.search.segment import warm_up
 from hub.search.setup import search_service
 from hub.services.client_identity import client_identity
@@ -58,6 +59,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Off unless HUB_TRACEMALLOC asks for it: snapshots on SIGUSR2 for bench/live_memory.py.
+        stop_tracing = (
+            start_tracing(settings.tracemalloc_frames, settings.tracemalloc_dir)
+            if settings.tracemalloc_frames
+            else None
+        )
         db = await Database.connect(
             dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max
         )
@@ -113,6 +120,8 @@ def create_app(
             hashing.close()
             await limiter.aclose()
             await db.close()
+            if stop_tracing is not None:
+                stop_tracing()
 
     graphql_schema = build_schema(settings)
     graphql = HubGraphQL(graphql_schema, settings)

@@ -202,6 +202,10 @@ class Settings:
     system_malloc: bool = True
     # How long shutdown waits for connections and requests to finish.
     shutdown_grace_seconds: int = 10
+    # Memory tracing (hub/memory_trace.py, for bench/live_memory.py): frames kept per
+    # allocation, 0 off; and where SIGUSR2 writes snapshots (None: the system's temp folder).
+    tracemalloc_frames: int = 0
+    tracemalloc_dir: str | None = None
     # Webhooks (workers/webhooks.py): the deadline of one delivery (connect, send, answer, all
     # of it: a receiver trickling its answer is cut off); retries back off from the first
     # delay, tripling up to the longest, for at most max_attempts tries of one event.
@@ -318,6 +322,8 @@ class Settings:
             pledge_open_proposals=_int(env, "HUB_PLEDGE_OPEN_PROPOSALS", 3, minimum=1),
             in_process_jobs=_optional_bool(env, "HUB_IN_PROCESS_JOBS"),
             workers=_int(env, "HUB_WORKERS", 0, minimum=0),
+            tracemalloc_frames=_int(env, "HUB_TRACEMALLOC", 0, minimum=0),
+            tracemalloc_dir=env.get("HUB_TRACEMALLOC_DIR", "").strip() or None,
             reviews_required=_int(env, "HUB_REVIEWS_REQUIRED", 1, minimum=1),
             review_lease_minutes=_int(env, "HUB_REVIEW_LEASE_MINUTES", 15, minimum=1),
             flag_recheck_weight=_int(

@@ -28,6 +28,7 @@ from hub.graphql.entries.mutations import EntryMutation
 from hub.graphql.entries.queries import EntryQuery
 from hub.graphql.entries.types import ENTRY_TYPES
 from hub.graphql.errors import ErrorCode, ErrorCodes, hub_error
+from hub.graphql.execution_context import HubExecutionContext
 from hub.graphql.expansion import expansion_rule, within_expansion
 from hub.graphql.imports.mutations import ImportMutation
 from hub.graphql.live.subscriptions import LiveQuery, Subscription
@@ -169,6 +170,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         types=[*ENTRY_TYPES.values(), Organization],
+        # Each subscription event memoizes on its own (graphql-core's memo grew per event).
+        execution_context_class=HubExecutionContext,
         extensions=[
             ErrorCodes,
             QueryCostLimit,

@@ -39,8 +39,8 @@ from hub.graphql.compiled import CompiledReads
 from hub.graphql.context import Context
 from hub.graphql.cost.limit import asks_for_cost
 from hub.graphql.encoding import json_bytes
-from hub.graphql.errors import ErrorCode
-from hub.graphql.live.channel import CURRENT_CHANNEL
+from hub.graphql.errors import ErrorCode, hub_error
+from hub.graphql.live.channel import CURRENT_CHANNEL, ChannelSlot
 from hub.graphql.loaders import make_loaders
 from hub.http.clients import client_key
 from hub.http.cookies import (
@@ -161,6 +161,34 @@ class TransportProtocol(BaseGraphQLTransportWSHandler[Context, None]):
         super().__init__(*args, **kwargs)
         self._channels: dict[str, OperationChannel] = {}
 
+    async def handle_connection_init(self, message: Any) -> None:
+        """Acknowledge as strawberry does, then drop its finished deadline task, which would
+        otherwise keep its CancelledError, traceback and frames for the socket's whole life."""
+        await super().handle_connection_init(message)
+        task = self.connection_init_timeout_task
+        if task is not None and task.done():
+            self.connection_init_timeout_task = None
+
+    async def handle_subscribe(self, message: Any) -> None:
+        """Subscribe as strawberry does; past the operations a socket may hold, the refusal
+        carries `extensions.code` like every other (strawberry's has none)."""
+        limit = self.max_subscriptions_per_connection
+        if (
+            self.connection_acknowledged
+            and limit is not None
+            and message.get("id") not in self.operations
+            and len(self.operations) >= limit
+        ):
+            refusal = hub_error(
+                ErrorCode.RATE_LIMITED,
+                f"A connection holds at most {limit} operations: complete one first.",
+            )
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [refusal.formatted]}
+            )
+            return
+        await super().handle_subscribe(message)
+
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """Run the operation as strawberry does, its channel set for `entryEvents` to find; a
         subscription adopted by a cohort is not completed when its stream ends."""
@@ -171,7 +199,8 @@ class TransportProtocol(BaseGraphQLTransportWSHandler[Context, None]):
         limit = self.context.settings.live_queue_size
         channel = OperationChannel(writer, self.operations, operation, limit, self.websocket)
         self._channels[operation.id] = channel
-        CURRENT_CHANNEL.set(channel)
+        slot = ChannelSlot(channel)
+        CURRENT_CHANNEL.set(slot)
         try:
             result_source = await self.schema.stream(
                 operation.query,
@@ -194,6 +223,7 @@ class TransportProtocol(BaseGraphQLTransportWSHandler[Context, None]):
             self.operations.pop(operation.id, None)
             raise
         finally:
+            slot.channel = None
             if not channel.adopted:
                 self._forget_channel(operation.id, channel)
 

@@ -129,7 +129,12 @@ async def test_subscriptions_per_connection_are_limited(settings: Settings, prot
         refused = await ws.receive()
     assert refused["type"] == "error"
     assert refused["id"] == third
-    assert "limit" in str(refused["payload"])
+    if protocol == TRANSPORT_WS:
+        [error] = refused["payload"]
+        assert error["extensions"]["code"] == "RATE_LIMITED"
+        assert "at most 2 operations" in error["message"]
+    else:
+        assert "limit" in str(refused["payload"])
 
 
 async def test_the_legacy_protocol_gets_keep_alive_messages(settings: Settings) -> None:

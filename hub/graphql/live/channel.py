@@ -33,4 +33,24 @@ class EventChannel(Protocol):
         transport must not complete it, and makes it leave when the operation ends."""
 
 
-CURRENT_CHANNEL: ContextVar[EventChannel | None] = ContextVar("live_channel", default=None)
+class ChannelSlot:
+    """Holds an operation's channel while the operation runs, and nothing after.
+
+    What runs inside the operation copies its context (a task, a timer set by the database
+    driver's statement cache): holding the channel itself there would keep the connection
+    alive for as long as such a copy lives.
+    """
+
+    __slots__ = ("channel",)
+
+    def __init__(self, channel: EventChannel | None) -> None:
+        self.channel = channel
+
+
+CURRENT_CHANNEL: ContextVar[ChannelSlot | None] = ContextVar("live_channel", default=None)
+
+
+def current_channel() -> EventChannel | None:
+    """The channel of the operation being run, if its transport offers one."""
+    slot = CURRENT_CHANNEL.get()
+    return slot.channel if slot is not None else None

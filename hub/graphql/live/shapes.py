@@ -32,13 +32,12 @@ from graphql import (
     visit,
 )
 from graphql.execution import Executor, execute_subscription_event
-from graphql.execution.executor_throwing_on_incremental import ExecutorThrowingOnIncremental
-from graphql.pyutils import RefMap
 
 from hub.graphql.audience import is_public_event_selection
 from hub.graphql.context import Context, Info
 from hub.graphql.encoding import json_bytes
 from hub.graphql.errors import ErrorCode, classify
+from hub.graphql.execution_context import HubExecutionContext
 from hub.graphql.live.events import batch_loaders, event_of
 from hub.live.cohorts import Rendered
 from hub.live.fanout import Delivery
@@ -133,7 +132,7 @@ class LiveShape:
         context.notices = {}
         try:
             event = event_of(delivery, context.may_see_protected_contacts)
-            outcome = execute_subscription_event(_per_event(self._executor, event))
+            outcome = execute_subscription_event(self._executor.build_per_event_executor(event))
             result = await outcome if isinstance(outcome, Awaitable) else outcome
             payload: dict[str, object] = {"data": result.data}
             if result.errors:
@@ -144,16 +143,6 @@ class LiveShape:
         except Exception:
             log.exception("a live shape failed to render event %s", delivery.event.position)
             return Rendered(_BROKEN)
-
-
-def _per_event(executor: Executor[Context], event: object) -> Executor[Context]:
-    """graphql-core's executor for one event, with memos of its own: the copy it makes shares
-    the subscription's memo of collected subfields, keyed on lists made afresh per event, which
-    would keep every event's lists alive for as long as the shape lives."""
-    per_event = executor.build_per_event_executor(event)
-    per_event._relevant_sub_fields = {}
-    per_event._stream_usages = RefMap()
-    return per_event
 
 
 # One shape per key while anyone holds it.
@@ -223,7 +212,8 @@ def shape_for(info: Info, variables: Mapping[str, object] | None) -> LiveShape |
         return known
     # Its own context: it outlives no subscriber of it, but must not share the connection's.
     own = replace(context, connection=None, notices={})
-    executor = ExecutorThrowingOnIncremental.build(
+    # The schema's own execution context: each event gets memos of its own (see there).
+    executor = HubExecutionContext.build(
         schema, document, context_value=own, raw_variable_values=given, operation_name=name
     )
     if isinstance(executor, list):

@@ -16,7 +16,7 @@ from hub.graphql.entries import TYPE_NAMES
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
 from hub.graphql.ids import expect_global_id
-from hub.graphql.live.channel import CURRENT_CHANNEL, EventChannel
+from hub.graphql.live.channel import EventChannel, current_channel
 from hub.graphql.live.events import EntryEvent, batch_loaders, event_of
 from hub.graphql.live.shapes import shape_for
 from hub.live.cohorts import Member
@@ -105,7 +105,7 @@ async def _stream(info: Info, deliveries: AsyncIterator[Delivery]) -> AsyncGener
 def _cohort_member(info: Info, after: int | None) -> tuple[EventChannel, Member] | None:
     """This subscription's place in the cohort of its shape, when the transport offers a
     channel to write to; None: its own execution renders every event."""
-    channel = CURRENT_CHANNEL.get()
+    channel = current_channel()
     if channel is None:
         return None
     shape = shape_for(info, channel.variables)
