@@ -11,13 +11,15 @@ from uuid import UUID
 
 from hub.domain.live import EventFilter, LiveEvent, matches
 from hub.domain.model import Entry
-from hub.live.cohorts import Member, Rendered, Shape
+from hub.live.cohorts import Member, Shape
 from hub.store import entries
 from hub.store import live as store
 from hub.store.db import Database
 
 log = logging.getLogger(__name__)
 PAGE = 500
+# Frames written between two chances for the process's other work to run.
+YIELD_EVERY = 500
 
 
 @dataclass(frozen=True)
@@ -195,9 +197,11 @@ class Fanout:
         found, shared = await self._load(events)
         for event in events:
             entry = found.get(event.entry_id)
+            # First: a subscriber joining while this event is rendered or written (both await)
+            # starts after it, and its replay, if it asked for one, covers it.
+            self.last_position = event.position
             if entry is not None:
                 await self._deliver_one(Delivery(event, entry, shared))
-            self.last_position = event.position
 
     async def _deliver_one(self, delivery: Delivery) -> None:
         event = delivery.event
@@ -216,16 +220,19 @@ class Fanout:
             return
         shapes_to_render = list(cohorts)
         renderings = await asyncio.gather(*(shape.render(delivery) for shape in shapes_to_render))
+        written = 0
         for shape, rendered in zip(shapes_to_render, renderings, strict=True):
             for sharing in cohorts[shape]:
                 # A copy: a member that falls behind leaves its set.
-                self._push(list(sharing), event.position, rendered)
-
-    @staticmethod
-    def _push(subscribers: list[Subscriber], position: int, rendered: Rendered) -> None:
-        for subscriber in subscribers:
-            member = subscriber.member
-            if position <= subscriber.since or member is None or member.done:
-                continue
-            if not member.push(position, rendered):
-                member.end()
+                for subscriber in list(sharing):
+                    member = subscriber.member
+                    if event.position <= subscriber.since or member is None or member.done:
+                        continue
+                    if not member.push(event.position, rendered):
+                        member.end()
+                    written += 1
+                    if written % YIELD_EVERY == 0:
+                        # Thousands of writes in a row would hold up this process's requests
+                        # (a write taken here waits for the whole fan-out); the next event
+                        # still waits for this one (the lock is held).
+                        await asyncio.sleep(0)
