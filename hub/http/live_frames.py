@@ -34,6 +34,9 @@ _SYNC_TAIL = b"\x00\x00\xff\xff"
 _STORED = b"\x00"
 # A stored block holds at most this many bytes (an operation id could be longer: sent plain).
 _MAX_STORED = 0xFFFF
+# Payloads shorter than this go plain even on a deflate connection, as node's ws does by
+# default: a few bytes saved do not pay for the receiver's inflating (a cheap phone's CPU).
+MIN_COMPRESSED = 1024
 _LEVEL = 6
 _MEM_LEVEL = 5
 
@@ -53,16 +56,18 @@ def _stored_length(data: bytes) -> bytes:
 
 
 def deflated(rendered: Rendered, window_bits: int) -> bytes | None:
-    """The payload compressed on its own with `window_bits` (once per rendering), ending on a
-    sync flush; None when compressing does not make it smaller."""
+    """The payload compressed on its own with `window_bits` (once per rendering), without the
+    sync flush's LEN and NLEN; None when it is too short to be worth compressing."""
+    if len(rendered.payload) < MIN_COMPRESSED:
+        return None
     key = ("deflate", window_bits)
     found = rendered.encodings.get(key)
     if found is None:
         compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -window_bits, _MEM_LEVEL)
-        found = compressor.compress(rendered.payload) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        flushed = compressor.compress(rendered.payload) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        found = flushed[: -len(_SYNC_TAIL)]
         rendered.encodings[key] = found
-    # The envelope's stored blocks cost 10 bytes more than the plain frame's envelope.
-    return found if len(found) + 10 < len(rendered.payload) else None
+    return found
 
 
 class Envelope:
@@ -83,12 +88,14 @@ class Envelope:
     def frame(self, rendered: Rendered, window_bits: int | None) -> bytes:
         """A whole frame carrying `rendered` in this envelope (compressed when it pays)."""
         if window_bits is not None and self._stored_start:
-            compressed = deflated(rendered, window_bits)
-            if compressed is not None:
-                body = self._stored_start + compressed[: -len(_SYNC_TAIL)] + self._stored_end
-                return frame_header(len(body), True) + body
-        length = len(self._start) + len(rendered.payload) + len(self._end)
-        return frame_header(length, False) + self._start + rendered.payload + self._end
+            middle = deflated(rendered, window_bits)
+            if middle is not None:
+                start, end = self._stored_start, self._stored_end
+                header = frame_header(len(start) + len(middle) + len(end), True)
+                return b"".join((header, start, middle, end))
+        start, payload, end = self._start, rendered.payload, self._end
+        header = frame_header(len(start) + len(payload) + len(end), False)
+        return b"".join((header, start, payload, end))
 
 
 def next_envelope(operation_id: str) -> Envelope:
