@@ -40,13 +40,9 @@ async def entry_events(
     """
     subscriber = fanout.subscribe(wanted)
     try:
-        seen = subscriber.since
-        if after is not None:
-            async for delivery in _replay(db, fanout, subscriber, after):
-                yield delivery
-            # A resume point that this process has not announced yet (the client saw it on a
-            # faster process): skip live events up to it.
-            seen = max(after, subscriber.since)
+        async for delivery in _missed(db, fanout, subscriber, after):
+            yield delivery
+        seen = _seen(subscriber, after)
         queue = subscriber.queue
         while queue is not None:
             slot = await queue.get()
@@ -71,16 +67,29 @@ async def join_cohort(
     subscriber = fanout.subscribe(wanted, member)
     member.joined(lambda: fanout.unsubscribe(subscriber))
     try:
-        seen = subscriber.since
-        if after is not None:
-            async for delivery in _replay(db, fanout, subscriber, after):
-                yield delivery
-            seen = max(after, subscriber.since)
+        async for delivery in _missed(db, fanout, subscriber, after):
+            yield delivery
     except BaseException:
         # The replay failed or its consumer went away: the member never went live.
         member.leave()
         raise
-    member.go_live(seen)
+    member.go_live(_seen(subscriber, after))
+
+
+async def _missed(
+    db: Database, fanout: Fanout, subscriber: Subscriber, after: int | None
+) -> AsyncIterator[Delivery]:
+    """The replay of what a resuming subscriber missed; nothing without a resume point."""
+    if after is not None:
+        async for delivery in _replay(db, fanout, subscriber, after):
+            yield delivery
+
+
+def _seen(subscriber: Subscriber, after: int | None) -> int:
+    """The last position a subscriber has been sent before its live events. A resume point
+    that this process has not announced yet (the client saw it on a faster process) counts:
+    live events up to it are skipped."""
+    return subscriber.since if after is None else max(after, subscriber.since)
 
 
 async def _replay(
