@@ -246,3 +246,25 @@ def test_the_fragments_are_cached_as_pages() -> None:
     assert cacheable_path("/fragments/counts") and cacheable_path("/fragments/entries/abc")
     for path in ("/fragments/entries/", "/fragments/entries/abc/x", "/fragments", "/fragments/x"):
         assert not cacheable_path(path), path
+
+
+async def test_a_row_with_its_counts_comes_in_one_response_and_hides_what_it_must(
+    app: Starlette, app_client: httpx.AsyncClient, gql: GraphQLClient, db: Database
+) -> None:
+    await listening(app)
+    reviewer, _ = await token_for(db, Role.REVIEWER, "sun")
+    shown = await submit_offer(gql)
+    pending = await submit_offer(gql)
+    await decide(gql, reviewer, shown)
+    await settled(app)
+    counts = (await app_client.get("/fragments/counts")).text.strip()
+    both = await app_client.get(f"/fragments/entries/{shown}?counts=1")
+    assert both.status_code == 200
+    assert f'data-entry-id="{shown}"' in both.text
+    assert counts in both.text and "<template data-live-counts>" in both.text
+    # An entry the list would not show: the counts alone, and nothing of the entry.
+    hidden = await app_client.get(f"/fragments/entries/{pending}?counts=1")
+    assert hidden.status_code == 200
+    assert "data-entry-id" not in hidden.text and pending not in hidden.text
+    assert PROTECTED_PHONE not in hidden.text
+    assert counts in hidden.text

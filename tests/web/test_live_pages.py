@@ -256,6 +256,28 @@ async def test_the_home_page_keeps_its_counts_with_one_small_request(
         assert await axe_violations(watched.page) == []
 
 
+async def test_a_newly_listed_need_costs_the_home_page_one_request(
+    live_server: LiveServer, new_page: NewPage, gql: GraphQLClient, db: Database
+) -> None:
+    # A verified need moves both the home page's counts and its top needs: one request for both.
+    reviewer, _ = await token_for(db, Role.REVIEWER, "qian")
+    async with subscribed(live_server.ws_url) as probe:
+        await live_server.app.state.live.fanout.until_subscribers(1)
+        writes = Writes(gql, probe, reviewer)
+        watched = await watching(live_server, new_page, "/", 1)
+        needs = watched.page.locator("[data-live=counts] a[href='/needs'] strong")
+        await expect(needs).to_have_text("0")
+        need = await writes.submit_need("CRITICAL")
+        await writes.decide(need)
+        await watched.handled(1)
+        await expect(needs).to_have_text("1")
+        await expect(watched.row(need)).to_have_count(1)
+        [request] = watched.requests
+        assert request.startswith(f"fragments/entries/{need}?")
+        assert "counts=1" in request
+        assert await axe_violations(watched.page) == []
+
+
 async def test_the_lists_work_without_javascript(
     live_server: LiveServer, new_page: NewPage, gql: GraphQLClient, db: Database
 ) -> None:

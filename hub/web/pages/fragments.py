@@ -38,13 +38,34 @@ def _refusal(request: Request, result: ApiResult) -> Response:
 
 async def entry_row(request: Request) -> Response:
     """One entry as a list row (`?verification=` as the list page has it: VERIFIED unless
-    given); 404 for an entry such a list would not show."""
+    given); 404 for an entry such a list would not show.
+
+    With `?counts=1` (the home page, for an event that moves its counts too) the counts come
+    in the same response, in a `<template data-live-counts>`, with or without the row: one
+    request per event, not two.
+    """
     statuses = fragment_statuses(request.query_params.get("verification"))
     if statuses is None:
         return with_page_headers(Response(status_code=404))
     result = await call(request, doc.ROW, {"id": str(request.path_params["entry_id"])})
     entry = result.data.get("node")
-    if not result.ok or not entry or entry.get("verificationStatus") not in statuses:
+    shown = result.ok and entry and entry.get("verificationStatus") in statuses
+    if request.query_params.get("counts") == "1":
+        counted = await call(request, doc.COUNTS)
+        if not counted.ok:
+            return _refusal(request, counted)
+        if not shown and _refusal(request, result).status_code != 404:
+            return _refusal(request, result)
+        rank = (entry.get("priority") or {}).get("score") if shown and entry else None
+        return fragment(
+            request,
+            "_row_counts.html",
+            e=entry if shown else None,
+            rank=rank,
+            data=counted.data,
+            kinds=KINDS,
+        )
+    if not shown or not entry:
         return _refusal(request, result)
     rank = (entry.get("priority") or {}).get("score")
     return fragment(request, "_row.html", e=entry, rank=rank)

@@ -44,6 +44,7 @@ function liveLists() {
   let rowSubscriptions = [];
   let refreshTimer = null;
   let countsBusy = false;
+  let countsAt = 0;
   let countsAgain = null;
 
   function say(key) {
@@ -159,9 +160,11 @@ function liveLists() {
   }
 
   // One request: the entry's row as the list renders it; 404 when the list would not show it.
-  async function fetchRow(event) {
+  async function fetchRow(event, withCounts) {
     const params = new URLSearchParams(config.fragment);
     params.set("at", event.id);
+    // The home page: an event that moves the counts too gets them in the same response.
+    if (withCounts) params.set("counts", "1");
     const response = await fetch(
       "/fragments/entries/" + encodeURIComponent(event.entryId) + "?" + params,
       { credentials: "same-origin", cache: "no-cache" },
@@ -174,8 +177,17 @@ function liveLists() {
     if (!response.ok) return;
     const template = document.createElement("template");
     template.innerHTML = (await response.text()).trim();
+    const countsPart = template.content.querySelector("template[data-live-counts]");
+    if (countsPart) {
+      showCounts(countsPart.innerHTML, event.id);
+      countsPart.remove();
+    }
     const fresh = template.content.querySelector("li[data-entry-id]");
-    if (!fresh) return;
+    if (!fresh) {
+      // Asked with the counts, a row the list would not show comes back without its row.
+      if (withCounts && row) removeRow(row);
+      return;
+    }
     localTimes(fresh);
     if (row) {
       row.replaceWith(fresh);
@@ -186,17 +198,19 @@ function liveLists() {
   }
 
   // Events about one entry while its row is fetched make one more fetch, not one each.
-  async function refreshRow(event) {
+  async function refreshRow(event, withCounts) {
     const entryId = event.entryId;
     if (fetching.has(entryId)) {
       fetching.set(entryId, event);
       return;
     }
     let next = event;
+    let counted = withCounts;
     try {
       while (next) {
         fetching.set(entryId, null);
-        await fetchRow(next);
+        await fetchRow(next, counted);
+        counted = false;
         next = fetching.get(entryId);
         if (next === GONE) {
           // It left the list while its row was on the way (handle left the row to this).
@@ -213,6 +227,13 @@ function liveLists() {
     }
   }
 
+  // Counts come from two places (their own fragment, or with a row): the newest event wins.
+  function showCounts(html, eventId) {
+    if (!counts || Number(eventId) < countsAt) return;
+    countsAt = Number(eventId);
+    counts.innerHTML = html;
+  }
+
   async function refreshCounts(eventId) {
     if (countsBusy) {
       countsAgain = eventId;
@@ -227,7 +248,7 @@ function liveLists() {
           credentials: "same-origin",
           cache: "no-cache",
         });
-        if (response.ok) counts.innerHTML = await response.text();
+        if (response.ok) showCounts(await response.text(), at);
         at = countsAgain;
       }
     } catch (error) {
@@ -283,11 +304,18 @@ function liveLists() {
         followRows();
       }
     } else if (shown && row) {
-      work.push(refreshRow(event));
+      // One request for the row and the counts it moves (refreshRow marks it fetching).
+      const alone = !fetching.has(event.entryId);
+      work.push(refreshRow(event, countsMove && alone));
+      if (alone) countsMove = false;
     } else if (shown && adds(event)) {
       // New to the list, wherever its row goes (counted once, by the event that added it).
       if (config.newEvents.includes(event.type)) adjustCount(1);
-      if (fitsPage(event.entry)) work.push(refreshRow(event));
+      if (fitsPage(event.entry)) {
+        const alone = !fetching.has(event.entryId);
+        work.push(refreshRow(event, countsMove && alone));
+        if (alone) countsMove = false;
+      }
     }
     if (countsMove) work.push(refreshCounts(event.id));
     await Promise.all(work);
