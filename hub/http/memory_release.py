@@ -76,8 +76,19 @@ class MemoryRelease:
             self.trims += 1
 
 
+_frozen = False
+
+
 def freeze_startup_objects() -> None:
-    """Keep what exists now (the started app) out of every later garbage collection."""
+    """Keep what exists now (the started app) out of every later garbage collection.
+
+    Once per process: a process that starts several apps (the tests) would otherwise freeze the
+    earlier ones' objects, which cycles then could never free.
+    """
+    global _frozen
+    if _frozen:
+        return
+    _frozen = True
     gc.collect()
     gc.freeze()
 

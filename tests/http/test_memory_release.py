@@ -90,3 +90,14 @@ def test_hub_serve_runs_on_the_system_allocator() -> None:
         timeout=60,
     )
     assert chosen.stdout.splitlines() == ["pymalloc"]
+
+
+def test_the_started_app_is_frozen_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tests start many apps in one process: freezing each would keep the earlier ones'
+    # cycles for ever.
+    frozen: list[int] = []
+    monkeypatch.setattr(memory_release, "_frozen", False)
+    monkeypatch.setattr(memory_release.gc, "freeze", lambda: frozen.append(1))
+    memory_release.freeze_startup_objects()
+    memory_release.freeze_startup_objects()
+    assert frozen == [1]
