@@ -229,20 +229,22 @@ class TransportProtocol(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def cleanup_operation(self, operation_id: str) -> None:
         """Stop the operation (the client completed it, or the socket is closing)."""
-        channel = self._channels.get(operation_id)
-        if channel is not None:
-            self._forget_channel(operation_id, channel)
+        self._forget_channel(operation_id)
         await super().cleanup_operation(operation_id)
 
     def forget_id(self, id: str) -> None:
         """The operation ended (strawberry sent complete or error): its channel goes too."""
-        channel = self._channels.get(id)
-        if channel is not None:
-            self._forget_channel(id, channel)
+        self._forget_channel(id)
         super().forget_id(id)
 
-    def _forget_channel(self, operation_id: str, channel: OperationChannel) -> None:
-        if self._channels.get(operation_id) is channel:
+    def _forget_channel(self, operation_id: str, channel: OperationChannel | None = None) -> None:
+        """Make the operation's channel (or `channel`, which a newer operation under the same
+        id may have replaced already) leave its cohort, and forget it."""
+        known = self._channels.get(operation_id)
+        channel = channel or known
+        if channel is None:
+            return
+        if known is channel:
             del self._channels[operation_id]
         channel.leave()
 

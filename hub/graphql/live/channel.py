@@ -12,21 +12,16 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Protocol
 
-from hub.live.cohorts import Member, Rendered
+from hub.live.cohorts import Member, Sink
 
 
-class EventChannel(Protocol):
-    """One subscribed operation on one connection."""
+class EventChannel(Sink, Protocol):
+    """One subscribed operation on one connection: the sink of its cohort member (push, and
+    on falling behind a close with 4800), and what the subscription needs of the transport."""
 
     @property
     def variables(self) -> Mapping[str, object] | None:
         """The variables as the client sent them (before coercion)."""
-
-    def push(self, rendered: Rendered) -> bool:
-        """Send `rendered` as this operation's next result; False when too far behind."""
-
-    def fell_behind(self) -> None:
-        """Close the connection with 4800: the client resumes with `after`."""
 
     def adopt(self, member: Member) -> None:
         """The subscription lives on in `member` once its stream (the replay) ends: the

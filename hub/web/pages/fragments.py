@@ -49,14 +49,16 @@ async def entry_row(request: Request) -> Response:
         return with_page_headers(Response(status_code=404))
     result = await call(request, doc.ROW, {"id": str(request.path_params["entry_id"])})
     entry = result.data.get("node")
-    shown = result.ok and entry and entry.get("verificationStatus") in statuses
+    shown = bool(result.ok and entry and entry.get("verificationStatus") in statuses)
+    rank = (entry.get("priority") or {}).get("score") if shown and entry else None
     if request.query_params.get("counts") == "1":
         counted = await call(request, doc.COUNTS)
         if not counted.ok:
             return _refusal(request, counted)
-        if not shown and _refusal(request, result).status_code != 404:
-            return _refusal(request, result)
-        rank = (entry.get("priority") or {}).get("score") if shown and entry else None
+        if not shown:
+            refusal = _refusal(request, result)
+            if refusal.status_code != 404:
+                return refusal
         return fragment(
             request,
             "_row_counts.html",
@@ -65,9 +67,8 @@ async def entry_row(request: Request) -> Response:
             data=counted.data,
             kinds=KINDS,
         )
-    if not shown or not entry:
+    if not shown:
         return _refusal(request, result)
-    rank = (entry.get("priority") or {}).get("score")
     return fragment(request, "_row.html", e=entry, rank=rank)
 
 
