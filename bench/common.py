@@ -257,3 +257,16 @@ def run_main(
     check(parser, args)
     print_report(run(args), args.json)
     return 0
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak RSS) of a process, in kB; empty when it is gone."""
+    found: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                found[key] = int(value.split()[0])
+    except (OSError, ValueError, IndexError):
+        return {}
+    return found

@@ -99,6 +99,7 @@ from common import (
     bench_database,
     free_port,
     log,
+    memory_kb,
     migrate_dsn,
     percentile,
     spawn_hub,
@@ -238,19 +239,6 @@ def start_hub(name: str, dsn: str, redis_url: str, folder: Path, subscribers: in
         **hub_environment(subscribers),
     }
     return HubProcess(name, port, spawn_hub(port, log_path, env), log_path)
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (peak RSS) of a process, in kB; empty when it is gone."""
-    found: dict[str, int] = {}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(value.split()[0])
-    except (OSError, ValueError, IndexError):
-        return {}
-    return found
 
 
 def pss_kb(pid: int) -> int:

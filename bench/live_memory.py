@@ -60,6 +60,7 @@ from common import (
     bench_database,
     free_port,
     log,
+    memory_kb,
     migrate_dsn,
     print_report,
     spawn_hub,
@@ -146,13 +147,7 @@ def start_hub(dsn: str, folder: Path, name: str, frames: int) -> Hub:
 
 def rss_kb(pid: int) -> int:
     """VmRSS of a process in kB (0 when it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
+    return memory_kb(pid).get("VmRSS", 0)
 
 
 async def settled_rss_kb(pid: int) -> int:
