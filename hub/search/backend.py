@@ -10,6 +10,10 @@ from uuid import UUID
 from hub.domain.search import Highlight, ParsedQuery, SearchDocument, SearchFilter
 
 FACETS = ("kinds", "provinces", "cities", "categories", "urgencies", "verificationStatuses")
+# Totals and facet counts are exact up to this many matches; past it a backend may stop
+# counting and say so (`total_is_exact`, `facets_are_exact`), as large search engines do: nobody
+# reads 10,000 results, and counting 50,000 matches of 口罩 costs more than finding the best 20.
+COUNT_BOUND = 10_000
 
 
 class BackendUnavailable(Exception):
@@ -31,13 +35,17 @@ class SearchPage:
     """A page of hits, the total and the facet counts of the whole result.
 
     `total` is 0 and `facets` empty when the search was asked not to count them (Extras);
-    `has_more` says whether hits follow this page either way.
+    `has_more` says whether hits follow this page either way. When more than COUNT_BOUND
+    documents match, `total` may be a lower bound and the facets counts of part of the matches:
+    `total_is_exact` and `facets_are_exact` say so.
     """
 
     hits: list[SearchHit]
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     has_more: bool | None = None
+    total_is_exact: bool = True
+    facets_are_exact: bool = True
 
 
 @dataclass(frozen=True)

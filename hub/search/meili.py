@@ -35,7 +35,7 @@ from hub.search.backend import (
     SearchPage,
 )
 from hub.search.postgres import highlights_of
-from hub.store import search as store
+from hub.store import search_index as store
 from hub.store.db import Connection, Database
 
 log = logging.getLogger(__name__)

@@ -14,36 +14,40 @@ from hub.domain.search import (
     highlight,
 )
 from hub.search.backend import EVERYTHING, Extras, SearchHit, SearchPage
-from hub.search.segment import index_words, latin_words, query_words
+from hub.search.segment import latin_words, query_words
+from hub.search.tokens import document_tsvector, normalized, pieces, term_query
 from hub.store import search as store
+from hub.store import search_index
 from hub.store.db import Database
 
 NAME = "postgres"
 # Latin words shorter than this match exactly (as words or substrings), never by similarity.
 MIN_TYPO_LENGTH = 4
-# pg_trgm's index can serve a substring of three characters or more; a shorter one (口罩, 协和)
-# would read every document, so it matches through the segmented words alone.
+# pg_trgm's index can serve a substring of three characters or more. CJK substrings are
+# lexemes (hub.search.tokens); this is for Latin ones inside words: "9501" in "kn9501".
 MIN_SUBSTRING_LENGTH = 3
 
 
-def indexed(document: SearchDocument) -> store.IndexedDocument:
-    """A document with its words cut for the tsvector."""
-    return store.IndexedDocument(
+def indexed(document: SearchDocument) -> search_index.IndexedDocument:
+    """A document with its lexemes for the tsvector."""
+    return search_index.IndexedDocument(
         document,
-        " ".join(index_words(document.title)),
-        " ".join(index_words(document.body)),
+        document_tsvector(document.title, document.body),
         latin_words(f"{document.title} {document.body}"),
     )
 
 
 def term_match(term: str) -> store.TermMatch:
     """How one query word may match (see hub.store.search.TermMatch)."""
-    words = query_words(term)
+    lexemes = term_query(term)
     latin = term.lower() if term.isascii() and len(term) >= MIN_TYPO_LENGTH else None
-    # The last word may be a prefix still being typed: "vent" finds "ventilator".
-    tsquery = " & ".join([*words[:-1], f"{words[-1]}:*"]) if words else None
-    substring = store.like_pattern(term) if len(term) >= MIN_SUBSTRING_LENGTH or not words else None
-    return store.TermMatch(tsquery, substring, latin)
+    has_cjk = any(piece.cjk for piece in pieces(normalized(term)))
+    substring = (
+        store.like_pattern(term)
+        if lexemes.match is None or (not has_cjk and len(term) >= MIN_SUBSTRING_LENGTH)
+        else None
+    )
+    return store.TermMatch(lexemes.match, substring, latin)
 
 
 def highlights_of(title: str, body: str, query: ParsedQuery) -> tuple[Highlight, ...]:
@@ -64,7 +68,7 @@ class PostgresSearch:
     async def position(self) -> int:
         """How far this index has read the outbox."""
         async with self._db.connection() as conn:
-            return await store.get_position(conn, NAME)
+            return await search_index.get_position(conn, NAME)
 
     async def apply(
         self, documents: Sequence[SearchDocument], removed: Sequence[UUID], position: int
@@ -74,10 +78,10 @@ class PostgresSearch:
         rows = await asyncio.to_thread(lambda: [indexed(d) for d in documents])
         async with self._db.transaction() as conn:
             if rows:
-                await store.upsert_documents(conn, rows)
+                await search_index.upsert_documents(conn, rows)
             if removed:
-                await store.delete_documents(conn, removed)
-            await store.set_position(conn, NAME, position)
+                await search_index.delete_documents(conn, removed)
+            await search_index.set_position(conn, NAME, position)
 
     async def search(
         self,
@@ -89,8 +93,8 @@ class PostgresSearch:
     ) -> SearchPage:
         """Matching documents, best first, with the total and facets when asked for."""
         terms = [term_match(t) for t in query.terms]
-        words = [w for t in query.terms for w in query_words(t)]
-        rank_query = " | ".join(words) if words else None
+        ranks = [r for r in (term_query(t).rank for t in query.terms) if r]
+        rank_query = " | ".join(f"({r})" for r in ranks) if ranks else None
         facets: dict[str, dict[str, int]] = {}
         async with self._db.transaction() as conn:
             await store.prefer_custom_plans(conn)

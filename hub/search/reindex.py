@@ -18,7 +18,7 @@ from hub.search.meili import MeiliSearch
 from hub.search.postgres import PostgresSearch
 from hub.services.search_documents import documents_of
 from hub.store import entries, live, organizations
-from hub.store import search as store
+from hub.store import search_index as store
 from hub.store.db import Connection, Database
 
 REINDEX_BATCH = 500

@@ -1,4 +1,5 @@
-"""Cutting Chinese (and mixed) text into words, for the PostgreSQL backend's tsvector.
+"""Cutting Chinese (and mixed) query text into words (documents are cut into bigrams instead,
+see hub.search.tokens).
 
 jieba loads its dictionary (about 1.5 s) on first use; `warm_up()` lets a process pay that at
 startup, in a thread, rather than on its first search.
@@ -30,14 +31,6 @@ def _jieba() -> Any:
 def warm_up() -> None:
     """Load the dictionary now."""
     _jieba()
-
-
-def index_words(text: str) -> list[str]:
-    """Every word and sub-word of `text`, lowercased (search mode: 武汉协和医院 gives 武汉, 协和,
-    医院 and 武汉协和医院), for the document side."""
-    return [
-        w for w in (t.lower().strip() for t in _jieba().cut_for_search(text)) if _WORD.search(w)
-    ]
 
 
 def query_words(term: str) -> list[str]:

@@ -8,7 +8,7 @@ from uuid import UUID
 from hub.domain.live import LiveEvent
 from hub.domain.search import ORGANIZATION, SearchDocument, entry_document, organization_document
 from hub.store import categories, entries, organizations
-from hub.store import search as store
+from hub.store import search_index as store
 from hub.store.db import Connection
 
 

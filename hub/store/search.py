@@ -1,4 +1,5 @@
-"""The PostgreSQL search index: documents, the indexer's position, queries and facets."""
+"""Reading the PostgreSQL search index: queries, counts and facets (hub.store.search_index
+writes it)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,12 @@ from uuid import UUID
 
 import asyncpg
 
-from hub.domain.search import SearchDocument, SearchFilter
+from hub.domain.search import SearchFilter
 from hub.store.db import Connection
 from hub.store.sql import Where
 
 # The text the substring and phrase conditions look in (matches the trigram index).
 _TEXT = "(title || ' ' || body)"
-
-
-@dataclass(frozen=True)
-class IndexedDocument:
-    """A document with the words the segmenter found in its title and body."""
-
-    document: SearchDocument
-    title_words: str
-    body_words: str
-    latin: str
 
 
 @dataclass(frozen=True)
@@ -44,79 +35,6 @@ class Hit:
     score: float
     title: str
     body: str
-
-
-async def upsert_documents(conn: Connection, documents: Sequence[IndexedDocument]) -> None:
-    """Insert or replace documents (idempotent: the same input leaves the same rows)."""
-    await conn.executemany(
-        """
-        INSERT INTO search_document (subject_id, kind, organization_id, province, city,
-            category_codes, urgency, urgency_rank, verification_status, title, body, tokens,
-            latin, updated_at, indexed_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-            setweight(to_tsvector('simple', $12), 'A')
-                || setweight(to_tsvector('simple', $13), 'B'),
-            $14, $15, now())
-        ON CONFLICT (subject_id) DO UPDATE SET
-            kind = excluded.kind, organization_id = excluded.organization_id,
-            province = excluded.province, city = excluded.city,
-            category_codes = excluded.category_codes, urgency = excluded.urgency,
-            urgency_rank = excluded.urgency_rank,
-            verification_status = excluded.verification_status, title = excluded.title,
-            body = excluded.body, tokens = excluded.tokens, latin = excluded.latin,
-            updated_at = excluded.updated_at, indexed_at = now()
-        """,
-        [
-            (
-                d.document.subject_id,
-                d.document.kind,
-                d.document.organization_id,
-                d.document.province,
-                d.document.city,
-                list(d.document.category_codes),
-                d.document.urgency,
-                d.document.urgency_rank,
-                d.document.verification_status,
-                d.document.title,
-                d.document.body,
-                d.title_words,
-                d.body_words,
-                d.latin,
-                d.document.updated_at,
-            )
-            for d in documents
-        ],
-    )
-
-
-async def delete_documents(conn: Connection, ids: Sequence[UUID]) -> None:
-    """Remove documents (absent ones are fine)."""
-    await conn.execute("DELETE FROM search_document WHERE subject_id = ANY($1::uuid[])", list(ids))
-
-
-async def indexed_ids(conn: Connection) -> set[UUID]:
-    """Every document id in the index (for checks and rebuilds)."""
-    return {r["subject_id"] for r in await conn.fetch("SELECT subject_id FROM search_document")}
-
-
-async def get_position(conn: Connection, backend: str) -> int:
-    """How far `backend`'s indexer has read the outbox (0 when it never ran)."""
-    value: int | None = await conn.fetchval(
-        "SELECT position FROM search_position WHERE backend = $1", backend
-    )
-    return value or 0
-
-
-async def set_position(conn: Connection, backend: str, position: int) -> None:
-    """Record how far `backend`'s indexer has read."""
-    await conn.execute(
-        """
-        INSERT INTO search_position (backend, position) VALUES ($1, $2)
-        ON CONFLICT (backend) DO UPDATE SET position = excluded.position, updated_at = now()
-        """,
-        backend,
-        position,
-    )
 
 
 async def chinese_search_problem(conn: Connection) -> str | None:
@@ -151,7 +69,7 @@ def _where(terms: Sequence[TermMatch], phrases: Sequence[str], wanted: SearchFil
         if term.substring:
             options.append(f"{_TEXT} ILIKE {where.param(term.substring)}")
         if term.tsquery:
-            options.append(f"tokens @@ to_tsquery('simple', {where.param(term.tsquery)})")
+            options.append(f"tokens @@ {where.param(term.tsquery)}::tsquery")
         if term.latin:
             options.append(f"{where.param(term.latin)} <% latin")
         where.conditions.append("(" + " OR ".join(options) + ")")
@@ -202,11 +120,7 @@ async def search(
     than the page is read to tell whether more follow.
     """
     where = _where(terms, phrases, wanted)
-    rank = (
-        f"ts_rank_cd(tokens, to_tsquery('simple', {where.param(rank_query)}), 1)"
-        if rank_query
-        else "0"
-    )
+    rank = f"ts_rank_cd(tokens, {where.param(rank_query)}::tsquery, 1)" if rank_query else "0"
     limit_slot = where.param(limit if count else limit + 1)
     offset_slot = where.param(offset)
     total_column = "count(*) OVER ()" if count else "0"
@@ -288,13 +202,3 @@ def like_pattern(text: str) -> str:
     """`text` as an ILIKE pattern that matches it anywhere, its wildcards taken literally."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-async def entry_ids_of_organizations(
-    conn: Connection, organization_ids: Sequence[UUID]
-) -> list[UUID]:
-    """Entries of these organizations (their documents carry the organization's name)."""
-    rows = await conn.fetch(
-        "SELECT id FROM entry WHERE organization_id = ANY($1::uuid[])", list(organization_ids)
-    )
-    return [r["id"] for r in rows]

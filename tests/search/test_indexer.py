@@ -13,7 +13,7 @@ from hub.domain.search import SearchDocument
 from hub.graphql.ids import parse_global_id
 from hub.search.postgres import PostgresSearch
 from hub.services.search_documents import documents_of
-from hub.store import search as store
+from hub.store import search_index as store
 from hub.store.db import Database
 from hub.store.outbox import record_event
 from tests.conftest import GraphQLClient

@@ -24,7 +24,7 @@ from hub.search.service import SearchService
 from hub.search.setup import search_service
 from hub.services.search_documents import documents_of
 from hub.settings import Settings
-from hub.store import search as store
+from hub.store import search_index as store
 from hub.store.db import Database
 from hub.store.outbox import record_event
 from tests.conftest import GraphQLClient
