@@ -229,6 +229,9 @@ class Settings:
     # most (0 turns the cache off), and the bytes it may hold per process.
     read_cache_seconds: int = 5
     read_cache_bytes: int = 64 * 1024 * 1024
+    # Search results kept per process and backend while the index has not moved
+    # (hub/search/cache.py); 0 turns that cache off.
+    search_cache_entries: int = 2048
     # Matching (matchingOffers, matchingNeeds, an entry's page): one call scores at most
     # matching_candidates VERIFIED candidates, reads at most matching_max_items of their items,
     # compares at most matching_max_pairs item pairs and spends at most matching_budget_ms.
@@ -371,6 +374,7 @@ class Settings:
             webhook_log_days=_int(env, "HUB_WEBHOOK_LOG_DAYS", 14, minimum=1),
             read_cache_seconds=_int(env, "HUB_READ_CACHE_SECONDS", 5, minimum=0),
             read_cache_bytes=_int(env, "HUB_READ_CACHE_BYTES", 64 * 1024 * 1024, minimum=0),
+            search_cache_entries=_int(env, "HUB_SEARCH_CACHE_ENTRIES", 2048, minimum=0),
             matching_candidates=_int(env, "HUB_MATCHING_CANDIDATES", 200, minimum=1),
             matching_max_items=_int(env, "HUB_MATCHING_MAX_ITEMS", 2_000, minimum=1),
             matching_max_pairs=_int(env, "HUB_MATCHING_MAX_PAIRS", 20_000, minimum=1),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hub.search.backend import SearchBackend
+from hub.search.cache import CachedSearch
 from hub.search.meili import DEFAULT_INDEX, MeiliSearch
 from hub.search.postgres import PostgresSearch
 from hub.search.service import SearchService
@@ -31,6 +32,11 @@ def search_service(db: Database, settings: Settings | None = None) -> SearchServ
         return problem
 
     preferred: SearchBackend | None = None
+    postgres: SearchBackend = PostgresSearch(db)
     if settings is not None:
         preferred = meili_backend(db, settings)
-    return SearchService(PostgresSearch(db), preferred, check=check)
+        if settings.search_cache_entries:
+            postgres = CachedSearch(postgres, settings.search_cache_entries)
+            if preferred is not None:
+                preferred = CachedSearch(preferred, settings.search_cache_entries)
+    return SearchService(postgres, preferred, check=check)
