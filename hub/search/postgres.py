@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 from hub.domain.search import (
@@ -13,19 +16,39 @@ from hub.domain.search import (
     SearchFilter,
     highlight,
 )
-from hub.search.backend import EVERYTHING, Extras, SearchHit, SearchPage
-from hub.search.segment import latin_words, query_words
-from hub.search.tokens import document_tsvector, normalized, pieces, term_query
+from hub.search.backend import COUNT_BOUND, EVERYTHING, Extras, SearchHit, SearchPage
+from hub.search.estimate import LexemeStats, matches_at_most
+from hub.search.segment import latin_words as latin_text
+from hub.search.segment import query_words
+from hub.search.tokens import document_tsvector
+from hub.search.tsquery import (
+    MIN_TYPO_CHARS,
+    MIN_WIDENED_CHARS,
+    Conjunction,
+    Widening,
+    latin_words,
+    phrase_prefilter,
+    term_query,
+)
 from hub.store import search as store
 from hub.store import search_index
-from hub.store.db import Database
+from hub.store.db import Connection, Database
 
 NAME = "postgres"
-# Latin words shorter than this match exactly (as words or substrings), never by similarity.
-MIN_TYPO_LENGTH = 4
-# pg_trgm's index can serve a substring of three characters or more. CJK substrings are
-# lexemes (hub.search.tokens); this is for Latin ones inside words: "9501" in "kn9501".
-MIN_SUBSTRING_LENGTH = 3
+# How many indexed words one query word may widen to (containing it, or a typo of it).
+WIDENED_WORDS = 32
+# Each pool of candidates (hub.store.search.ranked) scores at most this many matches, or as
+# many as the page asked for needs.
+CANDIDATES = 200
+# Reading every match of a search costs about one row per match; reading entries in prior
+# order until CANDIDATES match costs CANDIDATES * documents / matches rows. The second is
+# cheaper past sqrt(CANDIDATES * documents) matches (4,400 at 100,000 documents); the estimate
+# being an upper bound, the window reads this many times what the estimate expects, at most
+# MAX_WINDOW (a query taken for broad that is rare pays that, then reads its few matches).
+WINDOW_MARGIN = 1.5
+MAX_WINDOW = 8_000
+# How long the lexeme statistics are trusted before they are read again.
+STATS_SECONDS = 60.0
 
 
 def indexed(document: SearchDocument) -> search_index.IndexedDocument:
@@ -33,21 +56,49 @@ def indexed(document: SearchDocument) -> search_index.IndexedDocument:
     return search_index.IndexedDocument(
         document,
         document_tsvector(document.title, document.body),
-        latin_words(f"{document.title} {document.body}"),
+        latin_text(f"{document.title} {document.body}"),
     )
 
 
-def term_match(term: str) -> store.TermMatch:
-    """How one query word may match (see hub.store.search.TermMatch)."""
-    lexemes = term_query(term)
-    latin = term.lower() if term.isascii() and len(term) >= MIN_TYPO_LENGTH else None
-    has_cjk = any(piece.cjk for piece in pieces(normalized(term)))
-    substring = (
-        store.like_pattern(term)
-        if lexemes.match is None or (not has_cjk and len(term) >= MIN_SUBSTRING_LENGTH)
-        else None
+@dataclass(frozen=True)
+class _Plan:
+    """A query turned into what the store runs: its conditions and how to rank."""
+
+    match: store.TextMatch
+    rank_query: str | None
+    conjunctions: tuple[Conjunction, ...]
+
+
+def _plan(query: ParsedQuery, widened: Widening) -> _Plan:
+    terms = [term_query(t, widened) for t in query.terms]
+    prefilters = [phrase_prefilter(p, widened) for p in query.phrases]
+    conjunctions = tuple(c for c in (*(t.match for t in terms), *prefilters) if c.parts)
+    ranks = [r for r in (t.rank() for t in terms) if r]
+    # A term of punctuation alone (no letter, digit or CJK character) is matched as text.
+    verbatim = [t for t, q in zip(query.terms, terms, strict=True) if not q.match.parts]
+    match = store.TextMatch(
+        tsqueries=tuple(q for q in (t.match.tsquery() for t in terms) if q),
+        phrases=tuple(store.like_pattern(p) for p in (*query.phrases, *verbatim)),
+        phrase_tsqueries=tuple(q for q in (p.tsquery() for p in prefilters) if q),
     )
-    return store.TermMatch(lexemes.match, substring, latin)
+    rank_query = " | ".join(f"({r})" for r in ranks) if ranks else None
+    return _Plan(match, rank_query, conjunctions)
+
+
+def widenable(query: ParsedQuery) -> list[str]:
+    """The Latin words of the query long enough to widen through the vocabulary."""
+    words = (w for text in (*query.terms, *query.phrases) for w in latin_words(text))
+    return sorted({w for w in words if len(w) >= MIN_WIDENED_CHARS})
+
+
+def window_for(conjunctions: Sequence[Conjunction], stats: LexemeStats | None) -> int | None:
+    """How many entries to read in prior order before every match (None: every match)."""
+    if stats is None or not stats.documents:
+        return MAX_WINDOW
+    at_most = matches_at_most(conjunctions, stats)
+    if at_most <= WINDOW_MARGIN * math.sqrt(CANDIDATES * stats.documents):
+        return None
+    return min(MAX_WINDOW, math.ceil(WINDOW_MARGIN * CANDIDATES * stats.documents / at_most))
 
 
 def highlights_of(title: str, body: str, query: ParsedQuery) -> tuple[Highlight, ...]:
@@ -62,8 +113,18 @@ class PostgresSearch:
 
     name = NAME
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Callable[[], float] = time.monotonic) -> None:
         self._db = db
+        self._clock = clock
+        self._stats: LexemeStats | None = None
+        self._stats_at = -math.inf
+
+    async def _lexeme_stats(self, conn: Connection) -> LexemeStats | None:
+        if self._clock() - self._stats_at > STATS_SECONDS:
+            found = await store.lexeme_frequencies(conn)
+            self._stats = LexemeStats(*found) if found else None
+            self._stats_at = self._clock()
+        return self._stats
 
     async def position(self) -> int:
         """How far this index has read the outbox."""
@@ -91,24 +152,48 @@ class PostgresSearch:
         offset: int,
         extras: Extras = EVERYTHING,
     ) -> SearchPage:
-        """Matching documents, best first, with the total and facets when asked for."""
-        terms = [term_match(t) for t in query.terms]
-        ranks = [r for r in (term_query(t).rank for t in query.terms) if r]
-        rank_query = " | ".join(f"({r})" for r in ranks) if ranks else None
-        facets: dict[str, dict[str, int]] = {}
+        """Matching documents, best first, with the total and facets when asked for.
+
+        Ranking reads only the ids and prior columns of the candidates; the text is read for
+        the page alone (highlights); totals and facets read the facet columns, only when
+        asked for, and stop counting at COUNT_BOUND.
+        """
+        counts = store.Counts()
         async with self._db.transaction() as conn:
-            await store.prefer_custom_plans(conn)
-            hits, total, has_more = await store.search(
-                conn, terms, query.phrases, rank_query, wanted, limit, offset, count=extras.total
+            await store.plan_for_search(conn)
+            widened = await store.similar_words(
+                conn, widenable(query), typo_from=MIN_TYPO_CHARS, limit=WIDENED_WORDS
             )
-            if extras.facets:
-                facets = await store.facets(conn, terms, query.phrases, wanted)
+            plan = _plan(query, widened)
+            window = window_for(plan.conjunctions, await self._lexeme_stats(conn))
+            hits, has_more = await store.ranked(
+                conn,
+                plan.match,
+                plan.rank_query,
+                wanted,
+                (limit, offset),
+                candidates=max(CANDIDATES, offset + limit + 1),
+                window=window,
+            )
+            texts = await store.texts(conn, [h.subject_id for h in hits])
+            if extras.total or extras.facets:
+                counts = await store.counts(
+                    conn,
+                    plan.match,
+                    wanted,
+                    total=extras.total,
+                    facets=extras.facets,
+                    bound=COUNT_BOUND,
+                )
         return SearchPage(
             [
-                SearchHit(h.subject_id, h.kind, h.score, highlights_of(h.title, h.body, query))
+                SearchHit(h.subject_id, h.kind, h.score, highlights_of(*texts[h.subject_id], query))
                 for h in hits
+                if h.subject_id in texts
             ],
-            total,
-            facets,
+            counts.total,
+            counts.facets or {},
             has_more,
+            total_is_exact=counts.total_is_exact,
+            facets_are_exact=counts.facets_are_exact,
         )

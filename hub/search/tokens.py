@@ -11,13 +11,9 @@ plus the last character of each run of CJK text. Then:
 - one character c is the prefix c:* of a bigram that starts with it, or the lone last
   character of a run.
 
-So every substring of CJK text is found, as ILIKE finds it, through the GIN index. Queries are
-still cut into words by jieba, so 防护服武汉 finds a document that says 防护服 and 武汉 apart;
-each word must appear as a substring, and a document holding the whole run scores higher.
-
-Latin letters and digits form words as usual; the last word of a term may be a prefix being
-typed. Text is NFKC-normalised first, so full-width ＮＹ９５ and N95 are the same, as are
-compatibility ideographs.
+So every substring of CJK text is found, as ILIKE finds it, through the GIN index
+(hub.search.tsquery builds the queries). Latin letters and digits form words as usual. Text is
+NFKC-normalised first, so full-width Ｎ９５ and N95 are the same, as are compatibility ideographs.
 
 Nothing here does I/O: the document side is plain string work, fast enough to index thousands
 of documents a second in Python, where cutting documents with jieba cost 300-600 µs each.
@@ -29,8 +25,6 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from hub.search.segment import query_words
 
 # Kana, CJK ideographs (with extension A, compatibility forms and the supplementary planes)
 # and Hangul syllables: scripts written without spaces between words.
@@ -99,37 +93,3 @@ def document_tsvector(title: str, body: str) -> str:
             if len(kept) < MAX_POSITIONS_PER_LEXEME:
                 kept.append(f"{min(position, MAX_POSITION)}{weight}")
     return " ".join(f"{_quote(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
-
-
-def _phrase(word: str) -> str:
-    if len(word) == 1:
-        return _quote(word) + ":*"
-    return " <-> ".join(_quote(word[i : i + 2]) for i in range(len(word) - 1))
-
-
-@dataclass(frozen=True)
-class TermQuery:
-    """What one query term must match (`match`) and what ranks a match higher (`rank`), as
-    tsquery text; None when the term has no letters, digits or CJK characters at all."""
-
-    match: str | None
-    rank: str | None
-
-
-def term_query(term: str) -> TermQuery:
-    """The tsquery of one whitespace-free query term (see the module's docstring)."""
-    found = list(pieces(normalized(term)))
-    parts: list[str] = []
-    ranks: list[str] = []
-    for index, piece in enumerate(found):
-        if not piece.cjk:
-            last = index == len(found) - 1
-            parts.append(_quote(piece.text) + (":*" if last else ""))
-            continue
-        words = [w for w in query_words(piece.text) if w]
-        parts += [f"({_phrase(w)})" for w in words]
-        if len(words) > 1:
-            ranks.append(f"({_phrase(piece.text)})")
-    if not parts:
-        return TermQuery(None, None)
-    return TermQuery(" & ".join(parts), " | ".join(ranks + parts))

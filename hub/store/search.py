@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-import asyncpg
-
-from hub.domain.search import SearchFilter
+from hub.domain.search import ORGANIZATION, SearchFilter
 from hub.store.db import Connection
 from hub.store.sql import Where
 
@@ -18,12 +16,14 @@ _TEXT = "(title || ' ' || body)"
 
 
 @dataclass(frozen=True)
-class TermMatch:
-    """How one query word may match: its words (a tsquery), as a substring, or (Latin) by typo."""
+class TextMatch:
+    """What a document's text must match: every tsquery (one per query term, see
+    hub.search.tokens) and every quoted phrase (an ILIKE pattern), with the tsquery that
+    narrows the phrases to documents holding their words."""
 
-    tsquery: str | None
-    substring: str | None
-    latin: str | None
+    tsqueries: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    phrase_tsqueries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,16 @@ class Hit:
     subject_id: UUID
     kind: str
     score: float
-    title: str
-    body: str
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many documents match, and their facet counts, as far as they were counted."""
+
+    total: int = 0
+    total_is_exact: bool = True
+    facets: dict[str, dict[str, int]] | None = None
+    facets_are_exact: bool = True
 
 
 async def chinese_search_problem(conn: Connection) -> str | None:
@@ -62,19 +70,29 @@ async def chinese_search_problem(conn: Connection) -> str | None:
     return None
 
 
-def _where(terms: Sequence[TermMatch], phrases: Sequence[str], wanted: SearchFilter) -> Where:
-    where = Where()
-    for term in terms:
-        options = []
-        if term.substring:
-            options.append(f"{_TEXT} ILIKE {where.param(term.substring)}")
-        if term.tsquery:
-            options.append(f"tokens @@ {where.param(term.tsquery)}::tsquery")
-        if term.latin:
-            options.append(f"{where.param(term.latin)} <% latin")
-        where.conditions.append("(" + " OR ".join(options) + ")")
-    for phrase in phrases:
-        where.add(_TEXT + " ILIKE {}", like_pattern(phrase))
+# The score: text relevance first (ts_rank_cd, title lexemes above body ones, shorter texts
+# above longer), then urgency, recency (a half-life of about three days) and verification.
+# In double precision throughout: numeric arithmetic (what EXTRACT returns) costs several
+# times more per candidate.
+_SCORE = """({rank}) * 4
+    + (4 - urgency_rank) * 0.1::float8
+    + 0.3::float8 * exp(-date_part('epoch', now() - updated_at) / 259200.0::float8)
+    + CASE verification_status WHEN 'VERIFIED' THEN 0.2::float8 ELSE 0 END"""
+# Candidates are read in this order (search_document_prior_idx): urgent and recent first.
+_PRIOR = "urgency_rank, updated_at DESC, subject_id"
+# How similar (pg_trgm's similarity, 0 to 1) an indexed word must be to a query word to count
+# as a typo of it: ventilatr ~ ventilator is 0.62, goggels ~ goggles 0.45, mask ~ task 0.25.
+TYPO_SIMILARITY = 0.4
+
+
+def _text_conditions(where: Where, match: TextMatch) -> list[str]:
+    conditions = [f"tokens @@ {where.param(q)}::tsquery" for q in match.tsqueries]
+    conditions += [f"tokens @@ {where.param(q)}::tsquery" for q in match.phrase_tsqueries]
+    conditions += [f"{_TEXT} ILIKE {where.param(p)}" for p in match.phrases]
+    return conditions
+
+
+def _filter_conditions(where: Where, wanted: SearchFilter) -> list[str]:
     filters: list[tuple[str, tuple[str, ...]]] = [
         ("kind = ANY({}::text[])", wanted.kinds),
         ("province = ANY({}::text[])", wanted.provinces),
@@ -83,119 +101,242 @@ def _where(terms: Sequence[TermMatch], phrases: Sequence[str], wanted: SearchFil
         ("urgency = ANY({}::text[])", wanted.urgencies),
         ("verification_status = ANY({}::text[])", wanted.verification_statuses),
     ]
-    for condition, values in filters:
-        if values:
-            where.add(condition, list(values))
+    conditions = [
+        condition.format(where.param(list(values))) for condition, values in filters if values
+    ]
     if wanted.verified_entries_only:
-        where.conditions.append("(kind = 'ORGANIZATION' OR verification_status = 'VERIFIED')")
+        conditions.append(f"(kind = '{ORGANIZATION}' OR verification_status = 'VERIFIED')")
+    return conditions
+
+
+def _where(match: TextMatch, wanted: SearchFilter) -> Where:
+    where = Where()
+    where.conditions += _text_conditions(where, match)
+    where.conditions += _filter_conditions(where, wanted)
     return where
 
 
-async def prefer_custom_plans(conn: Connection) -> None:
-    """Plan this transaction's statements for their actual values.
+async def plan_for_search(conn: Connection) -> None:
+    """Plan this transaction's statements for their actual values, through the indexes.
 
     asyncpg prepares each statement once per connection; after five runs PostgreSQL may switch
-    to a generic plan that cannot see the search words, and for a short word it then chose an
-    index that returns every row (bench/search.py: 1.2 s instead of 0.5 s).
+    to a generic plan that cannot see the search words, and for a broad word it then reads
+    candidates in an order that suits a narrow one (or the reverse). Counting the first 10,000
+    matches of a broad word, the planner prefers to read the table from its start, checking
+    each row's words (50-110 ms for 口罩 at 100,000 documents), over the words' index (15-20
+    ms): it does not know how much checking costs.
     """
-    await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+    await conn.execute(
+        "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL enable_seqscan = off"
+    )
 
 
-async def search(
+async def similar_words(
+    conn: Connection, words: Sequence[str], *, typo_from: int, limit: int
+) -> dict[str, list[str]]:
+    """For each query word, the indexed words (search_word) that contain it or, from
+    `typo_from` characters on, look like it: at most `limit` each, the most similar first."""
+    if not words:
+        return {}
+    await conn.execute(f"SET LOCAL pg_trgm.similarity_threshold = {TYPO_SIMILARITY}")
+    rows = await conn.fetch(
+        r"""
+        SELECT w.input, v.word
+        FROM unnest($1::text[]) AS w(input)
+        CROSS JOIN LATERAL (
+            SELECT word FROM search_word
+            WHERE word LIKE '%' || replace(replace(replace(w.input, '\', '\\'),
+                    '%', '\%'), '_', '\_') || '%'
+               OR (length(w.input) >= $2 AND word % w.input)
+            ORDER BY similarity(word, w.input) DESC, word
+            LIMIT $3
+        ) AS v
+        """,
+        list(words),
+        typo_from,
+        limit,
+    )
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["input"], []).append(row["word"])
+    return found
+
+
+async def lexeme_frequencies(conn: Connection) -> tuple[int, dict[str, float], float] | None:
+    """PostgreSQL's statistics of the indexed lexemes: how many documents there are, the
+    fraction of them holding each common lexeme, and the fraction no other lexeme exceeds;
+    None before the table was first analysed."""
+    row = await conn.fetchrow(
+        """
+        SELECT c.reltuples, s.most_common_elems::text::text[] AS lexemes,
+               s.most_common_elem_freqs AS frequencies
+        FROM pg_class AS c
+        LEFT JOIN pg_stats AS s ON s.schemaname = current_schema()
+            AND s.tablename = 'search_document' AND s.attname = 'tokens'
+        WHERE c.oid = 'search_document'::regclass
+        """
+    )
+    if row is None or row["reltuples"] < 0 or row["lexemes"] is None:
+        return None
+    lexemes: list[str] = row["lexemes"]
+    frequencies: list[float] = row["frequencies"]
+    # After one frequency per lexeme come the smallest and largest of them, and the null share.
+    listed = dict(zip(lexemes, frequencies[: len(lexemes)], strict=True))
+    return int(row["reltuples"]), listed, frequencies[len(lexemes)]
+
+
+_CANDIDATE_COLUMNS = "subject_id, kind, tokens, urgency_rank, updated_at, verification_status"
+
+
+async def ranked(
     conn: Connection,
-    terms: Sequence[TermMatch],
-    phrases: Sequence[str],
+    match: TextMatch,
     rank_query: str | None,
     wanted: SearchFilter,
-    limit: int,
-    offset: int,
-    *,
-    count: bool = True,
-) -> tuple[list[Hit], int, bool]:
-    """Matching documents, best first, how many match in all (0 unless `count`) and whether
-    more follow this page.
+    page: tuple[int, int],
+    candidates: int,
+    window: int | None,
+) -> tuple[list[Hit], bool]:
+    """The page (`limit`, `offset`) of matching documents, best first, and whether more follow.
 
-    The score weighs text relevance (ts_rank_cd on the words, title above body), then urgency,
-    recency (half-life of about three days) and verification. Without `count`, one row more
-    than the page is read to tell whether more follow.
+    Organizations and entries are two pools; each gives at most `candidates` matches in prior
+    order (urgent and recent first), and only those are scored: a broad word (口罩 is in a
+    third of the documents) is ranked among its most urgent and recent matches, a narrower
+    search among all of them. Organizations, which have no urgency, have their own pool, so
+    that the hospital named 协和 is never crowded out by its needs.
+
+    How entries are read depends on `window`. None: every match, through the words' index,
+    then sorted (right when they are few). A number: the first `window` entries in prior
+    order, checking each one's words, until `candidates` match (right for a broad word, cheap
+    however many documents match); when fewer match there, every match as above.
     """
-    where = _where(terms, phrases, wanted)
-    rank = f"ts_rank_cd(tokens, {where.param(rank_query)}::tsquery, 1)" if rank_query else "0"
-    limit_slot = where.param(limit if count else limit + 1)
-    offset_slot = where.param(offset)
-    total_column = "count(*) OVER ()" if count else "0"
-    rows = await conn.fetch(
-        f"""
-        SELECT subject_id, kind, title, body, {total_column} AS total,
-               ({rank}) * 4
-               + (4 - urgency_rank) * 0.1
-               + 0.3 * exp(-extract(epoch FROM now() - updated_at) / 259200.0)
-               + CASE verification_status WHEN 'VERIFIED' THEN 0.2 ELSE 0 END AS score
-        FROM search_document
-        {where.sql()}
-        ORDER BY score DESC, subject_id
-        LIMIT {limit_slot} OFFSET {offset_slot}
-        """,
-        *where.params,
-    )
-    if not count:
-        hits = [_hit(r) for r in rows[:limit]]
-        return hits, 0, len(rows) > limit
-    total = rows[0]["total"] if rows else await _count(conn, terms, phrases, wanted)
-    return [_hit(r) for r in rows], total, offset + len(rows) < total
-
-
-def _hit(row: asyncpg.Record) -> Hit:
-    return Hit(row["subject_id"], row["kind"], float(row["score"]), row["title"], row["body"])
-
-
-async def _count(
-    conn: Connection, terms: Sequence[TermMatch], phrases: Sequence[str], wanted: SearchFilter
-) -> int:
-    where = _where(terms, phrases, wanted)
-    value: int = await conn.fetchval(
-        f"SELECT count(*) FROM search_document {where.sql()}", *where.params
-    )
-    return value
-
-
-async def facets(
-    conn: Connection, terms: Sequence[TermMatch], phrases: Sequence[str], wanted: SearchFilter
-) -> dict[str, dict[str, int]]:
-    """Counts of the matching documents by kind, province, city, category, urgency and
-    verification status."""
-    where = _where(terms, phrases, wanted)
-    rows = await conn.fetch(
-        f"""
-        WITH matched AS (SELECT * FROM search_document {where.sql()})
-        SELECT 'kinds' AS facet, kind AS value, count(*) AS n FROM matched GROUP BY kind
-        UNION ALL SELECT 'provinces', province, count(*) FROM matched
-            WHERE province IS NOT NULL GROUP BY province
-        UNION ALL SELECT 'cities', city, count(*) FROM matched
-            WHERE city IS NOT NULL GROUP BY city
-        UNION ALL SELECT 'urgencies', urgency, count(*) FROM matched
-            WHERE urgency IS NOT NULL GROUP BY urgency
-        UNION ALL SELECT 'verificationStatuses', verification_status, count(*) FROM matched
-            GROUP BY verification_status
-        UNION ALL SELECT 'categories', code, count(*) FROM matched, unnest(category_codes) AS code
-            GROUP BY code
-        """,
-        *where.params,
-    )
-    found: dict[str, dict[str, int]] = {
-        name: {}
-        for name in (
-            "kinds",
-            "provinces",
-            "cities",
-            "categories",
-            "urgencies",
-            "verificationStatuses",
+    limit, offset = page
+    where = Where()
+    text = _text_conditions(where, match)
+    filters = _filter_conditions(where, wanted)
+    kinds = set(wanted.kinds)
+    pool_size = where.param(candidates)
+    # An ORDER BY the prior index cannot give: PostgreSQL then never walks that index through
+    # every document hoping to meet matches early.
+    by_prior_unindexed = "urgency_rank + 0, updated_at DESC, subject_id"
+    pools = []
+    if not kinds or ORGANIZATION in kinds:
+        conditions = " AND ".join([*text, *filters, f"kind = '{ORGANIZATION}'"])
+        # At most a few thousand: whichever way PostgreSQL reads them costs little.
+        pools.append(
+            f"""(SELECT {_CANDIDATE_COLUMNS} FROM search_document WHERE {conditions}
+            ORDER BY {_PRIOR} LIMIT {pool_size})"""
         )
-    }
-    for row in rows:
-        found[row["facet"]][row["value"]] = row["n"]
-    return found
+    if not kinds or kinds - {ORGANIZATION}:
+        entries = [*filters, f"kind <> '{ORGANIZATION}'"]
+        every_match = f"""SELECT {_CANDIDATE_COLUMNS} FROM search_document
+            WHERE {" AND ".join([*text, *entries])}
+            ORDER BY {by_prior_unindexed} LIMIT {pool_size}"""
+        if window is None:
+            pools.append(f"({every_match})")
+        else:
+            pools.append(
+                f"""(WITH early AS MATERIALIZED (
+                    SELECT {_CANDIDATE_COLUMNS} FROM (
+                        SELECT {_CANDIDATE_COLUMNS}, title, body FROM search_document
+                        WHERE {" AND ".join(entries)}
+                        ORDER BY {_PRIOR} LIMIT {where.param(window)}
+                    ) AS first WHERE {" AND ".join(text or ["true"])} LIMIT {pool_size}
+                )
+                SELECT * FROM early WHERE (SELECT count(*) FROM early) >= {pool_size}
+                UNION ALL
+                SELECT * FROM ({every_match}) AS late
+                WHERE (SELECT count(*) FROM early) < {pool_size})"""
+            )
+    rank = f"ts_rank_cd(tokens, {where.param(rank_query)}::tsquery, 1)" if rank_query else "0"
+    rows = await conn.fetch(
+        f"""
+        SELECT subject_id, kind, {_SCORE.format(rank=rank)} AS score
+        FROM ({" UNION ALL ".join(pools)}) AS candidate
+        ORDER BY score DESC, subject_id
+        LIMIT {where.param(limit + 1)} OFFSET {where.param(offset)}
+        """,
+        *where.params,
+    )
+    hits = [Hit(r["subject_id"], r["kind"], float(r["score"])) for r in rows[:limit]]
+    return hits, len(rows) > limit
+
+
+async def texts(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, tuple[str, str]]:
+    """The title and body of these documents (one page of them: for highlights)."""
+    rows = await conn.fetch(
+        "SELECT subject_id, title, body FROM search_document WHERE subject_id = ANY($1::uuid[])",
+        list(ids),
+    )
+    return {r["subject_id"]: (r["title"], r["body"]) for r in rows}
+
+
+_FACET_COLUMNS = (
+    ("kinds", "kind"),
+    ("provinces", "province"),
+    ("cities", "city"),
+    ("urgencies", "urgency"),
+    ("verificationStatuses", "verification_status"),
+)
+
+
+async def counts(
+    conn: Connection,
+    match: TextMatch,
+    wanted: SearchFilter,
+    *,
+    total: bool,
+    facets: bool,
+    bound: int,
+) -> Counts:
+    """How many documents match and their counts by kind, province, city, category, urgency
+    and verification status, as asked, over at most `bound` matches (then not exact).
+
+    One statement reads the facet columns of the matches (never their text), once: the
+    GROUPING SETS give every facet but the categories in one pass, the categories (an array)
+    are unnested from the same rows.
+    """
+    where = _where(match, wanted)
+    limit = where.param(bound + 1)
+    grouped = ", ".join(f"({column})" for _, column in _FACET_COLUMNS)
+    facet_name = " ".join(
+        f"WHEN GROUPING({column}) = 0 THEN '{name}'" for name, column in _FACET_COLUMNS
+    )
+    value = "coalesce(" + ", ".join(column for _, column in _FACET_COLUMNS) + ")"
+    parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n FROM matched"]
+    if facets:
+        parts += [
+            f"""SELECT CASE {facet_name} END, {value}, count(*)
+            FROM matched GROUP BY GROUPING SETS ({grouped})""",
+            # unnest in the select list: a join with a function scan per row costs 4x more.
+            """SELECT 'categories', code, count(*)
+            FROM (SELECT unnest(category_codes) AS code FROM matched) AS codes GROUP BY code""",
+        ]
+    rows = await conn.fetch(
+        f"""
+        WITH matched AS MATERIALIZED (
+            SELECT kind, province, city, urgency, verification_status, category_codes
+            FROM search_document {where.sql()} LIMIT {limit}
+        )
+        {" UNION ALL ".join(parts)}
+        """,
+        *where.params,
+    )
+    matched = next(r["n"] for r in rows if r["facet"] == "total")
+    exact = matched <= bound
+    found: dict[str, dict[str, int]] | None = None
+    if facets:
+        found = {name: {} for name, _ in _FACET_COLUMNS}
+        found["categories"] = {}
+        for row in rows:
+            if row["facet"] != "total" and row["value"] is not None:
+                found[row["facet"]][row["value"]] = row["n"]
+    return Counts(
+        total=min(matched, bound) if total else 0,
+        total_is_exact=exact,
+        facets=found,
+        facets_are_exact=exact,
+    )
 
 
 def like_pattern(text: str) -> str:

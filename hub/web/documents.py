@@ -116,7 +116,7 @@ SEARCH = (
     """
 query Search($q: String!, $kinds: [EntryKind!], $filter: SearchFilter, $after: String) {
   search(query: $q, kinds: $kinds, filter: $filter, first: 20, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor }
+    totalCount totalCountIsExact pageInfo { hasNextPage endCursor }
     edges { highlights { field snippet } node { ... on Entry { ...EntryRow } } }
   }
   supplyCategories { code nameZh nameEn }

@@ -25,7 +25,7 @@ from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.filters import MAX_FILTER_VALUES
 from hub.graphql.organizations.types import Organization
 from hub.graphql.selection import selected_fields
-from hub.search.backend import Extras, SearchHit
+from hub.search.backend import COUNT_BOUND, Extras, SearchHit
 from hub.search.service import SearchUnavailable
 
 SearchResult = Annotated[
@@ -93,6 +93,10 @@ class FacetCount:
 
 @strawberry.type(description="Counts of the whole result (not just this page) by field.")
 class SearchFacets:
+    counts_are_exact: bool = strawberry.field(
+        description=f"False when more results matched than are counted ({COUNT_BOUND:,}): "
+        f"the counts are then those of the first {COUNT_BOUND:,} matches."
+    )
     kinds: list[FacetCount]
     provinces: list[FacetCount]
     cities: list[FacetCount]
@@ -105,7 +109,14 @@ class SearchFacets:
 class SearchResults:
     edges: list[SearchEdge]
     page_info: PageInfo
-    total_count: int
+    total_count: int = strawberry.field(
+        description=f"How many results match, counted up to {COUNT_BOUND:,} (see "
+        "totalCountIsExact)."
+    )
+    total_count_is_exact: bool = strawberry.field(
+        description=f"False when more than {COUNT_BOUND:,} results match: totalCount is then "
+        f"{COUNT_BOUND:,}, a lower bound, as large search engines report."
+    )
     facets: SearchFacets
     backend: str = strawberry.field(description="Which index answered: postgres or meilisearch.")
 
@@ -199,7 +210,9 @@ class SearchQuery:
                 end_cursor=edges[-1].cursor if edges else None,
             ),
             total_count=page.result.total,
+            total_count_is_exact=page.result.total_is_exact,
             facets=SearchFacets(
+                counts_are_exact=page.result.facets_are_exact,
                 kinds=_counts(facets.get("kinds", {})),
                 provinces=_counts(facets.get("provinces", {})),
                 cities=_counts(facets.get("cities", {})),
