@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -255,14 +256,19 @@ class Highlight:
 SNIPPET_CHARS = 120
 
 
+@lru_cache(maxsize=256)
+def _needle_pattern(needles: tuple[str, ...]) -> re.Pattern[str] | None:
+    # One pass over the text for every needle; the longest first where several start at once.
+    lowered = sorted({n.lower() for n in needles if n}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in lowered)) if lowered else None
+
+
 def highlight(field: str, text: str, needles: tuple[str, ...]) -> Highlight | None:
     """The snippet of `text` around its first match of any needle (case-insensitive)."""
-    lowered = text.lower()
-    found = sorted(
-        (m.start(), len(n))
-        for n in {n.lower() for n in needles if n}
-        for m in re.finditer(re.escape(n), lowered)
-    )
+    pattern = _needle_pattern(needles)
+    if pattern is None:
+        return None
+    found = [(m.start(), m.end() - m.start()) for m in pattern.finditer(text.lower())]
     if not found:
         return None
     first = found[0][0]

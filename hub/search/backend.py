@@ -13,7 +13,7 @@ FACETS = ("kinds", "provinces", "cities", "categories", "urgencies", "verificati
 # Totals and facet counts are exact up to this many matches; past it a backend may stop
 # counting and say so (`total_is_exact`, `facets_are_exact`), as large search engines do: nobody
 # reads 10,000 results, and counting 50,000 matches of 口罩 costs more than finding the best 20.
-COUNT_BOUND = 10_000
+COUNT_BOUND = 1_000
 
 
 class BackendUnavailable(Exception):

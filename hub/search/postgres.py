@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from uuid import UUID
 
 from hub.domain.search import (
@@ -101,9 +102,14 @@ def window_for(conjunctions: Sequence[Conjunction], stats: LexemeStats | None) -
     return min(MAX_WINDOW, math.ceil(WINDOW_MARGIN * CANDIDATES * stats.documents / at_most))
 
 
+@lru_cache(maxsize=256)
+def _needles(query: ParsedQuery) -> tuple[str, ...]:
+    return query.needles + tuple(w for t in query.terms for w in query_words(t))
+
+
 def highlights_of(title: str, body: str, query: ParsedQuery) -> tuple[Highlight, ...]:
     """Snippets of the title and body around what matched."""
-    needles = query.needles + tuple(w for t in query.terms for w in query_words(t))
+    needles = _needles(query)
     found = (highlight("title", title, needles), highlight("body", body, needles))
     return tuple(h for h in found if h is not None)
 
@@ -175,7 +181,6 @@ class PostgresSearch:
                 candidates=max(CANDIDATES, offset + limit + 1),
                 window=window,
             )
-            texts = await store.texts(conn, [h.subject_id for h in hits])
             if extras.total or extras.facets:
                 counts = await store.counts(
                     conn,
@@ -187,9 +192,8 @@ class PostgresSearch:
                 )
         return SearchPage(
             [
-                SearchHit(h.subject_id, h.kind, h.score, highlights_of(*texts[h.subject_id], query))
+                SearchHit(h.subject_id, h.kind, h.score, highlights_of(h.title, h.body, query))
                 for h in hits
-                if h.subject_id in texts
             ],
             counts.total,
             counts.facets or {},

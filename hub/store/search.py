@@ -28,11 +28,13 @@ class TextMatch:
 
 @dataclass(frozen=True)
 class Hit:
-    """A matching document's id, kind and score."""
+    """A matching document's id, kind, score and text."""
 
     subject_id: UUID
     kind: str
     score: float
+    title: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -249,26 +251,26 @@ async def ranked(
                 WHERE (SELECT count(*) FROM early) < {pool_size})"""
             )
     rank = f"ts_rank_cd(tokens, {where.param(rank_query)}::tsquery, 1)" if rank_query else "0"
+    # The text of the page alone is read, for its highlights, once the page is known.
     rows = await conn.fetch(
         f"""
-        SELECT subject_id, kind, {_SCORE.format(rank=rank)} AS score
-        FROM ({" UNION ALL ".join(pools)}) AS candidate
-        ORDER BY score DESC, subject_id
-        LIMIT {where.param(limit + 1)} OFFSET {where.param(offset)}
+        SELECT page.subject_id, page.kind, page.score, document.title, document.body
+        FROM (
+            SELECT subject_id, kind, {_SCORE.format(rank=rank)} AS score
+            FROM ({" UNION ALL ".join(pools)}) AS candidate
+            ORDER BY score DESC, subject_id
+            LIMIT {where.param(limit + 1)} OFFSET {where.param(offset)}
+        ) AS page
+        JOIN search_document AS document USING (subject_id)
+        ORDER BY page.score DESC, page.subject_id
         """,
         *where.params,
     )
-    hits = [Hit(r["subject_id"], r["kind"], float(r["score"])) for r in rows[:limit]]
+    hits = [
+        Hit(r["subject_id"], r["kind"], float(r["score"]), r["title"], r["body"])
+        for r in rows[:limit]
+    ]
     return hits, len(rows) > limit
-
-
-async def texts(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, tuple[str, str]]:
-    """The title and body of these documents (one page of them: for highlights)."""
-    rows = await conn.fetch(
-        "SELECT subject_id, title, body FROM search_document WHERE subject_id = ANY($1::uuid[])",
-        list(ids),
-    )
-    return {r["subject_id"]: (r["title"], r["body"]) for r in rows}
 
 
 _FACET_COLUMNS = (
