@@ -40,11 +40,11 @@ NAME = "postgres"
 WIDENED_WORDS = 32
 # Each pool of candidates (hub.store.search.ranked) scores at most this many matches, or as
 # many as the page asked for needs.
-CANDIDATES = 200
+CANDIDATES = 100
 # Reading every match of a search costs about one row per match; reading entries in prior
 # order until CANDIDATES match costs CANDIDATES * documents / matches rows. The second is
-# cheaper past sqrt(CANDIDATES * documents) matches (4,400 at 100,000 documents); the estimate
-# being an upper bound, the window reads this many times what the estimate expects, at most
+# cheaper past sqrt(CANDIDATES * documents) matches (3,100 at 100,000 documents). The estimate
+# being an upper bound, the window allows this many times the rows it expects, at most
 # MAX_WINDOW (a query taken for broad that is rare pays that, then reads its few matches).
 WINDOW_MARGIN = 1.5
 MAX_WINDOW = 8_000
@@ -68,6 +68,8 @@ class _Plan:
     match: store.TextMatch
     rank_query: str | None
     conjunctions: tuple[Conjunction, ...]
+    # Whether some term can match no document at all.
+    hopeless: bool = False
 
 
 def _plan(query: ParsedQuery, widened: Widening) -> _Plan:
@@ -75,15 +77,16 @@ def _plan(query: ParsedQuery, widened: Widening) -> _Plan:
     prefilters = [phrase_prefilter(p, widened) for p in query.phrases]
     conjunctions = tuple(c for c in (*(t.match for t in terms), *prefilters) if c.parts)
     ranks = [r for r in (t.rank() for t in terms) if r]
-    # A term of punctuation alone (no letter, digit or CJK character) is matched as text.
-    verbatim = [t for t, q in zip(query.terms, terms, strict=True) if not q.match.parts]
     match = store.TextMatch(
         tsqueries=tuple(q for q in (t.match.tsquery() for t in terms) if q),
-        phrases=tuple(store.like_pattern(p) for p in (*query.phrases, *verbatim)),
+        phrases=tuple(store.like_pattern(p) for p in query.phrases),
         phrase_tsqueries=tuple(q for q in (p.tsquery() for p in prefilters) if q),
     )
     rank_query = " | ".join(f"({r})" for r in ranks) if ranks else None
-    return _Plan(match, rank_query, conjunctions)
+    # A term or phrase of punctuation alone (no letter, digit or CJK character) is in no
+    # document's words: it matches nothing, rather than every text with a dash in it.
+    hopeless = any(not c.parts for c in (*(t.match for t in terms), *prefilters))
+    return _Plan(match, rank_query, conjunctions, hopeless)
 
 
 def widenable(query: ParsedQuery) -> list[str]:
@@ -97,7 +100,7 @@ def window_for(conjunctions: Sequence[Conjunction], stats: LexemeStats | None) -
     if stats is None or not stats.documents:
         return MAX_WINDOW
     at_most = matches_at_most(conjunctions, stats)
-    if at_most <= WINDOW_MARGIN * math.sqrt(CANDIDATES * stats.documents):
+    if at_most <= math.sqrt(CANDIDATES * stats.documents):
         return None
     return min(MAX_WINDOW, math.ceil(WINDOW_MARGIN * CANDIDATES * stats.documents / at_most))
 
@@ -171,6 +174,8 @@ class PostgresSearch:
                 conn, widenable(query), typo_from=MIN_TYPO_CHARS, limit=WIDENED_WORDS
             )
             plan = _plan(query, widened)
+            if plan.hopeless:
+                return SearchPage([], 0, {}, False)
             window = window_for(plan.conjunctions, await self._lexeme_stats(conn))
             hits, has_more = await store.ranked(
                 conn,

@@ -127,13 +127,14 @@ def term_query(term: str, widened: Widening | None = None) -> TermQuery:
 
 
 def phrase_prefilter(phrase: str, widened: Widening | None = None) -> Conjunction:
-    """What every document holding `phrase` verbatim matches (its CJK words as substrings, its
-    Latin words of MIN_WIDENED_CHARS or more as words containing them), so that the index
-    narrows what the phrase's ILIKE then checks; empty when nothing in it can narrow."""
+    """What every document holding `phrase` verbatim matches, so that the index narrows what
+    the phrase's ILIKE then checks: its CJK words as substrings, its Latin words as the words
+    containing them (a phrase may begin or end inside a word: "rgical mask"), a word too short
+    to widen as itself. Empty only when the phrase has no letter, digit or CJK character."""
     parts: list[Part] = []
     for piece in pieces(normalized(phrase)):
         if piece.cjk:
             parts += [Part((_cjk_chain(w),)) for w in query_words(piece.text) if w]
-        elif len(piece.text) >= MIN_WIDENED_CHARS:
+        else:
             parts.append(_latin_part(piece.text, False, widened or {}))
     return Conjunction(tuple(parts))

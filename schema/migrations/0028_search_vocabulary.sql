@@ -50,3 +50,9 @@ CREATE INDEX search_document_organization_prior_idx
 CREATE INDEX search_document_organization_tokens_idx
     ON search_document USING gin (tokens)
     WHERE kind = 'ORGANIZATION';
+
+-- Substrings, phrases and typos no longer read trigrams of every document: CJK substrings are
+-- lexemes, Latin ones and typos widen through search_word, a quoted phrase is narrowed by its
+-- words before ILIKE checks it. These two indexes were the costliest part of indexing.
+DROP INDEX search_document_text_idx;
+DROP INDEX search_document_latin_idx;

@@ -128,5 +128,8 @@ async def test_hostile_query_text_is_only_text(db: Database, indexed: list[Searc
     ):
         page = await backend.search(parse_query(text), SearchFilter(), 10, 0)
         assert page.total >= 0
+    # Punctuation alone is in no document's words: nothing, not every text with a dash.
+    for text in ("---", '"!!"', "口罩 ???"):
+        assert (await backend.search(parse_query(text), SearchFilter(), 10, 0)).hits == []
     async with db.connection() as conn:
         assert await conn.fetchval("SELECT count(*) FROM search_document") == len(indexed)

@@ -39,7 +39,8 @@ def test_text_is_folded_before_it_is_cut() -> None:
 def test_a_phrase_narrows_by_its_words() -> None:
     assert phrase_prefilter("医用防护服").tsquery() == "('医用') & ('防护' <-> '护服')"
     assert phrase_prefilter("surgical mask").tsquery() == "('surgical') & ('mask')"
-    assert phrase_prefilter("a b").tsquery() is None
+    assert phrase_prefilter("a b").tsquery() == "('a') & ('b')"
+    assert phrase_prefilter("!!").tsquery() is None
 
 
 def test_document_lexemes_hold_bigrams_and_each_runs_last_character() -> None:
