@@ -43,11 +43,10 @@ WIDENED_WORDS = 32
 CANDIDATES = 100
 # Reading every match of a search costs about one row per match; reading entries in prior
 # order until CANDIDATES match costs CANDIDATES * documents / matches rows. The second is
-# cheaper past sqrt(CANDIDATES * documents) matches (3,100 at 100,000 documents). The estimate
-# being an upper bound, the window allows this many times the rows it expects, at most
-# MAX_WINDOW (a query taken for broad that is rare pays that, then reads its few matches).
-WINDOW_MARGIN = 1.5
-MAX_WINDOW = 8_000
+# cheaper past sqrt(CANDIDATES * documents) matches (3,100 at 100,000 documents). It reads at
+# most WINDOW entries: a word rarer than the statistics said is then ranked among the matches
+# found there, or, when they cannot fill the page, read through its few matches.
+WINDOW = 2_000
 # How long the lexeme statistics are trusted before they are read again.
 STATS_SECONDS = 60.0
 
@@ -97,12 +96,12 @@ def widenable(query: ParsedQuery) -> list[str]:
 
 def window_for(conjunctions: Sequence[Conjunction], stats: LexemeStats | None) -> int | None:
     """How many entries to read in prior order before every match (None: every match)."""
-    if stats is None or not stats.documents:
-        return MAX_WINDOW
-    at_most = matches_at_most(conjunctions, stats)
-    if at_most <= math.sqrt(CANDIDATES * stats.documents):
-        return None
-    return min(MAX_WINDOW, math.ceil(WINDOW_MARGIN * CANDIDATES * stats.documents / at_most))
+    narrow = (
+        stats is not None
+        and stats.documents > 0
+        and (matches_at_most(conjunctions, stats) <= math.sqrt(CANDIDATES * stats.documents))
+    )
+    return None if narrow else WINDOW
 
 
 @lru_cache(maxsize=256)

@@ -80,8 +80,9 @@ _SCORE = """({rank}) * 4
     + (4 - urgency_rank) * 0.1::float8
     + 0.3::float8 * exp(-date_part('epoch', now() - updated_at) / 259200.0::float8)
     + CASE verification_status WHEN 'VERIFIED' THEN 0.2::float8 ELSE 0 END"""
-# Candidates are read in this order (search_document_prior_idx): urgent and recent first.
-_PRIOR = "urgency_rank, updated_at DESC, subject_id"
+# Candidates are read in this order (the prior indexes of migration 0028): the most recently
+# updated first. Not urgency: offers, lodging and carriers have none, and would come last.
+_PRIOR = "updated_at DESC, subject_id"
 # How similar (pg_trgm's similarity, 0 to 1) an indexed word must be to a query word to count
 # as a typo of it: ventilatr ~ ventilator is 0.62, goggels ~ goggles 0.45, mask ~ task 0.25.
 TYPO_SIMILARITY = 0.4
@@ -202,15 +203,16 @@ async def ranked(
     """The page (`limit`, `offset`) of matching documents, best first, and whether more follow.
 
     Organizations and entries are two pools; each gives at most `candidates` matches in prior
-    order (urgent and recent first), and only those are scored: a broad word (口罩 is in a
-    third of the documents) is ranked among its most urgent and recent matches, a narrower
+    order (the most recently updated first), and only those are scored: a broad word (口罩 is in
+    a third of the documents) is ranked among its most recent matches, a narrower
     search among all of them. Organizations, which have no urgency, have their own pool, so
     that the hospital named 协和 is never crowded out by its needs.
 
     How entries are read depends on `window`. None: every match, through the words' index,
     then sorted (right when they are few). A number: the first `window` entries in prior
     order, checking each one's words, until `candidates` match (right for a broad word, cheap
-    however many documents match); when fewer match there, every match as above.
+    however many documents match). When fewer match there, those are the candidates if the
+    page can be filled from them; otherwise the matches are few: every match as above.
     """
     limit, offset = page
     where = Where()
@@ -220,7 +222,7 @@ async def ranked(
     pool_size = where.param(candidates)
     # An ORDER BY the prior index cannot give: PostgreSQL then never walks that index through
     # every document hoping to meet matches early.
-    by_prior_unindexed = "urgency_rank + 0, updated_at DESC, subject_id"
+    by_prior_unindexed = "updated_at + interval '0 s' DESC, subject_id"
     pools = []
     if not kinds or ORGANIZATION in kinds:
         conditions = " AND ".join([*text, *filters, f"kind = '{ORGANIZATION}'"])
@@ -237,6 +239,8 @@ async def ranked(
         if window is None:
             pools.append(f"({every_match})")
         else:
+            # What the page needs (and one more, to know whether more follow).
+            enough = where.param(offset + limit + 1)
             pools.append(
                 f"""(WITH early AS MATERIALIZED (
                     SELECT {_CANDIDATE_COLUMNS} FROM (
@@ -245,10 +249,10 @@ async def ranked(
                         ORDER BY {_PRIOR} LIMIT {where.param(window)}
                     ) AS first WHERE {" AND ".join(text or ["true"])} LIMIT {pool_size}
                 )
-                SELECT * FROM early WHERE (SELECT count(*) FROM early) >= {pool_size}
+                SELECT * FROM early WHERE (SELECT count(*) FROM early) >= {enough}
                 UNION ALL
                 SELECT * FROM ({every_match}) AS late
-                WHERE (SELECT count(*) FROM early) < {pool_size})"""
+                WHERE (SELECT count(*) FROM early) < {enough})"""
             )
     rank = f"ts_rank_cd(tokens, {where.param(rank_query)}::tsquery, 1)" if rank_query else "0"
     # The text of the page alone is read, for its highlights, once the page is known.

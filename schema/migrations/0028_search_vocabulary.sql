@@ -37,14 +37,14 @@ FROM search_document, unnest(search_document.tokens) AS t(lexeme, positions, wei
 WHERE length(lexeme) >= 3
 ON CONFLICT DO NOTHING;
 
--- A broad word (口罩 in a third of the documents) is ranked among the first matches in this
--- order, the urgent and recent ones, rather than among all of them (hub.store.search).
--- Organizations have no urgency and their own pool of candidates, hence their own index.
+-- A broad word (口罩 in a third of the documents) is ranked among its most recently updated
+-- matches, read in this order, rather than among all of them (hub.store.search). Organizations
+-- have their own pool of candidates, hence their own index.
 CREATE INDEX search_document_entry_prior_idx
-    ON search_document (urgency_rank, updated_at DESC, subject_id)
+    ON search_document (updated_at DESC, subject_id)
     WHERE kind <> 'ORGANIZATION';
 CREATE INDEX search_document_organization_prior_idx
-    ON search_document (urgency_rank, updated_at DESC, subject_id)
+    ON search_document (updated_at DESC, subject_id)
     WHERE kind = 'ORGANIZATION';
 -- And the words of organizations alone: a broad word's entries are many, its organizations few.
 CREATE INDEX search_document_organization_tokens_idx

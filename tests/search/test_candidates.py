@@ -14,7 +14,7 @@ import pytest
 
 from hub.domain.search import SearchDocument, SearchFilter, parse_query
 from hub.search.estimate import LexemeStats, matches_at_most
-from hub.search.postgres import CANDIDATES, MAX_WINDOW, PostgresSearch, window_for
+from hub.search.postgres import WINDOW, PostgresSearch, window_for
 from hub.search.tsquery import term_query
 from hub.store import search as store
 from hub.store.db import Database
@@ -48,22 +48,27 @@ async def corpus(db: Database) -> list[SearchDocument]:
 
 
 @pytest.mark.parametrize("query", ["口罩", "武汉", "口罩 武汉", "防护服", "", "不存在"])
-async def test_every_window_gives_the_candidates_of_every_match(
+async def test_a_window_gives_the_most_recent_matches_it_holds_or_every_match(
     db: Database, corpus: list[SearchDocument], query: str
 ) -> None:
     terms = parse_query(query).terms
     tsqueries = tuple(q for q in (term_query(t).match.tsquery() for t in terms) if q)
     match = store.TextMatch(tsqueries=tsqueries)
-    wanted = SearchFilter(verified_entries_only=True)
+    wanted = SearchFilter(kinds=("NEED",), verified_entries_only=True)
+    entries = sorted(
+        (d for d in corpus if d.kind == "NEED"),
+        key=lambda d: (-d.updated_at.timestamp(), d.subject_id),
+    )
+    matching = [d for d in entries if _holds(d, terms)]
     async with db.transaction() as conn:
         await store.plan_for_search(conn)
-        every, _ = await store.ranked(conn, match, None, wanted, (50, 0), 7, None)
-        for window in (1, 5, 7, 12, 30, 1000):
-            windowed, _ = await store.ranked(conn, match, None, wanted, (50, 0), 7, window)
-            assert windowed == every, window
-    # Seven entries at most, the most urgent then the most recent, and organizations apart.
-    entries = [h for h in every if h.kind != "ORGANIZATION"]
-    assert len(entries) == min(7, sum(1 for d in corpus if d.kind == "NEED" and _holds(d, terms)))
+        for window in (None, 1, 5, 7, 12, 30, 1000):
+            hits, _ = await store.ranked(conn, match, None, wanted, (3, 0), 7, window)
+            in_window = [d for d in entries[: window or 0] if _holds(d, terms)]
+            # Four fill the page of three and tell whether more follow.
+            pool = in_window if len(in_window) >= 4 else matching
+            assert {h.subject_id for h in hits} <= {d.subject_id for d in pool[:7]}, window
+            assert len(hits) == min(3, len(pool)), window
 
 
 def _holds(document: SearchDocument, terms: tuple[str, ...]) -> bool:
@@ -116,9 +121,8 @@ def test_an_upper_bound_takes_the_rarest_part_and_every_widening() -> None:
 
 def test_broad_searches_read_a_window_and_narrow_ones_every_match() -> None:
     stats = LexemeStats(100_000, {"口罩": 0.37, "呼吸": 0.03}, 0.001)
-    broad = window_for([term_query("口罩").match], stats)
-    assert broad is not None and CANDIDATES < broad < 5 * CANDIDATES
+    assert window_for([term_query("口罩").match], stats) == WINDOW
     assert window_for([term_query("呼吸").match], stats) is None
     assert window_for([term_query("中南").match], stats) is None
-    assert window_for([], stats) is not None  # filters alone: read in prior order
-    assert window_for([term_query("口罩").match], None) == MAX_WINDOW
+    assert window_for([], stats) == WINDOW  # filters alone: read in prior order
+    assert window_for([term_query("中南").match], None) == WINDOW
