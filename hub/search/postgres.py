@@ -109,9 +109,12 @@ def _needles(query: ParsedQuery) -> tuple[str, ...]:
     return query.needles + tuple(w for t in query.terms for w in query_words(t))
 
 
-def highlights_of(title: str, body: str, query: ParsedQuery) -> tuple[Highlight, ...]:
-    """Snippets of the title and body around what matched."""
-    needles = _needles(query)
+def highlights_of(
+    title: str, body: str, query: ParsedQuery, also: tuple[str, ...] = ()
+) -> tuple[Highlight, ...]:
+    """Snippets of the title and body around what matched (`also`: words the query widened
+    to, such as the word a typo stood for)."""
+    needles = _needles(query) + also
     found = (highlight("title", title, needles), highlight("body", body, needles))
     return tuple(h for h in found if h is not None)
 
@@ -173,6 +176,7 @@ class PostgresSearch:
                 conn, widenable(query), typo_from=MIN_TYPO_CHARS, limit=WIDENED_WORDS
             )
             plan = _plan(query, widened)
+            also = tuple(sorted({w for words in widened.values() for w in words}))
             if plan.hopeless:
                 return SearchPage([], 0, {}, False)
             window = window_for(plan.conjunctions, await self._lexeme_stats(conn))
@@ -196,7 +200,9 @@ class PostgresSearch:
                 )
         return SearchPage(
             [
-                SearchHit(h.subject_id, h.kind, h.score, highlights_of(h.title, h.body, query))
+                SearchHit(
+                    h.subject_id, h.kind, h.score, highlights_of(h.title, h.body, query, also)
+                )
                 for h in hits
             ],
             counts.total,
