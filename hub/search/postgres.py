@@ -31,6 +31,7 @@ from hub.search.tsquery import (
     phrase_prefilter,
     term_query,
 )
+from hub.search.typos import CANDIDATE_SIMILARITY, is_typo_of
 from hub.store import search as store
 from hub.store import search_index
 from hub.store.db import Connection, Database
@@ -92,6 +93,16 @@ def widenable(query: ParsedQuery) -> list[str]:
     """The Latin words of the query long enough to widen through the vocabulary."""
     words = (w for text in (*query.terms, *query.phrases) for w in latin_words(text))
     return sorted({w for w in words if len(w) >= MIN_WIDENED_CHARS})
+
+
+def _widened(candidates: dict[str, list[store.WordCandidate]]) -> dict[str, list[str]]:
+    # The words containing a query word, and those it may be a typo of.
+    return {
+        word: [c.word for c in found if c.contains or is_typo_of(word, c.word, c.similarity)][
+            :WIDENED_WORDS
+        ]
+        for word, found in candidates.items()
+    }
 
 
 def window_for(conjunctions: Sequence[Conjunction], stats: LexemeStats | None) -> int | None:
@@ -172,8 +183,14 @@ class PostgresSearch:
         counts = store.Counts()
         async with self._db.transaction() as conn:
             await store.plan_for_search(conn)
-            widened = await store.similar_words(
-                conn, widenable(query), typo_from=MIN_TYPO_CHARS, limit=WIDENED_WORDS
+            widened = _widened(
+                await store.similar_words(
+                    conn,
+                    widenable(query),
+                    typo_from=MIN_TYPO_CHARS,
+                    similarity=CANDIDATE_SIMILARITY,
+                    limit=2 * WIDENED_WORDS,
+                )
             )
             plan = _plan(query, widened)
             also = tuple(sorted({w for words in widened.values() for w in words}))

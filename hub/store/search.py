@@ -83,9 +83,6 @@ _SCORE = """({rank}) * 4
 # Candidates are read in this order (the prior indexes of migration 0028): the most recently
 # updated first. Not urgency: offers, lodging and carriers have none, and would come last.
 _PRIOR = "updated_at DESC, subject_id"
-# How similar (pg_trgm's similarity, 0 to 1) an indexed word must be to a query word to count
-# as a typo of it: ventilatr ~ ventilator is 0.62, goggels ~ goggles 0.45, mask ~ task 0.25.
-TYPO_SIMILARITY = 0.4
 
 
 def _text_conditions(where: Where, match: TextMatch) -> list[str]:
@@ -134,20 +131,32 @@ async def plan_for_search(conn: Connection) -> None:
     )
 
 
+@dataclass(frozen=True)
+class WordCandidate:
+    """An indexed word a query word may widen to."""
+
+    word: str
+    similarity: float
+    contains: bool
+
+
 async def similar_words(
-    conn: Connection, words: Sequence[str], *, typo_from: int, limit: int
-) -> dict[str, list[str]]:
+    conn: Connection, words: Sequence[str], *, typo_from: int, similarity: float, limit: int
+) -> dict[str, list[WordCandidate]]:
     """For each query word, the indexed words (search_word) that contain it or, from
-    `typo_from` characters on, look like it: at most `limit` each, the most similar first."""
+    `typo_from` characters on, have at least `similarity` with it (pg_trgm): at most `limit`
+    each, the most similar first."""
     if not words:
         return {}
-    await conn.execute(f"SET LOCAL pg_trgm.similarity_threshold = {TYPO_SIMILARITY}")
+    await conn.execute(f"SET LOCAL pg_trgm.similarity_threshold = {float(similarity)}")
     rows = await conn.fetch(
         r"""
-        SELECT w.input, v.word
+        SELECT w.input, v.word, v.similarity, v.contains
         FROM unnest($1::text[]) AS w(input)
         CROSS JOIN LATERAL (
-            SELECT word FROM search_word
+            SELECT word, similarity(word, w.input) AS similarity,
+                   strpos(word, w.input) > 0 AS contains
+            FROM search_word
             WHERE word LIKE '%' || replace(replace(replace(w.input, '\', '\\'),
                     '%', '\%'), '_', '\_') || '%'
                OR (length(w.input) >= $2 AND word % w.input)
@@ -159,9 +168,10 @@ async def similar_words(
         typo_from,
         limit,
     )
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[WordCandidate]] = {}
     for row in rows:
-        found.setdefault(row["input"], []).append(row["word"])
+        candidate = WordCandidate(row["word"], float(row["similarity"]), row["contains"])
+        found.setdefault(row["input"], []).append(candidate)
     return found
 
 
