@@ -15,7 +15,7 @@ from hub.domain.search import (
 )
 from hub.search.backend import EVERYTHING, Extras, SearchHit, SearchPage
 from hub.search.segment import latin_words, query_words
-from hub.search.tokens import document_tsvector, normalized, pieces, term_query
+from hub.search.tokens import FORMAT, document_tsvector, normalized, pieces, term_query
 from hub.store import search as store
 from hub.store import search_index
 from hub.store.db import Database
@@ -26,6 +26,9 @@ MIN_TYPO_LENGTH = 4
 # pg_trgm's index can serve a substring of three characters or more. CJK substrings are
 # lexemes (hub.search.tokens); this is for Latin ones inside words: "9501" in "kn9501".
 MIN_SUBSTRING_LENGTH = 3
+# Up to this many documents' lexemes are made on the event loop (about 60 µs each); more go to
+# a thread.
+INLINE_DOCUMENTS = 16
 
 
 def indexed(document: SearchDocument) -> search_index.IndexedDocument:
@@ -35,6 +38,11 @@ def indexed(document: SearchDocument) -> search_index.IndexedDocument:
         document_tsvector(document.title, document.body),
         latin_words(f"{document.title} {document.body}"),
     )
+
+
+def indexed_all(documents: Sequence[SearchDocument]) -> list[search_index.IndexedDocument]:
+    """`indexed` of each document (CPU work: callers run it off the event loop)."""
+    return [indexed(d) for d in documents]
 
 
 def term_match(term: str) -> store.TermMatch:
@@ -74,14 +82,16 @@ class PostgresSearch:
         self, documents: Sequence[SearchDocument], removed: Sequence[UUID], position: int
     ) -> None:
         """Documents, removals and the new position in one transaction: a crash loses nothing."""
-        # Cutting words is CPU work (jieba): off the event loop.
-        rows = await asyncio.to_thread(lambda: [indexed(d) for d in documents])
+        # Lexemes are CPU work: off the event loop (a few documents are not worth a thread).
+        if len(documents) > INLINE_DOCUMENTS:
+            rows = await asyncio.to_thread(indexed_all, documents)
+        else:
+            rows = indexed_all(documents)
         async with self._db.transaction() as conn:
-            if rows:
-                await search_index.upsert_documents(conn, rows)
+            await search_index.upsert_documents(conn, rows)
             if removed:
                 await search_index.delete_documents(conn, removed)
-            await search_index.set_position(conn, NAME, position)
+            await search_index.set_position(conn, NAME, position, format_if_new=FORMAT)
 
     async def search(
         self,

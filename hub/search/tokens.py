@@ -38,6 +38,10 @@ _CJK_CHARS = (
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 )
 _TOKEN = re.compile(rf"(?P<cjk>[{_CJK_CHARS}]+)|(?P<word>[^\W_{_CJK_CHARS}]+)")
+# What documents_tsvector writes, as search_position.format records it (migration 0027): 1 was
+# jieba words; 2 is bigrams and each run's last character. Change it whenever the document side
+# changes, so that existing indexes are rebuilt (workers/search_indexer.py).
+FORMAT = 2
 # PostgreSQL's limits: positions above 16383 are all 16383; a lexeme keeps 256 positions.
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256

@@ -29,9 +29,12 @@ async def documents_of(
 ) -> tuple[list[SearchDocument], list[UUID]]:
     """Documents of these entries and organizations; ids that must leave the index."""
     wanted_entries, wanted_organizations = list(entry_ids), list(organization_ids)
-    found = await entries.get_entries(conn, wanted_entries)
+    # Documents never hold contacts: not read.
+    found = await entries.get_entries(conn, wanted_entries, contacts=False)
     owners = {e.draft.organization_id for e in found.values() if e.draft.organization_id}
-    orgs = await organizations.get_organizations(conn, list(owners | set(wanted_organizations)))
+    orgs = await organizations.get_organizations(
+        conn, list(owners | set(wanted_organizations)), contacts=False
+    )
     taxonomy = {c.code: c for c in await categories.list_categories(conn)}
     documents: list[SearchDocument] = []
     removed: list[UUID] = []
