@@ -131,7 +131,9 @@ async def get_format(conn: Connection, backend: str) -> int | None:
 
 async def set_format(conn: Connection, backend: str, format_: int) -> None:
     """Mark `backend`'s documents as written in `format_` (after a rebuild, with its position)."""
-    await conn.execute("UPDATE search_position SET format = $2 WHERE backend = $1", backend, format_)
+    await conn.execute(
+        "UPDATE search_position SET format = $2 WHERE backend = $1", backend, format_
+    )
 
 
 async def lock_rebuild(conn: Connection, backend: str) -> None:
