@@ -24,7 +24,7 @@ from hub.search.meili import MeiliSearch
 from hub.search.postgres import NAME as POSTGRES
 from hub.search.postgres import indexed_all
 from hub.search.tokens import FORMAT
-from hub.services.search_documents import documents_of
+from hub.services.search_documents import ReadOnce, documents_of
 from hub.store import live
 from hub.store import search_index as store
 from hub.store.db import Connection, Database
@@ -60,8 +60,9 @@ async def every_document(
     done = 0
     if progress is not None:
         progress(0, total)
+    read_once = ReadOnce()
     async for entry_ids, organization_ids in _every_subject(conn, batch):
-        documents, _removed = await documents_of(conn, entry_ids, organization_ids)
+        documents, _removed = await documents_of(conn, entry_ids, organization_ids, read_once)
         yield documents
         done += len(entry_ids) + len(organization_ids)
         total = max(total, done)  # entries added during the rebuild

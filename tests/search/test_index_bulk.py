@@ -13,7 +13,7 @@ from hub.domain.search import SearchDocument, entry_document, organization_docum
 from hub.search import reindex
 from hub.search.postgres import NAME, indexed, indexed_all
 from hub.search.reindex import RebuildFigures, rebuild_postgres
-from hub.services.search_documents import documents_of
+from hub.services.search_documents import ReadOnce, documents_of
 from hub.store import categories, entries, organizations
 from hub.store import search_index as store
 from hub.store.db import Database
@@ -182,3 +182,24 @@ async def test_a_rebuild_that_fails_midway_leaves_the_old_index(
         await rebuild_postgres(db, batch=2)
     assert calls == 3  # two batches were written before it failed
     assert await _rows(db) == before
+
+
+async def test_a_pass_reads_organizations_and_the_taxonomy_once(
+    gql: GraphQLClient, db: Database
+) -> None:
+    await build_corpus(gql, db)
+    entry_ids, org_ids = await _every_id(db)
+    async with db.connection() as conn:
+        alone, _ = await documents_of(conn, entry_ids, org_ids)
+        read_once = ReadOnce()
+        first, _ = await documents_of(conn, entry_ids, [], read_once)
+        await conn.execute("SELECT 1")  # the query log hears of earlier statements by now
+        statements: list[str] = []
+        undo = db.observe_queries(statements.append)
+        second, _ = await documents_of(conn, entry_ids, org_ids, read_once)
+        undo()
+    assert first + [d for d in second if d.kind == "ORGANIZATION"] == alone
+    assert second == alone
+    # Every owner and the taxonomy were kept from the first batch: only entries and items read.
+    assert not [s for s in statements if "supply_category" in s]
+    assert len([s for s in statements if "FROM organization" in s]) <= 1  # the org subjects
