@@ -168,7 +168,7 @@ async def _rebuild_postgres(
         finally:
             if writing is not None:  # the read failed: the write must not outlive it
                 writing.cancel()
-                with contextlib.suppress(BaseException):
+                with contextlib.suppress(asyncio.CancelledError, Exception):
                     await writing
         removed = sorted(before - kept)
         if removed:

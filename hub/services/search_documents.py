@@ -27,7 +27,7 @@ async def documents_for(
     return await documents_of(conn, entry_ids, organization_ids)
 
 
-# A pass keeps at most this many organizations read (a few hundred bytes each).
+# A pass keeps at most this many organizations read (about a kilobyte each).
 MAX_KEPT_ORGANIZATIONS = 20_000
 
 
