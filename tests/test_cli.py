@@ -226,8 +226,8 @@ def test_search_reindex_rebuilds_the_postgres_index(
         try:
             await conn.execute(
                 """INSERT INTO search_document (subject_id, kind, category_codes,
-                       urgency_rank, verification_status, title, body, tokens, latin, updated_at)
-                   VALUES (gen_random_uuid(), 'OFFER', '{}', 4, 'VERIFIED', 'stale', '', '', '',
+                       urgency_rank, verification_status, title, body, tokens, updated_at)
+                   VALUES (gen_random_uuid(), 'OFFER', '{}', 4, 'VERIFIED', 'stale', '', '',
                        now())"""
             )
         finally:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from hub.search.backend import BackendUnavailable, SearchBackend
 from hub.search.meili import DEFAULT_INDEX, MeiliSearch
 from hub.search.postgres import PostgresSearch
+from hub.search.reindex import rebuild_outdated_postgres
 from hub.search.setup import meili_backend
 from hub.services.search_documents import documents_for
 from hub.settings import Settings
@@ -48,7 +49,15 @@ async def index_round(db: Database, backend: SearchBackend, batch: int = BATCH) 
 
 
 async def index_postgres(db: Database) -> None:
-    """One round for the PostgreSQL index, which is always kept (it is also the fallback)."""
+    """One round for the PostgreSQL index, which is always kept (it is also the fallback).
+
+    An index written in an older lexeme format (an upgraded hub's) is first rebuilt, in one
+    transaction that searches do not wait for: until it commits they find what the old index
+    finds; new changes are indexed after it (the rebuild takes a second or so per 5,000
+    entries). Of several processes, one rebuilds it."""
+    rebuilt = await rebuild_outdated_postgres(db)
+    if rebuilt is not None:
+        log.info("search index: rebuilt %d documents in the current format", rebuilt)
     consumed = await index_round(db, PostgresSearch(db))
     if consumed:
         log.debug("indexed %d events into postgres", consumed)

@@ -19,9 +19,8 @@ from hub.domain.search import (
 )
 from hub.search.backend import COUNT_BOUND, EVERYTHING, Extras, SearchHit, SearchPage
 from hub.search.estimate import LexemeStats, matches_at_most
-from hub.search.segment import latin_words as latin_text
 from hub.search.segment import query_words
-from hub.search.tokens import document_tsvector
+from hub.search.tokens import FORMAT, document_tsvector
 from hub.search.tsquery import (
     MIN_TYPO_CHARS,
     MIN_WIDENED_CHARS,
@@ -50,15 +49,19 @@ CANDIDATES = 100
 WINDOW = 2_000
 # How long the lexeme statistics are trusted before they are read again.
 STATS_SECONDS = 60.0
+# Up to this many documents' lexemes are made on the event loop (about 60 µs each); more go to
+# a thread.
+INLINE_DOCUMENTS = 16
 
 
 def indexed(document: SearchDocument) -> search_index.IndexedDocument:
     """A document with its lexemes for the tsvector."""
-    return search_index.IndexedDocument(
-        document,
-        document_tsvector(document.title, document.body),
-        latin_text(f"{document.title} {document.body}"),
-    )
+    return search_index.IndexedDocument(document, document_tsvector(document.title, document.body))
+
+
+def indexed_all(documents: Sequence[SearchDocument]) -> list[search_index.IndexedDocument]:
+    """`indexed` of each document (CPU work: callers run it off the event loop)."""
+    return [indexed(d) for d in documents]
 
 
 @dataclass(frozen=True)
@@ -157,14 +160,16 @@ class PostgresSearch:
         self, documents: Sequence[SearchDocument], removed: Sequence[UUID], position: int
     ) -> None:
         """Documents, removals and the new position in one transaction: a crash loses nothing."""
-        # Cutting words is CPU work (jieba): off the event loop.
-        rows = await asyncio.to_thread(lambda: [indexed(d) for d in documents])
+        # Lexemes are CPU work: off the event loop (a few documents are not worth a thread).
+        if len(documents) > INLINE_DOCUMENTS:
+            rows = await asyncio.to_thread(indexed_all, documents)
+        else:
+            rows = indexed_all(documents)
         async with self._db.transaction() as conn:
-            if rows:
-                await search_index.upsert_documents(conn, rows)
+            await search_index.upsert_documents(conn, rows)
             if removed:
                 await search_index.delete_documents(conn, removed)
-            await search_index.set_position(conn, NAME, position)
+            await search_index.set_position(conn, NAME, position, format_if_new=FORMAT)
 
     async def search(
         self,

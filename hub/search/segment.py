@@ -13,8 +13,6 @@ import threading
 from functools import cache
 from typing import Any
 
-_WORD = re.compile(r"\w+")
-_LATIN = re.compile(r"[a-z0-9][a-z0-9.\-]*[a-z0-9]|[a-z0-9]")
 _lock = threading.Lock()
 
 
@@ -37,8 +35,3 @@ def query_words(term: str) -> list[str]:
     """The words of one query term (precise mode), reduced to word characters, lowercased."""
     words = (re.sub(r"[^\w]", "", t.lower()) for t in _jieba().cut(term))
     return [w for w in words if w]
-
-
-def latin_words(text: str) -> str:
-    """The Latin words of `text`, lowercased and space-separated (for typo tolerance)."""
-    return " ".join(_LATIN.findall(text.lower()))

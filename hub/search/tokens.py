@@ -1,4 +1,4 @@
-"""The lexemes a document is found by, and the tsquery each query term becomes.
+"""The lexemes a document is found by.
 
 Chinese has no spaces, and a word segmenter (jieba) cuts the same characters differently in
 different contexts: 中南路 may be one word in a document, so a search for 中南 misses it. The
@@ -32,6 +32,10 @@ _CJK_CHARS = (
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 )
 _TOKEN = re.compile(rf"(?P<cjk>[{_CJK_CHARS}]+)|(?P<word>[^\W_{_CJK_CHARS}]+)")
+# What documents_tsvector writes, as search_position.format records it (migration 0027): 1 was
+# jieba words; 2 is bigrams and each run's last character. Change it whenever the document side
+# changes, so that existing indexes are rebuilt (workers/search_indexer.py).
+FORMAT = 2
 # PostgreSQL's limits: positions above 16383 are all 16383; a lexeme keeps 256 positions.
 MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
@@ -63,33 +67,47 @@ def pieces(text: str) -> Iterator[Piece]:
                 yield Piece(word, False)
 
 
-def _lexemes(text: str, start: int) -> Iterator[tuple[str, int]]:
-    position = start
-    for piece in pieces(normalized(text)):
-        if piece.cjk:
-            run = piece.text
-            for i in range(len(run) - 1):
-                yield run[i : i + 2], position
-                position += 1
-            yield run[-1], position
+def _position_labels(weight: str) -> tuple[str, ...]:
+    # Every position as the text it is written as ("17A"), past MAX_POSITION clamped to it.
+    return tuple(f"{p}{weight}" for p in range(MAX_POSITION + 1))
+
+
+_LABELS = {"A": _position_labels("A"), "B": _position_labels("B")}
+
+
+def _add_lexemes(
+    text: str, position: int, labels: tuple[str, ...], found: dict[str, list[str]]
+) -> int:
+    """Add the lexemes of `text`, numbered from `position`, to `found`; returns the position
+    after the last one. This is the indexer's hot loop (every document, a hundred lexemes
+    each): a run's bigrams are sliced in C (the run and the run shifted by one), and positions
+    are looked up as text, not formatted."""
+    for run, word in _TOKEN.findall(normalized(text)):
+        if run:
+            lexemes = list(map(str.__add__, run, run[1:]))
+            lexemes.append(run[-1])
+        elif len(word) <= MAX_WORD_CHARS:
+            lexemes = [word]
         else:
-            yield piece.text, position
-        position += 1
-
-
-def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+            continue
+        for lexeme in lexemes:
+            label = labels[position if position < MAX_POSITION else MAX_POSITION]
+            kept = found.get(lexeme)
+            if kept is None:
+                found[lexeme] = [label]
+            elif len(kept) < MAX_POSITIONS_PER_LEXEME:
+                kept.append(label)
+            position += 1
+    return position
 
 
 def document_tsvector(title: str, body: str) -> str:
     """The tsvector of a document, as PostgreSQL's text input: title lexemes weigh A, body
-    lexemes B, body positions follow the title's (so a phrase never spans the two)."""
-    positions: dict[str, list[str]] = {}
-    last = 0
-    for weight, text, start in (("A", title, 1), ("B", body, None)):
-        for lexeme, position in _lexemes(text, last + 2 if start is None else start):
-            last = position
-            kept = positions.setdefault(lexeme, [])
-            if len(kept) < MAX_POSITIONS_PER_LEXEME:
-                kept.append(f"{min(position, MAX_POSITION)}{weight}")
-    return " ".join(f"{_quote(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
+    lexemes B, body positions follow the title's after a gap (so a phrase never spans the
+    two)."""
+    found: dict[str, list[str]] = {}
+    after_title = _add_lexemes(title, 1, _LABELS["A"], found)
+    _add_lexemes(body, after_title + 1, _LABELS["B"], found)
+    # Lexemes are runs of CJK characters or of word characters: neither holds a quote or a
+    # backslash, so quoting them is only the enclosing quotes.
+    return " ".join(f"'{lexeme}':{','.join(at)}" for lexeme, at in found.items())

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from hub.domain.live import LiveEvent
+from hub.domain.model import Organization
 from hub.domain.search import ORGANIZATION, SearchDocument, entry_document, organization_document
+from hub.domain.taxonomy import SupplyCategory
 from hub.store import categories, entries, organizations
 from hub.store import search_index as store
 from hub.store.db import Connection
@@ -24,15 +27,44 @@ async def documents_for(
     return await documents_of(conn, entry_ids, organization_ids)
 
 
+# A pass keeps at most this many organizations read (about a kilobyte each).
+MAX_KEPT_ORGANIZATIONS = 20_000
+
+
+@dataclass
+class ReadOnce:
+    """What one pass over many batches (a rebuild) reads once rather than per batch: the
+    taxonomy, and the organizations that own entries. A change to either while the pass runs is
+    an outbox event that the indexer replays after it, as it replays every other change."""
+
+    organizations: dict[UUID, Organization] = field(default_factory=dict)
+    taxonomy: dict[str, SupplyCategory] | None = None
+
+
 async def documents_of(
-    conn: Connection, entry_ids: Iterable[UUID], organization_ids: Iterable[UUID]
+    conn: Connection,
+    entry_ids: Iterable[UUID],
+    organization_ids: Iterable[UUID],
+    read_once: ReadOnce | None = None,
 ) -> tuple[list[SearchDocument], list[UUID]]:
-    """Documents of these entries and organizations; ids that must leave the index."""
+    """Documents of these entries and organizations; ids that must leave the index. A pass of
+    many batches gives them all one `read_once`."""
     wanted_entries, wanted_organizations = list(entry_ids), list(organization_ids)
-    found = await entries.get_entries(conn, wanted_entries)
+    kept = ReadOnce() if read_once is None else read_once
+    # Documents never hold contacts: not read.
+    found = await entries.get_entries(conn, wanted_entries, contacts=False)
     owners = {e.draft.organization_id for e in found.values() if e.draft.organization_id}
-    orgs = await organizations.get_organizations(conn, list(owners | set(wanted_organizations)))
-    taxonomy = {c.code: c for c in await categories.list_categories(conn)}
+    unknown = (owners | set(wanted_organizations)) - kept.organizations.keys()
+    if len(kept.organizations) + len(unknown) > MAX_KEPT_ORGANIZATIONS:
+        kept.organizations.clear()
+        unknown = owners | set(wanted_organizations)
+    kept.organizations.update(
+        await organizations.get_organizations(conn, list(unknown), contacts=False)
+    )
+    orgs = kept.organizations
+    if kept.taxonomy is None:
+        kept.taxonomy = {c.code: c for c in await categories.list_categories(conn)}
+    taxonomy = kept.taxonomy
     documents: list[SearchDocument] = []
     removed: list[UUID] = []
     for entry_id in wanted_entries:

@@ -141,6 +141,11 @@ class Database:
         database._observers = observers
         return database
 
+    @property
+    def max_size(self) -> int:
+        """How many connections the pool may hold at once."""
+        return self._pool.get_max_size()
+
     def observe_queries(self, observer: QueryObserver) -> Callable[[], None]:
         """Call `observer` with the text of every statement run; returns the undo function."""
         self._observers.append(observer)

@@ -269,12 +269,16 @@ async def close_entry(conn: Connection, entry_id: UUID, reason: str | None) -> E
     return (await get_entries(conn, [entry_id]))[entry_id]
 
 
-async def get_entries(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, Entry]:
-    """Entries by id, whatever their kind (three statements for any number of ids)."""
+async def get_entries(
+    conn: Connection, ids: Sequence[UUID], *, contacts: bool = True
+) -> dict[UUID, Entry]:
+    """Entries by id, whatever their kind (three statements for any number of ids). Without
+    `contacts` they carry none and the statement reading them is saved (search documents,
+    which never hold contacts, are built from thousands of entries a second)."""
     rows = await conn.fetch(
         f"SELECT {ENTRY_COLUMNS} {ENTRY_FROM} WHERE e.id = ANY($1::uuid[])", list(ids)
     )
-    return {e.id: e for e in await _hydrate(conn, rows)}
+    return {e.id: e for e in await _hydrate(conn, rows, contacts_too=contacts)}
 
 
 async def lock_entry(conn: Connection, entry_id: UUID) -> tuple[Entry, Ownership] | None:

@@ -45,10 +45,12 @@ def _organization(row: asyncpg.Record, contacts: dict[UUID, list[Contact]]) -> O
 
 
 async def hydrate_organizations(
-    conn: Connection, rows: Sequence[asyncpg.Record]
+    conn: Connection, rows: Sequence[asyncpg.Record], *, contacts_too: bool = True
 ) -> list[Organization]:
-    """Organizations from rows of ORGANIZATION_COLUMNS, with their contacts."""
-    contacts = await load_contacts(conn, organization_ids=[r["id"] for r in rows])
+    """Organizations from rows of ORGANIZATION_COLUMNS, with their contacts (none when not
+    `contacts_too`)."""
+    ids = [r["id"] for r in rows]
+    contacts = await load_contacts(conn, organization_ids=ids) if contacts_too else {}
     return [_organization(r, contacts) for r in rows]
 
 
@@ -144,12 +146,15 @@ async def update_organization(
     return await _written(conn, organization_id, draft)
 
 
-async def get_organizations(conn: Connection, ids: Sequence[UUID]) -> dict[UUID, Organization]:
-    """Organizations by id, in one statement (plus one for their contacts)."""
+async def get_organizations(
+    conn: Connection, ids: Sequence[UUID], *, contacts: bool = True
+) -> dict[UUID, Organization]:
+    """Organizations by id, in one statement (plus one for their contacts, unless not
+    `contacts`: then they carry none, as search documents need)."""
     rows = await conn.fetch(
         f"SELECT {ORGANIZATION_COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[])", list(ids)
     )
-    return {o.id: o for o in await hydrate_organizations(conn, rows)}
+    return {o.id: o for o in await hydrate_organizations(conn, rows, contacts_too=contacts)}
 
 
 async def lock_organization(

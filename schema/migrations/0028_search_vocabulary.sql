@@ -53,6 +53,8 @@ CREATE INDEX search_document_organization_tokens_idx
 
 -- Substrings, phrases and typos no longer read trigrams of every document: CJK substrings are
 -- lexemes, Latin ones and typos widen through search_word, a quoted phrase is narrowed by its
--- words before ILIKE checks it. These two indexes were the costliest part of indexing.
+-- words before ILIKE checks it. These two indexes were the costliest part of indexing, and
+-- the Latin words kept apart for typos are no longer read.
 DROP INDEX search_document_text_idx;
 DROP INDEX search_document_latin_idx;
+ALTER TABLE search_document DROP COLUMN latin;
