@@ -202,24 +202,23 @@ class PostgresSearch:
             if plan.hopeless:
                 return SearchPage([], 0, {}, False)
             window = window_for(plan.conjunctions, await self._lexeme_stats(conn))
-            hits, has_more = await store.ranked(
-                conn,
-                plan.match,
-                plan.rank_query,
-                wanted,
-                (limit, offset),
-                candidates=max(CANDIDATES, offset + limit + 1),
-                window=window,
-            )
-            if extras.total or extras.facets:
-                counts = await store.counts(
-                    conn,
-                    plan.match,
-                    wanted,
-                    total=extras.total,
-                    facets=extras.facets,
-                    bound=COUNT_BOUND,
+            page = (limit, offset)
+            pool = max(CANDIDATES, offset + limit + 1)
+            total, facets = extras.total, extras.facets
+            if window is None and (total or facets):
+                # Few matches: rank and count them in one pass.
+                hits, has_more, counts = await store.ranked_and_counted(
+                    conn, plan.match, plan.rank_query, wanted, page, pool,
+                    total=total, facets=facets, bound=COUNT_BOUND,
+                )  # fmt: skip
+            else:
+                hits, has_more = await store.ranked(
+                    conn, plan.match, plan.rank_query, wanted, page, pool, window
                 )
+                if total or facets:
+                    counts = await store.counts(
+                        conn, plan.match, wanted, total=total, facets=facets, bound=COUNT_BOUND
+                    )
         return SearchPage(
             [
                 SearchHit(

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+import asyncpg
+
 from hub.domain.search import ORGANIZATION, SearchFilter
 from hub.store.db import Connection
 from hub.store.sql import Where
@@ -287,6 +289,8 @@ async def ranked(
     return hits, len(rows) > limit
 
 
+# What counting reads of a document: its facet columns, never its text.
+_FACET_SOURCE = "kind, province, city, urgency, verification_status, category_codes"
 _FACET_COLUMNS = (
     ("kinds", "kind"),
     ("provinces", "province"),
@@ -296,48 +300,28 @@ _FACET_COLUMNS = (
 )
 
 
-async def counts(
-    conn: Connection,
-    match: TextMatch,
-    wanted: SearchFilter,
-    *,
-    total: bool,
-    facets: bool,
-    bound: int,
-) -> Counts:
-    """How many documents match and their counts by kind, province, city, category, urgency
-    and verification status, as asked, over at most `bound` matches (then not exact).
-
-    One statement reads the facet columns of the matches (never their text), once: the
-    GROUPING SETS give every facet but the categories in one pass, the categories (an array)
-    are unnested from the same rows.
-    """
-    where = _where(match, wanted)
-    limit = where.param(bound + 1)
+def _counting(source: str, facets: bool) -> str:
+    """Rows (facet, value, n) of the documents of `source`: 'total' always, the facets when
+    asked for. The GROUPING SETS give every facet but the categories in one pass; the
+    categories (an array) are unnested from the same rows, in the select list (a join with a
+    function scan per row costs four times more)."""
     grouped = ", ".join(f"({column})" for _, column in _FACET_COLUMNS)
     facet_name = " ".join(
         f"WHEN GROUPING({column}) = 0 THEN '{name}'" for name, column in _FACET_COLUMNS
     )
     value = "coalesce(" + ", ".join(column for _, column in _FACET_COLUMNS) + ")"
-    parts = ["SELECT 'total' AS facet, NULL AS value, count(*) AS n FROM matched"]
+    parts = [f"SELECT 'total' AS facet, NULL::text AS value, count(*) AS n FROM {source}"]
     if facets:
         parts += [
             f"""SELECT CASE {facet_name} END, {value}, count(*)
-            FROM matched GROUP BY GROUPING SETS ({grouped})""",
-            # unnest in the select list: a join with a function scan per row costs 4x more.
-            """SELECT 'categories', code, count(*)
-            FROM (SELECT unnest(category_codes) AS code FROM matched) AS codes GROUP BY code""",
+            FROM {source} GROUP BY GROUPING SETS ({grouped})""",
+            f"""SELECT 'categories', code, count(*)
+            FROM (SELECT unnest(category_codes) AS code FROM {source}) AS codes GROUP BY code""",
         ]
-    rows = await conn.fetch(
-        f"""
-        WITH matched AS MATERIALIZED (
-            SELECT kind, province, city, urgency, verification_status, category_codes
-            FROM search_document {where.sql()} LIMIT {limit}
-        )
-        {" UNION ALL ".join(parts)}
-        """,
-        *where.params,
-    )
+    return " UNION ALL ".join(parts)
+
+
+def _counts_of(rows: Sequence[asyncpg.Record], total: bool, facets: bool, bound: int) -> Counts:
     matched = next(r["n"] for r in rows if r["facet"] == "total")
     exact = matched <= bound
     found: dict[str, dict[str, int]] | None = None
@@ -353,6 +337,93 @@ async def counts(
         facets=found,
         facets_are_exact=exact,
     )
+
+
+async def counts(
+    conn: Connection,
+    match: TextMatch,
+    wanted: SearchFilter,
+    *,
+    total: bool,
+    facets: bool,
+    bound: int,
+) -> Counts:
+    """How many documents match and their counts by kind, province, city, category, urgency
+    and verification status, as asked, over at most `bound` matches (then not exact): one
+    statement that reads the facet columns of the matches (never their text), once."""
+    where = _where(match, wanted)
+    rows = await conn.fetch(
+        f"""
+        WITH matched AS MATERIALIZED (
+            SELECT {_FACET_SOURCE} FROM search_document {where.sql()}
+            LIMIT {where.param(bound + 1)}
+        )
+        {_counting("matched", facets)}
+        """,
+        *where.params,
+    )
+    return _counts_of(rows, total, facets, bound)
+
+
+async def ranked_and_counted(
+    conn: Connection,
+    match: TextMatch,
+    rank_query: str | None,
+    wanted: SearchFilter,
+    page: tuple[int, int],
+    candidates: int,
+    *,
+    total: bool,
+    facets: bool,
+    bound: int,
+) -> tuple[list[Hit], bool, Counts]:
+    """`ranked` reading every match, and `counts`, from one pass over the matches: for a
+    search whose matches are few (see hub.search.postgres), where both would read them all."""
+    limit, offset = page
+    where = _where(match, wanted)
+    pool_size = where.param(candidates)
+    kinds = set(wanted.kinds)
+    pools = [
+        f"""(SELECT {_CANDIDATE_COLUMNS} FROM matched WHERE {condition}
+        ORDER BY {_PRIOR} LIMIT {pool_size})"""
+        for condition, wanted_pool in (
+            (f"kind = '{ORGANIZATION}'", not kinds or ORGANIZATION in kinds),
+            (f"kind <> '{ORGANIZATION}'", not kinds or bool(kinds - {ORGANIZATION})),
+        )
+        if wanted_pool
+    ]
+    rank = f"ts_rank_cd(tokens, {where.param(rank_query)}::tsquery, 1)" if rank_query else "0"
+    rows = await conn.fetch(
+        f"""
+        WITH matched AS MATERIALIZED (
+            SELECT {_CANDIDATE_COLUMNS}, province, city, urgency, category_codes
+            FROM search_document {where.sql()}
+        ), counted AS MATERIALIZED (
+            SELECT {_FACET_SOURCE} FROM matched LIMIT {where.param(bound + 1)}
+        ), page AS (
+            SELECT subject_id, kind, {_SCORE.format(rank=rank)} AS score
+            FROM ({" UNION ALL ".join(pools)}) AS candidate
+            ORDER BY score DESC, subject_id
+            LIMIT {where.param(limit + 1)} OFFSET {where.param(offset)}
+        )
+        SELECT 'hit' AS part, page.subject_id, page.kind, page.score, document.title,
+               document.body, NULL::text AS facet, NULL::text AS value, NULL::bigint AS n
+        FROM page JOIN search_document AS document USING (subject_id)
+        UNION ALL
+        SELECT 'count', NULL, NULL, NULL, NULL, NULL, facet, value, n
+        FROM ({_counting("counted", facets)}) AS counting
+        """,
+        *where.params,
+    )
+    found = sorted(
+        (r for r in rows if r["part"] == "hit"), key=lambda r: (-r["score"], r["subject_id"])
+    )
+    hits = [
+        Hit(r["subject_id"], r["kind"], float(r["score"]), r["title"], r["body"])
+        for r in found[:limit]
+    ]
+    counted = _counts_of([r for r in rows if r["part"] == "count"], total, facets, bound)
+    return hits, len(found) > limit, counted
 
 
 def like_pattern(text: str) -> str:

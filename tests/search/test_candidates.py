@@ -126,3 +126,22 @@ def test_broad_searches_read_a_window_and_narrow_ones_every_match() -> None:
     assert window_for([term_query("中南").match], stats) is None
     assert window_for([], stats) == WINDOW  # filters alone: read in prior order
     assert window_for([term_query("中南").match], None) == WINDOW
+
+
+@pytest.mark.parametrize("query", ["口罩", "武汉 需求", "防护服", "不存在"])
+@pytest.mark.parametrize(("limit", "offset"), [(5, 0), (3, 6), (10, 60)])
+async def test_one_pass_ranks_and_counts_as_the_two_statements_do(
+    db: Database, corpus: list[SearchDocument], query: str, limit: int, offset: int
+) -> None:
+    terms = parse_query(query).terms
+    match = store.TextMatch(tsqueries=tuple(term_query(t).match.tsquery() or "" for t in terms))
+    rank = " | ".join(f"({term_query(t).rank()})" for t in terms)
+    wanted = SearchFilter(verified_entries_only=True)
+    async with db.transaction() as conn:
+        await store.plan_for_search(conn)
+        hits, more = await store.ranked(conn, match, rank, wanted, (limit, offset), 7, None)
+        counted = await store.counts(conn, match, wanted, total=True, facets=True, bound=30)
+        together = await store.ranked_and_counted(
+            conn, match, rank, wanted, (limit, offset), 7, total=True, facets=True, bound=30
+        )
+    assert together == (hits, more, counted)
