@@ -35,6 +35,7 @@ from hub.search.backend import (
     SearchPage,
 )
 from hub.search.postgres import highlights_of
+from hub.search.tokens import normalized, pieces
 from hub.store import search_index as store
 from hub.store.db import Connection, Database
 
@@ -94,8 +95,45 @@ def query_locales(settings: dict[str, Any]) -> list[str] | None:
     return list(dict.fromkeys(locales)) or None
 
 
-def document_body(document: SearchDocument) -> dict[str, Any]:
-    """A search document as Meilisearch stores it (times as epoch seconds, to sort on)."""
+def synonym_words(settings: dict[str, Any]) -> frozenset[str]:
+    """The Chinese words of the settings' synonyms (口罩, 防护服, ...): queried as words, so
+    that their synonyms apply, and so also indexed whole in the CJK fields (see cjk_field)."""
+    return frozenset(
+        normalized(word)
+        for word in settings.get("synonyms") or {}
+        if any(piece.cjk for piece in pieces(normalized(word)))
+    )
+
+
+def _bigrams(run: str) -> str:
+    return " ".join(run[i : i + 2] for i in range(len(run) - 1))
+
+
+# Between runs of CJK text in a CJK field: a hard separator, so that no phrase of bigrams spans
+# two runs (Meilisearch counts 8 positions across it, 1 across a space).
+RUN_SEPARATOR = " . "
+
+
+def cjk_field(text: str, words: frozenset[str] = frozenset()) -> str:
+    """The CJK text of `text` as Meilisearch should see it to find every substring.
+
+    Meilisearch cuts Chinese with a jieba-like segmenter, so that 中南 is no word of
+    城市便捷武汉中南路地铁口店 (cut 武汉/中/南路) and a search for it misses. This field holds
+    each run of CJK characters as its neighbouring pairs, space-separated (中南 南路 路地 ...):
+    cut alone, a pair is cut the same way in the document as in a query, so any two characters
+    match, and a longer substring is the phrase of its pairs (query_text), at consecutive
+    positions. Each of `words` (the synonyms' Chinese words) found in the text is added whole,
+    so that querying it as a word, as its synonyms need, cannot miss it either.
+    """
+    runs = [p.text for p in pieces(normalized(text)) if p.cjk and len(p.text) > 1]
+    # A word of two characters is one of the pairs already.
+    found = [w for w in sorted(words) if len(w) > 2 and any(w in run for run in runs)]
+    return RUN_SEPARATOR.join([*(_bigrams(run) for run in runs), *found])
+
+
+def document_body(document: SearchDocument, words: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A search document as Meilisearch stores it (times as epoch seconds, to sort on), with
+    the CJK fields that find every substring (cjk_field)."""
     return {
         "id": str(document.subject_id),
         "kind": document.kind,
@@ -108,6 +146,8 @@ def document_body(document: SearchDocument) -> dict[str, Any]:
         "verification_status": document.verification_status,
         "title": document.title,
         "body": document.body,
+        "title_cjk": cjk_field(document.title, words),
+        "body_cjk": cjk_field(document.body, words),
         "updated_at": document.updated_at.timestamp(),
     }
 
@@ -140,15 +180,42 @@ def _has_word(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
-def query_text(query: ParsedQuery) -> str | None:
+def _term_words(term: str, words: frozenset[str]) -> list[str]:
+    # A run of 3+ CJK characters is the phrase of its pairs, which the CJK fields hold at
+    # consecutive positions; shorter runs, synonyms' words and Latin words stay words (typo
+    # tolerance, prefixes and synonyms apply to words only).
+    found = []
+    for piece in pieces(normalized(term)):
+        if piece.cjk and len(piece.text) > 2 and piece.text not in words:
+            found.append(f'"{_bigrams(piece.text)}"')
+        else:
+            found.append(piece.text)
+    return found
+
+
+def _phrase(phrase: str) -> str:
+    # A phrase of CJK text alone is matched as its pairs in the CJK fields (exact substring);
+    # one with Latin words as Meilisearch's own phrase.
+    found = list(pieces(normalized(phrase)))
+    if len(found) == 1 and found[0].cjk and len(found[0].text) > 1:
+        return f'"{_bigrams(found[0].text)}"'
+    return f'"{phrase}"'
+
+
+def query_text(query: ParsedQuery, words: frozenset[str] = frozenset()) -> str | None:
     """The `q` of a search: its words, then its phrases in quotes; None when nothing in the
     query is a word Meilisearch indexes (punctuation only), so that it matches nothing rather
-    than everything as an empty `q` would."""
-    words = [w for w in (_plain(t) for t in query.terms) if _has_word(w)]
-    phrases = [p for p in (_plain(p) for p in query.phrases) if _has_word(p)]
-    if not words and not phrases:
+    than everything as an empty `q` would.
+
+    CJK text is matched as ILIKE would, anywhere in a word: a run of two characters is one
+    word of the CJK fields, a longer one the phrase of its pairs (see cjk_field), except the
+    synonyms' `words`, kept whole so that their synonyms apply.
+    """
+    terms = [w for t in query.terms for w in _term_words(_plain(t), words) if _has_word(w)]
+    phrases = [_phrase(p) for p in (_plain(p) for p in query.phrases) if _has_word(p)]
+    if not terms and not phrases:
         return None
-    return " ".join([*words, *(f'"{p}"' for p in phrases)])
+    return " ".join([*terms, *phrases])
 
 
 def _empty_facets() -> dict[str, dict[str, int]]:
@@ -194,7 +261,9 @@ class MeiliSearch:
         self._timeout = timeout
         self.index = index
         self._settings_path = settings_path
-        self._locales = query_locales(load_settings(settings_path))
+        settings = load_settings(settings_path)
+        self._locales = query_locales(settings)
+        self._words = synonym_words(settings)
         self._client: AsyncClient | None = None
         # The stored position `position()` last read: a batch read from there may only move
         # the position on if nothing (a reindex) moved it meanwhile.
@@ -282,7 +351,7 @@ class MeiliSearch:
         with _reachable(f"write to the index {uid}"):
             index = client.index(uid)
             if documents:
-                body = [document_body(d) for d in documents]
+                body = [document_body(d, self._words) for d in documents]
                 tasks.append((await index.add_documents(body, primary_key="id")).task_uid)
             if removed:
                 tasks.append((await index.delete_documents([str(i) for i in removed])).task_uid)
@@ -318,7 +387,7 @@ class MeiliSearch:
     ) -> SearchPage:
         """Matching documents, best first, with the total and facets over the whole result
         when asked for."""
-        text = query_text(query)
+        text = query_text(query, self._words)
         if text is None and not query.empty:
             return SearchPage([], 0, _empty_facets() if extras.facets else {}, False)
         # The kinds' counts are the exact total; the other facets only when asked for.
@@ -341,6 +410,7 @@ class MeiliSearch:
                     attributes_to_retrieve=["id", "kind", "title", "body"],
                     matching_strategy="all",
                     show_ranking_score=True,
+                    locales=self._locales,
                 )
             )
         facets = facets_of(result.facet_distribution)

@@ -17,7 +17,16 @@ from hub.domain.enums import EventType
 from hub.domain.search import SearchDocument, SearchFilter, parse_query
 from hub.graphql.ids import parse_global_id
 from hub.search.backend import BackendUnavailable
-from hub.search.meili import MeiliSearch, filter_expression, load_settings, query_text, quote
+from hub.search.meili import (
+    MeiliSearch,
+    cjk_field,
+    document_body,
+    filter_expression,
+    load_settings,
+    query_text,
+    quote,
+    synonym_words,
+)
 from hub.search.postgres import PostgresSearch
 from hub.search.reindex import outbox_position, rebuild_meilisearch
 from hub.search.service import SearchService
@@ -90,15 +99,39 @@ def test_filter_values_are_always_quoted_and_escaped() -> None:
 
 
 def test_query_text_keeps_words_and_phrases_and_drops_operators() -> None:
-    assert query_text(parse_query('口罩 "医用防护服" n95')) == '口罩 n95 "医用防护服"'
+    assert query_text(parse_query('口罩 "医用防护服" n95')) == '口罩 n95 "医用 用防 防护 护服"'
+    assert query_text(parse_query('"n95 mask"')) == '"n95 mask"'
     assert query_text(parse_query("-n95 口罩")) == "n95 口罩"  # no negation operator
     assert query_text(parse_query("% _ \\ --")) is None  # nothing to match: not everything
     assert query_text(parse_query("")) is None
 
 
+def test_cjk_fields_hold_each_run_as_its_pairs_and_the_synonyms_words_whole() -> None:
+    words = synonym_words(load_settings())
+    assert {"口罩", "防护服", "呼吸机"} <= words
+    assert "mask" not in words
+    assert cjk_field("城市便捷武汉中南路店, 如顺丰95338", words) == (
+        "城市 市便 便捷 捷武 武汉 汉中 中南 南路 路店 . 如顺 顺丰"
+    )
+    assert cjk_field("一次性医用防护服 N95", words) == "一次 次性 性医 医用 用防 防护 护服 . 防护服"
+    body = document_body(_document("ＫＮ９５口罩", "武汉中南路"), words)
+    assert (body["title_cjk"], body["body_cjk"]) == ("口罩", "武汉 汉中 中南 南路")
+
+
+def test_query_text_asks_for_cjk_runs_as_substrings_and_keeps_synonyms_words() -> None:
+    words = synonym_words(load_settings())
+    # Two characters are one word of the CJK fields; longer runs the phrase of their pairs.
+    assert query_text(parse_query("中南"), words) == "中南"
+    assert query_text(parse_query("中南路 顺丰"), words) == '"中南 南路" 顺丰'
+    assert query_text(parse_query("n95口罩"), words) == "n95 口罩"
+    # A synonym's word stays a word, so that 防护服 still finds coveralls.
+    assert query_text(parse_query("防护服 武汉"), words) == "防护服 武汉"
+    assert query_text(parse_query("Ｎ９５"), words) == "n95"
+
+
 def test_the_settings_file_has_what_the_index_relies_on() -> None:
     settings = load_settings()
-    assert settings["searchableAttributes"] == ["title", "body"]
+    assert settings["searchableAttributes"] == ["title", "title_cjk", "body", "body_cjk"]
     assert settings["rankingRules"][-2:] == ["urgency_rank:asc", "updated_at:desc"]
     assert "mask" in settings["synonyms"]["口罩"]
     assert "口罩" in settings["synonyms"]["mask"]
