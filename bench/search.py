@@ -231,6 +231,8 @@ def typo(rng: random.Random, text: str) -> str:
     word = words[index]
     at = rng.randrange(1, len(word) - 1)
     edit = rng.choice(("drop", "double", "swap", "replace"))
+    if edit == "swap" and word[at] == word[at + 1]:
+        edit = "drop"  # swapping two equal letters changes nothing
     if edit == "drop":
         word = word[:at] + word[at + 1 :]
     elif edit == "double":

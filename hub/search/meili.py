@@ -35,6 +35,7 @@ from hub.search.backend import (
     SearchPage,
 )
 from hub.search.postgres import highlights_of
+from hub.search.segment import query_words
 from hub.search.tokens import normalized, pieces
 from hub.store import search_index as store
 from hub.store.db import Connection, Database
@@ -95,9 +96,14 @@ def query_locales(settings: dict[str, Any]) -> list[str] | None:
     return list(dict.fromkeys(locales)) or None
 
 
+def max_facet_values(settings: dict[str, Any]) -> int:
+    """How many values of one facet Meilisearch returns at most (its default is 100)."""
+    return int((settings.get("faceting") or {}).get("maxValuesPerFacet", 100))
+
+
 def synonym_words(settings: dict[str, Any]) -> frozenset[str]:
     """The Chinese words of the settings' synonyms (口罩, 防护服, ...): queried as words, so
-    that their synonyms apply, and so also indexed whole in the CJK fields (see cjk_field)."""
+    that their synonyms apply, and so also indexed whole (see search_terms)."""
     return frozenset(
         normalized(word)
         for word in settings.get("synonyms") or {}
@@ -106,34 +112,47 @@ def synonym_words(settings: dict[str, Any]) -> frozenset[str]:
 
 
 def _bigrams(run: str) -> str:
-    return " ".join(run[i : i + 2] for i in range(len(run) - 1))
+    # One character stays itself: a run that short has no pair.
+    return " ".join(run[i : i + 2] for i in range(len(run) - 1)) or run
 
 
-# Between runs of CJK text in a CJK field: a hard separator, so that no phrase of bigrams spans
-# two runs (Meilisearch counts 8 positions across it, 1 across a space).
-RUN_SEPARATOR = " . "
+# Between two runs of CJK text: a hard separator, so that no phrase of pairs spans them
+# (Meilisearch counts 8 positions across it, 1 across a space).
+RUN_SEPARATOR = "."
 
 
-def cjk_field(text: str, words: frozenset[str] = frozenset()) -> str:
-    """The CJK text of `text` as Meilisearch should see it to find every substring.
+def search_terms(text: str, words: frozenset[str] = frozenset()) -> str:
+    """`text` as Meilisearch searches it, so that every substring of CJK text is found.
 
     Meilisearch cuts Chinese with a jieba-like segmenter, so that 中南 is no word of
-    城市便捷武汉中南路地铁口店 (cut 武汉/中/南路) and a search for it misses. This field holds
-    each run of CJK characters as its neighbouring pairs, space-separated (中南 南路 路地 ...):
+    城市便捷武汉中南路地铁口店 (cut 武汉/中/南路) and a search for it misses. Here each run of
+    CJK characters is written as its neighbouring pairs, space-separated (中南 南路 路地 ...):
     cut alone, a pair is cut the same way in the document as in a query, so any two characters
     match, and a longer substring is the phrase of its pairs (query_text), at consecutive
-    positions. Each of `words` (the synonyms' Chinese words) found in the text is added whole,
-    so that querying it as a word, as its synonyms need, cannot miss it either.
+    positions. Latin words stay as they are (typo tolerance and prefixes apply to them). Each
+    of `words` (the synonyms' Chinese words) found in the text is added whole at the end, so
+    that querying it as a word, as its synonyms need, cannot miss it either.
     """
-    runs = [p.text for p in pieces(normalized(text)) if p.cjk and len(p.text) > 1]
+    parts: list[str] = []
+    runs: list[str] = []
+    after_cjk = False
+    for piece in pieces(normalized(text)):
+        if piece.cjk:
+            if after_cjk:
+                parts.append(RUN_SEPARATOR)
+            parts.append(_bigrams(piece.text))
+            runs.append(piece.text)
+        else:
+            parts.append(piece.text)
+        after_cjk = piece.cjk
     # A word of two characters is one of the pairs already.
     found = [w for w in sorted(words) if len(w) > 2 and any(w in run for run in runs)]
-    return RUN_SEPARATOR.join([*(_bigrams(run) for run in runs), *found])
+    return f" {RUN_SEPARATOR} ".join([" ".join(parts), *found]) if found else " ".join(parts)
 
 
 def document_body(document: SearchDocument, words: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """A search document as Meilisearch stores it (times as epoch seconds, to sort on), with
-    the CJK fields that find every substring (cjk_field)."""
+    """A search document as Meilisearch stores it (times as epoch seconds, to sort on): title
+    and body as they are shown, and as they are searched (search_terms)."""
     return {
         "id": str(document.subject_id),
         "kind": document.kind,
@@ -146,8 +165,8 @@ def document_body(document: SearchDocument, words: frozenset[str] = frozenset())
         "verification_status": document.verification_status,
         "title": document.title,
         "body": document.body,
-        "title_cjk": cjk_field(document.title, words),
-        "body_cjk": cjk_field(document.body, words),
+        "title_terms": search_terms(document.title, words),
+        "body_terms": search_terms(document.body, words),
         "updated_at": document.updated_at.timestamp(),
     }
 
@@ -180,26 +199,42 @@ def _has_word(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
+def _chunks(run: str, words: frozenset[str]) -> list[str]:
+    # A longer run is cut into words as PostgreSQL cuts it (each must be found, not the whole
+    # run: 防护服武汉 finds 防护服 and 武汉 apart); a lone character joins its neighbour, since
+    # only pairs are indexed.
+    if len(run) <= 2 or run in words:
+        return [run]
+    merged: list[str] = []
+    for word in query_words(run):
+        if merged and (len(word) == 1 or len(merged[-1]) == 1):
+            merged[-1] += word
+        else:
+            merged.append(word)
+    return merged or [run]
+
+
 def _term_words(term: str, words: frozenset[str]) -> list[str]:
-    # A run of 3+ CJK characters is the phrase of its pairs, which the CJK fields hold at
-    # consecutive positions; shorter runs, synonyms' words and Latin words stay words (typo
-    # tolerance, prefixes and synonyms apply to words only).
+    # CJK text becomes phrases of pairs, which the searched fields hold at consecutive
+    # positions; synonyms' words and Latin words stay words (typo tolerance, prefixes and
+    # synonyms apply to words only).
     found = []
     for piece in pieces(normalized(term)):
-        if piece.cjk and len(piece.text) > 2 and piece.text not in words:
-            found.append(f'"{_bigrams(piece.text)}"')
-        else:
+        if not piece.cjk:
             found.append(piece.text)
+            continue
+        for chunk in _chunks(piece.text, words):
+            keep = chunk in words or len(chunk) == 1
+            found.append(chunk if keep else f'"{_bigrams(chunk)}"')
     return found
 
 
-def _phrase(phrase: str) -> str:
-    # A phrase of CJK text alone is matched as its pairs in the CJK fields (exact substring);
-    # one with Latin words as Meilisearch's own phrase.
-    found = list(pieces(normalized(phrase)))
-    if len(found) == 1 and found[0].cjk and len(found[0].text) > 1:
-        return f'"{_bigrams(found[0].text)}"'
-    return f'"{phrase}"'
+def _phrase(phrase: str) -> str | None:
+    # The phrase's words, its CJK runs written as pairs as in the searched fields.
+    found = [
+        _bigrams(piece.text) if piece.cjk else piece.text for piece in pieces(normalized(phrase))
+    ]
+    return f'"{" ".join(found)}"' if found else None
 
 
 def query_text(query: ParsedQuery, words: frozenset[str] = frozenset()) -> str | None:
@@ -207,12 +242,12 @@ def query_text(query: ParsedQuery, words: frozenset[str] = frozenset()) -> str |
     query is a word Meilisearch indexes (punctuation only), so that it matches nothing rather
     than everything as an empty `q` would.
 
-    CJK text is matched as ILIKE would, anywhere in a word: a run of two characters is one
-    word of the CJK fields, a longer one the phrase of its pairs (see cjk_field), except the
-    synonyms' `words`, kept whole so that their synonyms apply.
+    CJK text is matched as ILIKE would, anywhere in a word: as the phrase of its pairs (see
+    search_terms), a run cut into words as PostgreSQL cuts it, except the synonyms' `words`,
+    kept whole so that their synonyms apply.
     """
     terms = [w for t in query.terms for w in _term_words(_plain(t), words) if _has_word(w)]
-    phrases = [_phrase(p) for p in (_plain(p) for p in query.phrases) if _has_word(p)]
+    phrases = [p for p in (_phrase(_plain(p)) for p in query.phrases) if p is not None]
     if not terms and not phrases:
         return None
     return " ".join([*terms, *phrases])
@@ -264,6 +299,7 @@ class MeiliSearch:
         settings = load_settings(settings_path)
         self._locales = query_locales(settings)
         self._words = synonym_words(settings)
+        self._max_facet_values = max_facet_values(settings)
         self._client: AsyncClient | None = None
         # The stored position `position()` last read: a batch read from there may only move
         # the position on if nothing (a reindex) moved it meanwhile.
@@ -391,6 +427,7 @@ class MeiliSearch:
         if text is None and not query.empty:
             return SearchPage([], 0, _empty_facets() if extras.facets else {}, False)
         # The kinds' counts are the exact total; the other facets only when asked for.
+        counted = extras.total or extras.facets
         if extras.facets:
             facet_fields: list[str] | None = list(FACET_FIELDS.values())
         elif extras.total:
@@ -404,7 +441,7 @@ class MeiliSearch:
                 .search(
                     text,
                     offset=offset,
-                    limit=limit,
+                    limit=limit if counted else limit + 1,
                     filter=filter_expression(wanted),
                     facets=facet_fields,
                     attributes_to_retrieve=["id", "kind", "title", "body"],
@@ -414,12 +451,15 @@ class MeiliSearch:
                 )
             )
         facets = facets_of(result.facet_distribution)
-        # Every document has one kind: the kind counts add up to every match, exactly (the
-        # estimatedTotalHits of offset paging may be an estimate, and stops at maxTotalHits).
-        total = sum(facets["kinds"].values())
-        if not total and result.hits:
-            # Without facets: Meilisearch's estimate, enough to tell whether more follow.
-            total = result.estimated_total_hits or len(result.hits)
+        if counted:
+            # Every document has one kind: the kind counts add up to every match, exactly (the
+            # estimatedTotalHits of offset paging is an estimate that stops at maxTotalHits).
+            total = sum(facets["kinds"].values())
+            has_more = offset + len(result.hits) < total
+        else:
+            # One hit more than the page, asked for only to tell whether another page follows.
+            total = 0
+            has_more = len(result.hits) > limit
         hits = [
             SearchHit(
                 UUID(str(hit["id"])),
@@ -427,13 +467,17 @@ class MeiliSearch:
                 float(hit.get("_rankingScore") or 0.0),
                 highlights_of(str(hit.get("title", "")), str(hit.get("body", "")), query),
             )
-            for hit in result.hits
+            for hit in result.hits[:limit]
         ]
         return SearchPage(
             hits,
             total if extras.total else 0,
             facets if extras.facets else {},
-            offset + len(hits) < total,
+            has_more,
+            # Meilisearch counts facet values over every match, whatever their number: the
+            # total is exact, and so are the facets unless one was cut at maxValuesPerFacet.
+            total_is_exact=True,
+            facets_are_exact=all(len(v) < self._max_facet_values for v in facets.values()),
         )
 
     async def swap_in(self, new: str, position: int) -> bool:
