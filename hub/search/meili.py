@@ -25,7 +25,14 @@ from meilisearch_python_sdk import AsyncClient
 from meilisearch_python_sdk.errors import MeilisearchError
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
-from hub.domain.search import ORGANIZATION, ParsedQuery, SearchDocument, SearchFilter
+from hub.domain.search import (
+    ORGANIZATION,
+    Highlight,
+    ParsedQuery,
+    SearchDocument,
+    SearchFilter,
+    highlight,
+)
 from hub.search.backend import (
     EVERYTHING,
     FACETS,
@@ -34,7 +41,6 @@ from hub.search.backend import (
     SearchHit,
     SearchPage,
 )
-from hub.search.postgres import highlights_of
 from hub.search.segment import query_words
 from hub.search.tokens import normalized, pieces
 from hub.store import search_index as store
@@ -253,6 +259,12 @@ def query_text(query: ParsedQuery, words: frozenset[str] = frozenset()) -> str |
     return " ".join([*terms, *phrases])
 
 
+def _highlights(title: str, body: str, needles: tuple[str, ...]) -> tuple[Highlight, ...]:
+    # As hub.search.postgres.highlights_of, with the query's needles cut once for all hits.
+    found = (highlight("title", title, needles), highlight("body", body, needles))
+    return tuple(h for h in found if h is not None)
+
+
 def _empty_facets() -> dict[str, dict[str, int]]:
     return {name: {} for name in FACETS}
 
@@ -451,6 +463,8 @@ class MeiliSearch:
                 )
             )
         facets = facets_of(result.facet_distribution)
+        # What to highlight, cut once per search rather than once per hit (jieba).
+        needles = query.needles + tuple(w for t in query.terms for w in query_words(t))
         if counted:
             # Every document has one kind: the kind counts add up to every match, exactly (the
             # estimatedTotalHits of offset paging is an estimate that stops at maxTotalHits).
@@ -465,7 +479,7 @@ class MeiliSearch:
                 UUID(str(hit["id"])),
                 str(hit["kind"]),
                 float(hit.get("_rankingScore") or 0.0),
-                highlights_of(str(hit.get("title", "")), str(hit.get("body", "")), query),
+                _highlights(str(hit.get("title", "")), str(hit.get("body", "")), needles),
             )
             for hit in result.hits[:limit]
         ]
