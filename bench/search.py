@@ -1235,6 +1235,62 @@ async def query_modes(
     return found
 
 
+@dataclass
+class EngineLevel:
+    """Meilisearch's own processing time (`processingTimeMs`) at one concurrency: the same
+    calls, sent by its client straight from the benchmark, without the hub's work around them
+    (parsing the answer, highlights)."""
+
+    concurrency: int
+    queries: int
+    queries_per_second: float
+    server: Latency
+
+
+async def engine_levels(
+    backend: Any, search: Any, args: argparse.Namespace, cold: ColdQueries
+) -> list[EngineLevel]:
+    """Each concurrency level once more, recording Meilisearch's processing time per call.
+    `backend` is the MeiliSearch (its search_arguments), `search` its index's search."""
+    found = []
+    mix = Mix(args.cold_share, args.next_share, args.seed + 1)
+    loop = asyncio.get_running_loop()
+    for concurrency in sorted(args.concurrency):
+        log(f"meilisearch: engine time, concurrency {concurrency}: {args.seconds:g} s")
+        server_ms: list[float] = []
+        stop_at = loop.time() + args.seconds
+
+        async def worker(
+            number: int, stop_at: float = stop_at, into: list[float] = server_ms
+        ) -> None:
+            calls = CallMix(random.Random(mix.seed * 1000 + number), cold, number, mix.cold_share,
+                            mix.next_share)  # fmt: skip
+            while loop.time() < stop_at:
+                call = calls.next()
+                arguments = backend.search_arguments(
+                    parse_query(call.text), call.wanted, PAGE_SIZE, call.offset, call.extras
+                )
+                if arguments is None:
+                    continue
+                async with asyncio.timeout(QUERY_TIMEOUT_S):
+                    result = await search(**arguments)
+                into.append(float(result.processing_time_ms))
+
+        started = loop.time()
+        async with asyncio.timeout(args.seconds + QUERY_TIMEOUT_S + 30):
+            await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        window = loop.time() - started
+        found.append(
+            EngineLevel(
+                concurrency,
+                len(server_ms),
+                round(len(server_ms) / window, 1) if window > 0 else 0.0,
+                Latency.of(server_ms),
+            )
+        )
+    return found
+
+
 async def cold_query_texts(dsn: str, seed: int) -> tuple[list[str], list[str]]:
     """Seeded names (organizations and providers) and remarks (notes) to cut cold queries
     from: all names, a sample of 20,000 remarks."""
@@ -1559,6 +1615,7 @@ class BackendReport:
     recall: RecallFigures | None = None
     # The server's memory (kB: VmRSS, VmHWM) at moments of the run, when its pid is known.
     memory: dict[str, dict[str, int]] = field(default_factory=dict)
+    engine: list[EngineLevel] = field(default_factory=list)
     batch: int = 0
     explain_query: str | None = None
     plans: list[Plan] = field(default_factory=list)
@@ -1769,7 +1826,10 @@ async def bench_meilisearch(
     db = await Database.connect(dsn, min_size=1, max_size=max(args.concurrency) + 2)
     index = f"bench_{uuid.uuid4().hex[:12]}"
     backend = MeiliSearch(db, server.url, server.key, index=index)
-    client = AsyncClient(server.url, server.key, timeout=30)
+    # Uncompressed answers, as the backend asks for them (see MeiliSearch._meili).
+    client = AsyncClient(
+        server.url, server.key, timeout=30, custom_headers={"Accept-Encoding": "identity"}
+    )
     memory: dict[str, dict[str, int]] = {}
     try:
         version = (await client.get_version()).pkg_version
@@ -1794,6 +1854,7 @@ async def bench_meilisearch(
             recall = await check_recall(db, backend, TRUTH_TABLE, args)
         recorded.rows.clear()
         modes = await query_modes(backend, args, cold)
+        engine = await engine_levels(backend, client.index(index).search, args, cold)
         memory["after queries"] = server.memory()
         return BackendReport(
             name="meilisearch",
@@ -1811,6 +1872,7 @@ async def bench_meilisearch(
             modes=modes,
             recall=recall,
             memory={k: v for k, v in memory.items() if v},
+            engine=engine,
             batch=args.meili_batch,
         )
     finally:
@@ -1903,6 +1965,16 @@ class Report:
                 lines += _recall_lines(b.recall)
             for mode in b.modes:
                 lines += self._mode_lines(mode)
+            if b.engine:
+                lines.append(
+                    "  engine        Meilisearch's own processingTimeMs, the same mix of calls "
+                    "sent by its client (no hub work around them):"
+                )
+                for level in b.engine:
+                    lines.append(
+                        f"    concurrency {level.concurrency:<3}{level.queries:>6} queries, "
+                        f"{level.queries_per_second:.1f}/s; {level.server.line()}"
+                    )
             if b.plans:
                 lines.append(f"  EXPLAIN (ANALYZE, BUFFERS) of the slowest, {b.explain_query}:")
                 for plan in b.plans:

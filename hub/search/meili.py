@@ -425,6 +425,40 @@ class MeiliSearch:
                 await store.set_position(conn, self.position_key, position)
             self._read_from = None
 
+    def search_arguments(
+        self,
+        query: ParsedQuery,
+        wanted: SearchFilter,
+        limit: int,
+        offset: int,
+        extras: Extras = EVERYTHING,
+    ) -> dict[str, Any] | None:
+        """What `search` asks Meilisearch for (the client's keyword arguments of a search);
+        None when the query can match nothing (punctuation only)."""
+        text = query_text(query, self._words)
+        if text is None and not query.empty:
+            return None
+        # The kinds' counts are the exact total; the other facets only when asked for.
+        counted = extras.total or extras.facets
+        if extras.facets:
+            facet_fields: list[str] | None = list(FACET_FIELDS.values())
+        elif extras.total:
+            facet_fields = [FACET_FIELDS["kinds"]]
+        else:
+            facet_fields = None
+        return {
+            "query": text,
+            "offset": offset,
+            # Without a count, one hit more than the page tells whether another follows.
+            "limit": limit if counted else limit + 1,
+            "filter": filter_expression(wanted),
+            "facets": facet_fields,
+            "attributes_to_retrieve": ["id", "kind", "title", "body"],
+            "matching_strategy": "all",
+            "show_ranking_score": True,
+            "locales": self._locales,
+        }
+
     async def search(
         self,
         query: ParsedQuery,
@@ -435,33 +469,12 @@ class MeiliSearch:
     ) -> SearchPage:
         """Matching documents, best first, with the total and facets over the whole result
         when asked for."""
-        text = query_text(query, self._words)
-        if text is None and not query.empty:
+        arguments = self.search_arguments(query, wanted, limit, offset, extras)
+        if arguments is None:
             return SearchPage([], 0, _empty_facets() if extras.facets else {}, False)
-        # The kinds' counts are the exact total; the other facets only when asked for.
         counted = extras.total or extras.facets
-        if extras.facets:
-            facet_fields: list[str] | None = list(FACET_FIELDS.values())
-        elif extras.total:
-            facet_fields = [FACET_FIELDS["kinds"]]
-        else:
-            facet_fields = None
         with _reachable("search"):
-            result = (
-                await self._meili()
-                .index(self.index)
-                .search(
-                    text,
-                    offset=offset,
-                    limit=limit if counted else limit + 1,
-                    filter=filter_expression(wanted),
-                    facets=facet_fields,
-                    attributes_to_retrieve=["id", "kind", "title", "body"],
-                    matching_strategy="all",
-                    show_ranking_score=True,
-                    locales=self._locales,
-                )
-            )
+            result = await self._meili().index(self.index).search(**arguments)
         facets = facets_of(result.facet_distribution)
         # What to highlight, cut once per search rather than once per hit (jieba).
         needles = query.needles + tuple(w for t in query.terms for w in query_words(t))
