@@ -140,6 +140,23 @@ def test_query_text_asks_for_cjk_text_as_phrases_of_pairs_and_keeps_synonyms_wor
     assert query_text(parse_query("Ｎ９５"), words) == "n95"
 
 
+async def test_a_search_asks_only_for_the_counts_it_needs(db: Database) -> None:
+    backend = MeiliSearch(db, _dead_url())  # no request is made
+    query = parse_query("中南 口罩")
+    first = backend.search_arguments(query, EVERY, 20, 0)
+    assert first is not None
+    assert (first["query"], first["limit"], first["locales"]) == ('"中南" 口罩', 20, ["cmn", "eng"])
+    assert set(first["facets"]) == {"kind", "province", "city", "category_codes", "urgency",
+                                    "verification_status"}  # fmt: skip
+    total_only = backend.search_arguments(query, EVERY, 20, 0, Extras(total=True, facets=False))
+    assert total_only is not None and total_only["facets"] == ["kind"]
+    # A next page: no facet at all, one hit more to tell whether another page follows.
+    quiet = backend.search_arguments(query, EVERY, 20, 20, Extras(total=False, facets=False))
+    assert quiet is not None
+    assert (quiet["facets"], quiet["limit"], quiet["offset"]) == (None, 21, 20)
+    assert backend.search_arguments(parse_query("% _"), EVERY, 20, 0) is None
+
+
 def test_the_settings_file_has_what_the_index_relies_on() -> None:
     settings = load_settings()
     assert settings["searchableAttributes"] == ["title_terms", "body_terms"]
