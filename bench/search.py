@@ -1382,7 +1382,7 @@ class RecallFigures:
     # "paged": ILIKE found at most MAX_SEARCH_DEPTH, the results were paged through for the
     # document the slice was cut from; "counted": ILIKE found more, the backend's total must be
     # at least as many (up to COUNT_BOUND).
-    methods: Counter[str] = field(default_factory=Counter)
+    methods: dict[str, int] = field(default_factory=dict)
     # Slices of which the backend counted fewer matches than ILIKE (any method).
     fewer_than_ilike: int = 0
     misses: list[str] = field(default_factory=list)
@@ -1394,7 +1394,7 @@ class RecallFigures:
         cell = self.cells.setdefault(f"{sample.source}/{sample.length}", RecallCell())
         cell.checked += 1
         cell.found += found
-        self.methods[method] += 1
+        self.methods[method] = self.methods.get(method, 0) + 1
         if not found and len(self.misses) < MISSES_SHOWN:
             self.misses.append(
                 f"{sample.text} ({sample.source}, {method}{note}) in {sample.cut_from}"

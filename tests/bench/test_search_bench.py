@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -20,11 +22,17 @@ from search import (
     MISSES_SHOWN,
     PAGE_SIZE,
     QUERIES,
+    BackendReport,
     Call,
     CallMix,
     ColdQueries,
+    EngineLevel,
+    IndexFigures,
+    Latency,
     Measured,
+    ModeFigures,
     RecallFigures,
+    Report,
     Samples,
     _like_pattern,
     build_parser,
@@ -32,6 +40,7 @@ from search import (
     cjk_runs,
     cjk_slice,
     level_figures,
+    query_figures,
     recall_samples,
     typo,
 )
@@ -185,3 +194,38 @@ def test_like_patterns_take_the_slice_literally() -> None:
 def test_the_backends_measured(argv: list[str], url: str | None, expected: list[str]) -> None:
     args: argparse.Namespace = build_parser().parse_args(argv)
     assert chosen_backends(args, url) == expected
+
+
+def test_the_report_prints_as_text_and_as_json() -> None:
+    rng = _rng(9)
+    recall = RecallFigures(truth="ILIKE")
+    for sample in recall_samples(rng, [(uuid.uuid4(), t) for t in NAMES * 5], "names", (2,), 5):
+        recall.add(sample, "paged", found=True)
+    samples = Samples()
+    samples.calls = [Measured(Call("口罩", "口罩", QUERIES[0].wanted, "named", True, 0), 3.0, 7)]
+    level = level_figures(1, samples, 1.0)
+    backend = BackendReport(
+        name="meilisearch",
+        version="1.21.0",
+        indexing=IndexFigures(documents=10, subjects=11),
+        indexed_documents=10,
+        index_bytes=1_000_000,
+        index_size_note="note",
+        vacuum_seconds=None,
+        modes=[ModeFigures("cold", [level], query_figures(samples), 1)],
+        recall=recall,
+        memory={"after indexing": {"VmRSS": 2048, "VmHWM": 4096}},
+        engine=[EngineLevel(16, 5, 2.5, Latency.of([1.0, 2.0]))],
+    )
+    report = Report(
+        entries=10, kinds={"NEED": 10}, organizations=1, items=20, not_searchable=0,
+        seed_seconds=0.1, seconds=1.0, warmup_seconds=0.0, cold_share=0.25, next_share=0.3,
+        database="embedded", python="3.11", postgresql="18", cores=2, load_before=[0.1],
+        load_after=[0.2], backends=[backend], skipped={"postgres": "not asked for"},
+    )  # fmt: skip
+    as_json = json.loads(json.dumps(asdict(report), ensure_ascii=False))
+    assert as_json["backends"][0]["recall"]["methods"] == {"paged": 5}
+    text = report.text()
+    assert "recall        5/5 (100%)" in text
+    assert "after indexing RSS 2 MB, peak 4 MB" in text
+    assert "hits      7  口罩" in text
