@@ -1,4 +1,4 @@
-"""Search: indexing throughput and query latency of the search backends on 100,000 entries.
+"""Search: indexing throughput, recall and query latency of the search backends (issue 16).
 
 The benchmark starts a database (the embedded PostgreSQL in a throw-away folder, or the one
 named by HUB_BENCH_DATABASE_URL), applies the migrations and seeds, with plain SQL `COPY`, a
@@ -16,16 +16,20 @@ and notes in Chinese with some English. Then, for each backend:
    draining the outbox. Closed and rejected entries give no document. Afterwards PostgreSQL
    gets `VACUUM (ANALYZE) search_document` (timed separately, as autovacuum would do soon after
    a bulk load), and the size of the index is read.
-2. Queries. A fixed, mixed query set (Chinese, English, a typo, a quoted phrase, filters, an
-   empty query with a province filter and a nonsense query) is sent straight to the backend's
-   `search(query, filter, limit=20, offset=0)`, in this process, as a hub process would (no
-   GraphQL, no HTTP), first with 1 and then with 16 concurrent workers: `--warmup` seconds not
-   measured, then `--seconds` measured. Each worker cycles through the query set from its own
-   starting point. Latencies are per call, including the backend's facets and highlights.
+2. Recall (--recall, on by default): random 2-, 3- and 4-character CJK slices of document
+   titles (names) and entry notes (remarks), searched through the backend and compared with
+   ILIKE over the same documents (paged through to MAX_SEARCH_DEPTH when ILIKE finds at most
+   that many, else the totals compared up to COUNT_BOUND).
+3. Queries. Named queries (broad terms, two-character words, typos, phrases, filters) and
+   never-repeated cold queries (--cold-share), as first pages with total and facets or next
+   pages without (--next-share), sent to the backend's `search` in this process, as a hub
+   process would (no GraphQL, no HTTP), at each concurrency level: `--warmup` seconds not
+   measured, then `--seconds` measured. --mode cold calls the backend every time, --mode warm
+   goes through CachedSearch as the hub serves; both by default. Figures overall, per class
+   (named, cold, first page, next page) and per named query. For Meilisearch, its own
+   processingTimeMs of the same mix as well.
 
-It prints, per backend: documents indexed, wall time and documents/s, index size, and per
-concurrency the queries run, errors, p50/p95/p99/max and queries/s, then the p50 of each query
-at concurrency 1. It never passes or fails on a figure.
+It never passes or fails on a figure.
 
 PostgreSQL plans change during a run: asyncpg prepares each statement once per connection,
 and from a statement's sixth run on that connection PostgreSQL may keep a generic plan (one
@@ -45,6 +49,7 @@ Run it from the repository root:
     .venv/bin/python bench/search.py                    # 100,000 entries, PostgreSQL
     .venv/bin/python bench/search.py --meilisearch      # and a Meilisearch of its own
     .venv/bin/python bench/search.py --entries 5000 --seconds 5     # a quick check
+    .venv/bin/python bench/search.py --entries 1000000 --backends meilisearch --meili-batch 5000
     .venv/bin/python bench/search.py --explain          # plus EXPLAIN ANALYZE of the slowest
     .venv/bin/python bench/search.py --warmup 60 --seconds 60     # steady-state plans, more runs
     .venv/bin/python bench/search.py --json             # the same report as one JSON object
