@@ -1,4 +1,4 @@
-"""Search: indexing throughput and query latency of the search backends on 100,000 entries.
+"""Search: indexing throughput, recall and query latency of the search backends (issue 16).
 
 The benchmark starts a database (the embedded PostgreSQL in a throw-away folder, or the one
 named by HUB_BENCH_DATABASE_URL), applies the migrations and seeds, with plain SQL `COPY`, a
@@ -16,16 +16,20 @@ and notes in Chinese with some English. Then, for each backend:
    draining the outbox. Closed and rejected entries give no document. Afterwards PostgreSQL
    gets `VACUUM (ANALYZE) search_document` (timed separately, as autovacuum would do soon after
    a bulk load), and the size of the index is read.
-2. Queries. A fixed, mixed query set (Chinese, English, a typo, a quoted phrase, filters, an
-   empty query with a province filter and a nonsense query) is sent straight to the backend's
-   `search(query, filter, limit=20, offset=0)`, in this process, as a hub process would (no
-   GraphQL, no HTTP), first with 1 and then with 16 concurrent workers: `--warmup` seconds not
-   measured, then `--seconds` measured. Each worker cycles through the query set from its own
-   starting point. Latencies are per call, including the backend's facets and highlights.
+2. Recall (--recall, on by default): random 2-, 3- and 4-character CJK slices of document
+   titles (names) and entry notes (remarks), searched through the backend and compared with
+   ILIKE over the same documents (paged through to MAX_SEARCH_DEPTH when ILIKE finds at most
+   that many, else the totals compared up to COUNT_BOUND).
+3. Queries. Named queries (broad terms, two-character words, typos, phrases, filters) and
+   never-repeated cold queries (--cold-share), as first pages with total and facets or next
+   pages without (--next-share), sent to the backend's `search` in this process, as a hub
+   process would (no GraphQL, no HTTP), at each concurrency level: `--warmup` seconds not
+   measured, then `--seconds` measured. --mode cold calls the backend every time, --mode warm
+   goes through CachedSearch as the hub serves; both by default. Figures overall, per class
+   (named, cold, first page, next page) and per named query. For Meilisearch, its own
+   processingTimeMs of the same mix as well.
 
-It prints, per backend: documents indexed, wall time and documents/s, index size, and per
-concurrency the queries run, errors, p50/p95/p99/max and queries/s, then the p50 of each query
-at concurrency 1. It never passes or fails on a figure.
+It never passes or fails on a figure.
 
 PostgreSQL plans change during a run: asyncpg prepares each statement once per connection,
 and from a statement's sixth run on that connection PostgreSQL may keep a generic plan (one
@@ -45,6 +49,7 @@ Run it from the repository root:
     .venv/bin/python bench/search.py                    # 100,000 entries, PostgreSQL
     .venv/bin/python bench/search.py --meilisearch      # and a Meilisearch of its own
     .venv/bin/python bench/search.py --entries 5000 --seconds 5     # a quick check
+    .venv/bin/python bench/search.py --entries 1000000 --backends meilisearch --meili-batch 5000
     .venv/bin/python bench/search.py --explain          # plus EXPLAIN ANALYZE of the slowest
     .venv/bin/python bench/search.py --warmup 60 --seconds 60     # steady-state plans, more runs
     .venv/bin/python bench/search.py --json             # the same report as one JSON object
@@ -59,6 +64,7 @@ import asyncio
 import os
 import platform
 import random
+import re
 import subprocess
 import sys
 import time
@@ -73,8 +79,15 @@ from typing import Any
 
 import asyncpg
 
-from hub.domain.search import SearchFilter, parse_query
-from hub.search.backend import SearchBackend
+from hub.domain.search import (
+    MAX_SEARCH_DEPTH,
+    ParsedQuery,
+    SearchDocument,
+    SearchFilter,
+    parse_query,
+)
+from hub.search.backend import COUNT_BOUND, EVERYTHING, Extras, SearchBackend, SearchPage
+from hub.search.cache import CachedSearch
 from hub.search.postgres import PostgresSearch
 from hub.services.search_documents import documents_of
 from hub.store.db import Connection, Database
@@ -88,6 +101,7 @@ from common import (
     copy_and_analyze,
     fetch_categories,
     log,
+    memory_kb,
     migrate_empty,
     percentile,
     run_main,
@@ -116,11 +130,14 @@ PROGRESS_EVERY_S = 15.0
 # ---------------------------------------------------------------------------------------------
 
 VERIFIED = SearchFilter(verified_entries_only=True)
+# What the GraphQL `search` field asks for: a first page shows totalCount and facets, a next
+# page (after: cursor) neither.
+NEXT_PAGE = Extras(total=False, facets=False)
 
 
 @dataclass(frozen=True)
 class BenchQuery:
-    """One query of the mixed set: what the report calls it, its text and its filter."""
+    """One query of the named set: what the report calls it, its text and its filter."""
 
     label: str
     text: str
@@ -128,15 +145,28 @@ class BenchQuery:
 
 
 QUERIES: tuple[BenchQuery, ...] = (
+    # Broad terms: a third of all entries, or more.
     BenchQuery("口罩", "口罩", VERIFIED),
+    BenchQuery("武汉", "武汉", VERIFIED),
     BenchQuery("N95", "N95", VERIFIED),
     BenchQuery("n95口罩", "n95口罩", VERIFIED),
     BenchQuery("防护服 武汉", "防护服 武汉", VERIFIED),
+    # Two-character words volunteers type: hospital nicknames, couriers, streets.
     BenchQuery("协和", "协和", VERIFIED),
+    BenchQuery("同济", "同济", VERIFIED),
+    BenchQuery("顺丰", "顺丰", VERIFIED),
+    BenchQuery("中南", "中南", VERIFIED),
     BenchQuery("呼吸机", "呼吸机", VERIFIED),
+    BenchQuery("中南路 酒店", "中南路 酒店", VERIFIED),
+    # Latin, with typos.
     BenchQuery("ventilatr (typo)", "ventilatr", VERIFIED),
+    BenchQuery("protectve coverall (typo)", "protectve coverall", VERIFIED),
     BenchQuery("goggles Wuhan", "goggles Wuhan", VERIFIED),
+    BenchQuery("surgical mask", "surgical mask", VERIFIED),
+    # Phrases.
     BenchQuery('"医用防护服" (phrase)', '"医用防护服"', VERIFIED),
+    BenchQuery('"专项通道" (phrase)', '"专项通道"', VERIFIED),
+    # Filters.
     BenchQuery(
         "(empty) province 湖北省",
         "",
@@ -152,9 +182,183 @@ QUERIES: tuple[BenchQuery, ...] = (
         "武汉",
         SearchFilter(category_codes=("devices.ventilator",), verified_entries_only=True),
     ),
-    BenchQuery("surgical mask", "surgical mask", VERIFIED),
+    BenchQuery(
+        "顺丰 logistics to 武汉市",
+        "顺丰",
+        SearchFilter(kinds=("LOGISTICS_OFFER",), cities=("武汉市",), verified_entries_only=True),
+    ),
     BenchQuery("qxzvbkj (nonsense)", "qxzvbkj", VERIFIED),
 )
+# English names of supplies (and words of notes) that cold queries misspell.
+ENGLISH_TERMS = (
+    "surgical mask", "protective coverall", "nitrile gloves", "face shield", "goggles",
+    "ventilator", "respirator", "disinfectant", "thermometer", "isolation gown",
+    "oxygen concentrator", "emergency department", "respiratory ward", "volunteer drivers",
+    "medical supplies", "overseas donations", "shipping",
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Cold queries and the calls of a run (pure: tests/bench/test_search_bench.py)
+# ---------------------------------------------------------------------------------------------
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def cjk_runs(text: str, shortest: int = 1) -> list[str]:
+    """The runs of CJK characters in `text` at least `shortest` long."""
+    return [run for run in _CJK_RUN.findall(text) if len(run) >= shortest]
+
+
+def cjk_slice(rng: random.Random, text: str, length: int) -> str | None:
+    """A random substring of `length` CJK characters of `text` (never across punctuation,
+    digits or spaces), or None when no run is that long."""
+    runs = cjk_runs(text, length)
+    if not runs:
+        return None
+    run = rng.choice(runs)
+    start = rng.randrange(len(run) - length + 1)
+    return run[start : start + length]
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def typo(rng: random.Random, text: str) -> str:
+    """`text` with one typing error (a letter dropped, doubled, swapped with the next or
+    replaced) in one of its words of 5 letters or more, never in the first letter (the
+    distance typo tolerance forgives); `text` unchanged when it has no such word."""
+    words = text.split()
+    long_words = [i for i, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    if not long_words:
+        return text
+    index = rng.choice(long_words)
+    word = words[index]
+    at = rng.randrange(1, len(word) - 1)
+    edit = rng.choice(("drop", "double", "swap", "replace"))
+    if edit == "swap" and word[at] == word[at + 1]:
+        edit = "drop"  # swapping two equal letters changes nothing
+    if edit == "drop":
+        word = word[:at] + word[at + 1 :]
+    elif edit == "double":
+        word = word[:at] + word[at] + word[at:]
+    elif edit == "swap":
+        word = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    else:
+        others = [c for c in LETTERS if c != word[at]]
+        word = word[:at] + rng.choice(others) + word[at + 1 :]
+    words[index] = word
+    return " ".join(words)
+
+
+class ColdQueries:
+    """Queries never asked before in this run: random 2-4 character slices of seeded names and
+    remarks, and English supply names with a typo. None repeats (a repeat would be served by
+    the cache in warm mode, and by PostgreSQL's buffers in either): each is new work."""
+
+    # Attempts at a new query before two slices are joined into one (a longer, rarer query).
+    ATTEMPTS = 50
+
+    def __init__(
+        self,
+        rng: random.Random,
+        names: Sequence[str],
+        remarks: Sequence[str],
+        english: Sequence[str] = ENGLISH_TERMS,
+    ) -> None:
+        self.rng = rng
+        self.names = [n for n in names if cjk_runs(n, 2)]
+        self.remarks = [r for r in remarks if cjk_runs(r, 2)]
+        self.english = list(english)
+        self.seen: set[str] = set()
+
+    def _one(self) -> tuple[str, str | None]:
+        rng = self.rng
+        pick = rng.random()
+        if pick < 0.4 and self.names:
+            return "name slice", cjk_slice(rng, rng.choice(self.names), rng.randint(2, 4))
+        if pick < 0.8 and self.remarks:
+            return "remark slice", cjk_slice(rng, rng.choice(self.remarks), rng.randint(2, 4))
+        return "English typo", typo(rng, rng.choice(self.english))
+
+    def next(self) -> tuple[str, str]:
+        """(what kind of cold query, its text): a text not returned before."""
+        kind, text = "name slice", ""
+        for _ in range(self.ATTEMPTS):
+            kind, found = self._one()
+            if found and found not in self.seen:
+                self.seen.add(found)
+                return kind, found
+        # Everything short has been asked: two slices together are new (bounded retries).
+        for _ in range(self.ATTEMPTS):
+            first, second = self._one()[1], self._one()[1]
+            text = f"{first} {second}"
+            if first and second and text not in self.seen:
+                break
+        self.seen.add(text)
+        return kind, text
+
+
+@dataclass(frozen=True)
+class Call:
+    """One search of a run: a named or cold query, on a first or a next page."""
+
+    label: str
+    text: str
+    wanted: SearchFilter
+    source: str  # "named" or "cold"
+    first_page: bool
+    # Which of QUERIES, for the per-query table; None for a cold query.
+    named: int | None = None
+
+    @property
+    def offset(self) -> int:
+        """A next page starts after the first."""
+        return 0 if self.first_page else PAGE_SIZE
+
+    @property
+    def extras(self) -> Extras:
+        """A first page counts totals and facets, a next page neither."""
+        return EVERYTHING if self.first_page else NEXT_PAGE
+
+    @property
+    def classes(self) -> tuple[str, str]:
+        """The two classes the report groups this call in."""
+        return self.source, "first page" if self.first_page else "next page"
+
+
+CLASSES = ("named", "cold", "first page", "next page")
+
+
+class CallMix:
+    """The calls of one worker: QUERIES in turn from `start`, a `cold_share` of cold queries
+    among them, and a `next_share` of next pages."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        cold: ColdQueries,
+        start: int,
+        cold_share: float,
+        next_share: float,
+        queries: Sequence[BenchQuery] = QUERIES,
+    ) -> None:
+        self.rng = rng
+        self.cold = cold
+        self.index = start
+        self.cold_share = cold_share
+        self.next_share = next_share
+        self.queries = queries
+
+    def next(self) -> Call:
+        """The next call."""
+        first_page = self.rng.random() >= self.next_share
+        if self.rng.random() < self.cold_share:
+            kind, text = self.cold.next()
+            return Call(f"cold: {kind}", text, VERIFIED, "cold", first_page)
+        self.index = (self.index + 1) % len(self.queries)
+        query = self.queries[self.index]
+        return Call(query.label, query.text, query.wanted, "named", first_page, self.index)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +423,15 @@ CITY_EN = {"深圳市": "Shenzhen", "东莞市": "Dongguan", "广州市": "Guang
            "苏州市": "Suzhou", "仙桃市": "Xiantao", "武汉市": "Wuhan"}  # fmt: skip
 LOGISTICS_WORDS = ("顺达", "安捷", "通达", "畅行", "鑫运", "速通")
 HOTEL_BRANDS = ("如家酒店", "汉庭酒店", "锦江之星", "维也纳酒店", "7天连锁酒店", "全季酒店")
+# Chain hotels named as they were published: chain, city, street, branch, all run together
+# (城市便捷武汉中南路地铁口店), where jieba cuts a street name apart (中/南路).
+HOTEL_CHAINS = ("城市便捷", "如家精选", "汉庭", "全季", "锦江之星", "维也纳国际", "7天优品")
+HOTEL_STREETS = ("中南路", "中北路", "武珞路", "珞喻路", "徐东大街", "汉正街", "光谷大道",
+                 "解放大道", "建设大道", "沿江大道")  # fmt: skip
+HOTEL_BRANCHES = ("地铁口店", "店", "火车站店", "广场店", "医院店")
+# Couriers and their hotlines, as remarks name them (如顺丰95338专项通道).
+COURIERS = {"顺丰": "95338", "京东物流": "950616", "德邦": "95353", "中通": "95311",
+            "圆通": "95554", "韵达": "95546", "EMS": "11183"}  # fmt: skip
 ENGLISH_NAMES = ("David Li", "Emily Chen", "Kevin Wang", "Grace Zhou", "Tom Liu", "Anna Xu")
 ROLES = ("医生", "护士长", "主任", "老师", "科长", "干事")
 CLINICAL = ("发热门诊", "重症医学科", "呼吸内科", "感染科", "急诊科", "隔离病区", "检验科")
@@ -242,6 +455,7 @@ NEED_NOTES = (
     "{dept}和隔离病区同时告急，优先保障{dept}。",
     "Urgent: our {dept_en} is running out of PPE. Overseas donations welcome, CE/FDA accepted.",
     "医院已收治{n}名发热病人，床位紧张，物资消耗极快。",
+    "快递请发{courier}，到付，收件人{person}。",
 )
 OFFER_NOTES = (
     "工厂现货{n}件，可当天发货，{cert}认证齐全。",
@@ -250,6 +464,7 @@ OFFER_NOTES = (
     "Factory stock available, {cert} certified, MOQ {n} pcs. Can ship to Wuhan in {days} days.",
     "由{city}爱心企业联合捐赠，物流已对接，可直达医院。",
     "价格为出厂价，不加价，可开增值税发票。",
+    "走{courier}医疗物资绿色通道，次日达{city}。",
 )
 LOGISTICS_NOTES = (
     "{vehicle}一辆，可往返{dest}，有通行证。",
@@ -257,6 +472,7 @@ LOGISTICS_NOTES = (
     "冷链运输，可运送试剂和药品。",
     "Volunteer drivers, free transport of medical supplies to {dest_en}.",
     "每天{days}趟，司机已做核酸检测。",
+    "如{courier}{hotline}专项通道，医疗物资优先派送。",
 )
 LODGING_NOTES = (
     "免费提供{n}间客房，含早餐，凭工作证入住。",
@@ -431,7 +647,13 @@ class Generator:
         else:
             place = self.place(HUBEI_PLACES)
             district, code = rng.choice(place.districts)
-            name = f"{rng.choice(HOTEL_BRANDS)}（{place.city}{district}店）"
+            if rng.random() < 0.5:
+                name = f"{rng.choice(HOTEL_BRANDS)}（{place.city}{district}店）"
+            else:
+                name = (
+                    f"{rng.choice(HOTEL_CHAINS)}{place.city.removesuffix('市')}"
+                    f"{rng.choice(HOTEL_STREETS)}{rng.choice(HOTEL_BRANCHES)}"
+                )
             kind = "HOTEL"
         return self._org(self.unique(name, index), role, place, district, code), kind
 
@@ -483,7 +705,10 @@ class Generator:
         if rng.random() < 0.25:
             return None
         hospital = rng.choice(FAMOUS_HOSPITALS)[0]
+        courier = rng.choice(list(COURIERS))
         return rng.choice(templates).format(
+            courier=courier,
+            hotline=COURIERS[courier],
             dept=rng.choice(CLINICAL),
             dept_en=rng.choice(CLINICAL_EN),
             gate=rng.choice(GATES),
@@ -816,38 +1041,68 @@ def _finished(figures: IndexFigures, batch_ms: list[float], seconds: float) -> I
 
 
 @dataclass
+class Measured:
+    """One timed call and the total it answered (first pages only)."""
+
+    call: Call
+    ms: float
+    total: int | None
+
+
+@dataclass
 class Samples:
     """What the workers of one concurrency level measured (warm-up calls are not here)."""
 
-    by_query: dict[int, list[float]] = field(default_factory=dict)
+    calls: list[Measured] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
-    totals: dict[int, int] = field(default_factory=dict)
     warmups: int = 0
 
 
+@dataclass(frozen=True)
+class Mix:
+    """How the calls of a run are drawn."""
+
+    cold_share: float
+    next_share: float
+    seed: int
+
+
 async def drive(
-    backend: SearchBackend, concurrency: int, warmup_s: float, seconds: float
+    backend: SearchBackend,
+    concurrency: int,
+    warmup_s: float,
+    seconds: float,
+    cold: ColdQueries,
+    mix: Mix,
 ) -> tuple[Samples, float]:
-    """`concurrency` workers cycling through QUERIES for warm-up plus `seconds`."""
-    parsed = [parse_query(q.text) for q in QUERIES]
-    samples = Samples(by_query={i: [] for i in range(len(QUERIES))})
+    """`concurrency` workers drawing calls (CallMix) for warm-up plus `seconds`."""
+    parsed = {q.text: parse_query(q.text) for q in QUERIES}
+    samples = Samples()
     loop = asyncio.get_running_loop()
     measure_from = loop.time() + warmup_s
     stop_at = measure_from + seconds
 
-    async def worker(start: int) -> None:
-        index = start
+    async def worker(number: int) -> None:
+        calls = CallMix(
+            random.Random(mix.seed * 1000 + number),
+            cold,
+            number * len(QUERIES) // concurrency,
+            mix.cold_share,
+            mix.next_share,
+        )
         # Bounded by time: no call starts after stop_at, and each lasts at most QUERY_TIMEOUT_S.
         while (begun := loop.time()) < stop_at:
-            index = (index + 1) % len(QUERIES)
-            query = QUERIES[index]
+            call = calls.next()
+            query = parsed.get(call.text) or parse_query(call.text)
             reason: str | None = None
-            total = 0
+            total = None
             clock = time.perf_counter()
             try:
                 async with asyncio.timeout(QUERY_TIMEOUT_S):
-                    page = await backend.search(parsed[index], query.wanted, PAGE_SIZE, 0)
-                total = page.total
+                    page = await backend.search(
+                        query, call.wanted, PAGE_SIZE, call.offset, call.extras
+                    )
+                total = page.total if call.first_page else None
             except TimeoutError:
                 reason = "timeout"
             except Exception as error:  # every failure is counted, by type
@@ -856,20 +1111,49 @@ async def drive(
             if begun < measure_from:
                 samples.warmups += 1
             elif reason is None:
-                samples.by_query[index].append(elapsed_ms)
-                samples.totals.setdefault(index, total)
+                samples.calls.append(Measured(call, elapsed_ms, total))
             else:
                 samples.errors[reason] += 1
 
     async with asyncio.timeout(warmup_s + seconds + QUERY_TIMEOUT_S + 30):
-        await asyncio.gather(*(worker(i * len(QUERIES) // concurrency) for i in range(concurrency)))
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
     # The window runs until the last timed call has finished.
     return samples, loop.time() - measure_from
 
 
 @dataclass
+class Latency:
+    """Latencies of a group of calls."""
+
+    queries: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Latency:
+        """The figures of `values` (in any order)."""
+        ordered = sorted(values)
+        return cls(
+            queries=len(ordered),
+            p50_ms=round(percentile(ordered, 50), 2),
+            p95_ms=round(percentile(ordered, 95), 2),
+            p99_ms=round(percentile(ordered, 99), 2),
+            max_ms=round(ordered[-1], 2) if ordered else 0.0,
+        )
+
+    def line(self) -> str:
+        """p50/p95/p99/max on one line."""
+        return (
+            f"ms p50 {self.p50_ms:.1f}  p95 {self.p95_ms:.1f}  p99 {self.p99_ms:.1f}  "
+            f"max {self.max_ms:.1f}"
+        )
+
+
+@dataclass
 class LevelFigures:
-    """One concurrency level of one backend."""
+    """One concurrency level of one backend in one mode."""
 
     concurrency: int
     queries: int
@@ -882,11 +1166,15 @@ class LevelFigures:
     max_ms: float
     warmup_queries: int
     error_reasons: dict[str, int]
+    by_class: dict[str, Latency] = field(default_factory=dict)
+    # Warm mode: what the cache did over the whole level, warm-up included.
+    cache_hits: int | None = None
+    cache_misses: int | None = None
 
 
 @dataclass
 class QueryFigures:
-    """One query of the set at one concurrency level."""
+    """One named query of the set at one concurrency level."""
 
     label: str
     text: str
@@ -898,33 +1186,42 @@ class QueryFigures:
 
 
 def level_figures(concurrency: int, samples: Samples, window: float) -> LevelFigures:
-    latencies = sorted(ms for values in samples.by_query.values() for ms in values)
+    """The overall and per-class figures of one level."""
+    overall = Latency.of([m.ms for m in samples.calls])
     errors = sum(samples.errors.values())
+    by_class = {
+        name: Latency.of([m.ms for m in samples.calls if name in m.call.classes])
+        for name in CLASSES
+    }
     return LevelFigures(
         concurrency=concurrency,
-        queries=len(latencies) + errors,
+        queries=overall.queries + errors,
         errors=errors,
         seconds=round(window, 2),
         # Only good answers count as throughput.
-        queries_per_second=round(len(latencies) / window, 1) if window > 0 else 0.0,
-        p50_ms=round(percentile(latencies, 50), 2),
-        p95_ms=round(percentile(latencies, 95), 2),
-        p99_ms=round(percentile(latencies, 99), 2),
-        max_ms=round(latencies[-1], 2) if latencies else 0.0,
+        queries_per_second=round(overall.queries / window, 1) if window > 0 else 0.0,
+        p50_ms=overall.p50_ms,
+        p95_ms=overall.p95_ms,
+        p99_ms=overall.p99_ms,
+        max_ms=overall.max_ms,
         warmup_queries=samples.warmups,
         error_reasons=dict(samples.errors),
+        by_class={name: figures for name, figures in by_class.items() if figures.queries},
     )
 
 
 def query_figures(samples: Samples) -> list[QueryFigures]:
+    """Per named query: latencies of its calls (both pages), hits of its first pages."""
     found = []
     for index, query in enumerate(QUERIES):
-        values = sorted(samples.by_query[index])
+        mine = [m for m in samples.calls if m.call.named == index]
+        values = sorted(m.ms for m in mine)
+        hits = next((m.total for m in mine if m.total is not None), None)
         found.append(
             QueryFigures(
                 label=query.label,
                 text=query.text,
-                hits=samples.totals.get(index),
+                hits=hits,
                 runs=len(values),
                 p50_ms=round(percentile(values, 50), 2),
                 p95_ms=round(percentile(values, 95), 2),
@@ -932,6 +1229,333 @@ def query_figures(samples: Samples) -> list[QueryFigures]:
             )
         )
     return found
+
+
+MODES = ("cold", "warm")
+
+
+@dataclass
+class ModeFigures:
+    """The query levels of one backend in one mode: `cold` calls the backend itself every
+    time, `warm` through CachedSearch, as the hub serves (a new cache per level)."""
+
+    mode: str
+    levels: list[LevelFigures]
+    per_query: list[QueryFigures]
+    per_query_concurrency: int
+
+
+async def query_modes(
+    backend: SearchBackend, args: argparse.Namespace, cold: ColdQueries
+) -> list[ModeFigures]:
+    """Each mode asked for, each concurrency level in turn."""
+    found = []
+    lowest = min(args.concurrency)
+    mix = Mix(args.cold_share, args.next_share, args.seed)
+    for mode in MODES if args.mode == "both" else (args.mode,):
+        levels = []
+        per_query: list[QueryFigures] = []
+        for concurrency in sorted(args.concurrency):
+            log(
+                f"{backend.name}: {mode}, concurrency {concurrency}: {args.warmup:g} s warm-up, "
+                f"then {args.seconds:g} s"
+            )
+            cached = CachedSearch(backend) if mode == "warm" else None
+            samples, window = await drive(
+                cached or backend, concurrency, args.warmup, args.seconds, cold, mix
+            )
+            level = level_figures(concurrency, samples, window)
+            if cached is not None:
+                level.cache_hits = cached.counters.hits
+                level.cache_misses = cached.counters.misses
+            levels.append(level)
+            if concurrency == lowest:
+                per_query = query_figures(samples)
+        found.append(ModeFigures(mode, levels, per_query, lowest))
+    return found
+
+
+@dataclass
+class EngineLevel:
+    """Meilisearch's own processing time (`processingTimeMs`) at one concurrency: the same
+    calls, sent by its client straight from the benchmark, without the hub's work around them
+    (parsing the answer, highlights)."""
+
+    concurrency: int
+    queries: int
+    queries_per_second: float
+    server: Latency
+
+
+async def engine_levels(
+    backend: Any, search: Any, args: argparse.Namespace, cold: ColdQueries
+) -> list[EngineLevel]:
+    """Each concurrency level once more, recording Meilisearch's processing time per call.
+    `backend` is the MeiliSearch (its search_arguments), `search` its index's search."""
+    found = []
+    mix = Mix(args.cold_share, args.next_share, args.seed + 1)
+    loop = asyncio.get_running_loop()
+    for concurrency in sorted(args.concurrency):
+        log(f"meilisearch: engine time, concurrency {concurrency}: {args.seconds:g} s")
+        server_ms: list[float] = []
+        stop_at = loop.time() + args.seconds
+
+        async def worker(
+            number: int, stop_at: float = stop_at, into: list[float] = server_ms
+        ) -> None:
+            calls = CallMix(random.Random(mix.seed * 1000 + number), cold, number, mix.cold_share,
+                            mix.next_share)  # fmt: skip
+            while loop.time() < stop_at:
+                call = calls.next()
+                arguments = backend.search_arguments(
+                    parse_query(call.text), call.wanted, PAGE_SIZE, call.offset, call.extras
+                )
+                if arguments is None:
+                    continue
+                async with asyncio.timeout(QUERY_TIMEOUT_S):
+                    result = await search(**arguments)
+                into.append(float(result.processing_time_ms))
+
+        started = loop.time()
+        async with asyncio.timeout(args.seconds + QUERY_TIMEOUT_S + 30):
+            await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        window = loop.time() - started
+        found.append(
+            EngineLevel(
+                concurrency,
+                len(server_ms),
+                round(len(server_ms) / window, 1) if window > 0 else 0.0,
+                Latency.of(server_ms),
+            )
+        )
+    return found
+
+
+async def cold_query_texts(dsn: str, seed: int) -> tuple[list[str], list[str]]:
+    """Seeded names (organizations and providers) and remarks (notes) to cut cold queries
+    from: all names, a sample of 20,000 remarks."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        names = [
+            r[0]
+            for r in await conn.fetch(
+                "SELECT name FROM organization UNION "
+                "SELECT DISTINCT provider_name FROM entry WHERE provider_name IS NOT NULL"
+            )
+        ]
+        remarks = [
+            r[0]
+            for r in await conn.fetch(
+                "SELECT notes FROM entry WHERE notes IS NOT NULL "
+                "ORDER BY md5(id::text || $1) LIMIT 20000",
+                str(seed),
+            )
+        ]
+        return sorted(names), remarks
+    finally:
+        await conn.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Recall: are random CJK slices of seeded text found, as ILIKE finds them?
+# ---------------------------------------------------------------------------------------------
+
+RECALL_LENGTHS = (2, 3, 4)
+RECALL_SOURCES = ("names", "remarks")
+# Results are paged to this depth at most (the API's MAX_SEARCH_DEPTH), in pages of this size.
+RECALL_PAGE = 100
+MISSES_SHOWN = 10
+EVERY_DOCUMENT = SearchFilter()
+
+
+@dataclass(frozen=True)
+class RecallSample:
+    """A slice of a document's text, and the document it was cut from."""
+
+    source: str  # "names" (of titles) or "remarks" (of notes)
+    length: int
+    text: str
+    subject_id: uuid.UUID
+    cut_from: str
+
+
+def recall_samples(
+    rng: random.Random,
+    texts: Sequence[tuple[uuid.UUID, str]],
+    source: str,
+    lengths: Sequence[int],
+    per_length: int,
+) -> list[RecallSample]:
+    """`per_length` random slices of each length, each of a different text where there are
+    enough, of the (subject id, text) pairs that have a CJK run that long."""
+    found = []
+    for length in lengths:
+        usable = [(i, t) for i, t in texts if cjk_runs(t, length)]
+        rng.shuffle(usable)
+        for n in range(min(per_length, len(usable) * 4)):
+            subject_id, text = usable[n % len(usable)]
+            piece = cjk_slice(rng, text, length)
+            if piece is not None:
+                found.append(RecallSample(source, length, piece, subject_id, text))
+    return found
+
+
+@dataclass
+class RecallCell:
+    """Slices of one source and length: checked, found."""
+
+    checked: int = 0
+    found: int = 0
+
+    @property
+    def rate(self) -> float:
+        """The share found (1.0 for none checked: nothing was missed)."""
+        return self.found / self.checked if self.checked else 1.0
+
+
+@dataclass
+class RecallFigures:
+    """The recall check's bookkeeping: per source and length, per method, the misses."""
+
+    # "names/2", ... -> cell
+    cells: dict[str, RecallCell] = field(default_factory=dict)
+    # "paged": ILIKE found at most MAX_SEARCH_DEPTH, the results were paged through for the
+    # document the slice was cut from; "counted": ILIKE found more, the backend's total must be
+    # at least as many (up to COUNT_BOUND).
+    methods: dict[str, int] = field(default_factory=dict)
+    # Slices of which the backend counted fewer matches than ILIKE (any method).
+    fewer_than_ilike: int = 0
+    misses: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    truth: str = ""
+
+    def add(self, sample: RecallSample, method: str, found: bool, note: str = "") -> None:
+        """Count one checked slice."""
+        cell = self.cells.setdefault(f"{sample.source}/{sample.length}", RecallCell())
+        cell.checked += 1
+        cell.found += found
+        self.methods[method] = self.methods.get(method, 0) + 1
+        if not found and len(self.misses) < MISSES_SHOWN:
+            self.misses.append(
+                f"{sample.text} ({sample.source}, {method}{note}) in {sample.cut_from}"
+            )
+
+    def by_length(self, length: int) -> RecallCell:
+        """All sources of one length together."""
+        cells = [c for key, c in self.cells.items() if key.endswith(f"/{length}")]
+        return RecallCell(sum(c.checked for c in cells), sum(c.found for c in cells))
+
+    def by_source(self, source: str) -> RecallCell:
+        """All lengths of one source together."""
+        cells = [c for key, c in self.cells.items() if key.startswith(f"{source}/")]
+        return RecallCell(sum(c.checked for c in cells), sum(c.found for c in cells))
+
+    @property
+    def total(self) -> RecallCell:
+        """Every slice."""
+        return RecallCell(
+            sum(c.checked for c in self.cells.values()), sum(c.found for c in self.cells.values())
+        )
+
+
+def _like_pattern(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def truth_texts(
+    db: Database, table: str, seed: int, count: int
+) -> dict[str, list[tuple[uuid.UUID, str]]]:
+    """Texts to cut slices from, per source: titles of documents (names), and notes of
+    entries that have a document (remarks), a deterministic sample of `count` each."""
+    async with db.connection() as conn:
+        names = await conn.fetch(
+            f"SELECT subject_id, title FROM {table} ORDER BY md5(subject_id::text || $1) "  # noqa: S608 - a fixed table name
+            "LIMIT $2",
+            str(seed),
+            count,
+        )
+        remarks = await conn.fetch(
+            f"SELECT e.id, e.notes FROM entry e JOIN {table} d ON d.subject_id = e.id "  # noqa: S608 - a fixed table name
+            "WHERE e.notes IS NOT NULL ORDER BY md5(e.id::text || $1) LIMIT $2",
+            str(seed),
+            count,
+        )
+    return {
+        "names": [(r[0], r[1]) for r in names],
+        "remarks": [(r[0], r[1]) for r in remarks],
+    }
+
+
+async def _found_by_paging(
+    backend: SearchBackend, sample: RecallSample, matches: int
+) -> tuple[bool, int | None]:
+    """Whether the document is among the results, paged to MAX_SEARCH_DEPTH; the backend's
+    total (of the first page)."""
+    query = parse_query(sample.text)
+    total = None
+    for offset in range(0, MAX_SEARCH_DEPTH, RECALL_PAGE):
+        extras = EVERYTHING if offset == 0 else NEXT_PAGE
+        async with asyncio.timeout(QUERY_TIMEOUT_S):
+            page = await backend.search(query, EVERY_DOCUMENT, RECALL_PAGE, offset, extras)
+        if offset == 0 and page.total_is_exact:
+            total = page.total
+        if any(hit.subject_id == sample.subject_id for hit in page.hits):
+            return True, total
+        if not page.hits or page.has_more is False:
+            break
+    return False, total
+
+
+async def check_recall(
+    db: Database, backend: SearchBackend, table: str, args: argparse.Namespace
+) -> RecallFigures:
+    """Search each slice through `backend` and compare with ILIKE over `table`."""
+    started = time.perf_counter()
+    figures = RecallFigures(truth=f"ILIKE over title || ' ' || body of {table}")
+    rng = random.Random(args.seed)
+    texts = await truth_texts(db, table, args.seed, args.recall_samples * 4)
+    samples = [
+        sample
+        for source in RECALL_SOURCES
+        for sample in recall_samples(
+            rng, texts[source], source, RECALL_LENGTHS, args.recall_samples
+        )
+    ]
+    log(f"{backend.name}: recall of {len(samples)} slices")
+    for sample in samples:
+        async with db.connection() as conn:
+            truth = await conn.fetchrow(
+                f"SELECT count(*) AS n, coalesce(bool_or(subject_id = $2), false) AS has "  # noqa: S608 - a fixed table name
+                f"FROM {table} WHERE (title || ' ' || body) ILIKE $1",
+                _like_pattern(sample.text),
+                sample.subject_id,
+            )
+        assert truth is not None
+        if not truth["has"]:
+            # Notes are in the body as written; a slice ILIKE cannot find is a bench bug.
+            figures.add(sample, "not in its own document", False)
+            continue
+        matches = int(truth["n"])
+        try:
+            if matches <= MAX_SEARCH_DEPTH:
+                found, total = await _found_by_paging(backend, sample, matches)
+                method, note = "paged", ""
+            else:
+                async with asyncio.timeout(QUERY_TIMEOUT_S):
+                    page = await backend.search(
+                        parse_query(sample.text), EVERY_DOCUMENT, PAGE_SIZE, 0, EVERYTHING
+                    )
+                total = page.total
+                found = page.total >= min(matches, COUNT_BOUND)
+                method, note = "counted", f", {page.total} of ILIKE's {matches}"
+        except Exception as error:  # a failed search is a miss, with its reason
+            figures.add(sample, "error", False, f": {type(error).__name__}")
+            continue
+        if total is not None and total < min(matches, COUNT_BOUND):
+            figures.fewer_than_ilike += 1
+        figures.add(sample, method, found, note)
+    figures.seconds = round(time.perf_counter() - started, 1)
+    return figures
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1027,32 +1651,68 @@ class BackendReport:
     index_bytes: int
     index_size_note: str
     vacuum_seconds: float | None
-    levels: list[LevelFigures]
-    per_query: list[QueryFigures]
-    per_query_concurrency: int
+    modes: list[ModeFigures]
+    recall: RecallFigures | None = None
+    # The server's memory (kB: VmRSS, VmHWM) at moments of the run, when its pid is known.
+    memory: dict[str, dict[str, int]] = field(default_factory=dict)
+    engine: list[EngineLevel] = field(default_factory=list)
+    batch: int = 0
     explain_query: str | None = None
     plans: list[Plan] = field(default_factory=list)
 
 
-async def query_levels(
-    backend: SearchBackend, args: argparse.Namespace
-) -> tuple[list[LevelFigures], list[QueryFigures], int]:
-    levels = []
-    per_query: list[QueryFigures] = []
-    lowest = min(args.concurrency)
-    for concurrency in sorted(args.concurrency):
-        log(
-            f"{backend.name}: concurrency {concurrency}: {args.warmup:g} s warm-up, "
-            f"then {args.seconds:g} s"
+class Recorded:
+    """A backend that also keeps the (id, title, body) of every document it is given: the
+    ground truth of the recall check when PostgreSQL holds no index (Meilisearch only)."""
+
+    def __init__(self, backend: SearchBackend) -> None:
+        self.backend = backend
+        self.name = backend.name
+        self.rows: list[tuple[uuid.UUID, str, str]] = []
+
+    async def position(self) -> int:
+        """The backend's position."""
+        return await self.backend.position()
+
+    async def apply(
+        self, documents: Sequence[SearchDocument], removed: Sequence[uuid.UUID], position: int
+    ) -> None:
+        """Keep the texts (a list append: nothing measurable), then apply."""
+        self.rows.extend((d.subject_id, d.title, d.body) for d in documents)
+        await self.backend.apply(documents, removed, position)
+
+    async def search(
+        self,
+        query: ParsedQuery,
+        wanted: SearchFilter,
+        limit: int,
+        offset: int,
+        extras: Extras = EVERYTHING,
+    ) -> SearchPage:
+        """The backend's search."""
+        return await self.backend.search(query, wanted, limit, offset, extras)
+
+
+TRUTH_TABLE = "bench_document"
+
+
+async def store_truth(db: Database, rows: Sequence[tuple[uuid.UUID, str, str]]) -> None:
+    """The recorded documents in TRUTH_TABLE (unlogged: a throw-away copy)."""
+    async with db.connection() as conn:
+        await conn.execute(
+            f"CREATE UNLOGGED TABLE IF NOT EXISTS {TRUTH_TABLE} "
+            "(subject_id uuid PRIMARY KEY, title text NOT NULL, body text NOT NULL)"
         )
-        samples, window = await drive(backend, concurrency, args.warmup, args.seconds)
-        levels.append(level_figures(concurrency, samples, window))
-        if concurrency == lowest:
-            per_query = query_figures(samples)
-    return levels, per_query, lowest
+        await conn.execute(f"TRUNCATE {TRUTH_TABLE}")
+        await conn.copy_records_to_table(
+            TRUTH_TABLE, records=rows, columns=("subject_id", "title", "body")
+        )
+        await conn.execute(f"ANALYZE {TRUTH_TABLE}")
 
 
-async def bench_postgres(dsn: str, args: argparse.Namespace, subjects: int) -> BackendReport:
+async def bench_postgres(
+    dsn: str, args: argparse.Namespace, subjects: int, cold: ColdQueries
+) -> BackendReport:
     db = await Database.connect(dsn, min_size=1, max_size=max(args.concurrency) + 2)
     try:
         backend = PostgresSearch(db)
@@ -1089,7 +1749,8 @@ async def bench_postgres(dsn: str, args: argparse.Namespace, subjects: int) -> B
         note = f"table {_mb(size['heap'])}, indexes {_mb(size['indexes'])}: " + ", ".join(
             f"{name.removeprefix('search_document_')} {_mb(b)}" for name, b in sizes.items()
         )
-        levels, per_query, lowest = await query_levels(backend, args)
+        recall = await check_recall(db, backend, "search_document", args) if args.recall else None
+        modes = await query_modes(backend, args, cold)
         report = BackendReport(
             name="postgres",
             version=str(size["version"]).split(" on ")[0],
@@ -1098,12 +1759,13 @@ async def bench_postgres(dsn: str, args: argparse.Namespace, subjects: int) -> B
             index_bytes=size["total"],
             index_size_note=note,
             vacuum_seconds=round(vacuum, 2),
-            levels=levels,
-            per_query=per_query,
-            per_query_concurrency=lowest,
+            modes=modes,
+            recall=recall,
+            batch=args.batch,
         )
-        if args.explain and per_query:
-            slowest = max(range(len(QUERIES)), key=lambda i: per_query[i].p50_ms)
+        cold_mode = next((m for m in modes if m.mode == "cold"), modes[0])
+        if args.explain and cold_mode.per_query:
+            slowest = max(range(len(QUERIES)), key=lambda i: cold_mode.per_query[i].p50_ms)
             log(f"postgres: EXPLAIN ANALYZE of the slowest query, {QUERIES[slowest].label}")
             report.explain_query = QUERIES[slowest].label
             report.plans = await explain(dsn, QUERIES[slowest])
@@ -1124,6 +1786,12 @@ def _bytes(value: int | str | None) -> int:
         return 0
 
 
+def disk_bytes(folder: Path) -> int:
+    """What the files under `folder` take on disk (allocated blocks, as du counts: LMDB's
+    files are sparse, their length says little)."""
+    return sum(f.stat().st_blocks * 512 for f in folder.rglob("*") if f.is_file())
+
+
 @dataclass
 class MeiliServer:
     """Where a Meilisearch is, and the folder of the one this benchmark started (if any)."""
@@ -1131,6 +1799,18 @@ class MeiliServer:
     url: str
     key: str | None
     folder: Path | None
+
+    @property
+    def pid(self) -> int | None:
+        """The server's pid, when this benchmark started it."""
+        try:
+            return int((self.folder / "pid").read_text()) if self.folder else None
+        except (OSError, ValueError):
+            return None
+
+    def memory(self) -> dict[str, int]:
+        """VmRSS and VmHWM of the server (empty when unknown)."""
+        return memory_kb(self.pid) if self.pid else {}
 
 
 def start_meilisearch(folder: Path) -> MeiliServer:
@@ -1175,7 +1855,7 @@ def stop_meilisearch(server: MeiliServer) -> None:
 
 
 async def bench_meilisearch(
-    dsn: str, server: MeiliServer, args: argparse.Namespace, subjects: int
+    dsn: str, server: MeiliServer, args: argparse.Namespace, subjects: int, cold: ColdQueries
 ) -> BackendReport:
     # Imported here: the Meilisearch backend is optional, and a broken one must not stop the
     # PostgreSQL figures (the caller reports the reason).
@@ -1183,15 +1863,22 @@ async def bench_meilisearch(
 
     from hub.search.meili import MeiliSearch
 
-    db = await Database.connect(dsn, min_size=1, max_size=4)
+    db = await Database.connect(dsn, min_size=1, max_size=max(args.concurrency) + 2)
     index = f"bench_{uuid.uuid4().hex[:12]}"
     backend = MeiliSearch(db, server.url, server.key, index=index)
-    client = AsyncClient(server.url, server.key, timeout=30)
+    # Uncompressed answers, as the backend asks for them (see MeiliSearch._meili).
+    client = AsyncClient(
+        server.url, server.key, timeout=30, custom_headers={"Accept-Encoding": "identity"}
+    )
+    memory: dict[str, dict[str, int]] = {}
     try:
         version = (await client.get_version()).pkg_version
         await backend.setup()
+        memory["before indexing"] = server.memory()
         log(f"meilisearch {version}: index {index} set up from schema/search")
-        indexing = await index_everything(db, backend, args.batch, subjects)
+        recorded = Recorded(backend)
+        indexing = await index_everything(db, recorded, args.meili_batch, subjects)
+        memory["after indexing"] = server.memory()
         log(
             f"meilisearch: {indexing.documents} documents in {indexing.seconds:.1f} s "
             f"({indexing.documents_per_second:.0f}/s)"
@@ -1200,7 +1887,15 @@ async def bench_meilisearch(
         # Meilisearch 1.21 gives sizes per server, not per index: the whole database, which
         # holds this index and the task queue (and any other index of that server).
         stats = await client.get_all_stats()
-        levels, per_query, lowest = await query_levels(backend, args)
+        on_disk = disk_bytes(server.folder / "data" / "db") if server.folder else None
+        recall = None
+        if args.recall:
+            await store_truth(db, recorded.rows)
+            recall = await check_recall(db, backend, TRUTH_TABLE, args)
+        recorded.rows.clear()
+        modes = await query_modes(backend, args, cold)
+        engine = await engine_levels(backend, client.index(index).search, args, cold)
+        memory["after queries"] = server.memory()
         return BackendReport(
             name="meilisearch",
             version=version,
@@ -1208,13 +1903,17 @@ async def bench_meilisearch(
             indexed_documents=documents,
             index_bytes=_bytes(stats.database_size),
             index_size_note=(
-                f"the server's whole database, {_mb(_bytes(stats.used_database_size))} of it in use"
+                f"the server's whole database, {_mb(_bytes(stats.used_database_size))} of it in "
+                "use"
+                + (f"; data.ms on disk {_mb(on_disk)}" if on_disk is not None else "")
                 + ("" if server.folder else "; other indexes of that server count too")
             ),
             vacuum_seconds=None,
-            levels=levels,
-            per_query=per_query,
-            per_query_concurrency=lowest,
+            modes=modes,
+            recall=recall,
+            memory={k: v for k, v in memory.items() if v},
+            engine=engine,
+            batch=args.meili_batch,
         )
     finally:
         try:
@@ -1230,6 +1929,34 @@ async def bench_meilisearch(
 # ---------------------------------------------------------------------------------------------
 
 
+def _recall_lines(recall: RecallFigures) -> list[str]:
+    def rate(cell: RecallCell) -> str:
+        return f"{cell.found}/{cell.checked} ({cell.rate:.0%})"
+
+    lines = [
+        f"  recall        {rate(recall.total)} of random CJK slices found "
+        f"({recall.truth}; {recall.seconds:.0f} s)",
+        "                by length: "
+        + ", ".join(f"{n} chars {rate(recall.by_length(n))}" for n in RECALL_LENGTHS),
+        "                by source: "
+        + ", ".join(f"{s} {rate(recall.by_source(s))}" for s in RECALL_SOURCES),
+        "                checked: "
+        + ", ".join(f"{n} {method}" for method, n in sorted(recall.methods.items()))
+        + f" (paged: results to depth {MAX_SEARCH_DEPTH} hold the document cut from; counted: "
+        f"ILIKE finds more than {MAX_SEARCH_DEPTH}, the backend's total is at least as many, "
+        f"up to {COUNT_BOUND}); backend counted fewer than ILIKE for {recall.fewer_than_ilike}",
+    ]
+    lines += [f"                miss: {miss}" for miss in recall.misses]
+    return lines
+
+
+def _memory_line(memory: dict[str, dict[str, int]]) -> str:
+    return "; ".join(
+        f"{moment} RSS {kb.get('VmRSS', 0) / 1024:.0f} MB, peak {kb.get('VmHWM', 0) / 1024:.0f} MB"
+        for moment, kb in memory.items()
+    )
+
+
 @dataclass
 class Report:
     """The figures the benchmark prints."""
@@ -1240,9 +1967,10 @@ class Report:
     items: int
     not_searchable: int
     seed_seconds: float
-    batch: int
     seconds: float
     warmup_seconds: float
+    cold_share: float
+    next_share: float
     database: str
     python: str
     postgresql: str
@@ -1262,44 +1990,31 @@ class Report:
             f"  versions      Python {self.python}, PostgreSQL {self.postgresql} ({self.database})",
             f"  cores         {self.cores}, shared by the benchmark and the servers; load average "
             f"{self.load_before[0]:.2f} before, {self.load_after[0]:.2f} after",
-            f"  queries       {len(QUERIES)} in the set; each level {self.warmup_seconds:g} s "
-            f"warm-up, then {self.seconds:g} s; limit {PAGE_SIZE}, with facets",
+            f"  queries       {len(QUERIES)} named, {self.cold_share:.0%} of calls cold (never "
+            f"repeated); {self.next_share:.0%} next pages (offset {PAGE_SIZE}, no total or "
+            f"facets), the others first pages with total and facets; limit {PAGE_SIZE}",
+            f"  levels        each {self.warmup_seconds:g} s warm-up, then {self.seconds:g} s; "
+            "cold mode: every call reaches the backend; warm: through CachedSearch, as the hub "
+            "serves",
         ]
         for name, reason in self.skipped.items():
             lines.append(f"  skipped       {name}: {reason}")
         for b in self.backends:
-            ix = b.indexing
-            lines += [
-                "",
-                f"{b.name} ({b.version})",
-                f"  indexing      {ix.documents} documents from {ix.subjects} entries and "
-                f"organizations in {ix.seconds:.1f} s: {ix.documents_per_second:.0f} documents/s",
-                f"                read and build {ix.build_seconds:.1f} s, apply "
-                f"{ix.apply_seconds:.1f} s; {ix.batches} batches of {self.batch}, p50 "
-                f"{ix.batch_p50_ms:.0f} ms, max {ix.batch_max_ms:.0f} ms",
-            ]
-            if b.vacuum_seconds is not None:
-                lines.append(f"                then VACUUM (ANALYZE) {b.vacuum_seconds:.1f} s")
-            lines.append(
-                f"  index size    {_mb(b.index_bytes)} for {b.indexed_documents} documents "
-                f"({b.index_size_note})"
-            )
-            for lv in b.levels:
+            lines += ["", f"{b.name} ({b.version})", *self._indexing_lines(b)]
+            if b.recall is not None:
+                lines += _recall_lines(b.recall)
+            for mode in b.modes:
+                lines += self._mode_lines(mode)
+            if b.engine:
                 lines.append(
-                    f"  concurrency {lv.concurrency:<3}{lv.queries:>6} queries, "
-                    f"{lv.errors} errors, {lv.queries_per_second:.1f}/s; "
-                    f"ms p50 {lv.p50_ms:.1f}  p95 {lv.p95_ms:.1f}  "
-                    f"p99 {lv.p99_ms:.1f}  max {lv.max_ms:.1f}"
+                    "  engine        Meilisearch's own processingTimeMs, the same mix of calls "
+                    "sent by its client (no hub work around them):"
                 )
-                for reason, count in sorted(lv.error_reasons.items(), key=lambda kv: -kv[1])[:5]:
-                    lines.append(f"                error {count} x {reason}")
-            lines.append(f"  per query at concurrency {b.per_query_concurrency} (ms):")
-            for q in b.per_query:
-                hits = "-" if q.hits is None else str(q.hits)
-                lines.append(
-                    f"    p50 {q.p50_ms:>8.1f}  p95 {q.p95_ms:>8.1f}  runs {q.runs:>4}  "
-                    f"hits {hits:>6}  {q.label}"
-                )
+                for level in b.engine:
+                    lines.append(
+                        f"    concurrency {level.concurrency:<3}{level.queries:>6} queries, "
+                        f"{level.queries_per_second:.1f}/s; {level.server.line()}"
+                    )
             if b.plans:
                 lines.append(f"  EXPLAIN (ANALYZE, BUFFERS) of the slowest, {b.explain_query}:")
                 for plan in b.plans:
@@ -1309,17 +2024,111 @@ class Report:
                     lines += [f"      {line}" for line in plan.plan]
         return "\n".join(lines)
 
+    @staticmethod
+    def _indexing_lines(b: BackendReport) -> list[str]:
+        ix = b.indexing
+        lines = [
+            f"  indexing      {ix.documents} documents from {ix.subjects} entries and "
+            f"organizations in {ix.seconds:.1f} s: {ix.documents_per_second:.0f} documents/s",
+            f"                read and build {ix.build_seconds:.1f} s, apply "
+            f"{ix.apply_seconds:.1f} s; {ix.batches} batches of {b.batch}, p50 "
+            f"{ix.batch_p50_ms:.0f} ms, max {ix.batch_max_ms:.0f} ms",
+        ]
+        if b.vacuum_seconds is not None:
+            lines.append(f"                then VACUUM (ANALYZE) {b.vacuum_seconds:.1f} s")
+        lines.append(
+            f"  index size    {_mb(b.index_bytes)} for {b.indexed_documents} documents "
+            f"({b.index_size_note})"
+        )
+        if b.memory:
+            lines.append(f"  memory        {_memory_line(b.memory)}")
+        return lines
+
+    @staticmethod
+    def _mode_lines(mode: ModeFigures) -> list[str]:
+        lines = [f"  {mode.mode} mode"]
+        for lv in mode.levels:
+            cache = ""
+            if lv.cache_hits is not None:
+                cache = f"; cache {lv.cache_hits} hits, {lv.cache_misses} misses"
+            lines.append(
+                f"    concurrency {lv.concurrency:<3}{lv.queries:>6} queries, "
+                f"{lv.errors} errors, {lv.queries_per_second:.1f}/s; "
+                f"ms p50 {lv.p50_ms:.1f}  p95 {lv.p95_ms:.1f}  "
+                f"p99 {lv.p99_ms:.1f}  max {lv.max_ms:.1f}{cache}"
+            )
+            for name, figures in lv.by_class.items():
+                lines.append(f"      {name:<12}{figures.queries:>6} queries, {figures.line()}")
+            for reason, count in sorted(lv.error_reasons.items(), key=lambda kv: -kv[1])[:5]:
+                lines.append(f"      error {count} x {reason}")
+        lines.append(f"    per named query at concurrency {mode.per_query_concurrency} (ms):")
+        for q in mode.per_query:
+            hits = "-" if q.hits is None else str(q.hits)
+            lines.append(
+                f"      p50 {q.p50_ms:>8.1f}  p95 {q.p95_ms:>8.1f}  runs {q.runs:>4}  "
+                f"hits {hits:>6}  {q.label}"
+            )
+        return lines
+
+
+BACKENDS = ("postgres", "meilisearch")
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line options."""
     parser = argparse.ArgumentParser(
-        description="Measure search indexing throughput and query latency per backend."
+        description="Measure search indexing throughput, recall and query latency per backend."
     )
     parser.add_argument("--entries", type=int, default=100_000, help="entries to seed (100000)")
     parser.add_argument(
         "--organizations", type=int, default=3_000, help="organizations to seed (3000)"
     )
-    parser.add_argument("--batch", type=int, default=500, help="documents per apply (500)")
+    parser.add_argument(
+        "--batch", type=int, default=500, help="documents per apply, PostgreSQL (500)"
+    )
+    parser.add_argument(
+        "--meili-batch",
+        type=int,
+        default=10_000,
+        help="documents per apply, Meilisearch: one task each, waited for (10000)",
+    )
+    parser.add_argument(
+        "--backends",
+        nargs="+",
+        choices=BACKENDS,
+        help="backends to measure (postgres; and meilisearch with --meilisearch or "
+        "HUB_BENCH_MEILI_URL); naming meilisearch starts one when no URL is given",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=(*MODES, "both"),
+        default="both",
+        help="cold: every call reaches the backend; warm: through CachedSearch (both)",
+    )
+    parser.add_argument(
+        "--cold-share",
+        type=float,
+        default=0.25,
+        help="share of calls that are never-repeated queries (0.25)",
+    )
+    parser.add_argument(
+        "--next-share",
+        type=float,
+        default=0.3,
+        help="share of calls that ask for a next page, without total or facets (0.3)",
+    )
+    parser.add_argument(
+        "--recall",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="check recall of random CJK slices against ILIKE (on)",
+    )
+    parser.add_argument(
+        "--recall-samples",
+        type=int,
+        default=40,
+        help="slices per length (2, 3, 4) and source (names, remarks) (40)",
+    )
     parser.add_argument(
         "--concurrency", type=int, nargs="+", default=[1, 16], help="concurrency levels (1 16)"
     )
@@ -1341,12 +2150,24 @@ def build_parser() -> argparse.ArgumentParser:
 def _check_args(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     if args.entries < 1 or args.organizations < 20:
         parser.error("--entries must be at least 1 and --organizations at least 20")
-    if not 1 <= args.batch <= 10_000:
-        parser.error("--batch must be between 1 and 10000")
+    if not 1 <= args.batch <= 10_000 or not 1 <= args.meili_batch <= 50_000:
+        parser.error("--batch must be between 1 and 10000, --meili-batch between 1 and 50000")
     if any(not 1 <= c <= 200 for c in args.concurrency):
         parser.error("--concurrency levels must be between 1 and 200")
     if args.seconds <= 0 or args.warmup < 0:
         parser.error("--seconds must be positive and --warmup not negative")
+    if not 0 <= args.cold_share <= 1 or not 0 <= args.next_share <= 1:
+        parser.error("--cold-share and --next-share must be between 0 and 1")
+    if not 1 <= args.recall_samples <= 1000:
+        parser.error("--recall-samples must be between 1 and 1000")
+
+
+def chosen_backends(args: argparse.Namespace, meili_url: str | None) -> list[str]:
+    """The backends to measure: --backends, else PostgreSQL and, when asked for or given a
+    server, Meilisearch."""
+    if args.backends:
+        return [b for b in BACKENDS if b in args.backends]
+    return ["postgres"] + (["meilisearch"] if args.meilisearch or meili_url else [])
 
 
 def run(args: argparse.Namespace) -> Report:
@@ -1355,6 +2176,8 @@ def run(args: argparse.Namespace) -> Report:
     skipped: dict[str, str] = {}
     backends: list[BackendReport] = []
     load_before = list(os.getloadavg())
+    meili_url = os.environ.get("HUB_BENCH_MEILI_URL") or None
+    wanted = chosen_backends(args, meili_url)
     with bench_database("hub-bench-search-") as database:
         dsn, workdir, external = database.dsn, database.workdir, database.external
         log(f"migrating and seeding {args.entries} entries")
@@ -1364,22 +2187,27 @@ def run(args: argparse.Namespace) -> Report:
             f"{facts['organizations']} organizations in {facts['seed_seconds']} s"
         )
         subjects = facts["entries"] + facts["organizations"]
-        backends.append(asyncio.run(bench_postgres(dsn, args, subjects)))
+        names, remarks = asyncio.run(cold_query_texts(dsn, args.seed))
+        # One source of cold queries for the whole run: none repeats across backends and modes.
+        cold = ColdQueries(random.Random(args.seed), names, remarks)
+        if "postgres" in wanted:
+            backends.append(asyncio.run(bench_postgres(dsn, args, subjects, cold)))
+        else:
+            skipped["postgres"] = "not asked for (--backends)"
 
-        meili_url = os.environ.get("HUB_BENCH_MEILI_URL") or None
-        if meili_url is not None:
+        if "meilisearch" not in wanted:
+            skipped["meilisearch"] = "not asked for (--meilisearch or HUB_BENCH_MEILI_URL)"
+        elif meili_url is not None:
             meili = MeiliServer(meili_url, os.environ.get("HUB_BENCH_MEILI_KEY") or None, None)
-        elif args.meilisearch:
+        else:
             log("starting Meilisearch with scripts/meilisearch-for-tests")
             try:
                 meili = start_meilisearch(workdir / "meilisearch")
             except (RuntimeError, OSError, KeyError) as error:
                 skipped["meilisearch"] = f"could not start it ({error})"
-        else:
-            skipped["meilisearch"] = "not asked for (--meilisearch or HUB_BENCH_MEILI_URL)"
         if meili is not None:
             try:
-                backends.append(asyncio.run(bench_meilisearch(dsn, meili, args, subjects)))
+                backends.append(asyncio.run(bench_meilisearch(dsn, meili, args, subjects, cold)))
             except Exception as error:
                 # hub/search/meili.py is young: a backend that does not load, fit the protocol
                 # or keep up is reported, and the PostgreSQL figures are still printed.
@@ -1394,9 +2222,10 @@ def run(args: argparse.Namespace) -> Report:
         items=facts["items"],
         not_searchable=facts["not_searchable"],
         seed_seconds=facts["seed_seconds"],
-        batch=args.batch,
         seconds=args.seconds,
         warmup_seconds=args.warmup,
+        cold_share=args.cold_share,
+        next_share=args.next_share,
         database="external" if external else "embedded, fsync off",
         python=platform.python_version(),
         postgresql=facts["postgresql"],

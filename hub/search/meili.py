@@ -25,7 +25,14 @@ from meilisearch_python_sdk import AsyncClient
 from meilisearch_python_sdk.errors import MeilisearchError
 from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
-from hub.domain.search import ORGANIZATION, ParsedQuery, SearchDocument, SearchFilter
+from hub.domain.search import (
+    ORGANIZATION,
+    Highlight,
+    ParsedQuery,
+    SearchDocument,
+    SearchFilter,
+    highlight,
+)
 from hub.search.backend import (
     EVERYTHING,
     FACETS,
@@ -34,7 +41,8 @@ from hub.search.backend import (
     SearchHit,
     SearchPage,
 )
-from hub.search.postgres import highlights_of
+from hub.search.segment import query_words
+from hub.search.tokens import normalized, pieces
 from hub.store import search_index as store
 from hub.store.db import Connection, Database
 
@@ -94,8 +102,63 @@ def query_locales(settings: dict[str, Any]) -> list[str] | None:
     return list(dict.fromkeys(locales)) or None
 
 
-def document_body(document: SearchDocument) -> dict[str, Any]:
-    """A search document as Meilisearch stores it (times as epoch seconds, to sort on)."""
+def max_facet_values(settings: dict[str, Any]) -> int:
+    """How many values of one facet Meilisearch returns at most (its default is 100)."""
+    return int((settings.get("faceting") or {}).get("maxValuesPerFacet", 100))
+
+
+def synonym_words(settings: dict[str, Any]) -> frozenset[str]:
+    """The Chinese words of the settings' synonyms (口罩, 防护服, ...): queried as words, so
+    that their synonyms apply, and so also indexed whole (see search_terms)."""
+    return frozenset(
+        normalized(word)
+        for word in settings.get("synonyms") or {}
+        if any(piece.cjk for piece in pieces(normalized(word)))
+    )
+
+
+def _bigrams(run: str) -> str:
+    # One character stays itself: a run that short has no pair.
+    return " ".join(run[i : i + 2] for i in range(len(run) - 1)) or run
+
+
+# Between two runs of CJK text: a hard separator, so that no phrase of pairs spans them
+# (Meilisearch counts 8 positions across it, 1 across a space).
+RUN_SEPARATOR = "."
+
+
+def search_terms(text: str, words: frozenset[str] = frozenset()) -> str:
+    """`text` as Meilisearch searches it, so that every substring of CJK text is found.
+
+    Meilisearch cuts Chinese with a jieba-like segmenter, so that 中南 is no word of
+    城市便捷武汉中南路地铁口店 (cut 武汉/中/南路) and a search for it misses. Here each run of
+    CJK characters is written as its neighbouring pairs, space-separated (中南 南路 路地 ...):
+    cut alone, a pair is cut the same way in the document as in a query, so any two characters
+    match, and a longer substring is the phrase of its pairs (query_text), at consecutive
+    positions. Latin words stay as they are (typo tolerance and prefixes apply to them). Each
+    of `words` (the synonyms' Chinese words) found in the text is added whole at the end, so
+    that querying it as a word, as its synonyms need, cannot miss it either.
+    """
+    parts: list[str] = []
+    runs: list[str] = []
+    after_cjk = False
+    for piece in pieces(normalized(text)):
+        if piece.cjk:
+            if after_cjk:
+                parts.append(RUN_SEPARATOR)
+            parts.append(_bigrams(piece.text))
+            runs.append(piece.text)
+        else:
+            parts.append(piece.text)
+        after_cjk = piece.cjk
+    # A word of two characters is one of the pairs already.
+    found = [w for w in sorted(words) if len(w) > 2 and any(w in run for run in runs)]
+    return f" {RUN_SEPARATOR} ".join([" ".join(parts), *found]) if found else " ".join(parts)
+
+
+def document_body(document: SearchDocument, words: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A search document as Meilisearch stores it (times as epoch seconds, to sort on): title
+    and body as they are shown, and as they are searched (search_terms)."""
     return {
         "id": str(document.subject_id),
         "kind": document.kind,
@@ -108,6 +171,8 @@ def document_body(document: SearchDocument) -> dict[str, Any]:
         "verification_status": document.verification_status,
         "title": document.title,
         "body": document.body,
+        "title_terms": search_terms(document.title, words),
+        "body_terms": search_terms(document.body, words),
         "updated_at": document.updated_at.timestamp(),
     }
 
@@ -140,15 +205,64 @@ def _has_word(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
-def query_text(query: ParsedQuery) -> str | None:
+def _chunks(run: str, words: frozenset[str]) -> list[str]:
+    # A longer run is cut into words as PostgreSQL cuts it (each must be found, not the whole
+    # run: 防护服武汉 finds 防护服 and 武汉 apart); a lone character joins its neighbour, since
+    # only pairs are indexed.
+    if len(run) <= 2 or run in words:
+        return [run]
+    merged: list[str] = []
+    for word in query_words(run):
+        if merged and (len(word) == 1 or len(merged[-1]) == 1):
+            merged[-1] += word
+        else:
+            merged.append(word)
+    return merged or [run]
+
+
+def _term_words(term: str, words: frozenset[str]) -> list[str]:
+    # CJK text becomes phrases of pairs, which the searched fields hold at consecutive
+    # positions; synonyms' words and Latin words stay words (typo tolerance, prefixes and
+    # synonyms apply to words only).
+    found = []
+    for piece in pieces(normalized(term)):
+        if not piece.cjk:
+            found.append(piece.text)
+            continue
+        for chunk in _chunks(piece.text, words):
+            keep = chunk in words or len(chunk) == 1
+            found.append(chunk if keep else f'"{_bigrams(chunk)}"')
+    return found
+
+
+def _phrase(phrase: str) -> str | None:
+    # The phrase's words, its CJK runs written as pairs as in the searched fields.
+    found = [
+        _bigrams(piece.text) if piece.cjk else piece.text for piece in pieces(normalized(phrase))
+    ]
+    return f'"{" ".join(found)}"' if found else None
+
+
+def query_text(query: ParsedQuery, words: frozenset[str] = frozenset()) -> str | None:
     """The `q` of a search: its words, then its phrases in quotes; None when nothing in the
     query is a word Meilisearch indexes (punctuation only), so that it matches nothing rather
-    than everything as an empty `q` would."""
-    words = [w for w in (_plain(t) for t in query.terms) if _has_word(w)]
-    phrases = [p for p in (_plain(p) for p in query.phrases) if _has_word(p)]
-    if not words and not phrases:
+    than everything as an empty `q` would.
+
+    CJK text is matched as ILIKE would, anywhere in a word: as the phrase of its pairs (see
+    search_terms), a run cut into words as PostgreSQL cuts it, except the synonyms' `words`,
+    kept whole so that their synonyms apply.
+    """
+    terms = [w for t in query.terms for w in _term_words(_plain(t), words) if _has_word(w)]
+    phrases = [p for p in (_phrase(_plain(p)) for p in query.phrases) if p is not None]
+    if not terms and not phrases:
         return None
-    return " ".join([*words, *(f'"{p}"' for p in phrases)])
+    return " ".join([*terms, *phrases])
+
+
+def _highlights(title: str, body: str, needles: tuple[str, ...]) -> tuple[Highlight, ...]:
+    # As hub.search.postgres.highlights_of, with the query's needles cut once for all hits.
+    found = (highlight("title", title, needles), highlight("body", body, needles))
+    return tuple(h for h in found if h is not None)
 
 
 def _empty_facets() -> dict[str, dict[str, int]]:
@@ -194,7 +308,10 @@ class MeiliSearch:
         self._timeout = timeout
         self.index = index
         self._settings_path = settings_path
-        self._locales = query_locales(load_settings(settings_path))
+        settings = load_settings(settings_path)
+        self._locales = query_locales(settings)
+        self._words = synonym_words(settings)
+        self._max_facet_values = max_facet_values(settings)
         self._client: AsyncClient | None = None
         # The stored position `position()` last read: a batch read from there may only move
         # the position on if nothing (a reindex) moved it meanwhile.
@@ -282,7 +399,7 @@ class MeiliSearch:
         with _reachable(f"write to the index {uid}"):
             index = client.index(uid)
             if documents:
-                body = [document_body(d) for d in documents]
+                body = [document_body(d, self._words) for d in documents]
                 tasks.append((await index.add_documents(body, primary_key="id")).task_uid)
             if removed:
                 tasks.append((await index.delete_documents([str(i) for i in removed])).task_uid)
@@ -308,6 +425,40 @@ class MeiliSearch:
                 await store.set_position(conn, self.position_key, position)
             self._read_from = None
 
+    def search_arguments(
+        self,
+        query: ParsedQuery,
+        wanted: SearchFilter,
+        limit: int,
+        offset: int,
+        extras: Extras = EVERYTHING,
+    ) -> dict[str, Any] | None:
+        """What `search` asks Meilisearch for (the client's keyword arguments of a search);
+        None when the query can match nothing (punctuation only)."""
+        text = query_text(query, self._words)
+        if text is None and not query.empty:
+            return None
+        # The kinds' counts are the exact total; the other facets only when asked for.
+        counted = extras.total or extras.facets
+        if extras.facets:
+            facet_fields: list[str] | None = list(FACET_FIELDS.values())
+        elif extras.total:
+            facet_fields = [FACET_FIELDS["kinds"]]
+        else:
+            facet_fields = None
+        return {
+            "query": text,
+            "offset": offset,
+            # Without a count, one hit more than the page tells whether another follows.
+            "limit": limit if counted else limit + 1,
+            "filter": filter_expression(wanted),
+            "facets": facet_fields,
+            "attributes_to_retrieve": ["id", "kind", "title", "body"],
+            "matching_strategy": "all",
+            "show_ranking_score": True,
+            "locales": self._locales,
+        }
+
     async def search(
         self,
         query: ParsedQuery,
@@ -318,52 +469,42 @@ class MeiliSearch:
     ) -> SearchPage:
         """Matching documents, best first, with the total and facets over the whole result
         when asked for."""
-        text = query_text(query)
-        if text is None and not query.empty:
+        arguments = self.search_arguments(query, wanted, limit, offset, extras)
+        if arguments is None:
             return SearchPage([], 0, _empty_facets() if extras.facets else {}, False)
-        # The kinds' counts are the exact total; the other facets only when asked for.
-        if extras.facets:
-            facet_fields: list[str] | None = list(FACET_FIELDS.values())
-        elif extras.total:
-            facet_fields = [FACET_FIELDS["kinds"]]
-        else:
-            facet_fields = None
+        counted = extras.total or extras.facets
         with _reachable("search"):
-            result = (
-                await self._meili()
-                .index(self.index)
-                .search(
-                    text,
-                    offset=offset,
-                    limit=limit,
-                    filter=filter_expression(wanted),
-                    facets=facet_fields,
-                    attributes_to_retrieve=["id", "kind", "title", "body"],
-                    matching_strategy="all",
-                    show_ranking_score=True,
-                )
-            )
+            result = await self._meili().index(self.index).search(**arguments)
         facets = facets_of(result.facet_distribution)
-        # Every document has one kind: the kind counts add up to every match, exactly (the
-        # estimatedTotalHits of offset paging may be an estimate, and stops at maxTotalHits).
-        total = sum(facets["kinds"].values())
-        if not total and result.hits:
-            # Without facets: Meilisearch's estimate, enough to tell whether more follow.
-            total = result.estimated_total_hits or len(result.hits)
+        # What to highlight, cut once per search rather than once per hit (jieba).
+        needles = query.needles + tuple(w for t in query.terms for w in query_words(t))
+        if counted:
+            # Every document has one kind: the kind counts add up to every match, exactly (the
+            # estimatedTotalHits of offset paging is an estimate that stops at maxTotalHits).
+            total = sum(facets["kinds"].values())
+            has_more = offset + len(result.hits) < total
+        else:
+            # One hit more than the page, asked for only to tell whether another page follows.
+            total = 0
+            has_more = len(result.hits) > limit
         hits = [
             SearchHit(
                 UUID(str(hit["id"])),
                 str(hit["kind"]),
                 float(hit.get("_rankingScore") or 0.0),
-                highlights_of(str(hit.get("title", "")), str(hit.get("body", "")), query),
+                _highlights(str(hit.get("title", "")), str(hit.get("body", "")), needles),
             )
-            for hit in result.hits
+            for hit in result.hits[:limit]
         ]
         return SearchPage(
             hits,
             total if extras.total else 0,
             facets if extras.facets else {},
-            offset + len(hits) < total,
+            has_more,
+            # Meilisearch counts facet values over every match, whatever their number: the
+            # total is exact, and so are the facets unless one was cut at maxValuesPerFacet.
+            total_is_exact=True,
+            facets_are_exact=all(len(v) < self._max_facet_values for v in facets.values()),
         )
 
     async def swap_in(self, new: str, position: int) -> bool:

@@ -4,10 +4,12 @@ by swap, the fallback to PostgreSQL, and the indexer job's backoff and durable p
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import socket
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import UUID
 
 import pytest
@@ -16,8 +18,17 @@ from meilisearch_python_sdk import AsyncClient
 from hub.domain.enums import EventType
 from hub.domain.search import SearchDocument, SearchFilter, parse_query
 from hub.graphql.ids import parse_global_id
-from hub.search.backend import BackendUnavailable
-from hub.search.meili import MeiliSearch, filter_expression, load_settings, query_text, quote
+from hub.search.backend import BackendUnavailable, Extras
+from hub.search.meili import (
+    MeiliSearch,
+    document_body,
+    filter_expression,
+    load_settings,
+    query_text,
+    quote,
+    search_terms,
+    synonym_words,
+)
 from hub.search.postgres import PostgresSearch
 from hub.search.reindex import outbox_position, rebuild_meilisearch
 from hub.search.service import SearchService
@@ -90,15 +101,65 @@ def test_filter_values_are_always_quoted_and_escaped() -> None:
 
 
 def test_query_text_keeps_words_and_phrases_and_drops_operators() -> None:
-    assert query_text(parse_query('口罩 "医用防护服" n95')) == '口罩 n95 "医用防护服"'
-    assert query_text(parse_query("-n95 口罩")) == "n95 口罩"  # no negation operator
+    assert query_text(parse_query('口罩 "医用防护服" n95')) == '"口罩" n95 "医用 用防 防护 护服"'
+    assert query_text(parse_query('"n95 mask"')) == '"n95 mask"'
+    assert query_text(parse_query("-n95 口罩")) == 'n95 "口罩"'  # no negation operator
     assert query_text(parse_query("% _ \\ --")) is None  # nothing to match: not everything
     assert query_text(parse_query("")) is None
 
 
+def test_searched_text_holds_each_cjk_run_as_its_pairs_and_the_synonyms_words_whole() -> None:
+    words = synonym_words(load_settings())
+    assert {"口罩", "防护服", "呼吸机"} <= words
+    assert "mask" not in words
+    assert search_terms("城市便捷武汉中南路店, 如顺丰95338", words) == (
+        "城市 市便 便捷 捷武 武汉 汉中 中南 南路 路店 . 如顺 顺丰 95338"
+    )
+    assert search_terms("一次性医用防护服 N95", words) == (
+        "一次 次性 性医 医用 用防 防护 护服 n95 . 防护服"
+    )
+    # Runs apart stay apart (a hard separator); a lone character is itself.
+    assert search_terms("武汉 协和，店", words) == "武汉 . 协和 . 店"
+    body = document_body(_document("ＫＮ９５口罩", "武汉中南路"), words)
+    assert (body["title_terms"], body["body_terms"]) == ("kn95 口罩", "武汉 汉中 中南 南路")
+    assert (body["title"], body["body"]) == ("ＫＮ９５口罩", "武汉中南路")  # shown as written
+
+
+def test_query_text_asks_for_cjk_text_as_phrases_of_pairs_and_keeps_synonyms_words() -> None:
+    words = synonym_words(load_settings())
+    assert query_text(parse_query("中南"), words) == '"中南"'
+    assert query_text(parse_query("中南路 顺丰"), words) == '"中南 南路" "顺丰"'
+    # Cut as PostgreSQL cuts it: each word must be found, not the whole run.
+    assert query_text(parse_query("汉中南路地铁"), words) == '"汉中" "南路" "地铁"'
+    # A lone character joins its neighbour: only pairs are indexed.
+    assert query_text(parse_query("院附属协"), words) == '"院附 附属 属协"'
+    # A synonym's word stays a word, so that 防护服 still finds coveralls.
+    assert query_text(parse_query("防护服 武汉"), words) == '防护服 "武汉"'
+    assert query_text(parse_query("n95口罩"), words) == "n95 口罩"
+    assert query_text(parse_query('"n95 口罩"'), words) == '"n95 口罩"'
+    assert query_text(parse_query("Ｎ９５"), words) == "n95"
+
+
+async def test_a_search_asks_only_for_the_counts_it_needs(db: Database) -> None:
+    backend = MeiliSearch(db, _dead_url())  # no request is made
+    query = parse_query("中南 口罩")
+    first = backend.search_arguments(query, EVERY, 20, 0)
+    assert first is not None
+    assert (first["query"], first["limit"], first["locales"]) == ('"中南" 口罩', 20, ["cmn", "eng"])
+    assert set(first["facets"]) == {"kind", "province", "city", "category_codes", "urgency",
+                                    "verification_status"}  # fmt: skip
+    total_only = backend.search_arguments(query, EVERY, 20, 0, Extras(total=True, facets=False))
+    assert total_only is not None and total_only["facets"] == ["kind"]
+    # A next page: no facet at all, one hit more to tell whether another page follows.
+    quiet = backend.search_arguments(query, EVERY, 20, 20, Extras(total=False, facets=False))
+    assert quiet is not None
+    assert (quiet["facets"], quiet["limit"], quiet["offset"]) == (None, 21, 20)
+    assert backend.search_arguments(parse_query("% _"), EVERY, 20, 0) is None
+
+
 def test_the_settings_file_has_what_the_index_relies_on() -> None:
     settings = load_settings()
-    assert settings["searchableAttributes"] == ["title", "body"]
+    assert settings["searchableAttributes"] == ["title_terms", "body_terms"]
     assert settings["rankingRules"][-2:] == ["urgency_rank:asc", "updated_at:desc"]
     assert "mask" in settings["synonyms"]["口罩"]
     assert "口罩" in settings["synonyms"]["mask"]
@@ -130,6 +191,40 @@ async def test_synonyms_find_english_documents_by_chinese_words(db: Database) ->
         assert await _ids(backend, "口罩") == {mask.subject_id}
         assert await _ids(backend, "防护服") == {coverall.subject_id, suit.subject_id}
         assert await _ids(backend, "mask") == {mask.subject_id}
+
+
+async def test_counts_say_whether_they_are_exact_and_next_pages_whether_more_follow(
+    db: Database, tmp_path: Path
+) -> None:
+    # Three cities, and a server that returns two values of a facet at most.
+    settings = load_settings()
+    settings["faceting"] = {"maxValuesPerFacet": 2}
+    path = tmp_path / "entries.json"
+    path.write_text(json.dumps(settings), encoding="utf-8")
+    url, key = meili_server()
+    backend = MeiliSearch(db, url, key, index=f"test_{uuid.uuid4().hex}", settings_path=path)
+    cities = ("武汉市", "孝感市", "黄冈市")
+    try:
+        await backend.setup()
+        await backend.apply([_document(f"{c}口罩", city=c) for c in cities], [], 1)
+        page = await backend.search(parse_query("口罩"), EVERY, 2, 0)
+        assert (page.total, page.total_is_exact, page.has_more) == (3, True, True)
+        assert len(page.facets["cities"]) == 2
+        assert page.facets_are_exact is False  # a third city was cut off
+        narrow = await backend.search(parse_query("武汉"), EVERY, 2, 0)
+        assert narrow.facets["cities"] == {"武汉市": 1}
+        assert narrow.facets_are_exact is True
+        # A next page asks for no count, and still knows whether another follows.
+        quiet = Extras(total=False, facets=False)
+        second = await backend.search(parse_query("口罩"), EVERY, 1, 1, quiet)
+        last = await backend.search(parse_query("口罩"), EVERY, 1, 2, quiet)
+        assert (second.total, second.facets, len(second.hits)) == (0, {}, 1)
+        assert (second.has_more, last.has_more, len(last.hits)) == (True, False, 1)
+    finally:
+        try:
+            await backend.delete()
+        finally:
+            await backend.aclose()
 
 
 async def test_a_filter_value_cannot_inject_filter_syntax(db: Database) -> None:
