@@ -94,8 +94,9 @@ class FacetCount:
 @strawberry.type(description="Counts of the whole result (not just this page) by field.")
 class SearchFacets:
     counts_are_exact: bool = strawberry.field(
-        description=f"False when more results matched than are counted ({COUNT_BOUND:,}): "
-        f"the counts are then those of the first {COUNT_BOUND:,} matches."
+        description="False when not every match was counted: the counts are then those of "
+        f"the first {COUNT_BOUND:,} matches (PostgreSQL), or a facet had more values than are "
+        "listed (Meilisearch)."
     )
     kinds: list[FacetCount]
     provinces: list[FacetCount]
@@ -110,12 +111,12 @@ class SearchResults:
     edges: list[SearchEdge]
     page_info: PageInfo
     total_count: int = strawberry.field(
-        description=f"How many results match, counted up to {COUNT_BOUND:,} (see "
-        "totalCountIsExact)."
+        description="How many results match; at least this many when totalCountIsExact is "
+        f"false (the PostgreSQL index stops counting past {COUNT_BOUND:,})."
     )
     total_count_is_exact: bool = strawberry.field(
-        description=f"False when more than {COUNT_BOUND:,} results match: totalCount is then "
-        f"{COUNT_BOUND:,}, a lower bound, as large search engines report."
+        description=f"False when more than {COUNT_BOUND:,} results match and the index did not "
+        "count them all: totalCount is then a lower bound, as large search engines report."
     )
     facets: SearchFacets
     backend: str = strawberry.field(description="Which index answered: postgres or meilisearch.")
