@@ -6,14 +6,13 @@ generated set of organizations and entries: needs of Hubei hospitals, offers of 
 charities across China, logistics offers and lodging, with items from the real supply taxonomy
 and notes in Chinese with some English. Then, for each backend:
 
-1. Indexing. Every entry and organization id is read from the database in batches of
-   `--batch`, `documents_of` (hub/services/search_documents.py) builds their search documents
-   from the rows, and the backend's `apply` writes them: for PostgreSQL that cuts the words
-   with jieba and upserts `search_document`; for Meilisearch it sends the documents and waits
-   until Meilisearch has indexed them. This is the same pipeline the indexer and a Meilisearch
-   reindex run (read rows, build documents, segment, write); no outbox events are seeded and
-   `index_round` is not used, so the figure is documents per second of that pipeline, not of
-   draining the outbox. Closed and rejected entries give no document. Afterwards PostgreSQL
+1. Indexing. For PostgreSQL, `rebuild_postgres` (hub/search/reindex.py, what `hub search
+   reindex` runs): entry and organization ids in batches of 500, `documents_of`
+   (hub/services/search_documents.py) builds their documents from the rows and their lexemes
+   (hub/search/tokens.py), each batch written in one statement while the next is read, all in
+   one transaction. For Meilisearch, the documents of each batch of `--meili-batch` are sent
+   and waited for. No outbox events are seeded and `index_round` is not used, so the figure is
+   documents per second of that pipeline, not of draining the outbox. Closed and rejected entries give no document. Afterwards PostgreSQL
    gets `VACUUM (ANALYZE) search_document` (timed separately, as autovacuum would do soon after
    a bulk load), and the size of the index is read.
 2. Recall (--recall, on by default): random 2-, 3- and 4-character CJK slices of document
