@@ -38,14 +38,14 @@ from hub.store.db import Connection, Database
 NAME = "postgres"
 # How many indexed words one query word may widen to (containing it, or a typo of it).
 WIDENED_WORDS = 32
-# Each pool of candidates (hub.store.search.ranked) scores at most this many matches, or as
-# many as the page asked for needs.
+# Each pool of candidates (hub.store.search.ranked) is scored in tiers of this many, in prior
+# order; a page reads as many whole tiers as it reaches into.
 CANDIDATES = 100
 # Reading every match of a search costs about one row per match; reading entries in prior
 # order until CANDIDATES match costs CANDIDATES * documents / matches rows. The second is
 # cheaper past sqrt(CANDIDATES * documents) matches (3,100 at 100,000 documents). It reads at
-# most WINDOW entries: a word rarer than the statistics said is then ranked among the matches
-# found there, or, when they cannot fill the page, read through its few matches.
+# most WINDOW entries per tier of candidates: a word rarer than the statistics said (fewer
+# than one entry in 20) then reads its matches.
 WINDOW = 2_000
 # How long the lexeme statistics are trusted before they are read again.
 STATS_SECONDS = 60.0
@@ -203,17 +203,21 @@ class PostgresSearch:
                 return SearchPage([], 0, {}, False)
             window = window_for(plan.conjunctions, await self._lexeme_stats(conn))
             page = (limit, offset)
-            pool = max(CANDIDATES, offset + limit + 1)
+            # Whole tiers of candidates, as many as the page reaches into.
+            pool = CANDIDATES * math.ceil((offset + limit + 1) / CANDIDATES)
+            candidates = (pool, CANDIDATES)
+            if window is not None:
+                window = window * pool // CANDIDATES
             total, facets = extras.total, extras.facets
             if window is None and (total or facets):
                 # Few matches: rank and count them in one pass.
                 hits, has_more, counts = await store.ranked_and_counted(
-                    conn, plan.match, plan.rank_query, wanted, page, pool,
+                    conn, plan.match, plan.rank_query, wanted, page, candidates,
                     total=total, facets=facets, bound=COUNT_BOUND,
                 )  # fmt: skip
             else:
                 hits, has_more = await store.ranked(
-                    conn, plan.match, plan.rank_query, wanted, page, pool, window
+                    conn, plan.match, plan.rank_query, wanted, page, candidates, window
                 )
                 if total or facets:
                     counts = await store.counts(

@@ -203,35 +203,48 @@ async def lexeme_frequencies(conn: Connection) -> tuple[int, dict[str, float], f
 _CANDIDATE_COLUMNS = "subject_id, kind, tokens, urgency_rank, updated_at, verification_status"
 
 
+def _tiered(pools: Sequence[str], tier_size: str) -> str:
+    # Each pool's candidates numbered in prior order, in tiers of `tier_size`: results are the
+    # first tier by score, then the next tier by score, and so on. A page deeper than the first
+    # tier reads more candidates, but the order of the pages before it stays the same.
+    return " UNION ALL ".join(
+        f"""SELECT *, (row_number() OVER (ORDER BY updated_at DESC, subject_id) - 1)
+            / {tier_size} AS tier FROM {pool} AS pool"""
+        for pool in pools
+    )
+
+
 async def ranked(
     conn: Connection,
     match: TextMatch,
     rank_query: str | None,
     wanted: SearchFilter,
     page: tuple[int, int],
-    candidates: int,
+    candidates: tuple[int, int],
     window: int | None,
 ) -> tuple[list[Hit], bool]:
     """The page (`limit`, `offset`) of matching documents, best first, and whether more follow.
 
-    Organizations and entries are two pools; each gives at most `candidates` matches in prior
-    order (the most recently updated first), and only those are scored: a broad word (口罩 is in
-    a third of the documents) is ranked among its most recent matches, a narrower
-    search among all of them. Organizations, which have no urgency, have their own pool, so
-    that the hospital named 协和 is never crowded out by its needs.
+    `candidates` is (how many, tier): organizations and entries are two pools; each gives at
+    most `how many` matches in prior order (the most recently updated first), numbered in
+    tiers of `tier`, and only those are scored. Results are the first tier of each pool by
+    score, then the second, and so on: a broad word (口罩 is in a third of the documents) is
+    ranked among its most recent matches, and every page of a search follows the same order.
+    Organizations, which have no urgency, have their own pool, so that the hospital named 协和
+    is never crowded out by its needs.
 
     How entries are read depends on `window`. None: every match, through the words' index,
     then sorted (right when they are few). A number: the first `window` entries in prior
-    order, checking each one's words, until `candidates` match (right for a broad word, cheap
-    however many documents match). When fewer match there, those are the candidates if the
-    page can be filled from them; otherwise the matches are few: every match as above.
+    order, checking each one's words, until the candidates match (right for a broad word,
+    cheap however many documents match); they are the first matches in prior order. When
+    fewer match there, the matches are few: every match as above.
     """
     limit, offset = page
     where = Where()
     text = _text_conditions(where, match)
     filters = _filter_conditions(where, wanted)
     kinds = set(wanted.kinds)
-    pool_size = where.param(candidates)
+    pool_size = where.param(candidates[0])
     # An ORDER BY the prior index cannot give: PostgreSQL then never walks that index through
     # every document hoping to meet matches early.
     by_prior_unindexed = "updated_at + interval '0 s' DESC, subject_id"
@@ -251,8 +264,6 @@ async def ranked(
         if window is None:
             pools.append(f"({every_match})")
         else:
-            # What the page needs (and one more, to know whether more follow).
-            enough = where.param(offset + limit + 1)
             pools.append(
                 f"""(WITH early AS MATERIALIZED (
                     SELECT {_CANDIDATE_COLUMNS} FROM (
@@ -261,10 +272,10 @@ async def ranked(
                         ORDER BY {_PRIOR} LIMIT {where.param(window)}
                     ) AS first WHERE {" AND ".join(text or ["true"])} LIMIT {pool_size}
                 )
-                SELECT * FROM early WHERE (SELECT count(*) FROM early) >= {enough}
+                SELECT * FROM early WHERE (SELECT count(*) FROM early) >= {pool_size}
                 UNION ALL
                 SELECT * FROM ({every_match}) AS late
-                WHERE (SELECT count(*) FROM early) < {enough})"""
+                WHERE (SELECT count(*) FROM early) < {pool_size})"""
             )
     rank = f"ts_rank_cd(tokens, {where.param(rank_query)}::tsquery, 1)" if rank_query else "0"
     # The text of the page alone is read, for its highlights, once the page is known.
@@ -272,13 +283,13 @@ async def ranked(
         f"""
         SELECT page.subject_id, page.kind, page.score, document.title, document.body
         FROM (
-            SELECT subject_id, kind, {_SCORE.format(rank=rank)} AS score
-            FROM ({" UNION ALL ".join(pools)}) AS candidate
-            ORDER BY score DESC, subject_id
+            SELECT subject_id, kind, tier, {_SCORE.format(rank=rank)} AS score
+            FROM ({_tiered(pools, where.param(candidates[1]))}) AS candidate
+            ORDER BY tier, score DESC, subject_id
             LIMIT {where.param(limit + 1)} OFFSET {where.param(offset)}
         ) AS page
         JOIN search_document AS document USING (subject_id)
-        ORDER BY page.score DESC, page.subject_id
+        ORDER BY page.tier, page.score DESC, page.subject_id
         """,
         *where.params,
     )
@@ -371,7 +382,7 @@ async def ranked_and_counted(
     rank_query: str | None,
     wanted: SearchFilter,
     page: tuple[int, int],
-    candidates: int,
+    candidates: tuple[int, int],
     *,
     total: bool,
     facets: bool,
@@ -381,7 +392,7 @@ async def ranked_and_counted(
     search whose matches are few (see hub.search.postgres), where both would read them all."""
     limit, offset = page
     where = _where(match, wanted)
-    pool_size = where.param(candidates)
+    pool_size = where.param(candidates[0])
     kinds = set(wanted.kinds)
     pools = [
         f"""(SELECT {_CANDIDATE_COLUMNS} FROM matched WHERE {condition}
@@ -401,22 +412,23 @@ async def ranked_and_counted(
         ), counted AS MATERIALIZED (
             SELECT {_FACET_SOURCE} FROM matched LIMIT {where.param(bound + 1)}
         ), page AS (
-            SELECT subject_id, kind, {_SCORE.format(rank=rank)} AS score
-            FROM ({" UNION ALL ".join(pools)}) AS candidate
-            ORDER BY score DESC, subject_id
+            SELECT subject_id, kind, tier, {_SCORE.format(rank=rank)} AS score
+            FROM ({_tiered(pools, where.param(candidates[1]))}) AS candidate
+            ORDER BY tier, score DESC, subject_id
             LIMIT {where.param(limit + 1)} OFFSET {where.param(offset)}
         )
-        SELECT 'hit' AS part, page.subject_id, page.kind, page.score, document.title,
+        SELECT 'hit' AS part, page.subject_id, page.kind, page.tier, page.score, document.title,
                document.body, NULL::text AS facet, NULL::text AS value, NULL::bigint AS n
         FROM page JOIN search_document AS document USING (subject_id)
         UNION ALL
-        SELECT 'count', NULL, NULL, NULL, NULL, NULL, facet, value, n
+        SELECT 'count', NULL, NULL, NULL, NULL, NULL, NULL, facet, value, n
         FROM ({_counting("counted", facets)}) AS counting
         """,
         *where.params,
     )
     found = sorted(
-        (r for r in rows if r["part"] == "hit"), key=lambda r: (-r["score"], r["subject_id"])
+        (r for r in rows if r["part"] == "hit"),
+        key=lambda r: (r["tier"], -r["score"], r["subject_id"]),
     )
     hits = [
         Hit(r["subject_id"], r["kind"], float(r["score"]), r["title"], r["body"])

@@ -48,27 +48,43 @@ async def corpus(db: Database) -> list[SearchDocument]:
 
 
 @pytest.mark.parametrize("query", ["口罩", "武汉", "口罩 武汉", "防护服", "", "不存在"])
-async def test_a_window_gives_the_most_recent_matches_it_holds_or_every_match(
+async def test_every_window_gives_the_candidates_of_every_match(
     db: Database, corpus: list[SearchDocument], query: str
 ) -> None:
     terms = parse_query(query).terms
     tsqueries = tuple(q for q in (term_query(t).match.tsquery() for t in terms) if q)
     match = store.TextMatch(tsqueries=tsqueries)
-    wanted = SearchFilter(kinds=("NEED",), verified_entries_only=True)
-    entries = sorted(
-        (d for d in corpus if d.kind == "NEED"),
-        key=lambda d: (-d.updated_at.timestamp(), d.subject_id),
-    )
-    matching = [d for d in entries if _holds(d, terms)]
+    wanted = SearchFilter(verified_entries_only=True)
     async with db.transaction() as conn:
         await store.plan_for_search(conn)
-        for window in (None, 1, 5, 7, 12, 30, 1000):
-            hits, _ = await store.ranked(conn, match, None, wanted, (3, 0), 7, window)
-            in_window = [d for d in entries[: window or 0] if _holds(d, terms)]
-            # Four fill the page of three and tell whether more follow.
-            pool = in_window if len(in_window) >= 4 else matching
-            assert {h.subject_id for h in hits} <= {d.subject_id for d in pool[:7]}, window
-            assert len(hits) == min(3, len(pool)), window
+        every, _ = await store.ranked(conn, match, None, wanted, (50, 0), (7, 7), None)
+        for window in (1, 5, 7, 12, 30, 1000):
+            windowed, _ = await store.ranked(conn, match, None, wanted, (50, 0), (7, 7), window)
+            assert windowed == every, window
+    # Seven entries at most, the most recent, and organizations apart.
+    entries = [h for h in every if h.kind != "ORGANIZATION"]
+    assert len(entries) == min(7, sum(1 for d in corpus if d.kind == "NEED" and _holds(d, terms)))
+
+
+@pytest.mark.parametrize("window", [None, 10, 1000])
+async def test_pages_follow_one_order_however_deep(
+    db: Database, corpus: list[SearchDocument], window: int | None
+) -> None:
+    match = store.TextMatch(tsqueries=(term_query("口罩").match.tsquery() or "",))
+    rank = term_query("口罩").rank()
+    wanted = SearchFilter(kinds=("NEED",))
+    async with db.transaction() as conn:
+        await store.plan_for_search(conn)
+        whole, _ = await store.ranked(conn, match, rank, wanted, (40, 0), (40, 5), window)
+        paged = []
+        for offset in range(0, 40, 3):
+            pool = 5 * -(-(offset + 4) // 5)
+            hits, _ = await store.ranked(
+                conn, match, rank, wanted, (3, offset), (pool, 5), window and window * pool // 5
+            )
+            paged += hits
+    assert [h.subject_id for h in paged][:40] == [h.subject_id for h in whole]
+    assert len(whole) == 40  # every need holding 口罩, each once
 
 
 def _holds(document: SearchDocument, terms: tuple[str, ...]) -> bool:
@@ -139,9 +155,10 @@ async def test_one_pass_ranks_and_counts_as_the_two_statements_do(
     wanted = SearchFilter(verified_entries_only=True)
     async with db.transaction() as conn:
         await store.plan_for_search(conn)
-        hits, more = await store.ranked(conn, match, rank, wanted, (limit, offset), 7, None)
+        pool = (7 * -(-(offset + limit + 1) // 7), 7)
+        hits, more = await store.ranked(conn, match, rank, wanted, (limit, offset), pool, None)
         counted = await store.counts(conn, match, wanted, total=True, facets=True, bound=30)
         together = await store.ranked_and_counted(
-            conn, match, rank, wanted, (limit, offset), 7, total=True, facets=True, bound=30
+            conn, match, rank, wanted, (limit, offset), pool, total=True, facets=True, bound=30
         )
     assert together == (hits, more, counted)
