@@ -2,8 +2,8 @@
 
 - A CJK run is cut into words by jieba, so 防护服武汉 finds a document that says 防护服 and 武汉
   apart. Each word must appear as a substring: its bigrams at consecutive positions (防护服:
-  防护 <-> 护服), a one-character word as the prefix of a lexeme (药:*). A document holding the
-  whole run scores higher.
+  防护 <-> 护服); a lone character is joined to its neighbour, a query of one character is the
+  prefix of a lexeme (药:*). A document holding the whole run scores higher.
 - A term that is one Latin word matches itself, the indexed words that contain it ("n95" ->
   "kn95") and, from MIN_TYPO_CHARS on, those that look like it ("ventilatr" ->
   "ventilator"): the vocabulary (hub.store.search.similar_words) gives these. In a mixed
@@ -75,6 +75,19 @@ class Conjunction:
         return " & ".join(p.tsquery() for p in self.parts) or None
 
 
+def cjk_words(run: str) -> list[str]:
+    """The words of a CJK run as jieba cuts it, each lone character joined to the word before
+    it (or after it, at the start): 中北 cut 中/北 is asked as 中北, not as 中 and 北 anywhere,
+    which matched so many documents that the one holding 中北 fell past the last page."""
+    words: list[str] = []
+    for word in (w for w in query_words(run) if w):
+        if words and (len(word) == 1 or len(words[-1]) == 1):
+            words[-1] += word
+        else:
+            words.append(word)
+    return words
+
+
 def _cjk_chain(word: str) -> Chain:
     if len(word) == 1:
         return Chain((word,), prefix=True)
@@ -119,7 +132,7 @@ def term_query(term: str, widened: Widening | None = None) -> TermQuery:
         if not piece.cjk:
             parts.append(_latin_part(piece.text, index == len(found) - 1, widening))
             continue
-        words = [w for w in query_words(piece.text) if w]
+        words = cjk_words(piece.text)
         parts += [Part((_cjk_chain(w),)) for w in words]
         if len(words) > 1:
             bonus.append(Part((_cjk_chain(piece.text),)))
@@ -134,7 +147,7 @@ def phrase_prefilter(phrase: str, widened: Widening | None = None) -> Conjunctio
     parts: list[Part] = []
     for piece in pieces(normalized(phrase)):
         if piece.cjk:
-            parts += [Part((_cjk_chain(w),)) for w in query_words(piece.text) if w]
+            parts += [Part((_cjk_chain(w),)) for w in cjk_words(piece.text)]
         else:
             parts.append(_latin_part(piece.text, False, widened or {}))
     return Conjunction(tuple(parts))

@@ -45,3 +45,10 @@ def test_a_phrase_narrows_by_its_words() -> None:
 
 def test_document_lexemes_hold_bigrams_and_each_runs_last_character() -> None:
     assert document_tsvector("中南路", "店") == "'中南':1A '南路':2A '路':3A '店':5B"
+
+
+def test_a_lone_character_joins_its_neighbour() -> None:
+    # jieba cuts 中北 into 中 and 北: asked apart they match nearly every document.
+    assert term_query("中北").match.tsquery() == "('中北')"
+    assert term_query("物流医").match.tsquery() == "('物流' <-> '流医')"
+    assert term_query("的口罩").match.tsquery() == "('的口' <-> '口罩')"
