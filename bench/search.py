@@ -12,9 +12,10 @@ and notes in Chinese with some English. Then, for each backend:
    (hub/search/tokens.py), each batch written in one statement while the next is read, all in
    one transaction. For Meilisearch, the documents of each batch of `--meili-batch` are sent
    and waited for. No outbox events are seeded and `index_round` is not used, so the figure is
-   documents per second of that pipeline, not of draining the outbox. Closed and rejected entries give no document. Afterwards PostgreSQL
-   gets `VACUUM (ANALYZE) search_document` (timed separately, as autovacuum would do soon after
-   a bulk load), and the size of the index is read.
+   documents per second of that pipeline, not of draining the outbox. Closed and rejected
+   entries give no document. Afterwards PostgreSQL gets `VACUUM (ANALYZE) search_document`
+   (timed separately, as autovacuum would do soon after a bulk load), and the size of the
+   index is read.
 2. Recall (--recall, on by default): random 2-, 3- and 4-character CJK slices of document
    titles (names) and entry notes (remarks), searched through the backend and compared with
    ILIKE over the same documents (paged through to MAX_SEARCH_DEPTH when ILIKE finds at most

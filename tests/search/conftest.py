@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import pytest
 
+from hub.domain.search import SearchDocument
 from hub.graphql.ids import parse_global_id
 from hub.search.backend import SearchBackend
 from hub.search.meili import MeiliSearch
@@ -194,3 +197,21 @@ async def corpus(gql: GraphQLClient, db: Database, backend: SearchBackend) -> Co
     built = await build_corpus(gql, db)
     await index_round(db, backend)
     return built
+
+
+def search_document(title: str, body: str = "", **changes: Any) -> SearchDocument:
+    """A verified need's document in Wuhan with this text (`changes` replace other fields)."""
+    document = SearchDocument(
+        subject_id=uuid.uuid4(),
+        kind="NEED",
+        organization_id=None,
+        province="湖北省",
+        city="武汉市",
+        category_codes=(),
+        urgency="HIGH",
+        verification_status="VERIFIED",
+        title=title,
+        body=body,
+        updated_at=datetime.now(UTC),
+    )
+    return dataclasses.replace(document, **changes)

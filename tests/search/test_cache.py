@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from datetime import UTC, datetime
 
 import pytest
 
-from hub.domain.search import ParsedQuery, SearchDocument, SearchFilter, parse_query
+from hub.domain.search import ParsedQuery, SearchFilter, parse_query
 from hub.search.backend import EVERYTHING, BackendUnavailable, Extras, SearchPage
 from hub.search.cache import CachedSearch
 from hub.search.postgres import PostgresSearch
 from hub.store.db import Database
+from tests.search.conftest import search_document
 
 
 class CountingSearch(PostgresSearch):
@@ -50,26 +49,10 @@ class CountingSearch(PostgresSearch):
         return await super().search(query, wanted, limit, offset, extras)
 
 
-def _document(title: str) -> SearchDocument:
-    return SearchDocument(
-        subject_id=uuid.uuid4(),
-        kind="NEED",
-        organization_id=None,
-        province="湖北省",
-        city="武汉市",
-        category_codes=(),
-        urgency="HIGH",
-        verification_status="VERIFIED",
-        title=title,
-        body="",
-        updated_at=datetime.now(UTC),
-    )
-
-
 @pytest.fixture
 async def counting(db: Database) -> CountingSearch:
     counting = CountingSearch(db)
-    await counting.apply([_document("医用口罩")], [], 1)
+    await counting.apply([search_document("医用口罩")], [], 1)
     return counting
 
 
@@ -87,7 +70,7 @@ async def test_a_repeated_search_is_answered_until_the_index_moves(
     await cached.search(query, SearchFilter(), 10, 0, Extras(total=False, facets=False))
     assert counting.searches == 4
     # A new document moves the position: the next search sees it.
-    await cached.apply([_document("KN95口罩")], [], 2)
+    await cached.apply([search_document("KN95口罩")], [], 2)
     moved = await cached.search(query, SearchFilter(), 10, 0)
     assert counting.searches == 5 and moved.total == 2
     assert cached.counters.hits == 1

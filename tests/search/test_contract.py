@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 import pytest
 
-from hub.domain.search import SearchDocument, SearchFilter, parse_query
+from hub.domain.search import SearchFilter, parse_query
 from hub.search.backend import SearchBackend
-from tests.search.conftest import Corpus
+from tests.search.conftest import Corpus, search_document
 
 VERIFIED = SearchFilter(verified_entries_only=True)
 
@@ -153,22 +150,6 @@ async def test_hostile_queries_find_nothing_unexpected(
         assert set(results) <= {"union", "kn95_offer"}, results
 
 
-def _document(title: str, body: str) -> SearchDocument:
-    return SearchDocument(
-        subject_id=uuid.uuid4(),
-        kind="LODGING",
-        organization_id=None,
-        province="湖北省",
-        city="武汉市",
-        category_codes=(),
-        urgency=None,
-        verification_status="VERIFIED",
-        title=title,
-        body=body,
-        updated_at=datetime.now(UTC),
-    )
-
-
 # Real published names and remarks, in which jieba cuts the two characters a volunteer types
 # apart (武汉/中/南路, 如/顺/丰/95338) or into a longer word (协和医院).
 HOTEL = ("城市便捷武汉中南路地铁口店", "如顺丰95338专项通道，请提前电话联系前台")
@@ -193,7 +174,10 @@ HOSPITAL = ("华中科技大学同济医学院附属协和医院", "发热门诊
 async def test_every_cjk_substring_of_two_or_more_characters_is_found(
     backend: SearchBackend, query: str, expected: set[str]
 ) -> None:
-    documents = {"hotel": _document(*HOTEL), "hospital": _document(*HOSPITAL)}
+    documents = {
+        "hotel": search_document(*HOTEL, kind="LODGING", urgency=None),
+        "hospital": search_document(*HOSPITAL, kind="LODGING", urgency=None),
+    }
     await backend.apply(list(documents.values()), [], 1)
     page = await backend.search(parse_query(query), VERIFIED, 20, 0)
     roles = {

@@ -8,9 +8,6 @@ times in 40.
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 import pytest
 
 from hub.domain.search import SearchDocument, SearchFilter, parse_query
@@ -18,6 +15,7 @@ from hub.search.backend import Extras
 from hub.search.postgres import PostgresSearch
 from hub.search.tokens import normalized, pieces
 from hub.store.db import Database
+from tests.search.conftest import search_document
 
 NAMES = (
     "城市便捷武汉中南路地铁口店",
@@ -39,22 +37,6 @@ REMARKS = (
 NOTHING_EXTRA = Extras(total=False, facets=False)
 
 
-def _document(title: str, body: str) -> SearchDocument:
-    return SearchDocument(
-        subject_id=uuid.uuid4(),
-        kind="NEED",
-        organization_id=None,
-        province="湖北省",
-        city="武汉市",
-        category_codes=(),
-        urgency="HIGH",
-        verification_status="VERIFIED",
-        title=title,
-        body=body,
-        updated_at=datetime.now(UTC),
-    )
-
-
 def _substrings(text: str) -> set[str]:
     found = set()
     for piece in pieces(normalized(text)):
@@ -66,7 +48,9 @@ def _substrings(text: str) -> set[str]:
 
 @pytest.fixture
 async def indexed(db: Database) -> list[SearchDocument]:
-    documents = [_document(name, remark) for name, remark in zip(NAMES, REMARKS * 3, strict=False)]
+    documents = [
+        search_document(name, remark) for name, remark in zip(NAMES, REMARKS * 3, strict=False)
+    ]
     await PostgresSearch(db).apply(documents, [], 1)
     return documents
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 
-from hub.domain.search import SearchDocument, SearchFilter, parse_query
+from hub.domain.search import SearchFilter, parse_query
 from hub.search.postgres import PostgresSearch
 from hub.search.typos import is_typo_of
 from hub.store.db import Database
+from tests.search.conftest import search_document
 
 
 def test_a_swap_of_neighbours_is_one_typo_and_short_words_have_none() -> None:
@@ -33,19 +33,7 @@ async def documents(db: Database) -> dict[str, uuid.UUID]:
     ids = {name: uuid.uuid4() for name in texts}
     await PostgresSearch(db).apply(
         [
-            SearchDocument(
-                ids[name],
-                "NEED",
-                None,
-                None,
-                None,
-                (),
-                "HIGH",
-                "VERIFIED",
-                text,
-                "",
-                datetime.now(UTC),
-            )
+            search_document(text, subject_id=ids[name], province=None, city=None)
             for name, text in texts.items()
         ],
         [],
