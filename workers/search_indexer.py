@@ -14,7 +14,7 @@ from collections.abc import Callable
 from hub.search.backend import BackendUnavailable, SearchBackend
 from hub.search.meili import DEFAULT_INDEX, MeiliSearch
 from hub.search.postgres import PostgresSearch
-from hub.search.reindex import rebuild_outdated_postgres
+from hub.search.reindex import rebuild_meilisearch, rebuild_outdated_postgres
 from hub.search.setup import meili_backend
 from hub.services.search_documents import documents_for
 from hub.settings import Settings
@@ -103,7 +103,13 @@ class MeiliIndexJob:
         if now < self.retry_at:
             return
         try:
-            consumed = await index_round(db, await self._backend_for(db))
+            backend = await self._backend_for(db)
+            if await backend.outdated():
+                # Its documents lack what queries now ask for (an upgrade): rebuild it beside
+                # the live one and swap, as `hub search reindex` does.
+                log.info("search index: rebuilding %s in the current format", backend.index)
+                await rebuild_meilisearch(backend)
+            consumed = await index_round(db, backend)
         except BackendUnavailable as error:
             self.failures += 1
             delay = min(BACKOFF_MAX_SECONDS, BACKOFF_FIRST_SECONDS * 2 ** (self.failures - 1))

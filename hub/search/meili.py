@@ -52,6 +52,10 @@ log = logging.getLogger(__name__)
 logging.getLogger("httpx2").setLevel(logging.WARNING)
 
 NAME = "meilisearch"
+# What the documents hold (search_position.format, migration 0027): 1 the text as written,
+# searched through jieba's words; 2 title_terms and body_terms as well (issue 16). An index of
+# an older format is rebuilt by the indexer job (workers/search_indexer.py).
+FORMAT = 2
 DEFAULT_INDEX = "entries"
 SETTINGS_PATH = Path(__file__).resolve().parents[2] / "schema" / "search" / "entries.json"
 # A search must answer quickly or give way to PostgreSQL.
@@ -318,6 +322,12 @@ class MeiliSearch:
         self._read_from: int | None = None
         self._checked = False
 
+    async def outdated(self) -> bool:
+        """Whether this index holds documents in an older format than the code writes."""
+        async with self.db.connection() as conn:
+            stored = await store.get_format(conn, self.position_key)
+        return stored is not None and stored < FORMAT
+
     @property
     def position_key(self) -> str:
         """The row of search_position that holds this index's position."""
@@ -422,7 +432,7 @@ class MeiliSearch:
                     "%s: position moved to %d meanwhile; not storing %d", NAME, current, position
                 )
             else:
-                await store.set_position(conn, self.position_key, position)
+                await store.set_position(conn, self.position_key, position, format_if_new=FORMAT)
             self._read_from = None
 
     def search_arguments(
@@ -521,7 +531,9 @@ class MeiliSearch:
                 else:
                     task = await client.swap_indexes([(new, self.index)], rename=True)
             await self._wait(task.task_uid, f"swap {new} with {self.index}")
-            await store.set_position(conn, self.position_key, position)
+            await store.set_position(conn, self.position_key, position, format_if_new=FORMAT)
+            # A rebuilt index holds documents as this code writes them.
+            await store.set_format(conn, self.position_key, FORMAT)
         self._checked = True
         return live_exists
 

@@ -20,6 +20,7 @@ from hub.domain.search import SearchDocument, SearchFilter, parse_query
 from hub.graphql.ids import parse_global_id
 from hub.search.backend import BackendUnavailable, Extras
 from hub.search.meili import (
+    FORMAT,
     MeiliSearch,
     document_body,
     filter_expression,
@@ -493,3 +494,28 @@ async def test_writes_made_while_meilisearch_is_down_reach_it_when_it_is_back(
                     document.title,
                     document.body,
                 )
+
+
+async def test_an_index_of_an_older_format_is_rebuilt_by_the_indexer_job(
+    gql: GraphQLClient, db: Database
+) -> None:
+    # An index written before issue 16 holds no title_terms: queries for 中南-like substrings
+    # find nothing in it until it is rebuilt, which the job does by itself.
+    await build_corpus(gql, db)
+    url, key = meili_server()
+    settings = Settings(meili_url=url, meili_key=key)
+    async with meili_backend(db) as backend:
+        job = MeiliIndexJob(settings, index=backend.index)
+        try:
+            await job(db)
+            async with db.transaction() as conn:
+                assert await store.get_format(conn, backend.position_key) == FORMAT
+                await store.set_format(conn, backend.position_key, 1)
+            assert await backend.outdated()
+            before = await _ids(backend)
+            await job(db)
+        finally:
+            await job.aclose()
+        assert job.failures == 0
+        assert not await backend.outdated()
+        assert await _ids(backend) == before
