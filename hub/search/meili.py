@@ -27,11 +27,9 @@ from meilisearch_python_sdk.models.settings import MeilisearchSettings
 
 from hub.domain.search import (
     ORGANIZATION,
-    Highlight,
     ParsedQuery,
     SearchDocument,
     SearchFilter,
-    highlight,
 )
 from hub.search.backend import (
     EVERYTHING,
@@ -41,8 +39,9 @@ from hub.search.backend import (
     SearchHit,
     SearchPage,
 )
-from hub.search.segment import query_words
+from hub.search.postgres import highlights_of
 from hub.search.tokens import normalized, pieces
+from hub.search.tsquery import cjk_words
 from hub.store import search_index as store
 from hub.store.db import Connection, Database
 
@@ -215,13 +214,7 @@ def _chunks(run: str, words: frozenset[str]) -> list[str]:
     # only pairs are indexed.
     if len(run) <= 2 or run in words:
         return [run]
-    merged: list[str] = []
-    for word in query_words(run):
-        if merged and (len(word) == 1 or len(merged[-1]) == 1):
-            merged[-1] += word
-        else:
-            merged.append(word)
-    return merged or [run]
+    return cjk_words(run) or [run]
 
 
 def _term_words(term: str, words: frozenset[str]) -> list[str]:
@@ -261,12 +254,6 @@ def query_text(query: ParsedQuery, words: frozenset[str] = frozenset()) -> str |
     if not terms and not phrases:
         return None
     return " ".join([*terms, *phrases])
-
-
-def _highlights(title: str, body: str, needles: tuple[str, ...]) -> tuple[Highlight, ...]:
-    # As hub.search.postgres.highlights_of, with the query's needles cut once for all hits.
-    found = (highlight("title", title, needles), highlight("body", body, needles))
-    return tuple(h for h in found if h is not None)
 
 
 def _empty_facets() -> dict[str, dict[str, int]]:
@@ -486,8 +473,6 @@ class MeiliSearch:
         with _reachable("search"):
             result = await self._meili().index(self.index).search(**arguments)
         facets = facets_of(result.facet_distribution)
-        # What to highlight, cut once per search rather than once per hit (jieba).
-        needles = query.needles + tuple(w for t in query.terms for w in query_words(t))
         if counted:
             # Every document has one kind: the kind counts add up to every match, exactly (the
             # estimatedTotalHits of offset paging is an estimate that stops at maxTotalHits).
@@ -502,7 +487,7 @@ class MeiliSearch:
                 UUID(str(hit["id"])),
                 str(hit["kind"]),
                 float(hit.get("_rankingScore") or 0.0),
-                _highlights(str(hit.get("title", "")), str(hit.get("body", "")), needles),
+                highlights_of(str(hit.get("title", "")), str(hit.get("body", "")), query),
             )
             for hit in result.hits[:limit]
         ]

@@ -203,6 +203,12 @@ async def lexeme_frequencies(conn: Connection) -> tuple[int, dict[str, float], f
 _CANDIDATE_COLUMNS = "subject_id, kind, tokens, urgency_rank, updated_at, verification_status"
 
 
+def _pools(wanted: SearchFilter) -> tuple[bool, bool]:
+    # Which pools of candidates the kinds asked for need: (organizations, entries).
+    kinds = set(wanted.kinds)
+    return not kinds or ORGANIZATION in kinds, not kinds or bool(kinds - {ORGANIZATION})
+
+
 def _tiered(pools: Sequence[str], tier_size: str) -> str:
     # Each pool's candidates numbered in prior order, in tiers of `tier_size`: results are the
     # first tier by score, then the next tier by score, and so on. A page deeper than the first
@@ -243,20 +249,20 @@ async def ranked(
     where = Where()
     text = _text_conditions(where, match)
     filters = _filter_conditions(where, wanted)
-    kinds = set(wanted.kinds)
+    organizations, entries_wanted = _pools(wanted)
     pool_size = where.param(candidates[0])
     # An ORDER BY the prior index cannot give: PostgreSQL then never walks that index through
     # every document hoping to meet matches early.
     by_prior_unindexed = "updated_at + interval '0 s' DESC, subject_id"
     pools = []
-    if not kinds or ORGANIZATION in kinds:
+    if organizations:
         conditions = " AND ".join([*text, *filters, f"kind = '{ORGANIZATION}'"])
         # At most a few thousand: whichever way PostgreSQL reads them costs little.
         pools.append(
             f"""(SELECT {_CANDIDATE_COLUMNS} FROM search_document WHERE {conditions}
             ORDER BY {_PRIOR} LIMIT {pool_size})"""
         )
-    if not kinds or kinds - {ORGANIZATION}:
+    if entries_wanted:
         entries = [*filters, f"kind <> '{ORGANIZATION}'"]
         every_match = f"""SELECT {_CANDIDATE_COLUMNS} FROM search_document
             WHERE {" AND ".join([*text, *entries])}
@@ -393,13 +399,13 @@ async def ranked_and_counted(
     limit, offset = page
     where = _where(match, wanted)
     pool_size = where.param(candidates[0])
-    kinds = set(wanted.kinds)
+    organizations, entries = _pools(wanted)
     pools = [
         f"""(SELECT {_CANDIDATE_COLUMNS} FROM matched WHERE {condition}
         ORDER BY {_PRIOR} LIMIT {pool_size})"""
         for condition, wanted_pool in (
-            (f"kind = '{ORGANIZATION}'", not kinds or ORGANIZATION in kinds),
-            (f"kind <> '{ORGANIZATION}'", not kinds or bool(kinds - {ORGANIZATION})),
+            (f"kind = '{ORGANIZATION}'", organizations),
+            (f"kind <> '{ORGANIZATION}'", entries),
         )
         if wanted_pool
     ]
