@@ -148,9 +148,54 @@ def invented(record: Mapping[str, Any], entry: Mapping[str, Any]) -> list[str]:
                 stated_item["quantity"]
             ):
                 found.append(f"items.quantity: {stated_item['quantity']} as {item['quantity']}")
-    if record["kind"] == "logistics" and not record.get("destination"):
-        if entry.get("destination") is not None:
-            found.append(f"destination: none stated, answered {entry['destination']!r}")
+    unstated_destination = record["kind"] == "logistics" and not record.get("destination")
+    if unstated_destination and entry.get("destination") is not None:
+        found.append(f"destination: none stated, answered {entry['destination']!r}")
     if not record.get("contact") and entry.get("contacts"):
         found.append(f"contacts: none stated, answered {len(entry['contacts'])}")
     return found
+
+
+def main() -> None:
+    """Posts a file of published records to a running hub and prints what came back:
+    `python -m tests.realdata.client FILE --url http://127.0.0.1:8000/graphql [--token T]`.
+    On a hub of one's own, HUB_RATE_LIMITS=0 lets one client post hundreds in a row."""
+    import argparse
+    from collections import Counter
+
+    import httpx
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("file", type=Path, nargs="?", default=FIXTURE)
+    parser.add_argument("--url", default="http://127.0.0.1:8000/graphql")
+    parser.add_argument("--token", help="an API token with the WRITE scope")
+    args = parser.parse_args()
+    headers = {"authorization": f"Bearer {args.token}"} if args.token else {}
+    records = load(args.file)
+    accepted = 0
+    refusals: Counter[str] = Counter()
+    guesses: list[str] = []
+    with httpx.Client(headers=headers, timeout=30) as http:
+        for record in records:
+            query, variables = submission(record)
+            body = http.post(args.url, json={"query": query, "variables": variables}).json()
+            if "errors" in body:
+                refusals.update(e.get("extensions", {}).get("code", "?") for e in body["errors"])
+                continue
+            payload = answer(record, body)
+            entry = entry_of(record, payload)
+            if entry is None:
+                refusals.update(f"{e['field']} {e['code']}" for e in payload["userErrors"])
+                continue
+            accepted += 1
+            guesses += [f"{record.get('id', '?')} {g}" for g in invented(record, entry)]
+    print(f"accepted as written: {accepted}/{len(records)} ({accepted / len(records):.1%})")
+    print(f"invented values: {len(guesses)}")
+    for guess in guesses:
+        print(f"  {guess}")
+    for reason, count in refusals.most_common():
+        print(f"  refused: {reason} x{count}")
+
+
+if __name__ == "__main__":
+    main()
