@@ -89,6 +89,9 @@ class ColumnMapping:
     headers: dict[str, str]
     tags: dict[HxlTag, str]
     public: frozenset[str]
+    # Tags of earlier releases (LEGACY_HXL), matched exactly only: `#value+usd` of an HDX file
+    # is money, not the quantity an old `#value` column held.
+    legacy_tags: dict[HxlTag, str] = field(default_factory=dict)
 
     def key_for_header(self, header: str) -> str | None:
         """The column key a header names, if any."""
@@ -99,7 +102,7 @@ class ColumnMapping:
         match) the most specific known tag whose attributes are a subset of its attributes, so
         that `#item+name+en+x_foo` of an HDX file is the `#item+name` column. Two equally
         specific tags of different columns (`#item+num+package+fulfilled`) name none."""
-        exact = self.tags.get(tag)
+        exact = self.tags.get(tag) or self.legacy_tags.get(tag)
         if exact is not None:
             return exact
         best: list[tuple[int, str]] = [
@@ -138,8 +141,13 @@ def build_mapping(
 
     for column in COLUMNS[dataset]:
         add(column.key, (column.key, column.zh, column.hxl), win=False)
+    legacy: dict[HxlTag, str] = {}
     for key, old_tags in LEGACY_HXL.items():
-        add(key, old_tags, win=False)
+        if key in own:
+            for text in old_tags:
+                tag = parse_hxl(text)
+                if tag is not None and tag not in tags:
+                    legacy[tag] = key
     for key, names in default.columns.items():
         add(key, names, win=False)
     public = set(default.public)
@@ -147,7 +155,9 @@ def build_mapping(
         for key, names in override.columns.items():
             add(key, names, win=True)
         public |= override.public
-    return ColumnMapping(dataset, headers, tags, frozenset(renames.get(k, k) for k in public))
+    return ColumnMapping(
+        dataset, headers, tags, frozenset(renames.get(k, k) for k in public), legacy
+    )
 
 
 @dataclass(frozen=True)
@@ -188,7 +198,7 @@ def _tagged_columns(
         if tag is None or key is None:
             continue
         # 0 for an exact tag; else more attributes are a looser match.
-        rank = 0 if tag in mapping.tags else 1 + len(tag.attributes)
+        rank = 0 if tag in mapping.tags or tag in mapping.legacy_tags else 1 + len(tag.attributes)
         if key not in chosen or rank < chosen[key][0]:
             chosen[key] = (rank, position)
     return {position: key for key, (_, position) in chosen.items()}
