@@ -8,8 +8,8 @@ from typing import Any
 from hub.domain.open_data import COLUMNS, Dataset
 from hub.exports.encoders import Format
 from hub.exports.request import (
-    DEFAULT_STATUSES,
     COMMON_PARAMETERS,
+    DEFAULT_STATUSES,
     DEFAULT_VERIFICATION,
     ENCODING_PARAMETER,
     LANGUAGE_PARAMETER,

@@ -74,8 +74,9 @@ applyFont="1"/></cellXfs>\
 </styleSheet>"""
 _SHEET_HEAD = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
-<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" \
-state="frozen"/></sheetView></sheetViews><sheetData>"""
+<sheetViews><sheetView workbookViewId="0">\
+<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>\
+</sheetView></sheetViews><sheetData>"""
 _SHEET_TAIL = "</sheetData></worksheet>"
 _HEADER_STYLE = 2
 
@@ -152,7 +153,17 @@ class XlsxEncoder:
         self._row = 0
         self._out = _Chunks()
         self._zip = zipfile.ZipFile(self._out, "w", compression=zipfile.ZIP_DEFLATED)
-        self._sheet: IO[bytes] | None = None
+        name = dataset.value[:MAX_SHEET_NAME]
+        for part, content in (
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _ROOT_RELS),
+            ("xl/workbook.xml", _WORKBOOK.format(name=escape(name))),
+            ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+            ("xl/styles.xml", _STYLES),
+        ):
+            self._zip.writestr(part, content)
+        # The sheet last, streamed (force_zip64: its size is not known before it is written).
+        self._sheet: IO[bytes] = self._zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
 
     def _row_xml(self, values: Sequence[Cell], style: int = _STRING_STYLE) -> str:
         self._row += 1
@@ -165,24 +176,12 @@ class XlsxEncoder:
 
     def head(self) -> bytes:
         """The workbook's fixed parts, and the sheet up to its header row."""
-        name = self._dataset.value[:MAX_SHEET_NAME]
-        for part, content in (
-            ("[Content_Types].xml", _CONTENT_TYPES),
-            ("_rels/.rels", _ROOT_RELS),
-            ("xl/workbook.xml", _WORKBOOK.format(name=escape(name))),
-            ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
-            ("xl/styles.xml", _STYLES),
-        ):
-            self._zip.writestr(part, content)
-        # force_zip64: the sheet's size is not known before it is written.
-        self._sheet = self._zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
         header = [c.zh if self._chinese else c.key for c in COLUMNS[self._dataset]]
         self._sheet.write((_SHEET_HEAD + self._row_xml(header, _HEADER_STYLE)).encode())
         return self._out.take()
 
     def batch(self, records: Sequence[Record]) -> bytes:
         """The batch's rows; what the compressor has let out so far."""
-        assert self._sheet is not None, "head() first"
         rows: list[str] = []
         for record in records:
             own = [record.values.get(key) for key in self._keys]
@@ -200,7 +199,6 @@ class XlsxEncoder:
 
     def tail(self) -> bytes:
         """The end of the sheet and the ZIP's directory."""
-        assert self._sheet is not None, "head() first"
         self._sheet.write(_SHEET_TAIL.encode())
         self._sheet.close()
         self._zip.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import secrets
 
 import httpx
 import hxl
@@ -15,6 +16,8 @@ import openpyxl
 import pytest
 
 from hub.domain.open_data import COLUMNS, Dataset, admin_level, admin_levels
+from hub.exports.records import Record
+from hub.exports.xlsx import XlsxEncoder
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.exports.conftest import DATASETS, Published
@@ -263,3 +266,28 @@ async def test_a_wrong_encoding_is_a_clear_400(app_client: httpx.AsyncClient) ->
         assert (error["code"], error["field"]) == ("BAD_USER_INPUT", "encoding")
     ok = await app_client.get("/export/needs.csv", params={"encoding": "UTF-8"})
     assert ok.status_code == 200 and ok.content.startswith(b"\xef\xbb\xbf")
+
+
+def test_xlsx_leaves_batch_by_batch_and_memory_stays_flat() -> None:
+    # Text that does not compress, so that the compressor has to let bytes out as it goes.
+    encoder = XlsxEncoder(Dataset.ORGANIZATIONS, chinese=False)
+    pieces = [encoder.head()]
+    for batch in range(40):
+        records = [
+            Record({"id": f"{batch}-{n}", "name": secrets.token_hex(40), "admin_code": "420106"})
+            for n in range(100)
+        ]
+        pieces.append(encoder.batch(records))
+    pieces.append(encoder.tail())
+    whole = b"".join(pieces)
+    # Most of the file leaves before its end, in many pieces (as the compressor lets them
+    # out), none holding more than a few batches' worth: the file is never built whole.
+    assert sum(len(p) for p in pieces[:-1]) > 0.9 * len(whole)
+    assert len([p for p in pieces if p]) >= 10
+    assert max(len(p) for p in pieces) < len(whole) / 5
+    sheet = openpyxl.load_workbook(io.BytesIO(whole), read_only=True).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 1 + 40 * 100
+    keys = [c.key for c in COLUMNS[Dataset.ORGANIZATIONS]]
+    assert rows[-1][keys.index("id")] == "39-99"

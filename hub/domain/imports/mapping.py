@@ -186,9 +186,7 @@ def _hxl_row(row: Sequence[object]) -> list[HxlTag | None] | None:
     return tags
 
 
-def _tagged_columns(
-    tags: Sequence[HxlTag | None], mapping: ColumnMapping
-) -> dict[int, str]:
+def _tagged_columns(tags: Sequence[HxlTag | None], mapping: ColumnMapping) -> dict[int, str]:
     """The column key of each tagged position, one position per key: the column whose tag
     matches exactly, else the one with the fewest extra attributes, else the leftmost (an HDX
     file with `#item+name+en` and `#item+name+zh` gives its first to `#item+name`)."""
