@@ -19,7 +19,7 @@ from contextlib import aclosing
 from datetime import UTC, datetime
 from uuid import UUID
 
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -36,6 +36,7 @@ from hub.exports.request import (
     parse_file_name,
     parse_request,
 )
+from hub.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from hub.graphql.ids import expect_global_id
 from hub.store import exports
 from hub.store.db import Database
@@ -233,7 +234,12 @@ def export_routes() -> list[BaseRoute]:
         Route("/export", export_index, methods=["GET"], name="export_index"),
         Route(
             "/export/{file}",
-            GZipMiddleware(files, minimum_size=1024),
+            # An XLSX file is a ZIP already: compressing it again only costs CPU.
+            GZipMiddleware(
+                files,
+                minimum_size=1024,
+                exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, XLSX_MEDIA_TYPE),
+            ),
             methods=["GET"],
             name="export_file",
         ),

@@ -178,6 +178,9 @@ async def test_xlsx_keeps_long_numbers_and_leading_zeros_as_text(
         assert response.headers["content-type"].startswith(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
+        # A ZIP already: not gzipped again, though the client accepts gzip.
+        assert "gzip" in response.request.headers["accept-encoding"]
+        assert "content-encoding" not in response.headers
         book = openpyxl.load_workbook(io.BytesIO(response.content))
         sheet = book.active
         assert sheet is not None
