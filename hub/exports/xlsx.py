@@ -162,8 +162,10 @@ class XlsxEncoder:
             ("xl/styles.xml", _STYLES),
         ):
             self._zip.writestr(part, content)
-        # The sheet last, streamed (force_zip64: its size is not known before it is written).
-        self._sheet: IO[bytes] = self._zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)
+        # The sheet last, streamed. Without ZIP64 extensions, which some spreadsheet programs
+        # stumble on: the sheet's XML may then not pass 2 GiB, far beyond Excel's own limit of
+        # 1,048,576 rows.
+        self._sheet: IO[bytes] = self._zip.open("xl/worksheets/sheet1.xml", "w")
 
     def _row_xml(self, values: Sequence[Cell], style: int = _STRING_STYLE) -> str:
         self._row += 1
