@@ -7,8 +7,13 @@ of its rows; rows sharing an `id` are one entry). Protected contacts are never a
 contact columns hold PUBLIC contacts only.
 
 HXL hashtags follow the Humanitarian Exchange Language 1.1 core (#org, #adm1, #adm2, #item,
-#value, #status, #date, ...); attributes (+name, +code) say which part of the thing a column
-holds. A tag must be unique within one kind's columns, since an import reads columns by tag.
+#status, #date, ...); attributes (+name, +code, +num, +unit) say which part of the thing a column
+holds. `#value` is money in HXL, so supply quantities are `#item+num` and their units
+`#item+unit`. An administrative code is tagged by its level (`#adm1+code` a province's,
+`#adm2+code` a prefecture's, `#adm3+code` a county's): one column holds codes of every level, so
+the code is also split into one column per level (`admin_levels`). A tag must be unique within
+one kind's columns, since an import reads columns by tag; the tags of earlier releases are still
+read (`LEGACY_HXL`).
 """
 
 from __future__ import annotations
@@ -58,7 +63,12 @@ _PLACE = (
     Column("province", "省份", "#adm1+name"),
     Column("city", "城市", "#adm2+name"),
     Column("district", "区县", "#adm3+name"),
-    Column("admin_code", "行政区划代码", "#adm3+code"),
+    # The code as stored, at whatever level (6, 9 or 12 digits of GB/T 2260): `#loc+code`, the
+    # code of the place itself; then the same code split by level, for joins by level.
+    Column("admin_code", "行政区划代码", "#loc+code"),
+    Column("adm1_code", "省级代码", "#adm1+code"),
+    Column("adm2_code", "地级代码", "#adm2+code"),
+    Column("adm3_code", "县级代码", "#adm3+code"),
     Column("address", "地址", "#loc+address"),
 )
 # PUBLIC contacts only, several joined with "; ".
@@ -93,12 +103,21 @@ ITEM_COLUMNS = (
     Column("item", "物资名称", "#item+name"),
     Column("spec", "规格", "#item+spec"),
     Column("certifications", "认证", "#item+certification"),
-    # Empty: "as many as possible" / not known.
-    Column("quantity", "数量", "#value"),
-    Column("unit", "单位", "#value+unit"),
-    Column("package_size", "每箱数量", "#value+package"),
-    Column("fulfilled", "已满足数量", "#value+fulfilled"),
+    # Empty: "as many as possible" / not known. (`#value` is money in HXL: not these.)
+    Column("quantity", "数量", "#item+num"),
+    Column("unit", "单位", "#item+unit"),
+    Column("package_size", "每箱数量", "#item+num+package"),
+    Column("fulfilled", "已满足数量", "#item+num+fulfilled"),
 )
+# The hashtags earlier releases wrote, still read by imports (one release; hashtags of files
+# exported before issue 17). The old `#adm3+code` column held codes of any level: it is now the
+# county column's tag, and an import takes the most specific code it finds (`admin_code_of`).
+LEGACY_HXL = {
+    "quantity": ("#value",),
+    "unit": ("#value+unit",),
+    "package_size": ("#value+package",),
+    "fulfilled": ("#value+fulfilled",),
+}
 
 
 def _entry_columns(kind: Kind) -> tuple[Column, ...]:
@@ -142,3 +161,49 @@ def column_keys(dataset: Dataset) -> tuple[str, ...]:
 def by_hxl(dataset: Dataset) -> dict[str, Column]:
     """A dataset's columns by HXL hashtag, as an HXL import reads them."""
     return {column.hxl: column for column in COLUMNS[dataset]}
+
+
+# GB/T 2260 codes: 2 digits of province, 2 of prefecture, 2 of county; the statistical codes
+# that extend them add 3 of township and 3 of village (9 and 12 digits).
+_CODE_SEGMENTS = (2, 2, 2, 3, 3)
+# 100000 is China itself (DataV and GB lists use it for the whole country): no province.
+NATIONWIDE_CODE = "100000"
+ADMIN_LEVEL_KEYS = ("adm1_code", "adm2_code", "adm3_code")
+
+
+def admin_level(code: str) -> int:
+    """The level of a GB/T 2260 code by its trailing zeros: 1 province (420000), 2 prefecture
+    (420100), 3 county (420102), 4 township (420102001), 5 village (420102001001); 0 for the
+    whole country or for what is no code."""
+    digits = code.strip()
+    if not digits.isdigit() or len(digits) not in (6, 9, 12) or digits == NATIONWIDE_CODE:
+        return 0
+    digits = digits.ljust(12, "0")
+    level, start = 0, 0
+    for index, width in enumerate(_CODE_SEGMENTS, start=1):
+        if int(digits[start : start + width]):
+            level = index
+        start += width
+    return level
+
+
+def admin_levels(code: str | None) -> dict[str, str | None]:
+    """The code split by level, as 6-digit codes: 420102 is in 420100, which is in 420000.
+    Levels below the code's own are empty; a township's or village's code gives its county."""
+    level = admin_level(code) if code else 0
+    digits = (code or "").strip()
+    return {
+        "adm1_code": digits[:2] + "0000" if level >= 1 else None,
+        "adm2_code": digits[:4] + "00" if level >= 2 else None,
+        "adm3_code": digits[:6] if level >= 3 else None,
+    }
+
+
+def admin_code_of(values: dict[str, str | None]) -> str | None:
+    """The code an imported row gives: `admin_code` if it has one, else the most specific of the
+    per-level columns (files of earlier releases tagged every code `#adm3+code`)."""
+    for key in ("admin_code", *reversed(ADMIN_LEVEL_KEYS)):
+        value = values.get(key)
+        if value:
+            return value
+    return None

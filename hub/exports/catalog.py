@@ -8,8 +8,10 @@ from typing import Any
 from hub.domain.open_data import COLUMNS, Dataset
 from hub.exports.encoders import Format
 from hub.exports.request import (
+    COMMON_PARAMETERS,
     DEFAULT_STATUSES,
     DEFAULT_VERIFICATION,
+    ENCODING_PARAMETER,
     LANGUAGE_PARAMETER,
     MAX_VALUES,
     PARAMETERS,
@@ -30,7 +32,11 @@ FILTERS = {
     "destinationCity": "logistics offers going to this city",
     "updatedSince": "changed at or after this ISO 8601 time with an offset "
     "(2020-01-28T00:00:00+08:00)",
-    LANGUAGE_PARAMETER: "CSV header language: en (the column keys, default) or zh",
+    LANGUAGE_PARAMETER: "header language: en (the column keys) or zh (Chinese names); without "
+    "it, the pages' language cookie, then Accept-Language, then en; the HXL hashtag row and "
+    "JSON keys never change",
+    ENCODING_PARAMETER: "CSV text encoding: utf-8 (default, with a byte order mark) or gb18030 "
+    "(no mark; for older Excel on Chinese Windows); .csv files only",
 }
 
 
@@ -45,6 +51,9 @@ def catalog(file_url: Callable[[str], str], licence: str, licence_url: str) -> d
             Format.HXL.value: "CSV with an HXL hashtag row under the header row (UTF-8, no BOM)",
             Format.JSON.value: "JSON: {licence, licenceUrl, generatedAt, dataset, data: [...]}, "
             "needs and offers with an items array",
+            Format.XLSX.value: "Excel workbook, one sheet, rows as in the CSV; text values "
+            "(account numbers, phones, administrative codes) are text cells, so Excel keeps "
+            "every digit and leading zero",
         },
         "filters": FILTERS,
         "defaults": {
@@ -56,7 +65,13 @@ def catalog(file_url: Callable[[str], str], licence: str, licence_url: str) -> d
             f"{MAX_VALUES}).",
             "Contact columns hold public contacts only; protected ones are never exported.",
             "A CSV text cell starting with = + - @ that is not a number gets a leading ' so "
-            "that spreadsheets do not run it as a formula.",
+            "that spreadsheets do not run it as a formula (XLSX text cells are never formulas "
+            "and are written as they are).",
+            "Administrative codes (GB/T 2260) are in admin_code (#loc+code) as stored, and "
+            "split by level: adm1_code (#adm1+code), adm2_code (#adm2+code), adm3_code "
+            "(#adm3+code).",
+            "Quantities are #item+num and units #item+unit (#value is money in HXL); imports "
+            "still read the #value tags of earlier files.",
         ],
         "datasets": [
             {
@@ -69,7 +84,7 @@ def catalog(file_url: Callable[[str], str], licence: str, licence_url: str) -> d
                     }
                     for file_format in Format
                 ],
-                "filters": [*PARAMETERS[dataset], LANGUAGE_PARAMETER],
+                "filters": [*PARAMETERS[dataset], *COMMON_PARAMETERS],
                 "columns": [{"key": c.key, "zh": c.zh, "hxl": c.hxl} for c in COLUMNS[dataset]],
             }
             for dataset in Dataset

@@ -5,6 +5,13 @@ CSV without one in the machine's legacy code page (GBK on a Chinese Windows) and
 Chinese character; with it, Excel, LibreOffice, pandas (`utf-8-sig`) and Python's csv module all
 read it right. The HXL-tagged CSV has no byte order mark: its readers are HXL tools (libhxl, the
 HXL Proxy), which keep the mark as part of the first header instead of dropping it.
+
+`?encoding=gb18030` writes the CSV in GB18030 without a mark, for the Excel of older Chinese
+Windows (before Excel 2016 some builds ignore the mark and read GBK, which GB18030 extends).
+For Excel, the XLSX file (hub/exports/xlsx.py) is better still: a CSV cannot say that a
+19-digit account number or a landline with a leading zero is text, and Excel turns them into
+numbers. The CSV keeps every value exactly as it is (its readers are also pandas, R and HXL
+tools, for which any marker Excel would need, `="0277..."` or a leading tab, would be data).
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from typing import Protocol
 from hub.domain.open_data import COLUMNS, Dataset, column_keys
 from hub.exports.cells import Json, json_value, text
 from hub.exports.records import ITEM_KEYS, Record
+from hub.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
+from hub.exports.xlsx import XlsxEncoder
 
 BOM = "\ufeff".encode()
 
@@ -30,11 +39,23 @@ class Format(Enum):
     CSV = "csv"
     HXL = "hxl.csv"
     JSON = "json"
+    XLSX = "xlsx"
 
     @property
     def media_type(self) -> str:
-        """The Content-Type of files of this format."""
-        return "application/json" if self is Format.JSON else "text/csv; charset=utf-8"
+        """The Content-Type of files of this format (CSV in UTF-8)."""
+        if self is Format.JSON:
+            return "application/json"
+        if self is Format.XLSX:
+            return XLSX_MEDIA_TYPE
+        return "text/csv; charset=utf-8"
+
+
+class TextEncoding(Enum):
+    """The character encoding of a CSV file: UTF-8 with a mark, or GB18030 for old Excel."""
+
+    UTF8 = "utf-8"
+    GB18030 = "gb18030"
 
 
 class Language(Enum):
@@ -60,21 +81,30 @@ class Encoder(Protocol):
         ...
 
 
-def _csv_lines(lines: Iterable[Sequence[str]]) -> bytes:
+def _csv_lines(lines: Iterable[Sequence[str]], encoding: TextEncoding) -> bytes:
     buffer = io.StringIO()
     # CRLF, as RFC 4180 and Excel expect; every field quoted only when it must be.
     csv.writer(buffer, lineterminator="\r\n").writerows(lines)
-    return buffer.getvalue().encode()
+    # GB18030 encodes every Unicode character: nothing is lost or replaced.
+    return buffer.getvalue().encode(encoding.value)
 
 
 class CsvEncoder:
     """CSV, one row per item for needs and offers; with `hxl`, a row of hashtags under the
     header row."""
 
-    def __init__(self, dataset: Dataset, language: Language, *, hxl: bool) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        language: Language,
+        *,
+        hxl: bool,
+        encoding: TextEncoding = TextEncoding.UTF8,
+    ) -> None:
         self._dataset = dataset
         self._language = language
         self._hxl = hxl
+        self._encoding = encoding
         self._keys = column_keys(dataset)
         self._item_columns = (
             [(i, key) for i, key in enumerate(self._keys) if key in ITEM_KEYS]
@@ -87,7 +117,8 @@ class CsvEncoder:
         columns = COLUMNS[self._dataset]
         header = [c.zh if self._language is Language.ZH else c.key for c in columns]
         lines = [header, [c.hxl for c in columns]] if self._hxl else [header]
-        return (b"" if self._hxl else BOM) + _csv_lines(lines)
+        marked = not self._hxl and self._encoding is TextEncoding.UTF8
+        return (BOM if marked else b"") + _csv_lines(lines, self._encoding)
 
     def batch(self, records: Sequence[Record]) -> bytes:
         """One row per item (or per record), every value as text; the entry's own values
@@ -105,7 +136,7 @@ class CsvEncoder:
                 for position, key in self._item_columns:
                     row[position] = text(item.get(key))
                 lines.append(row)
-        return _csv_lines(lines)
+        return _csv_lines(lines, self._encoding)
 
     def tail(self) -> bytes:
         """Nothing: a CSV file ends with its last row."""
@@ -173,8 +204,15 @@ class JsonEncoder:
         return b"\n]}\n"
 
 
-def encoder(file_format: Format, meta: JsonMeta, language: Language) -> Encoder:
+def encoder(
+    file_format: Format,
+    meta: JsonMeta,
+    language: Language,
+    encoding: TextEncoding = TextEncoding.UTF8,
+) -> Encoder:
     """The encoder of one export file."""
     if file_format is Format.JSON:
         return JsonEncoder(meta)
-    return CsvEncoder(meta.dataset, language, hxl=file_format is Format.HXL)
+    if file_format is Format.XLSX:
+        return XlsxEncoder(meta.dataset, chinese=language is Language.ZH)
+    return CsvEncoder(meta.dataset, language, hxl=file_format is Format.HXL, encoding=encoding)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from hub.domain.enums import ContactVisibility
 from hub.domain.kinds.spec import REGION_PARTS
 from hub.domain.model import Contact, Entry, Item, Organization
-from hub.domain.open_data import CONTACT_SEPARATOR, ITEM_COLUMNS
+from hub.domain.open_data import CONTACT_SEPARATOR, ITEM_COLUMNS, admin_levels
 from hub.domain.public import public_details
 from hub.exports.cells import Cell
 
@@ -81,6 +81,7 @@ def entry_record(entry: Entry, organization_name: str | None) -> Record:
         "city": region.city,
         "district": region.district,
         "admin_code": region.admin_code,
+        **admin_levels(region.admin_code),
         "address": draft.address,
         **_details(entry),
         "status": entry.status,
@@ -110,6 +111,7 @@ def organization_record(organization: Organization) -> Record:
             "city": region.city,
             "district": region.district,
             "admin_code": region.admin_code,
+            **admin_levels(region.admin_code),
             "address": draft.address,
             "latitude": draft.latitude,
             "longitude": draft.longitude,

@@ -18,7 +18,7 @@ from uuid import UUID
 from hub.domain.enums import EntryStatus, OrganizationKind, Urgency, VerificationStatus
 from hub.domain.listing import EntryFilter, OrganizationFilter
 from hub.domain.open_data import Dataset
-from hub.exports.encoders import Format, Language
+from hub.exports.encoders import Format, Language, TextEncoding
 
 # As the list queries (hub/graphql/filters.py): no filter takes more values than this.
 MAX_VALUES = 50
@@ -51,6 +51,12 @@ PARAMETERS: dict[Dataset, tuple[str, ...]] = {
     Dataset.ORGANIZATIONS: ("province", "city", "kind", "updatedSince"),
 }
 LANGUAGE_PARAMETER = "lang"
+ENCODING_PARAMETER = "encoding"
+# Parameters every file takes, besides its dataset's filters.
+COMMON_PARAMETERS = (LANGUAGE_PARAMETER, ENCODING_PARAMETER)
+# The web pages' language cookie (hub/web/i18n.py LANGUAGE_COOKIE): a file downloaded from a
+# Chinese page has Chinese headers without the link having to say so.
+PAGE_LANGUAGE_COOKIE = "hub_lang"
 
 
 class BadParameter(ValueError):
@@ -69,6 +75,7 @@ class ExportRequest:
     dataset: Dataset
     file_format: Format
     language: Language = Language.EN
+    encoding: TextEncoding = TextEncoding.UTF8
     entries: EntryFilter = field(default_factory=EntryFilter)
     organizations: OrganizationFilter = field(default_factory=OrganizationFilter)
     updated_since: datetime | None = None
@@ -133,11 +140,65 @@ def _member(name: str, enum: type[E], value: str) -> E:
         ) from None
 
 
-def _language(value: str | None) -> Language:
+def _language(value: str | None) -> Language | None:
+    if value is None:
+        return None
     try:
-        return Language((value or Language.EN.value).lower())
+        return Language(value.lower())
     except ValueError:
         raise BadParameter(LANGUAGE_PARAMETER, "lang is en or zh") from None
+
+
+def _accepted(accept_language: str) -> Language | None:
+    """The language among en and zh an Accept-Language header prefers (by its q values)."""
+    best: tuple[float, int, Language] | None = None
+    for order, part in enumerate(accept_language.split(",")):
+        tag, _, parameters = part.partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in ("en", "zh"):
+            continue
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        # Higher q first; at equal q, the one listed first.
+        candidate = (quality, -order, Language(primary))
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    return best[2] if best else None
+
+
+def header_language(
+    query: str | None, cookie: str | None = None, accept_language: str | None = None
+) -> Language:
+    """The language of the header row: `?lang=` first, then the pages' language cookie (the
+    file was asked for from a page in that language), then the Accept-Language header, and
+    English (the column keys, what programs read) when none says."""
+    chosen = _language(query)
+    if chosen is not None:
+        return chosen
+    if cookie in ("en", "zh"):
+        return Language(cookie)
+    return _accepted(accept_language or "") or Language.EN
+
+
+def _encoding(file_format: Format, value: str | None) -> TextEncoding:
+    if value is None:
+        return TextEncoding.UTF8
+    try:
+        encoding = TextEncoding(value.strip().lower().replace("_", "-").replace("utf8", "utf-8"))
+    except ValueError:
+        raise BadParameter(ENCODING_PARAMETER, "encoding is utf-8 or gb18030") from None
+    if encoding is TextEncoding.GB18030 and file_format is not Format.CSV:
+        # HXL tools and JSON readers expect UTF-8; a workbook has no text encoding.
+        raise BadParameter(ENCODING_PARAMETER, "encoding=gb18030 is for .csv files only")
+    return encoding
 
 
 _EXAMPLE_TIME = "2020-01-28T08:00:00+08:00"
@@ -177,13 +238,18 @@ def parse_request(
     file_format: Format,
     items: Sequence[tuple[str, str]],
     organization_id: Callable[[str], UUID | None],
+    *,
+    cookie_language: str | None = None,
+    accept_language: str | None = None,
 ) -> ExportRequest:
     """The export asked for by the query parameters `items`; BadParameter when one is wrong.
 
-    `organization_id` reads the `organization` parameter (a UUID or an API id) into a UUID.
+    `organization_id` reads the `organization` parameter (a UUID or an API id) into a UUID;
+    `cookie_language` and `accept_language` choose the header language when `lang` does not.
     """
-    params = _Parameters(items, (*PARAMETERS[dataset], LANGUAGE_PARAMETER))
-    language = _language(params.text(LANGUAGE_PARAMETER))
+    params = _Parameters(items, (*PARAMETERS[dataset], *COMMON_PARAMETERS))
+    language = header_language(params.text(LANGUAGE_PARAMETER), cookie_language, accept_language)
+    encoding = _encoding(file_format, params.text(ENCODING_PARAMETER))
     updated_since = _moment("updatedSince", params.text("updatedSince"))
     if dataset is Dataset.ORGANIZATIONS:
         organizations = OrganizationFilter(
@@ -192,7 +258,12 @@ def parse_request(
             city=params.text("city"),
         )
         return ExportRequest(
-            dataset, file_format, language, organizations=organizations, updated_since=updated_since
+            dataset,
+            file_format,
+            language,
+            encoding,
+            organizations=organizations,
+            updated_since=updated_since,
         )
     entries = EntryFilter(
         province=params.text("province"),
@@ -208,4 +279,4 @@ def parse_request(
         organization_id=_uuid("organization", params.text("organization"), organization_id),
         updated_since=updated_since,
     )
-    return ExportRequest(dataset, file_format, language, entries=entries)
+    return ExportRequest(dataset, file_format, language, encoding, entries=entries)

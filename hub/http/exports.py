@@ -1,4 +1,4 @@
-"""GET /export (the index) and GET /export/{dataset}.{csv,hxl.csv,json} (the files).
+"""GET /export (the index) and GET /export/{dataset}.{csv,hxl.csv,json,xlsx} (the files).
 
 A file is streamed: its rows are read BATCH_SIZE entries at a time, each batch in a short
 transaction of its own (hub/store/exports.py), and sent as they are written, so that memory
@@ -19,7 +19,7 @@ from contextlib import aclosing
 from datetime import UTC, datetime
 from uuid import UUID
 
-from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
@@ -27,9 +27,16 @@ from starlette.types import Message, Receive, Scope, Send
 
 from hub.domain.open_data import Dataset
 from hub.exports.catalog import catalog
-from hub.exports.encoders import Encoder, JsonMeta, encoder
+from hub.exports.encoders import Encoder, Format, JsonMeta, encoder
 from hub.exports.records import Record, entry_record, organization_record
-from hub.exports.request import BadParameter, ExportRequest, parse_file_name, parse_request
+from hub.exports.request import (
+    PAGE_LANGUAGE_COOKIE,
+    BadParameter,
+    ExportRequest,
+    parse_file_name,
+    parse_request,
+)
+from hub.exports.xlsx import MEDIA_TYPE as XLSX_MEDIA_TYPE
 from hub.graphql.ids import expect_global_id
 from hub.store import exports
 from hub.store.db import Database
@@ -72,7 +79,15 @@ def _headers(request: Request, export: ExportRequest, now: datetime) -> dict[str
         "Content-Disposition": f'attachment; filename="{name}"',
         # Each download is a fresh snapshot; a cache should not serve yesterday's.
         "Cache-Control": "no-cache",
+        # The header row's language follows these when `lang` is not given.
+        "Vary": "Accept-Language, Cookie",
     }
+
+
+def _media_type(export: ExportRequest) -> str:
+    if export.file_format is Format.CSV:
+        return f"text/csv; charset={export.encoding.value}"
+    return export.file_format.media_type
 
 
 async def export_index(request: Request) -> JSONResponse:
@@ -161,20 +176,25 @@ class ExportFiles:
         parsed = parse_file_name(request.path_params["file"])
         if parsed is None:
             names = ", ".join(d.value for d in Dataset)
-            message = f"no such export file; datasets: {names}; formats: csv, hxl.csv, json"
+            formats = ", ".join(f.value for f in Format)
+            message = f"no such export file; datasets: {names}; formats: {formats}"
             await _error(404, "NOT_FOUND", message)(scope, receive, send)
             return
         try:
-            export = parse_request(*parsed, request.query_params.multi_items(), _organization_id)
+            export = parse_request(
+                *parsed,
+                request.query_params.multi_items(),
+                _organization_id,
+                cookie_language=request.cookies.get(PAGE_LANGUAGE_COOKIE),
+                accept_language=request.headers.get("accept-language"),
+            )
         except BadParameter as bad:
             await _error(400, "BAD_USER_INPUT", bad.message, bad.field)(scope, receive, send)
             return
         now = datetime.now(UTC)
         if request.method == "HEAD":
             # The headers a GET would send, without reading a single row.
-            head = Response(
-                media_type=export.file_format.media_type, headers=_headers(request, export, now)
-            )
+            head = Response(media_type=_media_type(export), headers=_headers(request, export, now))
             # A GET's length is not known in advance: say none rather than 0.
             del head.headers["content-length"]
             await head(scope, receive, send)
@@ -185,11 +205,10 @@ class ExportFiles:
             await _error(503, "EXPORTS_BUSY", message)(scope, receive, send)
             return
         meta = JsonMeta(export.dataset, *_licence(request), now.isoformat())
-        body = _body(
-            request.app.state.db, export, encoder(export.file_format, meta, export.language)
-        )
+        writer = encoder(export.file_format, meta, export.language, export.encoding)
+        body = _body(request.app.state.db, export, writer)
         response = StreamingResponse(
-            body, media_type=export.file_format.media_type, headers=_headers(request, export, now)
+            body, media_type=_media_type(export), headers=_headers(request, export, now)
         )
         settings = request.app.state.settings
         timed = _timed(send, settings.export_idle_seconds, settings.export_total_seconds)
@@ -215,7 +234,12 @@ def export_routes() -> list[BaseRoute]:
         Route("/export", export_index, methods=["GET"], name="export_index"),
         Route(
             "/export/{file}",
-            GZipMiddleware(files, minimum_size=1024),
+            # An XLSX file is a ZIP already: compressing it again only costs CPU.
+            GZipMiddleware(
+                files,
+                minimum_size=1024,
+                exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, XLSX_MEDIA_TYPE),
+            ),
             methods=["GET"],
             name="export_file",
         ),

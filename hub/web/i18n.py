@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+from babel import Locale
+
 LANGUAGES = ("zh", "en")
 LANGUAGE_COOKIE = "hub_lang"
 
@@ -52,13 +54,36 @@ def pick_page_language(
     return default
 
 
+# Plural forms by the CLDR rules of each language (Babel): English has "one" (1) and "other";
+# Chinese has only "other". A message with a count `n` may have a variant per form, keyed
+# "<key>.<form>" ("list.results.one"); the key itself is the "other" form.
+_LOCALES = {language: Locale.parse(language) for language in LANGUAGES}
+COUNT = "n"
+
+
+def plural_form(language: str, count: float) -> str:
+    """The CLDR plural category of `count` in `language`: "one", "other", ..."""
+    return str(_LOCALES[language].plural_form(abs(count)))
+
+
+def _message(key: str, index: int, values: dict[str, object]) -> str:
+    count = values.get(COUNT)
+    if isinstance(count, int | float) and not isinstance(count, bool):
+        form = plural_form(LANGUAGES[index], count)
+        variant = MESSAGES.get(f"{key}.{form}") if form != "other" else None
+        if variant is not None:
+            return variant[index]
+    pair = MESSAGES.get(key) or ENUM_LABELS.get(key)
+    return pair[index] if pair else key
+
+
 def translator(language: str) -> Callable[..., str]:
-    """t(key, **values): the message in `language`; the key itself when none (never blank)."""
+    """t(key, **values): the message in `language`; the key itself when none (never blank).
+    With a number `n`, the variant of its plural form ("1 result", "2 results")."""
     index = LANGUAGES.index(language)
 
     def t(key: str, **values: object) -> str:
-        pair = MESSAGES.get(key) or ENUM_LABELS.get(key)
-        text = pair[index] if pair else key
+        text = _message(key, index, values)
         return text.format(**values) if values else text
 
     return t

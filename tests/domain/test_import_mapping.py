@@ -126,3 +126,36 @@ def test_item_names_to_categories(name: str, spec: str | None, code: str) -> Non
 
 def test_an_item_nothing_names_goes_to_other_and_says_so() -> None:
     assert guess_category("消毒泡腾片", None, CATEGORIES) == (OTHER, True)
+
+
+def test_a_tag_with_extra_attributes_matches_the_most_specific_known_tag() -> None:
+    mapping = build_mapping(Dataset.NEEDS, MappingSpec())
+
+    def key(text: str) -> str | None:
+        tag = parse_hxl(text)
+        assert tag is not None
+        return mapping.key_for_tag(tag)
+
+    assert key("#item+name+en+x_foo") == "item"
+    assert key("#item+num+x_reported") == "quantity"
+    assert key("#item+num+fulfilled+x_foo") == "fulfilled"
+    assert key("#adm1+name+v_hdx") == "province"
+    # Old tags: exact only (an HDX money column #value+usd is not a quantity).
+    assert key("#value") == "quantity"
+    assert key("#value+usd") is None
+    # As specific as two columns at once: neither.
+    assert key("#item+num+package+fulfilled") is None
+    # A tag that names none of ours, even with attributes of ours.
+    assert key("#sector+name") is None
+
+
+def test_of_two_columns_matching_one_tag_the_closer_one_wins() -> None:
+    mapping = build_mapping(Dataset.NEEDS, MappingSpec())
+    rows = [
+        ["name_zh", "name_en", "qty", "n95", "province"],
+        ["#item+name+zh", "#item+name", "#item+num", "#x_other", "#adm1+name+v_hdx"],
+    ]
+    layout = find_layout(rows, mapping)
+    assert layout is not None
+    assert layout.columns == {1: "item", 2: "quantity", 4: "province"}
+    assert set(layout.ignored) == {0, 3}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import io
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -31,7 +33,15 @@ PROTECTED = ("王小明", "13800001234", "13900002222", "13700003333", "赵秘�
 # What must: public contacts of an entry and of organizations.
 PUBLIC = ("后勤处", "027-87650000", "医务科", "027-87654321", "前台", "027-85550000")
 DATASETS = tuple(d.value for d in Dataset)
-FORMATS = ("csv", "hxl.csv", "json")
+FORMATS = ("csv", "hxl.csv", "json", "xlsx")
+
+
+def readable(path: str, content: bytes) -> bytes:
+    """A file's bytes as text can be looked for in them: an XLSX file's parts unzipped."""
+    if not path.endswith(".xlsx"):
+        return content
+    with zipfile.ZipFile(io.BytesIO(content)) as workbook:
+        return b"".join(workbook.read(name) for name in workbook.namelist())
 
 
 def local_id(global_id: str) -> UUID:

@@ -174,7 +174,8 @@ async def test_the_index_lists_every_file(
     assert index["licence"] == LICENCE
     assert response.headers["link"] == f'<{LICENCE_URL}>; rel="license"'
     urls = [f["url"] for d in index["datasets"] for f in d["files"]]
-    assert len(urls) == 3 * len(Dataset)
+    assert len(urls) == len(FORMATS) * len(Dataset)
+    assert "http://hub.test/export/needs.xlsx" in urls
     assert "http://hub.test/export/needs.hxl.csv" in urls
     needs = next(d for d in index["datasets"] if d["dataset"] == "needs")
     assert "urgency" in needs["filters"]

@@ -128,7 +128,7 @@ async def test_bad_parameters_are_400_with_the_field(
 
 
 async def test_unknown_files_are_404(app_client: httpx.AsyncClient) -> None:
-    for path in ("/export/people.csv", "/export/needs.xlsx", "/export/needs", "/export/.csv"):
+    for path in ("/export/people.csv", "/export/needs.xls", "/export/needs", "/export/.csv"):
         response = await app_client.get(path)
         assert response.status_code == 404, path
         assert response.json()["error"]["code"] == "NOT_FOUND"

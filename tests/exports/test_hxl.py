@@ -48,7 +48,7 @@ async def test_libhxl_reads_the_tags_and_values(
         "湖北省",
         "武汉市",
     )
-    assert (first["#value"], first["#value+unit"], first["#severity"]) == (
+    assert (first["#item+num"], first["#item+unit"], first["#severity"]) == (
         "5000",
         "ITEM",
         "CRITICAL",

@@ -198,7 +198,8 @@ def test_file_names() -> None:
     assert parse_file_name("needs.csv") == (Dataset.NEEDS, Format.CSV)
     assert parse_file_name("needs.hxl.csv") == (Dataset.NEEDS, Format.HXL)
     assert parse_file_name("organizations.json") == (Dataset.ORGANIZATIONS, Format.JSON)
-    for name in ("needs", "needs.xlsx", "people.csv", ".csv", "needs.hxl.json", "hxl.csv"):
+    assert parse_file_name("needs.xlsx") == (Dataset.NEEDS, Format.XLSX)
+    for name in ("needs", "needs.xls", "people.csv", ".csv", "needs.hxl.json", "hxl.csv"):
         assert parse_file_name(name) is None
 
 

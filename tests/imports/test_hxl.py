@@ -159,3 +159,72 @@ async def test_an_export_imports_back_to_the_same_public_data(
             for name in datasets:
                 again = await _export(client, name)
                 assert _public_rows(again) == _public_rows(exported[name]), name
+
+
+# The tags an HDX file might carry: attributes of its own (+en, +x_source, +v_hdx) beside ours.
+_HDX_EXTRAS = {
+    "organization": "#org+name+en+x_source",
+    "province": "#adm1+name+v_hdx",
+    "city": "#adm2+name+x_foo",
+    "item": "#item+name+x_foo",
+    "quantity": "#item+num+x_reported",
+    "unit": "#item+unit+x_foo",
+}
+
+
+def _tagged_needs(tags: dict[str, str], rows: list[dict[str, str]]) -> bytes:
+    """An HXL-tagged needs CSV with `tags` in place of ours for some columns."""
+    columns = COLUMNS[Dataset.NEEDS]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.key for c in columns])
+    writer.writerow([tags.get(c.key, c.hxl) for c in columns])
+    for row in rows:
+        writer.writerow([row.get(c.key, "") for c in columns])
+    return out.getvalue().encode()
+
+
+async def test_an_hdx_file_whose_tags_carry_extra_attributes_still_imports(
+    db: Database,
+) -> None:
+    # `#item+name+x_foo` is the `#item+name` column, as the HXL tag pattern `#item+name`
+    # matches it (the pattern's attributes are a subset of the column's).
+    data = _tagged_needs(_HDX_EXTRAS, ROWS)
+    report = await run_import(db, data, "needs", file_name="needs.hxl.csv")
+    assert report.rejected == []
+    assert report.imported == 1
+    async with db.connection() as conn:
+        entry = await conn.fetchrow("SELECT province, city FROM entry")
+        items = await conn.fetch("SELECT name, quantity, unit FROM entry_item ORDER BY position")
+    assert tuple(entry) == ("湖北省", "武汉市")
+    assert [tuple(i) for i in items] == [("N95", 5000, "ITEM"), ("防护服", None, "GARMENT")]
+
+
+async def test_a_file_exported_with_the_old_tags_still_imports(db: Database) -> None:
+    # Before issue 17 quantities were tagged #value (money in HXL) and every admin code
+    # #adm3+code whatever its level: such files import for one more release.
+    old = {
+        "quantity": "#value",
+        "unit": "#value+unit",
+        "package_size": "#value+package",
+        "fulfilled": "#value+fulfilled",
+        "admin_code": "#adm3+code",
+    }
+    # The old files had no per-level columns: their headers and tags are left empty here.
+    columns = [c for c in COLUMNS[Dataset.NEEDS] if c.key not in ("adm1_code", "adm2_code",
+                                                                   "adm3_code")]  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.key for c in columns])
+    writer.writerow([old.get(c.key, c.hxl) for c in columns])
+    for row in ROWS:
+        writer.writerow([{**row, "admin_code": "420100"}.get(c.key, "") for c in columns])
+    report = await run_import(db, out.getvalue().encode(), "needs", file_name="old.hxl.csv")
+    assert report.rejected == []
+    assert report.imported == 1
+    async with db.connection() as conn:
+        code = await conn.fetchval("SELECT admin_code FROM entry")
+        items = await conn.fetch("SELECT quantity, unit FROM entry_item ORDER BY position")
+    # A city's code under the old county tag is still the entry's code.
+    assert code == "420100"
+    assert [tuple(i) for i in items] == [(5000, "ITEM"), (None, "GARMENT")]

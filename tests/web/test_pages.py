@@ -389,7 +389,9 @@ async def test_a_list_links_to_its_open_data_with_the_same_filters(
     await verify_all(db)
     page = (await app_client.get("/needs", params={"province": "湖北省", "lang": "en"})).text
     links = re.findall(r'href="(/export/needs\.[a-z.]+[^"]*)"', page)
-    assert len(links) == 3
+    # XLSX, CSV, CSV in GB18030, HXL and JSON, each with the page's language.
+    assert len(links) == 5
+    assert all("lang=en" in link for link in links)
     assert "CC BY 4.0, no protected contacts" in page
     csv_link = next(link for link in links if ".csv?" in link and ".hxl" not in link)
     exported = await app_client.get(csv_link.replace("&amp;", "&"))

@@ -22,6 +22,7 @@ from hub.domain.imports.values import (
     parse_whole_number,
 )
 from hub.domain.model import Contact, Region
+from hub.domain.open_data import ADMIN_LEVEL_KEYS, admin_code_of
 from hub.domain.privacy import mask_name, mask_phone
 
 T = TypeVar("T")
@@ -113,7 +114,11 @@ class RowReader:
         except UnknownProvince as error:
             self.problem(province_key, ImportCode.UNKNOWN_PROVINCE, value=str(error))
             province, city = self.text(province_key), self.text(city_key)
-        admin_code = self.text("admin_code") if district_key == "district" else None
+        admin_code = (
+            admin_code_of({key: self.text(key) for key in ("admin_code", *ADMIN_LEVEL_KEYS)})
+            if district_key == "district"
+            else None
+        )
         return Region(province or "", city, self.text(district_key), admin_code)
 
     def contacts(self) -> tuple[Contact, ...]:

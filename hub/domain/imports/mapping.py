@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hub.domain.open_data import COLUMNS, Dataset
+from hub.domain.open_data import COLUMNS, LEGACY_HXL, Dataset
 
 # Headers are compared after NFKC (full-width to half-width), case folding and dropping
 # spaces and the marks sheets put on them ("*联系电话：" is "联系电话").
@@ -89,14 +89,32 @@ class ColumnMapping:
     headers: dict[str, str]
     tags: dict[HxlTag, str]
     public: frozenset[str]
+    # Tags of earlier releases (LEGACY_HXL), matched exactly only: `#value+usd` of an HDX file
+    # is money, not the quantity an old `#value` column held.
+    legacy_tags: dict[HxlTag, str] = field(default_factory=dict)
 
     def key_for_header(self, header: str) -> str | None:
         """The column key a header names, if any."""
         return self.headers.get(normalise_header(header))
 
     def key_for_tag(self, tag: HxlTag) -> str | None:
-        """The column key a hashtag names, if any."""
-        return self.tags.get(tag)
+        """The column key a hashtag names, if any: its own tag, or else (as HXL tag patterns
+        match) the most specific known tag whose attributes are a subset of its attributes, so
+        that `#item+name+en+x_foo` of an HDX file is the `#item+name` column. Two equally
+        specific tags of different columns (`#item+num+package+fulfilled`) name none."""
+        exact = self.tags.get(tag) or self.legacy_tags.get(tag)
+        if exact is not None:
+            return exact
+        best: list[tuple[int, str]] = [
+            (len(known.attributes), key)
+            for known, key in self.tags.items()
+            if known.tag == tag.tag and known.attributes < tag.attributes
+        ]
+        if not best:
+            return None
+        most = max(size for size, _ in best)
+        keys = {key for size, key in best if size == most}
+        return keys.pop() if len(keys) == 1 else None
 
 
 def build_mapping(
@@ -123,6 +141,13 @@ def build_mapping(
 
     for column in COLUMNS[dataset]:
         add(column.key, (column.key, column.zh, column.hxl), win=False)
+    legacy: dict[HxlTag, str] = {}
+    for key, old_tags in LEGACY_HXL.items():
+        if key in own:
+            for text in old_tags:
+                tag = parse_hxl(text)
+                if tag is not None and tag not in tags:
+                    legacy[tag] = key
     for key, names in default.columns.items():
         add(key, names, win=False)
     public = set(default.public)
@@ -130,7 +155,9 @@ def build_mapping(
         for key, names in override.columns.items():
             add(key, names, win=True)
         public |= override.public
-    return ColumnMapping(dataset, headers, tags, frozenset(renames.get(k, k) for k in public))
+    return ColumnMapping(
+        dataset, headers, tags, frozenset(renames.get(k, k) for k in public), legacy
+    )
 
 
 @dataclass(frozen=True)
@@ -159,6 +186,22 @@ def _hxl_row(row: Sequence[object]) -> list[HxlTag | None] | None:
     return tags
 
 
+def _tagged_columns(tags: Sequence[HxlTag | None], mapping: ColumnMapping) -> dict[int, str]:
+    """The column key of each tagged position, one position per key: the column whose tag
+    matches exactly, else the one with the fewest extra attributes, else the leftmost (an HDX
+    file with `#item+name+en` and `#item+name+zh` gives its first to `#item+name`)."""
+    chosen: dict[str, tuple[int, int]] = {}
+    for position, tag in enumerate(tags):
+        key = mapping.key_for_tag(tag) if tag is not None else None
+        if tag is None or key is None:
+            continue
+        # 0 for an exact tag; else more attributes are a looser match.
+        rank = 0 if tag in mapping.tags or tag in mapping.legacy_tags else 1 + len(tag.attributes)
+        if key not in chosen or rank < chosen[key][0]:
+            chosen[key] = (rank, position)
+    return {position: key for key, (_, position) in chosen.items()}
+
+
 def find_layout(rows: Sequence[Sequence[object]], mapping: ColumnMapping) -> Layout | None:
     """The header row (the first of the best-recognised rows among the first ones, so title
     rows above it are skipped) and an HXL hashtag row, which may be the first or the row after
@@ -168,11 +211,7 @@ def find_layout(rows: Sequence[Sequence[object]], mapping: ColumnMapping) -> Lay
         tags = _hxl_row(row)
         if tags is None:
             continue
-        columns = {
-            position: key
-            for position, tag in enumerate(tags)
-            if tag is not None and (key := mapping.key_for_tag(tag)) is not None
-        }
+        columns = _tagged_columns(tags, mapping)
         if len(columns) >= 2:
             header_row = candidates[0] if index == 1 else row
             headers = {p: _as_text(v) for p, v in enumerate(header_row) if _as_text(v)}
@@ -206,11 +245,9 @@ def find_layout(rows: Sequence[Sequence[object]], mapping: ColumnMapping) -> Lay
     data_index = index + 1
     # A hashtag row under the header: the tags decide where they are known.
     if data_index < len(rows) and (tags := _hxl_row(rows[data_index])) is not None:
-        for position, tag in enumerate(tags):
-            key = mapping.key_for_tag(tag) if tag is not None else None
-            if key is not None:
-                columns = {p: k for p, k in columns.items() if k != key}
-                columns[position] = key
-                ignored.pop(position, None)
+        for position, key in _tagged_columns(tags, mapping).items():
+            columns = {p: k for p, k in columns.items() if k != key and p != position}
+            columns[position] = key
+            ignored.pop(position, None)
         return Layout(index, data_index + 1, columns, headers, ignored, hxl=True)
     return Layout(index, data_index, columns, headers, ignored, hxl=False)

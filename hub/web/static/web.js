@@ -110,7 +110,15 @@ function liveLists() {
 
   function adjustCount(by) {
     const count = results.querySelector("[data-live-count]");
-    if (count) count.textContent = String(Math.max(0, Number(count.textContent) + by));
+    if (!count) return;
+    const n = Math.max(0, Number(count.textContent) + by);
+    count.textContent = String(n);
+    // The word after it follows the count's plural form ("1 result", "2 results").
+    const word = results.querySelector("[data-live-count-word]");
+    if (word && window.Intl && Intl.PluralRules) {
+      const form = new Intl.PluralRules(document.documentElement.lang || "zh").select(n);
+      word.textContent = form === "one" ? word.dataset.one : word.dataset.other;
+    }
   }
 
   function removeRow(row) {
