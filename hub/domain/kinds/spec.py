@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Any, TypeVar, dataclass_transform
 
 from hub.domain.columns import Column
-from hub.domain.enums import EntryKind, OrganizationKind, VerificationStatus
+from hub.domain.enums import EntryKind, MissingDetail, OrganizationKind, VerificationStatus
 from hub.domain.region import Region
 
 # -- what a field may be checked for (hub/domain/validation.py applies them by their class) -----
@@ -314,8 +314,10 @@ class Kind:
     items_first: bool = False
     # Whether a person may post it without an organization, under a name (providerName).
     individuals_may_post: bool = False
-    # Whether it must give a contact.
-    contacts_required: bool = False
+    # What a submission may leave out (no items listed, no contact) and a reviewer must then
+    # complete before verifying it (hub/domain/completeness.py). Items are otherwise required
+    # of a kind that has them; contacts never are.
+    completed_by_reviewers: tuple[MissingDetail, ...] = ()
     # The organization kinds that post it, most likely first (forms, imports).
     organization_kinds: tuple[OrganizationKind, ...] = (OrganizationKind.OTHER,)
     lifetime: Lifetime = Lifetime.OFFER
