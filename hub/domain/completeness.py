@@ -26,11 +26,11 @@ _TODO: dict[MissingDetail, tuple[str, str, str]] = {
 def missing_details(draft: EntryDraft) -> tuple[MissingDetail, ...]:
     """What the entry lacks that its kind lets a submission leave to reviewers, in the
     declaration's order; empty for a complete entry and for kinds that allow nothing missing."""
-    missing = []
+    missing: list[MissingDetail] = []
     for detail in kind_of(draft.kind).completed_by_reviewers:
-        if detail is MissingDetail.ITEMS and not draft.items:
-            missing.append(detail)
-        elif detail is MissingDetail.CONTACT and not draft.contacts:
+        if (detail is MissingDetail.ITEMS and not draft.items) or (
+            detail is MissingDetail.CONTACT and not draft.contacts
+        ):
             missing.append(detail)
     return tuple(missing)
 

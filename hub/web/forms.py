@@ -17,7 +17,11 @@ from hub.domain.kinds.spec import FieldSpec
 from hub.domain.region import Region
 from hub.web.contact_forms import contact_lines_of, contact_rows
 from hub.web.form_layout import (
+    NO,
+    NOT_STATED,
+    YES,
     enum_options,
+    is_tristate,
     masked_fields,
     organization_required,
     source_required,
@@ -34,9 +38,10 @@ MAX_ITEMS = 50
 # types the hours they see on the wall, whatever zone the browser or the server is in.
 FORM_TIMEZONE = timezone(timedelta(hours=8))
 INT32 = 2**31 - 1
-# What a new form shows chosen before anyone types: needs are urgent, and what is offered is
-# free unless the poster says otherwise (a choice sent empty falls back to these too).
-FORM_DEFAULTS = {"urgency": "HIGH", "is_free": "1"}
+# What a new form shows chosen before anyone types: nothing. A need's urgency, whether what
+# is offered is free and the like start at "not stated" (form_layout.NOT_STATED), so that a
+# poster who does not know is not made to guess.
+FORM_DEFAULTS: dict[str, str] = {}
 # A place's parts as a form has them (a details field's place shows only the first two).
 REGION_FORM = ("province", "city", "district")
 Text = Callable[[str], str | None]
@@ -129,6 +134,9 @@ def _first_contact(form: Mapping[str, Any], text: Text) -> list[dict[str, Any]]:
 def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
     """One details field from the form, as the API's input takes it."""
     kind = spec.value_type
+    if is_tristate(spec):
+        chosen = text(spec.name)
+        return None if chosen is None else chosen == YES
     if kind is bool:
         return bool(form.get(spec.name))
     if kind is Region:
@@ -139,6 +147,8 @@ def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
     if kind in (int, Decimal):
         return number(text(spec.name))
     if spec.is_choice:
+        if spec.may_be_unstated:
+            return text(spec.name)
         return text(spec.name) or FORM_DEFAULTS.get(spec.name) or enum_options(spec)[0]
     return text(spec.name) if spec.optional else text(spec.name) or ""
 
@@ -290,6 +300,8 @@ def _shown(spec: FieldSpec, value: Any) -> dict[str, str]:
     """A details field's form inputs as the API's value fills them."""
     if spec.value_type is Region:
         return {f"{spec.name}_{part}": (value or {}).get(part) or "" for part in REGION_FORM}
+    if is_tristate(spec):
+        return {spec.name: NOT_STATED if value is None else YES if value else NO}
     if spec.value_type is bool:
         return {spec.name: "1" if value else ""}
     if spec.value_type is datetime:

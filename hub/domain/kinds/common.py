@@ -19,6 +19,7 @@ def is_free() -> Any:
         description="Null: not stated.",
         input_description="Leave out when the source does not say.",
         default=None,
+        may_be_unstated=True,
     )
 
 

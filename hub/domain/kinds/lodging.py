@@ -33,6 +33,7 @@ class LodgingDetails:
         input_description="Leave out when the source does not say.",
         check=WholeNumber(0, MAX_ROOMS),
         default=None,
+        may_be_unstated=True,
     )
     eligibility: str | None = detail(
         "入住条件",
@@ -44,6 +45,7 @@ class LodgingDetails:
         check=Text(MAX_NOTES),
         search=SearchUse.BODY,
         default=None,
+        may_be_unstated=True,
     )
     is_free: bool | None = is_free()
     price_note: str | None = price_note()

@@ -55,6 +55,7 @@ class LogisticsDetails:
         input_description="Leave out when the source does not say.",
         search=SearchUse.BODY,
         default=None,
+        may_be_unstated=True,
     )
     capacity_kg: Decimal | None = _capacity(
         "载重（千克，选填）", "Capacity (kg, optional)", hxl="#capacity+kg", export_zh="载重千克"

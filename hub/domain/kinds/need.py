@@ -19,6 +19,7 @@ class NeedDetails:
         description="Null: not stated by the source (ranked as MEDIUM).",
         input_description="Leave out when the source does not say.",
         default=None,
+        may_be_unstated=True,
     )
 
 

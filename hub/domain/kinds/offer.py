@@ -21,6 +21,7 @@ class OfferDetails:
         description="False: pickup only. Null: not stated.",
         input_description="False: pickup only. Leave out when the source does not say.",
         default=None,
+        may_be_unstated=True,
     )
     lead_time_days: int | None = detail(
         "几天内可发货（选填）",

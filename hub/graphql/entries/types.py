@@ -15,8 +15,8 @@ import strawberry
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
-from hub.domain.donations import account_change
 from hub.domain.completeness import missing_details
+from hub.domain.donations import account_change
 from hub.domain.enums import EntryKind, EntryStatus, MissingDetail, Urgency, VerificationStatus
 from hub.domain.kinds import KINDS, kind_of
 from hub.domain.organization_trust import shows_organization
