@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from hub.domain.enums import MissingDetail
 from hub.domain.kinds import Kind
 from hub.domain.kinds.spec import FieldSpec
 from hub.domain.region import Region
@@ -116,6 +117,10 @@ def entry_input(form: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
         value["providerName"] = text("provider_name")
     if kind.has_items:
         value["items"] = items(text)
+        if MissingDetail.ITEMS in kind.completed_by_reviewers:
+            # A need may be posted without a list (a reviewer asks for it): a line left
+            # blank is no item, not an item without a name.
+            value["items"] = [i for i in value["items"] if i["name"] or "quantity" in i]
     value[kind.region_name] = where
     for spec in kind.fields:
         value[spec.public_name] = _read(form, text, spec)

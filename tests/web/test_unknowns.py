@@ -7,12 +7,16 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
 
 from hub.domain.accounts import Role
+from hub.domain.kinds import KINDS, Kind
 from hub.store.db import Database
+from hub.web.forms import entry_input, prefill
 from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import token_for
 from tests.helpers import LODGING, SUBMIT_LODGING, SUBMIT_NEED, need_input, verify_all
+from tests.web.test_kind_forms import _api_value
 from tests.web.test_pages import _csrf, _sign_in
 
 EN = {"Accept-Language": "en"}
@@ -115,3 +119,41 @@ async def test_the_review_queue_says_what_is_missing_and_verify_waits_for_it(
     assert 'role="alert"' in refused.text and "请索取物资清单" in refused.text
     state = "query($id: ID!) { node(id: $id) { ... on Need { verificationStatus } } }"
     assert (await gql.data(state, {"id": need["id"]}))["node"]["verificationStatus"] != "VERIFIED"
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[k.slug for k in KINDS])
+def test_the_edit_form_sends_an_unstated_detail_back_as_null(kind: Kind) -> None:
+    entry: dict[str, object] = {"version": 1, "region": {"province": "湖北省"}, "items": []}
+    entry.update({spec.public_name: _api_value(spec) for spec in kind.fields})
+    unstated = [spec for spec in kind.fields if spec.may_be_unstated]
+    for spec in unstated:
+        entry[spec.public_name] = None
+    sent = entry_input(prefill(entry, kind), kind)
+    assert {s.public_name: sent[s.public_name] for s in unstated} == {
+        s.public_name: None for s in unstated
+    }
+    # And "no" is not "not stated".
+    for spec in unstated:
+        if spec.value_type is bool:
+            entry[spec.public_name] = False
+            assert entry_input(prefill(entry, kind), kind)[spec.public_name] is False
+
+
+async def test_a_need_is_posted_from_the_form_without_a_list(
+    app_client: httpx.AsyncClient, db: Database
+) -> None:
+    page = (await app_client.get("/needs/new")).text
+    need = {
+        "csrf": _csrf(page), "organization_name": "武汉市第九医院",
+        "organization_kind": "HOSPITAL", "province": "湖北省", "city": "武汉市",
+        "urgency": "", "item0_name": "", "item0_quantity": "",
+        "item0_category": "face.medical_respirator", "item0_unit": "ITEM",
+        "contact_phone": "027-85550005",
+    }  # fmt: skip
+    posted = await app_client.post("/needs/new", data=need)
+    assert posted.status_code == 200, posted.text
+    async with db.connection() as conn:
+        row = await conn.fetchrow(
+            "SELECT urgency, (SELECT count(*) FROM entry_item) AS items FROM entry"
+        )
+    assert tuple(row) == (None, 0)
