@@ -23,7 +23,9 @@ from tests.helpers import (
     UPDATE_NEED,
     need_input,
     table_counts,
+    verify_all,
 )
+from tests.pledges.steps import PLEDGE
 
 UNKNOWN_OF = {
     "submitNeed": ("need", ("urgency",)),
@@ -258,3 +260,21 @@ async def test_a_reviewer_may_not_edit_a_complete_entry(gql: GraphQLClient, db: 
     after = (await gql.data("query($id: ID!) { node(id: $id) { ... on Need { notes } } }",
                             {"id": need["id"]}))["node"]  # fmt: skip
     assert after["notes"] == need["notes"]
+
+
+async def test_an_itemless_need_refuses_pledges_and_matches_cleanly(
+    gql: GraphQLClient, db: Database
+) -> None:
+    need = (await _submit(gql, SUBMIT_NEED, need_input(items=[])))["need"]
+    await verify_all(db)  # published as if verified: pledges go only to published needs
+    payload = {
+        "needId": need["id"],
+        "donorName": "爱心人士",
+        "items": [{"needItem": 0, "quantity": 10}],
+    }
+    refused = (await gql.data(PLEDGE, {"input": payload}))["pledge"]
+    assert refused["pledge"] is None and refused["userErrors"], refused
+    matches = await gql.data(
+        "query($id: ID!) { matchingOffers(needId: $id) { score } }", {"id": need["id"]}
+    )
+    assert matches["matchingOffers"] == []
