@@ -66,6 +66,16 @@ class ContactVisibility(Enum):
     PROTECTED = "PROTECTED"
 
 
+class MissingDetail(Enum):
+    """What an entry was accepted without and a reviewer must complete before verifying it
+    (hub/domain/completeness.py)."""
+
+    # No supply items listed: ask the poster for the list.
+    ITEMS = "ITEMS"
+    # No contact: find a phone (the notice, the organization's switchboard).
+    CONTACT = "CONTACT"
+
+
 class VehicleType(Enum):
     """What a carrier drives."""
 

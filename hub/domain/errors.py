@@ -40,6 +40,9 @@ class ErrorCode(Enum):
     OVER_CAPACITY = "OVER_CAPACITY"
     # An offered item that cannot answer the needed one (another category or standard).
     INCOMPATIBLE = "INCOMPATIBLE"
+    # The entry lacks what a reviewer must complete before verifying it (its items, a
+    # contact): params `missing` (ITEMS, CONTACT) and the reason in both languages.
+    INCOMPLETE = "INCOMPLETE"
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,14 @@ from enum import Enum
 from uuid import UUID
 
 from hub.domain.enums import (
+    EntryKind,
     EntryStatus,
     OrganizationKind,
     Urgency,
     VerificationStatus,
 )
 from hub.domain.model import Entry, Organization
+from hub.domain.priority import ranked_urgency
 
 
 class EntryOrder(Enum):
@@ -77,9 +79,11 @@ class BadCursor(ValueError):
 
 
 def urgency_rank(entry: Entry) -> int:
-    """0 for CRITICAL needs to 3 for LOW ones; 4 for entries without urgency (as the SQL does)."""
-    urgency = getattr(entry.draft.details, "urgency", None)
-    return URGENCY_RANK[urgency] if isinstance(urgency, Urgency) else 4
+    """0 for CRITICAL needs to 3 for LOW ones (a need's urgency not stated ranks as
+    RANKED_WHEN_NOT_STATED); 4 for other kinds (as the SQL does, migration 0031)."""
+    if entry.kind is not EntryKind.NEED:
+        return 4
+    return URGENCY_RANK[ranked_urgency(getattr(entry.draft.details, "urgency", None))]
 
 
 def entry_key(entry: Entry, order: EntryOrder) -> CursorKey:

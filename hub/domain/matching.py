@@ -20,6 +20,7 @@ from enum import Enum
 
 from hub.domain.enums import Urgency, VerificationStatus
 from hub.domain.model import Item, Region
+from hub.domain.priority import ranked_urgency
 from hub.domain.units import Unit
 
 # Categories whose supply also answers another category's need (it meets a stricter standard).
@@ -389,9 +390,10 @@ def _distance(need: Side, offer: Side) -> FactorScore:
 
 
 def _urgency(urgency: Urgency | None) -> FactorScore:
-    value = _URGENCY.get(urgency, 0.5) if urgency else 0.5
-    name = urgency.value if urgency else "?"
-    name_zh = _URGENCY_ZH[urgency] if urgency else "未知"
+    # Not stated: scored as the need ranks (RANKED_WHEN_NOT_STATED), and said to be unstated.
+    value = _URGENCY[ranked_urgency(urgency)]
+    name = urgency.value if urgency else "not stated"
+    name_zh = _URGENCY_ZH[urgency] if urgency else "未说明"
     return FactorScore(
         Factor.URGENCY,
         value,

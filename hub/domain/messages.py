@@ -65,6 +65,7 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
         "More than the carrier can take: at most {available} left.",
     ),
     ErrorCode.INCOMPATIBLE: ("{reason_zh}", "{reason_en}"),
+    ErrorCode.INCOMPLETE: ("{reason_zh}", "{reason_en}"),
 }
 
 

@@ -28,6 +28,10 @@ URGENCY_WEIGHT: dict[Urgency, int] = {
     Urgency.MEDIUM: 2,
     Urgency.LOW: 1,
 }
+# A need whose source states no urgency ranks as this one (here, in the URGENCY order and the
+# review queue, migration 0031): neither above real emergencies nor below them. It is still
+# shown as not stated.
+RANKED_WHEN_NOT_STATED = Urgency.MEDIUM
 UNMET_FLOOR = 0.2
 # Waiting counts up to a week; three days double the score.
 WAIT_CAP_HOURS = 168
@@ -41,6 +45,7 @@ class Priority:
     """A need's priority score and the parts it is made of."""
 
     score: float
+    # The urgency the score weighs: the need's own, or RANKED_WHEN_NOT_STATED.
     urgency: Urgency
     unmet_share: float
     waiting_hours: float
@@ -64,15 +69,21 @@ def unmet_share(items: Sequence[Item], status: EntryStatus) -> float:
     return sum(shares) / len(shares)
 
 
+def ranked_urgency(urgency: Urgency | None) -> Urgency:
+    """The urgency a need ranks by: its own, or RANKED_WHEN_NOT_STATED when not stated."""
+    return RANKED_WHEN_NOT_STATED if urgency is None else urgency
+
+
 def priority(
-    urgency: Urgency,
+    urgency: Urgency | None,
     items: Sequence[Item],
     status: EntryStatus,
     created_at: datetime,
     pledges: int,
     now: datetime,
 ) -> Priority:
-    """The need's priority at `now`."""
+    """The need's priority at `now` (an urgency not stated weighs as RANKED_WHEN_NOT_STATED)."""
+    urgency = ranked_urgency(urgency)
     unmet = unmet_share(items, status)
     waiting = max((now - created_at).total_seconds() / 3600.0, 0.0)
     score = (

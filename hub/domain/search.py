@@ -16,11 +16,12 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from hub.domain.enums import EntryStatus, Urgency, VerificationStatus
+from hub.domain.enums import EntryKind, EntryStatus, Urgency, VerificationStatus
 from hub.domain.kinds import KINDS, kind_of
 from hub.domain.kinds.spec import SearchUse
 from hub.domain.listing import URGENCY_RANK, BadCursor, encode_cursor
 from hub.domain.model import Entry, Organization, Region
+from hub.domain.priority import ranked_urgency
 from hub.domain.taxonomy import SupplyCategory
 
 ORGANIZATION = "ORGANIZATION"
@@ -103,8 +104,11 @@ class SearchDocument:
 
     @property
     def urgency_rank(self) -> int:
-        """0 for CRITICAL to 3 for LOW; 4 without urgency (as lists order them)."""
-        return URGENCY_RANK[Urgency(self.urgency)] if self.urgency else 4
+        """0 for CRITICAL to 3 for LOW (a need's urgency not stated as RANKED_WHEN_NOT_STATED);
+        4 for other kinds (as lists order them)."""
+        if self.kind != EntryKind.NEED.value:
+            return 4
+        return URGENCY_RANK[ranked_urgency(Urgency(self.urgency) if self.urgency else None)]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from hub.domain.donations import ACCOUNT_PATTERN, normalize_account
+from hub.domain.enums import MissingDetail
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.kinds import kind_of
 from hub.domain.kinds.spec import (
@@ -148,8 +149,10 @@ class _Checker:
         if value is not None and not low <= value <= high:
             self.add(field, ErrorCode.OUT_OF_RANGE, min=low, max=high)
 
-    def items(self, items: Collection[Item], known_categories: Collection[str]) -> None:
-        if not items:
+    def items(
+        self, items: Collection[Item], known_categories: Collection[str], *, required: bool
+    ) -> None:
+        if required and not items:
             self.add("items", ErrorCode.REQUIRED)
         if len(items) > MAX_ITEMS:
             self.add("items", ErrorCode.TOO_MANY, max=MAX_ITEMS)
@@ -285,9 +288,12 @@ def validate_entry(
     check.text("notes", draft.notes, max_length=MAX_NOTES, required=False)
     check.url("source.url", draft.source_url)
     check.text("source.note", draft.source_note, max_length=MAX_SOURCE_NOTE, required=False)
-    check.contacts(draft.contacts, required=kind.contacts_required)
+    # A need with no items listed or no contact is accepted and completed by a reviewer
+    # before it can be verified (hub/domain/completeness.py).
+    check.contacts(draft.contacts, required=False)
     if kind.has_items:
-        check.items(draft.items, known_categories)
+        items_required = MissingDetail.ITEMS not in kind.completed_by_reviewers
+        check.items(draft.items, known_categories, required=items_required)
     for spec in kind.fields:
         _check_field(check, spec, getattr(draft.details, spec.name))
     for rule in kind.checks:

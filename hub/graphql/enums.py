@@ -20,6 +20,13 @@ strawberry.enum(domain.EntryStatus, name="EntryStatus")
 strawberry.enum(domain.VerificationStatus, name="VerificationStatus")
 strawberry.enum(domain.ContactVisibility, name="ContactVisibility")
 strawberry.enum(domain.VehicleType, name="VehicleType")
+strawberry.enum(
+    domain.MissingDetail,
+    name="MissingDetail",
+    description="What an entry was accepted without, for a reviewer to complete before "
+    "verifying it. ITEMS: no supply items listed (ask for the list). CONTACT: no contact "
+    "given (find a phone).",
+)
 strawberry.enum(Unit, name="Unit")
 strawberry.enum(ErrorCode, name="UserErrorCode")
 strawberry.enum(

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from hub.domain.accounts import ANONYMOUS, Role, Viewer, may_edit
 from hub.domain.audit import snapshot
+from hub.domain.completeness import may_complete
 from hub.domain.duplicates import (
     Candidate,
     Profile,
@@ -337,7 +338,7 @@ async def _editable(
     member = await members.is_member(conn, actor.user_id, entry.draft.organization_id)
     if not may_edit(
         actor, ownership.owner, token_matches(edit_token, ownership.token_hash), member
-    ):
+    ) and not may_complete(actor, entry.draft):
         raise Forbidden
     error = check_editable(entry, version)
     if error is not None:

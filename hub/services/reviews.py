@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from hub.domain.accounts import Role, Viewer
+from hub.domain.completeness import incomplete_errors
 from hub.domain.enums import EntryStatus, EventType, VerificationStatus
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.flags import flag_weight, recheck_due
@@ -245,6 +246,9 @@ async def review_entry(
             return Outcome.failed([UserError("entryId", ErrorCode.NOT_CLAIMED)])
         # Checked again at the decision: the claim may have come from another browser.
         await _refuse_if_linked(conn, entry_id, token_hash, request)
+        if decision.decision is ReviewDecision.VERIFY:
+            # A need accepted without its items or a contact is completed first (updateNeed).
+            refuse_if_any(incomplete_errors(entry.draft))
         await store.insert_review(
             conn,
             entry_id,

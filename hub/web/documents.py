@@ -142,7 +142,7 @@ query Entry($id: ID!) {{
   node(id: $id) {{
     ... on Entry {{
       id kind status verificationStatus createdAt updatedAt providerName address notes
-      region {{ province city district }}
+      missingDetails region {{ province city district }}
       source {{ url note }}
       contacts {{ id name phone redacted visibility }}
       organization {{ id name kind }}
@@ -198,7 +198,7 @@ REVIEW_QUEUE = (
     """
 query Queue {
   me { handle role }
-  reviewQueue(first: 20) { totalCount edges { node { ...EntryRow } } }
+  reviewQueue(first: 20) { totalCount edges { node { ...EntryRow missingDetails } } }
 }
 """
     + ENTRY_ROW

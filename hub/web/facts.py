@@ -35,9 +35,10 @@ class Fact:
 
 def shown(spec: FieldSpec, value: Any, language: str) -> str:
     """A field's value (as the API gives it) in words: yes/no, an enum's label, a place's
-    parts, a time in China Standard Time, a quantity without a needless ".0"."""
+    parts, a time in China Standard Time, a quantity without a needless ".0"; "not stated"
+    (未说明) for a value the source left unstated, rather than nothing or a guess."""
     if value is None:
-        return ""
+        return translator(language)("value.not_stated") if spec.may_be_unstated else ""
     kind = spec.value_type
     if kind is bool:
         return translator(language)("value.yes" if value else "value.no")
@@ -61,14 +62,16 @@ def _fact(spec: FieldSpec, entry: Mapping[str, Any], language: str) -> Fact:
     )
 
 
+def _has_fact(spec: FieldSpec, entry: Mapping[str, Any]) -> bool:
+    # An optional field without a value has nothing to say, unless null means "not stated".
+    return entry.get(spec.public_name) is not None or not spec.optional or spec.may_be_unstated
+
+
 def facts(entry: Mapping[str, Any], language: str) -> list[Fact]:
-    """The entry's details, label and value; an optional field without a value is left out."""
+    """The entry's details, label and value; an optional field without a value is left out,
+    but for one the source left unstated, shown as such."""
     kind = kind_of(EntryKind(entry["kind"]))
-    return [
-        _fact(spec, entry, language)
-        for spec in kind.fields
-        if entry.get(spec.public_name) or not spec.optional
-    ]
+    return [_fact(spec, entry, language) for spec in kind.fields if _has_fact(spec, entry)]
 
 
 def choices(entry: Mapping[str, Any], language: str) -> str:
@@ -76,15 +79,32 @@ def choices(entry: Mapping[str, Any], language: str) -> str:
     carrier's vehicle), joined."""
     kind = kind_of(EntryKind(entry["kind"]))
     return " · ".join(
-        shown(spec, entry.get(spec.public_name), language) for spec in kind.fields if spec.is_choice
+        _labelled_if_unstated(spec, entry, language) for spec in kind.fields if spec.is_choice
     )
+
+
+def _labelled_if_unstated(spec: FieldSpec, entry: Mapping[str, Any], language: str) -> str:
+    # Alone, "not stated" says nothing: "vehicle: not stated" does.
+    text = shown(spec, entry.get(spec.public_name), language)
+    if entry.get(spec.public_name) is None and spec.may_be_unstated:
+        label = spec.label[LANGUAGES.index(language)]
+        return translator(language)("value.label_not_stated", label=label)
+    return text
 
 
 def row_facts(entry: Mapping[str, Any], language: str) -> list[Fact]:
     """What a list row shows of the entry's details (its kind's row_fields), or nothing when
-    the first of them has no value."""
+    the first of them has no value (and is not merely unstated: a hotel that gives no room
+    count shows "rooms available: not stated", never 0)."""
     kind = kind_of(EntryKind(entry["kind"]))
     specs = [kind.field(name) for name in kind.row_fields]
-    if not specs or not entry.get(specs[0].public_name):
+    if not specs or not (entry.get(specs[0].public_name) or specs[0].may_be_unstated):
         return []
-    return [_fact(spec, entry, language) for spec in specs]
+    return [
+        Fact(
+            spec.label[LANGUAGES.index(language)],
+            _labelled_if_unstated(spec, entry, language),
+            False,
+        )
+        for spec in specs
+    ]

@@ -15,18 +15,34 @@ from hub.domain.kinds.spec import Disclosure, FieldSpec, Period, SourceRequired
 from hub.domain.region import Region
 from hub.web.i18n import ENUM_LABELS, LANGUAGES, MESSAGES, enum_label_prefix
 
+# The value of the "not stated" option of a field the source may leave unstated (the form's
+# default, so that nobody has to guess), and of "yes" and "no" for such a yes/no field.
+NOT_STATED = ""
+YES = "1"
+NO = "0"
+# The labels (hub/web/catalogue) of those options.
+_OPTION_LABELS = {NOT_STATED: "choice.not_stated", YES: "choice.yes", NO: "choice.no"}
+
+
+def is_tristate(spec: FieldSpec) -> bool:
+    """Whether a yes/no field may also be "not stated" (a select, not a checkbox)."""
+    return spec.value_type is bool and spec.may_be_unstated
+
 
 def enum_options(spec: FieldSpec) -> tuple[str, ...]:
-    """An enum field's values in the order the forms offer them (that of their labels); none
-    for a field of another type."""
+    """A choice's values in the order the forms offer them (that of their labels), "not
+    stated" first where the source may leave it so; none for a field of another type."""
+    if is_tristate(spec):
+        return (NOT_STATED, YES, NO)
     if not spec.is_choice:
         return ()
+    unstated = (NOT_STATED,) if spec.may_be_unstated else ()
     keys = list(ENUM_LABELS)
     prefix = enum_label_prefix(spec.value_type)
     enum: type[Enum] = spec.value_type
     values = [str(member.value) for member in enum]
-    return tuple(sorted(values, key=lambda v: keys.index(prefix + v) if prefix + v in keys
-                        else len(keys)))  # fmt: skip
+    return unstated + tuple(sorted(values, key=lambda v: keys.index(prefix + v) if prefix + v
+                                   in keys else len(keys)))  # fmt: skip
 
 
 def source_required(kind: Kind) -> bool:
@@ -68,7 +84,7 @@ class FormField:
         """checkbox, number, datetime-local, region, select or text."""
         kind = self.spec.value_type
         if kind is bool:
-            return "checkbox"
+            return "select" if is_tristate(self.spec) else "checkbox"
         if kind in (int, Decimal):
             return "number"
         if kind is datetime:
@@ -97,7 +113,10 @@ class FormField:
         return enum_options(self.spec)
 
     def option_key(self, value: str) -> str:
-        """The key of an enum value's label (hub.web.i18n.ENUM_LABELS)."""
+        """The key of an option's label (hub.web.i18n.ENUM_LABELS): not stated, yes, no, or
+        an enum value's."""
+        if value == NOT_STATED or is_tristate(self.spec):
+            return _OPTION_LABELS[value]
         return enum_label_prefix(self.spec.value_type) + value
 
     def label(self, language: str, editing: bool = False) -> str:

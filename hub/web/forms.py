@@ -12,12 +12,17 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+from hub.domain.enums import MissingDetail
 from hub.domain.kinds import Kind
 from hub.domain.kinds.spec import FieldSpec
 from hub.domain.region import Region
 from hub.web.contact_forms import contact_lines_of, contact_rows
 from hub.web.form_layout import (
+    NO,
+    NOT_STATED,
+    YES,
     enum_options,
+    is_tristate,
     masked_fields,
     organization_required,
     source_required,
@@ -34,9 +39,10 @@ MAX_ITEMS = 50
 # types the hours they see on the wall, whatever zone the browser or the server is in.
 FORM_TIMEZONE = timezone(timedelta(hours=8))
 INT32 = 2**31 - 1
-# What a new form shows chosen before anyone types: needs are urgent, and what is offered is
-# free unless the poster says otherwise (a choice sent empty falls back to these too).
-FORM_DEFAULTS = {"urgency": "HIGH", "is_free": "1"}
+# What a new form shows chosen before anyone types: nothing. A need's urgency, whether what
+# is offered is free and the like start at "not stated" (form_layout.NOT_STATED), so that a
+# poster who does not know is not made to guess.
+FORM_DEFAULTS: dict[str, str] = {}
 # A place's parts as a form has them (a details field's place shows only the first two).
 REGION_FORM = ("province", "city", "district")
 Text = Callable[[str], str | None]
@@ -111,6 +117,10 @@ def entry_input(form: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
         value["providerName"] = text("provider_name")
     if kind.has_items:
         value["items"] = items(text)
+        if MissingDetail.ITEMS in kind.completed_by_reviewers:
+            # A need may be posted without a list (a reviewer asks for it): a line left
+            # blank is no item, not an item without a name.
+            value["items"] = [i for i in value["items"] if i["name"] or "quantity" in i]
     value[kind.region_name] = where
     for spec in kind.fields:
         value[spec.public_name] = _read(form, text, spec)
@@ -129,6 +139,9 @@ def _first_contact(form: Mapping[str, Any], text: Text) -> list[dict[str, Any]]:
 def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
     """One details field from the form, as the API's input takes it."""
     kind = spec.value_type
+    if is_tristate(spec):
+        chosen = text(spec.name)
+        return None if chosen is None else chosen == YES
     if kind is bool:
         return bool(form.get(spec.name))
     if kind is Region:
@@ -139,6 +152,8 @@ def _read(form: Mapping[str, Any], text: Text, spec: FieldSpec) -> Any:
     if kind in (int, Decimal):
         return number(text(spec.name))
     if spec.is_choice:
+        if spec.may_be_unstated:
+            return text(spec.name)
         return text(spec.name) or FORM_DEFAULTS.get(spec.name) or enum_options(spec)[0]
     return text(spec.name) if spec.optional else text(spec.name) or ""
 
@@ -290,6 +305,8 @@ def _shown(spec: FieldSpec, value: Any) -> dict[str, str]:
     """A details field's form inputs as the API's value fills them."""
     if spec.value_type is Region:
         return {f"{spec.name}_{part}": (value or {}).get(part) or "" for part in REGION_FORM}
+    if is_tristate(spec):
+        return {spec.name: NOT_STATED if value is None else YES if value else NO}
     if spec.value_type is bool:
         return {spec.name: "1" if value else ""}
     if spec.value_type is datetime:

@@ -117,8 +117,9 @@ async def post_a_need_by_keyboard(page: Page, base: str) -> None:
     await press(page, "Tab")
     await page.keyboard.type("黄冈市")
     await tab_to(page, by_id("urgency"))
-    await press(page, "Space")  # the list opens: from "紧急" (HIGH) up to "特急" (CRITICAL)
-    await press(page, "ArrowUp")
+    # The list opens on "未说明" (not stated: nobody is made to guess), then "特急" (CRITICAL).
+    await press(page, "Space")
+    await press(page, "ArrowDown")
     await press(page, "Enter")
     assert (await focused(page))["value"] == "CRITICAL"
     await type_into(page, by_id("items-0-name"), "医用外科口罩")

@@ -141,6 +141,8 @@ NOT_IN_THE_BODY = {
     "pledges",
     "priority",
     "unconfirmedOrganization",
+    # Derived from the items and contacts the body has.
+    "missingDetails",
 }
 
 

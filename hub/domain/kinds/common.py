@@ -11,8 +11,16 @@ MAX_NAME = 200
 
 
 def is_free() -> Any:
-    """Whether what is offered costs nothing."""
-    return detail("免费", "Free", hxl="#meta+free", import_default=False)
+    """Whether what is offered costs nothing; None: the source does not say."""
+    return detail(
+        "免费",
+        "Free",
+        hxl="#meta+free",
+        description="Null: not stated.",
+        input_description="Leave out when the source does not say.",
+        default=None,
+        may_be_unstated=True,
+    )
 
 
 def price_note() -> Any:

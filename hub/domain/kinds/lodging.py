@@ -23,19 +23,31 @@ MAX_ROOMS = 100_000
 class LodgingDetails:
     """What only a lodging offer has."""
 
-    rooms_available: int = detail(
-        "可用房间数", "Rooms available", hxl="#capacity+rooms", check=WholeNumber(0, MAX_ROOMS)
+    # Null: the source gives no count (most hotels' notices do not). 0 means full, so an
+    # unknown count must not be published as 0.
+    rooms_available: int | None = detail(
+        "可用房间数",
+        "Rooms available",
+        hxl="#capacity+rooms",
+        description="Null: not stated (0 means none left).",
+        input_description="Leave out when the source does not say.",
+        check=WholeNumber(0, MAX_ROOMS),
+        default=None,
+        may_be_unstated=True,
     )
-    eligibility: str = detail(
+    eligibility: str | None = detail(
         "入住条件",
         "Who may stay",
         hxl="#meta+eligibility",
-        description="Who may stay, e.g. medical staff of Wuhan.",
-        check=Text(MAX_NOTES, required=True),
+        description="Who may stay, e.g. medical staff of Wuhan. Null: not stated.",
+        input_description="Who may stay, e.g. medical staff of Wuhan. Leave out when the "
+        "source does not say.",
+        check=Text(MAX_NOTES),
         search=SearchUse.BODY,
-        import_default="",
+        default=None,
+        may_be_unstated=True,
     )
-    is_free: bool = is_free()
+    is_free: bool | None = is_free()
     price_note: str | None = price_note()
     available_from: datetime | None = available_from()
     available_until: datetime | None = available_until()

@@ -46,13 +46,16 @@ class LogisticsDetails:
         search=SearchUse.BODY,
         default=None,
     )
-    vehicle_type: VehicleType = detail(
+    vehicle_type: VehicleType | None = detail(
         "车型",
         "Vehicle",
         hxl="#meta+vehicle",
         export_zh="车辆类型",
+        description="Null: not stated.",
+        input_description="Leave out when the source does not say.",
         search=SearchUse.BODY,
-        import_default=VehicleType.OTHER,
+        default=None,
+        may_be_unstated=True,
     )
     capacity_kg: Decimal | None = _capacity(
         "载重（千克，选填）", "Capacity (kg, optional)", hxl="#capacity+kg", export_zh="载重千克"
@@ -70,7 +73,7 @@ class LogisticsDetails:
         input_default=False,
         import_default=_refrigerated,
     )
-    is_free: bool = is_free()
+    is_free: bool | None = is_free()
     available_from: datetime | None = available_from()
     available_until: datetime | None = available_until()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.domain.enums import EntryKind, OrganizationKind, Urgency
+from hub.domain.enums import EntryKind, MissingDetail, OrganizationKind, Urgency
 from hub.domain.kinds.spec import Kind, Lifetime, detail, details_class
 
 
@@ -10,7 +10,17 @@ from hub.domain.kinds.spec import Kind, Lifetime, detail, details_class
 class NeedDetails:
     """What only a need has (besides its supply items)."""
 
-    urgency: Urgency = detail("紧急程度", "Urgency", hxl="#severity", import_default=Urgency.MEDIUM)
+    # Null: the source does not say. It ranks as MEDIUM (hub/domain/priority.py) and shows as
+    # "not stated": a guess would put it above or below real needs for no reason.
+    urgency: Urgency | None = detail(
+        "紧急程度",
+        "Urgency",
+        hxl="#severity",
+        description="Null: not stated by the source (ranked as MEDIUM).",
+        input_description="Leave out when the source does not say.",
+        default=None,
+        may_be_unstated=True,
+    )
 
 
 NEED = Kind(
@@ -25,7 +35,9 @@ NEED = Kind(
     # The urgency lives on the entry row itself: every list orders by it.
     table=None,
     has_items=True,
-    contacts_required=True,
+    # Hospitals' notices often say "short of protective supplies" with no list, or give no
+    # phone: such needs are real and accepted, and a reviewer completes them before verifying.
+    completed_by_reviewers=(MissingDetail.ITEMS, MissingDetail.CONTACT),
     organization_kinds=(
         OrganizationKind.HOSPITAL,
         OrganizationKind.CLINIC,

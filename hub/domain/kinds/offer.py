@@ -13,13 +13,15 @@ MAX_LEAD_TIME_DAYS = 365
 class OfferDetails:
     """What only an offer of supplies has (besides its supply items)."""
 
-    can_deliver: bool = detail(
+    can_deliver: bool | None = detail(
         "可以自行送达",
         "We can deliver",
         hxl="#meta+delivery",
         export_zh="可配送",
-        description="False: pickup only.",
-        import_default=False,
+        description="False: pickup only. Null: not stated.",
+        input_description="False: pickup only. Leave out when the source does not say.",
+        default=None,
+        may_be_unstated=True,
     )
     lead_time_days: int | None = detail(
         "几天内可发货（选填）",
@@ -29,7 +31,7 @@ class OfferDetails:
         check=WholeNumber(0, MAX_LEAD_TIME_DAYS),
         default=None,
     )
-    is_free: bool = is_free()
+    is_free: bool | None = is_free()
     price_note: str | None = price_note()
 
 

@@ -23,7 +23,7 @@ from enum import Enum
 from typing import Any, TypeVar, dataclass_transform
 
 from hub.domain.columns import Column
-from hub.domain.enums import EntryKind, OrganizationKind, VerificationStatus
+from hub.domain.enums import EntryKind, MissingDetail, OrganizationKind, VerificationStatus
 from hub.domain.region import Region
 
 # -- what a field may be checked for (hub/domain/validation.py applies them by their class) -----
@@ -119,6 +119,10 @@ class FieldMeta:
     input_default: Any
     import_default: Any
     input_description: str | None = None
+    # Null means the source did not say (rooms, free or paid, urgency...): pages show "not
+    # stated" (未说明) rather than nothing, and forms offer it as a choice. Otherwise null
+    # means there is nothing to say (no price note) or has its own meaning (any destination).
+    may_be_unstated: bool = False
 
 
 _NO_DEFAULT: Any = dataclasses.MISSING
@@ -138,6 +142,7 @@ def detail(
     input_default: Any = _NO_DEFAULT,
     import_default: Any = _NO_DEFAULT,
     input_description: str | None = _NO_DEFAULT,
+    may_be_unstated: bool = False,
 ) -> Any:
     """A field of a kind's details.
 
@@ -148,6 +153,7 @@ def detail(
     the submit input's, when it has one the details do not; `import_default` what an import
     takes for an empty cell (a callable gets the values read so far). `input_description`
     documents it in the submit input when that differs from `description` (None: not at all).
+    `may_be_unstated`: null means the source did not say (the field must be `X | None`).
     """
     meta = FieldMeta(
         zh=zh,
@@ -161,6 +167,7 @@ def detail(
         input_default=input_default,
         import_default=import_default,
         input_description=(description if input_description is _NO_DEFAULT else input_description),
+        may_be_unstated=may_be_unstated,
     )
     return dataclasses.field(default=default, metadata={_SPEC: meta})
 
@@ -231,6 +238,11 @@ class FieldSpec:
                 for part, part_zh, level in _EXPORTED_REGION_PARTS
             )
         return (Column(self.name, zh, self.meta.hxl),)
+
+    @property
+    def may_be_unstated(self) -> bool:
+        """Whether null means "not stated by the source" (shown so, offered so in forms)."""
+        return self.optional and self.meta.may_be_unstated
 
     @property
     def has_input_default(self) -> bool:
@@ -314,8 +326,10 @@ class Kind:
     items_first: bool = False
     # Whether a person may post it without an organization, under a name (providerName).
     individuals_may_post: bool = False
-    # Whether it must give a contact.
-    contacts_required: bool = False
+    # What a submission may leave out (no items listed, no contact) and a reviewer must then
+    # complete before verifying it (hub/domain/completeness.py). Items are otherwise required
+    # of a kind that has them; contacts never are.
+    completed_by_reviewers: tuple[MissingDetail, ...] = ()
     # The organization kinds that post it, most likely first (forms, imports).
     organization_kinds: tuple[OrganizationKind, ...] = (OrganizationKind.OTHER,)
     lifetime: Lifetime = Lifetime.OFFER

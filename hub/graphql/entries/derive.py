@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 import strawberry
 
 from hub.domain import model
+from hub.domain.enums import MissingDetail
 from hub.domain.kinds import FieldSpec, Kind
 from hub.domain.kinds.spec import Disclosure
 from hub.domain.region import Region as DomainRegion
@@ -184,6 +185,13 @@ def submit_input(shape: Shape, base: type[T]) -> type[T]:
             namespace[spec.name] = strawberry.field(description=spec.meta.input_description)
     if kind.has_items and not kind.items_first:
         annotations[ITEMS] = items
+    if kind.has_items and MissingDetail.ITEMS in kind.completed_by_reviewers:
+        # A notice without a list is accepted; a reviewer asks for the list before verifying.
+        namespace[ITEMS] = strawberry.field(
+            default_factory=list,
+            description="Leave out (or empty) when the source lists none: the entry is "
+            "accepted with missingDetails ITEMS and is verified once a reviewer adds them.",
+        )
     places = [s for s in defaulted if s.is_region]
     for spec in places:
         _defaulted(spec, annotations, namespace)

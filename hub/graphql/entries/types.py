@@ -15,8 +15,9 @@ import strawberry
 
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import model
+from hub.domain.completeness import missing_details
 from hub.domain.donations import account_change
-from hub.domain.enums import EntryKind, EntryStatus, Urgency, VerificationStatus
+from hub.domain.enums import EntryKind, EntryStatus, MissingDetail, Urgency, VerificationStatus
 from hub.domain.kinds import KINDS, kind_of
 from hub.domain.organization_trust import shows_organization
 from hub.domain.pledges import weighty
@@ -75,6 +76,11 @@ class Entry(Node):
     )
     merged_into: strawberry.ID | None = strawberry.field(
         description="The entry this duplicate was merged into."
+    )
+    missing_details: list[MissingDetail] = strawberry.field(
+        description="What the entry was accepted without (a need's items or contact): a "
+        "reviewer completes it with the update mutation before it can be verified. Empty when "
+        "nothing is missing."
     )
     organization_id: strawberry.Private[UUID | None]
     entry_id: strawberry.Private[UUID]
@@ -169,6 +175,7 @@ def _common(entry: model.Entry, may_see_protected: bool) -> dict[str, object]:
         "entry_id": entry.id,
         "self_reported": entry.self_reported,
         "merged_into": node_id(type_name, entry.merged_into) if entry.merged_into else None,
+        "missing_details": list(missing_details(draft)),
         "lease_until": entry.review.lease_until if entry.review else None,
         "recheck_requested_at": entry.review.recheck_requested_at if entry.review else None,
     }
@@ -180,7 +187,10 @@ def _common(entry: model.Entry, may_see_protected: bool) -> dict[str, object]:
 )
 class NeedPriority:
     score: float = strawberry.field(description="What the needs list orders by (PRIORITY).")
-    urgency: Urgency
+    urgency: Urgency = strawberry.field(
+        description="The urgency the score weighs: the need's own, or MEDIUM when the need "
+        "does not state one (Need.urgency is then null)."
+    )
     unmet_share: float = strawberry.field(description="0 to 1: the mean share of items unmet.")
     waiting_hours: float = strawberry.field(description="Hours since the need was posted.")
     pledges: int = strawberry.field(
@@ -207,7 +217,7 @@ async def _pledges(info: Info, entry_id: UUID, to_need: bool, first: int | None)
 @entry_type(shape_of(EntryKind.NEED))
 class Need(Entry):
     if TYPE_CHECKING:
-        urgency: Urgency
+        urgency: Urgency | None
         domain_items: tuple[model.Item, ...]
 
     @strawberry.field(description="Why the need ranks where it does (the default order).")

@@ -100,7 +100,8 @@ async def edit_entry(request: Request) -> Response:
             {
                 f.api: form[f.name]
                 for f in KindForm(kind).own
-                if f.widget == "select" and form.get(f.name)
+                # (An enum's value as it is; a yes/no select is read with the whole form.)
+                if f.spec.is_choice and form.get(f.name)
             }
         )
         if form.get("province"):
