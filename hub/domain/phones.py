@@ -111,7 +111,7 @@ def _chinese(digits: str, extension: str | None) -> Phone | None:
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
-        return None
+        return _shaped(digits, extension)
     kind = phonenumbers.number_type(number)
     national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
@@ -122,6 +122,25 @@ def _chinese(digits: str, extension: str | None) -> Phone | None:
         # "027 8572 6114" -> "027-8572 6114": the area code set off as people write it.
         display = _with_extension(national.replace(" ", "-", 1), extension)
         return Phone(display, e164, extension, PhoneKind.LANDLINE, "0" + e164[3:])
+    return None
+
+
+_MOBILE_SHAPE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE_SHAPE = re.compile(r"0(?:[12]\d|[3-9]\d{2})[2-9]\d{6,7}")
+
+
+def _shaped(digits: str, extension: str | None) -> Phone | None:
+    """A mobile or landline of the right shape that phonenumbers' metadata does not (yet) know:
+    its ranges lag behind new allocations and miss some of every city's, and a real number is
+    never refused for that."""
+    if _MOBILE_SHAPE.fullmatch(digits):
+        display = _with_extension(f"{digits[:3]} {digits[3:7]} {digits[7:]}", extension)
+        return Phone(display, "+86" + digits, extension, PhoneKind.MOBILE, digits)
+    if _LANDLINE_SHAPE.fullmatch(digits):
+        # Beijing, Tianjin and the 02x cities have 2-digit area codes after the 0.
+        area = 3 if digits[1] in "12" else 4
+        display = _with_extension(f"{digits[:area]}-{_grouped(digits[area:])}", extension)
+        return Phone(display, "+86" + digits[1:], extension, PhoneKind.LANDLINE, digits)
     return None
 
 
@@ -162,8 +181,8 @@ def parse_phone(raw: str) -> Phone | None:
         return None
     if found_national := _national_only(digits, extension, country_given):
         return found_national
-    if country_given and not digits.startswith(("0", "1")):
-        digits = "0" + digits  # +86 27 8572 6114 is 027-8572 6114
+    if country_given and not digits.startswith("0") and not _MOBILE_SHAPE.fullmatch(digits):
+        digits = "0" + digits  # +86 27 8572 6114 is 027-8572 6114, +86 10 ... is 010-...
     return _chinese(digits, extension)
 
 

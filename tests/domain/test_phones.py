@@ -40,6 +40,11 @@ from hub.domain.validation import is_valid_phone
         ("0719－8123456", "0719-812 3456", "+867198123456", PhoneKind.LANDLINE),  # full width
         ("0719–8123456", "0719-812 3456", "+867198123456", PhoneKind.LANDLINE),  # en dash
         ("010-12345678", "010-1234 5678", "+861012345678", PhoneKind.LANDLINE),
+        ("+86 10 1234 5678", "010-1234 5678", "+861012345678", PhoneKind.LANDLINE),
+        # Ranges libphonenumber's metadata does not know: the right shape is enough.
+        ("021-8000 0101", "021-8000 0101", "+862180000101", PhoneKind.LANDLINE),
+        ("0373-80000101", "0373-8000 0101", "+8637380000101", PhoneKind.LANDLINE),
+        ("+86 10 8000 0101", "010-8000 0101", "+861080000101", PhoneKind.LANDLINE),
         # 400/800 and service numbers: national only.
         ("400-820-8820", "400-820-8820", None, PhoneKind.HOTLINE),
         ("8001234567", "800-123-4567", None, PhoneKind.HOTLINE),
