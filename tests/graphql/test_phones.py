@@ -311,3 +311,17 @@ async def test_the_api_and_the_import_make_the_same_contacts(
         assert through_api[f"接口医院{number}"] == imported[f"测试医院{number}"], phone
     # Nothing was invented: every shape gave a phone or kept its text.
     assert all(imported[f"测试医院{n}"] for n in range(len(SHAPES)))
+
+
+async def test_imported_organizations_warn_of_what_they_changed(db: Database) -> None:
+    data = "机构名称,省份,联系人,联系电话\n武汉市测试医院,湖北省,医务科,027-85726114；见官网\n".encode()
+    report = await run_import(db, data, "organizations", file_name="organizations.csv")
+    assert report.rejected == []
+    assert [(w.column, w.code.value, w.value) for w in report.warnings] == [
+        ("联系电话", "PHONE_KEPT_AS_WRITTEN", "027****6114")
+    ]
+    async with db.connection() as conn:
+        stored = await conn.fetch(
+            "SELECT name, phone, other_channel, phone_e164 FROM contact ORDER BY position"
+        )
+    assert [tuple(r) for r in stored] == [("医务科", "027-8572 6114", "见官网", "+862785726114")]
