@@ -314,8 +314,8 @@ async def test_the_api_and_the_import_make_the_same_contacts(
 
 
 async def test_imported_organizations_warn_of_what_they_changed(db: Database) -> None:
-    data = "机构名称,省份,联系人,联系电话\n武汉市测试医院,湖北省,医务科,027-85726114；见官网\n".encode()
-    report = await run_import(db, data, "organizations", file_name="organizations.csv")
+    data = "机构名称,省份,联系人,联系电话\n武汉市测试医院,湖北省,医务科,027-85726114；见官网\n"
+    report = await run_import(db, data.encode(), "organizations", file_name="organizations.csv")
     assert report.rejected == []
     assert [(w.column, w.code.value, w.value) for w in report.warnings] == [
         ("联系电话", "PHONE_KEPT_AS_WRITTEN", "027****6114")
