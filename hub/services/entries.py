@@ -401,6 +401,9 @@ async def update_entry(
     """
     async with db.transaction() as conn:
         found = await _editable(conn, entry_id, kind, edit_token, version, actor)
+        # Contacts stored before phones were normalised read as they would be stored now, so
+        # that rewriting a number's display form is no change of substance (no new review).
+        found = replace(found, draft=normalised_entry(found.draft)[0])
         draft, status = patch(found)
         draft, contacts = normalised_entry(draft)
         errors = [] if status is found.status else [e for e in [check_status_change(status)] if e]

@@ -134,12 +134,15 @@ async def update_organization(
             return Outcome.failed(
                 [UserError("version", ErrorCode.CONFLICT, {"current": current.version})]
             )
-        draft, contacts = normalised_organization(patch(current.draft))
+        # Contacts stored before phones were normalised read as they would be stored now: a
+        # number's new display form is no edit that needs a review.
+        before, _ = normalised_organization(current.draft)
+        draft, contacts = normalised_organization(patch(before))
         errors = contacts.as_sent(validate_organization(draft))
         if errors:
             return Outcome.failed(errors)
         organization = await store.update_organization(conn, organization_id, draft)
-        if draft != current.draft and edit_needs_review(current.verification_status, actor):
+        if draft != before and edit_needs_review(current.verification_status, actor):
             organization = await store.set_organization_status(
                 conn, organization_id, VerificationStatus.PENDING
             )

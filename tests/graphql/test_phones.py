@@ -18,7 +18,7 @@ from hub.store import categories
 from hub.store import entries as entry_store
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
-from tests.helpers import HOSPITAL, need_input, verify_all
+from tests.helpers import HOSPITAL, NEED, need_input, verify_all
 from tests.imports.helpers import run_import
 
 CONTACT_FIELDS = "name phone otherChannel visibility redacted phoneE164 phoneExtension"
@@ -325,3 +325,34 @@ async def test_imported_organizations_warn_of_what_they_changed(db: Database) ->
             "SELECT name, phone, other_channel, phone_e164 FROM contact ORDER BY position"
         )
     assert [tuple(r) for r in stored] == [("医务科", "027-8572 6114", "见官网", "+862785726114")]
+
+
+async def test_progress_on_an_entry_stored_before_keeps_its_verification(
+    gql: GraphQLClient, db: Database
+) -> None:
+    # A contact stored before phones were normalised: its number is rewritten in display form
+    # on the next save, and that is no change a reviewer has to check again.
+    submitted = await _submit(gql, {"name": "王小明", "phone": "13800001234"})
+    need = submitted["need"]
+    async with db.connection() as conn:
+        await conn.execute("UPDATE contact SET phone = '13800001234', phone_e164 = NULL")
+    await verify_all(db)
+    items = [dict(i) for i in NEED["items"]]
+    items[0]["fulfilledQuantity"] = 1000
+    result = await gql.data(
+        """mutation($input: UpdateNeedInput!) { updateNeed(input: $input) {
+              need { verificationStatus } userErrors { field code } } }""",
+        {
+            "input": {
+                "id": need["id"],
+                "version": need["version"],
+                "editToken": submitted["editToken"],
+                "items": items,
+            }
+        },
+    )
+    assert result["updateNeed"]["userErrors"] == []
+    assert result["updateNeed"]["need"]["verificationStatus"] == "VERIFIED"
+    async with db.connection() as conn:
+        stored = await conn.fetchrow("SELECT phone, phone_e164 FROM contact WHERE name = '王小明'")
+    assert tuple(stored) == ("138 0000 1234", "+8613800001234")
