@@ -174,9 +174,10 @@ def _name(given: str | None, label: str, paired: str | None) -> str | None:
     contact's; both when the contact's name and the label say different things."""
     if not label:
         return paired or given
-    if not given or label in given or given in label or paired:
+    both = f"{given} {label}" if given else label
+    if label in (given or "") or (given or "") in label or paired or len(both) > MAX_CONTACT_FIELD:
         return label
-    return f"{given} {label}"
+    return both
 
 
 def _split_names(name: str | None) -> list[str]:

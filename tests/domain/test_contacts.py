@@ -185,3 +185,14 @@ def test_errors_name_the_contacts_as_sent() -> None:
         UserError("notes", ErrorCode.REQUIRED),
     ]
     assert [e.field for e in found.as_sent(errors)] == ["contacts.1.name", "notes"]
+
+
+def test_a_label_joins_the_name_given_without_passing_its_limit() -> None:
+    assert [
+        name for name, _, _ in _made("余主任13900001111，周科长13900002222", "湖北省中医院")
+    ] == [
+        "湖北省中医院 余主任",
+        "湖北省中医院 周科长",
+    ]
+    long_name = "院" * MAX_CONTACT_FIELD
+    assert [name for name, _, _ in _made("余主任13900001111", long_name)] == ["余主任"]
