@@ -67,7 +67,7 @@ _SERVICE = (
     re.compile(r"1[0-2]\d"),  # 110, 119, 120, 122
     re.compile(r"1[0-2]\d{3}"),  # 12345, 12320, 10086, 11185
     re.compile(r"9[56]\d{3,4}"),  # 95588, 955xx, 96xxx
-    re.compile(r"95\d{6}"),  # 95105xxx: 8-digit company service numbers
+    re.compile(r"9[56]\d{6}"),  # 95105xxx, 9633xxxx: 8-digit service hotlines
     re.compile(r"10[01]\d{5}"),  # 10103636, 10016666: 8-digit national hotlines
 )
 _HOTLINE = re.compile(r"[48]00\d{7}")

@@ -56,6 +56,7 @@ from hub.domain.validation import is_valid_phone
         ("96120", "96120", None, PhoneKind.SERVICE),
         ("10103636", "10103636", None, PhoneKind.SERVICE),
         ("95105888", "95105888", None, PhoneKind.SERVICE),
+        ("96332883", "96332883", None, PhoneKind.SERVICE),
         # Local numbers without their area code: kept, national.
         ("85726114", "8572 6114", None, PhoneKind.LOCAL),
         ("8572 6114", "8572 6114", None, PhoneKind.LOCAL),
