@@ -12,6 +12,7 @@ from uuid import UUID
 
 from hub.demo.data import ENTRIES, ORGANIZATIONS, DemoEntry, DemoOrganization
 from hub.domain.accounts import Role, Viewer
+from hub.domain.contacts import normalised_entry, normalised_organization
 from hub.domain.enums import EntryKind, EventType, VerificationStatus
 from hub.domain.errors import UserError
 from hub.domain.lifecycle import check_status_change, event_for_update, expires_at
@@ -71,13 +72,15 @@ async def load_demo(
 
         ids: dict[str, UUID] = {}
         for demo_org in organizations:
-            organization = await create_organization_in(conn, demo_org.draft, None, IMPORTER)
+            # Stored as the API would store them: phones in display form with their E.164.
+            draft_org, _ = normalised_organization(demo_org.draft)
+            organization = await create_organization_in(conn, draft_org, None, IMPORTER)
             ids[demo_org.key] = organization.id
 
         reviewer = await _demo_reviewer(conn)
         now = datetime.now(UTC)
         for index, demo in enumerate(entries):
-            draft = demo.draft
+            draft, _ = normalised_entry(demo.draft)
             if demo.organization_key is not None:
                 draft = replace(draft, organization_id=ids[demo.organization_key])
             created_at = now - timedelta(hours=demo.age_hours)

@@ -56,6 +56,11 @@ class Contact:
     visibility: ContactVisibility = ContactVisibility.PROTECTED
     # Set once stored; not part of what the contact says, so it takes no part in comparisons.
     id: UUID | None = field(default=None, compare=False)
+    # Read from `phone` (hub/domain/contacts.py), which holds the display form with the
+    # extension: derived, so no part of comparisons either. None for numbers that cannot be
+    # dialled from abroad (120, 400 numbers, local numbers without area code).
+    phone_e164: str | None = field(default=None, compare=False)
+    phone_extension: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from hub.domain.kinds.spec import (
     camel,
 )
 from hub.domain.model import Contact, EntryDraft, Item, OrganizationDraft, Region
+from hub.domain.phones import parse_phone
 from hub.domain.units import is_package
 
 MAX_NAME = 200
@@ -41,30 +42,16 @@ MAX_CERTIFICATIONS = 20
 MAX_QUANTITY = Decimal(1_000_000_000)
 MAX_PACKAGE_SIZE = 1_000_000
 
-_SEPARATORS = re.compile(r"[\s\-().]")
-_PHONE_PATTERNS = (
-    re.compile(r"1[3-9]\d{9}"),  # mobile
-    re.compile(r"0\d{9,11}((#|ext|转)\d{1,6})?"),  # landline with area code, optional extension
-    re.compile(r"[48]00\d{7}"),  # 400/800 hotlines
-    re.compile(r"1\d{2,4}"),  # public service numbers: 120, 12345, 12320
-    re.compile(r"95\d{3,4}"),  # company service numbers
-)
-_INTERNATIONAL = re.compile(r"\+(?!86)\d{7,15}")
 _ADMIN_CODE = re.compile(r"\d{6}(\d{3}(\d{3})?)?")
+# Control characters have no place in a number: refused rather than read around.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def is_valid_phone(raw: str) -> bool:
-    """Chinese mobile, landline, hotline and service numbers, or an international number."""
-    compact = _SEPARATORS.sub("", raw)
-    if _INTERNATIONAL.fullmatch(compact):
-        return True
-    for prefix in ("+86", "0086"):
-        if compact.startswith(prefix):
-            compact = compact[len(prefix) :]
-            if compact and compact[0] != "1" and compact[0] != "0":
-                compact = "0" + compact  # +86 27 8572 6114 is 027-85726114
-            break
-    return any(pattern.fullmatch(compact) for pattern in _PHONE_PATTERNS)
+    """One number hub/domain/phones.py reads: a Chinese mobile, landline, hotline, service or
+    local number, or an international one. Contacts are normalised before validation
+    (hub/domain/contacts.py), which keeps what is no number in the other channel instead."""
+    return _CONTROL.search(raw) is None and parse_phone(raw) is not None
 
 
 def is_valid_url(raw: str) -> bool:

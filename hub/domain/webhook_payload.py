@@ -35,6 +35,8 @@ def public_contact(contact: Contact) -> dict[str, Any]:
         "otherChannel": shown.other_channel,
         "visibility": shown.visibility.value,
         "redacted": shown.redacted,
+        "phoneE164": shown.phone_e164,
+        "phoneExtension": shown.phone_extension,
     }
 
 

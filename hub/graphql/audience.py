@@ -107,6 +107,7 @@ VIEWER_TYPES = frozenset(
         "Inbox",
         "InboxMessage",
         "UserError",
+        "UserWarning",
         "ImportRowProblem",
     }
 )

@@ -15,6 +15,8 @@ from hub.domain.errors import ErrorCode
 from hub.domain.errors import UserError as DomainUserError
 from hub.domain.messages import message
 from hub.domain.privacy import visible_contact
+from hub.domain.user_warnings import InputWarning as DomainWarning
+from hub.domain.user_warnings import WarningCode, warning_message
 from hub.graphql.ids import expect_global_id, node_id
 from hub.graphql.views import view_of
 
@@ -45,6 +47,17 @@ class Contact:
     other_channel: str | None = strawberry.field(description="WeChat id, e-mail or similar.")
     visibility: ContactVisibility
     redacted: bool
+    phone_e164: str | None = strawberry.field(
+        name="phoneE164",
+        default=None,
+        description="The phone in E.164 (+8613800138000), null when the number cannot be "
+        "dialled from abroad (120, 12345, 95xxx, 400/800 numbers, local numbers without area "
+        "code) and when the contact is redacted.",
+    )
+    phone_extension: str | None = strawberry.field(
+        default=None,
+        description="The extension to ask for (also in `phone`, after 转); null when redacted.",
+    )
 
     @classmethod
     def list_of(cls, contacts: tuple[model.Contact, ...], may_see_protected: bool) -> list[Contact]:
@@ -58,6 +71,8 @@ class Contact:
                 other_channel=c.other_channel,
                 visibility=c.visibility,
                 redacted=c.redacted,
+                phone_e164=c.phone_e164,
+                phone_extension=c.phone_extension,
             )
             for contact_id, c in shown
         ]
@@ -86,6 +101,32 @@ class UserError:
     def single(cls, field: str, code: ErrorCode, language: str) -> list[UserError]:
         """A list with one error."""
         return cls.list_of([DomainUserError(field, code)], language)
+
+
+@strawberry.type(
+    name="UserWarning",
+    description="Something stored differently from how it was sent, or kept as written "
+    "because it could not be read; nothing was refused.",
+)
+class InputWarning:
+    field: str | None = strawberry.field(
+        description="Path of the input field as sent, e.g. `contacts.0.phone`."
+    )
+    code: WarningCode = strawberry.field(description="Stable code; never translated.")
+    message: str = strawberry.field(description="In the language of Accept-Language (zh or en).")
+
+    @classmethod
+    def list_of(cls, warnings: list[DomainWarning], language: str) -> list[InputWarning]:
+        """Domain warnings with their messages in `language`."""
+        return [
+            cls(field=w.field, code=w.code, message=warning_message(w, language)) for w in warnings
+        ]
+
+
+WARNINGS = (
+    "What was stored differently from how it was sent (a phone field split into several "
+    "contacts, a text kept as written in otherChannel); empty when all was stored as sent."
+)
 
 
 @strawberry.type
@@ -136,7 +177,13 @@ class RegionInput:
         )
 
 
-@strawberry.input(description="A contact; a phone number or another channel is required.")
+@strawberry.input(
+    description="A contact; a phone number or another channel is required. `phone` is read as "
+    "people write it: several numbers (separated by ; / 、 ， or new lines) or several people "
+    "with their roles (余主任139…，周科长139…) become several contacts, a name before a number "
+    "becomes the contact's name, a remark in brackets goes to otherChannel, and what is no "
+    "number is kept as written in otherChannel; the payload's `warnings` say so."
+)
 class ContactInput:
     name: str | None = None
     phone: str | None = None

@@ -10,6 +10,7 @@ from hub.domain import enums as domain
 from hub.domain.errors import ErrorCode
 from hub.domain.listing import EntryOrder, OrganizationOrder
 from hub.domain.units import Unit
+from hub.domain.user_warnings import WarningCode
 
 # strawberry.enum registers the domain classes themselves, so resolvers and the domain share
 # one type; the GraphQL names given here are the public contract.
@@ -29,6 +30,11 @@ strawberry.enum(
 )
 strawberry.enum(Unit, name="Unit")
 strawberry.enum(ErrorCode, name="UserErrorCode")
+strawberry.enum(
+    WarningCode,
+    name="UserWarningCode",
+    description="What was stored differently from how it was sent, or could not be read.",
+)
 strawberry.enum(
     EntryOrder,
     name="NeedOrder",

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from hub.domain.errors import ErrorCode
 from hub.domain.errors import UserError as DomainUserError
-from hub.graphql.common import UserError
+from hub.graphql.common import InputWarning, UserError
 from hub.graphql.context import Info
 from hub.graphql.ids import expect_global_id
 from hub.services.outcome import Outcome
@@ -42,10 +42,19 @@ async def on_id(
 
 
 def payload(
-    cls: Callable[..., P], info: Info, outcome: Outcome[T], **views: Callable[[T], Any]
+    cls: Callable[..., P],
+    info: Info,
+    outcome: Outcome[T],
+    *,
+    warned: bool = False,
+    **views: Callable[[T], Any],
 ) -> P:
     """The payload `cls`: each field of `views` shows the outcome's value (null when it failed),
-    `user_errors` holds its errors in the request's language."""
+    `user_errors` holds its errors in the request's language, and `warnings` (for payloads
+    that have them, `warned`) its warnings."""
     value = outcome.value
     shown = {name: None if value is None else view(value) for name, view in views.items()}
-    return cls(**shown, user_errors=UserError.list_of(outcome.errors, info.context.language))
+    language = info.context.language
+    if warned:
+        shown["warnings"] = InputWarning.list_of(outcome.warnings, language)
+    return cls(**shown, user_errors=UserError.list_of(outcome.errors, language))

@@ -12,6 +12,7 @@ from uuid import UUID
 from hub.domain.accounts import ANONYMOUS, Role, Viewer, may_edit
 from hub.domain.audit import snapshot
 from hub.domain.completeness import may_complete
+from hub.domain.contacts import normalised_entry, normalised_organization
 from hub.domain.duplicates import (
     Candidate,
     Profile,
@@ -135,7 +136,13 @@ async def submit_entry(
     reviews it.
     """
     errors: list[UserError] = []
+    draft, contacts = normalised_entry(draft)
+    warnings = list(contacts.warnings)
     if new_organization is not None:
+        new_organization, organization_contacts = normalised_organization(
+            new_organization, "organization.contacts"
+        )
+        warnings += organization_contacts.warnings
         if draft.organization_id is not None:
             errors.append(
                 explained(
@@ -145,12 +152,15 @@ async def submit_entry(
                     "Give either organizationId or organization, not both.",
                 )
             )
-        errors += validate_organization(new_organization, prefix="organization")
+        errors += organization_contacts.as_sent(
+            validate_organization(new_organization, prefix="organization"),
+            "organization.contacts",
+        )
     token, token_hash = new_edit_token()
     async with db.transaction() as conn:
         known = await categories.current_codes(conn)
         has_organization = draft.organization_id is not None or new_organization is not None
-        errors += validate_entry(draft, known, has_organization=has_organization)
+        errors += contacts.as_sent(validate_entry(draft, known, has_organization=has_organization))
         errors += await _check_organization(conn, draft.organization_id)
         if errors:
             return Outcome.failed(errors)
@@ -165,7 +175,7 @@ async def submit_entry(
         await reconfirmation.insert_token(
             conn, link_hash, entry.id, datetime.now(UTC) + timedelta(days=reconfirmation_days)
         )
-    return Outcome(entry, edit_token=token, reconfirmation_token=link)
+    return Outcome(entry, edit_token=token, reconfirmation_token=link, warnings=warnings)
 
 
 async def create_in(
@@ -392,12 +402,18 @@ async def update_entry(
     """
     async with db.transaction() as conn:
         found = await _editable(conn, entry_id, kind, edit_token, version, actor)
+        # Contacts stored before phones were normalised read as they would be stored now, so
+        # that rewriting a number's display form is no change of substance (no new review).
+        found = replace(found, draft=normalised_entry(found.draft)[0])
         draft, status = patch(found)
+        draft, contacts = normalised_entry(draft)
         errors = [] if status is found.status else [e for e in [check_status_change(status)] if e]
-        errors += validate_entry(
-            draft,
-            await categories.current_codes(conn),
-            has_organization=draft.organization_id is not None,
+        errors += contacts.as_sent(
+            validate_entry(
+                draft,
+                await categories.current_codes(conn),
+                has_organization=draft.organization_id is not None,
+            )
         )
         errors += await _check_organization(conn, draft.organization_id)
         errors += await _check_pledged_items(conn, found, draft)
@@ -427,7 +443,7 @@ async def update_entry(
         if edit_token is not None or not actor.has(Role.REVIEWER):
             # Not a reviewer correcting it in their role: whoever speaks for the entry.
             await provenance.record_links(conn, entry_id, links)
-    return Outcome(entry)
+    return Outcome(entry, warnings=contacts.warnings)
 
 
 @refusals_fail

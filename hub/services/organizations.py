@@ -9,6 +9,7 @@ from uuid import UUID
 
 from hub.domain.accounts import ANONYMOUS, Viewer
 from hub.domain.audit import snapshot
+from hub.domain.contacts import normalised_organization
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.errors import ErrorCode, UserError
@@ -99,13 +100,14 @@ async def register_organization(
     db: Database, draft: OrganizationDraft, actor: Viewer = ANONYMOUS
 ) -> Outcome[Organization]:
     """Register an organization; anyone may, and it starts PENDING."""
-    errors = validate_organization(draft)
+    draft, contacts = normalised_organization(draft)
+    errors = contacts.as_sent(validate_organization(draft))
     if errors:
         return Outcome.failed(errors)
     token, token_hash = new_edit_token()
     async with db.transaction() as conn:
         organization = await create_in(conn, draft, token_hash, actor)
-    return Outcome(organization, edit_token=token)
+    return Outcome(organization, edit_token=token, warnings=contacts.warnings)
 
 
 async def update_organization(
@@ -132,17 +134,20 @@ async def update_organization(
             return Outcome.failed(
                 [UserError("version", ErrorCode.CONFLICT, {"current": current.version})]
             )
-        draft = patch(current.draft)
-        errors = validate_organization(draft)
+        # Contacts stored before phones were normalised read as they would be stored now: a
+        # number's new display form is no edit that needs a review.
+        before, _ = normalised_organization(current.draft)
+        draft, contacts = normalised_organization(patch(before))
+        errors = contacts.as_sent(validate_organization(draft))
         if errors:
             return Outcome.failed(errors)
         organization = await store.update_organization(conn, organization_id, draft)
-        if draft != current.draft and edit_needs_review(current.verification_status, actor):
+        if draft != before and edit_needs_review(current.verification_status, actor):
             organization = await store.set_organization_status(
                 conn, organization_id, VerificationStatus.PENDING
             )
         await _record(conn, organization, EventType.UPDATED, actor, before=current)
-    return Outcome(organization)
+    return Outcome(organization, warnings=contacts.warnings)
 
 
 async def verify_organization(

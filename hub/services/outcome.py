@@ -10,6 +10,7 @@ from uuid import UUID
 
 from hub.domain.accounts import Viewer
 from hub.domain.errors import ErrorCode, UserError
+from hub.domain.user_warnings import InputWarning
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -42,6 +43,9 @@ class Outcome(Generic[T]):
     edit_token: str | None = None
     # The poster's reconfirmation link secret, handed out once with a new entry.
     reconfirmation_token: str | None = None
+    # What was stored differently from how it was sent (a phone field split into contacts, a
+    # text kept as written): never a reason to refuse.
+    warnings: list[InputWarning] = field(default_factory=list)
 
     @classmethod
     def failed(cls, errors: list[UserError]) -> Outcome[T]:

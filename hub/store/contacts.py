@@ -19,7 +19,7 @@ async def load_contacts(
     rows = await conn.fetch(
         """
         SELECT coalesce(entry_id, organization_id) AS owner, id, name, phone, other_channel,
-               visibility
+               visibility, phone_e164, phone_extension
         FROM contact
         WHERE entry_id = ANY($1::uuid[]) OR organization_id = ANY($2::uuid[])
         ORDER BY owner, position
@@ -67,6 +67,8 @@ async def replace_contacts(
                 _clean(c.phone),
                 _clean(c.other_channel),
                 c.visibility.value,
+                _phone_e164(c),
+                _phone_extension(c),
             )
         )
     if not rows:
@@ -74,20 +76,20 @@ async def replace_contacts(
     await conn.executemany(
         """
         INSERT INTO contact (id, entry_id, organization_id, position, name, phone, other_channel,
-                             visibility)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                             visibility, phone_e164, phone_extension)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         """,
         rows,
     )
     return [
-        Contact(name, phone, other, ContactVisibility(visibility), contact_id)
-        for contact_id, _, _, _, name, phone, other, visibility in rows
+        Contact(name, phone, other, ContactVisibility(visibility), contact_id, e164, extension)
+        for contact_id, _, _, _, name, phone, other, visibility, e164, extension in rows
     ]
 
 
 _COLUMNS = (
     "id", "entry_id", "organization_id", "position", "name", "phone", "other_channel",
-    "visibility",
+    "visibility", "phone_e164", "phone_extension",
 )  # fmt: skip
 
 
@@ -105,6 +107,8 @@ async def insert_contacts(
             _clean(c.phone),
             _clean(c.other_channel),
             c.visibility.value,
+            _phone_e164(c),
+            _phone_extension(c),
         )
         for entry_id, organization_id, contacts in owners
         for position, c in enumerate(contacts)
@@ -119,11 +123,20 @@ def _clean(value: str | None) -> str | None:
     return value.strip() or None
 
 
+# What was read from the phone goes with it: a contact without a phone has neither.
+def _phone_e164(contact: Contact) -> str | None:
+    return contact.phone_e164 if _clean(contact.phone) else None
+
+
+def _phone_extension(contact: Contact) -> str | None:
+    return contact.phone_extension if _clean(contact.phone) else None
+
+
 async def contact_by_id(conn: Connection, contact_id: UUID) -> tuple[Contact, UUID] | None:
     """A contact and the id of the entry or organization it belongs to."""
     row = await conn.fetchrow(
         """SELECT id, coalesce(entry_id, organization_id) AS owner, name, phone, other_channel,
-                  visibility FROM contact WHERE id = $1""",
+                  visibility, phone_e164, phone_extension FROM contact WHERE id = $1""",
         contact_id,
     )
     if row is None:
@@ -134,5 +147,7 @@ async def contact_by_id(conn: Connection, contact_id: UUID) -> tuple[Contact, UU
         row["other_channel"],
         ContactVisibility(row["visibility"]),
         row["id"],
+        row["phone_e164"],
+        row["phone_extension"],
     )
     return contact, row["owner"]

@@ -169,12 +169,12 @@ query FormData { supplyCategories { code nameZh nameEn defaultUnit } units { uni
 
 def submit_document(kind: Kind) -> str:
     """submit<Type>, asking back the new entry's id, its edit code, its reconfirmation link's
-    secret and userErrors."""
+    secret, userErrors and warnings (what was stored differently from how it was typed)."""
     name = kind.type_name
     return (
         f"mutation Submit($input: Submit{name}Input!) {{ submit{name}(input: $input) "
         f"{{ {kind.payload_field} {{ id }} editToken reconfirmationToken "
-        "userErrors { field code message } } }"
+        "userErrors { field code message } warnings { field code message } } }"
     )
 
 

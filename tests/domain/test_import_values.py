@@ -15,7 +15,6 @@ from hub.domain.imports.values import (
     parse_boolean,
     parse_datetime,
     parse_number,
-    parse_phones,
     parse_quantity,
     parse_urgency,
     parse_vehicle,
@@ -86,30 +85,6 @@ def test_numbers_with_measure_words() -> None:
     assert parse_number("") is None
     with pytest.raises(Unreadable):
         parse_number("五辆车")
-
-
-@pytest.mark.parametrize(
-    ("raw", "numbers"),
-    [
-        ("138 0013 8000", ["13800138000"]),
-        ("138-0013-8000", ["13800138000"]),
-        ("+86 138 0013 8000", ["13800138000"]),
-        ("１３８００１３８０００", ["13800138000"]),
-        ("027-8572 6114", ["027-85726114"]),
-        ("0719-8637000", ["0719-8637000"]),
-        ("13800138000、13900139000", ["13800138000", "13900139000"]),
-        ("13800138000,13900139000", ["13800138000", "13900139000"]),
-        ("13800138000 13900139000", ["13800138000", "13900139000"]),
-        ("王医生 13800138000", ["13800138000"]),
-    ],
-)
-def test_phones(raw: str, numbers: list[str]) -> None:
-    assert parse_phones(raw) == (numbers, [])
-
-
-def test_what_is_not_a_phone_is_reported() -> None:
-    assert parse_phones("13800138000、微信同号abc") == (["13800138000"], ["微信同号abc"])
-    assert parse_phones("12") == ([], ["12"])
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ async def test_a_need_with_two_items_is_two_csv_rows(
         assert row["source_url"] == "https://weibo.example.cn/post/1"
         assert row["notes"] == "急需，越多越好"
         assert row["contact_name"] == "后勤处"
-        assert row["contact_phone"] == "027-87650000"
+        assert row["contact_phone"] == "027-8765 0000"
         assert row["created_at"].endswith("+00:00")
 
 
@@ -93,7 +93,7 @@ async def test_offers_logistics_lodging_and_organizations_as_csv(
     (rooms,) = csv_rows(await get(app_client, "/export/lodging.csv"))
     assert rooms["organization"] == "江城大酒店"
     assert (rooms["rooms_available"], rooms["eligibility"]) == ("40", "援鄂医疗队及一线医护人员")
-    assert (rooms["contact_name"], rooms["contact_phone"]) == ("前台", "027-85550000")
+    assert (rooms["contact_name"], rooms["contact_phone"]) == ("前台", "027-8555 0000")
 
     organizations = {
         r["id"]: r for r in csv_rows(await get(app_client, "/export/organizations.csv"))
@@ -109,7 +109,7 @@ async def test_offers_logistics_lodging_and_organizations_as_csv(
         "HOSPITAL",
         "420106",
     )
-    assert (hospital["contact_name"], hospital["contact_phone"]) == ("医务科", "027-87654321")
+    assert (hospital["contact_name"], hospital["contact_phone"]) == ("医务科", "027-8765 4321")
     assert organizations[str(published.charity)]["contact_phone"] == ""
 
 
@@ -130,7 +130,7 @@ async def test_json_has_one_object_per_entry_with_its_items(
         ("body.protective_coverall", None),
     ]
     assert "quantity" not in need
-    assert need["contact_phone"] == "027-87650000"
+    assert need["contact_phone"] == "027-8765 0000"
 
     (offer,) = (await get(app_client, "/export/offers.json")).json()["data"]
     assert (offer["can_deliver"], offer["lead_time_days"]) == (True, 2)

@@ -53,7 +53,7 @@ async def test_libhxl_reads_the_tags_and_values(
         "ITEM",
         "CRITICAL",
     )
-    assert (first["#contact+name"], first["#contact+phone"]) == ("后勤处", "027-87650000")
+    assert (first["#contact+name"], first["#contact+phone"]) == ("后勤处", "027-8765 0000")
 
     # libhxl's own tag patterns select columns as HXL tools do.
     source = read_hxl((await app_client.get("/export/logistics.hxl.csv")).content)

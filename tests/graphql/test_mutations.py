@@ -60,7 +60,7 @@ async def test_submit_need_for_registered_organization(gql: GraphQLClient) -> No
     ]
     assert registered["userErrors"] == []
     org_id = registered["organization"]["id"]
-    assert registered["organization"]["contacts"][0]["phone"] == "027-87654321"
+    assert registered["organization"]["contacts"][0]["phone"] == "027-8765 4321"
     payload = await submit_need(gql, organization=None, organizationId=org_id)
     assert payload["need"]["organization"]["id"] == org_id
 

@@ -120,4 +120,4 @@ async def test_a_mapping_file_names_other_headers(
         lodging = await conn.fetchrow("SELECT rooms_available, is_free FROM lodging")
         contact = await conn.fetchrow("SELECT phone, visibility FROM contact")
     assert (lodging["rooms_available"], lodging["is_free"]) == (40, True)
-    assert (contact["phone"], contact["visibility"]) == ("027-85550000", "PUBLIC")
+    assert (contact["phone"], contact["visibility"]) == ("027-8555 0000", "PUBLIC")

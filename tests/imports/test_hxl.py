@@ -84,8 +84,8 @@ async def test_rows_sharing_an_id_are_one_entry_and_a_second_import_writes_nothi
     assert [(i["name"], i["quantity"]) for i in items] == [("N95", 5000), ("防护服", None)]
     # Open data holds public contacts only: they stay public.
     assert [tuple(c) for c in contacts] == [
-        ("医务科", "027-87654321", "PUBLIC"),
-        ("后勤处", "027-87650000", "PUBLIC"),
+        ("医务科", "027-8765 4321", "PUBLIC"),
+        ("后勤处", "027-8765 0000", "PUBLIC"),
     ]
     before = await table_counts(db)
     again = await run_import(db, data, "needs", file_name="needs.hxl.csv")

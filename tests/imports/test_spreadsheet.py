@@ -108,8 +108,8 @@ async def test_messy_values_are_normalised(db: Database) -> None:
     # Several numbers in one cell: several contacts, paired with their names; protected.
     union = found["华中科技大学同济医学院附属协和医院"]
     assert [(c["name"], c["phone"], c["visibility"]) for c in union["contacts"]] == [
-        ("李主任", "027-85726114", "PROTECTED"),
-        ("王护士", "13900139002", "PROTECTED"),
+        ("李主任", "027-8572 6114", "PROTECTED"),
+        ("王护士", "139 0013 9002", "PROTECTED"),
     ]
     assert union["urgency"] == "CRITICAL"
     assert {i["quantity"] for i in union["items"]} == {Decimal(15000), Decimal(5), Decimal(20)}
@@ -119,8 +119,8 @@ async def test_messy_values_are_normalised(db: Database) -> None:
         "湖北省",
         "孝感市",
     )
-    assert found["孝感市中心医院"]["contacts"][0]["phone"] == "13800138004"
-    assert found["黄冈市中心医院"]["contacts"][0]["phone"] == "13900139003"
+    assert found["孝感市中心医院"]["contacts"][0]["phone"] == "138 0013 8004"
+    assert found["黄冈市中心医院"]["contacts"][0]["phone"] == "139 0013 9003"
     assert len(found["武汉市金银潭医院"]["contacts"]) == 2
     sanitiser = next(i for i in found["十堰市人民医院"]["items"] if i["name"] == "免洗手消毒液")
     assert (sanitiser["unit"], sanitiser["quantity"], sanitiser["package_size"]) == (
@@ -165,6 +165,12 @@ async def test_reported_contacts_are_masked(db: Database) -> None:
         "机构名称,省份,物资名称,数量,联系人,联系电话\n武汉市第七医院,湖北,N95口罩,100,王小明,138001380\n"
     ).encode()
     report = await run_import(db, data, "needs", file_name="bad-phone.csv")
-    (problem,) = [p for p in report.rejected if p.code.value == "INVALID_PHONE"]
-    assert problem.value == "*********"
-    assert "138001380" not in repr(report.rejected)
+    # A number one digit short is no number: the row is imported, the text kept as written in
+    # the contact's other channel, and the warning shows it masked.
+    assert report.rejected == []
+    (warning,) = [w for w in report.warnings if w.code.value == "PHONE_KEPT_AS_WRITTEN"]
+    assert warning.value == "*********"
+    assert "138001380" not in repr(report.warnings)
+    async with db.connection() as conn:
+        stored = await conn.fetchrow("SELECT phone, other_channel, visibility FROM contact")
+    assert tuple(stored) == (None, "138001380", "PROTECTED")

@@ -204,6 +204,7 @@ async def test_contacts_protected_ones_are_never_shown_and_kept_unless_typed_aga
     url = f"/entries/{entry_id}/edit"
     page = (await app_client.get(url)).text
     assert "13800001234" not in page  # not even to the editor: the API shows it to nobody
+    assert "138 0000 1234" not in page
     assert "138****1234" in page  # but the editor can tell which contact it is
     form = filled_in(page, url)
     assert form["contact0_phone"] == "" and "contact0_remove" not in form
@@ -222,27 +223,28 @@ async def test_contacts_protected_ones_are_never_shown_and_kept_unless_typed_aga
     added = {**form, "contact1_name": "医务科", "contact1_phone": "027-85550001",
              "contact1_visibility": "PUBLIC"}  # fmt: skip
     assert (await app_client.post(url, data=added)).status_code == 200
-    assert await _entry_phones(db) == [("027-85550001", "PUBLIC"), ("13800001234", "PROTECTED")]
+    assert await _entry_phones(db) == [("027-8555 0001", "PUBLIC"), ("138 0000 1234", "PROTECTED")]
 
     # Typed again, it is replaced by what was typed.
     form = filled_in((await app_client.get(url)).text, url)
     retyped = {**form, "edit_token": token, "contact0_name": "王小明",
                "contact0_phone": "13800009999"}  # fmt: skip
     assert (await app_client.post(url, data=retyped)).status_code == 200
-    assert await _entry_phones(db) == [("027-85550001", "PUBLIC"), ("13800009999", "PROTECTED")]
+    assert await _entry_phones(db) == [("027-8555 0001", "PUBLIC"), ("138 0000 9999", "PROTECTED")]
 
     # Removing the protected line; a bad number on the new one is marked on its own line
     # (the API calls it contacts.0 once the first is gone).
     form = filled_in((await app_client.get(url)).text, url)
-    assert form["contact1_phone"] == "027-85550001"  # public: shown to edit
-    form.update({"edit_token": token, "contact0_remove": "1", "contact1_phone": "12"})
+    assert form["contact1_phone"] == "027-8555 0001"  # public: shown to edit
+    # (What is no number is kept as written with a warning: text too long for any is refused.)
+    form.update({"edit_token": token, "contact0_remove": "1", "contact1_phone": "1" * 101})
     refused = await app_client.post(url, data=form)
     assert refused.status_code == 400
     assert 'aria-describedby="contacts-1-phone-error"' in refused.text
-    assert await _entry_phones(db) == [("027-85550001", "PUBLIC"), ("13800009999", "PROTECTED")]
+    assert await _entry_phones(db) == [("027-8555 0001", "PUBLIC"), ("138 0000 9999", "PROTECTED")]
     form["contact1_phone"] = "027-85550002"
     assert (await app_client.post(url, data=form)).status_code == 200
-    assert await _entry_phones(db) == [("027-85550002", "PUBLIC")]
+    assert await _entry_phones(db) == [("027-8555 0002", "PUBLIC")]
 
     # Its last contact may go too: the need is then marked for reviewers to find a phone
     # before it can be verified (tests/graphql/test_unknowns.py).

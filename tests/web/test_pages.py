@@ -95,6 +95,39 @@ async def test_posting_a_need_in_chinese(app_client: httpx.AsyncClient, db: Data
         assert await conn.fetchval("SELECT count(*) FROM entry") == 1
 
 
+async def test_a_form_reads_phones_as_the_api_does(
+    app_client: httpx.AsyncClient, db: Database
+) -> None:
+    form = (await app_client.get("/needs/new")).text
+    fields = {
+        "csrf": _csrf(form),
+        "organization_name": "武汉市第九医院",
+        "organization_kind": "HOSPITAL",
+        "province": "湖北省",
+        "city": "武汉市",
+        "urgency": "CRITICAL",
+        "item0_name": "医用防护口罩",
+        "item0_category": "face.medical_respirator",
+        "item0_quantity": "3000",
+        "item0_unit": "ITEM",
+        "contact_name": "",
+        "contact_phone": "余主任13900001111，医院总值班027-85726114（24小时值守）",
+    }
+    response = await app_client.post("/needs/new", data=fields)
+    assert response.status_code == 200, response.text
+    assert "stored as 2 contacts" in response.text  # the poster is told
+    assert "13900001111" not in response.text and "139 0000 1111" not in response.text
+    async with db.connection() as conn:
+        stored = await conn.fetch(
+            "SELECT name, phone, other_channel, phone_e164 FROM contact"
+            " WHERE entry_id IS NOT NULL ORDER BY position"
+        )
+    assert [tuple(r) for r in stored] == [
+        ("余主任", "139 0000 1111", None, "+8613900001111"),
+        ("医院总值班", "027-8572 6114", "24小时值守", "+862785726114"),
+    ]
+
+
 async def test_a_form_without_the_csrf_token_is_refused(
     app_client: httpx.AsyncClient, db: Database
 ) -> None:
@@ -244,13 +277,13 @@ async def test_a_reviewer_reveals_the_number_to_call(
     claim = re.search(r'action="(/review/[^"/]+)/claim"', queue)
     assert claim is not None
     claimed = (await app_client.post(f"{claim.group(1)}/claim", data={"csrf": _csrf(queue)})).text
-    assert "13800001234" not in claimed
+    assert "13800001234" not in claimed and "138 0000 1234" not in claimed
     assert "138****1234" in claimed
     contact = re.search(r'name="contact" value="([^"]+)"', claimed)
     assert contact is not None
     fields = {"csrf": _csrf(claimed), "contact": contact.group(1)}
     revealed = await app_client.post(f"{claim.group(1)}/reveal", data=fields)
-    assert "13800001234" in revealed.text
+    assert "138 0000 1234" in revealed.text
     async with db.connection() as conn:
         actions = [r["action"] for r in await conn.fetch("SELECT action FROM audit_log")]
     assert any("reveal" in action for action in actions)

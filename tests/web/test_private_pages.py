@@ -91,7 +91,7 @@ async def test_a_revealed_number(
     assert contact is not None
     fields = {"csrf": _csrf(claimed), "contact": contact.group(1)}
     revealed = await app_client.post(f"{claim.group(1)}/reveal", data=fields)
-    assert "13800001234" in revealed.text
+    assert "138 0000 1234" in revealed.text
     assert_private(revealed)
 
 

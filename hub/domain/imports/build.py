@@ -307,7 +307,7 @@ def _deduplicated(problems: list[RowProblem]) -> list[RowProblem]:
     return kept
 
 
-def _organization(sheet: Sheet, row: SheetRow, ctx: ImportContext) -> OrganizationPlan:
+def _organization(sheet: Sheet, row: SheetRow, ctx: ImportContext, plan: Plan) -> OrganizationPlan:
     problems: list[RowProblem] = []
     reader = RowReader(sheet, row, ctx.today, problems)
     name = reader.text("name") or ""
@@ -324,6 +324,7 @@ def _organization(sheet: Sheet, row: SheetRow, ctx: ImportContext) -> Organizati
         contacts=reader.contacts(),
     )
     add_user_errors(validate_organization(draft), sheet, [row], [], problems)
+    plan.warnings += reader.warnings  # a phone kept as written, a cell split into contacts
     given = _uuid(reader.text("id"))
     if reader.text("id") and given is None:
         reader.problem("id", ErrorCode.INVALID_ID)
@@ -336,7 +337,7 @@ def plan_import(sheet: Sheet, ctx: ImportContext) -> Plan:
     plan = Plan(warnings=list(sheet.notes), rows=len(sheet.rows))
     if sheet.dataset is Dataset.ORGANIZATIONS:
         for row in sheet.rows:
-            organization = _organization(sheet, row, ctx)
+            organization = _organization(sheet, row, ctx, plan)
             plan.organizations.append(organization)
         return plan
     for rows in _groups(sheet):

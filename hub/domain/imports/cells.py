@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
+from hub.domain.contacts import normalised_contacts
 from hub.domain.enums import ContactVisibility
 from hub.domain.errors import ErrorCode
 from hub.domain.imports.problems import ImportCode, RowProblem
@@ -18,15 +19,15 @@ from hub.domain.imports.values import (
     parse_boolean,
     parse_datetime,
     parse_number,
-    parse_phones,
     parse_whole_number,
+    plain_text,
 )
 from hub.domain.model import Contact, Region
 from hub.domain.open_data import ADMIN_LEVEL_KEYS, admin_code_of
 from hub.domain.privacy import mask_name, mask_phone
+from hub.domain.user_warnings import WarningCode
 
 T = TypeVar("T")
-_LIST_SPLIT = re.compile(r"[、,，;；/|\n]+")
 # Standards have slashes and commas of their own ("YY/T 0506"): fewer separators.
 _CERTIFICATION_SPLIT = re.compile(r"[;；、\n]+")
 
@@ -54,7 +55,7 @@ class RowReader:
         self.warnings: list[RowProblem] = []
 
     def _at(
-        self, key: str, code: ImportCode | ErrorCode, params: dict[str, str | int]
+        self, key: str, code: ImportCode | ErrorCode | WarningCode, params: dict[str, str | int]
     ) -> RowProblem:
         return RowProblem(
             self.row.number,
@@ -68,7 +69,7 @@ class RowReader:
         """Note a problem with the row's `key` cell."""
         self.problems.append(self._at(key, code, params))
 
-    def warn(self, key: str, code: ImportCode, **params: str | int) -> None:
+    def warn(self, key: str, code: ImportCode | WarningCode, **params: str | int) -> None:
         """Note something that stops nothing but that the importer should know."""
         self.warnings.append(self._at(key, code, params))
 
@@ -122,23 +123,21 @@ class RowReader:
         return Region(province or "", city, self.text(district_key), admin_code)
 
     def contacts(self) -> tuple[Contact, ...]:
-        """The contact cells: several numbers in one cell make several contacts (names paired
-        with them when there are as many). PROTECTED unless the mapping marks the column public
-        or the file is HXL-tagged open data (which holds public contacts only)."""
-        numbers, bad = parse_phones(self.row.cells.get("contact_phone"))
-        if bad:
-            self.problem("contact_phone", ErrorCode.INVALID_PHONE)
-        names = [n.strip() for n in _LIST_SPLIT.split(self.text("contact_name") or "") if n]
-        whole_name = self.text("contact_name")
+        """The contact cells, read as the API reads a contact sent with this name and phone
+        (hub/domain/contacts.py): several numbers or people in one cell make several contacts
+        (names paired with them when there are as many), what is no number is kept as written
+        in the other channel, with a warning. PROTECTED unless the mapping marks the column
+        public or the file is HXL-tagged open data (which holds public contacts only)."""
+        phone = plain_text(self.row.cells.get("contact_phone"))
+        if not phone:
+            return ()
         public = self.sheet.hxl or "contact_phone" in self.sheet.public_keys
         visibility = ContactVisibility.PUBLIC if public else ContactVisibility.PROTECTED
-        if not numbers:
-            return ()
-        paired = names if len(names) == len(numbers) else [whole_name] * len(numbers)
-        return tuple(
-            Contact(name=name, phone=number, visibility=visibility)
-            for name, number in zip(paired, numbers, strict=True)
-        )
+        sent = Contact(name=self.text("contact_name"), phone=phone, visibility=visibility)
+        found = normalised_contacts([sent])
+        for warning in found.warnings:
+            self.warn("contact_phone", warning.code, **warning.params)
+        return found.contacts
 
     def items_list(self, key: str) -> tuple[str, ...]:
         """A cell listing several things (certifications: "GB 2626-2019; CE")."""

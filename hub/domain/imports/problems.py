@@ -13,6 +13,7 @@ from enum import Enum
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.messages import localized
 from hub.domain.messages import message as user_error_message
+from hub.domain.user_warnings import InputWarning, WarningCode, warning_message
 
 
 class ImportCode(Enum):
@@ -89,16 +90,19 @@ _MESSAGES: dict[ImportCode, tuple[str, str]] = {
 @dataclass(frozen=True)
 class RowProblem:
     """One problem of one row: the spreadsheet's row number, the column header as written in
-    the file, the raw value, and a code (an ImportCode or an API ErrorCode)."""
+    the file, the raw value, and a code (an ImportCode, an API ErrorCode or, for warnings, an
+    API WarningCode)."""
 
     row: int
     column: str
     value: str
-    code: ImportCode | ErrorCode
+    code: ImportCode | ErrorCode | WarningCode
     params: dict[str, str | int] = field(default_factory=dict)
 
     def message(self, language: str) -> str:
         """The reason in `language` ("zh" or "en")."""
         if isinstance(self.code, ErrorCode):
             return user_error_message(UserError(self.column, self.code, self.params), language)
+        if isinstance(self.code, WarningCode):
+            return warning_message(InputWarning(self.column, self.code, self.params), language)
         return localized(_MESSAGES[self.code], language, self.params)

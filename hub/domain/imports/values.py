@@ -1,5 +1,6 @@
 """Messy spreadsheet values read into the hub's types: quantities, numbers, yes/no, dates,
-urgency, phone numbers. Each reader returns the value or raises Unreadable.
+urgency. Each reader returns the value or raises Unreadable. Phone numbers are read as the API
+reads them, by hub/domain/contacts.py.
 
 Decisions (documented in the README): "若干"/"大量"/"不限"/blank quantities are "quantity
 unknown"; a range ("2000-3000") takes its larger number and says so; "约"/"左右"/"以上" are
@@ -19,7 +20,6 @@ from typing import TypeVar
 from hub.domain.enums import Urgency, VehicleType
 from hub.domain.open_data import FORMULA_START
 from hub.domain.units import UNITS, Unit
-from hub.domain.validation import is_valid_phone
 
 CHINA = timezone(timedelta(hours=8), "CST")
 
@@ -370,45 +370,3 @@ def parse_datetime(raw: object, today: date) -> datetime | None:
 def as_utc(moment: datetime) -> datetime:
     """The same moment in UTC."""
     return moment.astimezone(UTC)
-
-
-_PHONE_SPLIT = re.compile(r"[、,，;；/|\n]+|\s{2,}|或")
-_NOT_PHONE = re.compile(r"[^\d+#转]")
-
-
-def _compact_phone(text: str) -> str:
-    compact = _NOT_PHONE.sub("", text)
-    for prefix in ("+86", "0086"):
-        if compact.startswith(prefix) and compact[len(prefix) :][:1] == "1":
-            return compact[len(prefix) :]
-    if compact.startswith("0") and "#" not in compact and "转" not in compact:
-        # Landlines: Beijing, Shanghai, Tianjin, Chongqing and 02x have 3-digit area codes.
-        area = 3 if compact[1] in "12" else 4
-        if len(compact) >= area + 7:
-            return f"{compact[:area]}-{compact[area:]}"
-    return compact
-
-
-def parse_phones(raw: object) -> tuple[list[str], list[str]]:
-    """The phone numbers in a cell (several separated by 、 , ; / or wide spaces; spaces and
-    dashes inside a number, +86 and full-width digits allowed), and the parts that are not
-    numbers."""
-    text = clean_text(raw)
-    numbers: list[str] = []
-    bad: list[str] = []
-    for part in _PHONE_SPLIT.split(text):
-        part = part.strip()
-        if not part:
-            continue
-        # Drop a leading label: "王医生 138 0013 8000", "电话:027-85726114".
-        label = re.match(r"^[^\d+]*", part)
-        digits = part[label.end() :] if label else part
-        if digits and is_valid_phone(_NOT_PHONE.sub("", digits.replace("转", "#")) or "x"):
-            numbers.append(_compact_phone(digits))
-            continue
-        tokens = digits.split()
-        if len(tokens) > 1 and all(is_valid_phone(_NOT_PHONE.sub("", t)) for t in tokens):
-            numbers += [_compact_phone(t) for t in tokens]
-            continue
-        bad.append(part)
-    return numbers, bad

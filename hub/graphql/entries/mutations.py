@@ -13,7 +13,7 @@ from strawberry.utils.str_converters import to_snake_case
 
 from hub.domain.enums import EntryKind
 from hub.domain.model import Entry as EntryRecord
-from hub.graphql.common import UserError
+from hub.graphql.common import InputWarning, UserError
 from hub.graphql.context import Info
 from hub.graphql.entries.inputs import (
     SUBMIT_INPUTS,
@@ -40,6 +40,7 @@ def _payload(info: Info, kind: EntryKind, outcome: Outcome[EntryRecord], submitt
     values: dict[str, Any] = {
         TYPE_FIELD[kind]: entry,
         "user_errors": UserError.list_of(outcome.errors, ctx.language),
+        "warnings": InputWarning.list_of(outcome.warnings, ctx.language),
     }
     if submitted:
         values["edit_token"] = outcome.edit_token

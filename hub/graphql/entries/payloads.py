@@ -9,7 +9,7 @@ from typing import Any
 import strawberry
 
 from hub.domain.enums import EntryKind
-from hub.graphql.common import UserError
+from hub.graphql.common import WARNINGS, InputWarning, UserError
 from hub.graphql.entries.kinds import SHAPES, Shape
 from hub.graphql.entries.types import ENTRY_TYPES
 
@@ -19,6 +19,10 @@ _RECONFIRMATION = "The poster's private link secret for reconfirmEntry. Shown on
 def _payload(name: str, annotations: dict[str, Any], namespace: dict[str, Any]) -> type[Any]:
     made = type(name, (), {**namespace, "__module__": __name__, "__annotations__": annotations})
     return strawberry.type(made)
+
+
+def _warnings() -> Any:
+    return strawberry.field(description=WARNINGS, default_factory=list)
 
 
 def _submit_payload(shape: Shape) -> type[Any]:
@@ -31,10 +35,12 @@ def _submit_payload(shape: Shape) -> type[Any]:
             "edit_token": str | None,
             "reconfirmation_token": str | None,
             "user_errors": list[UserError],
+            "warnings": list[InputWarning],
         },
         {
             "edit_token": strawberry.field(description=shape.edit_token),
             "reconfirmation_token": strawberry.field(description=_RECONFIRMATION),
+            "warnings": _warnings(),
         },
     )
 
@@ -44,8 +50,12 @@ def _change_payload(shape: Shape) -> type[Any]:
     entry = ENTRY_TYPES[kind.kind]
     return _payload(
         f"{kind.type_name}Payload",
-        {kind.snake_name: entry | None, "user_errors": list[UserError]},
-        {},
+        {
+            kind.snake_name: entry | None,
+            "user_errors": list[UserError],
+            "warnings": list[InputWarning],
+        },
+        {"warnings": _warnings()},
     )
 
 

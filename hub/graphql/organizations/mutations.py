@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 
 from hub.domain import model
-from hub.graphql.common import UserError
+from hub.graphql.common import WARNINGS, InputWarning, UserError
 from hub.graphql.context import Info
 from hub.graphql.organizations.inputs import (
     OrganizationInput,
@@ -29,12 +29,14 @@ class RegisterOrganizationPayload:
         description="Keep it: it is needed to change the organization. Shown only once."
     )
     user_errors: list[UserError]
+    warnings: list[InputWarning] = strawberry.field(description=WARNINGS, default_factory=list)
 
 
 @strawberry.type
 class UpdateOrganizationPayload:
     organization: Organization | None
     user_errors: list[UserError]
+    warnings: list[InputWarning] = strawberry.field(description=WARNINGS, default_factory=list)
 
 
 def _view(info: Info) -> Callable[[model.Organization], Organization]:
@@ -56,6 +58,7 @@ class OrganizationMutation:
             RegisterOrganizationPayload,
             info,
             outcome,
+            warned=True,
             organization=_view(info),
             # Handed out with the new organization, once.
             edit_token=lambda _: outcome.edit_token,
@@ -78,7 +81,9 @@ class OrganizationMutation:
             )
 
         outcome = await on_node(input.id, "Organization", "id", update)
-        return payload(UpdateOrganizationPayload, info, outcome, organization=_view(info))
+        return payload(
+            UpdateOrganizationPayload, info, outcome, warned=True, organization=_view(info)
+        )
 
     @guarded_mutation(
         "Verify an organization as it is at `version` (reviewers; not its own staff). Edits "

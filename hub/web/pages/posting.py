@@ -79,4 +79,6 @@ async def new_entry(request: Request) -> Response:
         edit_token=payload.get("editToken"),
         reconfirmation_token=payload.get("reconfirmationToken"),
         reconfirmation_days=state.settings.reconfirmation_days,
+        # A phone split into contacts or kept as written: the poster should check it.
+        warnings=[w["message"] for w in payload.get("warnings") or []],
     )
