@@ -40,6 +40,15 @@ class ErrorCode(Enum):
     OVER_CAPACITY = "OVER_CAPACITY"
     # An offered item that cannot answer the needed one (another category or standard).
     INCOMPATIBLE = "INCOMPATIBLE"
+    # A province that is not on the national list (GB/T 2260); the message suggests the closest.
+    UNKNOWN_REGION = "UNKNOWN_REGION"
+    # An administrative code that names another place than the province, city and district.
+    REGION_CODE_MISMATCH = "REGION_CODE_MISMATCH"
+    # "全国" for a kind that is one place (a hospital's need, a hotel).
+    NATIONWIDE_NOT_ALLOWED = "NATIONWIDE_NOT_ALLOWED"
+    # A warning, never a refusal: a city or district not on the list under its parent, kept
+    # as written (the list lags county-level changes).
+    REGION_NOT_LISTED = "REGION_NOT_LISTED"
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,23 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
         "More than the carrier can take: at most {available} left.",
     ),
     ErrorCode.INCOMPATIBLE: ("{reason_zh}", "{reason_en}"),
+    ErrorCode.UNKNOWN_REGION: (
+        "未知的省份“{name}”。您是不是要找：{suggestions}？",
+        "Unknown province '{name}'. Did you mean: {suggestions}?",
+    ),
+    ErrorCode.REGION_CODE_MISMATCH: (
+        "行政区划代码 {code}（{code_name}）与所填地区“{names}”不符。",
+        "The administrative code {code} ({code_name}) is not in {names}.",
+    ),
+    ErrorCode.NATIONWIDE_NOT_ALLOWED: (
+        "此类信息须填写具体省份，不能为“全国”。",
+        "This kind of entry is in one place: give its province, not nationwide.",
+    ),
+    ErrorCode.REGION_NOT_LISTED: (
+        "“{name}”不在{parent}的行政区划列表中，已按原样保存。最接近的有：{suggestions}。",
+        "'{name}' is not on the division list under {parent}; kept as written. "
+        "Closest: {suggestions}.",
+    ),
 }
 
 

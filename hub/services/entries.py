@@ -36,6 +36,7 @@ from hub.domain.pledges import (
     proposed_by_position,
     reserved_by_position,
 )
+from hub.domain.region_drafts import place_entry, place_organization
 from hub.domain.validation import validate_entry, validate_organization
 from hub.domain.verification import Action, transition
 from hub.services.audit import audit
@@ -144,7 +145,14 @@ async def submit_entry(
                     "Give either organizationId or organization, not both.",
                 )
             )
+        placed_organization = place_organization(new_organization, prefix="organization")
+        new_organization = placed_organization.draft
+        errors += placed_organization.errors
         errors += validate_organization(new_organization, prefix="organization")
+    # Regions in canonical form before anything reads them (hub/domain/region_drafts.py).
+    placed = place_entry(draft)
+    draft = placed.draft
+    errors += placed.errors
     token, token_hash = new_edit_token()
     async with db.transaction() as conn:
         known = await categories.current_codes(conn)
@@ -392,7 +400,10 @@ async def update_entry(
     async with db.transaction() as conn:
         found = await _editable(conn, entry_id, kind, edit_token, version, actor)
         draft, status = patch(found)
+        placed = place_entry(draft)
+        draft = placed.draft
         errors = [] if status is found.status else [e for e in [check_status_change(status)] if e]
+        errors += placed.errors
         errors += validate_entry(
             draft,
             await categories.current_codes(conn),

@@ -14,6 +14,7 @@ from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import Organization, OrganizationDraft
 from hub.domain.organization_trust import edit_needs_review, may_edit_organization
+from hub.domain.region_drafts import place_organization
 from hub.domain.validation import validate_organization
 from hub.services.audit import audit
 from hub.services.outcome import Forbidden, Outcome, explained, signed_in
@@ -99,7 +100,9 @@ async def register_organization(
     db: Database, draft: OrganizationDraft, actor: Viewer = ANONYMOUS
 ) -> Outcome[Organization]:
     """Register an organization; anyone may, and it starts PENDING."""
-    errors = validate_organization(draft)
+    placed = place_organization(draft)
+    draft = placed.draft
+    errors = placed.errors + validate_organization(draft)
     if errors:
         return Outcome.failed(errors)
     token, token_hash = new_edit_token()
@@ -132,8 +135,9 @@ async def update_organization(
             return Outcome.failed(
                 [UserError("version", ErrorCode.CONFLICT, {"current": current.version})]
             )
-        draft = patch(current.draft)
-        errors = validate_organization(draft)
+        placed = place_organization(patch(current.draft))
+        draft = placed.draft
+        errors = placed.errors + validate_organization(draft)
         if errors:
             return Outcome.failed(errors)
         organization = await store.update_organization(conn, organization_id, draft)
