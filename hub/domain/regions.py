@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -446,18 +447,27 @@ def _closest(text: str, choices: list[str], limit: int = 3) -> list[str]:
     return [choice for choice, _score, _index in found]
 
 
-def region_matches(
-    region: Region, province: str | None, city: str | None = None, district: str | None = None
-) -> bool:
-    """Whether an entry's `region` answers a filter for a place (all given parts must hold):
-    a nationwide entry answers every place, as lists, searches and subscriptions show it."""
-    if region.province == NATIONWIDE and province != NATIONWIDE:
+def is_nationwide(region: Region | None) -> bool:
+    """Whether `region` is the whole country."""
+    return region is not None and region.province == NATIONWIDE
+
+
+def answers_places(region: Region, provinces: Collection[str], cities: Collection[str]) -> bool:
+    """Whether an entry's `region` answers filters for places (any of `provinces`, any of
+    `cities`; empty: no restriction). A nationwide entry answers every place, as lists show it
+    (hub.store.entry_sql.entry_where): a carrier or donor serving the country serves 四川 too."""
+    if is_nationwide(region) and NATIONWIDE not in provinces:
         return True
-    return (
-        (province is None or region.province == province)
-        and (city is None or region.city == city)
-        and (district is None or region.district == district)
-    )
+    return (not provinces or region.province in provinces) and (not cities or region.city in cities)
+
+
+def filter_places(
+    provinces: Sequence[str], cities: Sequence[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Province and city values of a filter in canonical form (each alone, as `filter_place`)."""
+    wanted_provinces = tuple(dict.fromkeys(filter_place(p)[0] or p for p in provinces))
+    wanted_cities = tuple(dict.fromkeys(filter_place(None, c)[1] or c for c in cities))
+    return wanted_provinces, wanted_cities
 
 
 def filter_place(
@@ -479,15 +489,3 @@ def filter_place(
         return province, city, district
     found = checked.region
     return (found.province if province else None), found.city, found.district
-
-
-def normalize_province_name(raw: str) -> str:
-    """One province filter value in canonical form (as written when unknown)."""
-    province, _city, _district = filter_place(raw)
-    return province or _clean(raw)
-
-
-def normalize_city_name(raw: str) -> str:
-    """One city filter value in canonical form ("武汉" -> "武汉市"; as written when unknown)."""
-    _province, city, _district = filter_place(None, raw)
-    return city or _clean(raw)

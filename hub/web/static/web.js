@@ -104,8 +104,9 @@ function liveLists() {
   function belongs(entry) {
     return Boolean(entry) &&
       config.statuses.includes(entry.verificationStatus) &&
-      (!config.province || entry.region.province === config.province) &&
-      (!config.city || entry.region.city === config.city);
+      (entry.region.province === config.nationwide ||
+        ((!config.province || entry.region.province === config.province) &&
+          (!config.city || entry.region.city === config.city)));
   }
 
   function adjustCount(by) {
