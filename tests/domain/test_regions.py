@@ -25,7 +25,7 @@ from hub.domain.regions import (
 )
 from tests.kind_samples import DETAILS, sample
 
-LOGISTICS = DETAILS[Dataset.LOGISTICS]
+LOGISTICS: Any = DETAILS[Dataset.LOGISTICS]
 
 
 def carrier(destination: Region | None) -> Any:
