@@ -58,12 +58,14 @@ async def test_stored_regions_are_normalised_and_coded(empty_dsn: str) -> None:
                 "l.destination_province, l.destination_city, l.destination_admin_code "
                 "FROM entry e JOIN logistics_offer l ON l.entry_id = e.id"
             )
+            assert len(rows) == len(written)
             for row in rows:
                 assert (row[1], row[2], row[3], row[4]) == ids[row[0]], row
                 assert (row[5], row[6], row[7]) == ("湖北省", "武汉市", "420100")
             org = await conn.fetchrow(
                 "SELECT province, city, admin_code FROM organization WHERE id = $1", organization
             )
+            assert org is not None
             assert tuple(org) == ("湖北省", "武汉市", "420100")
     finally:
         await db.close()
