@@ -1724,6 +1724,20 @@ UPDATE logistics_offer AS r SET destination_admin_code = coalesce(
     (SELECT f.code FROM region_province_form f WHERE f.form = pg_temp.region_key(r.destination_province)))
 WHERE r.destination_admin_code IS NULL AND r.destination_province IS NOT NULL;
 
+-- Webhook filters name places as their owners typed them: the same spelling, so that they
+-- keep matching (hub.domain.webhooks.filter_to_json; new ones are read by the API).
+UPDATE webhook w SET filter = jsonb_set(w.filter, '{provinces}', (
+    SELECT jsonb_agg(DISTINCT coalesce(f.province, p.value))
+    FROM jsonb_array_elements_text(w.filter -> 'provinces') AS p(value)
+    LEFT JOIN region_province_form f ON f.form = pg_temp.region_key(p.value)))
+WHERE jsonb_typeof(w.filter -> 'provinces') = 'array' AND jsonb_array_length(w.filter -> 'provinces') > 0;
+UPDATE webhook w SET filter = jsonb_set(w.filter, '{cities}', (
+    SELECT jsonb_agg(DISTINCT coalesce(f.city, c.value))
+    FROM jsonb_array_elements_text(w.filter -> 'cities') AS c(value)
+    LEFT JOIN region_prefecture_form f ON f.form = pg_temp.region_key(c.value)))
+WHERE jsonb_typeof(w.filter -> 'cities') = 'array' AND jsonb_array_length(w.filter -> 'cities') > 0;
+
+
 -- The search documents carry the entry's province and city for filters and facets.
 UPDATE search_document d SET province = e.province, city = e.city
 FROM entry e WHERE e.id = d.subject_id AND (d.province, d.city) IS DISTINCT FROM (e.province, e.city);

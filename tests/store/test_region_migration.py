@@ -52,6 +52,19 @@ async def test_stored_regions_are_normalised_and_coded(empty_dsn: str) -> None:
                 "VALUES ($1, '某医院', 'HOSPITAL', 'Hubei', 'Wuhan')",
                 organization,
             )
+            owner, webhook = uuid.uuid4(), uuid.uuid4()
+            await conn.execute(
+                "INSERT INTO app_user (id, email, handle, password_hash) "
+                "VALUES ($1, 'dev@example.org', 'dev', 'x')",
+                owner,
+            )
+            await conn.execute(
+                "INSERT INTO webhook (id, owner_id, url, secret, filter, position) "
+                "VALUES ($1, $2, 'https://example.org/hook', 's', $3::jsonb, 0)",
+                webhook,
+                owner,
+                {"provinces": ["湖北", "Sichuan", "火星"], "cities": ["武汉"], "kinds": ["NEED"]},
+            )
             await migrate(conn)
             rows = await conn.fetch(
                 "SELECT e.id, e.province, e.city, e.district, e.admin_code, "
@@ -67,5 +80,9 @@ async def test_stored_regions_are_normalised_and_coded(empty_dsn: str) -> None:
             )
             assert org is not None
             assert tuple(org) == ("湖北省", "武汉市", "420100")
+            stored = await conn.fetchval("SELECT filter FROM webhook WHERE id = $1", webhook)
+            assert sorted(stored["provinces"]) == sorted(["湖北省", "四川省", "火星"])
+            assert stored["cities"] == ["武汉市"]
+            assert stored["kinds"] == ["NEED"]
     finally:
         await db.close()
