@@ -205,11 +205,17 @@ def _key(text: str) -> str:
 def _prefix(
     text: str, forms: dict[str, list[Division]], *, longest: int
 ) -> tuple[Division, str] | None:
-    """The division whose form starts `text` (the longest one, when unambiguous) and the rest."""
+    """The division whose form starts `text` (the longest one, when unambiguous) and the rest.
+    Between a city and a county of the same short name (乌鲁木齐市, 乌鲁木齐县) the city wins:
+    the county is found by its full name."""
     for size in range(min(len(text), longest), 1, -1):
         found = forms.get(text[:size])
-        if found is not None and len({d.code for d in found}) == 1:
-            return found[0], text[size:]
+        if not found:
+            continue
+        top = min(d.level for d in found)
+        best = {d.code: d for d in found if d.level == top}
+        if len(best) == 1:
+            return next(iter(best.values())), text[size:]
     return None
 
 

@@ -217,3 +217,29 @@ def test_the_list_is_shipped_with_its_source_and_covers_every_level() -> None:
     assert len(children_of("420000")) >= 17  # 13 prefectures, 恩施, 仙桃, 潜江, 天门, 神农架
     assert "江岸区" in {d.name for d in children_of("420100")}
     assert "朝阳区" in {d.name for d in children_of("110000")}
+
+
+# Province and city cells as the 2020 volunteer sheets wrote them (shapes, not records).
+PUBLISHED = [
+    ("湖北", "武汉"), ("湖北省", "武汉市"), ("湖北", None), ("湖北省", "黄冈"), ("湖北", "孝感市"),
+    ("湖北省", "恩施州"), ("湖北", "十堰"), ("湖北省", "荆州市"), ("湖北", "宜昌"),
+    ("湖北", "襄阳"),
+    ("湖北", "随州"), ("湖北", "咸宁"), ("湖北", "荆门"), ("湖北", "鄂州"), ("湖北", "黄石"),
+    ("湖北", "仙桃"), ("湖北", "天门"), ("湖北", "潜江"), ("湖北省武汉市", None),
+    ("湖北省黄冈市麻城市", None), ("武汉", None), ("武汉市江夏区", None), ("上海", None),
+    ("上海市", "浦东新区"), ("北京", "朝阳区"), ("四川", "成都"), ("广东", "深圳"),
+    ("广东省", "东莞市"), ("浙江", "杭州"), ("江苏", "苏州"), ("河南", "郑州"), ("重庆", None),
+    ("广西", "南宁"), ("内蒙", "呼和浩特"), ("新疆", "乌鲁木齐"), ("Hubei", "Wuhan"),
+    ("全国", None), ("全国各地", None), ("nationwide", None), ("山东省", "青岛市"),
+    ("新疆", "乌鲁木齐县"),
+]  # fmt: skip
+
+
+def test_published_shapes_are_all_accepted_with_a_code() -> None:
+    read = [normalize_region(Region(p, c), nationwide_allowed=True) for p, c in PUBLISHED]
+    assert [r for r in read if r.errors or r.warnings] == []
+    assert all(r.region.admin_code for r in read)
+    # Each city named came out as a listed one, so the code is the city's (or finer).
+    for (province, city), r in zip(PUBLISHED, read, strict=True):
+        if city and r.region.province != NATIONWIDE:
+            assert not str(r.region.admin_code).endswith("0000"), (province, city, r.region)
