@@ -212,11 +212,23 @@ def _prefix(
         found = forms.get(text[:size])
         if not found:
             continue
-        top = min(d.level for d in found)
-        best = {d.code: d for d in found if d.level == top}
-        if len(best) == 1:
-            return next(iter(best.values())), text[size:]
+        chosen = _one_of(found, text[:size])
+        if chosen is not None:
+            return chosen, text[size:]
     return None
+
+
+def _one_of(found: list[Division], form: str) -> Division | None:
+    """The division a form means among those it names, or None when it stays ambiguous: the
+    highest level; then the one whose full name it is (沙县, not 沙县区); then, for one name
+    listed under two codes (a county recoded after a merger), the newer code."""
+    top = min(d.level for d in found)
+    best = list({d.code: d for d in found if d.level == top}.values())
+    if len(best) > 1:
+        best = [d for d in best if _key(d.name) == form] or best
+    if len(best) > 1 and len({d.name for d in best}) == 1:
+        best = [max(best, key=lambda d: d.code)]
+    return best[0] if len(best) == 1 else None
 
 
 def _province_prefix(text: str) -> tuple[Division, str] | None:
@@ -333,17 +345,16 @@ def normalize_region(
         else:
             reading.city, reading.district, reading.city_text = None, None, city_text
             warnings.append(_not_listed(f"{field}.city", city_text, reading.province))
-    if district_text and _key(district_text) not in _IGNORED_PARTS:
+    if district_text:
         parent = reading.city or reading.province
-        if parent.level == 1 and reading.city_text is None:
-            parent = reading.province
         found = _prefix(_key(district_text), atlas.children[parent.code], longest=atlas.longest)
-        if found and not found[1] and found[0].level == 3:
-            reading.district = found[0]
+        listed = found[0] if found and not found[1] and found[0].level == 3 else None
+        if listed is not None:  # "城区" is a district of 阳泉市, and is found here
+            reading.district = listed
             if reading.city is None and reading.city_text is None:
-                owner = atlas.by_code.get(found[0].parent or "")
+                owner = atlas.by_code.get(listed.parent or "")
                 reading.city = owner if owner is not None and owner.level == 2 else reading.province
-        else:
+        elif _key(district_text) not in _IGNORED_PARTS:  # 市辖区 names no district
             reading.district, reading.district_text = None, district_text
             warnings.append(_not_listed(f"{field}.district", district_text, parent))
     return _with_code(_region_of(reading), code_given, field, tuple(warnings))
