@@ -137,10 +137,8 @@ class _Atlas:
                     for form in forms:
                         self.children[province][form].append(d)
         self.longest = max(len(f) for f in self.provinces) + 12
-
-    def province_names(self) -> list[str]:
-        """Official names of the provinces."""
-        return sorted({d.name for d in self.provinces.values()})
+        with_cities = {d.parent for d in divisions if d.level == 2}
+        self.flat = frozenset(d.code for d in divisions if d.level == 1) - with_cities
 
 
 def _forms(d: Division) -> set[str]:
@@ -158,6 +156,7 @@ def _forms(d: Division) -> set[str]:
 
 @cache
 def _atlas() -> _Atlas:
+    # Imported here: 100 kB of text, indexed on first use rather than when the module loads.
     from hub.domain.gb2260_data import DIVISIONS
 
     divisions = []
@@ -189,9 +188,7 @@ def children_of(code: str) -> list[Division]:
 
 def is_flat(province: Division) -> bool:
     """A municipality (or Hong Kong, Macau): its districts come right under it."""
-    return province.level == 1 and not any(
-        d.level == 2 for ds in _atlas().children.get(province.code, {}).values() for d in ds
-    )
+    return province.code in _atlas().flat
 
 
 def _clean(raw: str | None) -> str:
