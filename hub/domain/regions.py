@@ -137,8 +137,14 @@ class _Atlas:
                     for form in forms:
                         self.children[province][form].append(d)
         self.longest = max(len(f) for f in self.provinces) + 12
+        # Provinces whose districts hang from them (no city level): not 台湾省, which the list
+        # gives no divisions under at all.
         with_cities = {d.parent for d in divisions if d.level == 2}
-        self.flat = frozenset(d.code for d in divisions if d.level == 1) - with_cities
+        with_districts = {d.parent for d in divisions if d.level == 3}
+        self.flat = (
+            frozenset(d.code for d in divisions if d.level == 1 and d.code in with_districts)
+            - with_cities
+        )
 
 
 def _forms(d: Division) -> set[str]:
@@ -146,6 +152,8 @@ def _forms(d: Division) -> set[str]:
     forms = {d.name, short, *_PROVINCE_SHORT.get(d.name, ())}
     if d.name.endswith("自治州"):
         forms.add(short + "州")  # 恩施州
+    if d.name.endswith("新区") and len(d.name) >= 4:
+        forms.add(d.name[:-2])  # 浦东新区 -> 浦东
     english = _ENGLISH.get(d.name, d.pinyin)
     if english and d.level <= 2:
         kind = "province" if d.level == 1 else "city"
@@ -363,6 +371,9 @@ def _inferred_province(city_text: str, code: str) -> Division | None:
         found = _prefix(_key(city_text), atlas.prefectures, longest=atlas.longest)
         if found is not None:
             return atlas.by_code.get(found[0].parent or "")
+        municipality = _province_prefix(_key(city_text))
+        if municipality is not None and is_flat(municipality[0]):
+            return municipality[0]  # "上海市" as the city: the municipality
     if code:
         return atlas.by_code.get(code[:2] + "0000")
     return None
@@ -371,8 +382,8 @@ def _inferred_province(city_text: str, code: str) -> Division | None:
 def _region_of(reading: _Reading) -> Region:
     province = reading.province
     city = reading.city.name if reading.city else reading.city_text
-    if city is None and is_flat(province) and (reading.district or reading.district_text):
-        city = province.name
+    if city is None and is_flat(province):
+        city = province.name  # a municipality is its own city: 北京市 / 北京市 / 朝阳区
     district = reading.district.name if reading.district else reading.district_text
     # The most specific division known; a district under a city kept as written is not placed.
     most_specific = reading.district or reading.city or province
@@ -502,4 +513,8 @@ def filter_place(
     if checked.errors or not checked.region.province:
         return province, city, district
     found = checked.region
+    if city is None and found.city == found.province:
+        # A municipality asked for as a province: every entry there has the same city anyway,
+        # and rows not yet migrated may lack it.
+        return found.province, None, found.district
     return (found.province if province else None), found.city, found.district

@@ -19,6 +19,11 @@ CREATE TEMPORARY TABLE region_city_form (
     province text NOT NULL, form text NOT NULL, city text NOT NULL, code text NOT NULL,
     PRIMARY KEY (province, form)
 ) ON COMMIT DROP;
+-- Districts of the municipalities (and Hong Kong, Macau), whose city is themselves.
+CREATE TEMPORARY TABLE region_flat_district_form (
+    province text NOT NULL, form text NOT NULL, district text NOT NULL, code text NOT NULL,
+    PRIMARY KEY (province, form)
+) ON COMMIT DROP;
 -- Prefectures whose forms are unique in the country: a province column holding a city.
 CREATE TEMPORARY TABLE region_prefecture_form (
     form text PRIMARY KEY, province text NOT NULL, city text NOT NULL, code text NOT NULL
@@ -1672,6 +1677,230 @@ INSERT INTO region_city_form (province, form, city, code) VALUES
 ('黑龙江省', '齐齐哈尔', '齐齐哈尔市', '230200'),
 ('黑龙江省', '齐齐哈尔市', '齐齐哈尔市', '230200');
 
+INSERT INTO region_flat_district_form (province, form, district, code) VALUES
+('上海市', '嘉定', '嘉定区', '310114'),
+('上海市', '嘉定区', '嘉定区', '310114'),
+('上海市', '奉贤', '奉贤区', '310120'),
+('上海市', '奉贤区', '奉贤区', '310120'),
+('上海市', '宝山', '宝山区', '310113'),
+('上海市', '宝山区', '宝山区', '310113'),
+('上海市', '崇明', '崇明区', '310151'),
+('上海市', '崇明区', '崇明区', '310151'),
+('上海市', '徐汇', '徐汇区', '310104'),
+('上海市', '徐汇区', '徐汇区', '310104'),
+('上海市', '普陀', '普陀区', '310107'),
+('上海市', '普陀区', '普陀区', '310107'),
+('上海市', '杨浦', '杨浦区', '310110'),
+('上海市', '杨浦区', '杨浦区', '310110'),
+('上海市', '松江', '松江区', '310117'),
+('上海市', '松江区', '松江区', '310117'),
+('上海市', '浦东', '浦东新区', '310115'),
+('上海市', '浦东新', '浦东新区', '310115'),
+('上海市', '浦东新区', '浦东新区', '310115'),
+('上海市', '虹口', '虹口区', '310109'),
+('上海市', '虹口区', '虹口区', '310109'),
+('上海市', '金山', '金山区', '310116'),
+('上海市', '金山区', '金山区', '310116'),
+('上海市', '长宁', '长宁区', '310105'),
+('上海市', '长宁区', '长宁区', '310105'),
+('上海市', '闵行', '闵行区', '310112'),
+('上海市', '闵行区', '闵行区', '310112'),
+('上海市', '青浦', '青浦区', '310118'),
+('上海市', '青浦区', '青浦区', '310118'),
+('上海市', '静安', '静安区', '310106'),
+('上海市', '静安区', '静安区', '310106'),
+('上海市', '黄浦', '黄浦区', '310101'),
+('上海市', '黄浦区', '黄浦区', '310101'),
+('北京市', '东城', '东城区', '110101'),
+('北京市', '东城区', '东城区', '110101'),
+('北京市', '丰台', '丰台区', '110106'),
+('北京市', '丰台区', '丰台区', '110106'),
+('北京市', '大兴', '大兴区', '110115'),
+('北京市', '大兴区', '大兴区', '110115'),
+('北京市', '密云', '密云区', '110118'),
+('北京市', '密云区', '密云区', '110118'),
+('北京市', '平谷', '平谷区', '110117'),
+('北京市', '平谷区', '平谷区', '110117'),
+('北京市', '延庆', '延庆区', '110119'),
+('北京市', '延庆区', '延庆区', '110119'),
+('北京市', '怀柔', '怀柔区', '110116'),
+('北京市', '怀柔区', '怀柔区', '110116'),
+('北京市', '房山', '房山区', '110111'),
+('北京市', '房山区', '房山区', '110111'),
+('北京市', '昌平', '昌平区', '110114'),
+('北京市', '昌平区', '昌平区', '110114'),
+('北京市', '朝阳', '朝阳区', '110105'),
+('北京市', '朝阳区', '朝阳区', '110105'),
+('北京市', '海淀', '海淀区', '110108'),
+('北京市', '海淀区', '海淀区', '110108'),
+('北京市', '石景山', '石景山区', '110107'),
+('北京市', '石景山区', '石景山区', '110107'),
+('北京市', '西城', '西城区', '110102'),
+('北京市', '西城区', '西城区', '110102'),
+('北京市', '通州', '通州区', '110112'),
+('北京市', '通州区', '通州区', '110112'),
+('北京市', '门头沟', '门头沟区', '110109'),
+('北京市', '门头沟区', '门头沟区', '110109'),
+('北京市', '顺义', '顺义区', '110113'),
+('北京市', '顺义区', '顺义区', '110113'),
+('天津市', '东丽', '东丽区', '120110'),
+('天津市', '东丽区', '东丽区', '120110'),
+('天津市', '北辰', '北辰区', '120113'),
+('天津市', '北辰区', '北辰区', '120113'),
+('天津市', '南开', '南开区', '120104'),
+('天津市', '南开区', '南开区', '120104'),
+('天津市', '和平', '和平区', '120101'),
+('天津市', '和平区', '和平区', '120101'),
+('天津市', '宁河', '宁河区', '120117'),
+('天津市', '宁河区', '宁河区', '120117'),
+('天津市', '宝坻', '宝坻区', '120115'),
+('天津市', '宝坻区', '宝坻区', '120115'),
+('天津市', '武清', '武清区', '120114'),
+('天津市', '武清区', '武清区', '120114'),
+('天津市', '河东', '河东区', '120102'),
+('天津市', '河东区', '河东区', '120102'),
+('天津市', '河北', '河北区', '120105'),
+('天津市', '河北区', '河北区', '120105'),
+('天津市', '河西', '河西区', '120103'),
+('天津市', '河西区', '河西区', '120103'),
+('天津市', '津南', '津南区', '120112'),
+('天津市', '津南区', '津南区', '120112'),
+('天津市', '滨海', '滨海新区', '120116'),
+('天津市', '滨海新', '滨海新区', '120116'),
+('天津市', '滨海新区', '滨海新区', '120116'),
+('天津市', '红桥', '红桥区', '120106'),
+('天津市', '红桥区', '红桥区', '120106'),
+('天津市', '蓟州', '蓟州区', '120119'),
+('天津市', '蓟州区', '蓟州区', '120119'),
+('天津市', '西青', '西青区', '120111'),
+('天津市', '西青区', '西青区', '120111'),
+('天津市', '静海', '静海区', '120118'),
+('天津市', '静海区', '静海区', '120118'),
+('澳门特别行政区', '嘉模堂', '嘉模堂区', '820006'),
+('澳门特别行政区', '嘉模堂区', '嘉模堂区', '820006'),
+('澳门特别行政区', '圣方济各堂', '圣方济各堂区', '820008'),
+('澳门特别行政区', '圣方济各堂区', '圣方济各堂区', '820008'),
+('澳门特别行政区', '大堂', '大堂区', '820004'),
+('澳门特别行政区', '大堂区', '大堂区', '820004'),
+('澳门特别行政区', '望德堂', '望德堂区', '820003'),
+('澳门特别行政区', '望德堂区', '望德堂区', '820003'),
+('澳门特别行政区', '花地玛堂', '花地玛堂区', '820001'),
+('澳门特别行政区', '花地玛堂区', '花地玛堂区', '820001'),
+('澳门特别行政区', '花王堂', '花王堂区', '820002'),
+('澳门特别行政区', '花王堂区', '花王堂区', '820002'),
+('澳门特别行政区', '路凼填海', '路凼填海区', '820007'),
+('澳门特别行政区', '路凼填海区', '路凼填海区', '820007'),
+('澳门特别行政区', '风顺堂', '风顺堂区', '820005'),
+('澳门特别行政区', '风顺堂区', '风顺堂区', '820005'),
+('重庆市', '万州', '万州区', '500101'),
+('重庆市', '万州区', '万州区', '500101'),
+('重庆市', '丰都', '丰都县', '500230'),
+('重庆市', '丰都县', '丰都县', '500230'),
+('重庆市', '九龙坡', '九龙坡区', '500107'),
+('重庆市', '九龙坡区', '九龙坡区', '500107'),
+('重庆市', '云阳', '云阳县', '500235'),
+('重庆市', '云阳县', '云阳县', '500235'),
+('重庆市', '北碚', '北碚区', '500109'),
+('重庆市', '北碚区', '北碚区', '500109'),
+('重庆市', '南岸', '南岸区', '500108'),
+('重庆市', '南岸区', '南岸区', '500108'),
+('重庆市', '南川', '南川区', '500119'),
+('重庆市', '南川区', '南川区', '500119'),
+('重庆市', '合川', '合川区', '500117'),
+('重庆市', '合川区', '合川区', '500117'),
+('重庆市', '垫江', '垫江县', '500231'),
+('重庆市', '垫江县', '垫江县', '500231'),
+('重庆市', '城口', '城口县', '500229'),
+('重庆市', '城口县', '城口县', '500229'),
+('重庆市', '大渡口', '大渡口区', '500104'),
+('重庆市', '大渡口区', '大渡口区', '500104'),
+('重庆市', '大足', '大足区', '500111'),
+('重庆市', '大足区', '大足区', '500111'),
+('重庆市', '奉节', '奉节县', '500236'),
+('重庆市', '奉节县', '奉节县', '500236'),
+('重庆市', '巫山', '巫山县', '500237'),
+('重庆市', '巫山县', '巫山县', '500237'),
+('重庆市', '巫溪', '巫溪县', '500238'),
+('重庆市', '巫溪县', '巫溪县', '500238'),
+('重庆市', '巴南', '巴南区', '500113'),
+('重庆市', '巴南区', '巴南区', '500113'),
+('重庆市', '开州', '开州区', '500154'),
+('重庆市', '开州区', '开州区', '500154'),
+('重庆市', '彭水', '彭水苗族土家族自治县', '500243'),
+('重庆市', '彭水苗族土家族自治县', '彭水苗族土家族自治县', '500243'),
+('重庆市', '忠县', '忠县', '500233'),
+('重庆市', '梁平', '梁平区', '500155'),
+('重庆市', '梁平区', '梁平区', '500155'),
+('重庆市', '武隆', '武隆区', '500156'),
+('重庆市', '武隆区', '武隆区', '500156'),
+('重庆市', '永川', '永川区', '500118'),
+('重庆市', '永川区', '永川区', '500118'),
+('重庆市', '江北', '江北区', '500105'),
+('重庆市', '江北区', '江北区', '500105'),
+('重庆市', '江津', '江津区', '500116'),
+('重庆市', '江津区', '江津区', '500116'),
+('重庆市', '沙坪坝', '沙坪坝区', '500106'),
+('重庆市', '沙坪坝区', '沙坪坝区', '500106'),
+('重庆市', '涪陵', '涪陵区', '500102'),
+('重庆市', '涪陵区', '涪陵区', '500102'),
+('重庆市', '渝中', '渝中区', '500103'),
+('重庆市', '渝中区', '渝中区', '500103'),
+('重庆市', '渝北', '渝北区', '500112'),
+('重庆市', '渝北区', '渝北区', '500112'),
+('重庆市', '潼南', '潼南区', '500152'),
+('重庆市', '潼南区', '潼南区', '500152'),
+('重庆市', '璧山', '璧山区', '500120'),
+('重庆市', '璧山区', '璧山区', '500120'),
+('重庆市', '石柱', '石柱土家族自治县', '500240'),
+('重庆市', '石柱土家族自治县', '石柱土家族自治县', '500240'),
+('重庆市', '秀山', '秀山土家族苗族自治县', '500241'),
+('重庆市', '秀山土家族苗族自治县', '秀山土家族苗族自治县', '500241'),
+('重庆市', '綦江', '綦江区', '500110'),
+('重庆市', '綦江区', '綦江区', '500110'),
+('重庆市', '荣昌', '荣昌区', '500153'),
+('重庆市', '荣昌区', '荣昌区', '500153'),
+('重庆市', '酉阳', '酉阳土家族苗族自治县', '500242'),
+('重庆市', '酉阳土家族苗族自治县', '酉阳土家族苗族自治县', '500242'),
+('重庆市', '铜梁', '铜梁区', '500151'),
+('重庆市', '铜梁区', '铜梁区', '500151'),
+('重庆市', '长寿', '长寿区', '500115'),
+('重庆市', '长寿区', '长寿区', '500115'),
+('重庆市', '黔江', '黔江区', '500114'),
+('重庆市', '黔江区', '黔江区', '500114'),
+('香港特别行政区', '东区', '东区', '810003'),
+('香港特别行政区', '中西', '中西区', '810001'),
+('香港特别行政区', '中西区', '中西区', '810001'),
+('香港特别行政区', '九龙城', '九龙城区', '810007'),
+('香港特别行政区', '九龙城区', '九龙城区', '810007'),
+('香港特别行政区', '元朗', '元朗区', '810012'),
+('香港特别行政区', '元朗区', '元朗区', '810012'),
+('香港特别行政区', '北区', '北区', '810013'),
+('香港特别行政区', '南区', '南区', '810004'),
+('香港特别行政区', '大埔', '大埔区', '810014'),
+('香港特别行政区', '大埔区', '大埔区', '810014'),
+('香港特别行政区', '屯门', '屯门区', '810011'),
+('香港特别行政区', '屯门区', '屯门区', '810011'),
+('香港特别行政区', '沙田', '沙田区', '810016'),
+('香港特别行政区', '沙田区', '沙田区', '810016'),
+('香港特别行政区', '油尖旺', '油尖旺区', '810005'),
+('香港特别行政区', '油尖旺区', '油尖旺区', '810005'),
+('香港特别行政区', '深水埗', '深水埗区', '810006'),
+('香港特别行政区', '深水埗区', '深水埗区', '810006'),
+('香港特别行政区', '湾仔', '湾仔区', '810002'),
+('香港特别行政区', '湾仔区', '湾仔区', '810002'),
+('香港特别行政区', '离岛', '离岛区', '810018'),
+('香港特别行政区', '离岛区', '离岛区', '810018'),
+('香港特别行政区', '荃湾', '荃湾区', '810010'),
+('香港特别行政区', '荃湾区', '荃湾区', '810010'),
+('香港特别行政区', '葵青', '葵青区', '810017'),
+('香港特别行政区', '葵青区', '葵青区', '810017'),
+('香港特别行政区', '西贡', '西贡区', '810015'),
+('香港特别行政区', '西贡区', '西贡区', '810015'),
+('香港特别行政区', '观塘', '观塘区', '810009'),
+('香港特别行政区', '观塘区', '观塘区', '810009'),
+('香港特别行政区', '黄大仙', '黄大仙区', '810008'),
+('香港特别行政区', '黄大仙区', '黄大仙区', '810008');
+
 INSERT INTO region_prefecture_form (form, province, city, code)
 SELECT form, min(province), min(city), min(code) FROM region_city_form
 GROUP BY form HAVING count(DISTINCT code) = 1;
@@ -1686,7 +1915,14 @@ WHERE r.province IS NOT NULL AND pg_temp.region_key(r.province) = f.form AND r.p
 UPDATE entry AS r SET city = NULL, district = NULL WHERE r.province = '全国';
 UPDATE entry AS r SET city = f.city FROM region_city_form f
 WHERE r.city IS NOT NULL AND f.province = r.province AND pg_temp.region_key(r.city) = f.form AND r.city <> f.city;
-UPDATE entry AS r SET district = NULL WHERE r.district IN ('市辖区', '城区', '市区');
+UPDATE entry AS r SET district = NULL WHERE r.district IN ('市辖区', '市区');
+-- A municipality is its own city; a district written as its city moves to the district.
+UPDATE entry AS r SET district = coalesce(r.district, f.district), city = r.province,
+    admin_code = coalesce(r.admin_code, f.code)
+FROM region_flat_district_form f
+WHERE f.province = r.province AND pg_temp.region_key(r.city) = f.form;
+UPDATE entry AS r SET city = r.province
+WHERE r.province IN ('北京市', '天津市', '上海市', '重庆市', '香港特别行政区', '澳门特别行政区') AND r.city IS NULL;
 UPDATE entry AS r SET admin_code = coalesce(
     (SELECT f.code FROM region_city_form f WHERE f.province = r.province AND f.form = pg_temp.region_key(r.city)),
     (SELECT f.code FROM region_province_form f WHERE f.form = pg_temp.region_key(r.province)))
@@ -1702,7 +1938,14 @@ WHERE r.province IS NOT NULL AND pg_temp.region_key(r.province) = f.form AND r.p
 UPDATE organization AS r SET city = NULL, district = NULL WHERE r.province = '全国';
 UPDATE organization AS r SET city = f.city FROM region_city_form f
 WHERE r.city IS NOT NULL AND f.province = r.province AND pg_temp.region_key(r.city) = f.form AND r.city <> f.city;
-UPDATE organization AS r SET district = NULL WHERE r.district IN ('市辖区', '城区', '市区');
+UPDATE organization AS r SET district = NULL WHERE r.district IN ('市辖区', '市区');
+-- A municipality is its own city; a district written as its city moves to the district.
+UPDATE organization AS r SET district = coalesce(r.district, f.district), city = r.province,
+    admin_code = coalesce(r.admin_code, f.code)
+FROM region_flat_district_form f
+WHERE f.province = r.province AND pg_temp.region_key(r.city) = f.form;
+UPDATE organization AS r SET city = r.province
+WHERE r.province IN ('北京市', '天津市', '上海市', '重庆市', '香港特别行政区', '澳门特别行政区') AND r.city IS NULL;
 UPDATE organization AS r SET admin_code = coalesce(
     (SELECT f.code FROM region_city_form f WHERE f.province = r.province AND f.form = pg_temp.region_key(r.city)),
     (SELECT f.code FROM region_province_form f WHERE f.form = pg_temp.region_key(r.province)))
@@ -1718,7 +1961,14 @@ WHERE r.destination_province IS NOT NULL AND pg_temp.region_key(r.destination_pr
 UPDATE logistics_offer AS r SET destination_city = NULL, destination_district = NULL WHERE r.destination_province = '全国';
 UPDATE logistics_offer AS r SET destination_city = f.city FROM region_city_form f
 WHERE r.destination_city IS NOT NULL AND f.province = r.destination_province AND pg_temp.region_key(r.destination_city) = f.form AND r.destination_city <> f.city;
-UPDATE logistics_offer AS r SET destination_district = NULL WHERE r.destination_district IN ('市辖区', '城区', '市区');
+UPDATE logistics_offer AS r SET destination_district = NULL WHERE r.destination_district IN ('市辖区', '市区');
+-- A municipality is its own city; a district written as its city moves to the district.
+UPDATE logistics_offer AS r SET destination_district = coalesce(r.destination_district, f.district), destination_city = r.destination_province,
+    destination_admin_code = coalesce(r.destination_admin_code, f.code)
+FROM region_flat_district_form f
+WHERE f.province = r.destination_province AND pg_temp.region_key(r.destination_city) = f.form;
+UPDATE logistics_offer AS r SET destination_city = r.destination_province
+WHERE r.destination_province IN ('北京市', '天津市', '上海市', '重庆市', '香港特别行政区', '澳门特别行政区') AND r.destination_city IS NULL;
 UPDATE logistics_offer AS r SET destination_admin_code = coalesce(
     (SELECT f.code FROM region_city_form f WHERE f.province = r.destination_province AND f.form = pg_temp.region_key(r.destination_city)),
     (SELECT f.code FROM region_province_form f WHERE f.form = pg_temp.region_key(r.destination_province)))

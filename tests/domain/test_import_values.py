@@ -121,7 +121,7 @@ def test_what_is_not_a_phone_is_reported() -> None:
         ("孝感市", "", ("湖北省", "孝感市")),
         ("", "黄冈市", ("湖北省", "黄冈市")),
         ("Hubei", "Wuhan", ("湖北省", "武汉市")),
-        ("北京", None, ("北京市", None)),
+        ("北京", None, ("北京市", "北京市")),
         # A municipality is its own city; the district goes to the district (as the demo data).
         ("北京市", "朝阳区", ("北京市", "北京市")),
         ("广西", None, ("广西壮族自治区", None)),

@@ -47,7 +47,7 @@ def place(
     [
         (("湖北",), ("湖北省", None, None, "420000")),
         (("湖北省",), ("湖北省", None, None, "420000")),
-        (("上海",), ("上海市", None, None, "310000")),
+        (("上海",), ("上海市", "上海市", None, "310000")),
         (("四川",), ("四川省", None, None, "510000")),
         (("Hubei",), ("湖北省", None, None, "420000")),
         (("Sichuan Province",), ("四川省", None, None, "510000")),
@@ -186,6 +186,10 @@ def test_filter_values_are_read_as_submissions() -> None:
     assert filter_place("湖北", "武汉") == ("湖北省", "武汉市", None)
     assert filter_place("火星") == ("火星", None, None)
     assert filter_place(None, None) == (None, None, None)
+    # Municipalities: their own city; a district written as the city is the district.
+    assert filter_place("北京") == ("北京市", None, None)
+    assert filter_place(None, "上海") == (None, "上海市", None)
+    assert filter_place("上海", "浦东") == ("上海市", "上海市", "浦东新区")
 
 
 def test_nationwide_entries_answer_every_place_filter() -> None:

@@ -21,6 +21,8 @@ async def test_stored_regions_are_normalised_and_coded(empty_dsn: str) -> None:
                 ("湖北", "武汉", None): ("湖北省", "武汉市", None, "420100"),
                 ("武汉", None, None): ("湖北省", "武汉市", None, "420100"),
                 ("上海", "上海市", "市辖区"): ("上海市", "上海市", None, "310000"),
+                ("北京", None, None): ("北京市", "北京市", None, "110000"),
+                ("北京市", "朝阳区", None): ("北京市", "北京市", "朝阳区", "110105"),
                 ("Sichuan", None, None): ("四川省", None, None, "510000"),
                 ("全国各地", "武汉", None): ("全国", None, None, "100000"),
                 ("火星省", "某市", None): ("火星省", "某市", None, None),
