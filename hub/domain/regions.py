@@ -317,6 +317,9 @@ def normalize_region(
     province_text, city_text = _clean(region.province), _clean(region.city)
     district_text, code_text = _clean(region.district), _clean(region.admin_code)
     code_given = code_text if re.fullmatch(r"\d{6}(\d{3}(\d{3})?)?", code_text) else ""
+    if code_text and not code_given:
+        # A malformed code stays as given, for validation to refuse (INVALID_FORMAT).
+        return RegionCheck(region)
     if _key(province_text) in _NATIONWIDE_FORMS or (
         not province_text and code_given == NATIONWIDE_CODE
     ):
