@@ -94,3 +94,10 @@ async def test_choosing_a_province_offers_its_cities_then_districts(
     await province.dispatch_event("change")
     await expect(page.locator('#origin-city-options option[value="北京市"]')).to_have_count(1)
     await expect(page.locator('#origin-district-options option[value="朝阳区"]')).to_have_count(1)
+
+
+async def test_the_list_filters_offer_the_provinces(app_client: httpx.AsyncClient) -> None:
+    page = (await app_client.get("/offers", params={"province": "四川"})).text
+    assert 'list="filter-province-options"' in page
+    assert '<option value="四川省" data-code="510000">' in page
+    assert 'value="四川"' in page  # what was asked for stays in the field
