@@ -18,7 +18,6 @@ from uuid import UUID
 from hub.domain.enums import EntryStatus, OrganizationKind, Urgency, VerificationStatus
 from hub.domain.listing import EntryFilter, OrganizationFilter
 from hub.domain.open_data import Dataset
-from hub.domain.regions import filter_place
 from hub.exports.encoders import Format, Language
 
 # As the list queries (hub/graphql/filters.py): no filter takes more values than this.
@@ -186,26 +185,21 @@ def parse_request(
     params = _Parameters(items, (*PARAMETERS[dataset], LANGUAGE_PARAMETER))
     language = _language(params.text(LANGUAGE_PARAMETER))
     updated_since = _moment("updatedSince", params.text("updatedSince"))
-    # Places read as the API reads them: "四川" exports what is stored as "四川省".
-    province, city, district = filter_place(
-        params.text("province"), params.text("city"), params.text("district")
-    )
     if dataset is Dataset.ORGANIZATIONS:
         organizations = OrganizationFilter(
-            kinds=params.enums("kind", OrganizationKind), province=province, city=city
+            kinds=params.enums("kind", OrganizationKind),
+            province=params.text("province"),
+            city=params.text("city"),
         )
         return ExportRequest(
             dataset, file_format, language, organizations=organizations, updated_since=updated_since
         )
-    to_province, to_city, _ = filter_place(
-        params.text("destinationProvince"), params.text("destinationCity")
-    )
     entries = EntryFilter(
-        province=province,
-        city=city,
-        district=district,
-        destination_province=to_province,
-        destination_city=to_city,
+        province=params.text("province"),
+        city=params.text("city"),
+        district=params.text("district"),
+        destination_province=params.text("destinationProvince"),
+        destination_city=params.text("destinationCity"),
         category_codes=params.texts("category"),
         urgencies=params.enums("urgency", Urgency),
         statuses=params.enums("status", EntryStatus) or DEFAULT_STATUSES,

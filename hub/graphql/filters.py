@@ -9,7 +9,6 @@ import strawberry
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain.enums import EntryStatus, OrganizationKind, Urgency, VerificationStatus
 from hub.domain.listing import EntryFilter, OrganizationFilter
-from hub.domain.regions import filter_place
 from hub.graphql.errors import ErrorCode, hub_error
 from hub.graphql.ids import expect_global_id
 
@@ -51,12 +50,10 @@ class EntryFilterInput:
             organization_id = expect_global_id(self.organization_id, "Organization")
             if organization_id is None:
                 raise hub_error(ErrorCode.INVALID_ID, "organizationId is not an Organization id.")
-        # "四川" finds what is stored as "四川省" (hub/domain/regions.py).
-        province, city, district = filter_place(self.province, self.city, self.district)
         return EntryFilter(
-            province=province,
-            city=city,
-            district=district,
+            province=self.province or None,
+            city=self.city or None,
+            district=self.district or None,
             category_codes=_capped(self.category_codes, "categoryCodes"),
             statuses=tuple(self.statuses or ()),
             verification_statuses=PUBLIC_DEFAULT
@@ -86,9 +83,12 @@ class LogisticsOfferFilter(EntryFilterInput):
     def to_domain(self) -> EntryFilter:
         """The domain filter."""
         base = super().to_domain()
-        province, city, _district = filter_place(self.destination_province, self.destination_city)
         return EntryFilter(
-            **{**base.__dict__, "destination_province": province, "destination_city": city}
+            **{
+                **base.__dict__,
+                "destination_province": self.destination_province or None,
+                "destination_city": self.destination_city or None,
+            }
         )
 
 
@@ -103,11 +103,10 @@ class OrganizationFilterInput:
         """The domain filter."""
         if self.name_contains is not None and len(self.name_contains) > 200:
             raise hub_error(ErrorCode.BAD_USER_INPUT, "nameContains is at most 200 characters.")
-        province, city, _district = filter_place(self.province, self.city)
         return OrganizationFilter(
             kinds=tuple(self.kinds or ()),
-            province=province,
-            city=city,
+            province=self.province or None,
+            city=self.city or None,
             name_contains=self.name_contains or None,
         )
 
