@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import httpx
+
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.helpers import (
@@ -46,7 +48,7 @@ async def _carrier(gql: GraphQLClient, **overrides: Any) -> dict[str, Any]:
 
 
 async def test_a_short_province_is_stored_canonical_and_found_by_either_name(
-    gql: GraphQLClient, db: Database
+    gql: GraphQLClient, db: Database, app_client: httpx.AsyncClient
 ) -> None:
     sichuan = await post_offer(gql, region={"province": "四川"})
     await post_offer(gql, region={"province": "广东省", "city": "深圳市"})
@@ -56,6 +58,10 @@ async def test_a_short_province_is_stored_canonical_and_found_by_either_name(
     data = await gql.data(OFFERS, {"filter": {"province": "四川"}})
     region = data["offers"]["edges"][0]["node"]["region"]
     assert region == {"province": "四川省", "city": None, "adminCode": "510000"}
+    # Exports take the same filters, read the same way.
+    exported = await app_client.get("/export/offers.json", params={"province": "四川"})
+    assert exported.status_code == 200
+    assert [e["province"] for e in exported.json()["data"]] == ["四川省"]
 
 
 async def test_a_city_in_the_province_field_brings_its_province_and_code(
