@@ -43,6 +43,12 @@ class ErrorCode(Enum):
     # The entry lacks what a reviewer must complete before verifying it (its items, a
     # contact): params `missing` (ITEMS, CONTACT) and the reason in both languages.
     INCOMPLETE = "INCOMPLETE"
+    # A province that is not on the national list (GB/T 2260); the message suggests the closest.
+    UNKNOWN_REGION = "UNKNOWN_REGION"
+    # An administrative code that names another place than the province, city and district.
+    REGION_CODE_MISMATCH = "REGION_CODE_MISMATCH"
+    # "全国" for a kind that is one place (a hospital's need, a hotel).
+    NATIONWIDE_NOT_ALLOWED = "NATIONWIDE_NOT_ALLOWED"
 
 
 @dataclass(frozen=True)

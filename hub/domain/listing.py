@@ -19,6 +19,7 @@ from hub.domain.enums import (
 )
 from hub.domain.model import Entry, Organization
 from hub.domain.priority import ranked_urgency
+from hub.domain.regions import filter_place
 
 
 class EntryOrder(Enum):
@@ -60,6 +61,12 @@ class EntryFilter:
     organization_id: UUID | None = None
     updated_since: datetime | None = None
 
+    def __post_init__(self) -> None:
+        # Places read as submissions are ("四川" finds "四川省", "武汉" finds "武汉市"), whoever
+        # builds the filter: list queries, exports, compiled reads.
+        _set_places(self, ("province", "city", "district"))
+        _set_places(self, ("destination_province", "destination_city"))
+
 
 @dataclass(frozen=True)
 class OrganizationFilter:
@@ -69,6 +76,21 @@ class OrganizationFilter:
     province: str | None = None
     city: str | None = None
     name_contains: str | None = None
+
+    def __post_init__(self) -> None:
+        _set_places(self, ("province", "city"))
+
+
+def _set_places(flt: object, names: tuple[str, ...]) -> None:
+    """Put the place fields `names` (province, city[, district]) of a frozen filter in the
+    stored spelling (hub.domain.regions.filter_place); blank ones become None."""
+    values = [getattr(flt, name) or None for name in names]
+    if not any(values):
+        for name in names:
+            object.__setattr__(flt, name, None)
+        return
+    for name, value in zip(names, filter_place(*values), strict=False):
+        object.__setattr__(flt, name, value)
 
 
 CursorKey = tuple[str | int, ...]

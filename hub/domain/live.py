@@ -8,6 +8,7 @@ from uuid import UUID
 
 from hub.domain.enums import EntryKind, EventType, Urgency, VerificationStatus
 from hub.domain.model import Entry
+from hub.domain.regions import answers_places
 
 # Outbox rows about organizations are stamped too (search follows them) but are not entry events.
 ENTRY_KINDS = frozenset(kind.value for kind in EntryKind)
@@ -66,9 +67,7 @@ def matches(wanted: EventFilter, event: LiveEvent, entry: Entry | None) -> bool:
     draft = entry.draft
     if wanted.organization_ids and draft.organization_id not in wanted.organization_ids:
         return False
-    if wanted.provinces and draft.region.province not in wanted.provinces:
-        return False
-    if wanted.cities and draft.region.city not in wanted.cities:
+    if not answers_places(draft.region, wanted.provinces, wanted.cities):
         return False
     if wanted.category_codes and not any(
         item.category_code in wanted.category_codes for item in draft.items

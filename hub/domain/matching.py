@@ -21,6 +21,7 @@ from enum import Enum
 from hub.domain.enums import Urgency, VerificationStatus
 from hub.domain.model import Item, Region
 from hub.domain.priority import ranked_urgency
+from hub.domain.regions import is_nationwide
 from hub.domain.units import Unit
 
 # Categories whose supply also answers another category's need (it meets a stricter standard).
@@ -380,6 +381,12 @@ def _distance(need: Side, offer: Side) -> FactorScore:
         value = 1.0 / (1.0 + km / 100.0)
         return FactorScore(
             Factor.DISTANCE, value, weight, f"相距约 {km:.0f} 公里。", f"About {km:.0f} km apart."
+        )
+    if is_nationwide(offer.region):
+        # A donor or carrier serving the whole country reaches this province as well as one of
+        # its own: ranked as the same province, below the same city.
+        return FactorScore(
+            Factor.DISTANCE, 0.6, weight, "全国范围供应。", "Serves the whole country."
         )
     same_province = need.region.province == offer.region.province
     if same_province and need.region.city and need.region.city == offer.region.city:

@@ -66,6 +66,18 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
     ),
     ErrorCode.INCOMPATIBLE: ("{reason_zh}", "{reason_en}"),
     ErrorCode.INCOMPLETE: ("{reason_zh}", "{reason_en}"),
+    ErrorCode.UNKNOWN_REGION: (
+        "未知的省份“{name}”。您是不是要找：{suggestions}？",
+        "Unknown province '{name}'. Did you mean: {suggestions}?",
+    ),
+    ErrorCode.REGION_CODE_MISMATCH: (
+        "行政区划代码 {code}（{code_name}）与所填地区“{names}”不符。",
+        "The administrative code {code} ({code_name}) is not in {names}.",
+    ),
+    ErrorCode.NATIONWIDE_NOT_ALLOWED: (
+        "此类信息须填写具体省份，不能为“全国”。",
+        "This kind of entry is in one place: give its province, not nationwide.",
+    ),
 }
 
 

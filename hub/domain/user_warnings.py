@@ -22,6 +22,9 @@ class WarningCode(Enum):
     CONTACT_SPLIT = "CONTACT_SPLIT"
     # A 7- or 8-digit number without its area code: callers elsewhere cannot dial it.
     LOCAL_NUMBER = "LOCAL_NUMBER"
+    # A city or district not on the division list under its parent: kept as written (the list
+    # lags county-level changes).
+    REGION_NOT_LISTED = "REGION_NOT_LISTED"
 
 
 _MESSAGES: dict[WarningCode, tuple[str, str]] = {
@@ -36,6 +39,11 @@ _MESSAGES: dict[WarningCode, tuple[str, str]] = {
     WarningCode.LOCAL_NUMBER: (
         "号码没有区号，外地来电无法拨通；请补上区号（如 027-）。",
         "The number has no area code, so callers elsewhere cannot dial it; add it (e.g. 027-).",
+    ),
+    WarningCode.REGION_NOT_LISTED: (
+        "“{name}”不在{parent}的行政区划列表中，已按原样保存。最接近的有：{suggestions}。",
+        "'{name}' is not on the division list under {parent}; kept as written. "
+        "Closest: {suggestions}.",
     ),
 }
 

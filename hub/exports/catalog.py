@@ -18,7 +18,7 @@ from hub.exports.request import (
 )
 
 FILTERS = {
-    "province": "entries (or organizations) in this province, as written in the data (湖北省)",
+    "province": "entries (or organizations) in this province (湖北省; also 湖北, Hubei)",
     "city": "in this city (武汉市)",
     "district": "in this district (武昌区)",
     "category": "needs or offers with an item in one of these supply category codes",

@@ -21,7 +21,11 @@ from hub.graphql.ids import expect_global_id, node_id
 from hub.graphql.views import view_of
 
 
-@strawberry.type(description="Where something is.")
+@strawberry.type(
+    description="Where something is, in the national division list's names (GB/T 2260): "
+    "province 湖北省, city 武汉市 (a municipality's city is itself: 北京市), district 江岸区. "
+    'Province "全国" (adminCode 100000) is the whole country.'
+)
 class Region:
     province: str
     city: str | None
@@ -160,7 +164,16 @@ def blank_to_none(value: str | None) -> str | None:
     return stripped or None
 
 
-@strawberry.input(description="Where something is; province is required.")
+@strawberry.input(
+    description="Where something is; province is required. Names are read against the "
+    "national division list (GB/T 2260): 湖北, Hubei and 湖北省 are stored as 湖北省, 武汉 as "
+    "武汉市 (the province inferred from the city), 湖北省武汉市 in one field is split, and "
+    "adminCode is filled with the most specific division found. An unknown province is "
+    "refused (UNKNOWN_REGION, with suggestions); a city or district not on the list is kept "
+    'as written. "全国" (nationwide) is accepted for offers, logistics offers and donation '
+    "channels (NATIONWIDE_NOT_ALLOWED otherwise); an adminCode that names another place is "
+    "REGION_CODE_MISMATCH."
+)
 class RegionInput:
     province: str
     city: str | None = None

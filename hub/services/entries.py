@@ -38,6 +38,7 @@ from hub.domain.pledges import (
     proposed_by_position,
     reserved_by_position,
 )
+from hub.domain.region_drafts import place_entry, place_organization
 from hub.domain.validation import validate_entry, validate_organization
 from hub.domain.verification import Action, transition
 from hub.services.audit import audit
@@ -152,10 +153,19 @@ async def submit_entry(
                     "Give either organizationId or organization, not both.",
                 )
             )
+        placed_organization = place_organization(new_organization, prefix="organization")
+        new_organization = placed_organization.draft
+        warnings += placed_organization.warnings
+        errors += placed_organization.errors
         errors += organization_contacts.as_sent(
             validate_organization(new_organization, prefix="organization"),
             "organization.contacts",
         )
+    # Regions in canonical form before anything reads them (hub/domain/region_drafts.py).
+    placed = place_entry(draft)
+    draft = placed.draft
+    errors += placed.errors
+    warnings += placed.warnings
     token, token_hash = new_edit_token()
     async with db.transaction() as conn:
         known = await categories.current_codes(conn)
@@ -407,7 +417,10 @@ async def update_entry(
         found = replace(found, draft=normalised_entry(found.draft)[0])
         draft, status = patch(found)
         draft, contacts = normalised_entry(draft)
+        placed = place_entry(draft)
+        draft = placed.draft
         errors = [] if status is found.status else [e for e in [check_status_change(status)] if e]
+        errors += placed.errors
         errors += contacts.as_sent(
             validate_entry(
                 draft,
@@ -443,7 +456,7 @@ async def update_entry(
         if edit_token is not None or not actor.has(Role.REVIEWER):
             # Not a reviewer correcting it in their role: whoever speaks for the entry.
             await provenance.record_links(conn, entry_id, links)
-    return Outcome(entry, warnings=contacts.warnings)
+    return Outcome(entry, warnings=contacts.warnings + placed.warnings)
 
 
 @refusals_fail

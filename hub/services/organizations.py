@@ -15,6 +15,7 @@ from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import Organization, OrganizationDraft
 from hub.domain.organization_trust import edit_needs_review, may_edit_organization
+from hub.domain.region_drafts import place_organization
 from hub.domain.validation import validate_organization
 from hub.services.audit import audit
 from hub.services.outcome import Forbidden, Outcome, explained, signed_in
@@ -101,13 +102,15 @@ async def register_organization(
 ) -> Outcome[Organization]:
     """Register an organization; anyone may, and it starts PENDING."""
     draft, contacts = normalised_organization(draft)
-    errors = contacts.as_sent(validate_organization(draft))
+    placed = place_organization(draft)
+    draft = placed.draft
+    errors = placed.errors + contacts.as_sent(validate_organization(draft))
     if errors:
         return Outcome.failed(errors)
     token, token_hash = new_edit_token()
     async with db.transaction() as conn:
         organization = await create_in(conn, draft, token_hash, actor)
-    return Outcome(organization, edit_token=token, warnings=contacts.warnings)
+    return Outcome(organization, edit_token=token, warnings=contacts.warnings + placed.warnings)
 
 
 async def update_organization(
@@ -138,7 +141,9 @@ async def update_organization(
         # number's new display form is no edit that needs a review.
         before, _ = normalised_organization(current.draft)
         draft, contacts = normalised_organization(patch(before))
-        errors = contacts.as_sent(validate_organization(draft))
+        placed = place_organization(draft)
+        draft = placed.draft
+        errors = placed.errors + contacts.as_sent(validate_organization(draft))
         if errors:
             return Outcome.failed(errors)
         organization = await store.update_organization(conn, organization_id, draft)
@@ -147,7 +152,7 @@ async def update_organization(
                 conn, organization_id, VerificationStatus.PENDING
             )
         await _record(conn, organization, EventType.UPDATED, actor, before=current)
-    return Outcome(organization, warnings=contacts.warnings)
+    return Outcome(organization, warnings=contacts.warnings + placed.warnings)
 
 
 async def verify_organization(

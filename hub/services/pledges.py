@@ -7,6 +7,7 @@ order, so that two steps never wait on each other crosswise), writes outbox even
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from hub.domain.pledges import (
     reserved_by_position,
     status_of,
 )
+from hub.domain.regions import normalize_region
 from hub.domain.shipments import (
     ASSIGNERS,
     CARRIABLE,
@@ -399,7 +401,12 @@ async def assign_carrier(
     db: Database, request: CarrierRequest, actor: Viewer = ANONYMOUS, edit_token: str | None = None
 ) -> Outcome[Shipment]:
     """Put a logistics offer on an accepted pledge, within the carrier's remaining capacity."""
-    errors = _region_errors("pickup", request.pickup) + _region_errors("dropoff", request.dropoff)
+    # The two ends as every stored place is (hub/domain/regions.py): one building each.
+    pickup = normalize_region(request.pickup, field="pickup")
+    dropoff = normalize_region(request.dropoff, field="dropoff")
+    request = dataclasses.replace(request, pickup=pickup.region, dropoff=dropoff.region)
+    errors = [*pickup.errors, *dropoff.errors]
+    errors += _region_errors("pickup", request.pickup) + _region_errors("dropoff", request.dropoff)
     errors += _note_errors("trackingNote", request.tracking_note)
     async with db.transaction() as conn:
         known = (await store.get_pledges(conn, [request.pledge_id])).get(request.pledge_id)

@@ -22,6 +22,7 @@ from hub.domain.kinds import KINDS, kind_of_details
 from hub.domain.kinds.spec import REGION_PARTS, AccountNumber, FieldSpec, Kind, Text
 from hub.domain.listing import EntryFilter
 from hub.domain.region import Region
+from hub.domain.regions import NATIONWIDE
 from hub.store.sql import Where
 
 _ENTRY_COLUMNS = (
@@ -181,11 +182,16 @@ def entry_where(kind: EntryKind, flt: EntryFilter) -> Where:
     """The entries of one kind that `flt` lets through (lists and exports alike)."""
     where = Where()
     where.add("e.kind = {}", kind.value)
-    where.given("e.province = {}", flt.province)
-    where.given("e.city = {}", flt.city)
-    where.given("e.district = {}", flt.district)
-    where.given(_DESTINATION.qualified("destination_province") + " = {}", flt.destination_province)
-    where.given(_DESTINATION.qualified("destination_city") + " = {}", flt.destination_city)
+    # A nationwide entry answers a filter for any place (hub.domain.regions.answers_places);
+    # so does a transport to any destination (none given, or "全国").
+    where.given(f"e.province IN ({{}}, '{NATIONWIDE}')", flt.province)
+    where.given(f"(e.city = {{}} OR e.province = '{NATIONWIDE}')", flt.city)
+    where.given(f"(e.district = {{}} OR e.province = '{NATIONWIDE}')", flt.district)
+    to_province = _DESTINATION.qualified("destination_province")
+    to_city = _DESTINATION.qualified("destination_city")
+    anywhere = f"{to_province} IS NULL OR {to_province} = '{NATIONWIDE}'"
+    where.given(f"({to_province} = {{}} OR {anywhere})", flt.destination_province)
+    where.given(f"({to_city} = {{}} OR {anywhere})", flt.destination_city)
     if flt.category_codes:
         with_categories(where, flt.category_codes)
     where.any_of("e.urgency", flt.urgencies)

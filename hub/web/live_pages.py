@@ -19,6 +19,7 @@ from typing import Any, Literal
 from hub.domain.enums import EntryKind, EventType, VerificationStatus
 from hub.domain.kinds import Kind
 from hub.domain.listing import BadCursor, EntryOrder, decode_cursor, read_priority_key
+from hub.domain.regions import NATIONWIDE, filter_place
 
 # What a page does with an event about a matching entry it does not show yet:
 # "time": fetch its row and insert it by last update (the lists of every kind but needs);
@@ -66,9 +67,11 @@ def list_live(
     when later pages exist."""
     statuses = list(flt.get("verificationStatuses") or PUBLIC_STATUSES)
     event_filter: dict[str, Any] = {"kinds": [kind.kind.value]}
-    for list_key, event_key in (("province", "provinces"), ("city", "cities")):
-        if flt.get(list_key):
-            event_filter[event_key] = [flt[list_key]]
+    # The page's place as stored ("四川" is "四川省"), so that its rows compare (web.js).
+    province, city, _district = filter_place(flt.get("province"), flt.get("city"))
+    for event_key, value in (("provinces", province), ("cities", city)):
+        if value:
+            event_filter[event_key] = [value]
     for key in ("categoryCodes", "urgencies"):
         if flt.get(key):
             event_filter[key] = list(flt[key])
@@ -86,8 +89,9 @@ def list_live(
         # No list subscription where nothing new could be shown: the shown rows' own suffices.
         "filter": event_filter if insert != "none" else None,
         "statuses": statuses,
-        "province": flt.get("province"),
-        "city": flt.get("city"),
+        "province": province,
+        "city": city,
+        "nationwide": NATIONWIDE,
         "insert": insert,
         "more": more,
         "fragment": fragment,

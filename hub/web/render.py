@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from hub.domain.regions import NATIONWIDE_KINDS, provinces
 from hub.http.cookies import secure_cookies
 from hub.web import documents as doc
 from hub.web.api import ApiResult, call, page_language, retry_after
@@ -44,6 +45,10 @@ templates = Jinja2Templates(
 templates.env.filters["qty"] = format_quantity
 templates.env.filters["local"] = local_time
 templates.env.globals.update(choices=choices, facts=facts, row_facts=row_facts, rank_of=rank_of)
+# The place pickers: the provinces, and the kinds that may be nationwide (hub/domain/regions.py).
+templates.env.globals.update(
+    region_provinces=[(d.name, d.code) for d in provinces()], nationwide_kinds=NATIONWIDE_KINDS
+)
 ACTION_KEYS = frozenset(k for k in MESSAGES if k.startswith("action."))
 
 

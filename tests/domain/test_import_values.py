@@ -96,8 +96,9 @@ def test_numbers_with_measure_words() -> None:
         ("孝感市", "", ("湖北省", "孝感市")),
         ("", "黄冈市", ("湖北省", "黄冈市")),
         ("Hubei", "Wuhan", ("湖北省", "武汉市")),
-        ("北京", None, ("北京市", None)),
-        ("北京市", "朝阳区", ("北京市", "朝阳区")),
+        ("北京", None, ("北京市", "北京市")),
+        # A municipality is its own city; the district goes to the district (as the demo data).
+        ("北京市", "朝阳区", ("北京市", "北京市")),
         ("广西", None, ("广西壮族自治区", None)),
         ("内蒙古", None, ("内蒙古自治区", None)),
         ("湖北省武汉市", None, ("湖北省", "武汉市")),

@@ -87,6 +87,19 @@ NEED_CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "organizationId",
         "NOT_FOUND",
     ),
+    ("unknown-region", {"region": {"province": "火星省"}}, "region.province", "UNKNOWN_REGION"),
+    (
+        "region-code-mismatch",
+        {"region": {"province": "湖北省", "adminCode": "110105"}},
+        "region.adminCode",
+        "REGION_CODE_MISMATCH",
+    ),
+    (
+        "nationwide-not-allowed",
+        {"region": {"province": "全国"}},
+        "region.province",
+        "NATIONWIDE_NOT_ALLOWED",
+    ),
 ]
 # Codes proven elsewhere: CONFLICT and INVALID_STATE in test_mutations, claims in test_reviews,
 # the account codes in test_accounts, and the date range below.

@@ -42,6 +42,8 @@ from hub.domain.imports.values import (
 from hub.domain.kinds.spec import FieldSpec
 from hub.domain.model import Details, EntryDraft, Item, OrganizationDraft, Region
 from hub.domain.open_data import ITEM_COLUMNS, Dataset
+from hub.domain.region_drafts import place_entry, place_organization
+from hub.domain.regions import normalize_region
 from hub.domain.units import Unit, is_package
 from hub.domain.validation import validate_entry, validate_organization
 
@@ -231,7 +233,9 @@ def _groups(sheet: Sheet) -> list[list[SheetRow]]:
 def _entry(sheet: Sheet, rows: list[SheetRow], ctx: ImportContext, plan: Plan) -> EntryPlan:
     problems: list[RowProblem] = []
     first = RowReader(sheet, rows[0], ctx.today, problems)
-    region = _entry_region(first)
+    # Read against the list once here, so that the row's organization gets the same place;
+    # place_entry below adds what the kind allows (nationwide or not).
+    region = normalize_region(_entry_region(first), nationwide_allowed=True).region
     head = {k: rows[0].text(k) for k in rows[0].cells if k not in PER_ROW_KEYS}
     items: list[Item] = []
     item_rows: list[SheetRow] = []
@@ -268,7 +272,13 @@ def _entry(sheet: Sheet, rows: list[SheetRow], ctx: ImportContext, plan: Plan) -
         items=tuple(items),
         contacts=first.contacts(),
     )
-    errors = validate_entry(draft, ctx.categories.keys(), has_organization=organization is not None)
+    placed = place_entry(draft)
+    draft = placed.draft
+    errors = placed.errors
+    errors += validate_entry(
+        draft, ctx.categories.keys(), has_organization=organization is not None
+    )
+    add_user_errors(placed.warnings, sheet, rows, item_rows, plan.warnings)
     if organization is not None:
         errors += validate_organization(organization.draft, prefix="organization")
     add_user_errors(errors, sheet, rows, item_rows, problems)
@@ -323,7 +333,10 @@ def _organization(sheet: Sheet, row: SheetRow, ctx: ImportContext, plan: Plan) -
         website=reader.text("website"),
         contacts=reader.contacts(),
     )
-    add_user_errors(validate_organization(draft), sheet, [row], [], problems)
+    placed = place_organization(draft)
+    draft = placed.draft
+    add_user_errors(placed.errors + validate_organization(draft), sheet, [row], [], problems)
+    add_user_errors(placed.warnings, sheet, [row], [], plan.warnings)
     plan.warnings += reader.warnings  # a phone kept as written, a cell split into contacts
     given = _uuid(reader.text("id"))
     if reader.text("id") and given is None:

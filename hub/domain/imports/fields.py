@@ -12,6 +12,7 @@ from hub.domain.imports.problems import RowProblem
 from hub.domain.imports.sheet import Sheet, SheetRow
 from hub.domain.kinds import KINDS
 from hub.domain.open_data import Dataset
+from hub.domain.user_warnings import InputWarning
 
 _INDEXED = re.compile(r"^(items|contacts)\.(\d+)\.?(.*)$")
 _FIELD_KEYS = {
@@ -77,14 +78,14 @@ def column_of(field: str, dataset: Dataset) -> tuple[str, int | None]:
 
 
 def add_user_errors(
-    errors: Sequence[UserError],
+    errors: Sequence[UserError | InputWarning],
     sheet: Sheet,
     rows: Sequence[SheetRow],
     item_rows: Sequence[SheetRow],
     problems: list[RowProblem],
 ) -> None:
-    """Note each validation error against the row and column it comes from (an item's error
-    against that item's row, any other against the entry's first row)."""
+    """Note each validation error (or warning) against the row and column it comes from (an
+    item's error against that item's row, any other against the entry's first row)."""
     for error in errors:
         key, index = column_of(error.field, sheet.dataset)
         row = item_rows[index] if index is not None and index < len(item_rows) else rows[0]

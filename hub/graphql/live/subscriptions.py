@@ -10,6 +10,7 @@ import strawberry
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import enums as domain
 from hub.domain.live import EventFilter, ReplayTooOld, TooFarBehind, UnknownPosition
+from hub.domain.regions import filter_places
 from hub.graphql.connections import number_cursor
 from hub.graphql.context import Info
 from hub.graphql.entries import TYPE_NAMES
@@ -65,11 +66,12 @@ class EntryEventFilter:
                 raise hub_error(
                     ErrorCode.BAD_USER_INPUT, f"{name} takes at most {MAX_FILTER_VALUES} values."
                 )
+        provinces, cities = filter_places(self.provinces or (), self.cities or ())
         return EventFilter(
             kinds=tuple(self.kinds or ()),
             event_types=tuple(self.types or ()),
-            provinces=tuple(self.provinces or ()),
-            cities=tuple(self.cities or ()),
+            provinces=provinces,
+            cities=cities,
             category_codes=tuple(self.category_codes or ()),
             urgencies=tuple(self.urgencies or ()),
             verification_statuses=tuple(self.verification_statuses or ()),

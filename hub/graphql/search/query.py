@@ -9,6 +9,7 @@ import strawberry
 import hub.graphql.enums  # noqa: F401 - registers the enums with strawberry
 from hub.domain import enums as domain
 from hub.domain.listing import BadCursor
+from hub.domain.regions import NATIONWIDE, filter_places
 from hub.domain.search import (
     MAX_SEARCH_DEPTH,
     ORGANIZATION,
@@ -57,10 +58,14 @@ class SearchFilter:
                 raise hub_error(
                     ErrorCode.BAD_USER_INPUT, f"{name} takes at most {MAX_FILTER_VALUES} values."
                 )
+        provinces, cities = filter_places(self.provinces or (), self.cities or ())
+        if provinces and NATIONWIDE not in provinces:
+            # Nationwide entries answer every province, as in lists (hub/domain/regions.py).
+            provinces += (NATIONWIDE,)
         return SearchFilterRecord(
             kinds=tuple(kinds),
-            provinces=tuple(self.provinces or ()),
-            cities=tuple(self.cities or ()),
+            provinces=provinces,
+            cities=cities,
             category_codes=tuple(self.category_codes or ()),
             urgencies=tuple(u.value for u in self.urgencies or ()),
             verification_statuses=tuple(v.value for v in self.verification_statuses or ()),

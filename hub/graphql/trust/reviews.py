@@ -11,6 +11,7 @@ import strawberry
 from hub.domain.enums import EntryKind
 from hub.domain.listing import EntryOrder, queue_key
 from hub.domain.model import Entry as EntryRecord
+from hub.domain.regions import filter_place
 from hub.domain.verification import (
     FlagReason,
     Reconfirmation,
@@ -42,10 +43,11 @@ class ReviewQueueFilter:
 
     def to_store(self) -> store.QueueFilter:
         """The store's filter."""
+        province, city, _district = filter_place(self.province, self.city)
         return store.QueueFilter(
             kinds=tuple(self.kinds or ()),
-            province=self.province or None,
-            city=self.city or None,
+            province=province,
+            city=city,
             category_codes=tuple(self.category_codes or ())[:50],
         )
 

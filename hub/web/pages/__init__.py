@@ -22,6 +22,7 @@ from hub.web.pages.lists import entry_list, home
 from hub.web.pages.organizations import edit_organization, new_organization
 from hub.web.pages.posting import new_entry
 from hub.web.pages.reconfirm import reconfirm
+from hub.web.pages.regions import region_children
 from hub.web.pages.review import claim, decide, reveal, review_queue
 from hub.web.pledge_pages import pledge_routes
 
@@ -56,6 +57,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/coordinate", coordinate),
         Route("/coordinate/merge", merge, methods=["POST"]),
         Route("/coordinate/import", import_sheet, methods=["GET", "POST"]),
+        Route("/regions/{code}.json", region_children),
         Mount("/assets", app=StaticFiles(directory=STATIC), name="assets"),
         Route("/{kind}", entry_list),
     ]

@@ -104,8 +104,9 @@ function liveLists() {
   function belongs(entry) {
     return Boolean(entry) &&
       config.statuses.includes(entry.verificationStatus) &&
-      (!config.province || entry.region.province === config.province) &&
-      (!config.city || entry.region.city === config.city);
+      (entry.region.province === config.nationwide ||
+        ((!config.province || entry.region.province === config.province) &&
+          (!config.city || entry.region.city === config.city)));
   }
 
   function adjustCount(by) {
@@ -362,8 +363,69 @@ function liveLists() {
   connect();
 }
 
+// Place pickers: a province chosen from its list brings the list of its cities (or, for a
+// municipality, its districts), and a city the list of its districts, from /regions/<code>.json.
+// The fields stay free text: the API reads whatever is typed against the same list.
+function regionPickers(root) {
+  const codeOf = (input) => {
+    const list = input.list;
+    if (!list) return null;
+    const option = Array.from(list.options).find((o) => o.value === input.value.trim());
+    return option ? option.dataset.code : null;
+  };
+  const fill = (group, part, children) => {
+    const list = document.getElementById(group + "-" + part + "-options");
+    if (!list) return;
+    list.replaceChildren(
+      ...children.map((child) => {
+        const option = document.createElement("option");
+        option.value = child.name;
+        option.dataset.code = child.code;
+        return option;
+      }),
+    );
+  };
+  const follow = (input) => {
+    const group = input.dataset.regionGroup;
+    const code = codeOf(input);
+    if (input.dataset.region === "province") {
+      fill(group, "city", []);
+      fill(group, "district", []);
+    } else {
+      fill(group, "district", []);
+    }
+    if (!code || code === "100000") return;
+    fetch("/regions/" + code + ".json")
+      .then((response) => (response.ok ? response.json() : null))
+      .then((found) => {
+        if (!found) return;
+        if (input.dataset.region === "province" && found.flat) {
+          // 北京市: the city is the municipality itself, its districts come right under it.
+          fill(group, "city", [{ name: found.name, code: found.code }]);
+          fill(group, "district", found.children);
+        } else if (input.dataset.region === "province") {
+          fill(group, "city", found.children);
+          // A city already written (an edit form, a form sent back) brings its districts.
+          const city = root.querySelector(
+            'input[data-region="city"][data-region-group="' + group + '"]',
+          );
+          if (city && city.value) follow(city);
+        } else {
+          fill(group, "district", found.children);
+        }
+      })
+      .catch(() => {});
+  };
+  for (const input of root.querySelectorAll("input[data-region]")) {
+    if (input.dataset.region === "district") continue;
+    input.addEventListener("change", () => follow(input));
+    if (input.value && input.dataset.region === "province") follow(input);
+  }
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   localTimes(document);
+  regionPickers(document);
   liveLists();
   const errors = document.getElementById("form-errors");
   if (errors) errors.focus();
