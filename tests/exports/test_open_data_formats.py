@@ -207,7 +207,7 @@ async def test_xlsx_keeps_long_numbers_and_leading_zeros_as_text(
     assert row[header.index("adm3_code")].value is None
     # However the phone is stored, it is a text cell: its leading zero stays.
     phone = row[header.index("contact_phone")]
-    assert phone.data_type == "s" and "2787650000" in str(phone.value)
+    assert phone.data_type == "s" and str(phone.value).startswith("027")
 
     needs = openpyxl.load_workbook(
         io.BytesIO((await app_client.get("/export/needs.xlsx")).content)
