@@ -15,7 +15,7 @@ from hub.domain.name_keys import NameKey, alike_names, numeral_value, same_name
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from duplicates import FIXTURE, measure  # noqa: E402
+from duplicates import FIXTURE, measure
 
 
 def need(
