@@ -18,6 +18,7 @@ from hub.domain.duplicates import (
     likely_duplicates,
     profile_of,
 )
+from hub.domain.contact_keys import phone_keys
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EntryKind, EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
@@ -206,17 +207,24 @@ async def _find_duplicates(
     entries submitted at once, the one that commits second finds the first.
     """
     draft = entry.draft
-    poster = (
-        new_organization.name
-        if new_organization
-        else (
-            await duplicates.organization_name(conn, draft.organization_id) or draft.provider_name
+    if new_organization is not None:
+        poster: str | None = new_organization.name
+        organization_phones = frozenset().union(
+            *(phone_keys(c.phone) for c in new_organization.contacts)
         )
-    )
-    mine = profile_of(Candidate(draft, poster))
+    else:
+        poster, organization_phones = await duplicates.organization_poster(
+            conn, draft.organization_id
+        )
+        poster = poster or draft.provider_name
+    mine = profile_of(Candidate(draft, poster, organization_phones))
     kind, province = entry.kind, draft.region.province
     late = not duplicates.holds_window(conn, kind, province)
-    others = dict(await duplicates.recent_in_province(conn, kind, province, entry.id))
+    # Also entries of other provinces sharing a phone (a mistyped province); those committing
+    # meanwhile are not looked for again below (the window's lock is the province's).
+    others = dict(
+        await duplicates.recent_in_province(conn, kind, province, entry.id, phones=mine.phones)
+    )
     await _record_duplicates(conn, entry.id, mine, others)
 
     async def committed_meanwhile(c: Connection) -> None:
