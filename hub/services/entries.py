@@ -37,7 +37,8 @@ from hub.domain.pledges import (
     proposed_by_position,
     reserved_by_position,
 )
-from hub.domain.validation import validate_entry, validate_organization
+from hub.domain.organization_matches import carried_contacts
+from hub.domain.validation import MAX_CONTACTS, validate_entry, validate_organization
 from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
@@ -154,9 +155,13 @@ async def submit_entry(
         errors += await _check_organization(conn, draft.organization_id)
         if errors:
             return Outcome.failed(errors)
+        reused = False
         if new_organization is not None:
-            organization = await create_organization_in(conn, new_organization, token_hash, actor)
-            draft = _with_organization(draft, organization.id)
+            draft, reused = await _reuse_or_register(
+                conn, draft, new_organization, token_hash, actor
+            )
+            if reused:
+                new_organization = None  # the poster is the registered one, as named there
         entry = await create_in(
             conn, uuid.uuid4(), draft, lifetimes, actor, token_hash, new_organization
         )
@@ -165,7 +170,26 @@ async def submit_entry(
         await reconfirmation.insert_token(
             conn, link_hash, entry.id, datetime.now(UTC) + timedelta(days=reconfirmation_days)
         )
-    return Outcome(entry, edit_token=token, reconfirmation_token=link)
+    return Outcome(entry, edit_token=token, reconfirmation_token=link, reused_organization=reused)
+
+
+async def _reuse_or_register(
+    conn: Connection,
+    draft: EntryDraft,
+    new_organization: OrganizationDraft,
+    token_hash: bytes,
+    actor: Viewer,
+) -> tuple[EntryDraft, bool]:
+    """The draft under the organization it names: the registered exact match (reused: the
+    entry's token opens only the entry, and contacts the organization lacks join the entry),
+    else a new one sharing the entry's token. Whether it was reused."""
+    existing = await organizations.same_organization(conn, new_organization)
+    if existing is None:
+        organization = await create_organization_in(conn, new_organization, token_hash, actor)
+        return _with_organization(draft, organization.id), False
+    phones = await organizations.phone_keys_of(conn, existing)
+    contacts = carried_contacts(new_organization.contacts, phones, draft.contacts, MAX_CONTACTS)
+    return replace(draft, organization_id=existing, contacts=contacts), True
 
 
 async def create_in(

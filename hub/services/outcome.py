@@ -42,6 +42,8 @@ class Outcome(Generic[T]):
     edit_token: str | None = None
     # The poster's reconfirmation link secret, handed out once with a new entry.
     reconfirmation_token: str | None = None
+    # The organization submitted was registered already and was reused (no copy, no token).
+    reused_organization: bool = False
 
     @classmethod
     def failed(cls, errors: list[UserError]) -> Outcome[T]:

@@ -40,7 +40,9 @@ async def test_sql_and_python_phone_keys_agree(db: Database) -> None:
         )
     by_shape = {r["s"]: frozenset(r["keys"]) for r in rows}
     assert {s: phone_keys(s) for s in SHAPES} == by_shape
-    assert by_shape["余主任13900001234，周科长13900001235，医院总值班027-87654321（24小时值守）"] == {
+    assert by_shape[
+        "余主任13900001234，周科长13900001235，医院总值班027-87654321（24小时值守）"
+    ] == {
         "13900001234",
         "13900001235",
         "2787654321",

@@ -16,8 +16,10 @@ from hub.graphql.organizations.inputs import (
     VerifyOrganizationInput,
 )
 from hub.graphql.organizations.types import Organization
-from hub.graphql.payloads import on_node, payload
+from hub.graphql.ids import expect_global_id
+from hub.graphql.payloads import invalid_id, on_node, payload
 from hub.graphql.permissions import edit_refused, guarded_mutation
+from hub.services import organization_merges
 from hub.services import organizations as organization_service
 from hub.services.outcome import Outcome
 
@@ -26,8 +28,25 @@ from hub.services.outcome import Outcome
 class RegisterOrganizationPayload:
     organization: Organization | None
     edit_token: str | None = strawberry.field(
-        description="Keep it: it is needed to change the organization. Shown only once."
+        description="Keep it: it is needed to change the organization. Shown only once. "
+        "Null when the organization was registered already (reusedExisting)."
     )
+    reused_existing: bool = strawberry.field(
+        description="True when an organization of the same name (spaces, punctuation and "
+        "case ignored), province and city was registered already: it is the one returned, "
+        "unchanged, and no copy is made. Its staff or a coordinator change it."
+    )
+    similar_organizations: list[Organization] = strawberry.field(
+        description="Registered organizations that may be this one under another spelling "
+        "(武汉汉口医院 for 武汉市汉口医院, a name with its alias): ask a coordinator to merge "
+        "them (mergeOrganizations) if they are."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class MergeOrganizationsPayload:
+    organization: Organization | None = strawberry.field(description="The organization kept.")
     user_errors: list[UserError]
 
 
@@ -49,9 +68,15 @@ class OrganizationMutation:
         self, info: Info, input: OrganizationInput
     ) -> RegisterOrganizationPayload:
         ctx = info.context
-        outcome = await organization_service.register_organization(
-            ctx.db, input.to_domain(), ctx.viewer
-        )
+        draft = input.to_domain()
+        outcome = await organization_service.register_organization(ctx.db, draft, ctx.viewer)
+        similar: list[Organization] = []
+        if outcome.value is not None:
+            view = _view(info)
+            found = await organization_service.similar_to(
+                ctx.db, draft.name, draft.region.province, draft.region.city
+            )
+            similar = [view(o) for o in found if o.id != outcome.value.id]
         return payload(
             RegisterOrganizationPayload,
             info,
@@ -59,6 +84,8 @@ class OrganizationMutation:
             organization=_view(info),
             # Handed out with the new organization, once.
             edit_token=lambda _: outcome.edit_token,
+            reused_existing=lambda _: outcome.reused_organization,
+            similar_organizations=lambda _: similar,
         )
 
     @guarded_mutation(
@@ -96,3 +123,24 @@ class OrganizationMutation:
 
         outcome = await on_node(input.id, "Organization", "id", verify)
         return payload(UpdateOrganizationPayload, info, outcome, organization=_view(info))
+
+    @guarded_mutation(
+        "Merge an organization registered twice into the one kept (coordinators): its "
+        "entries, staff, pending claims, pledges and the contacts the kept one lacks move "
+        "there; it stays, with mergedInto set and its history, out of the directory."
+    )
+    async def merge_organizations(
+        self, info: Info, from_id: strawberry.ID, into_id: strawberry.ID
+    ) -> MergeOrganizationsPayload:
+        ctx = info.context
+        merged = expect_global_id(from_id, "Organization")
+        kept = expect_global_id(into_id, "Organization")
+        if merged is None:
+            outcome: Outcome[model.Organization] = invalid_id("fromId")
+        elif kept is None:
+            outcome = invalid_id("intoId")
+        else:
+            outcome = await organization_merges.merge_organizations(
+                ctx.db, ctx.viewer, merged, kept
+            )
+        return payload(MergeOrganizationsPayload, info, outcome, organization=_view(info))
