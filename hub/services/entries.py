@@ -11,6 +11,7 @@ from uuid import UUID
 
 from hub.domain.accounts import ANONYMOUS, Role, Viewer, may_edit
 from hub.domain.audit import snapshot
+from hub.domain.contact_keys import phone_keys
 from hub.domain.duplicates import (
     Candidate,
     Profile,
@@ -18,7 +19,6 @@ from hub.domain.duplicates import (
     likely_duplicates,
     profile_of,
 )
-from hub.domain.contact_keys import phone_keys
 from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EntryKind, EntryStatus, EventType
 from hub.domain.errors import ErrorCode, UserError
@@ -30,6 +30,7 @@ from hub.domain.lifecycle import (
     substance_changed,
 )
 from hub.domain.model import Entry, EntryDraft, OrganizationDraft
+from hub.domain.organization_matches import carried_contacts
 from hub.domain.pledges import (
     check_item_edit,
     delivered_by_position,
@@ -37,7 +38,6 @@ from hub.domain.pledges import (
     proposed_by_position,
     reserved_by_position,
 )
-from hub.domain.organization_matches import carried_contacts
 from hub.domain.validation import MAX_CONTACTS, validate_entry, validate_organization
 from hub.domain.verification import Action, transition
 from hub.services.audit import audit

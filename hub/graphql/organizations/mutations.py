@@ -10,13 +10,13 @@ import strawberry
 from hub.domain import model
 from hub.graphql.common import UserError
 from hub.graphql.context import Info
+from hub.graphql.ids import expect_global_id
 from hub.graphql.organizations.inputs import (
     OrganizationInput,
     UpdateOrganizationInput,
     VerifyOrganizationInput,
 )
 from hub.graphql.organizations.types import Organization
-from hub.graphql.ids import expect_global_id
 from hub.graphql.payloads import invalid_id, on_node, payload
 from hub.graphql.permissions import edit_refused, guarded_mutation
 from hub.services import organization_merges
