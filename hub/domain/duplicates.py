@@ -29,7 +29,9 @@ ALIKE = 0.8
 # What each sign adds to the score (a pair at THRESHOLD or above is shown to reviewers).
 SAME_NAME = 0.6  # or the same organization
 ALIKE_NAME = 0.3
-SAME_PHONE = 0.45
+# A shared phone alone is not enough (one volunteer lists several hotels with her phone), but
+# it lifts the places' veto (a mistyped province) and lets a typo count as an alike name.
+SAME_PHONE = 0.3
 SAME_CITY = 0.1
 SAME_ITEMS = 0.1  # times the share of categories in common
 SAME_ADDRESS = 0.2
@@ -220,7 +222,8 @@ def _score(a: Profile, b: Profile, floor: float) -> float:
         # and a charity's other account is another channel.
         return 1.0 if a._account == b._account else 0.0
     total = 0.0
-    if a.phones and not a.phones.isdisjoint(b.phones):
+    shared_phone = bool(a.phones) and not a.phones.isdisjoint(b.phones)
+    if shared_phone:
         total += SAME_PHONE
     elif a._province != b._province or _apart(a._city, b._city) or _apart(a._district, b._district):
         return 0.0
@@ -238,7 +241,7 @@ def _score(a: Profile, b: Profile, floor: float) -> float:
             return 0.0
         if same_name(a.poster_key, b.poster_key):
             total += SAME_NAME
-        elif alike_names(a.poster_key, b.poster_key):
+        elif alike_names(a.poster_key, b.poster_key, typos=shared_phone):
             total += ALIKE_NAME
     if total + SAME_ADDRESS < low:
         return 0.0

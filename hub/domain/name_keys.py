@@ -39,6 +39,7 @@ _LEVEL_OF_SUFFIX = {"省": "province", "自治区": "province", "县": "district
 _BRANCH = re.compile(
     r"(店|分店|门店|院区|校区|分院|分公司|营业部|支行|本部|分部|仓库|[东西南北中]院)$"
 )
+_AFFILIATED = "附属"
 # Legal forms that one writer adds and another leaves out.
 _LEGAL_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司|公司)$")
 _BRACKETS = re.compile(r"[(\[【〔]([^()\[\]【】〔〕]*)[)\]】〕]")
@@ -50,6 +51,8 @@ _VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 # Two rests this alike (difflib's ratio), differing only by left-out characters, are alike.
 ALIKE = 0.8
+# Two rests this alike, whatever the differences, are alike when a phone says they are one.
+TYPO_ALIKE = 0.75
 
 
 def numeral_value(text: str) -> int:
@@ -133,8 +136,9 @@ def _form(text: str) -> NameForm:
 
 @dataclass(frozen=True)
 class NameKey:
-    """A name read every way it may be meant: as written (brackets dropped) and, when it
-    carries an alias in parentheses, the name without it and the alias alone."""
+    """A name read every way it may be meant: as written (brackets dropped); when it carries
+    an alias in parentheses, the name without it and the alias alone; when it is a hospital
+    affiliated to a university (XX大学附属YY医院), YY医院."""
 
     forms: tuple[NameForm, ...]
 
@@ -152,6 +156,10 @@ class NameKey:
             texts.append(_clean(_BRACKETS.sub(lambda m: m.group(1), text)))
             texts.append(_clean(bare))
             texts += [_clean(a) for a in aliases if a.strip() and a not in branchy]
+        # XX大学附属YY医院 goes by YY医院 (附属: "affiliated to").
+        # (Not 医院 alone, of 湖北医药学院附属医院: that would be every hospital.)
+        affiliated = [t.rsplit(_AFFILIATED, 1)[1] for t in texts if _AFFILIATED in t]
+        texts += [t for t in affiliated if len(t) >= 4]
         forms = tuple(dict.fromkeys(_form(t) for t in texts if t))
         return cls(forms)
 
@@ -169,24 +177,25 @@ def same_name(a: NameKey, b: NameKey) -> bool:
     return any(x.rest == y.rest and _compatible(x, y) for x in a.forms for y in b.forms)
 
 
-def _only_left_out(a: str, b: str) -> bool:
+def _only_left_out(a: str, b: str, changed: bool) -> bool:
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < ALIKE:
+    if matcher.ratio() < (TYPO_ALIKE if changed else ALIKE):
         return False
-    return all(op != "replace" for op, *_ in matcher.get_opcodes())
+    return changed or all(op != "replace" for op, *_ in matcher.get_opcodes())
 
 
-def alike_names(a: NameKey, b: NameKey) -> bool:
+def alike_names(a: NameKey, b: NameKey, *, typos: bool = False) -> bool:
     """Whether two names differ only by characters one of them leaves out (大酒店 and 酒店),
     with the same numbers and compatible places: a weaker sign than same_name. A changed
-    character (中心 and 中医, 协和 and 同济) is a different name."""
+    character (中心 and 中医, 协和 and 同济) is a different name, unless `typos` (asked when
+    something else, a shared phone, says they are one): then 普任 for 普仁 is alike too."""
     for x in a.forms:
         for y in b.forms:
             if x.numbers != y.numbers or not _compatible(x, y) or not x.rest or not y.rest:
                 continue
             if abs(len(x.rest) - len(y.rest)) > max(len(x.rest), len(y.rest)) * 0.34:
                 continue
-            if _only_left_out(x.rest, y.rest):
+            if _only_left_out(x.rest, y.rest, typos):
                 return True
     return False
 

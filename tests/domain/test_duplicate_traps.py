@@ -57,6 +57,8 @@ def flagged(a: Profile, b: Profile) -> bool:
         ("黄冈市中心医院", "黄冈市中医院"),
         ("湖北省人民医院", "武汉市人民医院"),
         ("如家酒店（武汉光谷广场店）", "如家酒店（武汉中南路店）"),
+        ("湖北医药学院附属医院", "武汉大学附属医院"),
+        ("武汉协和医院西院", "武汉协和医院"),
     ],
 )
 def test_one_meaningful_character_makes_another_hospital(left: str, right: str) -> None:
@@ -77,6 +79,7 @@ def test_one_meaningful_character_makes_another_hospital(left: str, right: str) 
         ("武汉江夏区人民医院", "武汉市江夏区人民医院"),
         ("锦江之星（武汉江汉路步行街店）", "锦江之星武汉江汉路步行街店"),
         ("京东物流有限公司", "京东物流"),
+        ("武汉科技大学附属天佑医院", "天佑医院"),
     ],
 )
 def test_one_hospital_written_two_ways_is_a_duplicate(left: str, right: str) -> None:
@@ -119,6 +122,17 @@ def test_a_volunteers_phone_on_several_hotels_does_not_make_them_one() -> None:
     a = need("武汉江岸假日宾馆", phones=phone, kind=EntryKind.LODGING, codes=())
     b = need("武汉汉口港湾酒店", phones=phone, kind=EntryKind.LODGING, codes=())
     assert not flagged(a, b)
+
+
+def test_a_volunteer_hotline_on_several_hospitals_does_not_make_them_one() -> None:
+    """An import sheet's volunteer team: one hotline, the same supplies, four hospitals."""
+    hotline = ("志愿者热线 027-80001234",)
+    a = need("武汉市东湖医院", phones=hotline)
+    b = need("武汉市商职医院", phones=hotline)
+    assert not flagged(a, b)
+    # The same phone and a typo in the name: one hospital.
+    assert flagged(need("武汉市普任医院", phones=hotline), need("武汉市普仁医院", phones=hotline))
+    assert not flagged(need("武汉市普任医院"), need("武汉市普仁医院"))
 
 
 def test_a_charitys_accounts_are_channels_of_their_own() -> None:
