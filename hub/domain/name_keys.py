@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Places written without their 省 or 市 (湖北 for 湖北省, 武汉 for 武汉市): provinces, Hubei's
 # cities and a few large cities. A place written with its suffix needs no list.
@@ -31,6 +32,7 @@ CITIES = (
     "信阳", "南阳", "岳阳", "九江", "安庆",
 )  # fmt: skip
 _BARE = {name: "province" for name in PROVINCES} | {name: "city" for name in CITIES}
+_BARE_SIZES = sorted({len(name) for name in _BARE}, reverse=True)
 # A leading place with its administrative suffix, shortest first (武汉市, 江夏区, 恩施州).
 _SUFFIXED = re.compile(r"^([\u4e00-\u9fff]{2,4}?)(省|自治区|市|自治州|州|地区|盟|县|区)")
 _SUFFIX_NEXT = re.compile(r"省|自治区|市|自治州|州|地区|盟|县|区")
@@ -104,11 +106,9 @@ def _places(text: str) -> tuple[tuple[Place, ...], str]:
     while True:
         bare = next(
             (
-                name
-                for name in _BARE
-                if text.startswith(name)
-                and len(text) > len(name)
-                and not _SUFFIX_NEXT.match(text, len(name))
+                text[:size]
+                for size in _BARE_SIZES
+                if text[:size] in _BARE and len(text) > size and not _SUFFIX_NEXT.match(text, size)
             ),
             None,
         )
@@ -144,24 +144,31 @@ class NameKey:
 
     @classmethod
     def of(cls, name: str | None) -> NameKey:
-        """Parse a name (None or blank: no forms, the same as nothing)."""
-        text = unicodedata.normalize("NFKC", name or "")
-        texts: list[str] = []
-        aliases = _BRACKETS.findall(text)
-        bare = _BRACKETS.sub("", text)
-        branchy = [a for a in aliases if _BRANCH.search(_clean(a))]
-        if aliases and len(branchy) == len(aliases):
-            texts.append(_clean(text.replace("(", "").replace(")", "")))
-        else:
-            texts.append(_clean(_BRACKETS.sub(lambda m: m.group(1), text)))
-            texts.append(_clean(bare))
-            texts += [_clean(a) for a in aliases if a.strip() and a not in branchy]
-        # XX大学附属YY医院 goes by YY医院 (附属: "affiliated to").
-        # (Not 医院 alone, of 湖北医药学院附属医院: that would be every hospital.)
-        affiliated = [t.rsplit(_AFFILIATED, 1)[1] for t in texts if _AFFILIATED in t]
-        texts += [t for t in affiliated if len(t) >= 4]
-        forms = tuple(dict.fromkeys(_form(t) for t in texts if t))
-        return cls(forms)
+        """Parse a name (None or blank: no forms, the same as nothing); the names seen most
+        recently are remembered (a directory's names are parsed once, not once per query)."""
+        return _parsed(name or "")
+
+
+@lru_cache(maxsize=20_000)
+def _parsed(name: str) -> NameKey:
+    """NameKey.of, remembered."""
+    text = unicodedata.normalize("NFKC", name)
+    texts: list[str] = []
+    aliases = _BRACKETS.findall(text)
+    bare = _BRACKETS.sub("", text)
+    branchy = [a for a in aliases if _BRANCH.search(_clean(a))]
+    if aliases and len(branchy) == len(aliases):
+        texts.append(_clean(text.replace("(", "").replace(")", "")))
+    else:
+        texts.append(_clean(_BRACKETS.sub(lambda m: m.group(1), text)))
+        texts.append(_clean(bare))
+        texts += [_clean(a) for a in aliases if a.strip() and a not in branchy]
+    # XX大学附属YY医院 goes by YY医院 (附属: "affiliated to").
+    # (Not 医院 alone, of 湖北医药学院附属医院: that would be every hospital.)
+    affiliated = [t.rsplit(_AFFILIATED, 1)[1] for t in texts if _AFFILIATED in t]
+    texts += [t for t in affiliated if len(t) >= 4]
+    forms = tuple(dict.fromkeys(_form(t) for t in texts if t))
+    return NameKey(forms)
 
 
 def _compatible(a: NameForm, b: NameForm) -> bool:

@@ -155,6 +155,10 @@ async def submit_entry(
         errors += await _check_organization(conn, draft.organization_id)
         if errors:
             return Outcome.failed(errors)
+        if draft.organization_id is not None:
+            # An organization merged into another is posted under the one kept.
+            kept = await organizations.kept_for(conn, draft.organization_id)
+            draft = _with_organization(draft, kept)
         reused = False
         if new_organization is not None:
             draft, reused = await _reuse_or_register(

@@ -167,7 +167,7 @@ async def same_organization(conn: Connection, draft: OrganizationDraft) -> UUID 
 
 
 async def organizations_near(
-    conn: Connection, province_prefix: str, limit: int = 2000
+    conn: Connection, province_prefix: str, limit: int = 1000
 ) -> list[tuple[UUID, str, str, str | None]]:
     """(id, name, province, city) of the organizations whose province starts with
     `province_prefix` (湖北 finds 湖北 and 湖北省), not merged, the newest first: what
@@ -206,6 +206,21 @@ async def lock_pair(
     )
     found = await hydrate_organizations(conn, rows)
     return {o.id: (o, r["verified_once"]) for o, r in zip(found, rows, strict=True)}
+
+
+async def kept_for(conn: Connection, organization_id: UUID) -> UUID:
+    """The organization that `organization_id` was merged into, following merges (itself when
+    it was not merged)."""
+    kept: UUID | None = await conn.fetchval(
+        """WITH RECURSIVE chain (id, merged_into, depth) AS (
+               SELECT id, merged_into, 0 FROM organization WHERE id = $1
+               UNION ALL
+               SELECT o.id, o.merged_into, c.depth + 1 FROM chain c
+               JOIN organization o ON o.id = c.merged_into WHERE c.depth < 20)
+           SELECT id FROM chain WHERE merged_into IS NULL LIMIT 1""",
+        organization_id,
+    )
+    return kept or organization_id
 
 
 async def entries_of(conn: Connection, organization_id: UUID) -> list[UUID]:

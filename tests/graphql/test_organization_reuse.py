@@ -172,6 +172,9 @@ async def test_a_coordinator_merges_an_organization_registered_twice(
     )
     assert moved["node"]["organization"]["id"] == into
     assert await count(gql, "汉口医院") == 1  # the copy leaves the directory
+    # A new entry naming the copy by id is posted under the one kept.
+    later = await gql.data(SUBMIT, {"input": {**copy.deepcopy(NEED), "organizationId": merged}})
+    assert later["submitNeed"]["need"]["organization"]["id"] == into
 
     async def errors(variables: dict[str, str]) -> list[tuple[str, str]]:
         answer = (await gql.data(MERGE, variables, **auth(coordinator)))["mergeOrganizations"]
