@@ -236,6 +236,12 @@ mutation Merge($keep: ID!, $dupes: [ID!]!) {
 }
 """
 
+MERGE_ORGANIZATIONS = """
+mutation MergeOrganizations($from: ID!, $into: ID!) {
+  mergeOrganizations(fromId: $from, intoId: $into) { userErrors { field code message } }
+}
+"""
+
 REVEAL = """
 mutation Reveal($id: ID!) {
   revealContact(contactId: $id) { contact { id name phone } userErrors { field code message } }
