@@ -108,7 +108,9 @@ async def merge_organizations(
             extra={
                 "merged": str(merged_id),
                 "entries": len(moved.entries),
-                "members": moved.members,
+                # Named, not counted: the copy's staff now speak for the kept one (a
+                # coordinator's merge vouches for them), which a later review may question.
+                "members": [str(m) for m in moved.members],
                 "claims": moved.claims,
                 "pledges": moved.pledges,
             },

@@ -234,7 +234,8 @@ class Moved:
     """What merging an organization moved to the one kept."""
 
     entries: list[UUID]
-    members: int
+    # Staff of the copy who became staff of the kept one (not those who were both already).
+    members: list[UUID]
     claims: int
     pledges: int
 
@@ -283,7 +284,7 @@ async def move_to(conn: Connection, merged: UUID, kept: UUID) -> Moved:
     )
     return Moved(
         entries=[r["id"] for r in entries],
-        members=len(members),
+        members=[r["user_id"] for r in members],
         claims=int(claims.split()[-1]),
         pledges=int(pledges.split()[-1]),
     )

@@ -150,6 +150,16 @@ async def test_a_coordinator_merges_an_organization_registered_twice(
     merged = copy_["need"]["organization"]["id"]
     assert into != merged
     variables = {"from": merged, "into": into}
+    _, staff_id = await token_for(db, Role.VOLUNTEER, "stan")
+    staff = str(expect_global_id(staff_id, "User"))
+    merged_uuid = expect_global_id(merged, "Organization")
+    into_uuid = expect_global_id(into, "Organization")
+    async with db.connection() as conn:
+        await conn.execute(
+            "INSERT INTO organization_member (organization_id, user_id) VALUES ($1, $2)",
+            merged_uuid,
+            UUID(staff),
+        )
 
     anonymous = await gql.post(MERGE, variables)
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -172,6 +182,15 @@ async def test_a_coordinator_merges_an_organization_registered_twice(
     )
     assert moved["node"]["organization"]["id"] == into
     assert await count(gql, "汉口医院") == 1  # the copy leaves the directory
+    async with db.connection() as conn:
+        staff_of = await conn.fetch(
+            "SELECT organization_id FROM organization_member WHERE user_id = $1", UUID(staff)
+        )
+        kept_audit = await conn.fetchval(
+            "SELECT changes FROM audit_log WHERE action = 'organization.merge_kept'"
+        )
+    assert [r["organization_id"] for r in staff_of] == [into_uuid]
+    assert staff in str(kept_audit)  # the staff who moved are named on the trail
     # A new entry naming the copy by id is posted under the one kept.
     later = await gql.data(SUBMIT, {"input": {**copy.deepcopy(NEED), "organizationId": merged}})
     assert later["submitNeed"]["need"]["organization"]["id"] == into
