@@ -284,7 +284,8 @@ def close_document(kind: Kind) -> str:
 REGISTER_ORGANIZATION = """
 mutation Register($input: OrganizationInput!) {
   registerOrganization(input: $input) {
-    organization { id name } editToken userErrors { field code message }
+    organization { id name } editToken reusedExisting similarOrganizations { id name }
+    userErrors { field code message }
   }
 }
 """

@@ -105,6 +105,11 @@ async def test_reuse_gives_the_submitter_no_rights_over_the_organization(
 async def test_register_organization_reuses_the_exact_match_and_offers_near_ones(
     gql: GraphQLClient,
 ) -> None:
+    refused = (await gql.data(REGISTER, {"input": {**HOSPITAL, "name": " "}}))[
+        "registerOrganization"
+    ]
+    assert refused["userErrors"] and refused["organization"] is None
+    assert (refused["reusedExisting"], refused["similarOrganizations"]) == (False, [])
     first = (await gql.data(REGISTER, {"input": HOSPITAL}))["registerOrganization"]
     assert (first["reusedExisting"], first["similarOrganizations"]) == (False, [])
     assert first["editToken"]

@@ -341,8 +341,16 @@ async def test_registering_an_organization_on_its_own(
     done = await app_client.post("/organizations/new", data=fields)
     assert done.status_code == 200
     assert "武汉市红十字会" in done.text
+    # Registered again: no copy, and the page says so (issue 17).
+    again = await app_client.post("/organizations/new", data=fields)
+    assert again.status_code == 200
+    assert "registered already" in again.text
+    near = await app_client.post(
+        "/organizations/new", data={**fields, "organization_name": "武汉红十字会"}
+    )
+    assert "may be the same one" in near.text and "武汉市红十字会" in near.text
     async with db.connection() as conn:
-        assert await conn.fetchval("SELECT count(*) FROM organization") == 1
+        assert await conn.fetchval("SELECT count(*) FROM organization") == 2
 
 
 async def test_an_organization_is_changed_with_its_edit_code(

@@ -31,17 +31,19 @@ class RegisterOrganizationPayload:
         description="Keep it: it is needed to change the organization. Shown only once. "
         "Null when the organization was registered already (reusedExisting)."
     )
+    user_errors: list[UserError]
     reused_existing: bool = strawberry.field(
+        default=False,
         description="True when an organization of the same name (spaces, punctuation and "
         "case ignored), province and city was registered already: it is the one returned, "
-        "unchanged, and no copy is made. Its staff or a coordinator change it."
+        "unchanged, and no copy is made. Its staff or a coordinator change it.",
     )
     similar_organizations: list[Organization] = strawberry.field(
+        default_factory=list,
         description="Registered organizations that may be this one under another spelling "
         "(武汉汉口医院 for 武汉市汉口医院, a name with its alias): ask a coordinator to merge "
-        "them (mergeOrganizations) if they are."
+        "them (mergeOrganizations) if they are.",
     )
-    user_errors: list[UserError]
 
 
 @strawberry.type
@@ -77,16 +79,17 @@ class OrganizationMutation:
                 ctx.db, draft.name, draft.region.province, draft.region.city
             )
             similar = [view(o) for o in found if o.id != outcome.value.id]
-        return payload(
+        answer = payload(
             RegisterOrganizationPayload,
             info,
             outcome,
             organization=_view(info),
             # Handed out with the new organization, once.
             edit_token=lambda _: outcome.edit_token,
-            reused_existing=lambda _: outcome.reused_organization,
-            similar_organizations=lambda _: similar,
         )
+        answer.reused_existing = outcome.reused_organization
+        answer.similar_organizations = similar
+        return answer
 
     @guarded_mutation(
         "Change an organization: with its editToken until it is first verified, then as its "
