@@ -9,22 +9,23 @@ from uuid import UUID
 
 import asyncpg
 
+from hub.domain.contact_keys import phone_keys
 from hub.domain.duplicates import Profile
 from hub.domain.enums import EntryKind
 from hub.store.db import Connection, kept
 
 # An entry's profile (hub.domain.duplicates.Profile): the poster is its organization's name, or
-# the provider's name when it has no organization; the phones are the keys (phone_keys, migration
-# 0032) of its contacts and its organization's; the account is a donation channel's.
+# the provider's name when it has no organization; the phones are those of its contacts and its
+# organization's (their keys are computed here, once per profile built, not per scan in SQL);
+# the account is a donation channel's.
 _COLUMNS = """
     SELECT e.id, e.kind, e.province, e.city, e.district, e.organization_id, e.address,
            CASE WHEN e.organization_id IS NULL THEN e.provider_name ELSE o.name END AS poster,
            ARRAY(SELECT i.category_code FROM entry_item i WHERE i.entry_id = e.id) AS codes,
-           ARRAY(SELECT k FROM contact c, unnest(phone_keys(c.phone)) AS k
-                 WHERE c.entry_id = e.id
-                 UNION
-                 SELECT k FROM contact c, unnest(phone_keys(c.phone)) AS k
-                 WHERE c.organization_id = e.organization_id) AS phones,
+           ARRAY(SELECT c.phone FROM contact c WHERE c.entry_id = e.id AND c.phone IS NOT NULL
+                 UNION ALL
+                 SELECT c.phone FROM contact c
+                 WHERE c.organization_id = e.organization_id AND c.phone IS NOT NULL) AS phones,
            d.account_number
     FROM entry e LEFT JOIN organization o ON o.id = e.organization_id
          LEFT JOIN donation_channel d ON d.entry_id = e.id
@@ -68,7 +69,7 @@ def _profile(row: asyncpg.Record) -> tuple[UUID, Profile]:
             address=row["address"],
             poster_name=row["poster"],
             category_codes=frozenset(codes),
-            phones=frozenset(phones),
+            phones=frozenset().union(*(phone_keys(p) for p in phones)),
             account=row["account_number"],
         )
         if len(_BUILT) >= _BUILT_MAX:
@@ -203,14 +204,14 @@ async def organization_poster(
     if organization_id is None:
         return None, frozenset()
     row = await conn.fetchrow(
-        """SELECT o.name, ARRAY(SELECT k FROM contact c, unnest(phone_keys(c.phone)) AS k
-                                WHERE c.organization_id = o.id) AS phones
+        """SELECT o.name, ARRAY(SELECT c.phone FROM contact c
+                                WHERE c.organization_id = o.id AND c.phone IS NOT NULL) AS phones
            FROM organization o WHERE o.id = $1""",
         organization_id,
     )
     if row is None:
         return None, frozenset()
-    return row["name"], frozenset(row["phones"])
+    return row["name"], frozenset().union(*(phone_keys(p) for p in row["phones"]))
 
 
 async def record(conn: Connection, entry_id: UUID, found: Sequence[tuple[UUID, float]]) -> None:
