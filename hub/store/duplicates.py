@@ -33,11 +33,13 @@ _COLUMNS = """
       AND e.created_at > now() - interval '30 days'
 """
 _PROFILE = f"{_COLUMNS} AND e.province = $2"
-# Entries of any province sharing a phone with the new one ($5), through contact_phone_keys_idx.
-_SHARING_A_PHONE = f"""{_COLUMNS} AND (
-      e.id IN (SELECT c.entry_id FROM contact c WHERE phone_keys(c.phone) && $5::text[])
-      OR e.organization_id IN (
-          SELECT c.organization_id FROM contact c WHERE phone_keys(c.phone) && $5::text[]))
+# Entries of any province sharing a phone with the new one ($5), found from contact_phone_keys_idx
+# (the entries' own contacts, and their organizations'), not by reading every recent entry.
+_SHARING_A_PHONE = f"""{_COLUMNS} AND e.id IN (
+      SELECT c.entry_id FROM contact c WHERE phone_keys(c.phone) && $5::text[]
+      UNION
+      SELECT x.id FROM contact c JOIN entry x ON x.organization_id = c.organization_id
+      WHERE phone_keys(c.phone) && $5::text[])
 """
 # At most this many entries of other provinces join a scan by their phone.
 SHARED_PHONE_LIMIT = 20
