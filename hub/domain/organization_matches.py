@@ -1,6 +1,6 @@
 """Organizations submitted again: reuse the exact match, offer the near ones (issue 17).
 
-An exact match (the same name once normalised, the same province and city: see
+An exact match (the same name once normalised, the same kind, province and city: see
 hub/store/organizations.same_organization) is reused instead of registering a copy. Reusing
 gives the submitter nothing over it: no edit token, no membership (hub/domain/
 organization_trust.py); what the submitter said about it that it does not have (other phones)

@@ -124,6 +124,7 @@ QUERY_FIELDS: dict[str, Audience] = {
             "lodgings",
             "donationChannels",
             "organizations",
+            "similarOrganizations",
             "supplyCategories",
             "supplyCategoryGroups",
             "units",

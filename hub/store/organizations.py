@@ -142,7 +142,7 @@ _SAME_KEY = "organization_name_key($1) || chr(9) || btrim($2) || chr(9) || coale
 async def same_organization(conn: Connection, draft: OrganizationDraft) -> UUID | None:
     """The organization `draft` names exactly, if one is registered: the same name once
     normalised (organization_name_key: NFKC, case, spaces and punctuation ignored), the same
-    province and the same city (both left out counts as the same), neither merged into another
+    kind, province and city (both left out counts as the same), neither merged into another
     nor REJECTED; the oldest of several. Locks that name until the transaction ends."""
     region = draft.region
     city = region.city.strip() if region.city and region.city.strip() else None
@@ -156,12 +156,13 @@ async def same_organization(conn: Connection, draft: OrganizationDraft) -> UUID 
     found: UUID | None = await conn.fetchval(
         """SELECT id FROM organization
            WHERE province = btrim($2) AND organization_name_key(name) = organization_name_key($1)
-             AND nullif(btrim(coalesce(city, '')), '') IS NOT DISTINCT FROM $3
+             AND nullif(btrim(coalesce(city, '')), '') IS NOT DISTINCT FROM $3 AND kind = $4
              AND merged_into IS NULL AND verification_status <> 'REJECTED'
            ORDER BY created_at, id LIMIT 1""",
         draft.name,
         region.province,
         city,
+        draft.kind.value,
     )
     return found
 

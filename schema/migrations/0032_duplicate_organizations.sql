@@ -45,9 +45,9 @@ $$;
 CREATE INDEX contact_phone_keys_idx ON contact USING gin (phone_keys(phone));
 
 -- 2. organization_name_key(name): a name as an exact match compares it (NFKC, lower case,
---    without spaces and punctuation). Submitting an organization whose key, province and city
---    match an existing one reuses it instead of registering a copy (12 copies of one name were
---    seen in a probe).
+--    without spaces and punctuation). Submitting an organization whose key, kind, province and
+--    city match an existing one reuses it instead of registering a copy (12 copies of one name
+--    were seen in a probe).
 CREATE FUNCTION organization_name_key(name text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
     SELECT lower(regexp_replace(normalize(name, NFKC),

@@ -16,9 +16,9 @@ from hub.graphql.entries.types import ENTRY_TYPES
 _RECONFIRMATION = "The poster's private link secret for reconfirmEntry. Shown only once."
 _REUSED = (
     "True when the `organization` given was registered already (the same name once spaces, "
-    "punctuation and case are ignored, the same province and city): the entry names that one, "
-    "no copy is made, and the edit token opens only the entry. Near matches are offered by "
-    "the query similarOrganizations."
+    "punctuation and case are ignored, the same kind, province and city): the entry names "
+    "that one, no copy is made, and the edit token opens only the entry. Near matches are "
+    "offered by the query similarOrganizations."
 )
 
 

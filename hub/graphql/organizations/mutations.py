@@ -35,7 +35,7 @@ class RegisterOrganizationPayload:
     reused_existing: bool = strawberry.field(
         default=False,
         description="True when an organization of the same name (spaces, punctuation and "
-        "case ignored), province and city was registered already: it is the one returned, "
+        "case ignored), kind, province and city was registered already: it is the one returned, "
         "unchanged, and no copy is made. Its staff or a coordinator change it.",
     )
     similar_organizations: list[Organization] = strawberry.field(
