@@ -15,7 +15,7 @@ from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.graphql.test_accounts import token_for
 from tests.graphql.test_reviews import CLAIM, auth, submit, verify
-from tests.helpers import UPDATE_NEED
+from tests.helpers import HOSPITAL, SUBMIT_NEED, UPDATE_NEED, need_input
 
 HISTORY = """query($e: ID!) { entryHistory(entryId: $e) {
     action actor changedFields decision method reason } }"""
@@ -99,8 +99,12 @@ async def _tamper(db: Database, sql: str) -> None:
     ],
 )
 async def test_tampering_is_detected(gql: GraphQLClient, db: Database, sql: str, seq: int) -> None:
-    for _ in range(3):
-        await submit(gql)  # an organization and a need each: six records
+    for n in range(3):
+        # An organization and a need each: six records (three hospitals: one submitted again
+        # would be reused, issue 17).
+        hospital = {**HOSPITAL, "name": f"武汉市第{n + 1}医院"}
+        result = await gql.data(SUBMIT_NEED, {"input": need_input(organization=hospital)})
+        assert result["submitNeed"]["userErrors"] == []
     await take_checkpoint(db, "test-secret-key")
     assert (await verify_chain(db, "test-secret-key")).intact
     await _tamper(db, sql)

@@ -1,4 +1,13 @@
-"""Likely duplicates: the same need posted twice (by two volunteers, from two sources)."""
+"""Likely duplicates: the same need posted twice (by two volunteers, from two sources).
+
+What counts (issue 17, measured by bench/duplicates.py on tests/fixtures/duplicates-labelled.json):
+- the poster's name read by hub/domain/name_keys.py: 武汉市X ~ 武汉X, 湖北省X ~ X, a name with
+  its alias in parentheses ~ either, 第1 ~ 第一; but 第二 ≠ 第四, 中心医院 ≠ 中医医院;
+- places: two entries in different provinces, cities or districts are different things...
+- ...unless they share a phone number (the same company's offer with a mistyped province);
+- donation channels: the same account number is the same channel, another account of the same
+  charity is another channel, whatever else they share.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +18,23 @@ from difflib import SequenceMatcher
 from functools import cached_property
 from uuid import UUID
 
+from hub.domain.contact_keys import account_key, phone_keys
 from hub.domain.enums import EntryKind
 from hub.domain.model import EntryDraft
+from hub.domain.name_keys import NameKey, alike_names, place_key, same_name
 
 THRESHOLD = 0.6
-# Two names or addresses this alike count as the same.
+# Two addresses this alike count as the same.
 ALIKE = 0.8
+# What each sign adds to the score (a pair at THRESHOLD or above is shown to reviewers).
+SAME_NAME = 0.6  # or the same organization
+ALIKE_NAME = 0.3
+# A shared phone alone is not enough (one volunteer lists several hotels with her phone), but
+# it lifts the places' veto (a mistyped province) and lets a typo count as an alike name.
+SAME_PHONE = 0.3
+SAME_CITY = 0.1
+SAME_ITEMS = 0.1  # times the share of categories in common
+SAME_ADDRESS = 0.2
 _NOISE = re.compile(r"[\s\-_,.，。、()（）]+")
 
 
@@ -24,6 +44,8 @@ class Candidate:
 
     draft: EntryDraft
     poster_name: str | None
+    # Phone keys of the poster's organization (an entry's contacts may be only there).
+    organization_phones: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -38,16 +60,22 @@ class Profile:
     address: str | None
     poster_name: str | None
     category_codes: frozenset[str]
+    district: str | None = None
+    # Phone keys (hub/domain/contact_keys.py) of its contacts and its organization's.
+    phones: frozenset[str] = frozenset()
+    # A donation channel's account number, as written.
+    account: str | None = None
     # Normalized once, not once per comparison.
     _province: str = field(init=False, repr=False, compare=False)
     _city: str = field(init=False, repr=False, compare=False)
+    _district: str = field(init=False, repr=False, compare=False)
     _address: str = field(init=False, repr=False, compare=False)
-    _poster: str = field(init=False, repr=False, compare=False)
+    _account: str | None = field(init=False, repr=False, compare=False)
 
     @cached_property
-    def poster_text(self) -> _Text:
-        """The normalized poster name, ready for _alike."""
-        return _Text.of(self._poster)
+    def poster_key(self) -> NameKey:
+        """The poster's name, parsed once for same_name and alike_names."""
+        return NameKey.of(self.poster_name)
 
     @cached_property
     def address_text(self) -> _Text:
@@ -55,23 +83,32 @@ class Profile:
         return _Text.of(self._address)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_province", _normal(self.province))
-        object.__setattr__(self, "_city", _normal(self.city))
+        object.__setattr__(self, "_province", place_key(self.province))
+        object.__setattr__(self, "_city", place_key(self.city))
+        object.__setattr__(self, "_district", place_key(self.district))
         object.__setattr__(self, "_address", _normal(self.address))
-        object.__setattr__(self, "_poster", _normal(self.poster_name))
+        object.__setattr__(self, "_account", account_key(self.account))
 
 
 def profile_of(candidate: Candidate) -> Profile:
-    """The profile of a draft and its poster's name."""
+    """The profile of a draft and its poster's name (and phones of the poster's organization,
+    when the caller knows them)."""
     draft = candidate.draft
+    phones: set[str] = set(candidate.organization_phones)
+    for contact in draft.contacts:
+        phones |= phone_keys(contact.phone)
+    account = getattr(draft.details, "account_number", None)
     return Profile(
         kind=draft.kind,
         province=draft.region.province,
         city=draft.region.city,
+        district=draft.region.district,
         organization_id=draft.organization_id,
         address=draft.address,
         poster_name=candidate.poster_name,
         category_codes=frozenset(i.category_code for i in draft.items),
+        phones=frozenset(phones),
+        account=account if isinstance(account, str) else None,
     )
 
 
@@ -157,7 +194,7 @@ def _profile(value: Candidate | Profile) -> Profile:
 
 
 def score(new: Candidate | Profile, old: Candidate | Profile) -> float:
-    """How likely `new` repeats `old`: 0 (different kind or province) to about 1."""
+    """How likely `new` repeats `old`: 0 (different kind, place or account) to about 1."""
     return _score(_profile(new), _profile(old), 0.0)
 
 
@@ -169,31 +206,47 @@ def _capped(total: float) -> float:
 _MARGIN = 0.001
 
 
+def _apart(a: str, b: str) -> bool:
+    """Two places both given and different."""
+    return bool(a) and bool(b) and a != b
+
+
 def _score(a: Profile, b: Profile, floor: float) -> float:
     """score(a, b), or 0.0 when it is below `floor`, known as soon as the parts still to
     compare cannot lift it there (the name and address comparisons cost the most, so they
     come last)."""
-    if a.kind is not b.kind or a._province != b._province:
+    if a.kind is not b.kind:
         return 0.0
+    if a._account and b._account:
+        # A donation channel is its account: the same one is a duplicate whoever posted it,
+        # and a charity's other account is another channel.
+        return 1.0 if a._account == b._account else 0.0
     total = 0.0
-    if a.city and a._city == b._city:
-        total += 0.1
+    shared_phone = bool(a.phones) and not a.phones.isdisjoint(b.phones)
+    if shared_phone:
+        total += SAME_PHONE
+    elif a._province != b._province or _apart(a._city, b._city) or _apart(a._district, b._district):
+        return 0.0
+    if a._city and a._city == b._city:
+        total += SAME_CITY
     codes_a, codes_b = a.category_codes, b.category_codes
     if codes_a and codes_b:
         common = len(codes_a & codes_b)
-        total += 0.3 * common / (len(codes_a) + len(codes_b) - common)
+        total += SAME_ITEMS * common / (len(codes_a) + len(codes_b) - common)
     low = floor - _MARGIN
     if a.organization_id is not None and a.organization_id == b.organization_id:
-        total += 0.5
+        total += SAME_NAME
     else:
-        if total + 0.6 < low:
+        if total + SAME_NAME + SAME_ADDRESS < low:
             return 0.0
-        if _alike(a.poster_text, b.poster_text):
-            total += 0.4
-    if total + 0.2 < low:
+        if same_name(a.poster_key, b.poster_key):
+            total += SAME_NAME
+        elif alike_names(a.poster_key, b.poster_key, typos=shared_phone):
+            total += ALIKE_NAME
+    if total + SAME_ADDRESS < low:
         return 0.0
     if _alike(a.address_text, b.address_text):
-        total += 0.2
+        total += SAME_ADDRESS
     return _capped(total)
 
 

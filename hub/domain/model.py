@@ -103,6 +103,8 @@ class Organization:
     created_at: datetime
     updated_at: datetime
     version: int
+    # The organization this copy was merged into by a coordinator (issue 17).
+    merged_into: UUID | None = None
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,7 @@ QUERY_FIELDS: dict[str, Audience] = {
             "lodgings",
             "donationChannels",
             "organizations",
+            "similarOrganizations",
             "supplyCategories",
             "supplyCategoryGroups",
             "units",

@@ -62,6 +62,7 @@ MUTATION_RULES: dict[str, Rule] = {
     "flagEntry": ANYONE,
     "reconfirmEntry": ANYONE,
     "mergeEntries": Rule(role=Role.COORDINATOR),
+    "mergeOrganizations": Rule(role=Role.COORDINATOR),
     "claimOrganization": SIGNED_IN,
     "decideOrganizationClaim": Rule(role=Role.COORDINATOR),
     # A spreadsheet import writes many entries at once (issue 7).

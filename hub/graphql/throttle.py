@@ -61,6 +61,7 @@ MUTATION_LIMITS: dict[str, Throttle] = {
     "releaseReview": REVIEW,
     "reviewEntry": REVIEW,
     "mergeEntries": REVIEW,
+    "mergeOrganizations": REVIEW,
     "decideOrganizationClaim": REVIEW,
     "verifyOrganization": REVIEW,
     "revealContact": Throttle("reveal"),

@@ -12,6 +12,7 @@ from uuid import UUID
 from hub.domain.accounts import ANONYMOUS, Role, Viewer, may_edit
 from hub.domain.audit import snapshot
 from hub.domain.completeness import may_complete
+from hub.domain.contact_keys import phone_keys
 from hub.domain.contacts import normalised_entry, normalised_organization
 from hub.domain.duplicates import (
     Candidate,
@@ -31,6 +32,7 @@ from hub.domain.lifecycle import (
     substance_changed,
 )
 from hub.domain.model import Entry, EntryDraft, OrganizationDraft
+from hub.domain.organization_matches import carried_contacts
 from hub.domain.pledges import (
     check_item_edit,
     delivered_by_position,
@@ -39,7 +41,7 @@ from hub.domain.pledges import (
     reserved_by_position,
 )
 from hub.domain.region_drafts import place_entry, place_organization
-from hub.domain.validation import validate_entry, validate_organization
+from hub.domain.validation import MAX_CONTACTS, validate_entry, validate_organization
 from hub.domain.verification import Action, transition
 from hub.services.audit import audit
 from hub.services.organizations import create_in as create_organization_in
@@ -174,9 +176,17 @@ async def submit_entry(
         errors += await _check_organization(conn, draft.organization_id)
         if errors:
             return Outcome.failed(errors)
+        if draft.organization_id is not None:
+            # An organization merged into another is posted under the one kept.
+            kept = await organizations.kept_for(conn, draft.organization_id)
+            draft = _with_organization(draft, kept)
+        reused = False
         if new_organization is not None:
-            organization = await create_organization_in(conn, new_organization, token_hash, actor)
-            draft = _with_organization(draft, organization.id)
+            draft, reused = await _reuse_or_register(
+                conn, draft, new_organization, token_hash, actor
+            )
+            if reused:
+                new_organization = None  # the poster is the registered one, as named there
         entry = await create_in(
             conn, uuid.uuid4(), draft, lifetimes, actor, token_hash, new_organization
         )
@@ -185,7 +195,32 @@ async def submit_entry(
         await reconfirmation.insert_token(
             conn, link_hash, entry.id, datetime.now(UTC) + timedelta(days=reconfirmation_days)
         )
-    return Outcome(entry, edit_token=token, reconfirmation_token=link, warnings=warnings)
+    return Outcome(
+        entry,
+        edit_token=token,
+        reconfirmation_token=link,
+        warnings=warnings,
+        reused_organization=reused,
+    )
+
+
+async def _reuse_or_register(
+    conn: Connection,
+    draft: EntryDraft,
+    new_organization: OrganizationDraft,
+    token_hash: bytes,
+    actor: Viewer,
+) -> tuple[EntryDraft, bool]:
+    """The draft under the organization it names: the registered exact match (reused: the
+    entry's token opens only the entry, and contacts the organization lacks join the entry),
+    else a new one sharing the entry's token. Whether it was reused."""
+    existing = await organizations.same_organization(conn, new_organization)
+    if existing is None:
+        organization = await create_organization_in(conn, new_organization, token_hash, actor)
+        return _with_organization(draft, organization.id), False
+    phones = await organizations.phone_keys_of(conn, existing)
+    contacts = carried_contacts(new_organization.contacts, phones, draft.contacts, MAX_CONTACTS)
+    return replace(draft, organization_id=existing, contacts=contacts), True
 
 
 async def create_in(
@@ -227,17 +262,24 @@ async def _find_duplicates(
     entries submitted at once, the one that commits second finds the first.
     """
     draft = entry.draft
-    poster = (
-        new_organization.name
-        if new_organization
-        else (
-            await duplicates.organization_name(conn, draft.organization_id) or draft.provider_name
+    if new_organization is not None:
+        poster: str | None = new_organization.name
+        organization_phones = frozenset().union(
+            *(phone_keys(c.phone) for c in new_organization.contacts)
         )
-    )
-    mine = profile_of(Candidate(draft, poster))
+    else:
+        poster, organization_phones = await duplicates.organization_poster(
+            conn, draft.organization_id
+        )
+        poster = poster or draft.provider_name
+    mine = profile_of(Candidate(draft, poster, organization_phones))
     kind, province = entry.kind, draft.region.province
     late = not duplicates.holds_window(conn, kind, province)
-    others = dict(await duplicates.recent_in_province(conn, kind, province, entry.id))
+    # Also entries of other provinces sharing a phone (a mistyped province); those committing
+    # meanwhile are not looked for again below (the window's lock is the province's).
+    others = dict(
+        await duplicates.recent_in_province(conn, kind, province, entry.id, phones=mine.phones)
+    )
     await _record_duplicates(conn, entry.id, mine, others)
 
     async def committed_meanwhile(c: Connection) -> None:

@@ -14,6 +14,8 @@ from hub.domain.edit_tokens import new_edit_token, token_matches
 from hub.domain.enums import EventType, VerificationStatus
 from hub.domain.errors import ErrorCode, UserError
 from hub.domain.model import Organization, OrganizationDraft
+from hub.domain.name_keys import place_key
+from hub.domain.organization_matches import Known, similar_organizations
 from hub.domain.organization_trust import edit_needs_review, may_edit_organization
 from hub.domain.region_drafts import place_organization
 from hub.domain.validation import validate_organization
@@ -100,7 +102,8 @@ async def create_many_in(
 async def register_organization(
     db: Database, draft: OrganizationDraft, actor: Viewer = ANONYMOUS
 ) -> Outcome[Organization]:
-    """Register an organization; anyone may, and it starts PENDING."""
+    """Register an organization; anyone may, and it starts PENDING. The exact match of one
+    registered already is handed back instead (reused_organization, no edit token)."""
     draft, contacts = normalised_organization(draft)
     placed = place_organization(draft)
     draft = placed.draft
@@ -109,8 +112,32 @@ async def register_organization(
         return Outcome.failed(errors)
     token, token_hash = new_edit_token()
     async with db.transaction() as conn:
+        existing = await store.same_organization(conn, draft)
+        if existing is not None:
+            # Registered already: handed back as it is, without a token (see
+            # hub/domain/organization_matches.py); its staff or a coordinator change it.
+            found = await store.get_organizations(conn, [existing])
+            return Outcome(
+                found[existing],
+                reused_organization=True,
+                warnings=contacts.warnings + placed.warnings,
+            )
         organization = await create_in(conn, draft, token_hash, actor)
     return Outcome(organization, edit_token=token, warnings=contacts.warnings + placed.warnings)
+
+
+async def similar_to(
+    db: Database, name: str, province: str, city: str | None
+) -> list[Organization]:
+    """The registered organizations that likely are the one named (offered, never reused
+    silently: hub/domain/organization_matches.py)."""
+    async with db.connection() as conn:
+        known = await store.organizations_near(conn, place_key(province))
+        found = similar_organizations(
+            name, province, city, [Known(i, n, p, c) for i, n, p, c in known]
+        )
+        by_id = await store.get_organizations(conn, found)
+    return [by_id[i] for i in found if i in by_id]
 
 
 async def update_organization(

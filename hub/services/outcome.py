@@ -46,6 +46,8 @@ class Outcome(Generic[T]):
     # What was stored differently from how it was sent (a phone field split into contacts, a
     # text kept as written): never a reason to refuse.
     warnings: list[InputWarning] = field(default_factory=list)
+    # The organization submitted was registered already and was reused (no copy, no token).
+    reused_organization: bool = False
 
     @classmethod
     def failed(cls, errors: list[UserError]) -> Outcome[T]:

@@ -9,20 +9,40 @@ from uuid import UUID
 
 import asyncpg
 
+from hub.domain.contact_keys import phone_keys
 from hub.domain.duplicates import Profile
 from hub.domain.enums import EntryKind
 from hub.store.db import Connection, kept
 
 # An entry's profile (hub.domain.duplicates.Profile): the poster is its organization's name, or
-# the provider's name when it has no organization.
-_PROFILE = """
-    SELECT e.id, e.kind, e.province, e.city, e.organization_id, e.address,
+# the provider's name when it has no organization; the phones are those of its contacts and its
+# organization's (their keys are computed here, once per profile built, not per scan in SQL);
+# the account is a donation channel's.
+_COLUMNS = """
+    SELECT e.id, e.kind, e.province, e.city, e.district, e.organization_id, e.address,
            CASE WHEN e.organization_id IS NULL THEN e.provider_name ELSE o.name END AS poster,
-           ARRAY(SELECT i.category_code FROM entry_item i WHERE i.entry_id = e.id) AS codes
+           ARRAY(SELECT i.category_code FROM entry_item i WHERE i.entry_id = e.id) AS codes,
+           ARRAY(SELECT c.phone FROM contact c WHERE c.entry_id = e.id AND c.phone IS NOT NULL
+                 UNION ALL
+                 SELECT c.phone FROM contact c
+                 WHERE c.organization_id = e.organization_id AND c.phone IS NOT NULL) AS phones,
+           d.account_number
     FROM entry e LEFT JOIN organization o ON o.id = e.organization_id
-    WHERE e.kind = $1 AND e.province = $2 AND e.id <> $3 AND e.status <> 'CLOSED'
+         LEFT JOIN donation_channel d ON d.entry_id = e.id
+    WHERE e.kind = $1 AND e.id <> $3 AND e.status <> 'CLOSED'
       AND e.created_at > now() - interval '30 days'
 """
+_PROFILE = f"{_COLUMNS} AND e.province = $2"
+# Entries of any province sharing a phone with the new one ($5), found from contact_phone_keys_idx
+# (the entries' own contacts, and their organizations'), not by reading every recent entry.
+_SHARING_A_PHONE = f"""{_COLUMNS} AND e.id IN (
+      SELECT c.entry_id FROM contact c WHERE phone_keys(c.phone) && $5::text[]
+      UNION
+      SELECT x.id FROM contact c JOIN entry x ON x.organization_id = c.organization_id
+      WHERE phone_keys(c.phone) && $5::text[])
+"""
+# At most this many entries of other provinces join a scan by their phone.
+SHARED_PHONE_LIMIT = 20
 
 
 # Profiles built before, by the whole row they were built from (so never stale): a scan reads
@@ -34,9 +54,11 @@ _BUILT_MAX = 20_000
 
 def _profile(row: asyncpg.Record) -> tuple[UUID, Profile]:
     codes = tuple(row["codes"])
+    phones = tuple(sorted(row["phones"]))
     key = (
-        row["id"], row["kind"], row["province"], row["city"], row["organization_id"],
-        row["address"], row["poster"], codes,
+        row["id"], row["kind"], row["province"], row["city"], row["district"],
+        row["organization_id"], row["address"], row["poster"], codes, phones,
+        row["account_number"],
     )  # fmt: skip
     built = _BUILT.get(key)
     if built is None:
@@ -44,10 +66,13 @@ def _profile(row: asyncpg.Record) -> tuple[UUID, Profile]:
             kind=EntryKind(row["kind"]),
             province=row["province"],
             city=row["city"],
+            district=row["district"],
             organization_id=row["organization_id"],
             address=row["address"],
             poster_name=row["poster"],
             category_codes=frozenset(codes),
+            phones=frozenset().union(*(phone_keys(p) for p in phones)),
+            account=row["account_number"],
         )
         if len(_BUILT) >= _BUILT_MAX:
             del _BUILT[next(iter(_BUILT))]
@@ -56,12 +81,32 @@ def _profile(row: asyncpg.Record) -> tuple[UUID, Profile]:
 
 
 async def recent_in_province(
-    conn: Connection, kind: EntryKind, province: str, exclude: UUID, limit: int = 200
+    conn: Connection,
+    kind: EntryKind,
+    province: str,
+    exclude: UUID,
+    limit: int = 200,
+    phones: frozenset[str] = frozenset(),
 ) -> list[tuple[UUID, Profile]]:
     """Open entries of one kind and province from the last 30 days, newest first: the profiles
-    a new entry is compared with (nothing else of the entries is loaded)."""
+    a new entry is compared with (nothing else of the entries is loaded); with `phones`, also
+    up to SHARED_PHONE_LIMIT of any province that share one of them (one statement)."""
+    if not phones:
+        rows = await conn.fetch(
+            f"{_PROFILE} ORDER BY e.created_at DESC LIMIT $4", kind.value, province, exclude, limit
+        )
+        return [_profile(r) for r in rows]
     rows = await conn.fetch(
-        f"{_PROFILE} ORDER BY e.created_at DESC LIMIT $4", kind.value, province, exclude, limit
+        f"""(SELECT * FROM ({_PROFILE} ORDER BY e.created_at DESC LIMIT $4) AS window_rows)
+            UNION ALL
+            (SELECT * FROM ({_SHARING_A_PHONE} AND e.province <> $2
+                            ORDER BY e.created_at DESC LIMIT {SHARED_PHONE_LIMIT}) AS phone_rows)
+        """,
+        kind.value,
+        province,
+        exclude,
+        limit,
+        sorted(phones),
     )
     return [_profile(r) for r in rows]
 
@@ -151,6 +196,24 @@ async def organization_name(conn: Connection, organization_id: UUID | None) -> s
         "SELECT name FROM organization WHERE id = $1", organization_id
     )
     return name
+
+
+async def organization_poster(
+    conn: Connection, organization_id: UUID | None
+) -> tuple[str | None, frozenset[str]]:
+    """An organization's name and the phone keys of its contacts (what an entry posted under
+    it is compared by)."""
+    if organization_id is None:
+        return None, frozenset()
+    row = await conn.fetchrow(
+        """SELECT o.name, ARRAY(SELECT c.phone FROM contact c
+                                WHERE c.organization_id = o.id AND c.phone IS NOT NULL) AS phones
+           FROM organization o WHERE o.id = $1""",
+        organization_id,
+    )
+    if row is None:
+        return None, frozenset()
+    return row["name"], frozenset().union(*(phone_keys(p) for p in row["phones"]))
 
 
 async def record(conn: Connection, entry_id: UUID, found: Sequence[tuple[UUID, float]]) -> None:

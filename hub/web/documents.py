@@ -236,6 +236,12 @@ mutation Merge($keep: ID!, $dupes: [ID!]!) {
 }
 """
 
+MERGE_ORGANIZATIONS = """
+mutation MergeOrganizations($from: ID!, $into: ID!) {
+  mergeOrganizations(fromId: $from, intoId: $into) { userErrors { field code message } }
+}
+"""
+
 REVEAL = """
 mutation Reveal($id: ID!) {
   revealContact(contactId: $id) { contact { id name phone } userErrors { field code message } }
@@ -278,7 +284,8 @@ def close_document(kind: Kind) -> str:
 REGISTER_ORGANIZATION = """
 mutation Register($input: OrganizationInput!) {
   registerOrganization(input: $input) {
-    organization { id name } editToken userErrors { field code message }
+    organization { id name } editToken reusedExisting similarOrganizations { id name }
+    userErrors { field code message }
   }
 }
 """

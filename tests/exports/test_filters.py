@@ -13,7 +13,7 @@ from hub.graphql.ids import to_global_id
 from hub.store.db import Database
 from tests.conftest import GraphQLClient
 from tests.exports.conftest import Published, local_id
-from tests.helpers import SUBMIT_NEED, need_input, verify_all
+from tests.helpers import HOSPITAL, SUBMIT_NEED, need_input, verify_all
 
 
 async def ids(client: httpx.AsyncClient, dataset: str, **params: Any) -> set[str]:
@@ -27,6 +27,12 @@ async def test_entry_filters(
 ) -> None:
     other = need_input(
         urgency="LOW",
+        # Another hospital (the same one submitted again would be reused, issue 17).
+        organization={
+            **HOSPITAL,
+            "name": "杭州市第一人民医院",
+            "region": {"province": "浙江省", "city": "杭州市"},
+        },
         region={"province": "浙江省", "city": "杭州市"},
         items=[
             {

@@ -175,6 +175,10 @@ CALLS["mergeEntries"] = (
     {"e": MISSING},
 )
 PLEDGE = to_global_id("Pledge", UUID(int=0))
+CALLS["mergeOrganizations"] = (
+    "mutation($o: ID!) { mergeOrganizations(fromId: $o, intoId: $o) { userErrors { code } } }",
+    {"o": "T3JnYW5pemF0aW9uOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA"},
+)
 CALLS["pledge"] = (
     'mutation($n: ID!) { pledge(input: {needId: $n, donorName: "x", '
     "items: [{needItem: 0, quantity: 1}]}) { userErrors { code } } }",

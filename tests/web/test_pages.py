@@ -265,6 +265,37 @@ async def test_a_coordinator_merges_a_duplicate(
     assert node["node"] == {"mergedInto": first["id"], "status": "CLOSED"}
 
 
+async def test_a_coordinator_merges_an_organization_registered_twice(
+    gql: GraphQLClient, app_client: httpx.AsyncClient, db: Database
+) -> None:
+    register = """mutation($i: OrganizationInput!) {
+        registerOrganization(input: $i) { organization { id } } }"""
+    hospital = {
+        "name": "武汉市汉口医院",
+        "kind": "HOSPITAL",
+        "region": {"province": "湖北省", "city": "武汉市"},
+    }
+    kept = await gql.data(register, {"i": hospital})
+    copy_ = await gql.data(register, {"i": {**hospital, "name": "武汉汉口医院"}})
+    into = kept["registerOrganization"]["organization"]["id"]
+    merged = copy_["registerOrganization"]["organization"]["id"]
+    await token_for(db, Role.COORDINATOR, "coord_lin")
+    await _sign_in(app_client, "coord_lin@example.org")
+    page = (await app_client.get("/coordinate")).text
+    assert 'action="/coordinate/merge-organizations"' in page
+    wrong = {"csrf": _csrf(page), "from": into, "into": into}
+    refused = await app_client.post("/coordinate/merge-organizations", data=wrong)
+    assert 'role="alert"' in refused.text
+    fields = {"csrf": _csrf(page), "from": merged, "into": into}
+    done = await app_client.post("/coordinate/merge-organizations", data=fields)
+    assert done.status_code == 200
+    assert "Merged: its entries" in done.text
+    node = await gql.data(
+        "query($id: ID!) { node(id: $id) { ... on Organization { mergedInto } } }", {"id": merged}
+    )
+    assert node["node"] == {"mergedInto": into}
+
+
 async def test_a_reviewer_reveals_the_number_to_call(
     gql: GraphQLClient, app_client: httpx.AsyncClient, db: Database
 ) -> None:
@@ -343,8 +374,16 @@ async def test_registering_an_organization_on_its_own(
     done = await app_client.post("/organizations/new", data=fields)
     assert done.status_code == 200
     assert "武汉市红十字会" in done.text
+    # Registered again: no copy, and the page says so (issue 17).
+    again = await app_client.post("/organizations/new", data=fields)
+    assert again.status_code == 200
+    assert "registered already" in again.text
+    near = await app_client.post(
+        "/organizations/new", data={**fields, "organization_name": "武汉红十字会"}
+    )
+    assert "may be the same one" in near.text and "武汉市红十字会" in near.text
     async with db.connection() as conn:
-        assert await conn.fetchval("SELECT count(*) FROM organization") == 1
+        assert await conn.fetchval("SELECT count(*) FROM organization") == 2
 
 
 async def test_an_organization_is_changed_with_its_edit_code(

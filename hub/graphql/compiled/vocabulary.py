@@ -131,6 +131,7 @@ _ORGANIZATION: dict[str, Maker] = {
     "createdAt": _org("created_at", iso),
     "updatedAt": _org("updated_at", iso),
     "version": _org("version"),
+    "mergedInto": _org("merged_into", lambda value: to_global_id("Organization", value)),
 }
 
 

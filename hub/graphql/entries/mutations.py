@@ -45,6 +45,7 @@ def _payload(info: Info, kind: EntryKind, outcome: Outcome[EntryRecord], submitt
     if submitted:
         values["edit_token"] = outcome.edit_token
         values["reconfirmation_token"] = outcome.reconfirmation_token
+        values["organization_reused"] = outcome.reused_organization
         return SUBMIT_PAYLOADS[kind](**values)
     return PAYLOADS[kind](**values)
 

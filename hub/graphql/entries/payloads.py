@@ -14,6 +14,12 @@ from hub.graphql.entries.kinds import SHAPES, Shape
 from hub.graphql.entries.types import ENTRY_TYPES
 
 _RECONFIRMATION = "The poster's private link secret for reconfirmEntry. Shown only once."
+_REUSED = (
+    "True when the `organization` given was registered already (the same name once spaces, "
+    "punctuation and case are ignored, the same kind, province and city): the entry names "
+    "that one, no copy is made, and the edit token opens only the entry. Near matches are "
+    "offered by the query similarOrganizations."
+)
 
 
 def _payload(name: str, annotations: dict[str, Any], namespace: dict[str, Any]) -> type[Any]:
@@ -34,6 +40,7 @@ def _submit_payload(shape: Shape) -> type[Any]:
             kind.snake_name: entry | None,
             "edit_token": str | None,
             "reconfirmation_token": str | None,
+            "organization_reused": bool,
             "user_errors": list[UserError],
             "warnings": list[InputWarning],
         },
@@ -41,6 +48,7 @@ def _submit_payload(shape: Shape) -> type[Any]:
             "edit_token": strawberry.field(description=shape.edit_token),
             "reconfirmation_token": strawberry.field(description=_RECONFIRMATION),
             "warnings": _warnings(),
+            "organization_reused": strawberry.field(description=_REUSED),
         },
     )
 

@@ -10,14 +10,16 @@ import strawberry
 from hub.domain import model
 from hub.graphql.common import WARNINGS, InputWarning, UserError
 from hub.graphql.context import Info
+from hub.graphql.ids import expect_global_id
 from hub.graphql.organizations.inputs import (
     OrganizationInput,
     UpdateOrganizationInput,
     VerifyOrganizationInput,
 )
 from hub.graphql.organizations.types import Organization
-from hub.graphql.payloads import on_node, payload
+from hub.graphql.payloads import invalid_id, on_node, payload
 from hub.graphql.permissions import edit_refused, guarded_mutation
+from hub.services import organization_merges
 from hub.services import organizations as organization_service
 from hub.services.outcome import Outcome
 
@@ -26,10 +28,29 @@ from hub.services.outcome import Outcome
 class RegisterOrganizationPayload:
     organization: Organization | None
     edit_token: str | None = strawberry.field(
-        description="Keep it: it is needed to change the organization. Shown only once."
+        description="Keep it: it is needed to change the organization. Shown only once. "
+        "Null when the organization was registered already (reusedExisting)."
     )
     user_errors: list[UserError]
     warnings: list[InputWarning] = strawberry.field(description=WARNINGS, default_factory=list)
+    reused_existing: bool = strawberry.field(
+        default=False,
+        description="True when an organization of the same name (spaces, punctuation and "
+        "case ignored), kind, province and city was registered already: it is the one returned, "
+        "unchanged, and no copy is made. Its staff or a coordinator change it.",
+    )
+    similar_organizations: list[Organization] = strawberry.field(
+        default_factory=list,
+        description="Registered organizations that may be this one under another spelling "
+        "(武汉汉口医院 for 武汉市汉口医院, a name with its alias): ask a coordinator to merge "
+        "them (mergeOrganizations) if they are.",
+    )
+
+
+@strawberry.type
+class MergeOrganizationsPayload:
+    organization: Organization | None = strawberry.field(description="The organization kept.")
+    user_errors: list[UserError]
 
 
 @strawberry.type
@@ -51,10 +72,18 @@ class OrganizationMutation:
         self, info: Info, input: OrganizationInput
     ) -> RegisterOrganizationPayload:
         ctx = info.context
-        outcome = await organization_service.register_organization(
-            ctx.db, input.to_domain(), ctx.viewer
-        )
-        return payload(
+        draft = input.to_domain()
+        outcome = await organization_service.register_organization(ctx.db, draft, ctx.viewer)
+        similar: list[Organization] = []
+        if outcome.value is not None:
+            view = _view(info)
+            # Read from what was stored: its region is the normalised one (湖北 → 湖北省).
+            stored = outcome.value.draft
+            found = await organization_service.similar_to(
+                ctx.db, stored.name, stored.region.province, stored.region.city
+            )
+            similar = [view(o) for o in found if o.id != outcome.value.id]
+        answer = payload(
             RegisterOrganizationPayload,
             info,
             outcome,
@@ -63,6 +92,9 @@ class OrganizationMutation:
             # Handed out with the new organization, once.
             edit_token=lambda _: outcome.edit_token,
         )
+        answer.reused_existing = outcome.reused_organization
+        answer.similar_organizations = similar
+        return answer
 
     @guarded_mutation(
         "Change an organization: with its editToken until it is first verified, then as its "
@@ -101,3 +133,24 @@ class OrganizationMutation:
 
         outcome = await on_node(input.id, "Organization", "id", verify)
         return payload(UpdateOrganizationPayload, info, outcome, organization=_view(info))
+
+    @guarded_mutation(
+        "Merge an organization registered twice into the one kept (coordinators): its "
+        "entries, staff, pending claims, pledges and the contacts the kept one lacks move "
+        "there; it stays, with mergedInto set and its history, out of the directory."
+    )
+    async def merge_organizations(
+        self, info: Info, from_id: strawberry.ID, into_id: strawberry.ID
+    ) -> MergeOrganizationsPayload:
+        ctx = info.context
+        merged = expect_global_id(from_id, "Organization")
+        kept = expect_global_id(into_id, "Organization")
+        if merged is None:
+            outcome: Outcome[model.Organization] = invalid_id("fromId")
+        elif kept is None:
+            outcome = invalid_id("intoId")
+        else:
+            outcome = await organization_merges.merge_organizations(
+                ctx.db, ctx.viewer, merged, kept
+            )
+        return payload(MergeOrganizationsPayload, info, outcome, organization=_view(info))

@@ -28,6 +28,10 @@ class Organization(Node):
     created_at: datetime
     updated_at: datetime
     version: int = strawberry.field(description="Pass it back when updating (optimistic locking).")
+    merged_into: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The organization a coordinator merged this copy into (mergeOrganizations).",
+    )
 
     @classmethod
     def of(cls, organization: model.Organization, may_see_protected: bool) -> Organization:
@@ -47,4 +51,9 @@ class Organization(Node):
             created_at=organization.created_at,
             updated_at=organization.updated_at,
             version=organization.version,
+            merged_into=(
+                node_id("Organization", organization.merged_into)
+                if organization.merged_into
+                else None
+            ),
         )

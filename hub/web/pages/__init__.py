@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from hub.web.pages.auth import sign_in, sign_out, sign_up
-from hub.web.pages.coordinate import coordinate, merge
+from hub.web.pages.coordinate import coordinate, merge, merge_organizations
 from hub.web.pages.editing import edit_entry
 from hub.web.pages.entries import entry_page, report_problem
 from hub.web.pages.fragments import counts, entry_row
@@ -56,6 +56,7 @@ def web_routes() -> list[BaseRoute]:
         Route("/review/{entry_id}", decide, methods=["POST"]),
         Route("/coordinate", coordinate),
         Route("/coordinate/merge", merge, methods=["POST"]),
+        Route("/coordinate/merge-organizations", merge_organizations, methods=["POST"]),
         Route("/coordinate/import", import_sheet, methods=["GET", "POST"]),
         Route("/regions/{code}.json", region_children),
         Mount("/assets", app=StaticFiles(directory=STATIC), name="assets"),

@@ -40,3 +40,20 @@ async def merge(request: Request) -> Response:
     if not result.ok or errors:
         return await coordinate(request, merge_error=first_message(result, errors, t))
     return await coordinate(request, merged=True)
+
+
+async def merge_organizations(request: Request) -> Response:
+    """mergeOrganizations: an organization registered twice goes into the one kept."""
+    form = await request.form()
+    t = translator(page_language(request))
+    if not csrf_ok(request, form.get(CSRF_FIELD)):
+        return await coordinate(request, organization_error=t("form.csrf"))
+    variables = {
+        "from": str(form.get("from") or "").strip(),
+        "into": str(form.get("into") or "").strip(),
+    }
+    result = await call(request, doc.MERGE_ORGANIZATIONS, variables)
+    errors = (result.data.get("mergeOrganizations") or {}).get("userErrors") or []
+    if not result.ok or errors:
+        return await coordinate(request, organization_error=first_message(result, errors, t))
+    return await coordinate(request, organizations_merged=True)

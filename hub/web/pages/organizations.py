@@ -57,6 +57,8 @@ async def new_organization(request: Request) -> Response:
         "organization_done.html",
         organization=payload["organization"],
         edit_token=payload.get("editToken"),
+        reused=payload.get("reusedExisting"),
+        similar=payload.get("similarOrganizations") or [],
     )
 
 
