@@ -197,7 +197,8 @@ class _Served:
         )
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -225,10 +226,15 @@ class _Served:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                return self.process.wait(timeout=60)
+                self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-        return self.process.wait()
+        code = self.process.wait()
+        # The reader ends at the end of the output; then the pipe can be closed.
+        self._reader.join(timeout=30)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return code
 
 
 def _assert_serves_pages_and_api(port: int) -> None:
@@ -237,8 +243,8 @@ def _assert_serves_pages_and_api(port: int) -> None:
     status, page = _get(port, "/")
     assert status == 200
     assert "<html" in page
-    assert "/static/" in page  # the template rendered, with its links to the static files
-    status, css = _get(port, "/static/web.css")
+    assert "/assets/web.css" in page  # the template rendered, with its link to the styles
+    status, css = _get(port, "/assets/web.css")
     assert status == 200
     assert css.strip()
     body = _graphql(port, "{ needs { totalCount } organizations { totalCount } }")
@@ -259,7 +265,9 @@ def test_the_wheel_installs_in_a_clean_venv_and_serves_from_an_empty_folder(
     try:
         venv = private / "venv"
         _run([sys.executable, "-m", "venv", str(venv)], env=_clean_env())
-        _run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)])
+        # Without the checkout on PYTHONPATH: its egg-info would pass for an installed hub.
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q"]
+        _run([*pip, str(wheel)], env=_clean_env())
         hub = venv / "bin" / "hub"
         where = _run(
             [str(venv / "bin" / "python"), "-c", "import hub; print(hub.__file__)"],
