@@ -161,9 +161,14 @@ def _shared_copy_of(install_dir: Path) -> Path:
             shutil.copytree(libs, partial / libs.name, symlinks=True)
         for folder, _, _ in os.walk(partial):
             os.chmod(folder, 0o755)  # noqa: S103 - binaries the server's user must reach
-        shutil.rmtree(target, ignore_errors=True)
-        partial.rename(target)
-        done.touch()
+        # Complete before it gets its name, so a copy under that name is always whole: a hub
+        # starting meanwhile never sees (or removes) one half made.
+        (partial / done.name).touch()
+        with contextlib.suppress(OSError):  # another hub put the same copy there first
+            partial.rename(target)
+        shutil.rmtree(partial, ignore_errors=True)
+        if not done.exists():
+            raise EmbeddedPostgresError(f"{target} is an incomplete copy: remove it")
     return copied
 
 

@@ -234,3 +234,21 @@ async def test_a_venv_private_to_root_serves_from_the_shared_copy(
         assert oct(os.stat(private).st_mode & 0o777) == "0o700"  # nothing was loosened
     finally:
         shutil.rmtree(private, ignore_errors=True)
+
+
+def test_the_shared_copy_is_made_again_for_another_wheel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub.embedded, "SHARED_DIR", tmp_path / "shared")
+    install_dir = find_bin_dir().parent
+    first = hub.embedded._shared_copy_of(install_dir)
+    made = (first / "bin" / "initdb").stat().st_ino
+    # The same wheel: the copy is reused, not made again.
+    assert hub.embedded._shared_copy_of(install_dir) == first
+    assert (first / "bin" / "initdb").stat().st_ino == made
+    # An upgraded (or rebuilt) wheel: a copy of its own.
+    monkeypatch.setattr(hub.embedded, "_wheel_identity", lambda: "99.0-0123456789ab")
+    upgraded = hub.embedded._shared_copy_of(install_dir)
+    assert upgraded != first
+    assert (upgraded / "bin" / "initdb").exists()
+    assert [path.name for path in (tmp_path / "shared").iterdir() if ".partial-" in path.name] == []
