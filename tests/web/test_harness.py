@@ -5,7 +5,9 @@ what they say."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
+import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from pathlib import Path
@@ -74,8 +76,9 @@ async def static_site() -> AsyncIterator[str]:
         listener.close()
 
 
-async def platform_fonts(page: Page, selector: str) -> list[str]:
-    """The fonts Chromium actually drew the element's text with (DevTools' CSS domain)."""
+async def platform_fonts(page: Page, selector: str) -> dict[str, int]:
+    """The fonts Chromium actually drew the element's text with (DevTools' CSS domain): each
+    family's name and how many glyphs it drew."""
     cdp = await page.context.new_cdp_session(page)
     try:
         await cdp.send("DOM.enable")
@@ -85,18 +88,39 @@ async def platform_fonts(page: Page, selector: str) -> list[str]:
             "DOM.querySelector", {"nodeId": root["root"]["nodeId"], "selector": selector}
         )
         fonts = await cdp.send("CSS.getPlatformFontsForNode", {"nodeId": found["nodeId"]})
-        return [font["familyName"] for font in fonts["fonts"]]
+        return {font["familyName"]: int(font["glyphCount"]) for font in fonts["fonts"]}
     finally:
         await cdp.detach()
 
 
+def families_covering(text: str) -> set[str]:
+    """Every name of every installed font family that has a glyph for each character of
+    `text` (fontconfig, which Chromium on Linux picks its fonts from)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        pytest.skip("fc-list (fontconfig) is needed to know which fonts cover Chinese")
+    charset = " ".join(f"{ord(char):x}" for char in sorted(set(text)))
+    listed = subprocess.run(
+        [fc_list, f":charset={charset}", "family"], capture_output=True, text=True, check=True
+    )
+    # One line per font, its family's names in several languages separated by commas.
+    return {name.strip() for line in listed.stdout.splitlines() for name in line.split(",")}
+
+
 async def test_chinese_renders_with_a_cjk_font(new_page: NewPage) -> None:
+    # Whichever CJK font the machine has (WenQuanYi in CI, Noto Sans CJK on many desktops):
+    # every character must be drawn by a font that has its glyph, none as a fallback's
+    # missing-glyph box.
+    text = "物资需求与住宿登记"
     page = await new_page()
-    await page.set_content(document("<main><h1>物资需求与住宿登记</h1></main>"))
-    assert await page.locator("h1").inner_text() == "物资需求与住宿登记"
-    fonts = await platform_fonts(page, "h1")
-    assert any("WenQuanYi" in font for font in fonts), (
-        f"Chinese drawn with {fonts}: install fonts-wqy-zenhei (scripts/test-services)"
+    await page.set_content(document(f"<main><h1>{text}</h1></main>"))
+    assert await page.locator("h1").inner_text() == text
+    drawn = await platform_fonts(page, "h1")
+    covering = families_covering(text)
+    assert covering, "no installed font covers Chinese: install fonts-wqy-zenhei"
+    assert sum(drawn.values()) == len(text), drawn
+    assert set(drawn) <= covering, (
+        f"Chinese drawn with {drawn}, but only {sorted(covering)} have its glyphs"
     )
 
 
