@@ -44,7 +44,15 @@ _AGE_AFTER = """
     SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8
     FROM entry_event WHERE position = $1 + 1
 """
-_INDEXERS = "SELECT backend, position FROM search_position ORDER BY backend"
+# The PostgreSQL index is always kept (hub.search.postgres): before its first round it is
+# at 0, not absent. Meilisearch indexes appear once their indexer ran.
+_INDEXERS = """
+    SELECT 'postgres' AS backend,
+           coalesce((SELECT position FROM search_position WHERE backend = 'postgres'), 0)
+               AS position
+    UNION ALL
+    SELECT backend, position FROM search_position WHERE backend <> 'postgres'
+"""
 _WEBHOOKS = """
     SELECT count(*) FILTER (WHERE enabled) AS enabled,
            count(*) FILTER (WHERE enabled AND failing_since IS NOT NULL) AS failing,
