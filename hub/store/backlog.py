@@ -45,13 +45,15 @@ _AGE_AFTER = """
     FROM entry_event WHERE position = $1 + 1
 """
 # The PostgreSQL index is always kept (hub.search.postgres): before its first round it is
-# at 0, not absent. Meilisearch indexes appear once their indexer ran.
+# at 0, not absent. Meilisearch indexes appear once their indexer ran; the ":lock" rows beside
+# them are their writers' locks (hub.search.meili), not positions.
 _INDEXERS = """
     SELECT 'postgres' AS backend,
            coalesce((SELECT position FROM search_position WHERE backend = 'postgres'), 0)
                AS position
     UNION ALL
-    SELECT backend, position FROM search_position WHERE backend <> 'postgres'
+    SELECT backend, position FROM search_position
+    WHERE backend <> 'postgres' AND backend NOT LIKE '%:lock'
 """
 _WEBHOOKS = """
     SELECT count(*) FILTER (WHERE enabled) AS enabled,
