@@ -70,6 +70,15 @@ def json_handler(stream: Any = None) -> logging.Handler:
 
 # uvicorn's loggers: their own handlers (uvicorn's text format) give way to the root's.
 _UVICORN = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+# httpx logs every request's whole URL at INFO: a webhook's or a source's URL is a user's, and
+# may carry a secret in its query string. Their warnings still pass.
+QUIET_LOGGERS = ("httpx", "httpcore")
+
+
+def quiet_libraries() -> None:
+    """Raise the libraries that log URLs to WARNING."""
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def configure_logging(log_format: str, level: int = logging.INFO) -> None:
@@ -82,6 +91,7 @@ def configure_logging(log_format: str, level: int = logging.INFO) -> None:
         root.removeHandler(handler)
     root.addHandler(json_handler())
     root.setLevel(level)
+    quiet_libraries()
     for name in _UVICORN:
         logger = logging.getLogger(name)
         for handler in list(logger.handlers):

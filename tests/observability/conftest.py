@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from hub.app import create_app
 from hub.settings import Settings
 
-METRICS_TOKEN = "metrics-token-for-tests"  # noqa: S105 - a test's own token
+METRICS_TOKEN = "metrics-token-for-tests"
 AUTH = {"authorization": f"Bearer {METRICS_TOKEN}"}
 
 
