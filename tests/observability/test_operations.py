@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from starlette.routing import Route
 
 from hub.observability.operations import OTHER, OperationNames, route_label
 from hub.observability.request_context import request_id_from
+from hub.settings import Settings, SettingsError
 
 
 def test_named_operations_are_labelled_by_type_and_name() -> None:
@@ -48,3 +52,26 @@ def test_incoming_request_ids_are_kept_only_when_sane() -> None:
         replaced = request_id_from(bad)
         assert replaced.encode() != bad
         assert len(replaced) == 32
+
+
+def test_observability_settings_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "HUB_LOG_FORMAT": "JSON",
+            "HUB_METRICS_TOKEN": "scrape-me",
+            "HUB_METRICS_DIR": "/run/hub-metrics",
+            "HUB_OTEL_ENDPOINT": "http://collector:4318",
+        }
+    )
+    assert settings.log_format == "json"
+    assert settings.metrics_token == "scrape-me"
+    assert settings.metrics_dir == Path("/run/hub-metrics")
+    assert settings.otel_endpoint == "http://collector:4318"
+    defaults = Settings.from_env({})
+    assert (defaults.log_format, defaults.metrics_token, defaults.otel_endpoint) == (
+        "text",
+        None,
+        None,
+    )
+    with pytest.raises(SettingsError, match="HUB_LOG_FORMAT"):
+        Settings.from_env({"HUB_LOG_FORMAT": "xml"})
