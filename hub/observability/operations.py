@@ -27,6 +27,9 @@ _FIRST_OPERATION = re.compile(
     r"(?:^|[\s}])(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?|^\s*(\{)"
 )
 _COMMENT = re.compile(r"#[^\n]*")
+# A route answers a method it does not serve with 405, and still names the route: methods are
+# the client's to choose, so only these are labels.
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 
 
 class OperationNames:
@@ -78,7 +81,8 @@ def route_label(scope: Mapping[str, Any]) -> str:
     path = getattr(route, "path", None)
     if not isinstance(path, str):
         return UNMATCHED
-    return f"{scope.get('method', 'GET')} {path or '/'}"
+    method = scope.get("method", "GET")
+    return f"{method if method in _METHODS else 'OTHER'} {path or '/'}"
 
 
 # One per process: the names are shared by every app the process serves.

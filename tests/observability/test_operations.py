@@ -40,6 +40,7 @@ def test_routes_are_labelled_by_template_not_path() -> None:
     scope = {"method": "GET", "path": "/reconfirm/s3cret", "route": route}
     assert route_label(scope) == "GET /reconfirm/{token}"
     assert route_label({"method": "GET", "path": "/nowhere"}) == "(unmatched)"
+    assert route_label({**scope, "method": "BREW"}) == "OTHER /reconfirm/{token}"
 
 
 def test_incoming_request_ids_are_kept_only_when_sane() -> None:
