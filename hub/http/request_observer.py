@@ -54,6 +54,10 @@ class RequestObserver:
         self.app = app
         self.metrics = metrics
         self.access_log = access_log
+        # The labelled children, looked up once per label (`labels()` costs a few microseconds
+        # a call); as bounded as the labels themselves.
+        self._counted: dict[tuple[str, str], Any] = {}
+        self._timed: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,11 +85,20 @@ class RequestObserver:
             elapsed = time.perf_counter() - started
             label = info.operation or route_label(scope)
             if self.metrics:
-                HTTP_REQUESTS.labels(label, _STATUS_CLASSES.get(status // 100, "other")).inc()
-                HTTP_LATENCY.labels(label).observe(elapsed)
+                self._count(label, _STATUS_CLASSES.get(status // 100, "other"), elapsed)
             if self.access_log:
                 self._log(scope, label, status, elapsed, sent)
             end_request(token)
+
+    def _count(self, label: str, status: str, elapsed: float) -> None:
+        counter = self._counted.get((label, status))
+        if counter is None:
+            counter = self._counted[label, status] = HTTP_REQUESTS.labels(label, status)
+        timer = self._timed.get(label)
+        if timer is None:
+            timer = self._timed[label] = HTTP_LATENCY.labels(label)
+        counter.inc()
+        timer.observe(elapsed)
 
     def _log(self, scope: Scope, label: str, status: int, elapsed: float, sent: int) -> None:
         fields: dict[str, Any] = {
