@@ -12,6 +12,7 @@ from hub.settings import Settings
 from tests.helpers import SUBMIT_NEED, need_input
 from tests.limits.conftest import client_at, refusal, running
 from tests.observability.conftest import AUTH, scrape, value
+from tests.webhooks.conftest import create_webhook, developer
 from workers.search_indexer import index_postgres
 
 PUBLIC_COUNT = "query PublicCount { needs(first: 5) { totalCount } }"
@@ -132,3 +133,24 @@ async def test_rate_limit_refusals_are_counted_by_limit(observed_settings: Setti
         refusal(await gql.post(SUBMIT_NEED, {"input": need_input()}))
         text = await scrape(gql.http)
     assert value(text, "hub_rate_limit_refusals_total", **refused) == before + 1
+
+
+async def test_the_webhook_lag_follows_the_outbox(
+    observed_settings: Settings,
+) -> None:
+    hooks = replace(observed_settings, webhook_allow_private=True, webhook_allow_http=True)
+    async with running(hooks) as app, client_at(app, "198.51.100.78") as gql:
+        who = await developer(app.state.db, "metrics_dev")
+        await create_webhook(gql, who, "http://127.0.0.1:9/hook")
+        text = await scrape(gql.http)
+        assert value(text, "hub_webhooks", state="enabled") == 1
+        assert value(text, "hub_webhook_lag_events") == 0
+        await gql.data(SUBMIT_NEED, {"input": need_input()})
+        # No delivery worker runs here: the new events wait for the webhook.
+        deadline = time.monotonic() + 10
+        while not value(text := await scrape(gql.http), "hub_webhook_lag_events"):
+            assert time.monotonic() < deadline, "the new events never showed as a lag"
+        lag_seconds = value(text, "hub_webhook_lag_seconds")
+        assert lag_seconds is not None
+        assert lag_seconds >= 0
+        assert value(text, "hub_webhooks", state="failing") == 0
