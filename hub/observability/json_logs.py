@@ -32,6 +32,28 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# uvicorn's lines about WebSocket handshakes begin with the client's address and the path with
+# its query string (websockets_sansio_impl); what follows is the outcome.
+_HANDSHAKE = '%s - "WebSocket %s" '
+
+
+class HandshakeScrubber(logging.Filter):
+    """Drops the client's address and the path from uvicorn's WebSocket handshake lines: the
+    address is personal data and the path is the client's to fill (a token, a phone)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always True: it only rewrites the line."""
+        if (
+            isinstance(record.msg, str)
+            and record.msg.startswith(_HANDSHAKE)
+            and isinstance(record.args, tuple)
+            and len(record.args) >= 2
+        ):
+            record.msg = "WebSocket handshake " + record.msg.removeprefix(_HANDSHAKE)
+            record.args = record.args[2:]
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     """A record as one line of JSON."""
 
@@ -65,6 +87,7 @@ def json_handler(stream: Any = None) -> logging.Handler:
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(HandshakeScrubber())
     return handler
 
 

@@ -125,3 +125,19 @@ async def test_no_phone_token_or_query_string_reaches_the_logs(
     assert any(op and op.startswith("mutation") for op in operations)
     for secret in (PROTECTED_PHONE, edit_token, reconfirm_token, "203.0.113.9"):
         assert secret not in text
+
+
+def test_websocket_handshake_lines_lose_the_address_and_path() -> None:
+    stream = io.StringIO()
+    logger = logging.getLogger("uvicorn.error.test-handshake")
+    logger.propagate = False
+    logger.addHandler(json_handler(stream))
+    try:
+        logger.warning(
+            '%s - "WebSocket %s" %d', "203.0.113.5:51234", "/graphql?token=s3cret-t0ken", 403
+        )
+        logger.warning('%s - "WebSocket %s" 403', "203.0.113.5:51234", "/reconfirm/s3cret-t0ken")
+    finally:
+        logger.handlers.clear()
+    messages = [json.loads(line)["message"] for line in stream.getvalue().splitlines()]
+    assert messages == ["WebSocket handshake 403", "WebSocket handshake 403"]
