@@ -285,7 +285,8 @@ class Settings:
     # unset, /metrics is off (404): its figures tell how busy the hub is, so never public.
     metrics_token: str | None = None
     # Where `hub serve --workers N` keeps prometheus-client's per-process files, so that one
-    # scrape sees every process; None: a fresh temporary folder, removed on exit.
+    # scrape sees every process (a folder of their own: every *.db in it is read, and the
+    # previous run's are deleted at start); None: a fresh temporary folder, removed on exit.
     metrics_dir: Path | None = None
     # OpenTelemetry tracing (the `otel` extra): spans for requests and SQL statements, sent by
     # OTLP over HTTP to this URL (e.g. http://collector:4318); "env" leaves the exporter to the

@@ -19,6 +19,9 @@ from prometheus_client import REGISTRY, CollectorRegistry
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 ENV = "PROMETHEUS_MULTIPROC_DIR"
+# The files prometheus-client writes there (counter_<pid>.db, gauge_livesum_<pid>.db, ...):
+# only those are deleted, whatever else an operator keeps in HUB_METRICS_DIR.
+_METRIC_FILES = ("counter_*.db", "gauge_*.db", "histogram_*.db", "summary_*.db")
 
 
 @contextmanager
@@ -29,8 +32,9 @@ def shared_metrics(directory: Path | None) -> Iterator[Path]:
     made = directory is None
     path = Path(tempfile.mkdtemp(prefix="hub-metrics-")) if directory is None else directory
     path.mkdir(parents=True, exist_ok=True)
-    for stale in path.glob("*.db"):
-        stale.unlink()
+    for pattern in _METRIC_FILES:
+        for stale in path.glob(pattern):
+            stale.unlink()
     previous = os.environ.get(ENV)
     os.environ[ENV] = str(path)
     try:

@@ -30,7 +30,13 @@ HEALTH_CALLS = 40
 
 def test_processes_add_up_in_one_scrape(tmp_path: Path) -> None:
     spawn = get_context("spawn")
+    # A previous run's counts are forgotten; the operator's other files are left alone.
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "counter_99999.db").write_bytes(b"old run")
+    (tmp_path / "metrics" / "notes.txt").write_text("keep me")
     with shared_metrics(tmp_path / "metrics") as folder:
+        assert not (folder / "counter_99999.db").exists()
+        assert (folder / "notes.txt").exists()
         children = [spawn.Process(target=serve_some, args=(n, n * 10)) for n in (3, 4)]
         for child in children:
             child.start()
