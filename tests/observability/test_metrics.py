@@ -154,3 +154,15 @@ async def test_the_webhook_lag_follows_the_outbox(
         assert lag_seconds is not None
         assert lag_seconds >= 0
         assert value(text, "hub_webhooks", state="failing") == 0
+
+
+async def test_page_cache_hits_are_counted_under_the_pages_route(
+    client: httpx.AsyncClient,
+) -> None:
+    before = await scrape(client)
+    hits = value(before, "hub_read_cache_hits_total", cache="page") or 0
+    for _ in range(3):
+        assert (await client.get("/needs")).status_code == 200
+    text = await scrape(client)
+    assert (value(text, "hub_read_cache_hits_total", cache="page") or 0) - hits == 2
+    assert grew(before, text, operation="GET /{kind}", status="2xx") == 3
