@@ -20,6 +20,7 @@ import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
+from hub.observability.json_logs import configure_logging
 from hub.observability.multiprocess import process_exited, shared_metrics
 from hub.settings import Settings
 
@@ -135,6 +136,8 @@ class Supervisor:
 def serve_processes(settings: Settings, count: int, jobs: bool) -> None:
     """Serve with `count` processes on settings.host:settings.port (a port reserve_port holds)
     until SIGTERM or SIGINT; returns once every process has stopped."""
+    # The supervisor's own lines (a process restarted) in the servers' format.
+    configure_logging(settings.log_format)
     supervisor = Supervisor(settings, count, jobs)
     previous = {s: signal.signal(s, supervisor.stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
