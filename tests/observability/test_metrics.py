@@ -8,10 +8,11 @@ from dataclasses import replace
 import httpx
 from starlette.applications import Starlette
 
+from hub.app import create_app
 from hub.settings import Settings
 from tests.helpers import SUBMIT_NEED, need_input
 from tests.limits.conftest import client_at, refusal, running
-from tests.observability.conftest import AUTH, scrape, value
+from tests.observability.conftest import AUTH, METRICS_TOKEN, scrape, value
 from tests.webhooks.conftest import create_webhook, developer
 from workers.search_indexer import index_postgres
 
@@ -166,3 +167,16 @@ async def test_page_cache_hits_are_counted_under_the_pages_route(
     text = await scrape(client)
     assert (value(text, "hub_read_cache_hits_total", cache="page") or 0) - hits == 2
     assert grew(before, text, operation="GET /{kind}", status="2xx") == 3
+
+
+async def test_a_scrape_answers_when_the_backlog_cannot_be_read(empty_dsn: str) -> None:
+    # Migrations pending: no outbox table to read, and the process's figures still served.
+    settings = Settings(database_url=empty_dsn, metrics_token=METRICS_TOKEN)
+    application = create_app(settings, run_migrations=False)
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hub.test") as http:
+            text = await scrape(http)
+    assert value(text, "hub_backlog_up") == 0
+    assert value(text, "hub_search_index_lag_events", backend="postgres") is None
+    assert value(text, "hub_db_pool_max_connections") is not None
