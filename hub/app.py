@@ -24,13 +24,17 @@ from hub.http.graphql_cache import GraphQLReadCache
 from hub.http.graphql_view import HubGraphQL
 from hub.http.health import healthz, readyz
 from hub.http.memory_release import freeze_startup_objects
+from hub.http.metrics_endpoint import metrics
+from hub.http.metrics_sampler import sample_forever
 from hub.http.persisted_queries import PersistedQueries
 from hub.http.read_cache import ReadCache
+from hub.http.request_observer import RequestObserver
 from hub.limits.limiter import RateLimiter, storage_for
 from hub.limits.sockets import SocketCaps
 from hub.limits.table import build_table
 from hub.live.hub import LiveHub
 from hub.memory_trace import start_tracing
+from hub.observability.tracing import start_tracing as start_otel
 from hub.search.segment import warm_up
 from hub.search.setup import search_service
 from hub.services.client_identity import client_identity
@@ -101,6 +105,11 @@ def create_app(
             listener = asyncio.create_task(
                 read_cache.version.listen(db, stop), name="read-cache-version"
             )
+            sampler = (
+                asyncio.create_task(sample_forever(app.state, stop), name="metrics-sampler")
+                if settings.metrics_token
+                else None
+            )
             try:
                 await live.start()
                 if background is not None:
@@ -113,6 +122,8 @@ def create_app(
                 if task is not None:
                     await task
                 await listener
+                if sampler is not None:
+                    await sampler
                 await live.close_connections("server shutting down")
                 await live.stop()
                 await search.aclose()
@@ -137,16 +148,30 @@ def create_app(
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/audit/head", audit_head),
+        Route("/metrics", metrics),
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),
         *export_routes(),
         # Last: the pages own every other path ("/needs", "/entries/...").
         *web_routes(),
     ]
+    # Spans per request when HUB_OTEL_ENDPOINT is set and the otel extra is installed.
+    spans: list[Middleware] = []
+    if settings.otel_endpoint and start_otel(settings.otel_endpoint):
+        from hub.http.request_spans import RequestSpans
+
+        spans.append(Middleware(RequestSpans))
     application = Starlette(
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            # Outermost: the request id is in the context of everything below, logs included.
+            Middleware(
+                RequestObserver,
+                metrics=settings.metrics_token is not None,
+                access_log=settings.log_format == "json",
+            ),
+            *spans,
             Middleware(
                 BodyLimitMiddleware,
                 max_bytes=settings.max_body_bytes,

@@ -102,6 +102,14 @@ def _rate_limit_overrides(env: Mapping[str, str]) -> tuple[tuple[str, str], ...]
     return overrides
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (the first when unset), case-insensitive."""
+    raw = env.get(name, "").strip().lower() or choices[0]
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def _str(env: Mapping[str, str], name: str) -> str | None:
     raw = env.get(name)
     return raw if raw else None
@@ -269,6 +277,21 @@ class Settings:
     http_keep_alive_seconds: int = 5
     http_header_timeout_seconds: float = 10.0
     http_body_timeout_seconds: float = 60.0
+    # Observability (hub/observability, docs/operations: metrics list). Log lines: "text" (as
+    # before) or "json": one object per line with the request id, and an access log line per
+    # request naming its operation, never its path or query string.
+    log_format: str = "text"
+    # /metrics answers only a request bearing this token ("Authorization: Bearer <token>");
+    # unset, /metrics is off (404): its figures tell how busy the hub is, so never public.
+    metrics_token: str | None = None
+    # Where `hub serve --workers N` keeps prometheus-client's per-process files, so that one
+    # scrape sees every process (a folder of their own: every *.db in it is read, and the
+    # previous run's are deleted at start); None: a fresh temporary folder, removed on exit.
+    metrics_dir: Path | None = None
+    # OpenTelemetry tracing (the `otel` extra): spans for requests and SQL statements, sent by
+    # OTLP over HTTP to this URL (e.g. http://collector:4318); "env" leaves the exporter to the
+    # standard OTEL_EXPORTER_OTLP_* variables. None: no tracing.
+    otel_endpoint: str | None = None
 
     def dsn(self) -> str:
         """The database URL; SettingsError when none is set (the embedded one not started)."""
@@ -398,4 +421,8 @@ class Settings:
             / 1000,
             http_body_timeout_seconds=_int(env, "HUB_HTTP_BODY_TIMEOUT_MS", 60_000, minimum=100)
             / 1000,
+            log_format=_choice(env, "HUB_LOG_FORMAT", ("text", "json")),
+            metrics_token=_str(env, "HUB_METRICS_TOKEN"),
+            metrics_dir=Path(env["HUB_METRICS_DIR"]) if env.get("HUB_METRICS_DIR") else None,
+            otel_endpoint=_str(env, "HUB_OTEL_ENDPOINT"),
         )

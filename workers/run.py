@@ -8,6 +8,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+from hub.observability.json_logs import configure_logging
 from hub.settings import Settings
 from hub.store.db import Database
 from workers.audit_checkpoint import AuditCheckpointJob, checkpoint_interval
@@ -97,6 +98,8 @@ async def run_forever(
 
 async def main(dsn: str, *, once: bool = False) -> int:
     """The worker process: connect, run jobs, stop cleanly on a signal."""
+    # `hub worker` logs as `hub serve` does (HUB_LOG_FORMAT=json: JSON lines).
+    configure_logging(Settings.from_env().log_format)
     db = await Database.connect(dsn, min_size=1, max_size=4)
     try:
         if once:

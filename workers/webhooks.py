@@ -46,6 +46,7 @@ from hub.domain.webhooks import (
     signature,
     url_host,
 )
+from hub.observability.metrics import WEBHOOK_ATTEMPTS
 from hub.services.addresses import Refused, Resolver, system_resolver
 from hub.services.outbound import OutboundClient, OutboundError, TimedOut
 from hub.services.webhook_deliveries import (
@@ -260,6 +261,7 @@ class WebhookDelivery:
                     continue
                 event, entry = target
                 recorded = await self._deliver(db, webhook, event, entry)
+                WEBHOOK_ATTEMPTS.labels(recorded.outcome.value).inc()
                 sent += 1
                 if done is not None:
                     done.append(recorded)

@@ -32,6 +32,8 @@ from hub.graphql.cost.limit import asks_for_cost
 from hub.http.cookies import EDIT_TOKEN_HEADER, SESSION_COOKIE
 from hub.http.persisted_queries import PersistedQueries, PersistedQueryError
 from hub.http.read_cache import ReadCache, Stored, etag_matches, strong_etag
+from hub.observability.metrics import CACHE_HITS, CACHE_MISSES
+from hub.observability.request_context import current_operation, name_operation
 
 PATH = "/graphql"
 JSON = b"application/json"
@@ -41,6 +43,8 @@ _SESSION = SESSION_COOKIE.encode() + b"="
 _EDIT_TOKEN = EDIT_TOKEN_HEADER.encode()
 # Parsed documents kept for the policy check of misses.
 PARSED_DOCUMENTS = 512
+_HITS = CACHE_HITS.labels("graphql")
+_MISSES = CACHE_MISSES.labels("graphql")
 
 
 class Request:
@@ -221,6 +225,8 @@ class GraphQLReadCache:
             stored = self.cache.get(fast_key)
             if stored is not None:
                 self.cache.counters.hits += 1
+                _HITS.inc()
+                name_operation(stored.label)
                 await self._send_stored(send, stored, request)
                 return
         # Apollo clients send the hash alone first, and persisted queries work for every
@@ -268,10 +274,13 @@ class GraphQLReadCache:
         stored = self.cache.get(key)
         if stored is not None:
             self.cache.counters.hits += 1
+            _HITS.inc()
+            name_operation(stored.label)
             self.cache.put(fast_key, stored)
             await self._send_stored(send, stored, request)
             return
         self.cache.counters.misses += 1
+        _MISSES.inc()
         captured: Captured | None = None
 
         async def execute() -> Stored | None:
@@ -286,10 +295,12 @@ class GraphQLReadCache:
                 for name, value in captured.headers
                 if name not in (b"content-length", b"cache-control", b"etag", b"vary")
             )
-            return Stored(body, strong_etag(body), headers, time.monotonic())
+            label = current_operation() or ""
+            return Stored(body, strong_etag(body), headers, time.monotonic(), label)
 
         stored, leader = await self.cache.single_flight(key, execute)
         if stored is not None:
+            name_operation(stored.label)
             if leader:
                 self.cache.put(key, stored)
                 self.cache.put(fast_key, stored)

@@ -54,6 +54,8 @@ from hub.http.live_frames import OperationChannel
 from hub.http.socket_admission import SocketRefusal, admit_websocket, refuse_websocket
 from hub.http.websocket_protocol import FRAMES_EXTENSION, FrameWriter
 from hub.limits.sockets import TooManySockets
+from hub.observability.operations import GRAPHQL_OPERATIONS
+from hub.observability.request_context import name_operation
 from hub.services.accounts import identify
 from hub.settings import Settings
 
@@ -386,6 +388,7 @@ class HubGraphQL(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """The compiled path for the public list queries it covers; strawberry otherwise."""
+        name_operation(GRAPHQL_OPERATIONS.label(request_data.operation_name, request_data.query))
         compiled = self.compiled
         # A client asking for the cost is answered by strawberry, which reports it.
         if (

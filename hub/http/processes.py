@@ -5,6 +5,8 @@ connections over the processes (one shared socket would wake them all for every 
 The parent only supervises: it starts the processes, restarts one that dies, and on SIGTERM or
 SIGINT asks them to stop (each closes its WebSockets with 1001 and drains, as one process does)
 before the caller stops the embedded database. Background jobs run in process 0 only.
+The processes keep their metrics in one folder (hub.observability.multiprocess), so that a
+scrape of /metrics, whichever process answers it, counts them all.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import time
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
+from hub.observability.json_logs import configure_logging
+from hub.observability.multiprocess import process_exited, shared_metrics
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -113,6 +117,8 @@ class Supervisor:
                 if self._stopping or child.is_alive():
                     continue
                 log.warning("server process %d exited (%s); restarting", index, child.exitcode)
+                if child.pid is not None:
+                    process_exited(child.pid)
                 lived = time.monotonic() - self._started[index]
                 if lived < RESTART_BACKOFF_SECONDS:
                     time.sleep(RESTART_BACKOFF_SECONDS - lived)
@@ -130,10 +136,13 @@ class Supervisor:
 def serve_processes(settings: Settings, count: int, jobs: bool) -> None:
     """Serve with `count` processes on settings.host:settings.port (a port reserve_port holds)
     until SIGTERM or SIGINT; returns once every process has stopped."""
+    # The supervisor's own lines (a process restarted) in the servers' format.
+    configure_logging(settings.log_format)
     supervisor = Supervisor(settings, count, jobs)
     previous = {s: signal.signal(s, supervisor.stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        supervisor.run()
+        with shared_metrics(settings.metrics_dir):
+            supervisor.run()
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

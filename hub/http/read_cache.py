@@ -31,6 +31,9 @@ class Stored:
     # Headers to send besides content-length, ETag and Cache-Control.
     headers: tuple[tuple[bytes, bytes], ...]
     born: float
+    # What the request that built it was counted as (hub.observability.operations), so that
+    # a hit is counted the same way without parsing anything.
+    label: str = ""
     size: int = field(init=False)
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from hub.http.slow_clients import with_header_deadline
 from hub.http.websocket_protocol import protocol_class
+from hub.observability.json_logs import configure_logging
 from hub.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,11 @@ def server_for(app: Starlette, settings: Settings, *, port: int | None = None) -
     quiet = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, NoSocketAccessLog) for f in quiet.filters):
         quiet.addFilter(NoSocketAccessLog())
+    json_logs = settings.log_format == "json"
     config = uvicorn.Config(
         app,
+        # JSON lines: uvicorn's loggers go through the root's JSON handler, not its own format.
+        log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
         host=settings.host,
         port=settings.port if port is None else port,
         log_level="info",
@@ -101,4 +105,5 @@ def server_for(app: Starlette, settings: Settings, *, port: int | None = None) -
         # behind HUB_TRUSTED_PROXIES; uvicorn's own reading would believe any local peer.
         proxy_headers=False,
     )
+    configure_logging(settings.log_format)
     return HubServer(config, app)

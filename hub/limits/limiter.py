@@ -23,6 +23,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from hub.limits.table import Rates
+from hub.observability.metrics import RATE_LIMIT_REFUSALS
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "hub-limits"
@@ -120,6 +121,7 @@ class RateLimiter:
             log.warning("rate limit %s not counted: %s", name, error)
             return
         retry_after = max(1, math.ceil(stats.reset_time - time.time()))
+        RATE_LIMIT_REFUSALS.labels(name, scope).inc()
         raise RateLimited(name, scope, retry_after)
 
     async def aclose(self) -> None:

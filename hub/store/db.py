@@ -146,6 +146,10 @@ class Database:
         """How many connections the pool may hold at once."""
         return self._pool.get_max_size()
 
+    def pool_usage(self) -> tuple[int, int]:
+        """(connections the pool holds, of which idle) now."""
+        return self._pool.get_size(), self._pool.get_idle_size()
+
     def observe_queries(self, observer: QueryObserver) -> Callable[[], None]:
         """Call `observer` with the text of every statement run; returns the undo function."""
         self._observers.append(observer)

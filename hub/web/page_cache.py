@@ -24,6 +24,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from hub.domain.kinds import KINDS
 from hub.http.cookies import SESSION_COOKIE, secure_cookies
 from hub.http.read_cache import ReadCache, Stored, etag_matches, strong_etag
+from hub.observability.metrics import CACHE_HITS, CACHE_MISSES
+from hub.observability.operations import route_label
+from hub.observability.request_context import name_operation
 from hub.web.i18n import LANGUAGE_COOKIE
 from hub.web.security import CSRF_COOKIE, CSRF_FIELD
 
@@ -38,6 +41,8 @@ VARY = (b"vary", b"Accept-Language, Cookie")
 # What secrets.token_urlsafe makes: a cookie holding anything else (set by someone else, say)
 # is never put into a page by the cache, and such a visitor's pages are not cached.
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32,128}")
+_HITS = CACHE_HITS.labels("page")
+_MISSES = CACHE_MISSES.labels("page")
 
 
 def cacheable_path(path: str) -> bool:
@@ -153,19 +158,23 @@ class PageCache:
         stored = self.cache.get(key)
         if stored is not None:
             self.cache.counters.hits += 1
+            _HITS.inc()
+            name_operation(stored.label)
             await self._send(send, stored, visitor)
             return
         self.cache.counters.misses += 1
+        _MISSES.inc()
         captured: _Captured | None = None
 
         async def render() -> Stored | None:
             nonlocal captured
             captured = _Captured()
             await self.app(scope, receive, captured.send)
-            return self._template(captured, visitor)
+            return self._template(captured, visitor, route_label(scope))
 
         stored, leader = await self.cache.single_flight(key, render)
         if stored is not None:
+            name_operation(stored.label)
             if leader:
                 self.cache.put(key, stored)
             await self._send(send, stored, visitor)
@@ -174,7 +183,7 @@ class PageCache:
         else:
             await self.app(scope, receive, send)
 
-    def _template(self, captured: _Captured, visitor: _Visitor) -> Stored | None:
+    def _template(self, captured: _Captured, visitor: _Visitor, label: str) -> Stored | None:
         """The page with the visitor's CSRF token as the placeholder; None: not storable."""
         if captured.status != 200:
             return None
@@ -199,7 +208,7 @@ class PageCache:
             if token.encode() in body:
                 return None
         headers = tuple((n, v) for n, v in captured.headers if n not in _DROPPED)
-        return Stored(body, strong_etag(body), headers, time.monotonic())
+        return Stored(body, strong_etag(body), headers, time.monotonic(), label)
 
     async def _send(self, send: Send, stored: Stored, visitor: _Visitor) -> None:
         headers = list(stored.headers)
