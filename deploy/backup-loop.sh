@@ -1,0 +1,35 @@
+#!/bin/sh
+# The compose file's backup service (deploy/compose.yaml): pg_dump of the hub's database every
+# BACKUP_INTERVAL_SECONDS into BACKUP_DIR, dumps older than BACKUP_KEEP_DAYS deleted. Run by the
+# postgres image, so pg_dump is of the server's own version. With --check: exit 0 while the
+# newest dump is younger than two intervals (the service's healthcheck).
+# Restore: docs/operations.md, "Restore".
+set -eu
+dir=${BACKUP_DIR:-/backups}
+interval=${BACKUP_INTERVAL_SECONDS:-86400}
+keep=${BACKUP_KEEP_DAYS:-14}
+
+if [ "${1:-}" = "--check" ]; then
+    minutes=$(( (interval * 2 + 59) / 60 ))
+    [ -n "$(find "$dir" -maxdepth 1 -name 'hub-*.dump' -mmin "-$minutes" | head -n 1)" ]
+    exit
+fi
+
+umask 077
+# Stop at once between dumps; a dump under way is left to finish (stop_grace_period).
+trap 'exit 0' TERM INT
+while :; do
+    name="hub-$(date -u +%Y%m%dT%H%M%SZ).dump"
+    # Written under a temporary name and renamed when whole: a dump cut short never looks
+    # like a backup.
+    if pg_dump --format=custom --compress=6 --file="$dir/.partial-$name"; then
+        mv "$dir/.partial-$name" "$dir/$name"
+        echo "backup: $dir/$name ($(du -h "$dir/$name" | cut -f1))"
+    else
+        rm -f "$dir/.partial-$name"
+        echo "backup: pg_dump failed; the next try is in ${interval}s" >&2
+    fi
+    find "$dir" -maxdepth 1 -name 'hub-*.dump' -mtime "+$keep" -print -delete
+    sleep "$interval" &
+    wait $!
+done
