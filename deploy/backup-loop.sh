@@ -24,12 +24,13 @@ while :; do
     # like a backup.
     if pg_dump --format=custom --compress=6 --file="$dir/.partial-$name"; then
         mv "$dir/.partial-$name" "$dir/$name"
-        echo "backup: $dir/$name ($(du -h "$dir/$name" | cut -f1))"
+        # Older dumps go only once a new one is whole.
+        pruned=$(find "$dir" -maxdepth 1 -name 'hub-*.dump' -mtime "+$keep" -print -delete | wc -l)
+        echo "backup: $dir/$name ($(du -h "$dir/$name" | cut -f1)); $pruned older than $keep days deleted"
     else
         rm -f "$dir/.partial-$name"
         echo "backup: pg_dump failed; the next try is in ${interval}s" >&2
     fi
-    find "$dir" -maxdepth 1 -name 'hub-*.dump' -mtime "+$keep" -print -delete
     sleep "$interval" &
     wait $!
 done
