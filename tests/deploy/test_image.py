@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
+
 from tests.deploy.files import DEPLOY, ROOT
 
 DOCKERFILE = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
@@ -65,6 +67,21 @@ def test_the_lock_holds_every_dependency_of_the_project() -> None:
         assert match, requirement
         name = _normal(match[0])
         assert name in locked, f"{name} is not in deploy/requirements.lock: run scripts/lock-deploy"
+
+
+def test_the_locked_versions_satisfy_the_projects_requirements() -> None:
+    requirements = pytest.importorskip("packaging.requirements", reason="packaging is missing")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    locked = {
+        name: re.match(r"\S+==(\S+)", block)[1]  # type: ignore[index]
+        for name, block in _locked().items()
+    }
+    for text in project["dependencies"]:
+        requirement = requirements.Requirement(text)
+        name = _normal(requirement.name)
+        assert requirement.specifier.contains(locked[name], prereleases=True), (
+            f"{name} {locked[name]} does not satisfy {text!r}: run scripts/lock-deploy"
+        )
 
 
 def test_the_build_context_leaves_out_secrets_and_local_state() -> None:
