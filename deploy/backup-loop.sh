@@ -16,9 +16,12 @@ if [ "${1:-}" = "--check" ]; then
 fi
 
 umask 077
-# Stop at once between dumps; a dump under way is left to finish (stop_grace_period).
-trap 'exit 0' TERM INT
-while :; do
+# On TERM: a dump under way is left to finish (stop_grace_period), a wait ends at once. The
+# trap only notes the request and ends the sleeper: it may come before `sleeper=$!` is set.
+stopping= sleeper=
+# KILL, not TERM: a sleeper just forked may not have its own signal handling yet.
+trap 'stopping=1; [ -z "$sleeper" ] || kill -KILL "$sleeper" 2>/dev/null' TERM INT
+while [ -z "$stopping" ]; do
     name="hub-$(date -u +%Y%m%dT%H%M%SZ).dump"
     # Written under a temporary name and renamed when whole: a dump cut short never looks
     # like a backup.
@@ -31,6 +34,10 @@ while :; do
         rm -f "$dir/.partial-$name"
         echo "backup: pg_dump failed; the next try is in ${interval}s" >&2
     fi
-    sleep "$interval" &
-    wait $!
+    # Its own stdin and stdout: a sleeper left behind holds no pipe of ours open.
+    sleep "$interval" </dev/null >/dev/null 2>&1 &
+    sleeper=$!
+    [ -n "$stopping" ] || wait "$sleeper" || true
+    kill -KILL "$sleeper" 2>/dev/null || true
+    sleeper=
 done
