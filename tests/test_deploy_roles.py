@@ -23,6 +23,7 @@ from hub.services.audit import audit, take_checkpoint, verify_chain
 from hub.store.db import Database
 from hub.store.migrate import migrate_database
 from tests.conftest import scratch_database
+from tests.deploy.files import load_yaml
 
 ROLES_SQL = Path(__file__).parents[1] / "deploy" / "roles.sql"
 
@@ -118,16 +119,12 @@ async def test_the_app_role_writes_the_trail_and_cannot_change_it(
 
 def test_compose_serves_as_the_app_role_and_migrates_as_the_owner() -> None:
     deploy = Path(__file__).parents[1] / "deploy"
-    compose = (deploy / "compose.yaml").read_text(encoding="utf-8")
-    blocks: dict[str, str] = {}
-    service = ""
-    for line in compose.split("\nservices:\n", 1)[1].splitlines():
-        if line.startswith("  ") and not line.startswith("   "):
-            service = line.strip().rstrip(":")
-        blocks[service] = blocks.get(service, "") + line + "\n"
-    assert "*owner-url" in blocks["migrate"]
+    services = load_yaml(deploy / "compose.yaml")["services"]
+    assert services["migrate"]["environment"]["HUB_DATABASE_URL"].startswith(
+        "postgresql://hub_owner:"
+    )
     for service in ("hub", "worker"):
-        assert "HUB_DATABASE_URL: *app-url" in blocks[service]
-    assert '"postgresql://hub_app:' in compose and '"postgresql://hub_owner:' in compose
-    assert "./roles.sql:/hub/roles.sql" in blocks["postgres"]
+        url = services[service]["environment"]["HUB_DATABASE_URL"]
+        assert url.startswith("postgresql://hub_app:"), service
+    assert "./roles.sql:/hub/roles.sql:ro" in services["postgres"]["volumes"]
     assert "-f /hub/roles.sql" in (deploy / "initdb-roles.sh").read_text(encoding="utf-8")
