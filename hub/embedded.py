@@ -37,15 +37,20 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from hub.embedded_connection import (
+    APP_ROLE,
+    DATABASE,
+    ROLE,
+    remove_connection_file,
+    write_connection_file,
+)
+
 log = logging.getLogger(__name__)
 
 SYSTEM_USER = "hub-postgres"
-# The hub serves as this role: no superuser, no DDL, and no way to change audit rows.
-APP_ROLE = "hub_app"
+# The hub serves as APP_ROLE: no superuser, no DDL, and no way to change audit rows.
 # Where, as root, what the server's user must reach goes when its own place is private.
 SHARED_DIR = Path("/var/lib/crisis-hub")
-DATABASE = "hub"
-ROLE = "hub"
 _PR_SET_PDEATHSIG = 1
 _START_TIMEOUT_S = 60.0
 _STOP_TIMEOUT_S = 30.0
@@ -75,6 +80,10 @@ WHERE to_regclass(t) IS NOT NULL \\gexec
 
 class EmbeddedPostgresError(RuntimeError):
     """The embedded PostgreSQL could not be set up, started or stopped."""
+
+
+class DataFolderInUse(EmbeddedPostgresError):
+    """Another hub process holds the data folder (and runs its server)."""
 
 
 def find_bin_dir() -> Path:
@@ -191,6 +200,18 @@ class EmbeddedPostgres:
         return self._url(ROLE, "postgres.password")
 
     @property
+    def port(self) -> int:
+        """The port the running server listens on (127.0.0.1 only)."""
+        if self._port is None:
+            raise EmbeddedPostgresError("the embedded PostgreSQL is not running")
+        return self._port
+
+    @property
+    def bin_dir(self) -> Path:
+        """The folder of the PostgreSQL binaries this server runs (pg_dump, pg_restore ...)."""
+        return self._bin
+
+    @property
     def app_dsn(self) -> str:
         """The connection URL the hub serves with (the unprivileged APP_ROLE)."""
         return self._url(APP_ROLE, "postgres.app-password")
@@ -214,6 +235,8 @@ class EmbeddedPostgres:
                 self._initdb()
             self._launch()
             self._ensure_database()
+            # Only now: a command that reads the file may use the database at once.
+            write_connection_file(self.data_dir, self.port)
         except BaseException:
             self.stop()
             raise
@@ -221,6 +244,8 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         """Shut the server down (fast mode) and release the data folder."""
+        if self._lock_file is not None:
+            remove_connection_file(self.data_dir)
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -255,7 +280,7 @@ class EmbeddedPostgres:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             lock_file.close()
-            raise EmbeddedPostgresError(
+            raise DataFolderInUse(
                 f"another hub process is using {self.data_dir}; stop it, or give this one "
                 "its own HUB_DATA_DIR"
             ) from None

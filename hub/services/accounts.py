@@ -250,3 +250,9 @@ async def approve_user(db: Database, actor: Viewer, user_id: UUID) -> Outcome[Us
             return Outcome.failed([UserError("userId", ErrorCode.NOT_FOUND)])
         await audit(conn, actor, "user.approved", "USER", user_id, after={"approved": True})
     return Outcome(updated)
+
+
+async def user_by_email(db: Database, email: str) -> UserRecord | None:
+    """An enabled user by e-mail address (the console's way to name an account)."""
+    async with db.connection() as conn:
+        return await store.user_by_email(conn, email.strip())
