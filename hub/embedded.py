@@ -41,6 +41,7 @@ from hub.embedded_connection import (
     APP_ROLE,
     DATABASE,
     ROLE,
+    pid_alive,
     remove_connection_file,
     write_connection_file,
 )
@@ -165,16 +166,6 @@ def _shared_copy_of(install_dir: Path) -> Path:
         partial.rename(target)
         done.touch()
     return copied
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class EmbeddedPostgres:
@@ -322,7 +313,7 @@ class EmbeddedPostgres:
             pid = int(pid_file.read_text().splitlines()[0])
         except (OSError, ValueError, IndexError):
             return
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             return
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -333,9 +324,9 @@ class EmbeddedPostgres:
         log.warning("stopping an orphaned PostgreSQL (pid %s) left in %s", pid, self.pgdata)
         os.kill(pid, signal.SIGINT)
         deadline = time.monotonic() + _STOP_TIMEOUT_S
-        while _pid_alive(pid) and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if _pid_alive(pid):
+        if pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
 
     def _initdb(self) -> None:

@@ -95,7 +95,8 @@ def _listening(port: int) -> bool:
         return sock.connect_ex((HOST, port)) == 0
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (ours or another user's)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -112,7 +113,7 @@ def running_server(data_dir: Path, timeout: float = 60.0) -> RunningServer:
     deadline = time.monotonic() + timeout
     while True:
         server = _read(data_dir)
-        if server is not None and _alive(server.pid) and _listening(server.port):
+        if server is not None and pid_alive(server.pid) and _listening(server.port):
             return server
         if time.monotonic() >= deadline:
             raise NoRunningServer(
