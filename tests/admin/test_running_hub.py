@@ -34,6 +34,7 @@ from hub.services import accounts
 from hub.settings import Settings
 from hub.store.db import Database
 from tests.helpers import SUBMIT_NEED, need_input
+from tests.imports.helpers import OFFERS_CSV
 
 PASSWORD = "a long enough password"
 NEW_PASSWORD = "another long password"
@@ -192,8 +193,12 @@ def test_the_console_administers_a_running_hub_and_backs_it_up(
 
     assert _run(["audit", "verify"]) == 0
     assert "audit trail intact" in capsys.readouterr().out
+    assert _run(["import", str(OFFERS_CSV), "--kind", "offers"]) == 0
+    capsys.readouterr()
     assert _run(["search", "reindex", "--backend", "postgres"]) == 0
     assert "postgres: index rebuilt with" in capsys.readouterr().out
+    offers = _post(port, "{ offers(filter: {verificationStatuses: [PENDING]}) { totalCount } }", {})
+    assert offers["data"]["offers"]["totalCount"] > 0  # the running hub serves what was imported
 
     backup = shared_tmp_dir / "hub.dump"
     assert _run(["backup", str(backup)]) == 0
