@@ -10,16 +10,26 @@ import pytest
 from hub.domain.accounts import Role
 from hub.domain.enums import EventType
 from hub.domain.live import EventFilter, ReplayTooOld
+from hub.graphql.ids import parse_global_id
 from hub.live.stream import check_resume_point
 from hub.settings import Settings
 from hub.store import accounts, live, search_index, webhooks
 from hub.store.db import Database
 from hub.store.outbox import record_event
 from hub.store.outbox_retention import pruned_through
+from tests.conftest import GraphQLClient
+from tests.helpers import SUBMIT_NEED, need_input
 from workers.outbox_retention import OutboxRetentionJob, prune_outbox, retention
 from workers.run import configured_jobs
+from workers.search_indexer import index_postgres
 
 KEEP = timedelta(days=30)
+
+
+def _uuid(global_id: str) -> uuid.UUID:
+    parsed = parse_global_id(global_id)
+    assert parsed is not None
+    return parsed[1]
 
 
 async def _events(db: Database, count: int, age: timedelta) -> list[int]:
@@ -141,3 +151,27 @@ async def test_the_job_is_scheduled_and_never_keeps_less_than_the_replay_window(
     assert await _positions(db) == old
     await OutboxRetentionJob(Settings(outbox_retention_days=7), clock=lambda: now)(db)
     assert await _positions(db) == old[-1:]
+
+
+async def test_a_new_search_index_behind_the_retention_is_rebuilt_not_left_with_holes(
+    db: Database, gql: GraphQLClient
+) -> None:
+    old = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]["need"]
+    await index_postgres(db)
+    async with db.connection() as conn:
+        await conn.execute("UPDATE entry_event SET created_at = now() - interval '60 days'")
+    young = (await gql.data(SUBMIT_NEED, {"input": need_input()}))["submitNeed"]["need"]
+    await index_postgres(db)
+    assert await prune_outbox(db, KEEP) > 0
+    # As for an index made now (or Meilisearch configured later): no document, position 0.
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM search_document")
+        await conn.execute("UPDATE search_position SET position = 0")
+    await index_postgres(db)
+    async with db.connection() as conn:
+        indexed = await search_index.indexed_ids(conn)
+        position = await search_index.get_position(conn, "postgres")
+        newest = await live.last_position(conn)
+    # The old need's events are gone from the outbox; only a rebuild finds it.
+    assert {_uuid(old["id"]), _uuid(young["id"])} <= indexed
+    assert position == newest
