@@ -8,9 +8,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from hub.admin.backup import BackupError, Target, find_tool
+from hub.admin.backup import BackupError, Target, dump, find_tool, tool_major
 from hub.cli import main
-from hub.embedded import EmbeddedPostgres
+from hub.embedded import EmbeddedPostgres, find_bin_dir
 from tests.conftest import GraphQLClient
 from tests.helpers import SUBMIT_NEED, need_input
 
@@ -113,3 +113,16 @@ def test_passwords_never_reach_the_command_line() -> None:
 def test_tools_of_another_major_version_are_refused() -> None:
     with pytest.raises(BackupError, match="no pg_dump of PostgreSQL 99"):
         find_tool("pg_dump", 99)
+
+
+def test_a_failed_backup_leaves_the_previous_one_whole(shared_tmp_dir: Path) -> None:
+    wheel_pg_dump = find_bin_dir() / "pg_dump"
+    major = tool_major(wheel_pg_dump)
+    assert major is not None
+    previous = shared_tmp_dir / "nightly.dump"
+    previous.write_bytes(b"PGDMP yesterday")
+    # Nothing listens on port 1: pg_dump fails; no partial file may stay, nor replace the old.
+    with pytest.raises(BackupError, match="pg_dump failed"):
+        dump(find_tool("pg_dump", major), "postgresql://hub:x@127.0.0.1:1/hub", previous)
+    assert previous.read_bytes() == b"PGDMP yesterday"
+    assert sorted(p.name for p in shared_tmp_dir.iterdir()) == ["nightly.dump"]
