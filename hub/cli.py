@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
 import json
 import logging
 import signal
@@ -83,7 +82,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     # handler of ours that would kill the process before the embedded database is stopped.
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        with database(settings) as ready:
+        with database(settings, share=False) as ready:
             asyncio.run(_migrate_and_maybe_demo(ready, args.demo))
             print(
                 f"Crisis Hub: http://{ready.host}:{ready.port}/  (GraphiQL at /graphql)"
@@ -132,7 +131,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from workers.run import main as worker_main
 
-    with database(settings) as ready:
+    with database(settings, share=args.once) as ready:
         return asyncio.run(worker_main(ready.dsn(), once=args.once))
 
 
@@ -158,13 +157,11 @@ async def _create_user(settings: Settings, args: argparse.Namespace, password: s
 
 
 def _user(settings: Settings, args: argparse.Namespace) -> int:
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != password:
-            print("hub: the passwords differ", file=sys.stderr)
-            return 1
+    from hub.admin.accounts import read_password
+
+    password = read_password(args.password_stdin)
+    if password is None:
+        return 1
     with database(settings) as ready:
         asyncio.run(_migrate_and_maybe_demo(ready, demo=False))
         return asyncio.run(_create_user(ready, args, password))
@@ -373,6 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from standard input instead of a prompt",
     )
     create.set_defaults(handler=_user)
+    from hub.admin.accounts import add_arguments as account_arguments
+
+    account_arguments(user_commands)
 
     audit = commands.add_parser("audit", help="the audit trail")
     audit_commands = audit.add_subparsers(dest="audit_command", required=True)
@@ -415,6 +415,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     import_arguments(importing)
     importing.set_defaults(handler=run_import)
+
+    from hub.admin.backup_cli import add_arguments as backup_arguments
+
+    backup_arguments(commands)
 
     schema = commands.add_parser("schema", help="print the GraphQL SDL")
     group = schema.add_mutually_exclusive_group()

@@ -13,22 +13,42 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TextIO
 
-from hub.embedded import EmbeddedPostgres
+from hub.embedded import DataFolderInUse, EmbeddedPostgres
+from hub.embedded_connection import NoRunningServer, running_server
 from hub.settings import Settings
 
 log = logging.getLogger("hub")
 
 
 @contextmanager
-def database(settings: Settings) -> Iterator[Settings]:
-    """Settings with a database URL: HUB_DATABASE_URL, or the embedded server for the block."""
+def database(settings: Settings, *, share: bool = True) -> Iterator[Settings]:
+    """Settings with a database URL: HUB_DATABASE_URL, or the embedded server for the block.
+
+    When another hub process (a running `hub serve`) holds the data folder, the block uses
+    that process's server instead, if `share`; long-lived commands that must own the folder
+    (serve, worker, restore) pass share=False and are refused. Either way the block gets the
+    app role as `database_url` and the owner role as `migrate_database_url`."""
     if settings.database_url is not None:
         yield settings
         return
     embedded = EmbeddedPostgres(settings.data_dir)
-    log.info("starting the embedded PostgreSQL in %s", embedded.data_dir)
-    with embedded:
+    try:
+        embedded.start()
+    except DataFolderInUse:
+        if not share:
+            raise
+        try:
+            server = running_server(embedded.data_dir)
+        except NoRunningServer as error:
+            raise DataFolderInUse(str(error)) from None
+        log.info("using the database of the running hub (pid %s)", server.pid)
+        yield replace(settings, database_url=server.app_dsn, migrate_database_url=server.dsn)
+        return
+    log.info("started the embedded PostgreSQL in %s", embedded.data_dir)
+    try:
         yield replace(settings, database_url=embedded.app_dsn, migrate_database_url=embedded.dsn)
+    finally:
+        embedded.stop()
     log.info("embedded PostgreSQL stopped")
 
 

@@ -37,15 +37,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from hub.embedded_connection import (
+    APP_ROLE,
+    DATABASE,
+    ROLE,
+    pid_alive,
+    remove_connection_file,
+    write_connection_file,
+)
+
 log = logging.getLogger(__name__)
 
 SYSTEM_USER = "hub-postgres"
-# The hub serves as this role: no superuser, no DDL, and no way to change audit rows.
-APP_ROLE = "hub_app"
+# The hub serves as APP_ROLE: no superuser, no DDL, and no way to change audit rows.
 # Where, as root, what the server's user must reach goes when its own place is private.
 SHARED_DIR = Path("/var/lib/crisis-hub")
-DATABASE = "hub"
-ROLE = "hub"
 _PR_SET_PDEATHSIG = 1
 _START_TIMEOUT_S = 60.0
 _STOP_TIMEOUT_S = 30.0
@@ -75,6 +81,10 @@ WHERE to_regclass(t) IS NOT NULL \\gexec
 
 class EmbeddedPostgresError(RuntimeError):
     """The embedded PostgreSQL could not be set up, started or stopped."""
+
+
+class DataFolderInUse(EmbeddedPostgresError):
+    """Another hub process holds the data folder (and runs its server)."""
 
 
 def find_bin_dir() -> Path:
@@ -172,16 +182,6 @@ def _shared_copy_of(install_dir: Path) -> Path:
     return copied
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class EmbeddedPostgres:
     """A PostgreSQL server private to one hub process; use as a context manager."""
 
@@ -203,6 +203,18 @@ class EmbeddedPostgres:
     def dsn(self) -> str:
         """The superuser's connection URL (migrations and administration)."""
         return self._url(ROLE, "postgres.password")
+
+    @property
+    def port(self) -> int:
+        """The port the running server listens on (127.0.0.1 only)."""
+        if self._port is None:
+            raise EmbeddedPostgresError("the embedded PostgreSQL is not running")
+        return self._port
+
+    @property
+    def bin_dir(self) -> Path:
+        """The folder of the PostgreSQL binaries this server runs (pg_dump, pg_restore ...)."""
+        return self._bin
 
     @property
     def app_dsn(self) -> str:
@@ -228,6 +240,8 @@ class EmbeddedPostgres:
                 self._initdb()
             self._launch()
             self._ensure_database()
+            # Only now: a command that reads the file may use the database at once.
+            write_connection_file(self.data_dir, self.port)
         except BaseException:
             self.stop()
             raise
@@ -235,6 +249,8 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         """Shut the server down (fast mode) and release the data folder."""
+        if self._lock_file is not None:
+            remove_connection_file(self.data_dir)
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -269,7 +285,7 @@ class EmbeddedPostgres:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             lock_file.close()
-            raise EmbeddedPostgresError(
+            raise DataFolderInUse(
                 f"another hub process is using {self.data_dir}; stop it, or give this one "
                 "its own HUB_DATA_DIR"
             ) from None
@@ -311,7 +327,7 @@ class EmbeddedPostgres:
             pid = int(pid_file.read_text().splitlines()[0])
         except (OSError, ValueError, IndexError):
             return
-        if not _pid_alive(pid):
+        if not pid_alive(pid):
             return
         try:
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
@@ -322,9 +338,9 @@ class EmbeddedPostgres:
         log.warning("stopping an orphaned PostgreSQL (pid %s) left in %s", pid, self.pgdata)
         os.kill(pid, signal.SIGINT)
         deadline = time.monotonic() + _STOP_TIMEOUT_S
-        while _pid_alive(pid) and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        if _pid_alive(pid):
+        if pid_alive(pid):
             os.kill(pid, signal.SIGKILL)
 
     def _initdb(self) -> None:

@@ -233,6 +233,9 @@ class Settings:
     # Of those, at most this many to one receiver host, so that a slow host cannot take them all.
     webhook_concurrency_per_host: int = 2
     webhook_log_days: int = 14
+    # Outbox rows (entry_event) every reader has passed are deleted once this many days old
+    # (workers/outbox_retention.py); never sooner than the replay window (live_replay_hours).
+    outbox_retention_days: int = 30
     # The read cache (hub/http/read_cache.py): how long a stored response may be served at
     # most (0 turns the cache off), and the bytes it may hold per process.
     read_cache_seconds: int = 5
@@ -395,6 +398,7 @@ class Settings:
                 env, "HUB_WEBHOOK_CONCURRENCY_PER_HOST", 2, minimum=1
             ),
             webhook_log_days=_int(env, "HUB_WEBHOOK_LOG_DAYS", 14, minimum=1),
+            outbox_retention_days=_int(env, "HUB_OUTBOX_RETENTION_DAYS", 30, minimum=1),
             read_cache_seconds=_int(env, "HUB_READ_CACHE_SECONDS", 5, minimum=0),
             read_cache_bytes=_int(env, "HUB_READ_CACHE_BYTES", 64 * 1024 * 1024, minimum=0),
             search_cache_entries=_int(env, "HUB_SEARCH_CACHE_ENTRIES", 2048, minimum=0),

@@ -16,6 +16,8 @@ from workers.expiry import INTERVAL_SECONDS as EXPIRY_INTERVAL
 from workers.expiry import expire_verifications
 from workers.linkcheck import INTERVAL_SECONDS as LINKCHECK_INTERVAL
 from workers.linkcheck import check_sources_job
+from workers.outbox_retention import INTERVAL_SECONDS as OUTBOX_RETENTION_INTERVAL
+from workers.outbox_retention import OutboxRetentionJob
 from workers.pledge_expiry import INTERVAL_SECONDS as PLEDGE_EXPIRY_INTERVAL
 from workers.pledge_expiry import expire_pledge_proposals
 from workers.search_indexer import INTERVAL_SECONDS as INDEX_INTERVAL
@@ -37,14 +39,15 @@ JOBS: dict[str, tuple[Job, float]] = {
 
 @contextlib.asynccontextmanager
 async def configured_jobs() -> AsyncIterator[dict[str, tuple[Job, float]]]:
-    """JOBS, webhook deliveries, audit checkpoints, and the Meilisearch indexer when
-    HUB_MEILI_URL is set (each closed afterwards)."""
+    """JOBS, webhook deliveries, audit checkpoints, the outbox's retention, and the Meilisearch
+    indexer when HUB_MEILI_URL is set (each closed afterwards)."""
     webhooks = webhook_delivery_job()
     settings = Settings.from_env()
     jobs: dict[str, tuple[Job, float]] = {
         **JOBS,
         "deliver-webhooks": (webhooks, WEBHOOKS_INTERVAL),
         "audit-checkpoint": (AuditCheckpointJob(settings), checkpoint_interval(settings)),
+        "prune-outbox": (OutboxRetentionJob(settings), OUTBOX_RETENTION_INTERVAL),
     }
     try:
         meilisearch = index_meilisearch()

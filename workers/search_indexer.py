@@ -14,12 +14,13 @@ from collections.abc import Callable
 from hub.search.backend import BackendUnavailable, SearchBackend
 from hub.search.meili import DEFAULT_INDEX, MeiliSearch
 from hub.search.postgres import PostgresSearch
-from hub.search.reindex import rebuild_meilisearch, rebuild_outdated_postgres
+from hub.search.reindex import rebuild_meilisearch, rebuild_outdated_postgres, rebuild_postgres
 from hub.search.setup import meili_backend
 from hub.services.search_documents import documents_for
 from hub.settings import Settings
 from hub.store import live
 from hub.store.db import Database
+from hub.store.outbox_retention import pruned_through
 
 log = logging.getLogger(__name__)
 # The embedded default runs this inside `hub serve`: a new entry is findable within a second.
@@ -48,6 +49,15 @@ async def index_round(db: Database, backend: SearchBackend, batch: int = BATCH) 
         consumed += len(events)
 
 
+async def behind_retention(db: Database, backend: SearchBackend) -> bool:
+    """Whether events this index has not read were deleted by the outbox's retention (a new
+    index starts at position 0): it cannot catch up from the outbox, only by a rebuild from
+    the tables. The retention never deletes past an existing index's position."""
+    position = await backend.position()
+    async with db.connection() as conn:
+        return position < await pruned_through(conn)
+
+
 async def index_postgres(db: Database) -> None:
     """One round for the PostgreSQL index, which is always kept (it is also the fallback).
 
@@ -58,7 +68,11 @@ async def index_postgres(db: Database) -> None:
     rebuilt = await rebuild_outdated_postgres(db)
     if rebuilt is not None:
         log.info("search index: rebuilt %d documents in the current format", rebuilt)
-    consumed = await index_round(db, PostgresSearch(db))
+    backend = PostgresSearch(db)
+    if await behind_retention(db, backend):
+        log.info("search index: behind the outbox's retention; rebuilding it from the tables")
+        await rebuild_postgres(db)
+    consumed = await index_round(db, backend)
     if consumed:
         log.debug("indexed %d events into postgres", consumed)
 
@@ -104,9 +118,10 @@ class MeiliIndexJob:
             return
         try:
             backend = await self._backend_for(db)
-            if await backend.outdated():
-                # Its documents lack what queries now ask for (an upgrade): rebuild it beside
-                # the live one and swap, as `hub search reindex` does.
+            if await backend.outdated() or await behind_retention(db, backend):
+                # Its documents lack what queries now ask for (an upgrade), or it is new and
+                # the outbox no longer holds every event: rebuild it beside the live one and
+                # swap, as `hub search reindex` does.
                 log.info("search index: rebuilding %s in the current format", backend.index)
                 await rebuild_meilisearch(backend)
             consumed = await index_round(db, backend)

@@ -82,11 +82,16 @@ def validate_sign_up(email: str, handle: str, password: str) -> list[UserError]:
                 "handle", ErrorCode.INVALID_FORMAT, {"expected": "2-30 letters, digits, _ - or ."}
             )
         )
+    return errors + validate_password(password)
+
+
+def validate_password(password: str) -> list[UserError]:
+    """Problems with a new password (at sign-up, or set by a password reset)."""
     if len(password) < MIN_PASSWORD:
-        errors.append(UserError("password", ErrorCode.WEAK_PASSWORD, {"min": MIN_PASSWORD}))
-    elif len(password) > MAX_PASSWORD:
-        errors.append(UserError("password", ErrorCode.TOO_LONG, {"max": MAX_PASSWORD}))
-    return errors
+        return [UserError("password", ErrorCode.WEAK_PASSWORD, {"min": MIN_PASSWORD})]
+    if len(password) > MAX_PASSWORD:
+        return [UserError("password", ErrorCode.TOO_LONG, {"max": MAX_PASSWORD})]
+    return []
 
 
 def may_grant(actor: Viewer, role: Role) -> bool:

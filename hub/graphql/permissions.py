@@ -84,6 +84,8 @@ MUTATION_RULES: dict[str, Rule] = {
 QUERY_RULES: dict[str, Rule] = {
     "reviewQueue": Rule(role=Role.REVIEWER),
     "organizationClaims": Rule(role=Role.COORDINATOR),
+    # The accounts coordinators approve and give roles to (approveUser, setUserRole).
+    "accounts": Rule(role=Role.COORDINATOR),
     "webhooks": SIGNED_IN,
     "webhook": SIGNED_IN,
 }

@@ -16,13 +16,17 @@ from hub.live.cohorts import Member
 from hub.live.fanout import PAGE, Delivery, Fanout, Subscriber
 from hub.store import live as store
 from hub.store.db import Database
+from hub.store.outbox_retention import pruned_through
 
 
 async def check_resume_point(db: Database, after: int, replay_hours: int) -> None:
-    """Refuse a resume point from elsewhere, or one whose missed events left the replay window."""
+    """Refuse a resume point from elsewhere, or one whose missed events left the replay window
+    (or the outbox: the retention job deleted some of them)."""
     async with db.connection() as conn:
         if after > await store.last_position(conn):
             raise UnknownPosition
+        if after < await pruned_through(conn):
+            raise ReplayTooOld
         oldest = await store.first_missed_at(conn, after)
     if replay_too_old(oldest, datetime.now(UTC), replay_hours):
         raise ReplayTooOld

@@ -250,3 +250,16 @@ async def approve_user(db: Database, actor: Viewer, user_id: UUID) -> Outcome[Us
             return Outcome.failed([UserError("userId", ErrorCode.NOT_FOUND)])
         await audit(conn, actor, "user.approved", "USER", user_id, after={"approved": True})
     return Outcome(updated)
+
+
+async def users(db: Database, *, pending: bool, limit: int) -> list[UserRecord]:
+    """Accounts for coordinators to manage, newest first (only unapproved ones if `pending`);
+    the API's access rules decide who may ask."""
+    async with db.connection() as conn:
+        return await store.list_users(conn, pending, limit)
+
+
+async def user_by_email(db: Database, email: str) -> UserRecord | None:
+    """An enabled user by e-mail address (the console's way to name an account)."""
+    async with db.connection() as conn:
+        return await store.user_by_email(conn, email.strip())

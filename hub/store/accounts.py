@@ -125,6 +125,19 @@ async def user_by_email(conn: Connection, email: str) -> UserRecord | None:
     return _user(row) if row else None
 
 
+async def list_users(conn: Connection, pending: bool, limit: int) -> list[UserRecord]:
+    """Enabled users, newest first; only those no coordinator has approved yet when
+    `pending`."""
+    rows = await conn.fetch(
+        f"""SELECT {_USER} FROM app_user
+            WHERE disabled_at IS NULL AND (NOT $1 OR approved_at IS NULL)
+            ORDER BY created_at DESC, id LIMIT $2""",
+        pending,
+        limit,
+    )
+    return [_user(row) for row in rows]
+
+
 async def user_by_id(conn: Connection, user_id: UUID) -> UserRecord | None:
     """A user by id."""
     row = await conn.fetchrow(f"SELECT {_USER} FROM app_user WHERE id = $1", user_id)

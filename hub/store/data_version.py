@@ -33,6 +33,8 @@ UNVERSIONED_TABLES = frozenset(
         "contact_reveal",
         # Read by GET /audit/head, which no cache serves.
         "audit_checkpoint",
+        # The outbox's retention (workers/outbox_retention.py), which public reads never show.
+        "outbox_pruned",
         # The key client addresses are digested with (hub.store.installation): never shown.
         "installation_key",
     }

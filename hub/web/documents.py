@@ -338,3 +338,23 @@ mutation ImportEntries($input: ImportEntriesInput!) {
   }
 }
 """
+
+ACCOUNTS = """
+query Accounts {
+  me { handle role }
+  pending: accounts(pending: true, first: 100) { id handle email role approved createdAt }
+  everyone: accounts(first: 100) { id handle email role approved createdAt }
+}
+"""
+
+APPROVE_USER = """
+mutation ApproveUser($id: ID!) {
+  approveUser(userId: $id) { userErrors { field code message } }
+}
+"""
+
+SET_USER_ROLE = """
+mutation SetUserRole($id: ID!, $role: Role!) {
+  setUserRole(userId: $id, role: $role) { userErrors { field code message } }
+}
+"""

@@ -14,12 +14,13 @@ LANGUAGES = ("zh", "en")
 LANGUAGE_COOKIE = "hub_lang"
 
 # The strings are data, one JSON catalogue per area of the pages (pages.json: browsing, posting,
-# review and coordination; flow.json: from a listing to delivery, and donation channels), so
-# that translators edit text, not code. Each has "messages" (t(key) in the templates) and
-# "labels" (enum values and the like), every entry {"zh": ..., "en": ...} and at times a
-# "note" for the translator; tests/web/test_i18n.py checks them.
+# review and coordination; flow.json: from a listing to delivery, and donation channels;
+# accounts.json: account administration), so that translators edit text, not code. Each has
+# "messages" (t(key) in the templates) and "labels" (enum values and the like), every entry
+# {"zh": ..., "en": ...} and at times a "note" for the translator; tests/web/test_i18n.py
+# checks them.
 CATALOGUE = Path(__file__).resolve().parent / "catalogue"
-AREAS = ("pages", "flow")
+AREAS = ("pages", "flow", "accounts")
 
 
 def _read_catalogues(section: str) -> dict[str, tuple[str, str]]:

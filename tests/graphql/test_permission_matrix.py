@@ -282,6 +282,7 @@ async def test_read_tokens_may_not_write(gql: GraphQLClient, db: Database, mutat
 QUERIES = {
     "reviewQueue": "{ reviewQueue { totalCount } }",
     "organizationClaims": "{ organizationClaims { status } }",
+    "accounts": "{ accounts(pending: true) { id } }",
     "webhooks": "{ webhooks { id } }",
     "webhook": f'{{ webhook(id: "{WEBHOOK}") {{ id }} }}',
 }

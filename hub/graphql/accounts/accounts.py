@@ -9,11 +9,12 @@ import strawberry
 from hub.domain.accounts import Role, TokenScope
 from hub.domain.errors import ErrorCode as UserErrorCode
 from hub.graphql.common import UserError
+from hub.graphql.connections import page_size
 from hub.graphql.context import Info
 from hub.graphql.errors import ErrorCode, hub_error, signed_in_only
 from hub.graphql.ids import node_id
 from hub.graphql.payloads import on_node, payload
-from hub.graphql.permissions import guarded_mutation
+from hub.graphql.permissions import guarded_field, guarded_mutation
 from hub.graphql.views import view_of
 from hub.services import accounts as service
 from hub.store.accounts import ApiTokenRecord, UserRecord
@@ -149,6 +150,17 @@ class AccountQuery:
             return None
         found = await service.user(info.context.db, viewer.user_id)
         return User.of(found) if found else None
+
+    @guarded_field(
+        "Accounts, newest first, for coordinators and admins to approve and give roles to; "
+        "with pending: true only those not approved yet."
+    )
+    async def accounts(
+        self, info: Info, pending: bool = False, first: int | None = 50
+    ) -> list[User]:
+        ctx = info.context
+        size = page_size(first, ctx.settings.max_page_size)
+        return [User.of(u) for u in await service.users(ctx.db, pending=pending, limit=size)]
 
 
 @strawberry.type

@@ -12,6 +12,7 @@ from pathlib import Path
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from hub.web.pages.accounts import accounts_page, approve, change_role
 from hub.web.pages.auth import sign_in, sign_out, sign_up
 from hub.web.pages.coordinate import coordinate, merge, merge_organizations
 from hub.web.pages.editing import edit_entry
@@ -58,6 +59,9 @@ def web_routes() -> list[BaseRoute]:
         Route("/coordinate/merge", merge, methods=["POST"]),
         Route("/coordinate/merge-organizations", merge_organizations, methods=["POST"]),
         Route("/coordinate/import", import_sheet, methods=["GET", "POST"]),
+        Route("/coordinate/accounts", accounts_page),
+        Route("/coordinate/accounts/approve", approve, methods=["POST"]),
+        Route("/coordinate/accounts/role", change_role, methods=["POST"]),
         Route("/regions/{code}.json", region_children),
         Mount("/assets", app=StaticFiles(directory=STATIC), name="assets"),
         Route("/{kind}", entry_list),

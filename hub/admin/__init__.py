@@ -1,0 +1,1 @@
+"""The operator's console commands that are not the server: accounts, backups."""
