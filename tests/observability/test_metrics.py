@@ -157,17 +157,24 @@ async def test_the_webhook_lag_follows_the_outbox(
         assert value(text, "hub_webhooks", state="failing") == 0
 
 
+def grew_by(before: str, after: str, name: str, **labels: str) -> float:
+    """How much the sample `name` with `labels` grew between two scrapes."""
+    return (value(after, name, **labels) or 0) - (value(before, name, **labels) or 0)
+
+
 async def test_page_cache_hits_are_counted_under_the_pages_route(
     client: httpx.AsyncClient,
 ) -> None:
-    # Filled first, whether or not an earlier test already had it cached: then every read hits.
-    assert (await client.get("/needs")).status_code == 200
     before = await scrape(client)
-    hits = value(before, "hub_read_cache_hits_total", cache="page") or 0
     for _ in range(3):
         assert (await client.get("/needs")).status_code == 200
     text = await scrape(client)
-    assert (value(text, "hub_read_cache_hits_total", cache="page") or 0) - hits == 3
+    hits = grew_by(before, text, "hub_read_cache_hits_total", cache="page")
+    misses = grew_by(before, text, "hub_read_cache_misses_total", cache="page")
+    # Each read is counted once, as a hit or a miss; a commit elsewhere in the shared test
+    # database may move the data version in between, so how many hit is not fixed.
+    assert hits + misses == 3
+    assert hits >= 1
     assert grew(before, text, operation="GET /{kind}", status="2xx") == 3
 
 
