@@ -13,8 +13,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import asyncpg
+
 from hub.cli_support import ProgressBar, database
 from hub.embedded import EmbeddedPostgresError
+from hub.observability.json_logs import configure_logging
 from hub.schema_files import published_sdl
 from hub.settings import Settings, SettingsError
 
@@ -428,6 +431,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What connecting to a database that is down, elsewhere or refusing us raises.
+_UNREACHABLE = (
+    ConnectionError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InvalidAuthorizationSpecificationError,
+    asyncpg.InvalidCatalogNameError,
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `hub` console script."""
     logging.basicConfig(
@@ -436,9 +449,19 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
+        # One-shot commands (migrate, import, backup, ...) log as the servers do.
+        configure_logging(settings.log_format)
         code: int = args.handler(settings, args)
     except (SettingsError, EmbeddedPostgresError) as error:
         print(f"hub: {error}", file=sys.stderr)
+        return 2
+    except (
+        OSError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.InvalidAuthorizationSpecificationError,
+    ) as error:
+        # The database is down or refuses us: say so in one line, not a stack trace.
+        print(f"hub: cannot reach the database: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

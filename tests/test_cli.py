@@ -174,6 +174,18 @@ def test_bad_settings_are_reported_not_raised(
     assert "HUB_PORT must be a whole number" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["migrate"], ["audit", "verify"], ["search", "reindex"]])
+def test_an_unreachable_database_is_one_line_not_a_traceback(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Port 1 on loopback: nothing listens, the connection is refused at once.
+    monkeypatch.setenv("HUB_DATABASE_URL", "postgresql://hub@127.0.0.1:1/hub")
+    assert main(command) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hub: cannot reach the database:")
+    assert "Traceback" not in err
+
+
 def test_user_create_makes_an_approved_account(
     fresh_dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
