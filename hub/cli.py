@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import asyncpg
 
-from hub.cli_support import ProgressBar, database
+from hub.cli_support import ProgressBar, database, print_user_errors
 from hub.embedded import EmbeddedPostgresError
 from hub.observability.json_logs import configure_logging
 from hub.schema_files import published_sdl
@@ -140,7 +140,6 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _create_user(settings: Settings, args: argparse.Namespace, password: str) -> int:
     from hub.domain.accounts import Role
-    from hub.domain.messages import message
     from hub.services.accounts import create_user
     from hub.store.db import Database
 
@@ -152,9 +151,7 @@ async def _create_user(settings: Settings, args: argparse.Namespace, password: s
     finally:
         await db.close()
     if outcome.value is None:
-        for error in outcome.errors:
-            print(f"hub: {error.field}: {message(error, 'en')}", file=sys.stderr)
-        return 1
+        return print_user_errors(outcome.errors)
     print(f"created {outcome.value.role.value} {outcome.value.handle} <{outcome.value.email}>")
     return 0
 

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TextIO
 
+from hub.domain.errors import UserError
+from hub.domain.messages import message
 from hub.embedded import DataFolderInUse, EmbeddedPostgres
 from hub.embedded_connection import NoRunningServer, running_server
 from hub.settings import Settings
@@ -78,3 +80,10 @@ class ProgressBar:
         if self._shown is not None:
             self._stream.write("\n")
             self._stream.flush()
+
+
+def print_user_errors(errors: list[UserError]) -> int:
+    """Print a refused command's user errors (in English) on stderr; the exit code (1)."""
+    for error in errors:
+        print(f"hub: {error.field}: {message(error, 'en')}", file=sys.stderr)
+    return 1

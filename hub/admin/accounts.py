@@ -12,9 +12,8 @@ import asyncio
 import getpass
 import sys
 
-from hub.cli_support import database
+from hub.cli_support import database, print_user_errors
 from hub.domain.accounts import Role, Viewer
-from hub.domain.messages import message
 from hub.services.outcome import Outcome
 from hub.settings import Settings
 from hub.store.accounts import UserRecord
@@ -103,8 +102,6 @@ async def _administer(settings: Settings, args: argparse.Namespace, password: st
     finally:
         await db.close()
     if outcome.value is None:
-        for error in outcome.errors:
-            print(f"hub: {error.field}: {message(error, 'en')}", file=sys.stderr)
-        return 1
+        return print_user_errors(outcome.errors)
     print(f"{user.handle} <{user.email}> {done}")
     return 0
