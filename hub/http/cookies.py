@@ -24,9 +24,10 @@ def secure_cookies(scope: Mapping[str, Any], setting: bool | None) -> bool:
     HUB_COOKIE_SECURE true or false decides alone. Unset ("auto"): Secure, except for plain
     HTTP from a loopback client, the hub on http://127.0.0.1 of the README's first command
     (browsers drop a Secure cookie sent over plain HTTP, so sign-in would not stick there). A
-    request over HTTPS, directly or through a proxy uvicorn trusts (its X-Forwarded-Proto and
-    X-Forwarded-For then set scheme and client), gets Secure, and so does plain HTTP from
-    anywhere else: a TLS proxy the hub was not told to trust fails closed, not open.
+    request over HTTPS gets Secure, and so does plain HTTP from anywhere else: the hub reads no
+    X-Forwarded-Proto (uvicorn runs with proxy_headers off), so a TLS proxy in front fails
+    closed, not open, unless it runs on the same machine (loopback): set the setting to true
+    there (docs/operations.md).
     """
     if setting is not None:
         return setting

@@ -83,7 +83,7 @@ def test_images_are_pinned(compose: dict[str, Any]) -> None:
         tag = image.split("@")[0].rsplit(":", 1)[1]
         # 18.1 is an exact PostgreSQL version; 7.4.6 of the others.
         assert re.fullmatch(r"v?\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?", tag), f"{name}: {image}"
-        # Meilisearch's digest was not known offline (docs-deploy.md).
+        # Meilisearch's digest was not known offline (docs/operations.md, "Images").
         if name != "meilisearch":
             assert "@sha256:" in image, f"{name}: {image} has no digest"
 

@@ -1,5 +1,5 @@
 """deploy/Dockerfile, .dockerignore and the lock file, read as files: no Docker daemon is
-needed (docs-deploy.md says how the image was checked beyond this)."""
+needed (docs/operations.md, "Images", says how the image was checked beyond this)."""
 
 from __future__ import annotations
 
