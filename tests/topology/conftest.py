@@ -15,10 +15,12 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tests.conftest import TEMPLATE, scratch_database
 from tests.live.conftest import HubProcess, RedisServer, _redis_binary
-from tests.topology.nginx import Nginx, nginx_binary
+from tests.topology.nginx import UPSTREAM_HEADER, Nginx, nginx_binary
 
 REPLICAS = 3
 
@@ -83,6 +85,16 @@ class Worker:
         self.process = None
 
 
+async def until_nginx_reaches(url: str, upstreams: set[str]) -> None:
+    """Poll /healthz through nginx until each of `upstreams` has answered (30 s at most)."""
+    seen: set[str] = set()
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http, asyncio.timeout(30):
+        while not upstreams <= seen:
+            response = await http.get("/healthz")
+            if response.status_code == 200:
+                seen.add(response.headers[UPSTREAM_HEADER])
+
+
 class Topology:
     """nginx, the replicas behind it and the worker, over one database and one Redis."""
 
@@ -112,6 +124,16 @@ class Topology:
         process.kill()
         process.wait()
 
+    async def restore(self) -> None:
+        """Start every replica that is not running, then wait until nginx has sent a request to
+        each (it avoids a replica for fail_timeout after a refused connection)."""
+        dead = [r for r in self.replicas if r.process is None or r.process.poll() is not None]
+        for replica in dead:
+            replica.stop()
+        await asyncio.gather(*(asyncio.to_thread(replica.start) for replica in dead))
+        if dead:
+            await until_nginx_reaches(self.nginx.http_url, set(self.upstreams))
+
     def stop(self) -> None:
         self.nginx.stop()
         self.worker.stop()
@@ -128,7 +150,7 @@ class Topology:
         return "\n".join(parts)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def nginx_bin() -> str:
     """Debian's nginx, or the test is skipped."""
     binary = nginx_binary()
@@ -163,10 +185,38 @@ async def running_topology(nginx_bin: str, dsn: str, redis: RedisServer) -> Asyn
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+async def shared_topology(
+    nginx_bin: str, pg_server_dsn: str, template_dsn: str
+) -> AsyncIterator[Topology]:
+    """One topology for a module's tests (starting it is most of their time), over a database
+    and a Redis of its own; each test looks only at what happens after its own start."""
+    folder = Path(tempfile.mkdtemp(prefix="hub-test-redis-"))
+    redis = RedisServer(_redis_binary(), folder)
+    redis.start()
+    try:
+        async with (
+            scratch_database(pg_server_dsn, "hub_topology", TEMPLATE) as dsn,
+            running_topology(nginx_bin, dsn, redis) as running,
+        ):
+            yield running
+    finally:
+        redis.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture
-async def topology(
+async def topology(shared_topology: Topology) -> Topology:
+    """The module's topology, whole: a replica an earlier test killed is started again, and
+    nginx sends requests to it again."""
+    await shared_topology.restore()
+    return shared_topology
+
+
+@pytest.fixture
+async def own_topology(
     nginx_bin: str, fresh_dsn: str, topology_redis: RedisServer
 ) -> AsyncIterator[Topology]:
-    """The topology over this test's database."""
+    """A topology of the test's own (for tests that restart Redis or PostgreSQL under it)."""
     async with running_topology(nginx_bin, fresh_dsn, topology_redis) as running:
         yield running
