@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -34,6 +35,15 @@ class Writes:
     acknowledged: list[UUID] = field(default_factory=list)
     upstreams: list[str] = field(default_factory=list)
     failures: int = 0
+    # Set after every answer (or refusal), for whoever waits on the counts.
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def until(self, condition: Callable[[Writes], bool], within: float) -> None:
+        """Wait until `condition` holds for what the writers saw (TimeoutError after `within`)."""
+        async with asyncio.timeout(within):
+            while not condition(self):
+                self.changed.clear()
+                await self.changed.wait()
 
 
 async def submit_need(http: httpx.AsyncClient) -> tuple[UUID, str]:
@@ -67,10 +77,12 @@ async def write_until(
         except Unavailable:
             # Not acknowledged: a client retries such a write (it may exist twice, never zero).
             writes.failures += 1
+            writes.changed.set()
             await asyncio.sleep(RETRY_BACKOFF_SECONDS)
             continue
         writes.acknowledged.append(entry_id)
         writes.upstreams.append(upstream)
+        writes.changed.set()
 
 
 async def missing_entries(dsn: str, entry_ids: list[UUID]) -> list[UUID]:
@@ -138,10 +150,12 @@ class ResumingSubscriber:
             self.upstreams.append(response.headers.get(UPSTREAM_HEADER, ""))
             self.connected.set()
             while True:
-                payload = await ws.result(within=3600)
-                if "errors" in payload:
-                    raise Unavailable(str(payload["errors"]))
-                event: dict[str, Any] = payload["data"]["entryEvents"]
+                message = await ws.receive(within=3600)
+                # An `error` or `complete` (the subscription could not start or ended, the
+                # database being away, say): subscribe again, as graphql-ws clients do.
+                if message["type"] not in ("next", "data") or "errors" in message["payload"]:
+                    raise Unavailable(str(message))
+                event: dict[str, Any] = message["payload"]["data"]["entryEvents"]
                 self.events.append(event)
                 self.last = event["id"]
                 self._arrived.set()

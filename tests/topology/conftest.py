@@ -25,6 +25,17 @@ from tests.topology.nginx import UPSTREAM_HEADER, Nginx, nginx_binary
 REPLICAS = 3
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The full run (marker `topology`) takes minutes: it runs only when `-m` names it; the
+    default suite runs the short version (test_replicas.py)."""
+    if "topology" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="the full topology run: select it with -m topology")
+    for item in items:
+        if item.get_closest_marker("topology") is not None:
+            item.add_marker(skip)
+
+
 def hub_env(dsn: str, redis_url: str) -> dict[str, str]:
     """What every replica and the worker are started with (as a deployment would set it)."""
     env = {
@@ -139,6 +150,17 @@ class Topology:
         self.worker.stop()
         for replica in self.replicas:
             replica.stop()
+
+    async def live_status(self) -> dict[str, object]:
+        """Each running replica's live status (its /healthz), asked directly, not via nginx."""
+        status: dict[str, object] = {}
+        async with httpx.AsyncClient(timeout=5) as http:
+            for address, replica in self.upstreams.items():
+                try:
+                    status[address] = (await http.get(f"{replica.http_url}/healthz")).json()
+                except httpx.HTTPError as error:
+                    status[address] = repr(error)
+        return status
 
     def logs(self) -> str:
         """What every part said, for a failing assertion."""

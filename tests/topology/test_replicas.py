@@ -38,9 +38,7 @@ async def latest_event_id(http: httpx.AsyncClient) -> str:
 
 
 @asynccontextmanager
-async def subscribers(
-    url: str, after: str, count: int
-) -> AsyncIterator[list[ResumingSubscriber]]:
+async def subscribers(url: str, after: str, count: int) -> AsyncIterator[list[ResumingSubscriber]]:
     """`count` subscribers through nginx, each connected when the block starts."""
     running = [ResumingSubscriber(url, after) for _ in range(count)]
     tasks = [asyncio.create_task(subscriber.run()) for subscriber in running]
@@ -57,9 +55,7 @@ async def subscribers(
                 await task
 
 
-async def burst_with_kill(
-    topology: Topology, victim: str, total: int, kill_after: int
-) -> Writes:
+async def burst_with_kill(topology: Topology, victim: str, total: int, kill_after: int) -> Writes:
     """WRITERS clients post needs through nginx until `total` are acknowledged; once
     `kill_after` are, the replica `victim` is killed with SIGKILL."""
     writes = Writes()
@@ -69,10 +65,9 @@ async def burst_with_kill(
     ]
     try:
         tasks = [asyncio.create_task(write_until(c, writes, stop, total)) for c in clients]
-        async with asyncio.timeout(DEADLINE_SECONDS * 2):
-            while len(writes.acknowledged) < kill_after:
-                await asyncio.wait(tasks, timeout=0.01)
-            topology.kill(victim)
+        await writes.until(lambda w: len(w.acknowledged) >= kill_after, DEADLINE_SECONDS)
+        topology.kill(victim)
+        async with asyncio.timeout(DEADLINE_SECONDS):
             await asyncio.gather(*tasks)
     finally:
         stop.set()
