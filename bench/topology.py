@@ -54,7 +54,8 @@ from tests.helpers import SUBMIT_NEED, need_input
 from tests.topology.nginx import Nginx, nginx_binary
 
 NEEDS_QUERY = (
-    "{ needs(first: 20) { totalCount edges { node { id urgency region { province city } "
+    "{ needs(first: 20, filter: {verificationStatuses: [PENDING, VERIFIED]}) { totalCount "
+    "edges { node { id urgency region { province city } "
     "items { categoryCode quantity unit } } } } }"
 )
 PATHS = {
@@ -163,6 +164,17 @@ async def seed(base_url: str, needs: int) -> None:
             answer.raise_for_status()
 
 
+def check_answer(url: str) -> None:
+    """Refuse to measure a path that does not answer what it should (a GraphiQL page, an
+    error): wrk counts any 2xx or 3xx as done."""
+    answer = httpx.get(url, headers={"accept": "application/json"}, timeout=10)
+    body = answer.json()
+    if answer.status_code != 200 or "errors" in body or body.get("status", "ok") != "ok":
+        raise SystemExit(f"bench: {url} answered {answer.status_code}: {answer.text[:300]}")
+    if "data" in body and len(body["data"]["needs"]["edges"]) != 20:
+        raise SystemExit(f"bench: {url} did not answer a full page: {answer.text[:300]}")
+
+
 def measure(args: argparse.Namespace, dsn: str, workdir: Path, replicas: int) -> list[Run]:
     """Start `replicas` replicas behind nginx and run wrk on every path."""
     env = {
@@ -170,6 +182,7 @@ def measure(args: argparse.Namespace, dsn: str, workdir: Path, replicas: int) ->
         "HUB_WORKERS": str(args.workers),
         "HUB_IN_PROCESS_JOBS": "false",
         "HUB_TRUSTED_PROXIES": "127.0.0.1/32",
+        "HUB_READ_CACHE_SECONDS": str(args.read_cache_seconds),
     }
     ports = [free_port() for _ in range(replicas)]
     processes = []
@@ -190,6 +203,7 @@ def measure(args: argparse.Namespace, dsn: str, workdir: Path, replicas: int) ->
         hub_pids = [process.pid for process, _, _ in processes]
         for via, base in targets:
             for name, path in PATHS.items():
+                check_answer(base + path)
                 # A short warm-up: the first requests fill the read cache and the pools.
                 run_wrk(base + path, 2, args.connections, args.threads)
                 hub_before = cpu_seconds(hub_pids)
@@ -260,6 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--workers", type=int, default=1, help="server processes per replica (HUB_WORKERS)"
+    )
+    parser.add_argument(
+        "--read-cache-seconds",
+        type=int,
+        default=5,
+        help="HUB_READ_CACHE_SECONDS of the replicas (0: every read runs the query)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return run_main(parser, check, run, argv)
