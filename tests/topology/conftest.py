@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from hub.search.meili import DEFAULT_INDEX
 from tests.conftest import TEMPLATE, scratch_database
 from tests.live.conftest import HubProcess, RedisServer, _redis_binary
 from tests.topology.nginx import UPSTREAM_HEADER, Nginx, nginx_binary
@@ -225,6 +226,18 @@ async def shared_topology(
     finally:
         redis.stop()
         shutil.rmtree(folder, ignore_errors=True)
+        await drop_meili_index()
+
+
+async def drop_meili_index() -> None:
+    """Delete the index `hub worker` kept on the test Meilisearch (the hub's default name)."""
+    url = os.environ.get("HUB_TEST_MEILI_URL", "")
+    if not url:
+        return
+    key = os.environ.get("HUB_TEST_MEILI_KEY", "")
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=10) as http:
+        await http.delete(f"/indexes/{DEFAULT_INDEX}")
 
 
 @pytest.fixture

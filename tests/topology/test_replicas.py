@@ -4,12 +4,17 @@ and kill -9 of one during a write burst loses no acknowledged write nor any even
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 import httpx
+import pytest
 
 from hub.domain.global_ids import to_global_id
+from tests.helpers import SUBMIT_NEED, need_input
 from tests.topology.clients import (
     ResumingSubscriber,
     Writes,
@@ -152,3 +157,39 @@ async def test_kill_9_during_a_write_burst_loses_nothing_acknowledged(
     assert len(subscriber.upstreams) >= 2
     assert victim not in subscriber.upstreams[1:]
     assert victim not in writes.upstreams[BURST // 3 + WRITERS :]
+
+
+SEARCH = """
+query($q: String!) {
+  search(query: $q, kinds: [NEED], filter: {verificationStatuses: [PENDING]}) {
+    backend edges { node { ... on Need { id } } }
+  }
+}"""
+
+
+async def test_search_through_any_replica_finds_what_the_worker_indexed(
+    topology: Topology,
+) -> None:
+    if not os.environ.get("HUB_TEST_MEILI_URL"):
+        pytest.skip("HUB_TEST_MEILI_URL is not set: no Meilisearch server for this run")
+    word = f"topology{uuid.uuid4().hex[:10]}"
+    async with httpx.AsyncClient(base_url=topology.nginx.http_url, timeout=30) as http:
+        body = json.dumps({"query": SUBMIT_NEED, "variables": {"input": need_input(notes=word)}})
+        posted = await http.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+        need_id = posted.json()["data"]["submitNeed"]["need"]["id"]
+        # `hub worker` indexes it into Meilisearch within a round or two; poll the answer.
+        answered: set[str] = set()
+        async with asyncio.timeout(DEADLINE_SECONDS):
+            while answered != set(topology.upstreams):
+                response = await http.post(
+                    "/graphql", json={"query": SEARCH, "variables": {"q": word}}
+                )
+                assert response.status_code == 200, response.text
+                found = response.json()["data"]["search"]
+                if [e["node"]["id"] for e in found["edges"]] == [need_id]:
+                    assert found["backend"] == "meilisearch"
+                    answered.add(response.headers[UPSTREAM_HEADER])
+                else:
+                    await asyncio.sleep(0.1)
