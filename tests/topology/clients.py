@@ -17,7 +17,7 @@ from websockets.exceptions import InvalidHandshake, WebSocketException
 from hub.domain.global_ids import parse_global_id
 from tests.helpers import SUBMIT_NEED, need_input
 from tests.live.wsclient import ENTRY_EVENTS, socket
-from tests.topology.nginx import UPSTREAM_HEADER
+from tests.topology.nginx import served_by
 
 # A client waits this long before trying again after a refused write or a lost subscription:
 # a client's backoff, not a wait for the hub.
@@ -35,6 +35,8 @@ class Writes:
     acknowledged: list[UUID] = field(default_factory=list)
     upstreams: list[str] = field(default_factory=list)
     failures: int = 0
+    # How many were acknowledged when a replica was killed (if one was).
+    killed_at: int = 0
     # Set after every answer (or refusal), for whoever waits on the counts.
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -64,7 +66,7 @@ async def submit_need(http: httpx.AsyncClient) -> tuple[UUID, str]:
         raise Unavailable(str(answer.get("errors") or answer))
     parsed = parse_global_id(need["id"])
     assert parsed is not None, need["id"]
-    return parsed[1], response.headers.get(UPSTREAM_HEADER, "")
+    return parsed[1], served_by(response.headers)
 
 
 async def write_until(
@@ -147,7 +149,7 @@ class ResumingSubscriber:
             response = ws.ws.response
             assert response is not None
             await ws.start(ENTRY_EVENTS, variables)
-            self.upstreams.append(response.headers.get(UPSTREAM_HEADER, ""))
+            self.upstreams.append(served_by(response.headers))
             self.connected.set()
             while True:
                 message = await ws.receive(within=3600)

@@ -21,7 +21,7 @@ import pytest
 from hub.search.meili import DEFAULT_INDEX
 from tests.conftest import TEMPLATE, scratch_database
 from tests.live.conftest import HubProcess, RedisServer, _redis_binary
-from tests.topology.nginx import UPSTREAM_HEADER, Nginx, nginx_binary
+from tests.topology.nginx import Nginx, nginx_binary, served_by
 
 REPLICAS = 3
 
@@ -104,7 +104,7 @@ async def until_nginx_reaches(url: str, upstreams: set[str]) -> None:
         while not upstreams <= seen:
             response = await http.get("/healthz")
             if response.status_code == 200:
-                seen.add(response.headers[UPSTREAM_HEADER])
+                seen.add(served_by(response.headers))
 
 
 class Topology:

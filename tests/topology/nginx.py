@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 # The header the test's nginx adds to every answer: which replica (host:port) served it.
@@ -54,6 +55,12 @@ http {{
     }}
 }}
 """
+
+
+def served_by(headers: Mapping[str, str]) -> str:
+    """The replica that answered: nginx lists every one it tried ("a:1, b:2" when a refused
+    the connection), and the last one gave the answer."""
+    return headers.get(UPSTREAM_HEADER, "").split(",")[-1].strip()
 
 
 def nginx_binary() -> str | None:
