@@ -123,6 +123,8 @@ class ResumingSubscriber:
         self.events: list[dict[str, Any]] = []
         # The replica behind each connection, in order.
         self.upstreams: list[str] = []
+        # The errors the hub answered a subscription with (while PostgreSQL was away, say).
+        self.errors: list[dict[str, Any]] = []
         self.connected = asyncio.Event()
         self._arrived = asyncio.Event()
 
@@ -156,6 +158,11 @@ class ResumingSubscriber:
                 # An `error` or `complete` (the subscription could not start or ended, the
                 # database being away, say): subscribe again, as graphql-ws clients do.
                 if message["type"] not in ("next", "data") or "errors" in message["payload"]:
+                    payload = message.get("payload")
+                    errors = payload if isinstance(payload, list) else (payload or {})
+                    if isinstance(errors, dict):
+                        errors = errors.get("errors", [])
+                    self.errors += errors
                     raise Unavailable(str(message))
                 event: dict[str, Any] = message["payload"]["data"]["entryEvents"]
                 self.events.append(event)

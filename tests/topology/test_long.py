@@ -185,8 +185,13 @@ async def _restart_postgres_under(
             written_at = time.monotonic()
         await assert_nothing_lost(topology, writes, after, running)
         caught_up_at = time.monotonic()
+    # Refusals while it was away carry a code, and nothing of PostgreSQL's own messages.
+    errors = [error for subscriber in running for error in subscriber.errors]
+    assert all(error.get("extensions", {}).get("code") for error in errors), errors
+    assert "database system" not in str(errors)
     print(
         f"\nPostgreSQL back: reads answered after {recovered_in:.2f} s, {STEP} more writes "
         f"acknowledged after {written_at - back_at:.2f} s, subscribers had every event after "
-        f"{caught_up_at - back_at:.2f} s; {writes.failures} writes refused while it was away"
+        f"{caught_up_at - back_at:.2f} s; {writes.failures} writes refused while it was away; "
+        f"{len(errors)} subscriptions refused"
     )
