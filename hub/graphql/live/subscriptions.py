@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from uuid import UUID
 
@@ -22,6 +23,7 @@ from hub.graphql.live.events import EntryEvent, batch_loaders, event_of
 from hub.graphql.live.shapes import shape_for
 from hub.live.cohorts import Member
 from hub.live.fanout import Delivery
+from hub.store.db import DATABASE_ERRORS
 
 # The WebSocket close code for a subscriber whose queue overflowed (4000-4999 are the
 # application's; graphql-ws uses 4400-4499). Reconnect and resubscribe with `after`.
@@ -29,6 +31,8 @@ CLOSE_TOO_FAR_BEHIND = 4800
 TOO_FAR_BEHIND = "Too far behind: resubscribe with after=<last event id>"
 # The refusal of an `after` that is no event's position.
 _AFTER = "after must be the id of an event you received."
+
+log = logging.getLogger(__name__)
 
 
 @strawberry.input(description="Which entry events to receive; all given must hold.")
@@ -142,6 +146,14 @@ class Subscription:
             ) from None
         except UnknownPosition:
             raise hub_error(ErrorCode.INVALID_CURSOR, "No event has this id on this hub.") from None
+        except DATABASE_ERRORS as error:
+            # PostgreSQL restarting, say: the client learns to try again, not the server's own
+            # message (strawberry sends a subscription's first error as it is, uncoded).
+            log.warning("live: a subscription could not start: %s", type(error).__name__)
+            raise hub_error(
+                ErrorCode.INTERNAL_SERVER_ERROR,
+                "The hub cannot reach its database: subscribe again (with after) shortly.",
+            ) from None
         if cohort is not None:
             # The stream yields the replay only; live events go to the cohort's sink.
             channel, member = cohort
