@@ -24,6 +24,9 @@ from tests.live.conftest import HubProcess, RedisServer, _redis_binary
 from tests.topology.nginx import Nginx, nginx_binary, served_by
 
 REPLICAS = 3
+# A replica that does not listen by then is killed, so that a hung start fails the test
+# instead of holding the suite (a bound, not a speed target).
+START_DEADLINE_SECONDS = 90.0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -60,6 +63,16 @@ def hub_env(dsn: str, redis_url: str) -> dict[str, str]:
         env["HUB_MEILI_URL"] = meili_url
         env["HUB_MEILI_KEY"] = os.environ.get("HUB_TEST_MEILI_KEY", "")
     return env
+
+
+async def start_replica(replica: HubProcess) -> None:
+    """Start `replica` (HubProcess.start returns once it listens); if it has not within
+    START_DEADLINE_SECONDS it is killed, its output ends and the start fails with it."""
+    starting = asyncio.ensure_future(asyncio.to_thread(replica.start))
+    done, _ = await asyncio.wait({starting}, timeout=START_DEADLINE_SECONDS)
+    if not done and replica.process is not None:
+        replica.process.kill()
+    await starting
 
 
 class Worker:
@@ -125,7 +138,7 @@ class Topology:
 
     async def start(self) -> None:
         """Start the replicas side by side (each returns once it listens), the worker, nginx."""
-        await asyncio.gather(*(asyncio.to_thread(replica.start) for replica in self.replicas))
+        await asyncio.gather(*(start_replica(replica) for replica in self.replicas))
         self.worker.start()
         self.nginx.start()
 
@@ -142,7 +155,7 @@ class Topology:
         dead = [r for r in self.replicas if r.process is None or r.process.poll() is not None]
         for replica in dead:
             replica.stop()
-        await asyncio.gather(*(asyncio.to_thread(replica.start) for replica in dead))
+        await asyncio.gather(*(start_replica(replica) for replica in dead))
         if dead:
             await until_nginx_reaches(self.nginx.http_url, set(self.upstreams))
 
