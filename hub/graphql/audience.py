@@ -138,7 +138,7 @@ QUERY_FIELDS: dict[str, Audience] = {
         Audience.PUBLIC,
     ),
     **dict.fromkeys(
-        ("me", "reviewQueue", "organizationClaims", "inbox", "webhooks", "webhook"),
+        ("me", "reviewQueue", "organizationClaims", "inbox", "webhooks", "webhook", "accounts"),
         Audience.VIEWER,
     ),
     # Moves with every live event, which the relay stamps after the data version moved.
