@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,7 +26,7 @@ from hub.settings import Settings
 from tests.live.conftest import LiveServer, serving
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Page, ViewportSize
+    from playwright.async_api import Browser, BrowserContext, Page, Playwright, ViewportSize
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = (
@@ -57,8 +58,35 @@ def _skip_without_chromium() -> None:
         pytest.skip(f"no {CHROMIUM} on this machine (scripts/test-services installs chromium)")
 
 
+class _Chromium:
+    """The session's Chromium, launched again if it died: a crash then fails the test it
+    happened in, not every browser test after it (headless Chromium has crashed now and then
+    on this machine, with nothing in its logs)."""
+
+    def __init__(self, playwright: Playwright) -> None:
+        self._playwright = playwright
+        self._browser: Browser | None = None
+        self.crashes = 0
+
+    async def current(self) -> Browser:
+        if self._browser is not None and not self._browser.is_connected():
+            self.crashes += 1
+            died = f"Chromium died during an earlier test ({self.crashes}); relaunched"
+            warnings.warn(died, stacklevel=2)
+            self._browser = None
+        if self._browser is None:
+            self._browser = await self._playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
+            )
+        return self._browser
+
+    async def close(self) -> None:
+        if self._browser is not None and self._browser.is_connected():
+            await self._browser.close()
+
+
 @pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
+async def chromium() -> AsyncIterator[_Chromium]:
     """Headless Chromium for the whole session (each test gets its own contexts)."""
     _skip_without_chromium()
     try:
@@ -66,13 +94,17 @@ async def browser() -> AsyncIterator[Browser]:
     except ImportError as error:
         pytest.skip(f"cannot import playwright ({error}): run scripts/bootstrap")
     async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=list(CHROMIUM_ARGS)
-        )
+        launcher = _Chromium(playwright)
         try:
-            yield chromium
+            yield launcher
         finally:
-            await chromium.close()
+            await launcher.close()
+
+
+@pytest.fixture
+async def browser(chromium: _Chromium) -> Browser:
+    """The session's Chromium, alive (launched again after a crash)."""
+    return await chromium.current()
 
 
 class NewContext(Protocol):
@@ -131,7 +163,8 @@ async def new_context(browser: Browser) -> AsyncIterator[NewContext]:
 
     yield make
     for context in contexts:
-        await context.close()
+        if browser.is_connected():  # a crashed browser took its contexts with it
+            await context.close()
 
 
 @pytest.fixture
