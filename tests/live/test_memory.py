@@ -13,6 +13,7 @@ from contextlib import AsyncExitStack
 from dataclasses import replace
 
 import httpx
+import pytest
 from graphql.execution.collect_fields import FieldDetails
 from starlette.websockets import WebSocket
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -90,7 +91,12 @@ async def subscribe_many(
     ]
 
 
-async def test_closed_sockets_leave_no_connection_objects_behind(settings: Settings) -> None:
+@pytest.mark.soak
+async def test_closed_sockets_leave_no_connection_objects_behind(
+    settings: Settings, request: pytest.FixtureRequest
+) -> None:
+    if "soak" not in request.config.option.markexpr:
+        pytest.skip("long (about a minute): run with -m soak (CI does, after the default suite)")
     # More sockets than one client may hold by default, opened in a burst.
     roomy = replace(settings, live_max_sockets_per_client=SOCKETS + 1, rate_limit_scale=0.0)
     async with serving(roomy) as live, httpx.AsyncClient(base_url=live.http_url) as http:
