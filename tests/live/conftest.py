@@ -11,7 +11,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -90,9 +90,9 @@ def _redis_binary() -> str:
     return binary
 
 
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    """A Redis server for one test."""
+@contextmanager
+def own_redis() -> Iterator[RedisServer]:
+    """A Redis server in a temporary folder of its own, stopped and removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="hub-test-redis-"))
     server = RedisServer(_redis_binary(), folder)
     server.start()
@@ -101,6 +101,13 @@ def redis_server() -> Iterator[RedisServer]:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis server for one test."""
+    with own_redis() as server:
+        yield server
 
 
 @dataclass

@@ -20,7 +20,7 @@ import pytest
 
 from hub.search.meili import DEFAULT_INDEX
 from tests.conftest import TEMPLATE, scratch_database
-from tests.live.conftest import HubProcess, RedisServer, _redis_binary
+from tests.live.conftest import HubProcess, RedisServer, own_redis
 from tests.topology.nginx import Nginx, nginx_binary, served_by
 
 REPLICAS = 3
@@ -198,14 +198,8 @@ def nginx_bin() -> str:
 @pytest.fixture
 def topology_redis() -> Iterator[RedisServer]:
     """The broker: a Redis server of the test's own, which the test may restart."""
-    folder = Path(tempfile.mkdtemp(prefix="hub-test-redis-"))
-    server = RedisServer(_redis_binary(), folder)
-    server.start()
-    try:
+    with own_redis() as server:
         yield server
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @asynccontextmanager
@@ -227,18 +221,14 @@ async def shared_topology(
 ) -> AsyncIterator[Topology]:
     """One topology for a module's tests (starting it is most of their time), over a database
     and a Redis of its own; each test looks only at what happens after its own start."""
-    folder = Path(tempfile.mkdtemp(prefix="hub-test-redis-"))
-    redis = RedisServer(_redis_binary(), folder)
-    redis.start()
     try:
-        async with (
-            scratch_database(pg_server_dsn, "hub_topology", TEMPLATE) as dsn,
-            running_topology(nginx_bin, dsn, redis) as running,
-        ):
-            yield running
+        with own_redis() as redis:
+            async with (
+                scratch_database(pg_server_dsn, "hub_topology", TEMPLATE) as dsn,
+                running_topology(nginx_bin, dsn, redis) as running,
+            ):
+                yield running
     finally:
-        redis.stop()
-        shutil.rmtree(folder, ignore_errors=True)
         await drop_meili_index()
 
 
